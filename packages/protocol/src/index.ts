@@ -1,0 +1,19 @@
+export type { Json } from "./json.ts";
+export * from "./ids.ts";
+export { LIMITS, DEFAULTS } from "./limits.ts";
+export { parseDuration } from "./parseDuration.ts";
+export { canonicalJson, sameResult, CANONICAL_DIGITS } from "./canonicalJson.ts";
+export {
+  jobSpecSchema,
+  parseJobSpec,
+  JobSpecError,
+  gridSize,
+  expandGrid,
+  type JobSpec,
+  type JobSpecInput,
+  type SplitSpec,
+  type ParamValue,
+  type ParamGrid,
+  type ParamPoint,
+} from "./jobSpec.ts";
+export * from "./tasks.ts";

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import { expandGrid, gridSize, parseJobSpec } from "./jobSpec.ts";
+import { LIMITS } from "./limits.ts";
+import { parseDuration } from "./parseDuration.ts";
+
+describe("parseJobSpec", () => {
+  it("fills defaults", () => {
+    const spec = parseJobSpec({ script: "function map() end" });
+    expect(spec).toMatchObject({ engine: "fengari", params: {}, split: { kind: "none" }, halo: 0, batchSize: 16 });
+  });
+
+  it.each([
+    [{}, /script/],
+    [{ script: "x".repeat(LIMITS.scriptBytes + 1) }, /larger than/],
+    [{ script: "", params: { "bad-name": [1] } }, /identifiers/],
+    [{ script: "", params: { a: [] } }, /params\.a/],
+    [{ script: "", params: { a: [Number.POSITIVE_INFINITY] } }, /params\.a/],
+    [{ script: "", split: { kind: "rows", rows: 0 } }, /split\.rows/],
+    [{ script: "", split: { kind: "weeks" } }, /split/],
+    [{ script: "", halo: -1 }, /halo/],
+    [{ script: "", batchSize: LIMITS.batchSize + 1 }, /batchSize/],
+    [{ script: "", unknown: 1 }, /unrecognized|unknown/i],
+    [{ script: "", engine: "luajit" }, /engine/],
+    [
+      { script: "", params: { a: range(1000), b: range(1000) } },
+      new RegExp(`more than ${LIMITS.paramPoints} points`),
+    ],
+  ])("rejects %#", (input, message) => {
+    expect(() => parseJobSpec(input)).toThrow(message);
+  });
+});
+
+describe("expandGrid", () => {
+  it("varies the first parameter slowest", () => {
+    const grid = { fast: [5, 10], slow: [50, 100, 200] };
+    expect(gridSize(grid)).toBe(6);
+    expect(expandGrid(grid)).toEqual([
+      { fast: 5, slow: 50 },
+      { fast: 5, slow: 100 },
+      { fast: 5, slow: 200 },
+      { fast: 10, slow: 50 },
+      { fast: 10, slow: 100 },
+      { fast: 10, slow: 200 },
+    ]);
+  });
+
+  it("gives one empty point for an empty grid", () => {
+    expect(expandGrid({})).toEqual([{}]);
+  });
+});
+
+describe("parseDuration", () => {
+  it.each([
+    ["30d", 30 * 86_400_000],
+    ["1w", 604_800_000],
+    ["12h", 43_200_000],
+    ["250ms", 250],
+    ["1.5s", 1500],
+  ])("parses %s", (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(["", "30", "3 months", "-1d", "0d", "1y"])("rejects %j", (text) => {
+    expect(() => parseDuration(text)).toThrow(/bad duration/);
+  });
+});
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
