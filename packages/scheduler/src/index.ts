@@ -1,0 +1,2 @@
+export { planMapTasks, type SeriesOutline } from "./planMapTasks.ts";
+export { reduceGroups } from "./reduceGroups.ts";

@@ -1,0 +1,10 @@
+export type { Dataset, Series } from "./Series.ts";
+export { CsvError } from "./CsvError.ts";
+export { CsvIngest, type CsvOptions } from "./CsvIngest.ts";
+export { parseCsv } from "./parseCsv.ts";
+export { parseTimestamp } from "./parseTimestamp.ts";
+export { ShardError } from "./ShardError.ts";
+export { decodeShard, encodeShard } from "./shardCodec.ts";
+export { shardHash } from "./shardHash.ts";
+export { planSlices, type SliceRange, type Split } from "./planSlices.ts";
+export { sliceSeries, type SeriesSlice } from "./sliceSeries.ts";
