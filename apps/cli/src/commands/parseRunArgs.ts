@@ -1,0 +1,120 @@
+import { parseArgs } from "node:util";
+import { availableParallelism } from "node:os";
+import type { JobSpecInput, ParamValue } from "@shoal/protocol";
+import { DEFAULTS, parseDuration } from "@shoal/protocol";
+import { UsageError } from "../UsageError.ts";
+
+export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
+
+  --data FILE.csv            the dataset (long format time,key,cols... or one series)
+  --key COL                  key column (default: symbol, key, series or ticker if present)
+  --time COL                 time column (default: time, date, timestamp or datetime)
+  --param NAME=V1,V2,...     a parameter axis; repeat for a cartesian grid (first varies slowest)
+  --split rows=N             split each series into slices of N rows
+  --split window=DURATION    ... or into time windows (e.g. 30d, 12h, 1w)
+  --halo N                   rows of history before each slice (default 0)
+  --threads N                executor threads (default: CPU count)
+  --batch N                  parameter points per task (default ${DEFAULTS.batchSize})
+  --budget N                 instructions per Lua call (default ${DEFAULTS.budget})
+  --deadline DURATION        wall-clock limit per task (default 10m)
+  --seed N                   job seed for math.random (default 0)
+
+stdout: the result as JSON. exit 1 on a Lua error, 2 on bad arguments or data.`;
+
+/** Everything `shoal run` was asked to do, checked. */
+export interface RunArgs {
+  scriptPath: string;
+  dataPath: string;
+  keyColumn: string | undefined;
+  timeColumn: string | undefined;
+  spec: Omit<JobSpecInput, "script">;
+  threads: number;
+  deadlineMs: number;
+}
+
+/** Parses `shoal run` arguments; throws UsageError with a one-line reason. */
+export function parseRunArgs(argv: string[]): RunArgs | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        data: { type: "string" },
+        key: { type: "string" },
+        time: { type: "string" },
+        param: { type: "string", multiple: true },
+        split: { type: "string" },
+        halo: { type: "string" },
+        threads: { type: "string" },
+        batch: { type: "string" },
+        budget: { type: "string" },
+        deadline: { type: "string" },
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return "help";
+  if (positionals.length !== 1) throw new UsageError(`expected one JOB.lua, got ${positionals.length} (see shoal run --help)`);
+  if (!values.data) throw new UsageError("--data FILE.csv is required");
+  const spec: Omit<JobSpecInput, "script"> = {
+    params: parseParams(values.param ?? []),
+    split: values.split === undefined ? { kind: "none" } : parseSplit(values.split),
+  };
+  if (values.halo !== undefined) spec.halo = integer("--halo", values.halo, 0);
+  if (values.batch !== undefined) spec.batchSize = integer("--batch", values.batch, 1);
+  if (values.budget !== undefined) spec.budget = integer("--budget", values.budget, 1);
+  if (values.seed !== undefined) spec.seed = integer("--seed", values.seed, 0);
+  return {
+    scriptPath: positionals[0]!,
+    dataPath: values.data,
+    keyColumn: values.key,
+    timeColumn: values.time,
+    spec,
+    threads: values.threads === undefined ? availableParallelism() : integer("--threads", values.threads, 1),
+    deadlineMs: values.deadline === undefined ? 10 * 60_000 : duration("--deadline", values.deadline),
+  };
+}
+
+function parseParams(args: string[]): Record<string, ParamValue[]> {
+  const grid: Record<string, ParamValue[]> = {};
+  for (const arg of args) {
+    const eq = arg.indexOf("=");
+    if (eq <= 0 || eq === arg.length - 1) throw new UsageError(`--param ${arg}: expected NAME=V1,V2,...`);
+    const name = arg.slice(0, eq);
+    if (Object.hasOwn(grid, name)) throw new UsageError(`--param ${name} given twice`);
+    grid[name] = arg.slice(eq + 1).split(",").map(parseValue);
+  }
+  return grid;
+}
+
+function parseValue(text: string): ParamValue {
+  const trimmed = text.trim();
+  if (trimmed !== "" && Number.isFinite(Number(trimmed))) return Number(trimmed);
+  return trimmed;
+}
+
+function parseSplit(text: string): { kind: "rows"; rows: number } | { kind: "window"; ms: number } {
+  const [kind, value] = text.split("=", 2);
+  if (kind === "rows" && value !== undefined) return { kind: "rows", rows: integer("--split rows", value, 1) };
+  if (kind === "window" && value !== undefined) return { kind: "window", ms: duration("--split window", value) };
+  throw new UsageError(`--split ${text}: expected rows=N or window=DURATION`);
+}
+
+function integer(flag: string, text: string, min: number): number {
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < min) throw new UsageError(`${flag} ${text}: expected an integer ≥ ${min}`);
+  return value;
+}
+
+function duration(flag: string, text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,76 @@
+import { readFile } from "node:fs/promises";
+import { JobSpecError, parseJobSpec } from "@shoal/protocol";
+import type { JobSpec } from "@shoal/protocol";
+import { fengariEngine } from "@shoal/lua";
+import { planMapTasks } from "@shoal/scheduler";
+import { encodeShard } from "@shoal/timeseries";
+import { runJob, TaskError, TaskExecutor } from "@shoal/worker";
+import { NodeExecutorPool } from "@shoal/worker/node";
+import { ProgressLine } from "../ProgressLine.ts";
+import { UsageError } from "../UsageError.ts";
+import { parseRunArgs, RUN_HELP } from "./parseRunArgs.ts";
+import { readCsvFile } from "./readCsvFile.ts";
+
+/**
+ * `shoal run`: runs a job on this machine exactly as the grid would — same planning,
+ * same executor, same reduce tree — on worker threads. Prints the result as JSON.
+ */
+export async function runCommand(argv: string[]): Promise<number> {
+  const args = parseRunArgs(argv);
+  if (args === "help") {
+    process.stdout.write(`${RUN_HELP}\n`);
+    return 0;
+  }
+  const spec = toSpec(await readScript(args.scriptPath), args.spec);
+  const dataset = await readCsvFile(args.dataPath, { keyColumn: args.keyColumn, timeColumn: args.timeColumn });
+  const progress = new ProgressLine();
+  const pool = new NodeExecutorPool({ threads: args.threads, deadlineMs: args.deadlineMs });
+  try {
+    const hasReduce = probeReduce(spec);
+    const tasks = planMapTasks(dataset.series, spec);
+    await pool.load(spec, dataset.series.map(encodeShard));
+    const result = await runJob(pool, {
+      tasks,
+      hasReduce,
+      fanIn: spec.reduceFanIn,
+      onProgress: (p) => progress.update(p),
+      onLog: (lines) => progress.print(lines),
+    });
+    progress.end();
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof TaskError)) throw error;
+    progress.end();
+    const traceback = error.traceback ? `\n${error.traceback}` : "";
+    process.stderr.write(`${error.message}${traceback}\n`);
+    return 1;
+  } finally {
+    await pool.close();
+  }
+}
+
+async function readScript(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`${path}: ${(error as Error).message}`);
+  }
+}
+
+function toSpec(script: string, options: Omit<JobSpec, "script"> | object): JobSpec {
+  try {
+    return parseJobSpec({ ...options, script });
+  } catch (error) {
+    if (error instanceof JobSpecError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** Compiles the job once here, so a syntax or top-level error is reported before any thread starts. */
+function probeReduce(spec: JobSpec): boolean {
+  const probe = new TaskExecutor(fengariEngine, spec, []);
+  const { hasReduce } = probe;
+  probe.dispose();
+  return hasReduce;
+}

@@ -1,0 +1,120 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { firstDifference, runShoal } from "./runShoal.ts";
+
+const SP500 = "public/datasets/sp500.csv";
+const SMA = ["examples/sma-crossover.lua", "--data", SP500, "--param", "fast=5,10,20,50", "--param", "slow=50,100,150,200"];
+const dir = mkdtempSync(join(tmpdir(), "shoal-run-"));
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe("shoal run", () => {
+  it("gives the same SMA sweep split into 500-row slices with a 250-row halo on 2 threads as unsplit on 1", async () => {
+    const [whole, split] = await Promise.all([
+      runShoal(["run", ...SMA, "--threads", "1"]),
+      runShoal(["run", ...SMA, "--split", "rows=500", "--halo", "250", "--threads", "2"]),
+    ]);
+    expect(whole.stderr).not.toMatch(/error/i);
+    expect(whole.code).toBe(0);
+    expect(split.code).toBe(0);
+    const a = JSON.parse(whole.stdout);
+    const b = JSON.parse(split.stdout);
+    expect(a.runs).toHaveLength(16);
+    expect(a.runs[0].n).toBe(5104);
+    expect(a.runs.some((r: { trades: number }) => r.trades > 10)).toBe(true);
+    expect(firstDifference(a, b)).toBeUndefined();
+    expect(whole.stdout.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("differs when the halo is too short for the slow window, so the halo test above has teeth", async () => {
+    const [whole, short] = await Promise.all([
+      runShoal(["run", ...SMA, "--threads", "1"]),
+      runShoal(["run", ...SMA, "--split", "rows=500", "--halo", "20", "--threads", "1"]),
+    ]);
+    expect(firstDifference(JSON.parse(whole.stdout), JSON.parse(short.stdout))).toBeDefined();
+  });
+
+  it("orders map outputs by key, slice start, then point (first --param slowest) and is thread-invariant", async () => {
+    const rows = ["time,symbol,close"];
+    for (let d = 0; d < 120; d++) {
+      const day = new Date(Date.UTC(2021, 0, 1 + d)).toISOString().slice(0, 10);
+      rows.push(`${day},ZZZ,${100 + Math.sin(d) * 5}`, `${day},AAA,${50 + d * 0.1 + Math.cos(d)}`);
+    }
+    const data = file("long.csv", `${rows.join("\n")}\n`);
+    const job = file(
+      "order.lua",
+      `function map(series, p)
+         return { key = series.key, t0 = series.time[series.first], a = p.a, b = p.b, rows = #series.time - series.first + 1 }
+       end`,
+    );
+    const args = ["run", job, "--data", data, "--param", "a=1,2", "--param", "b=x,y", "--split", "window=30d", "--halo", "3", "--batch", "3"];
+    const [one, two] = await Promise.all([runShoal([...args, "--threads", "1"]), runShoal([...args, "--threads", "2"])]);
+    expect(one.code).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    const out = JSON.parse(one.stdout) as Array<{ key: string; t0: number; a: number; b: string; rows: number }>;
+    const sorted = [...out].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : x.t0 - y.t0 || x.a - y.a || (x.b < y.b ? -1 : 1)));
+    expect(out).toEqual(sorted);
+    expect(out.slice(0, 4).map((o) => [o.a, o.b])).toEqual([[1, "x"], [1, "y"], [2, "x"], [2, "y"]]);
+    expect(new Set(out.map((o) => o.key))).toEqual(new Set(["AAA", "ZZZ"]));
+    const ownedRows = out.filter((o) => o.key === "AAA" && o.a === 1 && o.b === "x").reduce((n, o) => n + o.rows, 0);
+    expect(ownedRows).toBe(120);
+  });
+
+  it("reports a Lua runtime error as job.lua:LINE with a traceback and exit 1", async () => {
+    const job = file("boom.lua", "local function f(x)\n  return x.y.z\nend\nfunction map(series, p)\n  return f({})\nend\n");
+    const run = await runShoal(["run", job, "--data", SP500]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^job\.lua:2: attempt to index a nil value/m);
+    expect(run.stderr).toMatch(/traceback/);
+    expect(run.stdout).toBe("");
+  });
+
+  it("reports a syntax error before running anything", async () => {
+    const job = file("syntax.lua", "function map(series, p)\n  return {\nend\n");
+    const run = await runShoal(["run", job, "--data", SP500]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^job\.lua:3: /m);
+  });
+
+  it("stops a runaway loop with the instruction budget", async () => {
+    const job = file("loop.lua", "function map(series, p)\n  while true do end\nend\n");
+    const run = await runShoal(["run", job, "--data", SP500, "--budget", "1000000"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/instruction budget exceeded/);
+  });
+
+  it("stops a task that overruns its wall-clock deadline", async () => {
+    const job = file("slow.lua", "function map(series, p)\n  while true do end\nend\n");
+    const run = await runShoal(["run", job, "--data", SP500, "--deadline", "1s", "--budget", "1000000000000"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/deadline of 1 s/);
+  });
+
+  it.each([
+    [["examples/sma-crossover.lua"], /--data/],
+    [["examples/sma-crossover.lua", "--data", SP500, "--split", "weeks=2"], /--split weeks=2/],
+    [["examples/sma-crossover.lua", "--data", SP500, "--param", "fast"], /NAME=V1/],
+    [["examples/sma-crossover.lua", "--data", SP500, "--threads", "0"], /--threads/],
+    [["examples/sma-crossover.lua", "--data", SP500, "--bogus"], /bogus/],
+    [["missing.lua", "--data", SP500], /missing\.lua/],
+    [["examples/sma-crossover.lua", "--data", "missing.csv"], /missing\.csv/],
+  ])("exits 2 with a one-line reason for bad arguments %#", async (args, reason) => {
+    const run = await runShoal(["run", ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(reason);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("exits 2 naming the line of a bad CSV row", async () => {
+    const data = file("bad.csv", "date,close\n2020-01-01,1\n2020-01-02,abc\n");
+    const run = await runShoal(["run", "examples/sma-crossover.lua", "--data", data]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/bad\.csv: line 3: /);
+  });
+});

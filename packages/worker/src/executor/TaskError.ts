@@ -1,0 +1,39 @@
+/** Why a task failed: a Lua error of the job's own, a limit it hit, or its deadline. */
+export type TaskErrorKind = "syntax" | "runtime" | "budget" | "memory" | "result" | "deadline" | "internal";
+
+/** A failed task, in a form that crosses thread and network boundaries as plain data. */
+export interface TaskErrorData {
+  kind: TaskErrorKind;
+  message: string;
+  line?: number;
+  traceback?: string;
+}
+
+/** A task failure raised to callers of an executor; `message` reads like Lua's (`job.lua:12: boom`). */
+export class TaskError extends Error {
+  override readonly name = "TaskError";
+  readonly kind: TaskErrorKind;
+  readonly line: number | undefined;
+  readonly traceback: string | undefined;
+
+  constructor(data: TaskErrorData) {
+    super(data.message);
+    this.kind = data.kind;
+    this.line = data.line;
+    this.traceback = data.traceback;
+  }
+
+  toData(): TaskErrorData {
+    return { kind: this.kind, message: this.message, line: this.line, traceback: this.traceback };
+  }
+
+  /** Wraps anything thrown while running a task; errors from the Lua engine keep their kind, line and traceback. */
+  static from(error: unknown): TaskError {
+    if (error instanceof TaskError) return error;
+    if (error instanceof Error && "kind" in error && typeof error.kind === "string") {
+      const lua = error as Error & { kind: TaskErrorKind; line?: number; traceback?: string };
+      return new TaskError({ kind: lua.kind, message: lua.message, line: lua.line, traceback: lua.traceback });
+    }
+    return new TaskError({ kind: "internal", message: error instanceof Error ? error.message : String(error) });
+  }
+}

@@ -1,0 +1,1 @@
+export { NodeExecutorPool, type NodeExecutorPoolOptions } from "./NodeExecutorPool.ts";

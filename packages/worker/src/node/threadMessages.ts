@@ -1,0 +1,15 @@
+import type { JobSpec, MapTaskResult, MapTaskSpec, ReduceTaskSpec } from "@shoal/protocol";
+import type { ReduceTaskResult } from "../executor/TaskExecutor.ts";
+import type { TaskErrorData } from "../executor/TaskError.ts";
+
+/** Messages from the pool to one of its threads (our own code on both ends). */
+export type ToThread =
+  | { type: "load"; spec: JobSpec; shards: Uint8Array[] }
+  | { type: "run"; id: number; task: MapTaskSpec | ReduceTaskSpec };
+
+/** Messages from a thread back to the pool. */
+export type FromThread =
+  | { type: "loaded" }
+  | { type: "load-failed"; error: TaskErrorData }
+  | { type: "done"; id: number; result: MapTaskResult | ReduceTaskResult }
+  | { type: "failed"; id: number; error: TaskErrorData };
