@@ -1,0 +1,32 @@
+import { copyJson as copy } from "./copyJson.ts";
+import type { SchedulerOptions } from "./SchedulerOptions.ts";
+import type { JobState } from "./SchedulerState.ts";
+import type { JobSubmission } from "./types.ts";
+
+/** The initial state of a submitted job, its settings filled from the scheduler's options and checked. */
+export function createJobState(job: JobSubmission, options: SchedulerOptions): JobState {
+  const replicas = job.replicas ?? options.replicas;
+  const quorum = job.quorum ?? options.quorum;
+  const replicaCap = job.replicaCap ?? options.replicaCap ?? replicas + 2;
+  const weight = job.weight ?? 1;
+  const leaseMs = job.leaseMs ?? options.leaseMs;
+  if (!(Number.isInteger(quorum) && quorum >= 1 && Number.isInteger(replicas) && quorum <= replicas && replicas <= replicaCap)) {
+    throw new RangeError(`need integers 1 ≤ quorum (${quorum}) ≤ replicas (${replicas}) ≤ replica cap (${replicaCap})`);
+  }
+  if (!(weight > 0 && leaseMs > 0)) throw new RangeError(`weight (${weight}) and lease time (${leaseMs}) must be positive`);
+  return {
+    id: job.id,
+    status: "running",
+    replicas,
+    quorum,
+    replicaCap,
+    weight,
+    leaseMs,
+    result: copy(job.graph.result),
+    tasks: job.graph.tasks.map((node) => ({ ...copy(node), status: "pending", attempts: [], failures: 0, results: [], errors: [] })),
+    durations: [],
+    accepted: 0,
+    rejected: 0,
+    peers: {},
+  };
+}
