@@ -17,3 +17,6 @@ export {
   type ParamPoint,
 } from "./jobSpec.ts";
 export * from "./tasks.ts";
+export * from "./messages.ts";
+export { ProtocolError } from "./ProtocolError.ts";
+export { parseWorkerMessage, parseCoordinatorMessage, parsePeerMessage, encodeMessage, MESSAGE_LIMITS } from "./parseMessages.ts";

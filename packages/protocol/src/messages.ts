@@ -1,0 +1,132 @@
+import type { ShardHash } from "./ids.ts";
+import type { JobSpec } from "./jobSpec.ts";
+import type { Json } from "./json.ts";
+import type { MapTaskSpec, ReduceTaskSpec } from "./tasks.ts";
+
+/** Bumped on any incompatible change to the messages below; peers say it in their hello. */
+export const PROTOCOL_VERSION = 1;
+
+/** Why a task failed, as a worker reports it. */
+export interface TaskFailureData {
+  kind: "syntax" | "runtime" | "budget" | "memory" | "result" | "deadline" | "internal";
+  message: string;
+  line?: number;
+  traceback?: string;
+}
+
+/** A task leased to a worker until `leaseDeadline` (epoch ms, coordinator clock). */
+export interface Assignment {
+  taskId: string;
+  attempt: number;
+  jobId: string;
+  leaseDeadline: number;
+  task: MapTaskSpec | ReduceTaskSpec;
+  /** The shard a map task reads (its series), by content hash. */
+  shard?: ShardHash;
+}
+
+// ---- worker → coordinator ----
+
+export interface Hello {
+  type: "hello";
+  protocol: number;
+  /** The id this worker had before a reconnect, so its late results are still credited. */
+  peerId?: string;
+  threads: number;
+  engines: string[];
+  /** Shards the worker holds, for locality. */
+  shards: ShardHash[];
+}
+export interface RequestWork {
+  type: "request-work";
+  freeSlots: number;
+}
+export interface Heartbeat {
+  type: "heartbeat";
+}
+export interface TaskResultMessage {
+  type: "task-result";
+  taskId: string;
+  attempt: number;
+  /** Map tasks give one output per point; reduce tasks one output. */
+  result: { outputs: Json[] } | { output: Json };
+  log: string[];
+  instructions: number;
+  elapsedMs: number;
+}
+export interface TaskFailedMessage {
+  type: "task-failed";
+  taskId: string;
+  attempt: number;
+  error: TaskFailureData;
+}
+export interface ShardsHeld {
+  type: "shards-held";
+  shards: ShardHash[];
+}
+
+export type WorkerToCoordinator = Hello | RequestWork | Heartbeat | TaskResultMessage | TaskFailedMessage | ShardsHeld;
+
+// ---- coordinator → worker ----
+
+export interface Welcome {
+  type: "welcome";
+  protocol: number;
+  peerId: string;
+  heartbeatMs: number;
+  /** Base URL of content-addressed shards: `${shardBaseUrl}/${hash}`. */
+  shardBaseUrl: string;
+}
+/** Sent once per job before its first assignment to a worker. */
+export interface JobMessage {
+  type: "job";
+  jobId: string;
+  spec: JobSpec;
+}
+export interface Assign {
+  type: "assign";
+  assignments: Assignment[];
+}
+export interface Cancel {
+  type: "cancel";
+  taskIds: string[];
+}
+/** Other peers known to hold shards, so a worker can ask them before HTTP. */
+export interface ShardHolders {
+  type: "shard-holders";
+  shard: ShardHash;
+  peerIds: string[];
+}
+export interface Refused {
+  type: "refused";
+  reason: string;
+}
+/** The last message on a channel that broke the protocol; the sender closes the channel after it. */
+export interface ProtocolErrorMessage {
+  type: "error";
+  message: string;
+}
+
+export type CoordinatorToWorker = Welcome | JobMessage | Assign | Cancel | ShardHolders | Refused | ProtocolErrorMessage;
+
+// ---- worker ↔ worker (shard exchange) ----
+
+export interface ShardRequest {
+  type: "shard-request";
+  shard: ShardHash;
+}
+/** One chunk of a shard's bytes, base64 in JSON channels; `index` of `count`, sizes bounded. */
+export interface ShardChunk {
+  type: "shard-chunk";
+  shard: ShardHash;
+  index: number;
+  count: number;
+  bytes: number;
+  data: string;
+}
+export interface ShardMissing {
+  type: "shard-missing";
+  shard: ShardHash;
+}
+
+export type PeerToPeer = ShardRequest | ShardChunk | ShardMissing;

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { MESSAGE_LIMITS, parseCoordinatorMessage, parsePeerMessage, parseWorkerMessage } from "./parseMessages.ts";
+import { PROTOCOL_VERSION } from "./messages.ts";
+
+const HASH = "a".repeat(64);
+const text = (value: unknown) => JSON.stringify(value);
+
+describe("parseWorkerMessage", () => {
+  it.each([
+    { type: "hello", protocol: PROTOCOL_VERSION, threads: 2, engines: ["fengari"], shards: [HASH] },
+    { type: "hello", protocol: PROTOCOL_VERSION, peerId: "p1", threads: 1, engines: [], shards: [] },
+    { type: "request-work", freeSlots: 3 },
+    { type: "heartbeat" },
+    { type: "task-result", taskId: "j/map/0", attempt: 1, result: { outputs: [{ a: 1 }, null] }, log: ["hi"], instructions: 10, elapsedMs: 2 },
+    { type: "task-result", taskId: "j/reduce/0/0", attempt: 0, result: { output: [1, "x"] }, log: [], instructions: 0, elapsedMs: 0 },
+    { type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "job.lua:3: boom", line: 3, traceback: "stack" } },
+    { type: "shards-held", shards: [HASH] },
+  ])("accepts $type", (message) => {
+    expect(parseWorkerMessage(text(message))).toEqual(message);
+  });
+
+  it.each([
+    ["not text", { type: "heartbeat" }, /not text/],
+    ["not JSON", "{", /not JSON/],
+    ["no type", text({ kind: "hello" }), /no type/],
+    ["unknown type", text({ type: "rm -rf" }), /bad rm -rf message/],
+    ["extra field", text({ type: "heartbeat", admin: true }), /bad heartbeat/],
+    ["negative slots", text({ type: "request-work", freeSlots: -1 }), /freeSlots/],
+    ["too many slots", text({ type: "request-work", freeSlots: 10_000 }), /freeSlots/],
+    ["bad hash", text({ type: "shards-held", shards: ["../../etc/passwd"] }), /sha256/],
+    ["unknown error kind", text({ type: "task-failed", taskId: "t", attempt: 1, error: { kind: "panic", message: "" } }), /error\.kind/],
+    ["oversized control", text({ type: "heartbeat", pad: "x".repeat(MESSAGE_LIMITS.controlBytes) }), /larger than/],
+    ["job from a worker", text({ type: "job", jobId: "j", spec: { script: "" } }), /bad job message/],
+  ])("rejects %s", (_name, raw, message) => {
+    expect(() => parseWorkerMessage(raw)).toThrow(message);
+  });
+});
+
+describe("parseCoordinatorMessage", () => {
+  it("accepts an assignment and fills job spec defaults", () => {
+    const assign = {
+      type: "assign",
+      assignments: [
+        {
+          taskId: "j/map/0",
+          attempt: 1,
+          jobId: "j",
+          leaseDeadline: 1000,
+          shard: HASH,
+          task: { kind: "map", slice: { key: "sp500", haloStart: 0, start: 0, end: 10 }, points: [{ index: 0, p: { fast: 5 } }] },
+        },
+      ],
+    };
+    expect(parseCoordinatorMessage(text(assign))).toEqual(assign);
+    const job = parseCoordinatorMessage(text({ type: "job", jobId: "j", spec: { script: "function map() end" } }));
+    expect(job.type === "job" && job.spec.batchSize).toBe(16);
+  });
+
+  it("rejects a job spec over its limits", () => {
+    expect(() => parseCoordinatorMessage(text({ type: "job", jobId: "j", spec: { script: "", batchSize: 0 } }))).toThrow(/spec\.batchSize/);
+  });
+});
+
+describe("parsePeerMessage", () => {
+  it("accepts chunks within limits and rejects bigger ones", () => {
+    const chunk = { type: "shard-chunk", shard: HASH, index: 0, count: 1, bytes: 3, data: "AAAA" };
+    expect(parsePeerMessage(text(chunk))).toEqual(chunk);
+    expect(() => parsePeerMessage(text({ ...chunk, data: "A".repeat(MESSAGE_LIMITS.chunkBytes * 2) }))).toThrow(/data/);
+  });
+});

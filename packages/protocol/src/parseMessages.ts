@@ -1,0 +1,156 @@
+import { z } from "zod";
+import { jobSpecSchema } from "./jobSpec.ts";
+import { LIMITS } from "./limits.ts";
+import type { CoordinatorToWorker, PeerToPeer, WorkerToCoordinator } from "./messages.ts";
+import { ProtocolError } from "./ProtocolError.ts";
+
+/** Size limits of protocol messages, checked before and after parsing. */
+export const MESSAGE_LIMITS = {
+  /** Any message, as text. Task results and reduce assignments carry outputs, so this is generous. */
+  messageBytes: 64 * 1024 * 1024,
+  /** Messages that carry no task data (hello, heartbeat, request-work, ...). */
+  controlBytes: 1024 * 1024,
+  /** Shard hashes in one hello or shards-held. */
+  shards: 100_000,
+  /** Log lines in one task result. */
+  logLines: 1001,
+  /** Bytes of one log line. */
+  logLineBytes: 64 * 1024,
+  /** Raw bytes in one shard chunk (before base64). */
+  chunkBytes: 64 * 1024,
+  /** Assignments in one assign message. */
+  assignments: 256,
+  /** Slots or threads one peer may claim. */
+  slots: 256,
+} as const;
+
+const CARRIES_DATA = new Set(["task-result", "assign", "shard-chunk", "job"]);
+
+const json: z.ZodType = z.json();
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "expected a sha256 hex digest");
+const id = z.string().min(1).max(200);
+const count = z.number().int().min(0);
+const shardList = z.array(sha256).max(MESSAGE_LIMITS.shards);
+
+const failure = z.strictObject({
+  kind: z.enum(["syntax", "runtime", "budget", "memory", "result", "deadline", "internal"]),
+  message: z.string().max(16 * 1024),
+  line: count.optional(),
+  traceback: z.string().max(64 * 1024).optional(),
+});
+
+const workerToCoordinator = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("hello"),
+    protocol: z.number().int(),
+    peerId: id.optional(),
+    threads: z.number().int().min(1).max(MESSAGE_LIMITS.slots),
+    engines: z.array(z.string().max(32)).max(8),
+    shards: shardList,
+  }),
+  z.strictObject({ type: z.literal("request-work"), freeSlots: z.number().int().min(0).max(MESSAGE_LIMITS.slots) }),
+  z.strictObject({ type: z.literal("heartbeat") }),
+  z.strictObject({
+    type: z.literal("task-result"),
+    taskId: id,
+    attempt: count,
+    result: z.union([
+      z.strictObject({ outputs: z.array(json).max(LIMITS.batchSize) }),
+      z.strictObject({ output: json }),
+    ]),
+    log: z.array(z.string().max(MESSAGE_LIMITS.logLineBytes)).max(MESSAGE_LIMITS.logLines),
+    instructions: z.number().min(0),
+    elapsedMs: z.number().min(0),
+  }),
+  z.strictObject({ type: z.literal("task-failed"), taskId: id, attempt: count, error: failure }),
+  z.strictObject({ type: z.literal("shards-held"), shards: shardList }),
+]);
+
+const sliceRef = z.strictObject({ key: z.string().max(256), haloStart: count, start: count, end: count });
+const taskSpec = z.discriminatedUnion("kind", [
+  z.strictObject({
+    kind: z.literal("map"),
+    slice: sliceRef,
+    points: z.array(z.strictObject({ index: count, p: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])) })).max(LIMITS.batchSize),
+  }),
+  z.strictObject({ kind: z.literal("reduce"), level: count, group: count, values: z.array(json).max(LIMITS.reduceFanIn) }),
+]);
+
+const coordinatorToWorker = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("welcome"),
+    protocol: z.number().int(),
+    peerId: id,
+    heartbeatMs: z.number().int().min(100).max(600_000),
+    shardBaseUrl: z.string().max(2048),
+  }),
+  z.strictObject({ type: z.literal("job"), jobId: id, spec: jobSpecSchema }),
+  z.strictObject({
+    type: z.literal("assign"),
+    assignments: z
+      .array(
+        z.strictObject({ taskId: id, attempt: count, jobId: id, leaseDeadline: z.number(), task: taskSpec, shard: sha256.optional() }),
+      )
+      .max(MESSAGE_LIMITS.assignments),
+  }),
+  z.strictObject({ type: z.literal("cancel"), taskIds: z.array(id).max(10_000) }),
+  z.strictObject({ type: z.literal("shard-holders"), shard: sha256, peerIds: z.array(id).max(64) }),
+  z.strictObject({ type: z.literal("refused"), reason: z.string().max(1024) }),
+  z.strictObject({ type: z.literal("error"), message: z.string().max(4096) }),
+]);
+
+const peerToPeer = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("shard-request"), shard: sha256 }),
+  z.strictObject({
+    type: z.literal("shard-chunk"),
+    shard: sha256,
+    index: count,
+    count: z.number().int().min(1).max(1 << 16),
+    bytes: count,
+    data: z.string().max(Math.ceil(MESSAGE_LIMITS.chunkBytes / 3) * 4),
+  }),
+  z.strictObject({ type: z.literal("shard-missing"), shard: sha256 }),
+]);
+
+/** Parses a message a worker sent to the coordinator; throws ProtocolError on anything malformed, oversized or unknown. */
+export function parseWorkerMessage(raw: unknown): WorkerToCoordinator {
+  return parse(raw, workerToCoordinator, "worker") as WorkerToCoordinator;
+}
+
+/** Parses a message the coordinator sent to a worker; a worker trusts the coordinator no more than anyone else. */
+export function parseCoordinatorMessage(raw: unknown): CoordinatorToWorker {
+  return parse(raw, coordinatorToWorker, "coordinator") as CoordinatorToWorker;
+}
+
+/** Parses a message from another worker (shard exchange). */
+export function parsePeerMessage(raw: unknown): PeerToPeer {
+  return parse(raw, peerToPeer, "peer") as PeerToPeer;
+}
+
+/** Serialises an outgoing message; the counterpart of the parse functions. */
+export function encodeMessage(message: WorkerToCoordinator | CoordinatorToWorker | PeerToPeer): string {
+  return JSON.stringify(message);
+}
+
+function parse(raw: unknown, schema: z.ZodType, from: string): unknown {
+  if (typeof raw !== "string") throw new ProtocolError(`message from ${from} is not text`);
+  if (raw.length > MESSAGE_LIMITS.messageBytes) throw new ProtocolError(`message from ${from} is larger than ${MESSAGE_LIMITS.messageBytes} bytes`);
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ProtocolError(`message from ${from} is not JSON`);
+  }
+  const type = typeof value === "object" && value !== null && "type" in value ? (value as { type: unknown }).type : undefined;
+  if (typeof type !== "string") throw new ProtocolError(`message from ${from} has no type`);
+  if (!CARRIES_DATA.has(type) && raw.length > MESSAGE_LIMITS.controlBytes) {
+    throw new ProtocolError(`${type} message from ${from} is larger than ${MESSAGE_LIMITS.controlBytes} bytes`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.length ? ` at ${issue.path.join(".")}` : "";
+    throw new ProtocolError(`bad ${type.slice(0, 40)} message from ${from}${where}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
