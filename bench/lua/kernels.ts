@@ -1,0 +1,109 @@
+/**
+ * The backtest kernel of bench/lua, written three ways: plain Lua (run by native lua5.4
+ * and by fengari), Lua on the `ts` builtins, and plain JavaScript. All compute the same
+ * SMA-crossover sweep over the same synthetic random walk, so their answers must agree.
+ */
+
+/** A deterministic random walk; float-only arithmetic so Lua 5.4, fengari and JS build identical bars. */
+export const WALK_LUA = `
+local function walk(n)
+  local close, x, c = {}, 1.0, 100.0
+  for i = 1, n do
+    x = (x * 16807.0) % 2147483647.0
+    c = c * (1 + (x / 2147483647.0 - 0.5) * 0.02)
+    close[i] = c
+  end
+  return close
+end
+`;
+
+export function walk(n: number): Float64Array {
+  const close = new Float64Array(n);
+  let x = 1;
+  let c = 100;
+  for (let i = 0; i < n; i++) {
+    x = (x * 16807) % 2147483647;
+    c = c * (1 + (x / 2147483647 - 0.5) * 0.02);
+    close[i] = c;
+  }
+  return close;
+}
+
+/** The sweep's parameter points. */
+export const POINTS: Array<{ fast: number; slow: number }> = [
+  { fast: 10, slow: 50 },
+  { fast: 20, slow: 100 },
+  { fast: 50, slow: 200 },
+];
+
+export const PLAIN_LUA = `
+local function backtest(close, fast, slow)
+  local n = #close
+  local sf, ss, prev = 0.0, 0.0, 0
+  local sum, sumsq, cnt, trades = 0.0, 0.0, 0, 0
+  for i = 1, n do
+    local c = close[i]
+    sf = sf + c
+    ss = ss + c
+    if i > fast then sf = sf - close[i - fast] end
+    if i > slow then ss = ss - close[i - slow] end
+    if i > 1 then
+      local r = prev * (c / close[i - 1] - 1)
+      sum = sum + r
+      sumsq = sumsq + r * r
+      cnt = cnt + 1
+    end
+    local sig = 0
+    if i >= slow and sf / fast > ss / slow then sig = 1 end
+    if sig ~= prev then trades = trades + 1 end
+    prev = sig
+  end
+  local mean = sum / cnt
+  return mean / math.sqrt((sumsq - sum * sum / cnt) / (cnt - 1)) * math.sqrt(252), trades
+end
+`;
+
+export function backtestJs(close: Float64Array, fast: number, slow: number): [number, number] {
+  let sf = 0, ss = 0, prev = 0, sum = 0, sumsq = 0, cnt = 0, trades = 0;
+  for (let i = 0; i < close.length; i++) {
+    const c = close[i]!;
+    sf += c;
+    ss += c;
+    if (i >= fast) sf -= close[i - fast]!;
+    if (i >= slow) ss -= close[i - slow]!;
+    if (i > 0) {
+      const r = prev * (c / close[i - 1]! - 1);
+      sum += r;
+      sumsq += r * r;
+      cnt++;
+    }
+    const sig = i + 1 >= slow && sf / fast > ss / slow ? 1 : 0;
+    if (sig !== prev) trades++;
+    prev = sig;
+  }
+  const mean = sum / cnt;
+  return [(mean / Math.sqrt((sumsq - (sum * sum) / cnt) / (cnt - 1))) * Math.sqrt(252), trades];
+}
+
+/** The same backtest with the averages and returns computed by `ts` builtins; only the signal loop stays in Lua. */
+export const TS_LUA = `
+function map(series, p)
+  local close = series.close
+  local fast, slow = ts.rolling_mean(close, p.fast), ts.rolling_mean(close, p.slow)
+  local ret = ts.pct_change(close)
+  local prev, sum, sumsq, cnt, trades = 0, 0.0, 0.0, 0, 0
+  for i = 1, #close do
+    if i > 1 then
+      local r = prev * ret[i]
+      sum = sum + r
+      sumsq = sumsq + r * r
+      cnt = cnt + 1
+    end
+    local sig = fast[i] > slow[i] and 1 or 0
+    if sig ~= prev then trades = trades + 1 end
+    prev = sig
+  end
+  local mean = sum / cnt
+  return { sharpe = mean / math.sqrt((sumsq - sum * sum / cnt) / (cnt - 1)) * math.sqrt(252), trades = trades }
+end
+`;

@@ -1,0 +1,176 @@
+import fengari from "fengari";
+import type { LuaState } from "fengari";
+import ldebug from "fengari/src/ldebug.js";
+import lopcodes from "fengari/src/lopcodes.js";
+import { HEAP_COST, NUMBER_STRING_BYTES } from "./heapCost.ts";
+import { measureHeap } from "./measureHeap.ts";
+
+const { lua, lauxlib, to_luastring } = fengari;
+const OP_CONCAT = lopcodes.OpCodesI["OP_CONCAT"];
+const OP_CLOSURE = lopcodes.OpCodesI["OP_CLOSURE"];
+
+/** Instructions between two runs of the count hook. */
+export const HOOK_STEP = 1000;
+/** Bytes of string built that cost one instruction of budget. */
+const BYTES_PER_INSTRUCTION = 64;
+/** Least allocation (estimated bytes) between two heap measurements. */
+const MIN_MEASURE_STEP = 8 * 1024 * 1024;
+const MiB = 1024 * 1024;
+const FMT = to_luastring("%s");
+
+/** Where a guard raises from: a Lua instruction (hook, VM) or a JavaScript library function. */
+export type RaiseSite = "vm" | "lib";
+
+export interface GuardLimits {
+  budget: number;
+  maxStringBytes: number;
+  maxMemoryBytes: number;
+}
+
+/**
+ * The limits of one map/reduce call: counts instructions (count hook plus charges from
+ * library functions), checks string sizes before they are built, and measures the heap
+ * as allocation grows. Budget and heap errors trip the guard: from then on every Lua
+ * instruction raises the same error, so `pcall` cannot swallow it.
+ */
+export class CallGuard {
+  readonly limits: GuardLimits;
+  /** Instructions counted so far (without the main thread's partial hook interval). */
+  used = 0;
+  tripped: { kind: "budget" | "memory" | "runtime"; message: string } | null = null;
+  /** Messages (without position) of catchable memory errors raised in this call. */
+  readonly memoryMessages = new Set<string>();
+  #charged = 0;
+  #live = 0;
+  #nextMeasure = MIN_MEASURE_STEP;
+
+  constructor(limits: GuardLimits) {
+    this.limits = limits;
+  }
+
+  /** Estimated live heap, in bytes, as of the last measurement plus allocation since. */
+  get heapEstimate(): number {
+    return this.#live + this.#charged;
+  }
+
+  /** Records estimated bytes allocated; the next instruction boundary measures when enough has piled up. */
+  charge(bytes: number): void {
+    this.#charged += bytes;
+  }
+
+  /** Count hook: runs every `basehookcount` instructions of the running thread. */
+  onHook(L: LuaState): void {
+    this.used += L.basehookcount;
+    if (this.used > this.limits.budget) {
+      this.trip(L, "vm", "budget", `instruction budget exceeded (${this.limits.budget} instructions)`);
+    }
+  }
+
+  /** Runs before every Lua instruction (fengari calls luaG_traceexec there while a count hook is set). */
+  beforeInstruction(L: LuaState): void {
+    if (this.tripped !== null) this.raise(L, "vm", this.tripped.message);
+    const ci = L.ci;
+    const i = ci.l_code[ci.l_savedpc - 1];
+    if (i !== undefined) {
+      if (i.opcode === OP_CONCAT) this.#checkConcat(L, ci.l_base + i.B, ci.l_base + i.C);
+      else if (i.opcode === OP_CLOSURE) this.#charged += HEAP_COST.closure;
+    }
+    if (this.#charged >= this.#nextMeasure) this.#measure(L, "vm");
+  }
+
+  /** Charges `n` instructions of bulk work done by a library function, raising when a limit is hit. */
+  tick(L: LuaState, n: number): void {
+    if (this.tripped !== null) this.raise(L, "lib", this.tripped.message);
+    this.used += n;
+    if (this.used > this.limits.budget) {
+      this.trip(L, "lib", "budget", `instruction budget exceeded (${this.limits.budget} instructions)`);
+    }
+    if (this.#charged >= this.#nextMeasure) this.#measure(L, "lib");
+  }
+
+  /** Raises a memory error before a string of `bytes` is built if it would exceed maxStringBytes. */
+  checkString(L: LuaState, site: RaiseSite, bytes: number, what: string): void {
+    if (bytes > this.limits.maxStringBytes) {
+      this.memoryError(L, site, `${what} too large (${bytes} bytes > limit ${this.limits.maxStringBytes})`);
+    }
+  }
+
+  /** Accounts for a string just created (heap and budget), raising if it exceeds maxStringBytes. */
+  stringCreated(L: LuaState, site: RaiseSite, bytes: number): void {
+    this.#charged += HEAP_COST.string + bytes;
+    this.used += Math.floor(bytes / BYTES_PER_INSTRUCTION);
+    this.checkString(L, site, bytes, "string");
+  }
+
+  /** Raises a catchable memory error (nothing stays allocated). */
+  memoryError(L: LuaState, site: RaiseSite, message: string): never {
+    this.memoryMessages.add(message);
+    return this.raise(L, site, message);
+  }
+
+  /** Trips the guard and raises; every later instruction of this call raises the same message. */
+  trip(L: LuaState, site: RaiseSite, kind: "budget" | "memory" | "runtime", message: string): never {
+    if (this.tripped === null) this.tripped = { kind, message };
+    lua.lua_sethook(L, countHook, lua.LUA_MASKCOUNT, 1);
+    if (L.l_G.mainthread !== L) lua.lua_sethook(L.l_G.mainthread, countHook, lua.LUA_MASKCOUNT, 1);
+    return this.raise(L, site, this.tripped.message);
+  }
+
+  /** Trips the guard without raising (for errors already being raised, like JavaScript exceptions). */
+  tripQuietly(kind: "budget" | "memory" | "runtime", message: string): void {
+    if (this.tripped === null) this.tripped = { kind, message };
+  }
+
+  /** Raises a Lua error with the position of the running Lua code, like Lua's own errors. */
+  raise(L: LuaState, site: RaiseSite, message: string): never {
+    if (site === "vm") return ldebug.luaG_runerror(L, FMT, to_luastring(message));
+    return lauxlib.luaL_error(L, FMT, to_luastring(message));
+  }
+
+  #checkConcat(L: LuaState, from: number, to: number): void {
+    let bytes = 0;
+    for (let r = from; r <= to; r++) {
+      const v = L.stack[r];
+      if (v === undefined) continue;
+      const base = v.type & 15;
+      if (base === lua.LUA_TSTRING) bytes += (v.value as { realstring: Uint8Array }).realstring.length;
+      else if (base === lua.LUA_TNUMBER) bytes += NUMBER_STRING_BYTES;
+    }
+    this.checkString(L, "vm", bytes, "string");
+  }
+
+  #measure(L: LuaState, site: RaiseSite): void {
+    const live = measureHeap(L);
+    this.#live = live;
+    this.#charged = 0;
+    const max = this.limits.maxMemoryBytes;
+    if (live > max) {
+      const mib = (n: number) => (n / MiB).toFixed(0);
+      this.trip(L, site, "memory", `not enough memory (Lua heap about ${mib(live)} MiB > limit ${mib(max)} MiB)`);
+    }
+    this.#nextMeasure = Math.max(MIN_MEASURE_STEP, Math.min(live / 2, max - live));
+  }
+}
+
+let active: CallGuard | null = null;
+
+/** The guard of the call running now, if any. */
+export function activeGuard(): CallGuard | null {
+  return active;
+}
+
+/** Runs `fn` with `guard` active (restoring the previous one after). */
+export function withGuard<T>(guard: CallGuard, fn: () => T): T {
+  const previous = active;
+  active = guard;
+  try {
+    return fn();
+  } finally {
+    active = previous;
+  }
+}
+
+/** The count hook every sandboxed state runs with; coroutines inherit it. */
+export function countHook(L: LuaState): void {
+  active?.onHook(L);
+}

@@ -1,0 +1,239 @@
+import type { Json } from "@shoal/protocol";
+import fengari from "fengari";
+import type { LuaState } from "fengari";
+import type { SeriesInput } from "../LuaEngine.ts";
+import { callContext } from "./CallContext.ts";
+
+const { lua, lauxlib, to_jsstring } = fengari;
+
+/** Deepest nesting accepted in either direction. */
+export const MAX_DEPTH = 64;
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
+
+/**
+ * Pushes a JSON value: integers within 32 bits become Lua integers, other numbers floats,
+ * arrays 1-based tables, objects tables with string keys, null nil. Call inside a
+ * protected call (it raises Lua errors).
+ */
+export function pushJson(L: LuaState, value: Json, depth = 0): void {
+  if (value === null) lua.lua_pushnil(L);
+  else if (typeof value === "boolean") lua.lua_pushboolean(L, value);
+  else if (typeof value === "number") {
+    if (Number.isInteger(value) && value >= INT_MIN && value <= INT_MAX) lua.lua_pushinteger(L, value);
+    else lua.lua_pushnumber(L, value);
+  } else if (typeof value === "string") lua.lua_pushstring(L, value);
+  else {
+    if (depth >= MAX_DEPTH) lauxlib.luaL_error(L, "input nested deeper than %d levels", MAX_DEPTH);
+    lauxlib.luaL_checkstack(L, 3, "input too deep");
+    if (Array.isArray(value)) {
+      lua.lua_createtable(L, value.length, 0);
+      value.forEach((item, i) => {
+        if (item === null) return;
+        pushJson(L, item, depth + 1);
+        lua.lua_rawseti(L, -2, i + 1);
+      });
+    } else {
+      const entries = Object.entries(value);
+      lua.lua_createtable(L, 0, entries.length);
+      for (const [key, item] of entries) {
+        if (item === null) continue;
+        lua.lua_pushstring(L, key);
+        pushJson(L, item, depth + 1);
+        lua.lua_rawset(L, -3);
+      }
+    }
+  }
+}
+
+/**
+ * Pushes the `series` table: `key`, `first`, and `time` plus each column as 1-based
+ * arrays of floats, built on first access through `__index` and then cached in the table
+ * (so `pairs(series)` only shows what was touched). Each element costs one instruction.
+ */
+export function pushSeries(L: LuaState, series: SeriesInput): void {
+  lua.lua_createtable(L, 0, 4);
+  seriesTables.set(lua.lua_topointer(L, -1) as object, series);
+  lua.lua_pushstring(L, series.key);
+  lua.lua_setfield(L, -2, "key");
+  lua.lua_pushinteger(L, series.first);
+  lua.lua_setfield(L, -2, "first");
+  lua.lua_createtable(L, 0, 1);
+  lua.lua_pushcfunction(L, (L) => {
+    if (lua.lua_type(L, 2) !== lua.LUA_TSTRING) return 0;
+    const name = to_jsstring(lua.lua_tostring(L, 2) as Uint8Array, 0, undefined, true);
+    const column = name === "time" ? series.time : Object.hasOwn(series.columns, name) ? series.columns[name] : undefined;
+    if (column === undefined) return 0;
+    callContext(L).guard.tick(L, column.length);
+    lua.lua_createtable(L, column.length, 0);
+    for (let i = 0; i < column.length; i++) {
+      lua.lua_pushnumber(L, column[i] as number);
+      lua.lua_rawseti(L, -2, i + 1);
+    }
+    lua.lua_pushvalue(L, 2);
+    lua.lua_pushvalue(L, -2);
+    lua.lua_rawset(L, 1);
+    return 1;
+  });
+  lua.lua_setfield(L, -2, "__index");
+  lua.lua_setmetatable(L, -2);
+}
+
+const seriesTables = new WeakMap<object, SeriesInput>();
+
+/** The SeriesInput behind a `series` table made by pushSeries, so libraries (quant) can read columns without building Lua arrays. */
+export function seriesOf(L: LuaState, idx: number): SeriesInput | undefined {
+  return lua.lua_type(L, idx) === lua.LUA_TTABLE ? seriesTables.get(lua.lua_topointer(L, idx) as object) : undefined;
+}
+
+/** Why a call's value cannot become JSON; `message` starts with "result". */
+export class ResultError extends Error {}
+
+/**
+ * Reads the Lua value at `idx` as JSON: tables with keys exactly 1..n become arrays, the
+ * empty table [], tables with string keys objects (in insertion order); NaN and ±Inf
+ * become null as in JSON.stringify. Anything else — mixed or non-string keys, cycles,
+ * nesting past 64, functions, invalid UTF-8, more than `maxBytes` of JSON — throws a
+ * ResultError naming the path. Reads raw (no metamethods) and never raises Lua errors.
+ */
+export function readJson(L: LuaState, idx: number, maxBytes: number): Json {
+  const reader = new JsonReader(L, maxBytes);
+  const value = reader.read(lua.lua_absindex(L, idx), "$", 0);
+  if (reader.bytes > maxBytes) throw new ResultError(`result too large (${reader.bytes} bytes > limit ${maxBytes})`);
+  return value;
+}
+
+class JsonReader {
+  bytes = 0;
+  readonly #L: LuaState;
+  readonly #maxBytes: number;
+  readonly #path = new Set<unknown>();
+
+  constructor(L: LuaState, maxBytes: number) {
+    this.#L = L;
+    this.#maxBytes = maxBytes;
+  }
+
+  read(idx: number, path: string, depth: number): Json {
+    const L = this.#L;
+    switch (lua.lua_type(L, idx)) {
+      case lua.LUA_TNIL:
+        this.bytes += 4;
+        return null;
+      case lua.LUA_TBOOLEAN: {
+        const b = lua.lua_toboolean(L, idx);
+        this.bytes += b ? 4 : 5;
+        return b;
+      }
+      case lua.LUA_TNUMBER: {
+        const n = lua.lua_tonumber(L, idx);
+        const value = Number.isFinite(n) ? n : null;
+        this.bytes += JSON.stringify(value).length;
+        return value;
+      }
+      case lua.LUA_TSTRING: {
+        const s = this.#string(lua.lua_tostring(L, idx) as Uint8Array, path);
+        this.bytes += jsonStringBytes(s);
+        return s;
+      }
+      case lua.LUA_TTABLE:
+        return this.#table(idx, path, depth);
+      default:
+        throw new ResultError(`result: ${typeName(L, idx)} at ${path} cannot be converted to JSON`);
+    }
+  }
+
+  #table(idx: number, path: string, depth: number): Json {
+    const L = this.#L;
+    if (depth >= MAX_DEPTH) throw new ResultError(`result: table at ${path} is nested deeper than ${MAX_DEPTH} levels`);
+    const ptr = lua.lua_topointer(L, idx);
+    if (this.#path.has(ptr)) throw new ResultError(`result: table at ${path} contains itself (cycle)`);
+    if (!lua.lua_checkstack(L, 4)) throw new ResultError(`result: table at ${path} is nested too deeply`);
+    let ints = 0;
+    let strings = 0;
+    let maxInt = 0;
+    lua.lua_pushnil(L);
+    while (lua.lua_next(L, idx)) {
+      const type = lua.lua_type(L, -2);
+      if (type === lua.LUA_TSTRING) strings++;
+      else if (type === lua.LUA_TNUMBER && lua.lua_isinteger(L, -2) && lua.lua_tointeger(L, -2) >= 1) {
+        ints++;
+        maxInt = Math.max(maxInt, lua.lua_tointeger(L, -2));
+      } else {
+        const key = lua.lua_type(L, -2) === lua.LUA_TTABLE ? "table" : describeKey(L, -2);
+        lua.lua_pop(L, 2);
+        throw new ResultError(`result: table at ${path} has a non-string key (${key})`);
+      }
+      lua.lua_pop(L, 1);
+    }
+    if (ints > 0 && strings > 0) throw new ResultError(`result: table at ${path} mixes array items and string keys`);
+    if (ints !== maxInt) throw new ResultError(`result: table at ${path} is a sparse array (keys must be exactly 1..n)`);
+    this.#path.add(ptr);
+    let out: Json;
+    if (strings === 0) {
+      const items: Json[] = [];
+      this.bytes += 1 + Math.max(1, ints);
+      for (let i = 1; i <= ints; i++) {
+        lua.lua_rawgeti(L, idx, i);
+        const item = this.read(lua.lua_gettop(L), `${path}[${i}]`, depth + 1);
+        lua.lua_pop(L, 1);
+        if (this.bytes <= this.#maxBytes) items.push(item);
+      }
+      out = items;
+    } else {
+      const obj: { [key: string]: Json } = {};
+      this.bytes += 1 + strings;
+      lua.lua_pushnil(L);
+      while (lua.lua_next(L, idx)) {
+        const key = this.#string(lua.lua_tostring(L, -2) as Uint8Array, `${path} (a key)`);
+        this.bytes += jsonStringBytes(key) + 1;
+        const item = this.read(lua.lua_gettop(L), childPath(path, key), depth + 1);
+        lua.lua_pop(L, 1);
+        if (this.bytes <= this.#maxBytes) obj[key] = item;
+      }
+      out = obj;
+    }
+    this.#path.delete(ptr);
+    return out;
+  }
+
+  #string(bytes: Uint8Array, path: string): string {
+    try {
+      return to_jsstring(bytes);
+    } catch {
+      throw new ResultError(`result: string at ${path} is not valid UTF-8`);
+    }
+  }
+}
+
+function childPath(path: string, key: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+function typeName(L: LuaState, idx: number): string {
+  return to_jsstring(lauxlib.luaL_typename(L, idx));
+}
+
+function describeKey(L: LuaState, idx: number): string {
+  const type = lua.lua_type(L, idx);
+  if (type === lua.LUA_TNUMBER) return String(lua.lua_tonumber(L, idx));
+  if (type === lua.LUA_TBOOLEAN) return String(lua.lua_toboolean(L, idx));
+  return typeName(L, idx);
+}
+
+/** UTF-8 bytes of JSON.stringify(s). */
+function jsonStringBytes(s: string): number {
+  let n = 2;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22 || c === 0x5c || c === 0x08 || c === 0x0c || c === 0x0a || c === 0x0d || c === 0x09) n += 2;
+    else if (c < 0x20) n += 6;
+    else if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}

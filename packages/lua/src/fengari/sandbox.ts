@@ -1,0 +1,232 @@
+import fengari from "fengari";
+import type { CFunction, LuaState } from "fengari";
+import { BASE_NAMES, ENV_FIELD, sandboxBase } from "./baseLib.ts";
+import { activeGuard } from "./CallGuard.ts";
+import { callContext } from "./CallContext.ts";
+import { installFengariPatches } from "./fengariPatches.ts";
+import { HEAP_COST } from "./heapCost.ts";
+import { mathRandom } from "./mathRandom.ts";
+import { tableLib } from "./tableLib.ts";
+import { tsLib } from "./tsBinding.ts";
+import { openQuant } from "../quant/quantBinding.ts";
+
+const { lua, lauxlib, lualib } = fengari;
+const REG = lua.LUA_REGISTRYINDEX;
+const BASE_FIELD = "shoal.base";
+const LIBS_FIELD = "shoal.libs";
+
+/**
+ * Creates a lua_State holding the sandbox's libraries as hidden prototypes in the
+ * registry: base (without dofile/loadfile, with our print/load/collectgarbage), string
+ * (without dump, rep checked), table (metered port), math (seeded random), utf8,
+ * coroutine and ts. io, os, package, debug and fengari's `js`/`fengari` libraries are
+ * never opened. The string metatable is locked, and the state's real global table is
+ * replaced by an empty one: Lua code only ever sees the per-call environment.
+ */
+export function createSandbox(): LuaState {
+  installFengariPatches();
+  const L = lauxlib.luaL_newstate();
+  lua.lua_atnativeerror(L, nativeError);
+
+  lauxlib.luaL_requiref(L, "_G", lualib.luaopen_base, 0);
+  const globals = lua.lua_gettop(L);
+  lua.lua_createtable(L, 0, BASE_NAMES.length + 3);
+  for (const name of BASE_NAMES) {
+    lua.lua_getfield(L, globals, name);
+    lua.lua_setfield(L, -2, name);
+  }
+  setFunctions(L, sandboxBase);
+  lua.lua_setfield(L, REG, BASE_FIELD);
+  for (const name of ["dofile", "loadfile", "load"]) {
+    lua.lua_pushnil(L);
+    lua.lua_setfield(L, globals, name);
+  }
+  lua.lua_settop(L, 0);
+
+  lua.lua_createtable(L, 0, 6);
+  const libs = lua.lua_gettop(L);
+  addStringLib(L, libs);
+  lua.lua_createtable(L, 0, 8);
+  setFunctions(L, tableLib);
+  lua.lua_setfield(L, libs, "table");
+  addOpenedLib(L, libs, "math", lualib.luaopen_math, mathRandom);
+  addOpenedLib(L, libs, "utf8", lualib.luaopen_utf8, {});
+  const co = openLib(L, "coroutine", lualib.luaopen_coroutine);
+  addOpenedLib(L, libs, "coroutine", lualib.luaopen_coroutine, {
+    create: chargingThread(co.create),
+    wrap: chargingThread(co.wrap),
+  });
+  lua.lua_createtable(L, 0, 24);
+  setFunctions(L, tsLib);
+  lua.lua_setfield(L, libs, "ts");
+  openQuant(L);
+  lua.lua_setfield(L, libs, "quant");
+  lua.lua_setfield(L, REG, LIBS_FIELD);
+
+  lua.lua_createtable(L, 0, 0);
+  lua.lua_rawseti(L, REG, lua.LUA_RIDX_GLOBALS);
+  assignFunctionIds(L);
+  lua.lua_settop(L, 0);
+  return L;
+}
+
+/**
+ * Pushes a fresh environment for one call: copies of the base functions and fresh
+ * shallow copies of every library table, `_G` pointing at itself. Also records it as
+ * the environment `load` gives chunks. Returns its stack index.
+ */
+export function pushEnvironment(L: LuaState): number {
+  lua.lua_createtable(L, 0, 32);
+  const env = lua.lua_gettop(L);
+  lua.lua_getfield(L, REG, BASE_FIELD);
+  copyFields(L, env + 1, env);
+  lua.lua_pop(L, 1);
+  lua.lua_getfield(L, REG, LIBS_FIELD);
+  const libs = lua.lua_gettop(L);
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, libs)) {
+    const lib = lua.lua_gettop(L);
+    lua.lua_createtable(L, 0, 32);
+    copyFields(L, lib, lib + 1);
+    lua.lua_pushvalue(L, lib - 1);
+    lua.lua_pushvalue(L, lib + 1);
+    lua.lua_rawset(L, env);
+    lua.lua_pop(L, 2);
+  }
+  lua.lua_pop(L, 1);
+  lua.lua_pushvalue(L, env);
+  lua.lua_setfield(L, env, "_G");
+  lua.lua_pushvalue(L, env);
+  lua.lua_setfield(L, REG, ENV_FIELD);
+  // Lets tracebacks name global functions ("in function 'map'"); the registry stays hidden.
+  lua.lua_getfield(L, REG, "_LOADED");
+  lua.lua_pushvalue(L, env);
+  lua.lua_setfield(L, -2, "_G");
+  lua.lua_pop(L, 1);
+  return env;
+}
+
+function copyFields(L: LuaState, from: number, to: number): void {
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, from)) {
+    lua.lua_pushvalue(L, -2);
+    lua.lua_insert(L, -2);
+    lua.lua_rawset(L, to);
+  }
+}
+
+function setFunctions(L: LuaState, fns: Record<string, CFunction>): void {
+  for (const [name, fn] of Object.entries(fns)) {
+    lua.lua_pushcfunction(L, fn);
+    lua.lua_setfield(L, -2, name);
+  }
+}
+
+/** Opens a standard library (kept out of any global table) and returns its functions by name. */
+function openLib(L: LuaState, name: string, open: CFunction): Record<string, CFunction> {
+  lauxlib.luaL_requiref(L, name, open, 0);
+  const fns: Record<string, CFunction> = {};
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, -2)) {
+    const fn = lua.lua_type(L, -1) === lua.LUA_TFUNCTION ? lua.lua_tocfunction(L, -1) : null;
+    if (fn !== null) fns[fengari.to_jsstring(lua.lua_tostring(L, -2) as Uint8Array)] = fn;
+    lua.lua_pop(L, 1);
+  }
+  lua.lua_pop(L, 1);
+  return fns;
+}
+
+/** Adds a copy of an opened library to `libs`, with `overrides` replacing some functions. */
+function addOpenedLib(L: LuaState, libs: number, name: string, open: CFunction, overrides: Record<string, CFunction>): void {
+  lauxlib.luaL_requiref(L, name, open, 0);
+  lua.lua_createtable(L, 0, 32);
+  copyFields(L, lua.lua_gettop(L) - 1, lua.lua_gettop(L));
+  setFunctions(L, overrides);
+  lua.lua_setfield(L, libs, name);
+  lua.lua_pop(L, 1);
+}
+
+function addStringLib(L: LuaState, libs: number): void {
+  const original = openLib(L, "string", lualib.luaopen_string);
+  const rep = original["rep"] as CFunction;
+  const fns: Record<string, CFunction> = { ...original, rep: checkedRep(rep) };
+  delete fns["dump"];
+  lua.lua_createtable(L, 0, 20);
+  setFunctions(L, fns);
+  lua.lua_pushvalue(L, -1);
+  lua.lua_setfield(L, libs, "string");
+  // Methods on strings ("x"):rep(...) index the hidden prototype; getmetatable("") only sees "locked".
+  lua.lua_createtable(L, 0, 2);
+  lua.lua_insert(L, -2);
+  lua.lua_setfield(L, -2, "__index");
+  lua.lua_pushstring(L, "locked");
+  lua.lua_setfield(L, -2, "__metatable");
+  lua.lua_pushstring(L, "");
+  lua.lua_insert(L, -2);
+  lua.lua_setmetatable(L, -2);
+  lua.lua_pop(L, 1);
+}
+
+/** string.rep, refusing before allocation any result longer than maxStringBytes, and instant for empty results. */
+function checkedRep(rep: CFunction): CFunction {
+  return (L) => {
+    const s = lauxlib.luaL_checkstring(L, 1);
+    const n = lua.lua_type(L, 2) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, 2) : 0;
+    const sep = lua.lua_isnoneornil(L, 3) ? 0 : lauxlib.luaL_checkstring(L, 3).length;
+    const bytes = s.length * n + sep * (n - 1);
+    if (n >= 1) callContext(L).guard.checkString(L, "lib", bytes, "string.rep result");
+    if (n >= 1 && bytes === 0) {
+      lauxlib.luaL_checkinteger(L, 2);
+      lua.lua_pushstring(L, ""); // fengari would loop n times copying nothing
+      return 1;
+    }
+    return rep(L);
+  };
+}
+
+function chargingThread(fn: CFunction | undefined): CFunction {
+  if (fn === undefined) throw new Error("fengari coroutine library is missing a function");
+  return (L) => {
+    callContext(L).guard.charge(HEAP_COST.thread);
+    return fn(L);
+  };
+}
+
+/** Gives every library function its `tostring` id now, so ids never depend on earlier calls. */
+function assignFunctionIds(L: LuaState): void {
+  const visit = (field: string) => {
+    lua.lua_getfield(L, REG, field);
+    const t = lua.lua_gettop(L);
+    lua.lua_pushnil(L);
+    while (lua.lua_next(L, t)) {
+      if (lua.lua_type(L, -1) === lua.LUA_TTABLE) {
+        const inner = lua.lua_gettop(L);
+        lua.lua_pushnil(L);
+        while (lua.lua_next(L, inner)) {
+          lauxlib.luaL_tolstring(L, -1);
+          lua.lua_pop(L, 2);
+        }
+      } else lauxlib.luaL_tolstring(L, -1);
+      lua.lua_settop(L, t + 1);
+    }
+    lua.lua_pop(L, 1);
+  };
+  visit(BASE_FIELD);
+  visit(LIBS_FIELD);
+}
+
+/** Turns a JavaScript exception inside fengari into a Lua error and trips the running call's guard. */
+const nativeError: CFunction = (L) => {
+  const e = lua.lua_touserdata(L, 1);
+  const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  let kind: "runtime" | "memory" = "runtime";
+  let message = `internal error in the Lua engine (${text})`;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) message = "stack overflow (JavaScript stack exhausted)";
+  else if (e instanceof RangeError && /allocation failed|invalid (typed )?array length|invalid string length/i.test(e.message)) {
+    kind = "memory";
+    message = `not enough memory (${text})`;
+  }
+  activeGuard()?.tripQuietly(kind, message);
+  lua.lua_pushstring(L, message);
+  return 1;
+};

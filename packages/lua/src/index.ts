@@ -1,0 +1,3 @@
+export type { CallResult, JobOptions, LuaEngine, LuaErrorKind, LuaJob, SeriesInput, SyntaxCheck } from "./LuaEngine.ts";
+export { JOB_DEFAULTS, LuaError } from "./LuaEngine.ts";
+export { createFengariEngine, fengariEngine } from "./fengari/FengariEngine.ts";

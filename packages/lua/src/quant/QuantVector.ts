@@ -1,0 +1,167 @@
+import fengari from "fengari";
+import type { CFunction, LuaState, Table } from "fengari";
+import { callContext } from "../fengari/CallContext.ts";
+import { HEAP_COST } from "../fengari/heapCost.ts";
+
+const { lua, lauxlib, to_jsstring } = fengari;
+const NUMBER = 3;
+const META = "shoal.quant.vector";
+/** Where a vector's userdata keeps its Float64Array; only JavaScript can reach it. */
+const VALUES = Symbol("shoal.quant.values");
+/** Marks a vector viewing data the call does not own (a series column). */
+const READ_ONLY = Symbol("shoal.quant.readOnly");
+
+/**
+ * Quant vectors: full userdata holding a Float64Array, so indicator outputs never become
+ * Lua tables (a 1M-element fengari table costs ~300 bytes and ~1 µs per element). From Lua
+ * they index like arrays (v[i], #v, ipairs, v[i] = x within 1..#v), support + − * / ^ and
+ * unary minus with numbers and other vectors, and convert with v:table(). Their bytes are
+ * charged to the call's heap (the userdata's size is the array's, which measureHeap counts).
+ */
+export function pushVector(L: LuaState, a: Float64Array): void {
+  const guard = callContext(L).guard;
+  guard.tick(L, a.length);
+  guard.charge(HEAP_COST.userdata + a.byteLength);
+  const data = lua.lua_newuserdata(L, a.byteLength);
+  data[VALUES] = a;
+  lauxlib.luaL_setmetatable(L, META);
+}
+
+/** Pushes a read-only vector over data the call does not own, without copying it or charging its bytes. */
+export function pushView(L: LuaState, a: Float64Array): void {
+  callContext(L).guard.tick(L, 1);
+  const data = lua.lua_newuserdata(L, 0);
+  data[VALUES] = a;
+  data[READ_ONLY] = true;
+  lauxlib.luaL_setmetatable(L, META);
+}
+
+/** The vector at `arg`, if it is one (its array, shared: do not modify). */
+export function vectorAt(L: LuaState, arg: number): Float64Array | undefined {
+  if (lua.lua_type(L, arg) !== lua.LUA_TUSERDATA) return undefined;
+  const data = lua.lua_touserdata(L, arg) as Record<PropertyKey, unknown> | null;
+  const values = data?.[VALUES];
+  return values instanceof Float64Array ? values : undefined;
+}
+
+/** A vector, or an array of numbers copied (one instruction per element); raises `fn: …` otherwise. */
+export function arrayArg(L: LuaState, fn: string, arg: number, what = `argument #${arg}`): Float64Array {
+  const v = vectorAt(L, arg);
+  if (v !== undefined) return v;
+  if (lua.lua_type(L, arg) !== lua.LUA_TTABLE) {
+    fail(L, fn, `${what} must be a quant vector or an array of numbers (got ${typeName(L, arg)})`);
+  }
+  const n = lua.lua_rawlen(L, arg);
+  callContext(L).guard.tick(L, n);
+  // Read-only access to the table's storage: much faster than n lua_rawgeti calls.
+  const t = lua.lua_topointer(L, arg) as Table;
+  const out = new Float64Array(n);
+  for (let i = 1; i <= n; i++) {
+    const v = t.strong.get(i)?.value;
+    if (v === undefined || (v.type & 15) !== NUMBER) fail(L, fn, `element ${i} of ${what} is not a number`);
+    out[i - 1] = v.value as number;
+  }
+  return out;
+}
+
+/** Raises a Lua error "quant.<fn>: <message>". */
+export function fail(L: LuaState, fn: string, message: string): never {
+  return lauxlib.luaL_error(L, "%s", `quant.${fn}: ${message}`);
+}
+
+export function typeName(L: LuaState, arg: number): string {
+  return vectorAt(L, arg) ? "quant vector" : to_jsstring(lauxlib.luaL_typename(L, arg));
+}
+
+/** Pushes a vector as a plain Lua array of numbers. */
+export function pushTable(L: LuaState, a: Float64Array): void {
+  callContext(L).guard.tick(L, a.length);
+  lua.lua_createtable(L, a.length, 0);
+  for (let i = 0; i < a.length; i++) {
+    lua.lua_pushnumber(L, a[i] as number);
+    lua.lua_rawseti(L, -2, i + 1);
+  }
+}
+
+/** `quant.table(v)` / `v:table()`: the vector as a Lua array. */
+export const toTable: CFunction = (L) => {
+  pushTable(L, arrayArg(L, "table", 1));
+  return 1;
+};
+
+/** `quant.vector(t)`: a new vector copied from an array of numbers (or another vector). */
+export const toVector: CFunction = (L) => {
+  pushVector(L, Float64Array.from(arrayArg(L, "vector", 1)));
+  return 1;
+};
+
+/** Creates the vectors' metatable in the registry; call once while building the sandbox. */
+export function installVectorMetatable(L: LuaState): void {
+  lauxlib.luaL_newmetatable(L, META);
+  const meta: Record<string, CFunction> = {
+    __index: index,
+    __newindex: newIndex,
+    __len: (L) => {
+      lua.lua_pushinteger(L, (vectorAt(L, 1) as Float64Array).length);
+      return 1;
+    },
+    __tostring: (L) => {
+      lua.lua_pushstring(L, `quant.vector(${(vectorAt(L, 1) as Float64Array).length})`);
+      return 1;
+    },
+    __add: arithmetic("+", (x, y) => x + y),
+    __sub: arithmetic("-", (x, y) => x - y),
+    __mul: arithmetic("*", (x, y) => x * y),
+    __div: arithmetic("/", (x, y) => x / y),
+    __pow: arithmetic("^", (x, y) => x ** y),
+    __unm: (L) => {
+      pushVector(L, (vectorAt(L, 1) as Float64Array).map((x) => -x));
+      return 1;
+    },
+  };
+  for (const [name, fn] of Object.entries(meta)) {
+    lua.lua_pushcfunction(L, fn);
+    lua.lua_setfield(L, -2, name);
+  }
+  lua.lua_pushstring(L, "quant.vector");
+  lua.lua_setfield(L, -2, "__metatable");
+  lua.lua_pop(L, 1);
+}
+
+const index: CFunction = (L) => {
+  const a = vectorAt(L, 1) as Float64Array;
+  const type = lua.lua_type(L, 2);
+  if (type === lua.LUA_TNUMBER) {
+    const i = lua.lua_tonumber(L, 2);
+    if (Number.isInteger(i) && i >= 1 && i <= a.length) lua.lua_pushnumber(L, a[i - 1] as number);
+    else lua.lua_pushnil(L);
+  } else if (type === lua.LUA_TSTRING && to_jsstring(lua.lua_tostring(L, 2) as Uint8Array, 0, undefined, true) === "table") {
+    lua.lua_pushcfunction(L, toTable);
+  } else lua.lua_pushnil(L);
+  return 1;
+};
+
+const newIndex: CFunction = (L) => {
+  const a = vectorAt(L, 1) as Float64Array;
+  if ((lua.lua_touserdata(L, 1) as Record<PropertyKey, unknown>)[READ_ONLY]) fail(L, "vector", "a series column is read-only (copy it with quant.vector)");
+  const i = lua.lua_type(L, 2) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, 2) : NaN;
+  if (!(Number.isInteger(i) && i >= 1 && i <= a.length)) fail(L, "vector", `index must be an integer in 1..${a.length}`);
+  if (lua.lua_type(L, 3) !== lua.LUA_TNUMBER) fail(L, "vector", `elements must be numbers (got ${typeName(L, 3)})`);
+  a[i - 1] = lua.lua_tonumber(L, 3);
+  return 0;
+};
+
+function arithmetic(op: string, f: (x: number, y: number) => number): CFunction {
+  return (L) => {
+    const operand = (arg: number): Float64Array | number =>
+      lua.lua_type(L, arg) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, arg) : arrayArg(L, "vector", arg, `operand of ${op}`);
+    const x = operand(1);
+    const y = operand(2);
+    const n = typeof x === "number" ? (y as Float64Array).length : x.length;
+    if (typeof y !== "number" && y.length !== n) fail(L, "vector", `lengths differ (${n} and ${y.length}) in ${op}`);
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = f(typeof x === "number" ? x : (x[i] as number), typeof y === "number" ? y : (y[i] as number));
+    pushVector(L, out);
+    return 1;
+  };
+}
