@@ -63,7 +63,7 @@ function fengari(name: string, source: string): Row {
   const series = { key: "walk", time: new Float64Array(BARS), columns: { close }, first: 1 };
   const { ms, results } = timeRuns(() =>
     POINTS.map((p) => {
-      const { value } = job.map(series, p, 1) as { value: { sharpe: number; trades: number } };
+      const { value } = job.map(series, p, 1) as unknown as { value: { sharpe: number; trades: number } };
       return [value.sharpe, value.trades];
     }),
   );
