@@ -92,7 +92,7 @@ export function measureHeap(L: LuaState): number {
         break;
       }
       case "userdata":
-        bytes += HEAP_COST.userdata + node.o.len;
+        bytes += HEAP_COST.userdata + (node.o.len ?? 0);
         table(node.o.metatable);
         value(node.o.uservalue);
         break;

@@ -1,16 +1,17 @@
 /**
- * What one stretch of owned bars contributes to a backtest, as plain JSON. Parts of
- * consecutive stretches combine with `combineParts` into exactly the parts of their union,
- * so slices of a series split by time give the unsplit figures (up to the rounding of
- * sums and products). Equity is relative to the stretch's start; trade fields form a small
- * monoid so a trade that spans slices is counted once.
+ * What one stretch of consecutive owned bars contributes to a backtest, as plain JSON.
+ * Parts of a stretch and of the stretch right after it combine with `combineParts` into
+ * exactly the parts of their union, so slices of a series split by time give the unsplit
+ * figures (up to the rounding of sums and products). Equity is relative to the stretch's
+ * start; trade fields form a small monoid so a trade that spans slices is counted once.
  */
 export interface BacktestParts {
   /** Owned bars. */
   bars: number;
-  /** Time of the first and last owned bar (null without a time column). */
+  /** Time of the first and last owned bar, and of the bar before the first (null without times or such a bar). */
   start_time: number | null;
   end_time: number | null;
+  prev_time: number | null;
   /** Owned bars that have a previous bar with a time, and the sum of their spacings in ms. */
   intervals: number;
   span_ms: number;
@@ -43,14 +44,15 @@ export interface BacktestParts {
 }
 
 /** Parts of an empty stretch: the identity of combineParts. */
-export function emptyParts(periodsPerYear: number | null = null): BacktestParts {
+export function emptyParts(): BacktestParts {
   return {
     bars: 0,
     start_time: null,
     end_time: null,
+    prev_time: null,
     intervals: 0,
     span_ms: 0,
-    periods_per_year: periodsPerYear,
+    periods_per_year: null,
     sum: 0,
     sum_sq: 0,
     down_sq: 0,
@@ -77,8 +79,9 @@ export function combineParts(a: BacktestParts, b: BacktestParts): BacktestParts 
   const g = a.growth;
   const out: BacktestParts = {
     bars: a.bars + b.bars,
-    start_time: a.start_time ?? b.start_time,
-    end_time: b.end_time ?? a.end_time,
+    start_time: a.start_time,
+    end_time: b.end_time,
+    prev_time: a.prev_time,
     intervals: a.intervals + b.intervals,
     span_ms: a.span_ms + b.span_ms,
     periods_per_year: a.periods_per_year ?? b.periods_per_year,
@@ -116,14 +119,27 @@ export function combineParts(a: BacktestParts, b: BacktestParts): BacktestParts 
 }
 
 /**
- * Combines parts of one series' slices (or earlier combinations) given in any order: they
- * are sorted by start time (stable; parts without times keep their order) and folded.
+ * Sorts stretches by start time (keeping the given order when some have no times) and
+ * merges each into the one before when it follows it directly (its bar before the first
+ * is the other's last bar). A reduce tree may bring slices together in any grouping, so
+ * only neighbours merge; the rest stay separate stretches until their neighbours arrive.
  */
-export function combineAll(list: readonly BacktestParts[]): BacktestParts {
-  const sorted = [...list].sort((x, y) =>
-    x.start_time === null || y.start_time === null ? 0 : x.start_time - y.start_time,
-  );
-  return sorted.reduce(combineParts, emptyParts());
+export function mergeAdjacent(list: readonly BacktestParts[]): BacktestParts[] {
+  const nonEmpty = list.filter((p) => p.bars > 0);
+  const timed = nonEmpty.every((p) => p.start_time !== null);
+  const sorted = timed ? [...nonEmpty].sort((x, y) => (x.start_time as number) - (y.start_time as number)) : nonEmpty;
+  const out: BacktestParts[] = [];
+  for (const p of sorted) {
+    const last = out[out.length - 1];
+    if (last !== undefined && p.prev_time !== null && p.prev_time === last.end_time) out[out.length - 1] = combineParts(last, p);
+    else out.push(p);
+  }
+  return out;
+}
+
+/** The parts of stretches taken as consecutive, in the order given. */
+export function chainParts(list: readonly BacktestParts[]): BacktestParts {
+  return list.reduce(combineParts, emptyParts());
 }
 
 function joinCurves(a: BacktestParts["curve"], b: BacktestParts["curve"], scale: number): BacktestParts["curve"] {
@@ -143,8 +159,17 @@ const NUMBER_FIELDS = [
   "turnover", "exposure", "trades", "wins", "head", "tail",
 ] as const;
 
-/** Checks untrusted JSON (parts that went through Lua) and returns it as parts; throws a RangeError naming the problem. */
-export function parseParts(value: unknown): BacktestParts {
+/**
+ * Checks untrusted JSON that went through Lua — a backtest result, its parts, one stretch's
+ * parts, or a list of these — and returns the stretches; throws a RangeError naming the problem.
+ */
+export function parsePartsList(value: unknown): BacktestParts[] {
+  if (Array.isArray(value)) return value.flatMap(parsePartsList);
+  if (typeof value === "object" && value !== null && "parts" in value) return parsePartsList(value.parts);
+  return [parseParts(value)];
+}
+
+function parseParts(value: unknown): BacktestParts {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new RangeError("parts must be a table");
   const v = value as Record<string, unknown>;
   const parts = emptyParts();
@@ -157,7 +182,7 @@ export function parseParts(value: unknown): BacktestParts {
     if (typeof v[key] !== "boolean") throw new RangeError(`parts.${key} must be a boolean`);
     parts[key] = v[key];
   }
-  for (const key of ["start_time", "end_time", "periods_per_year"] as const) {
+  for (const key of ["start_time", "end_time", "prev_time", "periods_per_year"] as const) {
     const x = v[key] ?? null;
     if (x !== null && typeof x !== "number") throw new RangeError(`parts.${key} must be a number or nil`);
     parts[key] = x;

@@ -80,6 +80,7 @@ export class Backtester {
     return {
       bars: s.bars,
       start_time: s.bars > 0 && s.startTime === s.startTime ? s.startTime : null,
+      prev_time: s.bars > 0 && s.firstPrevTime === s.firstPrevTime ? s.firstPrevTime : null,
       end_time: s.bars > 0 && s.lastTime === s.lastTime && s.startTime === s.startTime ? s.lastTime : null,
       intervals: s.intervals,
       span_ms: s.span,
@@ -128,6 +129,7 @@ function accountBlock(
   let lastTime = s.lastTime;
   let bars = s.bars;
   let startTime = s.startTime;
+  let firstPrevTime = s.firstPrevTime;
   let intervals = s.intervals;
   let span = s.span;
   let turnover = s.turnover;
@@ -158,7 +160,10 @@ function accountBlock(
       const gross = priced && seen ? 1 + held * (c / prevClose - 1) : 1;
       const delta = Math.abs(pos - held);
       const ret = gross * (1 - delta * cost) - 1;
-      if (++bars === 1) startTime = tm;
+      if (++bars === 1) {
+        startTime = tm;
+        firstPrevTime = prevTime;
+      }
       if (tm === tm && prevTime === prevTime) {
         intervals++;
         span += tm - prevTime;
@@ -218,6 +223,7 @@ function accountBlock(
   s.lastTime = lastTime;
   s.bars = bars;
   s.startTime = startTime;
+  s.firstPrevTime = firstPrevTime;
   s.intervals = intervals;
   s.span = span;
   s.turnover = turnover;
@@ -251,6 +257,7 @@ function initialState() {
     // Sums over owned bars (with Neumaier compensations) and the equity path.
     bars: 0,
     startTime: NaN,
+    firstPrevTime: NaN,
     intervals: 0,
     span: 0,
     sum: 0,

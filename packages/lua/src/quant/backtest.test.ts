@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { backtest, combine } from "./backtest.ts";
 import type { BacktestResult } from "./backtest.ts";
-import { combineParts } from "./BacktestParts.ts";
-import { MS_PER_YEAR } from "./metrics.ts";
+import { combineParts, emptyParts } from "./BacktestParts.ts";
 
 const DAY = 86_400_000;
 const days = (n: number) => Float64Array.from({ length: n }, (_, i) => Date.UTC(2020, 0, 1) + i * DAY);
@@ -85,6 +84,14 @@ describe("metrics of hand-computed cases", () => {
     const r = backtest({ close, position: f64(-1, 1, NaN, NaN) });
     expectNear(r.total_return, 1.1 * 1.1 - 1);
     expect(r).toMatchObject({ trades: 2, win_rate: 1, turnover: 4, max_drawdown: 0 });
+  });
+
+  it("last ends the owned bars: later bars are ignored", () => {
+    const close = f64(100, 110, 99, 120, 130, 90);
+    const position = f64(1, 1, 0, 1, 1, 1);
+    const r = backtest({ close, position, first: 2, last: 4, time: days(6) });
+    expect(r).toEqual(backtest({ close: close.subarray(0, 4), position: position.subarray(0, 4), first: 2, time: days(4) }));
+    expectNear(r.total_return, 1.1 * 0.9 - 1);
   });
 
   it("the equity curve is sampled evenly and ends on the last bar", () => {
@@ -197,8 +204,25 @@ describe("slices combine into the unsplit backtest", () => {
   it("empty parts are the identity", () => {
     const r = backtest({ close: f64(1, 2), position: f64(1, 1), first: 3 });
     expect(r.bars).toBe(0);
-    const other = backtest({ close: f64(1, 2, 3), position: f64(1, 1, 0) });
-    expect(combineParts(r.parts, other.parts)).toEqual(other.parts);
-    expect(combineParts(other.parts, r.parts)).toEqual(other.parts);
+    expect(r.parts).toEqual([]);
+    const other = backtest({ close: f64(1, 2, 3), position: f64(1, 1, 0) }).parts[0]!;
+    expect(combineParts(emptyParts(), other)).toEqual(other);
+    expect(combineParts(other, emptyParts())).toEqual(other);
+  });
+
+  it("slices grouped out of order merge only with their neighbours", () => {
+    const n = 1000;
+    const close = walk(n, 5);
+    const position = positions(n, 3);
+    const time = days(n);
+    const whole = backtest({ close, position, time, ...FEES });
+    const slices = sliceResults(close, position, time, [100, 200, 300, 400, 500, 600, 700, 800, 900]).reverse();
+    // Pairs of non-neighbours first (slices 0+2, 1+3, ...), then everything.
+    const early = [combine([slices[0]!, slices[2]!]), combine([slices[1]!, slices[3]!]), combine([slices[5]!, slices[9]!])];
+    expect(early[0]!.parts).toHaveLength(2);
+    const late = combine([slices[8]!, slices[4]!, slices[6]!, slices[7]!]);
+    const all = combine([late, ...early.reverse()]);
+    expect(all.parts).toHaveLength(1);
+    expectSameResult(all, whole);
   });
 });

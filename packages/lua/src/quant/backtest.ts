@@ -1,5 +1,5 @@
 import type { BacktestParts } from "./BacktestParts.ts";
-import { combineAll } from "./BacktestParts.ts";
+import { chainParts, mergeAdjacent } from "./BacktestParts.ts";
 import { Backtester } from "./Backtester.ts";
 import type { Metrics } from "./metrics.ts";
 import { metricsOf } from "./metrics.ts";
@@ -21,8 +21,8 @@ export interface BacktestOptions {
   curve?: number;
 }
 
-/** Metrics plus the parts that combine exactly with other slices' parts. */
-export type BacktestResult = Metrics & { parts: BacktestParts };
+/** Metrics plus the parts (stretches of consecutive bars) that combine exactly with other slices' parts. */
+export type BacktestResult = Metrics & { parts: BacktestParts[] };
 
 /** A vectorised backtest of target positions over closes (definitions in Backtester and docs/quant.md). */
 export function backtest(opts: BacktestOptions): BacktestResult {
@@ -40,15 +40,20 @@ export function backtest(opts: BacktestOptions): BacktestResult {
     curve: opts.curve === undefined ? undefined : { points: opts.curve, ownedBars: Math.max(0, last - first + 1) },
   });
   bt.feed(close, time ?? null, position, 0, last, first - 1);
-  return resultOf(bt.parts());
+  return resultOf([bt.parts()]);
 }
 
-/** Combines the parts of slices (backtest results or parts, any order) into the result of their union. */
-export function combine(list: ReadonlyArray<BacktestParts | { parts: BacktestParts }>): BacktestResult {
-  return resultOf(combineAll(list.map((x) => ("parts" in x ? x.parts : x))));
+/**
+ * Combines slices' parts (backtest results, parts, or lists of them; any order) into the
+ * result of their union: neighbours merge, and the metrics chain the stretches in time
+ * order, which is exact once every slice of the series is there.
+ */
+export function combine(items: ReadonlyArray<BacktestParts | BacktestParts[] | { parts: BacktestParts[] }>): BacktestResult {
+  return resultOf(items.flatMap((x) => (Array.isArray(x) ? x : "parts" in x ? x.parts : [x])));
 }
 
-/** The metrics of parts, with the parts attached. */
-export function resultOf(parts: BacktestParts): BacktestResult {
-  return { ...metricsOf(parts), parts };
+/** The metrics of stretches, with the merged stretches attached. */
+export function resultOf(parts: readonly BacktestParts[]): BacktestResult {
+  const merged = mergeAdjacent(parts);
+  return { ...metricsOf(chainParts(merged)), parts: merged };
 }

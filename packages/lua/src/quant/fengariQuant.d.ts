@@ -3,8 +3,8 @@ import "fengari";
 
 declare module "fengari" {
   interface Udata {
-    /** The size given to lua_newuserdata; measureHeap counts it (quant vectors set it to their bytes). */
-    len: number;
+    /** The size given to lua_newuserdata (absent if none was); measureHeap counts it (quant vectors set it to their bytes). */
+    len?: number;
   }
   interface LuaApi {
     /** Pushes a new full userdata and returns its data object (a plain JavaScript object in fengari). */

@@ -5,7 +5,8 @@ import { callContext } from "../fengari/CallContext.ts";
 import { pushJson, readJson, ResultError, seriesOf } from "../fengari/convert.ts";
 import type { BacktestResult } from "./backtest.ts";
 import { backtest, combine } from "./backtest.ts";
-import { parseParts } from "./BacktestParts.ts";
+import type { BacktestParts } from "./BacktestParts.ts";
+import { parsePartsList } from "./BacktestParts.ts";
 import * as q from "./indicators.ts";
 import { arrayArg, fail, installVectorMetatable, pushVector, pushView, toTable, toVector, typeName } from "./QuantVector.ts";
 import { run } from "./runBinding.ts";
@@ -181,14 +182,13 @@ const backtestFn: CFunction = (L) => {
   return 1;
 };
 
-/** `quant.combine(list)`: backtest results (or their parts) of consecutive slices, any order → the result of their union. */
+/** `quant.combine(list)`: backtest results, their parts or lists of them, of one series' slices in any order → the result of their union. */
 const combineFn: CFunction = (L) => {
   if (lua.lua_type(L, 1) !== lua.LUA_TTABLE) fail(L, "combine", `argument must be a list of backtest results (got ${typeName(L, 1)})`);
   const n = lua.lua_rawlen(L, 1);
-  const list = [];
+  const list: BacktestParts[] = [];
   for (let i = 1; i <= n; i++) {
     lua.lua_rawgeti(L, 1, i);
-    if (lua.lua_type(L, -1) === lua.LUA_TTABLE && lua.lua_getfield(L, -1, "parts") === lua.LUA_TNIL) lua.lua_pop(L, 1);
     let json: Json;
     try {
       json = readJson(L, -1, MAX_PARTS_BYTES);
@@ -196,21 +196,23 @@ const combineFn: CFunction = (L) => {
       if (e instanceof ResultError) fail(L, "combine", `item ${i}: ${e.message.replace(/^result:? ?/, "")}`);
       throw e;
     }
-    list.push(guarded(L, "combine", () => {
-      try {
-        return parseParts(json);
-      } catch (e) {
-        throw e instanceof RangeError ? new RangeError(`item ${i}: ${e.message}`) : e;
-      }
-    }));
     lua.lua_settop(L, 1);
+    callContext(L).guard.tick(L, 32);
+    list.push(...guarded(L, "combine", () => prefixed(`item ${i}: `, () => parsePartsList(json))));
   }
-  callContext(L).guard.tick(L, n);
   pushResult(L, combine(list));
   return 1;
 };
 
-export function pushResult(L: LuaState, result: BacktestResult): void {
+function prefixed<T>(prefix: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw e instanceof RangeError ? new RangeError(prefix + e.message) : e;
+  }
+}
+
+function pushResult(L: LuaState, result: BacktestResult): void {
   pushJson(L, result as unknown as Json);
 }
 

@@ -100,7 +100,7 @@ export const run: CFunction = (L) => {
       fills.push({ i: t + 1, time: tt, price: close[t] as number, from: before, to: after, cost: Math.abs(after - before) * (costBps / 10_000) });
     }
   }
-  pushJson(L, resultOf(bt.parts()) as unknown as Json);
+  pushJson(L, resultOf([bt.parts()]) as unknown as Json);
   return 1;
 };
 
