@@ -4,6 +4,7 @@ export { LIMITS, DEFAULTS } from "./limits.ts";
 export { parseDuration } from "./parseDuration.ts";
 export { canonicalJson, sameResult, CANONICAL_DIGITS } from "./canonicalJson.ts";
 export {
+  ENGINE_NAMES,
   jobSpecSchema,
   parseJobSpec,
   JobSpecError,
@@ -11,6 +12,7 @@ export {
   expandGrid,
   type JobSpec,
   type JobSpecInput,
+  type EngineName,
   type SplitSpec,
   type ParamValue,
   type ParamGrid,
@@ -20,3 +22,4 @@ export * from "./tasks.ts";
 export * from "./messages.ts";
 export { ProtocolError } from "./ProtocolError.ts";
 export { parseWorkerMessage, parseCoordinatorMessage, parsePeerMessage, encodeMessage, MESSAGE_LIMITS } from "./parseMessages.ts";
+export { frameMessage, Reassembler, FRAME_CHARS } from "./frames.ts";

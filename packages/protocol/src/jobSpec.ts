@@ -3,6 +3,10 @@ import { DEFAULTS, LIMITS } from "./limits.ts";
 
 const utf8 = new TextEncoder();
 
+/** The Lua engines a job can name; all its tasks and replicas run on that one (integer width and number formatting differ). */
+export const ENGINE_NAMES = ["fengari", "wasmoon"] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
 const paramValue = z.union([z.number().finite(), z.string().max(256), z.boolean()]);
 const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -17,7 +21,7 @@ export const jobSpecSchema = z.strictObject({
   script: z
     .string()
     .refine((s) => utf8.encode(s).byteLength <= LIMITS.scriptBytes, `script is larger than ${LIMITS.scriptBytes} bytes`),
-  engine: z.enum(["fengari"]).default("fengari"),
+  engine: z.enum(ENGINE_NAMES).default("fengari"),
   params: z
     .record(z.string(), z.array(paramValue).min(1).max(LIMITS.paramValues))
     .default({})

@@ -60,6 +60,7 @@ export interface TaskFailedMessage {
   attempt: number;
   error: TaskFailureData;
 }
+/** Shards the worker now also holds; the coordinator adds them to what it knows the worker has. */
 export interface ShardsHeld {
   type: "shards-held";
   shards: ShardHash[];

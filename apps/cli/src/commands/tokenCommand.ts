@@ -1,0 +1,39 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { createAuthorToken, SqliteStore } from "@shoal/coordinator";
+import { UsageError } from "../UsageError.ts";
+
+export const TOKEN_HELP = `usage: shoal token create [--data-dir D] [--label TEXT]
+
+Makes an author token for the coordinator whose data is in D (default ./data) and prints it.
+Only its hash is stored; the token works at once, even while the coordinator runs.`;
+
+/** `shoal token create`: adds an author token to a coordinator's store and prints it. */
+export async function tokenCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { "data-dir": { type: "string" }, label: { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${TOKEN_HELP}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1 || positionals[0] !== "create") throw new UsageError("expected 'shoal token create' (see shoal token --help)");
+  const dataDir = values["data-dir"] ?? "./data";
+  mkdirSync(dataDir, { recursive: true });
+  const store = new SqliteStore(join(dataDir, "shoal.db"));
+  try {
+    process.stdout.write(`${createAuthorToken(store, values.label ?? "shoal token create")}\n`);
+  } finally {
+    store.close();
+  }
+  return 0;
+}

@@ -1,0 +1,92 @@
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { ROOT_DIR, shoalRunSma, SMA_SPEC, SP500_CSV } from "./testing/fixtures.ts";
+import { ProtocolClient } from "./testing/ProtocolClient.ts";
+import type { TestWire } from "./testing/TestWorker.ts";
+import { TestWorker } from "./testing/TestWorker.ts";
+import type { Json } from "@shoal/protocol";
+import type { JobView } from "./grid/JobView.ts";
+import type { DatasetView } from "./http/routes/datasetRoutes.ts";
+import { json } from "./testing/startTestCoordinator.ts";
+
+interface Spawned {
+  child: ChildProcess;
+  url: string;
+  token: string | undefined;
+}
+
+const children: ChildProcess[] = [];
+
+/** Starts `shoal coordinator` as a child process on a free port and reads its URL (and token, on first start). */
+function spawnCoordinator(dataDir: string): Promise<Spawned> {
+  const child = spawn(process.execPath, ["apps/cli/bin/shoal.js", "coordinator", "--port", "0", "--data-dir", dataDir, "--no-webrtc"], {
+    cwd: ROOT_DIR,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let stdout = "";
+  let stderr = "";
+  child.stderr?.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    child.on("exit", (code) => reject(new Error(`coordinator exited with ${code}: ${stderr}`)));
+    child.stdout?.on("data", (chunk) => {
+      stdout += chunk;
+      const url = /shoal coordinator: (http:\/\/\S+)/.exec(stdout)?.[1];
+      if (url) setTimeout(() => resolve({ child, url, token: /author token.*: (shoal_\S+)/.exec(stdout)?.[1] }), 50);
+    });
+  });
+}
+
+async function wire(url: string): Promise<{ client: ProtocolClient; wire: TestWire }> {
+  const client = await ProtocolClient.connect(`${url.replace(/^http/, "ws")}/ws`);
+  return { client, wire: { send: (text) => client.sendRaw(text), onMessage: (listener) => client.socket.on("message", (d) => listener(String(d))) } };
+}
+
+afterAll(() => children.forEach((child) => child.kill("SIGKILL")));
+
+describe("a coordinator killed with SIGKILL mid-job", () => {
+  it("restarts on the same data directory and finishes the job with the same result, no result counted twice", async () => {
+    const reference = shoalRunSma();
+    const dataDir = mkdtempSync(join(tmpdir(), "shoal-restart-"));
+    const first = await spawnCoordinator(dataDir);
+    const token = first.token as string;
+    expect(token).toMatch(/^shoal_/);
+    const api = (base: string, path: string, init: RequestInit = {}) => fetch(`${base}${path}`, { ...init, headers: { Authorization: `Bearer ${token}` } });
+    const dataset = (await json<DatasetView>(api(first.url, "/api/datasets?name=sp500", { method: "POST", body: SP500_CSV }))).id;
+    const job = await json<JobView>(api(first.url, "/api/jobs", { method: "POST", body: JSON.stringify({ dataset, spec: SMA_SPEC }) }));
+
+    const { client, wire: firstWire } = await wire(first.url);
+    const worker = new TestWorker(firstWire, { delayMs: 20 });
+    const peerId = await worker.start();
+    while (worker.sent.length < 15) await new Promise((resolve) => setTimeout(resolve, 10));
+    first.child.kill("SIGKILL");
+    await client.closed;
+    worker.disconnected();
+
+    const second = await spawnCoordinator(dataDir);
+    expect(second.token).toBeUndefined();
+    const midway = await json<JobView>(api(second.url, `/api/jobs/${job.id}`));
+    expect(midway.status).toMatch(/queued|running/);
+    expect(midway.results.accepted).toBeLessThanOrEqual(worker.sent.length);
+    const { wire: secondWire } = await wire(second.url);
+    expect(await worker.reconnect(secondWire)).toBe(peerId);
+    let view = midway;
+    for (let i = 0; i < 600 && view.status !== "done"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      view = await json<JobView>(api(second.url, `/api/jobs/${job.id}`));
+    }
+    expect(view).toMatchObject({ status: "done", tasks: { total: 56, done: 56 }, results: { accepted: 56 } });
+    const result = await json<Json>(api(second.url, `/api/jobs/${job.id}/result`));
+    expect(result).toEqual(await reference);
+
+    second.child.kill("SIGTERM");
+    expect(await new Promise((resolve) => second.child.on("exit", resolve))).toBe(0);
+    const third = await spawnCoordinator(dataDir);
+    expect(await json<Json>(api(third.url, `/api/jobs/${job.id}/result`))).toEqual(result);
+    third.child.kill("SIGKILL");
+  });
+});

@@ -1,0 +1,122 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import type { IncomingMessage } from "node:http";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { fengariEngine } from "@shoal/lua";
+import { createAuthorToken } from "./auth/authorTokens.ts";
+import type { CoordinatorOptions } from "./CoordinatorOptions.ts";
+import { resolveOptions } from "./CoordinatorOptions.ts";
+import { DatasetService } from "./datasets/DatasetService.ts";
+import { ShardFiles } from "./datasets/ShardFiles.ts";
+import { DurableScheduler } from "./grid/DurableScheduler.ts";
+import { Grid } from "./grid/Grid.ts";
+import { JobService } from "./grid/JobService.ts";
+import { Metrics } from "./grid/Metrics.ts";
+import type { Mount } from "./http/createRequestHandler.ts";
+import { createRequestHandler } from "./http/createRequestHandler.ts";
+import { SqliteStore } from "./store/SqliteStore.ts";
+import { CoordinatorPeer } from "./transport/CoordinatorPeer.ts";
+import { PeerSignalling } from "./transport/PeerSignalling.ts";
+import { WebSocketTransport } from "./transport/WebSocketTransport.ts";
+
+/** A coordinator that is up: where it listens, the author token made on first start, and how to stop it. */
+export interface RunningCoordinator {
+  url: string;
+  port: number;
+  /** Set only when this start created the data directory's first author token. */
+  token?: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a coordinator: the SQLite store in `dataDir` (restoring the scheduler from its snapshot
+ * and log), the HTTP API, the WebSocket endpoint `/ws`, the PeerJS signalling server `/peerjs`
+ * and the coordinator's own PeerJS peer, all on one HTTP server, plus the lease-expiry tick.
+ */
+export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
+  const o = resolveOptions(options);
+  const { logger } = o;
+  mkdirSync(o.dataDir, { recursive: true });
+  rmSync(join(o.dataDir, "tmp"), { recursive: true, force: true });
+  const store = new SqliteStore(join(o.dataDir, "shoal.db"));
+  const token = store.countTokens() === 0 ? createAuthorToken(store, "first start") : undefined;
+  const scheduler = DurableScheduler.open(store, o.scheduler, o.snapshotEvery);
+  const restoredPeers = scheduler.state().peers.map((p) => p.id);
+  const metrics = new Metrics();
+  const shards = new ShardFiles(join(o.dataDir, "shards"), join(o.dataDir, "tmp"));
+  const datasets = new DatasetService(store, shards, o.maxUploadBytes);
+  const jobs = new JobService({ store, scheduler, datasets, engine: fengariEngine, probeBudget: o.probeBudget });
+  const grid = new Grid({ scheduler, store, metrics, logger, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs });
+
+  const server = createServer({ requestTimeout: 30 * 60_000 });
+  const signallingToken = randomBytes(24).toString("hex");
+  const signalling = o.webrtc ? new PeerSignalling(server, { coordinatorId: o.webrtc.peerId, coordinatorToken: signallingToken, logger }) : undefined;
+  const mounts: Mount[] = signalling ? [(req, res, path) => signalling.handleRequest(req, res, path)] : [];
+  let baseUrl = "";
+  const shardBaseUrl = (req?: IncomingMessage) => `${o.publicUrl ?? hostUrl(req) ?? baseUrl}/shards`;
+  const ws = new WebSocketTransport(grid, logger, shardBaseUrl);
+  const deps = { store, datasets, shards, jobs, grid, metrics, logger, maxUploadBytes: o.maxUploadBytes, webDist: o.webDist, progressMs: o.progressMs };
+  server.on("request", createRequestHandler(deps, mounts));
+  server.on("upgrade", (req, socket, head) => {
+    const path = new URL(req.url ?? "/", "http://coordinator").pathname;
+    if (path === "/ws") ws.handleUpgrade(req, socket, head);
+    else if (signalling?.accepts(path)) signalling.handleUpgrade(req, socket, head);
+    else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
+  });
+  server.on("clientError", (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port, o.host, () => (server.off("error", reject), resolve()));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const loopback = o.host === "0.0.0.0" || o.host === "::" ? "127.0.0.1" : o.host;
+  baseUrl = `http://${loopback.includes(":") ? `[${loopback}]` : loopback}:${port}`;
+
+  const ticker = setInterval(() => {
+    try {
+      grid.tick(Date.now());
+    } catch (error) {
+      logger.error(`tick: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }, o.tickMs);
+  const grace = setTimeout(() => grid.removeAbsent(restoredPeers), o.peerGraceMs);
+  let peer: CoordinatorPeer | undefined;
+  if (o.webrtc) {
+    const { peerId: id, iceServers, maxConnections } = o.webrtc;
+    try {
+      peer = await CoordinatorPeer.start({ host: loopback, port, id, token: signallingToken, iceServers, grid, logger, shardBaseUrl: shardBaseUrl(), maxConnections });
+    } catch (error) {
+      logger.warn(`WebRTC is off: the coordinator peer could not start (${error instanceof Error ? error.message : String(error)})`);
+    }
+  }
+  logger.info(`coordinator listening on ${baseUrl} (data in ${o.dataDir}${restoredPeers.length ? `, ${restoredPeers.length} peers to wait for` : ""})`);
+
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      clearInterval(ticker);
+      clearTimeout(grace);
+      peer?.close();
+      grid.close();
+      ws.close();
+      signalling?.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      scheduler.snapshot();
+      store.close();
+    })());
+  const running: RunningCoordinator = { url: baseUrl, port, close };
+  if (token) running.token = token;
+  return running;
+}
+
+/** `http://<Host header>` when the header looks like a host name, so workers fetch shards where they reached us. */
+function hostUrl(req: IncomingMessage | undefined): string | undefined {
+  const host = req?.headers.host;
+  return host && /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host) ? `http://${host}` : undefined;
+}

@@ -1,0 +1,71 @@
+import { fileURLToPath } from "node:url";
+import type { SchedulerOptions } from "@shoal/scheduler";
+import type { Logger } from "./Logger.ts";
+import { consoleLogger } from "./Logger.ts";
+import { COORDINATOR_PEER_ID } from "./transport/CoordinatorPeer.ts";
+import type { PeerOptionsLike } from "./transport/peerjsTypes.ts";
+
+/** How to run a coordinator; only `dataDir` is required. */
+export interface CoordinatorOptions {
+  /** Holds `shoal.db` (SQLite), `shards/` and `tmp/`. */
+  dataDir: string;
+  /** Port to listen on; 0 picks a free one. Default 8080. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Base URL workers and browsers reach this coordinator at, if not the address it listens on (say, behind a proxy). */
+  publicUrl?: string;
+  logger?: Logger;
+  scheduler?: Partial<SchedulerOptions>;
+  /** Largest CSV upload. Default 512 MiB. */
+  maxUploadBytes?: number;
+  /** How often leases are checked for expiry. Default 500 ms. */
+  tickMs?: number;
+  /** Scheduler commands between snapshots. Default 500. */
+  snapshotEvery?: number;
+  /** How long peers known from before a restart may take to say hello again before their leases are re-queued. Default 15 s. */
+  peerGraceMs?: number;
+  /** Heartbeat interval asked of workers. Default 10 s (leases last 30 s). */
+  heartbeatMs?: number;
+  /** A connection that has not said hello by then is closed. Default 10 s. */
+  helloTimeoutMs?: number;
+  /** Minimum time between progress events of one SSE stream. Default 250 ms. */
+  progressMs?: number;
+  /** Instruction budget for running a submitted script's top level once on the coordinator. Default 5e7. */
+  probeBudget?: number;
+  /** Directory of the built web app. Default apps/web/dist. */
+  webDist?: string;
+  /** The coordinator's PeerJS peer and signalling server; false turns WebRTC off. */
+  webrtc?: false | { peerId?: string; iceServers?: PeerOptionsLike["config"]["iceServers"]; maxConnections?: number };
+}
+
+/** Options with every default filled in. */
+export type ResolvedOptions = Required<Omit<CoordinatorOptions, "publicUrl" | "webrtc" | "scheduler">> &
+  Pick<CoordinatorOptions, "publicUrl" | "scheduler"> & {
+    webrtc: false | { peerId: string; iceServers: PeerOptionsLike["config"]["iceServers"]; maxConnections: number };
+  };
+
+export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
+  const webrtc = options.webrtc === false ? false : { peerId: COORDINATOR_PEER_ID, iceServers: [], maxConnections: 500, ...options.webrtc };
+  return {
+    port: 8080,
+    host: "127.0.0.1",
+    logger: consoleLogger,
+    maxUploadBytes: 512 * 1024 * 1024,
+    tickMs: 500,
+    snapshotEvery: 500,
+    peerGraceMs: 15_000,
+    heartbeatMs: 10_000,
+    helloTimeoutMs: 10_000,
+    progressMs: 250,
+    probeBudget: 5e7,
+    webDist: fileURLToPath(new URL("../../web/dist", import.meta.url)),
+    ...withoutUndefined(options),
+    dataDir: options.dataDir,
+    webrtc,
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,163 @@
+import type { JobId, JobSpec, PeerId, ShardHash } from "@shoal/protocol";
+import { asPeerId } from "@shoal/protocol";
+import type { Logger } from "../Logger.ts";
+import { newId } from "../newId.ts";
+import type { Store } from "../store/Store.ts";
+import type { Applied, DurableScheduler } from "./DurableScheduler.ts";
+import type { Metrics } from "./Metrics.ts";
+import type { SessionHost } from "./PeerSession.ts";
+import { PeerSession } from "./PeerSession.ts";
+import type { ChannelInfo, WorkerChannel } from "./WorkerChannel.ts";
+
+/** Peers named in one shard-holders message (the protocol allows 64). */
+const MAX_SHARD_HOLDERS = 16;
+
+/** A connected peer as `GET /api/peers` lists it. */
+export interface PeerView {
+  id: PeerId;
+  transport: WorkerChannel["transport"];
+  threads: number;
+  tasksDone: number;
+  shards: number;
+  leases: number;
+  reputation: { wins: number; losses: number; refused: boolean };
+  connectedAt: string;
+}
+
+export interface GridOptions {
+  scheduler: DurableScheduler;
+  store: Store;
+  metrics: Metrics;
+  logger: Logger;
+  spec: (jobId: JobId) => JobSpec | undefined;
+  heartbeatMs: number;
+  helloTimeoutMs: number;
+}
+
+/**
+ * The worker side of the coordinator: one {@link PeerSession} per channel, whatever the transport.
+ * It pushes cancellations and refusals the scheduler decides, and whenever work may have appeared
+ * (a job submitted, a task re-queued or released) offers it to peers that asked and can take more,
+ * so workers need not poll.
+ */
+export class Grid implements SessionHost {
+  readonly scheduler: DurableScheduler;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly heartbeatMs: number;
+  readonly #store: Store;
+  readonly #spec: (jobId: JobId) => JobSpec | undefined;
+  readonly #helloTimeoutMs: number;
+  readonly #sessions = new Map<PeerId, PeerSession>();
+  readonly #channels = new Set<WorkerChannel>();
+  #offerQueued = false;
+  #closing = false;
+
+  constructor(options: GridOptions) {
+    this.scheduler = options.scheduler;
+    this.#store = options.store;
+    this.metrics = options.metrics;
+    this.logger = options.logger;
+    this.#spec = options.spec;
+    this.heartbeatMs = options.heartbeatMs;
+    this.#helloTimeoutMs = options.helloTimeoutMs;
+    this.scheduler.onApplied((applied) => this.#applied(applied));
+  }
+
+  /** Takes a new worker channel from any transport; the session lets the transport report breaches it finds itself. */
+  attach(channel: WorkerChannel, info: ChannelInfo): PeerSession {
+    const session = new PeerSession(this, channel, info, this.#helloTimeoutMs);
+    if (this.#closing) {
+      channel.close("coordinator is shutting down");
+      return session;
+    }
+    this.#channels.add(channel);
+    channel.onClose(() => this.#channels.delete(channel));
+    return session;
+  }
+
+  spec(jobId: JobId): JobSpec | undefined {
+    return this.#spec(jobId);
+  }
+
+  shardHolders(shard: ShardHash, asking: PeerSession): string[] {
+    const holders: string[] = [];
+    for (const [peerId, session] of this.#sessions) {
+      if (session !== asking && session.held.has(shard)) holders.push(peerId);
+      if (holders.length === MAX_SHARD_HOLDERS) break;
+    }
+    return holders;
+  }
+
+  admit(session: PeerSession, requested: string | undefined, now: number): PeerId {
+    const wanted = requested === undefined ? undefined : asPeerId(requested);
+    const peerId = wanted && !this.#sessions.has(wanted) && this.#store.knowsPeer(wanted) ? wanted : asPeerId(newId("p"));
+    this.#sessions.set(peerId, session);
+    this.scheduler.run({ type: "add-peer", peerId, slots: session.threads || undefined }, () => this.#store.rememberPeer(peerId, new Date(now).toISOString()));
+    return peerId;
+  }
+
+  leave(session: PeerSession, reason: string): void {
+    const peerId = session.peerId;
+    if (!peerId || this.#sessions.get(peerId) !== session) return;
+    this.#sessions.delete(peerId);
+    this.logger.info(`${session.name} left: ${reason}`);
+    if (!this.#closing) this.scheduler.run({ type: "remove-peer", peerId });
+  }
+
+  /** Expires leases past their deadline; call every few hundred milliseconds. */
+  tick(now: number): void {
+    this.scheduler.run({ type: "tick", now });
+  }
+
+  /** Removes peers the scheduler still lists (say, from before a restart) that are not connected now. */
+  removeAbsent(peerIds: readonly PeerId[]): void {
+    for (const peerId of peerIds) {
+      if (this.#sessions.has(peerId) || !this.scheduler.state().peers.some((p) => p.id === peerId)) continue;
+      this.logger.info(`peer ${peerId} did not come back; its leases are re-queued`);
+      this.scheduler.run({ type: "remove-peer", peerId });
+    }
+  }
+
+  peers(): PeerView[] {
+    return [...this.#sessions.values()].map((s) => {
+      const id = s.peerId as PeerId;
+      const { wins, losses, refused, leases } = this.scheduler.peerSnapshot(id);
+      return { id, transport: s.channel.transport, threads: s.threads, tasksDone: s.tasksDone, shards: s.held.size, leases, reputation: { wins, losses, refused }, connectedAt: s.connectedAt };
+    });
+  }
+
+  /** Closes every channel without removing the peers from the scheduler, so they can come back after a restart. */
+  close(): void {
+    this.#closing = true;
+    for (const channel of [...this.#channels]) channel.close("coordinator is shutting down");
+  }
+
+  #applied(applied: Applied): void {
+    const byPeer = new Map<PeerId, string[]>();
+    for (const lease of applied.cancel) byPeer.set(lease.peerId, [...(byPeer.get(lease.peerId) ?? []), lease.taskId]);
+    for (const [peerId, taskIds] of byPeer) this.#sessions.get(peerId)?.send({ type: "cancel", taskIds });
+    for (const event of applied.events) if (event.type === "peer-refused") this.#sessions.get(event.peerId)?.refuse(event.reason);
+    const type = applied.command.type;
+    const released = applied.events.some((e) => e.type === "task-done");
+    if (released || applied.expired > 0 || applied.cancel.length > 0 || type === "submit-job" || type === "submit-failure") this.#queueOffer();
+  }
+
+  /** Offers work to every peer that can take more, once, after the current burst of commands. */
+  #queueOffer(): void {
+    if (this.#offerQueued || this.#closing) return;
+    this.#offerQueued = true;
+    setImmediate(() => {
+      this.#offerQueued = false;
+      if (this.#closing) return;
+      const now = Date.now();
+      for (const session of [...this.#sessions.values()]) {
+        try {
+          session.offer(now);
+        } catch (error) {
+          this.logger.error(`offering work to ${session.name}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,12 @@
+/** A job request that cannot be met: a bad body or spec (400, with the Lua line if any), an unknown job or dataset (404), or a wrong state (409). */
+export class JobRequestError extends Error {
+  override readonly name = "JobRequestError";
+  readonly status: 400 | 404 | 409;
+  readonly line: number | undefined;
+
+  constructor(message: string, options: { status?: 400 | 404 | 409; line?: number } = {}) {
+    super(message);
+    this.status = options.status ?? 400;
+    this.line = options.line;
+  }
+}

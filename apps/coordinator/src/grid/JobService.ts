@@ -1,0 +1,204 @@
+import type { DatasetId, JobId, JobSpec } from "@shoal/protocol";
+import { asJobId, JobSpecError, parseJobSpec } from "@shoal/protocol";
+import type { LuaEngine } from "@shoal/lua";
+import { LuaError } from "@shoal/lua";
+import type { JobSnapshot, TaskGraph } from "@shoal/scheduler";
+import { planJob, TaskGraphError } from "@shoal/scheduler";
+import type { DatasetService } from "../datasets/DatasetService.ts";
+import { newId } from "../newId.ts";
+import type { DatasetRecord, JobRow, Store } from "../store/Store.ts";
+import { bindGraph } from "./bindGraph.ts";
+import type { DurableScheduler } from "./DurableScheduler.ts";
+import { JobRequestError } from "./JobRequestError.ts";
+import type { JobView, SpecSummary } from "./JobView.ts";
+import { jobView, summarise } from "./JobView.ts";
+import type { GraphRequest } from "./parseGraphRequest.ts";
+
+/** A job submission as the API takes it: a dataset id, a spec to validate, and optional replication. */
+export interface JobRequest {
+  dataset: string;
+  spec: unknown;
+  replicas?: number;
+  quorum?: number;
+}
+
+/** A syntax check's answer, with Lua's message and line. */
+export type CheckResult = { ok: true } | { ok: false; error: { message: string; line: number | null } };
+
+/**
+ * Jobs from the author's side: validates and compiles a submission, plans it over the dataset's
+ * series and hands it to the scheduler (its row and the submit command in one transaction);
+ * answers views, results and cancellations; and tells listeners when a job ends.
+ */
+export class JobService {
+  readonly #store: Store;
+  readonly #scheduler: DurableScheduler;
+  readonly #datasets: DatasetService;
+  readonly #engine: LuaEngine;
+  readonly #probeBudget: number;
+  readonly #specs = new Map<JobId, JobSpec>();
+  readonly #summaries = new Map<JobId, SpecSummary>();
+  readonly #listeners = new Set<(view: JobView) => void>();
+  readonly #running: Set<JobId>;
+
+  constructor(deps: { store: Store; scheduler: DurableScheduler; datasets: DatasetService; engine: LuaEngine; probeBudget: number }) {
+    this.#store = deps.store;
+    this.#scheduler = deps.scheduler;
+    this.#datasets = deps.datasets;
+    this.#engine = deps.engine;
+    this.#probeBudget = deps.probeBudget;
+    this.#running = new Set(this.#scheduler.state().jobs.filter((j) => j.status === "running").map((j) => j.id));
+    this.#scheduler.onApplied(({ finished }) => {
+      for (const { id } of finished) {
+        this.#specs.delete(id);
+        this.#running.delete(id);
+        const view = this.view(id);
+        if (view) for (const listener of this.#listeners) listener(view);
+      }
+    });
+  }
+
+  /** Compiles a script without running it. */
+  check(script: string): CheckResult {
+    const checked = this.#engine.check(script);
+    return checked.ok ? { ok: true } : { ok: false, error: { message: checked.error.message, line: checked.error.line ?? null } };
+  }
+
+  async submit(request: JobRequest): Promise<JobView> {
+    const dataset = this.#dataset(request.dataset);
+    const spec = this.#parseSpec(request.spec);
+    const hasReduce = this.#compile(spec);
+    const id = asJobId(newId("j"));
+    const graph = planJob(id, spec, await this.#datasets.plannedSeries(dataset), hasReduce);
+    return this.#enqueue({ id, dataset: dataset.id, spec, hasReduce, graph, replicas: request.replicas, quorum: request.quorum });
+  }
+
+  /** Submits a general task graph: its map tasks read the dataset's series by key, its result is the graph's result. */
+  submitGraph(request: GraphRequest): JobView {
+    const dataset = this.#dataset(request.dataset);
+    const spec = this.#parseSpec(request.spec);
+    const id = asJobId(newId("j"));
+    const graph = bindGraph(id, request, dataset.series);
+    const hasReduce = this.#compile(spec);
+    if (!hasReduce && graph.tasks.some((task) => task.work.kind === "reduce")) throw new JobRequestError("the graph has reduce tasks but the script defines no global function reduce");
+    return this.#enqueue({ id, dataset: dataset.id, spec, hasReduce, graph, replicas: request.replicas, quorum: request.quorum });
+  }
+
+  view(id: JobId): JobView | undefined {
+    const row = this.#store.getJob(id);
+    return row && this.#view(row);
+  }
+
+  list(limit: number): JobView[] {
+    return this.#store.listJobs(limit).map((row) => this.#view(row));
+  }
+
+  /** Cancels a running job; cancelling a cancelled job again is fine, a finished one is a 409. */
+  cancel(id: JobId): JobView {
+    const row = this.#store.getJob(id);
+    if (!row) throw new JobRequestError(`no job ${id}`, { status: 404 });
+    if (row.outcome && row.outcome.status !== "cancelled") throw new JobRequestError(`job ${id} is already ${row.outcome.status}`, { status: 409 });
+    if (!row.outcome) this.#scheduler.run({ type: "cancel-job", jobId: id });
+    return this.view(id) as JobView;
+  }
+
+  /** The result of a done job as JSON text; a 404 or 409 otherwise. */
+  resultText(id: JobId): string {
+    const row = this.#store.getJob(id);
+    if (!row) throw new JobRequestError(`no job ${id}`, { status: 404 });
+    const result = row.outcome?.status === "done" ? this.#store.jobResult(id) : undefined;
+    if (result === undefined) throw new JobRequestError(`job ${id} is ${this.#view(row).status}, not done`, { status: 409 });
+    return result;
+  }
+
+  /** The validated spec of a job, as sent to workers before its first assignment. */
+  spec(id: JobId): JobSpec | undefined {
+    let spec = this.#specs.get(id);
+    if (!spec) {
+      const row = this.#store.getJob(id);
+      if (!row) return undefined;
+      spec = JSON.parse(row.spec) as JobSpec;
+      if (!row.outcome) this.#specs.set(id, spec);
+    }
+    return spec;
+  }
+
+  /** Live snapshots of the jobs still running. */
+  active(): JobSnapshot[] {
+    return [...this.#running].flatMap((id) => this.#scheduler.jobSnapshot(id) ?? []);
+  }
+
+  /** Called with the final view of every job that ends. */
+  onFinished(listener: (view: JobView) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #dataset(id: string): DatasetRecord {
+    const dataset = this.#datasets.get(id as DatasetId);
+    if (!dataset) throw new JobRequestError(`no dataset ${JSON.stringify(id)}`, { status: 404 });
+    return dataset;
+  }
+
+  /** Stores the job's row and submits its graph in one transaction. */
+  #enqueue(job: { id: JobId; dataset: DatasetId; spec: JobSpec; hasReduce: boolean; graph: TaskGraph; replicas: number | undefined; quorum: number | undefined }): JobView {
+    const { id, spec, hasReduce, graph } = job;
+    const row: JobRow = {
+      id,
+      dataset: job.dataset,
+      spec: JSON.stringify(spec),
+      hasReduce,
+      replicas: job.replicas ?? 1,
+      quorum: job.quorum ?? 1,
+      createdAt: new Date().toISOString(),
+    };
+    this.#specs.set(id, spec);
+    this.#running.add(id);
+    try {
+      this.#scheduler.run({ type: "submit-job", job: { id, graph, replicas: row.replicas, quorum: row.quorum } }, () => this.#store.insertJob(row));
+    } catch (error) {
+      this.#specs.delete(id);
+      this.#running.delete(id);
+      if (error instanceof RangeError || error instanceof TaskGraphError) throw new JobRequestError(error.message);
+      throw error;
+    }
+    return this.view(id) as JobView;
+  }
+
+  #view(row: JobRow): JobView {
+    let summary = this.#summaries.get(row.id);
+    if (!summary) {
+      summary = summarise(this.#specs.get(row.id) ?? (JSON.parse(row.spec) as JobSpec), row.hasReduce);
+      this.#summaries.set(row.id, summary);
+    }
+    return jobView(row, summary, row.outcome ? undefined : this.#scheduler.jobSnapshot(row.id));
+  }
+
+  #parseSpec(input: unknown): JobSpec {
+    try {
+      return parseJobSpec(input);
+    } catch (error) {
+      if (error instanceof JobSpecError) throw new JobRequestError(error.message);
+      throw error;
+    }
+  }
+
+  /** Compiles the script and runs its top level once (under a small budget) to learn whether it defines `reduce`. */
+  #compile(spec: JobSpec): boolean {
+    const checked = this.#engine.check(spec.script);
+    if (!checked.ok) throw new JobRequestError(checked.error.message, luaLine(checked.error));
+    try {
+      const job = this.#engine.load({ source: spec.script, budget: Math.min(spec.budget, this.#probeBudget), maxResultBytes: spec.resultBytes });
+      const { hasReduce } = job;
+      job.dispose();
+      return hasReduce;
+    } catch (error) {
+      if (error instanceof LuaError) throw new JobRequestError(error.message, luaLine(error));
+      throw error;
+    }
+  }
+}
+
+function luaLine(error: LuaError): { line?: number } {
+  return error.line === undefined ? {} : { line: error.line };
+}

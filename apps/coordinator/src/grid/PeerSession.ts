@@ -1,0 +1,175 @@
+import type { CoordinatorToWorker, Hello, JobId, JobSpec, PeerId, ShardHash, WorkerToCoordinator } from "@shoal/protocol";
+import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, ProtocolError } from "@shoal/protocol";
+import type { Assignment, WorkGrant } from "@shoal/scheduler";
+import type { Logger } from "../Logger.ts";
+import type { DurableScheduler } from "./DurableScheduler.ts";
+import type { Metrics } from "./Metrics.ts";
+import type { ChannelInfo, WorkerChannel } from "./WorkerChannel.ts";
+
+/** What a session needs from the grid around it. */
+export interface SessionHost {
+  readonly scheduler: DurableScheduler;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly heartbeatMs: number;
+  spec(jobId: JobId): JobSpec | undefined;
+  /** Other connected peers that hold `shard`, so `session` can fetch it from them before HTTP. */
+  shardHolders(shard: ShardHash, session: PeerSession): string[];
+  /** Gives the session its peer id — the one it asks for if this coordinator issued it and it is free — and records it. */
+  admit(session: PeerSession, requested: string | undefined, now: number): PeerId;
+  /** The session's channel closed after it was admitted. */
+  leave(session: PeerSession, reason: string): void;
+}
+
+/**
+ * One worker connection, from hello to close. Every incoming message goes through
+ * `parseWorkerMessage`; anything malformed, out of order or of another protocol version is
+ * answered with an `error` message and the channel is closed, without touching other sessions.
+ */
+export class PeerSession {
+  readonly channel: WorkerChannel;
+  readonly info: ChannelInfo;
+  readonly connectedAt = new Date().toISOString();
+  peerId: PeerId | undefined;
+  threads = 0;
+  /** Shards the peer said it holds (hello plus every shards-held since). */
+  readonly held = new Set<ShardHash>();
+  tasksDone = 0;
+  readonly #host: SessionHost;
+  readonly #sentJobs = new Set<JobId>();
+  #freeSlots: number | undefined;
+  #helloTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(host: SessionHost, channel: WorkerChannel, info: ChannelInfo, helloTimeoutMs: number) {
+    this.#host = host;
+    this.channel = channel;
+    this.info = info;
+    this.#helloTimer = setTimeout(() => this.fail(new ProtocolError(`no hello within ${helloTimeoutMs} ms`)), helloTimeoutMs);
+    channel.onMessage((text) => this.#receive(text));
+    channel.onClose((reason) => {
+      clearTimeout(this.#helloTimer);
+      if (this.peerId) this.#host.leave(this, reason);
+    });
+  }
+
+  /** How the session shows up in logs. */
+  get name(): string {
+    return `peer ${this.peerId ?? "(no hello yet)"} (${this.channel.transport} ${this.info.remote})`;
+  }
+
+  send(message: CoordinatorToWorker): void {
+    this.channel.send(encodeMessage(message));
+  }
+
+  /** Answers a protocol breach with an error message, closes the channel and logs the peer. */
+  fail(error: ProtocolError): void {
+    this.#host.metrics.protocolErrors++;
+    this.#host.logger.warn(`${this.name} broke the protocol: ${error.message}`);
+    this.send({ type: "error", message: error.message.slice(0, 4096) });
+    this.channel.close(error.message.slice(0, 100));
+  }
+
+  /** Tells the peer it gets no more work, and closes. */
+  refuse(reason: string): void {
+    this.#host.logger.warn(`${this.name} refused: ${reason}`);
+    this.send({ type: "refused", reason: reason.slice(0, 1024) });
+    this.channel.close("refused");
+  }
+
+  /** Grants work again with the peer's last reported free slots, if it asked before and can take more. */
+  offer(now: number): void {
+    if (!this.peerId || this.#freeSlots === undefined) return;
+    const { leases, slots } = this.#host.scheduler.peerSnapshot(this.peerId);
+    if (leases > slots) return;
+    this.#deliver(this.#host.scheduler.run({ type: "request-work", peerId: this.peerId, freeSlots: this.#freeSlots, now }));
+  }
+
+  #receive(text: string): void {
+    try {
+      this.#handle(parseWorkerMessage(text));
+    } catch (error) {
+      if (error instanceof ProtocolError) return this.fail(error);
+      this.#host.logger.error(`${this.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      this.send({ type: "error", message: "internal error in the coordinator" });
+      this.channel.close("internal error");
+    }
+  }
+
+  #handle(message: WorkerToCoordinator): void {
+    const peerId = this.peerId;
+    if (message.type === "hello") return this.#hello(message);
+    if (!peerId) throw new ProtocolError(`expected hello first, got ${message.type}`);
+    const { scheduler, metrics } = this.#host;
+    const now = Date.now();
+    switch (message.type) {
+      case "request-work":
+        this.#freeSlots = message.freeSlots;
+        return this.#deliver(scheduler.run({ type: "request-work", peerId, freeSlots: message.freeSlots, now }));
+      case "heartbeat":
+        scheduler.run({ type: "heartbeat", peerId, now });
+        return;
+      case "task-result": {
+        const { taskId, attempt, result } = message;
+        const outcome = scheduler.run({ type: "submit-result", peerId, taskId: asTaskId(taskId), attempt, result, now });
+        metrics.results[outcome.status]++;
+        if (outcome.status === "accepted") this.tasksDone++;
+        else this.#host.logger.info(`${this.name}: result for ${taskId}#${attempt} ${outcome.status}: ${outcome.reason ?? ""}`);
+        return;
+      }
+      case "task-failed": {
+        const { taskId, attempt, error } = message;
+        metrics.taskFailures++;
+        this.#host.logger.info(`${this.name}: ${taskId}#${attempt} failed (${error.kind}): ${error.message}`);
+        scheduler.run({ type: "submit-failure", peerId, taskId: asTaskId(taskId), attempt, error });
+        return;
+      }
+      case "shards-held":
+        this.#hold(peerId, message.shards);
+        return;
+    }
+  }
+
+  #hello(hello: Hello): void {
+    if (this.peerId) throw new ProtocolError("hello sent twice");
+    if (hello.protocol !== PROTOCOL_VERSION) {
+      throw new ProtocolError(`protocol version ${hello.protocol} is not supported; this coordinator speaks ${PROTOCOL_VERSION}`);
+    }
+    clearTimeout(this.#helloTimer);
+    this.threads = hello.threads;
+    const peerId = this.#host.admit(this, hello.peerId, Date.now());
+    this.peerId = peerId;
+    if (hello.shards.length > 0) this.#hold(peerId, hello.shards);
+    this.send({ type: "welcome", protocol: PROTOCOL_VERSION, peerId, heartbeatMs: this.#host.heartbeatMs, shardBaseUrl: this.info.shardBaseUrl });
+    this.#host.logger.info(`${this.name} joined with ${hello.threads} threads${hello.peerId === peerId ? " (reconnected)" : ""}`);
+  }
+
+  /** Shards a peer reports are added to what it holds, and the scheduler learns the whole set for locality. */
+  #hold(peerId: PeerId, shards: readonly ShardHash[]): void {
+    for (const shard of shards) this.held.add(shard);
+    this.#host.scheduler.run({ type: "set-peer-shards", peerId, shards: [...this.held] });
+  }
+
+  /** Sends the specs of jobs this peer has not seen, who holds the shards it lacks, then the assignments. */
+  #deliver(grant: WorkGrant): void {
+    if (grant.refused) return this.refuse(grant.refused);
+    if (grant.assignments.length === 0) return;
+    const missing = new Set(grant.assignments.flatMap((a) => (a.shard !== undefined && !this.held.has(a.shard) ? [a.shard] : [])));
+    for (const shard of missing) {
+      const peerIds = this.#host.shardHolders(shard, this);
+      if (peerIds.length > 0) this.send({ type: "shard-holders", shard, peerIds });
+    }
+    for (const a of grant.assignments) {
+      if (this.#sentJobs.has(a.jobId)) continue;
+      const spec = this.#host.spec(a.jobId);
+      if (!spec) throw new Error(`no spec for job ${a.jobId}`);
+      this.send({ type: "job", jobId: a.jobId, spec });
+      this.#sentJobs.add(a.jobId);
+    }
+    this.send({ type: "assign", assignments: grant.assignments.map(toWire) });
+  }
+}
+
+function toWire(a: Assignment) {
+  const wire = { taskId: a.taskId, attempt: a.attempt, jobId: a.jobId, leaseDeadline: a.leaseDeadline, task: a.task };
+  return a.shard === undefined ? wire : { ...wire, shard: a.shard };
+}

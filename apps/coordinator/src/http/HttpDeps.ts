@@ -1,0 +1,24 @@
+import type { DatasetService } from "../datasets/DatasetService.ts";
+import type { ShardFiles } from "../datasets/ShardFiles.ts";
+import type { Grid } from "../grid/Grid.ts";
+import type { JobService } from "../grid/JobService.ts";
+import type { Metrics } from "../grid/Metrics.ts";
+import type { Logger } from "../Logger.ts";
+import type { Store } from "../store/Store.ts";
+
+/** Everything the HTTP routes reach. */
+export interface HttpDeps {
+  store: Store;
+  datasets: DatasetService;
+  shards: ShardFiles;
+  jobs: JobService;
+  grid: Grid;
+  metrics: Metrics;
+  logger: Logger;
+  /** Largest CSV upload in bytes. */
+  maxUploadBytes: number;
+  /** Directory of the built web app, served at `/` when it exists. */
+  webDist: string;
+  /** Minimum time between two progress events of one SSE stream. */
+  progressMs: number;
+}

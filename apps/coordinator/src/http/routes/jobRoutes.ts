@@ -1,0 +1,113 @@
+import type { JobId } from "@shoal/protocol";
+import { LIMITS } from "@shoal/protocol";
+import { JobRequestError } from "../../grid/JobRequestError.ts";
+import type { JobRequest } from "../../grid/JobService.ts";
+import { HttpError } from "../HttpError.ts";
+import type { HttpDeps } from "../HttpDeps.ts";
+import { readJsonBody } from "../readJsonBody.ts";
+import { sendJson, sendJsonText } from "../respond.ts";
+import type { Router } from "../Router.ts";
+import { SseStream } from "../SseStream.ts";
+
+/** Largest job request body: the script limit plus room for a large parameter grid. */
+const JOB_BODY_BYTES = LIMITS.scriptBytes * 2 + 8 * 1024 * 1024;
+const MAX_REPLICAS = 16;
+
+/** `/api/check` and `/api/jobs`: syntax checks, submission, views, progress events, results, cancellation. */
+export function jobRoutes(router: Router, deps: HttpDeps): void {
+  const { jobs } = deps;
+
+  router.add("POST", "/api/check", async ({ req, res }) => {
+    const body = await readJsonBody(req, LIMITS.scriptBytes * 2 + 1024);
+    const script = isObject(body) ? body.script : undefined;
+    if (typeof script !== "string") throw new HttpError(400, "expected {script: string}");
+    if (Buffer.byteLength(script) > LIMITS.scriptBytes) throw new HttpError(400, `script is larger than ${LIMITS.scriptBytes} bytes`);
+    sendJson(res, 200, jobs.check(script));
+  });
+
+  router.add("POST", "/api/jobs", async ({ req, res }) => {
+    const request = parseJobRequest(await readJsonBody(req, JOB_BODY_BYTES));
+    const view = await answer(() => jobs.submit(request));
+    deps.logger.info(`job ${view.id} submitted: ${view.tasks.total} tasks over dataset ${view.dataset}`);
+    sendJson(res, 201, view);
+  });
+
+  router.add("GET", "/api/jobs", ({ res, url }) => {
+    const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get("limit") ?? 100) || 100));
+    sendJson(res, 200, jobs.list(limit));
+  });
+
+  router.add("GET", "/api/jobs/:id", ({ res, params }) => {
+    const view = jobs.view(params.id as JobId);
+    if (!view) throw new HttpError(404, `no job ${params.id}`);
+    sendJson(res, 200, view);
+  });
+
+  router.add("GET", "/api/jobs/:id/result", async ({ res, params }) => {
+    sendJsonText(res, 200, await answer(() => jobs.resultText(params.id as JobId)));
+  });
+
+  router.add("POST", "/api/jobs/:id/cancel", async ({ res, params }) => {
+    sendJson(res, 200, await answer(() => jobs.cancel(params.id as JobId)));
+  });
+
+  router.add("GET", "/api/jobs/:id/events", ({ req, res, params }) => {
+    const id = params.id as JobId;
+    if (!jobs.view(id)) throw new HttpError(404, `no job ${id}`);
+    const stream = new SseStream(req, res);
+    let last = "";
+    const push = () => {
+      const view = jobs.view(id);
+      if (!view || !stream.open) return;
+      const text = JSON.stringify(view);
+      if (text !== last) stream.send("progress", view);
+      last = text;
+      if (view.status === "done" || view.status === "failed" || view.status === "cancelled") {
+        stream.send(view.status, view);
+        stream.close();
+      }
+    };
+    const timer = setInterval(push, deps.progressMs);
+    const unsubscribe = jobs.onFinished((view) => view.id === id && push());
+    stream.onClose(() => {
+      clearInterval(timer);
+      unsubscribe();
+    });
+    push();
+  });
+}
+
+/** Validates the shape of a job request; the spec itself is checked by the job service. */
+function parseJobRequest(body: unknown): JobRequest {
+  if (!isObject(body)) throw new HttpError(400, "expected {dataset, spec, replicas?, quorum?}");
+  const unknown = Object.keys(body).filter((key) => !["dataset", "spec", "replicas", "quorum"].includes(key));
+  if (unknown.length > 0) throw new HttpError(400, `unknown field ${unknown[0]}`);
+  const { dataset, spec, replicas, quorum } = body;
+  if (typeof dataset !== "string" || dataset.length === 0 || dataset.length > 200) throw new HttpError(400, "dataset must be a dataset id");
+  if (!isObject(spec)) throw new HttpError(400, "spec must be an object with at least a script");
+  const request: JobRequest = { dataset, spec };
+  if (replicas !== undefined) request.replicas = count("replicas", replicas, MAX_REPLICAS);
+  if (quorum !== undefined) request.quorum = count("quorum", quorum, request.replicas ?? 1);
+  return request;
+}
+
+function count(name: string, value: unknown, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
+    throw new HttpError(400, `${name} must be an integer from 1 to ${max}`);
+  }
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Turns a job service refusal into the matching HTTP error. */
+export async function answer<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof JobRequestError) throw new HttpError(error.status, error.message, error.line === undefined ? {} : { line: error.line });
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { get } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TestCoordinator } from "../testing/startTestCoordinator.ts";
+import { startTestCoordinator } from "../testing/startTestCoordinator.ts";
+
+describe("the built web app", () => {
+  let c: TestCoordinator;
+  beforeAll(async () => {
+    const dist = mkdtempSync(join(tmpdir(), "shoal-web-"));
+    mkdirSync(join(dist, "assets"));
+    writeFileSync(join(dist, "index.html"), "<!doctype html><title>Shoal</title>");
+    writeFileSync(join(dist, "assets", "app-1234.js"), "console.log('donor');");
+    c = await startTestCoordinator({ webDist: dist });
+  });
+  afterAll(() => c.close());
+
+  it("is served at /, with client routes falling back to index.html and hashed assets cached for good", async () => {
+    const home = await fetch(`${c.url}/`);
+    expect(home.headers.get("content-type")).toMatch(/text\/html/);
+    expect(await home.text()).toContain("<title>Shoal</title>");
+    expect(await (await fetch(`${c.url}/dashboard`)).text()).toContain("<title>Shoal</title>");
+    const asset = await fetch(`${c.url}/assets/app-1234.js`);
+    expect(asset.headers.get("content-type")).toMatch(/javascript/);
+    expect(asset.headers.get("cache-control")).toContain("immutable");
+    expect((await fetch(`${c.url}/assets/missing.js`)).status).toBe(404);
+    const escape = await new Promise<string>((resolve) => {
+      get(`${c.url}/../../../../etc/passwd`, { path: "/../../../../etc/passwd" }, (res) => {
+        let body = "";
+        res.on("data", (chunk) => (body += chunk)).on("end", () => resolve(body));
+      });
+    });
+    expect(escape).not.toContain("root:");
+    expect((await fetch(`${c.url}/api/jobs`)).status).toBe(401);
+  });
+});

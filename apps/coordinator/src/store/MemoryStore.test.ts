@@ -1,0 +1,4 @@
+import { MemoryStore } from "./MemoryStore.ts";
+import { runStoreTests } from "./runStoreTests.ts";
+
+runStoreTests("MemoryStore", () => new MemoryStore());

@@ -1,0 +1,155 @@
+import type { DatasetId, JobId, PeerId } from "@shoal/protocol";
+import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
+import { ingestKey } from "./ingestKey.ts";
+import type { DatasetRecord, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
+
+interface Tables {
+  datasets: Map<DatasetId, DatasetRecord>;
+  tokens: Map<string, { label: string; createdAt: string }>;
+  jobs: Map<JobId, JobRow>;
+  peers: Map<PeerId, string>;
+  snapshot: { state: SchedulerState; seq: number } | undefined;
+  log: Array<{ seq: number; command: SchedulerCommand }>;
+  seq: number;
+}
+
+const empty = (): Tables => ({
+  datasets: new Map(),
+  tokens: new Map(),
+  jobs: new Map(),
+  peers: new Map(),
+  snapshot: undefined,
+  log: [],
+  seq: 0,
+});
+
+/** A {@link Store} in memory, for tests and throwaway grids; transactions roll back by restoring a copy. */
+export class MemoryStore implements Store {
+  #t: Tables = empty();
+  #depth = 0;
+
+  transaction<T>(fn: () => T): T {
+    if (this.#depth > 0) return fn();
+    const before = structuredClone(this.#t);
+    this.#depth++;
+    try {
+      return fn();
+    } catch (error) {
+      this.#t = before;
+      throw error;
+    } finally {
+      this.#depth--;
+    }
+  }
+
+  insertDataset(dataset: DatasetRecord): void {
+    if (this.#t.datasets.has(dataset.id)) throw new Error(`dataset ${dataset.id} already exists`);
+    if (this.findDataset(dataset.hash, dataset.options)) throw new Error(`dataset with hash ${dataset.hash} and these options already exists`);
+    this.#t.datasets.set(dataset.id, structuredClone(dataset));
+  }
+
+  getDataset(id: DatasetId): DatasetRecord | undefined {
+    return copy(this.#t.datasets.get(id));
+  }
+
+  findDataset(hash: string, options: IngestOptions): DatasetRecord | undefined {
+    const key = ingestKey(options);
+    return copy([...this.#t.datasets.values()].find((d) => d.hash === hash && ingestKey(d.options) === key));
+  }
+
+  datasetsByHash(hash: string): DatasetRecord[] {
+    return this.listDatasets().filter((d) => d.hash === hash);
+  }
+
+  listDatasets(): DatasetRecord[] {
+    return newestFirst([...this.#t.datasets.values()]).map((d) => structuredClone(d));
+  }
+
+  addToken(hash: string, label: string, createdAt: string): void {
+    this.#t.tokens.set(hash, { label, createdAt });
+  }
+
+  hasToken(hash: string): boolean {
+    return this.#t.tokens.has(hash);
+  }
+
+  countTokens(): number {
+    return this.#t.tokens.size;
+  }
+
+  insertJob(job: JobRow): void {
+    if (this.#t.jobs.has(job.id)) throw new Error(`job ${job.id} already exists`);
+    if (!this.#t.datasets.has(job.dataset)) throw new Error(`no dataset ${job.dataset}`);
+    this.#t.jobs.set(job.id, structuredClone(job));
+  }
+
+  finishJob(id: JobId, outcome: JobOutcome): void {
+    const job = this.#t.jobs.get(id);
+    if (!job) throw new Error(`no job ${id}`);
+    job.outcome = structuredClone(outcome);
+  }
+
+  getJob(id: JobId): JobRow | undefined {
+    const job = this.#t.jobs.get(id);
+    return job && withoutResult(job);
+  }
+
+  listJobs(limit: number): JobRow[] {
+    return newestFirst([...this.#t.jobs.values()]).slice(0, limit).map(withoutResult);
+  }
+
+  jobResult(id: JobId): string | undefined {
+    return this.#t.jobs.get(id)?.outcome?.result;
+  }
+
+  countJobs(): Record<"running" | JobOutcome["status"], number> {
+    const counts = { running: 0, done: 0, failed: 0, cancelled: 0 };
+    for (const job of this.#t.jobs.values()) counts[job.outcome?.status ?? "running"]++;
+    return counts;
+  }
+
+  rememberPeer(id: PeerId, at: string): void {
+    this.#t.peers.set(id, at);
+  }
+
+  knowsPeer(id: PeerId): boolean {
+    return this.#t.peers.has(id);
+  }
+
+  appendCommand(command: SchedulerCommand): number {
+    const seq = ++this.#t.seq;
+    this.#t.log.push({ seq, command: structuredClone(command) });
+    return seq;
+  }
+
+  saveSnapshot(state: SchedulerState, throughSeq: number): void {
+    this.#t.snapshot = { state: structuredClone(state), seq: throughSeq };
+    this.#t.log = this.#t.log.filter((entry) => entry.seq > throughSeq);
+  }
+
+  loadScheduler(): SchedulerLog {
+    const lastSeq = this.#t.log.at(-1)?.seq ?? this.#t.snapshot?.seq ?? 0;
+    const log: SchedulerLog = { commands: this.#t.log.map((entry) => structuredClone(entry.command)), lastSeq };
+    if (this.#t.snapshot) log.snapshot = structuredClone(this.#t.snapshot.state);
+    return log;
+  }
+
+  close(): void {
+    this.#t = empty();
+  }
+}
+
+function copy<T>(value: T | undefined): T | undefined {
+  return value === undefined ? undefined : structuredClone(value);
+}
+
+/** Newest first by creation time; insertion order breaks ties, later first. */
+function newestFirst<T extends { createdAt: string }>(rows: T[]): T[] {
+  return rows.map((row, i) => ({ row, i })).sort((a, b) => b.row.createdAt.localeCompare(a.row.createdAt) || b.i - a.i).map(({ row }) => row);
+}
+
+function withoutResult(job: JobRow): JobRow {
+  const copy = structuredClone(job);
+  if (copy.outcome) delete copy.outcome.result;
+  return copy;
+}

@@ -1,0 +1,108 @@
+import type { DatasetId, JobId, PeerId, ShardHash } from "@shoal/protocol";
+import type { JobSnapshot, SchedulerCommand, SchedulerState } from "@shoal/scheduler";
+
+/** One series of a stored dataset: its rows, time range (epoch ms) and the shard that holds it. */
+export interface SeriesRecord {
+  key: string;
+  rows: number;
+  from: number;
+  to: number;
+  shard: ShardHash;
+}
+
+/** How a CSV upload was read; part of the dedupe key, since the name is the key of a single-series file. */
+export interface IngestOptions {
+  name: string;
+  keyColumn?: string;
+  timeColumn?: string;
+}
+
+/** An uploaded dataset: `hash` is the SHA-256 of the CSV bytes, `bytes` their count. */
+export interface DatasetRecord {
+  id: DatasetId;
+  name: string;
+  hash: string;
+  options: IngestOptions;
+  columns: string[];
+  rows: number;
+  bytes: number;
+  series: SeriesRecord[];
+  createdAt: string;
+}
+
+/** How a finished job ended; `result` is JSON text, kept as text so it is served without re-encoding. */
+export interface JobOutcome {
+  status: "done" | "failed" | "cancelled";
+  finishedAt: string;
+  tasks: JobSnapshot["tasks"];
+  results: JobSnapshot["results"];
+  result?: string;
+  error?: JobSnapshot["error"];
+}
+
+/** A submitted job as stored: the spec input as JSON text and, once it ended, its outcome. */
+export interface JobRow {
+  id: JobId;
+  dataset: DatasetId;
+  /** The validated job spec as JSON text. */
+  spec: string;
+  hasReduce: boolean;
+  replicas: number;
+  quorum: number;
+  createdAt: string;
+  outcome?: JobOutcome;
+}
+
+/** The scheduler as last persisted: a snapshot (if any) and the commands logged after it, in order. */
+export interface SchedulerLog {
+  snapshot?: SchedulerState;
+  commands: SchedulerCommand[];
+  /** Sequence number of the last command the snapshot and log cover (0 when empty). */
+  lastSeq: number;
+}
+
+/**
+ * The coordinator's embedded database: datasets, author tokens (hashed), jobs and their results,
+ * the peer ids it issued, and the scheduler's snapshot plus command log. Writes inside
+ * {@link Store.transaction} land together or not at all.
+ */
+export interface Store {
+  /** Runs `fn` atomically; nested calls join the outer transaction. A throw rolls everything back. */
+  transaction<T>(fn: () => T): T;
+
+  insertDataset(dataset: DatasetRecord): void;
+  getDataset(id: DatasetId): DatasetRecord | undefined;
+  /** The dataset read from these CSV bytes with these options, if any. */
+  findDataset(hash: string, options: IngestOptions): DatasetRecord | undefined;
+  /** Datasets read from CSV bytes with this hash, newest first. */
+  datasetsByHash(hash: string): DatasetRecord[];
+  /** All datasets, newest first. */
+  listDatasets(): DatasetRecord[];
+
+  addToken(hash: string, label: string, createdAt: string): void;
+  hasToken(hash: string): boolean;
+  countTokens(): number;
+
+  insertJob(job: JobRow): void;
+  finishJob(id: JobId, outcome: JobOutcome): void;
+  /** The job without its result text (read that with {@link Store.jobResult}). */
+  getJob(id: JobId): JobRow | undefined;
+  /** Jobs newest first, at most `limit`, without result texts. */
+  listJobs(limit: number): JobRow[];
+  /** The result text of a finished job. */
+  jobResult(id: JobId): string | undefined;
+  /** Number of jobs by stored status: `running` until they end. */
+  countJobs(): Record<"running" | JobOutcome["status"], number>;
+
+  /** Records that this coordinator issued (or saw again) a peer id. */
+  rememberPeer(id: PeerId, at: string): void;
+  knowsPeer(id: PeerId): boolean;
+
+  /** Appends a scheduler command to the log; returns its sequence number. */
+  appendCommand(command: SchedulerCommand): number;
+  /** Replaces the snapshot with `state`, which includes every command up to `throughSeq`, and drops those from the log. */
+  saveSnapshot(state: SchedulerState, throughSeq: number): void;
+  loadScheduler(): SchedulerLog;
+
+  close(): void;
+}

@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { DatasetId, JobId, PeerId, ShardHash } from "@shoal/protocol";
+import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
+import type { DatasetRecord, JobRow, Store } from "./Store.ts";
+
+const HASH = "a".repeat(64);
+const SHARD = "b".repeat(64) as ShardHash;
+
+/** A dataset record for store tests. */
+export function sampleDataset(id: string, overrides: Partial<DatasetRecord> = {}): DatasetRecord {
+  return {
+    id: id as DatasetId,
+    name: "sp500",
+    hash: HASH,
+    options: { name: "sp500" },
+    columns: ["open", "close"],
+    rows: 3,
+    bytes: 120,
+    series: [
+      { key: "AAA", rows: 2, from: 0, to: 86_400_000, shard: SHARD },
+      { key: "BBB", rows: 1, from: 5, to: 5, shard: SHARD },
+    ],
+    createdAt: "2024-01-01T00:00:00.000Z",
+    ...overrides,
+  };
+}
+
+function sampleJob(id: string, dataset: string, createdAt = "2024-01-02T00:00:00.000Z"): JobRow {
+  return { id: id as JobId, dataset: dataset as DatasetId, spec: '{"script":"x"}', hasReduce: true, replicas: 1, quorum: 1, createdAt };
+}
+
+const state = (jobs: number): SchedulerState => ({ version: 1, jobs: [], peers: [{ id: `p${jobs}` as PeerId, slots: jobs, shards: [] }], reputation: [] });
+const tick = (now: number): SchedulerCommand => ({ type: "tick", now });
+
+/**
+ * The behaviour every {@link Store} must show; call it from each implementation's test file with a
+ * factory that opens a fresh, empty store.
+ */
+export function runStoreTests(name: string, makeStore: () => Store | Promise<Store>): void {
+  describe(`Store: ${name}`, () => {
+    let store: Store | undefined;
+    const open = async () => (store = await makeStore());
+    afterEach(() => {
+      store?.close();
+      store = undefined;
+    });
+
+    it("stores datasets with their series and finds them by id, hash and options", async () => {
+      const s = await open();
+      const a = sampleDataset("d1");
+      const b = sampleDataset("d2", { options: { name: "other", keyColumn: "Symbol" }, name: "other", createdAt: "2024-01-03T00:00:00.000Z" });
+      s.insertDataset(a);
+      s.insertDataset(b);
+      expect(s.getDataset(a.id)).toEqual(a);
+      expect(s.getDataset("nope" as DatasetId)).toBeUndefined();
+      expect(s.findDataset(HASH, { name: "sp500" })).toEqual(a);
+      expect(s.findDataset(HASH, { name: "other", keyColumn: "symbol" })?.id).toBe("d2");
+      expect(s.findDataset(HASH, { name: "sp500", timeColumn: "date" })).toBeUndefined();
+      expect(s.datasetsByHash(HASH).map((d) => d.id)).toEqual(["d2", "d1"]);
+      expect(s.datasetsByHash("c".repeat(64))).toEqual([]);
+      expect(s.listDatasets().map((d) => d.id)).toEqual(["d2", "d1"]);
+      expect(() => s.insertDataset(sampleDataset("d3"))).toThrow();
+    });
+
+    it("returns copies, so callers cannot change what is stored", async () => {
+      const s = await open();
+      const a = sampleDataset("d1");
+      s.insertDataset(a);
+      a.series[0]!.rows = 99;
+      const read = s.getDataset(a.id)!;
+      read.columns.push("x");
+      expect(s.getDataset(a.id)?.series[0]?.rows).toBe(2);
+      expect(s.getDataset(a.id)?.columns).toEqual(["open", "close"]);
+    });
+
+    it("keeps token hashes", async () => {
+      const s = await open();
+      expect(s.countTokens()).toBe(0);
+      s.addToken("h1", "first", "2024-01-01T00:00:00.000Z");
+      s.addToken("h2", "second", "2024-01-01T00:00:00.000Z");
+      expect(s.hasToken("h1")).toBe(true);
+      expect(s.hasToken("h3")).toBe(false);
+      expect(s.countTokens()).toBe(2);
+    });
+
+    it("stores jobs, finishes them once with their outcome, and lists them newest first", async () => {
+      const s = await open();
+      s.insertDataset(sampleDataset("d1"));
+      s.insertJob(sampleJob("j1", "d1", "2024-01-02T00:00:00.000Z"));
+      s.insertJob(sampleJob("j2", "d1", "2024-01-03T00:00:00.000Z"));
+      expect(() => s.insertJob(sampleJob("j1", "d1"))).toThrow();
+      expect(() => s.insertJob(sampleJob("j3", "missing"))).toThrow();
+      expect(s.getJob("j1" as JobId)).toEqual(sampleJob("j1", "d1"));
+      expect(s.jobResult("j1" as JobId)).toBeUndefined();
+      const tasks = { total: 2, waiting: 0, queued: 0, running: 0, done: 2, failed: 0 };
+      s.finishJob("j1" as JobId, { status: "done", finishedAt: "2024-01-04T00:00:00.000Z", tasks, results: { accepted: 2, rejected: 0 }, result: "[1,2]" });
+      const error = { message: "job.lua:3: boom", line: 3, traceback: "stack", kind: "runtime" as const };
+      s.finishJob("j2" as JobId, { status: "failed", finishedAt: "2024-01-04T00:00:00.000Z", tasks, results: { accepted: 0, rejected: 1 }, error });
+      expect(() => s.finishJob("j9" as JobId, { status: "cancelled", finishedAt: "", tasks, results: { accepted: 0, rejected: 0 } })).toThrow();
+      expect(s.getJob("j1" as JobId)?.outcome).toEqual({ status: "done", finishedAt: "2024-01-04T00:00:00.000Z", tasks, results: { accepted: 2, rejected: 0 } });
+      expect(s.jobResult("j1" as JobId)).toBe("[1,2]");
+      expect(s.getJob("j2" as JobId)?.outcome?.error).toEqual(error);
+      expect(s.listJobs(10).map((j) => j.id)).toEqual(["j2", "j1"]);
+      expect(s.listJobs(1).map((j) => j.id)).toEqual(["j2"]);
+      expect(s.countJobs()).toEqual({ running: 0, done: 1, failed: 1, cancelled: 0 });
+    });
+
+    it("remembers the peer ids it issued", async () => {
+      const s = await open();
+      s.rememberPeer("p1" as PeerId, "2024-01-01T00:00:00.000Z");
+      s.rememberPeer("p1" as PeerId, "2024-01-02T00:00:00.000Z");
+      expect(s.knowsPeer("p1" as PeerId)).toBe(true);
+      expect(s.knowsPeer("p2" as PeerId)).toBe(false);
+    });
+
+    it("logs scheduler commands in order and truncates the log at a snapshot", async () => {
+      const s = await open();
+      expect(s.loadScheduler()).toEqual({ commands: [], lastSeq: 0 });
+      const seqs = [1, 2, 3].map((n) => s.appendCommand(tick(n)));
+      expect(seqs[1]! > seqs[0]! && seqs[2]! > seqs[1]!).toBe(true);
+      expect(s.loadScheduler()).toEqual({ commands: [tick(1), tick(2), tick(3)], lastSeq: seqs[2] });
+      s.saveSnapshot(state(2), seqs[1]!);
+      const fourth = s.appendCommand(tick(4));
+      expect(s.loadScheduler()).toEqual({ snapshot: state(2), commands: [tick(3), tick(4)], lastSeq: fourth });
+      const later = s.appendCommand(tick(5));
+      expect(later).toBeGreaterThan(fourth);
+      s.saveSnapshot(state(5), later);
+      expect(s.loadScheduler()).toEqual({ snapshot: state(5), commands: [], lastSeq: later });
+      expect(s.appendCommand(tick(6))).toBeGreaterThan(later);
+    });
+
+    it("rolls a failed transaction back entirely, nested ones included", async () => {
+      const s = await open();
+      s.appendCommand(tick(1));
+      expect(() =>
+        s.transaction(() => {
+          s.insertDataset(sampleDataset("d1"));
+          s.transaction(() => s.appendCommand(tick(2)));
+          s.addToken("h", "t", "2024-01-01T00:00:00.000Z");
+          throw new Error("boom");
+        }),
+      ).toThrow("boom");
+      expect(s.getDataset("d1" as DatasetId)).toBeUndefined();
+      expect(s.countTokens()).toBe(0);
+      expect(s.loadScheduler().commands).toEqual([tick(1)]);
+      expect(s.transaction(() => (s.appendCommand(tick(3)), 7))).toBe(7);
+      expect(s.loadScheduler().commands).toEqual([tick(1), tick(3)]);
+    });
+  });
+}

@@ -1,0 +1,66 @@
+/** Version of {@link SQLITE_SCHEMA}; a database written by a newer coordinator is refused. */
+export const SCHEMA_VERSION = 1;
+
+/** Tables of the SQLite store. Times are ISO-8601 text; JSON columns hold text written by JSON.stringify. */
+export const SQLITE_SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS datasets (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  hash       TEXT NOT NULL,
+  ingest_key TEXT NOT NULL,
+  options    TEXT NOT NULL,
+  columns    TEXT NOT NULL,
+  rows       INTEGER NOT NULL,
+  bytes      INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (hash, ingest_key)
+);
+CREATE TABLE IF NOT EXISTS dataset_series (
+  dataset_id TEXT NOT NULL REFERENCES datasets(id),
+  position   INTEGER NOT NULL,
+  key        TEXT NOT NULL,
+  rows       INTEGER NOT NULL,
+  time_from  REAL NOT NULL,
+  time_to    REAL NOT NULL,
+  shard      TEXT NOT NULL,
+  PRIMARY KEY (dataset_id, position)
+);
+CREATE TABLE IF NOT EXISTS tokens (
+  hash       TEXT PRIMARY KEY,
+  label      TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS jobs (
+  id          TEXT PRIMARY KEY,
+  dataset_id  TEXT NOT NULL REFERENCES datasets(id),
+  spec        TEXT NOT NULL,
+  has_reduce  INTEGER NOT NULL,
+  replicas    INTEGER NOT NULL,
+  quorum      INTEGER NOT NULL,
+  status      TEXT NOT NULL DEFAULT 'running',
+  created_at  TEXT NOT NULL,
+  finished_at TEXT,
+  tasks       TEXT,
+  results     TEXT,
+  error       TEXT,
+  result      TEXT
+);
+CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created_at);
+CREATE TABLE IF NOT EXISTS peers (
+  id        TEXT PRIMARY KEY,
+  last_seen TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS scheduler_snapshot (
+  id    INTEGER PRIMARY KEY CHECK (id = 1),
+  seq   INTEGER NOT NULL,
+  state TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS scheduler_log (
+  seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+  command TEXT NOT NULL
+);
+`;

@@ -1,0 +1,170 @@
+import type { Assignment, CoordinatorToWorker, Hello, JobSpec, TaskFailedMessage, TaskResultMessage, WorkerToCoordinator } from "@shoal/protocol";
+import { encodeMessage, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
+import { fengariEngine } from "@shoal/lua";
+import { decodeShard, shardHash } from "@shoal/timeseries";
+import { TaskError, TaskExecutor } from "@shoal/worker";
+
+/** Any text pipe to the coordinator: a raw WebSocket, a PeerJS data connection behind framing, ... */
+export interface TestWire {
+  send(text: string): void;
+  onMessage(listener: (text: string) => void): void;
+}
+
+export interface TestWorkerOptions {
+  threads?: number;
+  /** Stops taking tasks after this many results, leaving the rest of its assignments unanswered. */
+  stopAfter?: number;
+  /** Pause before each task, to give a test time to act mid-job. */
+  delayMs?: number;
+}
+
+/**
+ * A minimal volunteer for tests: says hello, asks for work, runs each assignment with the real
+ * TaskExecutor over shards fetched by hash from the coordinator, and reports results one by one.
+ */
+export class TestWorker {
+  readonly sent: TaskResultMessage[] = [];
+  readonly received: CoordinatorToWorker[] = [];
+  peerId: string | undefined;
+  #wire: TestWire;
+  #ready = false;
+  readonly #options: Required<TestWorkerOptions>;
+  readonly #specs = new Map<string, JobSpec>();
+  readonly #executors = new Map<string, TaskExecutor>();
+  readonly #queue: Assignment[] = [];
+  readonly #cancelled = new Set<string>();
+  #shardBaseUrl = "";
+  #running = false;
+  #welcomed: ((peerId: string) => void) | undefined;
+
+  constructor(wire: TestWire, options: TestWorkerOptions = {}) {
+    this.#wire = wire;
+    this.#options = { threads: 1, stopAfter: Number.POSITIVE_INFINITY, delayMs: 0, ...options };
+    this.#listen(wire);
+  }
+
+  /** Says hello (reclaiming `peerId` if given), waits for the welcome, then asks for work. */
+  async start(peerId?: string): Promise<string> {
+    await this.#hello(peerId);
+    this.send({ type: "request-work", freeSlots: this.#options.threads });
+    return this.peerId as string;
+  }
+
+  /** The connection is gone: hold back messages until {@link reconnect}. */
+  disconnected(): void {
+    this.#ready = false;
+  }
+
+  /**
+   * Says hello again on a new wire under the same peer id, then reports every result it ever sent
+   * (results are idempotent, and some may have been lost with the old connection) and asks for work.
+   */
+  async reconnect(wire: TestWire): Promise<string> {
+    this.#ready = false;
+    this.#wire = wire;
+    this.#listen(wire);
+    await this.#hello(this.peerId);
+    for (const message of this.sent) this.send(message);
+    this.send({ type: "request-work", freeSlots: this.#options.threads });
+    void this.#pump();
+    return this.peerId as string;
+  }
+
+  async #hello(peerId: string | undefined): Promise<void> {
+    const welcomed = new Promise<string>((resolve) => (this.#welcomed = resolve));
+    const hello: Hello = { type: "hello", protocol: PROTOCOL_VERSION, threads: this.#options.threads, engines: ["fengari"], shards: [] };
+    if (peerId) hello.peerId = peerId;
+    this.#wire.send(encodeMessage(hello));
+    this.peerId = await welcomed;
+    this.#ready = true;
+  }
+
+  send(message: WorkerToCoordinator): void {
+    if (this.#ready) this.#wire.send(encodeMessage(message));
+  }
+
+  #listen(wire: TestWire): void {
+    wire.onMessage((text) => wire === this.#wire && this.#receive(parseCoordinatorMessage(text)));
+  }
+
+  get stopped(): boolean {
+    return this.sent.length >= this.#options.stopAfter;
+  }
+
+  #receive(message: CoordinatorToWorker): void {
+    this.received.push(message);
+    switch (message.type) {
+      case "welcome":
+        this.#shardBaseUrl = message.shardBaseUrl;
+        this.#welcomed?.(message.peerId);
+        return;
+      case "job":
+        this.#specs.set(message.jobId, message.spec);
+        return;
+      case "assign":
+        this.#queue.push(...message.assignments);
+        void this.#pump();
+        return;
+      case "cancel":
+        for (const id of message.taskIds) this.#cancelled.add(id);
+        return;
+      default:
+        return;
+    }
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      for (let a = this.#queue.shift(); a && !this.stopped; a = this.#queue.shift()) {
+        if (this.#cancelled.has(a.taskId)) continue;
+        if (this.#options.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#options.delayMs));
+        if (this.stopped) return;
+        const outcome = await this.#run(a);
+        if (outcome.type === "task-result") this.sent.push(outcome);
+        this.send(outcome);
+      }
+      if (!this.stopped) this.send({ type: "request-work", freeSlots: this.#options.threads });
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #run(a: Assignment): Promise<WorkerToCoordinator> {
+    const started = performance.now();
+    try {
+      const executor = await this.#executor(a);
+      const base = { type: "task-result" as const, taskId: a.taskId, attempt: a.attempt, elapsedMs: 0 };
+      const message: TaskResultMessage =
+        a.task.kind === "map"
+          ? (({ outputs, log, instructions }) => ({ ...base, result: { outputs }, log, instructions }))(executor.runMap(a.task))
+          : (({ output, log, instructions }) => ({ ...base, result: { output }, log, instructions }))(executor.runReduce(a.task));
+      message.elapsedMs = performance.now() - started;
+      return message;
+    } catch (error) {
+      return { type: "task-failed", taskId: a.taskId, attempt: a.attempt, error: TaskError.from(error).toData() } satisfies TaskFailedMessage;
+    }
+  }
+
+  async #executor(a: Assignment): Promise<TaskExecutor> {
+    const key = `${a.jobId}:${a.shard ?? "-"}`;
+    let executor = this.#executors.get(key);
+    if (!executor) {
+      const spec = this.#specs.get(a.jobId);
+      if (!spec) throw new Error(`assignment for job ${a.jobId} before its spec`);
+      const series = a.shard ? [decodeShard(await this.#fetchShard(a.shard))] : [];
+      executor = new TaskExecutor(fengariEngine, spec, series);
+      this.#executors.set(key, executor);
+    }
+    return executor;
+  }
+
+  async #fetchShard(hash: string): Promise<Uint8Array> {
+    const response = await fetch(`${this.#shardBaseUrl}/${hash}`);
+    if (!response.ok) throw new Error(`shard ${hash}: HTTP ${response.status}`);
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if ((await shardHash(bytes)) !== hash) throw new Error(`shard ${hash} does not match its hash`);
+    return bytes;
+  }
+}

@@ -1,0 +1,56 @@
+import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { Json } from "@shoal/protocol";
+
+/** The repository root. */
+export const ROOT_DIR = fileURLToPath(new URL("../../../../", import.meta.url));
+/** The sample dataset: daily S&P 500 bars. */
+export const SP500_CSV = readFileSync(`${ROOT_DIR}public/datasets/sp500.csv`);
+/** The SMA-crossover example script. */
+export const SMA_SCRIPT = readFileSync(`${ROOT_DIR}examples/sma-crossover.lua`, "utf8");
+/** The SMA sweep as the grid runs it: 11 slices of 500 rows with a 250-row halo, 16 points in batches of 4. */
+export const SMA_SPEC = {
+  script: SMA_SCRIPT,
+  params: { fast: [5, 10, 20, 50], slow: [50, 100, 150, 200] },
+  split: { kind: "rows" as const, rows: 500 },
+  halo: 250,
+  batchSize: 4,
+};
+
+/** What `shoal run` prints for the SMA sweep, parsed: the reference every distributed run must equal. */
+export function shoalRunSma(): Promise<Json> {
+  const args = ["apps/cli/bin/shoal.js", "run", "examples/sma-crossover.lua", "--data", "public/datasets/sp500.csv"];
+  args.push("--param", "fast=5,10,20,50", "--param", "slow=50,100,150,200", "--split", "rows=500", "--halo", "250", "--threads", "2");
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { cwd: ROOT_DIR, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+      if (error) reject(error);
+      else resolve(JSON.parse(stdout) as Json);
+    });
+  });
+}
+
+/** Reads Server-Sent Events from a fetch response until `until` returns true for one, or the stream ends. */
+export async function readEvents(response: Response, until: (event: string) => boolean): Promise<Array<{ event: string; data: unknown }>> {
+  const events: Array<{ event: string; data: unknown }> = [];
+  const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
+  if (!reader) throw new Error("no body");
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return events;
+    buffer += value;
+    for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event === undefined || data === undefined) continue;
+      events.push({ event, data: JSON.parse(data) });
+      if (until(event)) {
+        await reader.cancel();
+        return events;
+      }
+    }
+  }
+}
