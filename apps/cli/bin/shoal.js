@@ -4,4 +4,7 @@ import { register } from "tsx/esm/api";
 
 register();
 const { main } = await import("../src/main.ts");
-process.exitCode = await main(process.argv.slice(2));
+const code = await main(process.argv.slice(2));
+// Exit explicitly: node-webrtc keeps native handles alive after every connection has closed,
+// so a finished command would otherwise hang. stdout and stderr are synchronous on pipes and files.
+process.exit(code);

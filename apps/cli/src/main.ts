@@ -1,12 +1,21 @@
+import { coordinatorCommand } from "./commands/coordinatorCommand.ts";
 import { runCommand } from "./commands/runCommand.ts";
+import { submitCommand } from "./commands/submitCommand.ts";
+import { tokenCommand } from "./commands/tokenCommand.ts";
+import { workerCommand } from "./commands/workerCommand.ts";
 import { UsageError } from "./UsageError.ts";
 
 const HELP = `shoal — a volunteer computing grid for Lua jobs over time series
 
 usage:
   shoal run JOB.lua --data FILE.csv [options]   run a job on this machine
+  shoal submit --coordinator URL --token T JOB.lua --data FILE.csv [options]
+                                                run a job on the grid
+  shoal worker --coordinator URL [options]      lend this machine's CPUs to the grid
+  shoal coordinator [--port P] [--data-dir D]   run the grid's coordinator
+  shoal token create [--data-dir D]             make an author token
 
-run 'shoal run --help' for the options.`;
+run 'shoal <command> --help' for the options.`;
 
 /** Entry point of the `shoal` command; returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -15,6 +24,14 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case "run":
         return await runCommand(rest);
+      case "submit":
+        return await submitCommand(rest);
+      case "worker":
+        return await workerCommand(rest);
+      case "coordinator":
+        return await coordinatorCommand(rest);
+      case "token":
+        return await tokenCommand(rest);
       case undefined:
       case "help":
       case "--help":

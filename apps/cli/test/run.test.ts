@@ -32,6 +32,27 @@ describe("shoal run", () => {
     expect(whole.stdout.trim().split("\n")).toHaveLength(1);
   });
 
+  it("gives the same SMA sweep split and unsplit on wasmoon, and fengari's numbers to 12 digits", async () => {
+    const [whole, split, fengari] = await Promise.all([
+      runShoal(["run", ...SMA, "--engine", "wasmoon", "--threads", "1"]),
+      runShoal(["run", ...SMA, "--engine", "wasmoon", "--split", "rows=500", "--halo", "250", "--threads", "2"]),
+      runShoal(["run", ...SMA, "--threads", "1"]),
+    ]);
+    expect(whole.code).toBe(0);
+    expect(split.code).toBe(0);
+    const a = JSON.parse(whole.stdout);
+    expect(a.runs).toHaveLength(16);
+    expect(firstDifference(a, JSON.parse(split.stdout))).toBeUndefined();
+    expect(firstDifference(a, JSON.parse(fengari.stdout), 1e-12)).toBeUndefined();
+  });
+
+  it("ends a pathological string.find on wasmoon at the task deadline", async () => {
+    const job = file("find.lua", 'function map(series, p)\n  return (("a"):rep(1e5):find(".-.-.-b"))\nend\n');
+    const run = await runShoal(["run", job, "--data", SP500, "--engine", "wasmoon", "--deadline", "2s"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^job\.lua: task exceeded its deadline of 2 s$/m);
+  });
+
   it("differs when the halo is too short for the slow window, so the halo test above has teeth", async () => {
     const [whole, short] = await Promise.all([
       runShoal(["run", ...SMA, "--threads", "1"]),
@@ -101,6 +122,7 @@ describe("shoal run", () => {
     [["examples/sma-crossover.lua", "--data", SP500, "--split", "weeks=2"], /--split weeks=2/],
     [["examples/sma-crossover.lua", "--data", SP500, "--param", "fast"], /NAME=V1/],
     [["examples/sma-crossover.lua", "--data", SP500, "--threads", "0"], /--threads/],
+    [["examples/sma-crossover.lua", "--data", SP500, "--engine", "luajit"], /--engine luajit: expected fengari or wasmoon/],
     [["examples/sma-crossover.lua", "--data", SP500, "--bogus"], /bogus/],
     [["missing.lua", "--data", SP500], /missing\.lua/],
     [["examples/sma-crossover.lua", "--data", "missing.csv"], /missing\.csv/],

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
-import type { JobSpecInput, ParamValue } from "@shoal/protocol";
-import { DEFAULTS, parseDuration } from "@shoal/protocol";
+import type { EngineName, JobSpecInput, ParamValue } from "@shoal/protocol";
+import { DEFAULTS, ENGINE_NAMES, parseDuration } from "@shoal/protocol";
 import { UsageError } from "../UsageError.ts";
 
 export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
@@ -15,6 +15,8 @@ export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
   --halo N                   rows of history before each slice (default 0)
   --threads N                executor threads (default: CPU count)
   --batch N                  parameter points per task (default ${DEFAULTS.batchSize})
+  --engine NAME              Lua engine: fengari (default; Lua 5.3 in JavaScript) or wasmoon
+                             (Lua 5.4 in WebAssembly, several times faster; 64-bit integers)
   --budget N                 instructions per Lua call (default ${DEFAULTS.budget})
   --deadline DURATION        wall-clock limit per task (default 10m)
   --seed N                   job seed for math.random (default 0)
@@ -32,34 +34,55 @@ export interface RunArgs {
   deadlineMs: number;
 }
 
+/** The options `shoal run` takes; `shoal submit` takes them too. */
+export const RUN_OPTIONS = {
+  data: { type: "string" },
+  key: { type: "string" },
+  time: { type: "string" },
+  param: { type: "string", multiple: true },
+  split: { type: "string" },
+  halo: { type: "string" },
+  threads: { type: "string" },
+  batch: { type: "string" },
+  engine: { type: "string" },
+  budget: { type: "string" },
+  deadline: { type: "string" },
+  seed: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Option values as `parseArgs` gives them for {@link RUN_OPTIONS}. */
+export interface RunOptionValues {
+  data?: string;
+  key?: string;
+  time?: string;
+  param?: string[];
+  split?: string;
+  halo?: string;
+  threads?: string;
+  batch?: string;
+  engine?: string;
+  budget?: string;
+  deadline?: string;
+  seed?: string;
+  help?: boolean;
+}
+
 /** Parses `shoal run` arguments; throws UsageError with a one-line reason. */
 export function parseRunArgs(argv: string[]): RunArgs | "help" {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        data: { type: "string" },
-        key: { type: "string" },
-        time: { type: "string" },
-        param: { type: "string", multiple: true },
-        split: { type: "string" },
-        halo: { type: "string" },
-        threads: { type: "string" },
-        batch: { type: "string" },
-        budget: { type: "string" },
-        deadline: { type: "string" },
-        seed: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: RUN_OPTIONS });
   } catch (error) {
     throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
   }
-  const { values, positionals } = parsed;
+  return runArgsFrom(parsed.values, parsed.positionals, "run");
+}
+
+/** Checks parsed run options and the JOB.lua positional; `command` names the subcommand in messages. */
+export function runArgsFrom(values: RunOptionValues, positionals: string[], command: string): RunArgs | "help" {
   if (values.help) return "help";
-  if (positionals.length !== 1) throw new UsageError(`expected one JOB.lua, got ${positionals.length} (see shoal run --help)`);
+  if (positionals.length !== 1) throw new UsageError(`expected one JOB.lua, got ${positionals.length} (see shoal ${command} --help)`);
   if (!values.data) throw new UsageError("--data FILE.csv is required");
   const spec: Omit<JobSpecInput, "script"> = {
     params: parseParams(values.param ?? []),
@@ -67,6 +90,7 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
   };
   if (values.halo !== undefined) spec.halo = integer("--halo", values.halo, 0);
   if (values.batch !== undefined) spec.batchSize = integer("--batch", values.batch, 1);
+  if (values.engine !== undefined) spec.engine = engine(values.engine);
   if (values.budget !== undefined) spec.budget = integer("--budget", values.budget, 1);
   if (values.seed !== undefined) spec.seed = integer("--seed", values.seed, 0);
   return {
@@ -103,6 +127,12 @@ function parseSplit(text: string): { kind: "rows"; rows: number } | { kind: "win
   if (kind === "rows" && value !== undefined) return { kind: "rows", rows: integer("--split rows", value, 1) };
   if (kind === "window" && value !== undefined) return { kind: "window", ms: duration("--split window", value) };
   throw new UsageError(`--split ${text}: expected rows=N or window=DURATION`);
+}
+
+function engine(text: string): EngineName {
+  const name = ENGINE_NAMES.find((n) => n === text);
+  if (name === undefined) throw new UsageError(`--engine ${text}: expected ${ENGINE_NAMES.join(" or ")}`);
+  return name;
 }
 
 function integer(flag: string, text: string, min: number): number {

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { JobSpecError, parseJobSpec } from "@shoal/protocol";
 import type { JobSpec } from "@shoal/protocol";
-import { fengariEngine } from "@shoal/lua";
+import { prepareEngine } from "@shoal/lua";
 import { planMapTasks } from "@shoal/scheduler";
 import { encodeShard } from "@shoal/timeseries";
 import { runJob, TaskError, TaskExecutor } from "@shoal/worker";
@@ -26,7 +26,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const progress = new ProgressLine();
   const pool = new NodeExecutorPool({ threads: args.threads, deadlineMs: args.deadlineMs });
   try {
-    const hasReduce = probeReduce(spec);
+    const hasReduce = await probeReduce(spec);
     const tasks = planMapTasks(dataset.series, spec);
     await pool.load(spec, dataset.series.map(encodeShard));
     const result = await runJob(pool, {
@@ -50,7 +50,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
 }
 
-async function readScript(path: string): Promise<string> {
+export async function readScript(path: string): Promise<string> {
   try {
     return await readFile(path, "utf8");
   } catch (error) {
@@ -58,7 +58,7 @@ async function readScript(path: string): Promise<string> {
   }
 }
 
-function toSpec(script: string, options: Omit<JobSpec, "script"> | object): JobSpec {
+export function toSpec(script: string, options: Omit<JobSpec, "script"> | object): JobSpec {
   try {
     return parseJobSpec({ ...options, script });
   } catch (error) {
@@ -67,9 +67,9 @@ function toSpec(script: string, options: Omit<JobSpec, "script"> | object): JobS
   }
 }
 
-/** Compiles the job once here, so a syntax or top-level error is reported before any thread starts. */
-function probeReduce(spec: JobSpec): boolean {
-  const probe = new TaskExecutor(fengariEngine, spec, []);
+/** Compiles the job once here, so a syntax or top-level error is reported before any thread starts (or anything is uploaded). */
+export async function probeReduce(spec: JobSpec): Promise<boolean> {
+  const probe = new TaskExecutor(await prepareEngine(spec.engine), spec, []);
   const { hasReduce } = probe;
   probe.dispose();
   return hasReduce;

@@ -2,7 +2,9 @@ import type { Json } from "@shoal/protocol";
 import fengari from "fengari";
 import type { CFunction, LClosure, LuaState, Proto } from "fengari";
 import type { CallResult, JobOptions, LuaJob, SeriesInput } from "../LuaEngine.ts";
-import { JOB_DEFAULTS, LuaError } from "../LuaEngine.ts";
+import { LuaError } from "../LuaEngine.ts";
+import type { JobLimits } from "../resolveLimits.ts";
+import { resolveLimits } from "../resolveLimits.ts";
 import { CallContext, runInContext } from "./CallContext.ts";
 import { countHook, HOOK_STEP } from "./CallGuard.ts";
 import { pushJson, pushSeries, readJson, ResultError } from "./convert.ts";
@@ -13,7 +15,6 @@ const { lua, lauxlib, to_luastring, to_jsstring } = fengari;
 const REG = lua.LUA_REGISTRYINDEX;
 const CHUNK_FIELD = "shoal.chunk";
 
-type Limits = Required<JobOptions>;
 
 interface JobState {
   L: LuaState;
@@ -33,7 +34,7 @@ type Kind = "probe" | "map" | "reduce";
  */
 export class FengariJob implements LuaJob {
   readonly hasReduce: boolean;
-  readonly #limits: Limits;
+  readonly #limits: JobLimits;
   #state: JobState | null;
   #disposed = false;
 
@@ -190,18 +191,6 @@ export class FengariJob implements LuaJob {
       log: ctx.log.lines,
     });
   }
-}
-
-function resolveLimits(opts: JobOptions): Limits {
-  const limits = { ...JOB_DEFAULTS, ...stripUndefined(opts) };
-  for (const key of ["budget", "maxResultBytes", "maxLogBytes", "maxStringBytes", "maxMemoryBytes"] as const) {
-    if (!(limits[key] > 0)) throw new RangeError(`JobOptions.${key} must be a positive number`);
-  }
-  return limits;
-}
-
-function stripUndefined(opts: JobOptions): JobOptions {
-  return Object.fromEntries(Object.entries(opts).filter(([, v]) => v !== undefined)) as unknown as JobOptions;
 }
 
 function escapeRegExp(s: string): string {

@@ -40,9 +40,10 @@ export class TaskExecutor {
     return this.#job.hasReduce;
   }
 
-  runMap(task: MapTaskSpec): MapTaskResult {
-    const series = this.#series.get(task.slice.key);
+  /** Runs a map task over `series`, or over the loaded series of the task's key when none is given. */
+  runMap(task: MapTaskSpec, series: Series | undefined = this.#series.get(task.slice.key)): MapTaskResult {
     if (!series) throw new TaskError({ kind: "internal", message: `series "${task.slice.key}" is not loaded` });
+    if (series.key !== task.slice.key) throw new TaskError({ kind: "internal", message: `task reads series "${task.slice.key}", not "${series.key}"` });
     const input = sliceSeries(series, task.slice);
     const outputs: Json[] = [];
     const log = new TaskLog();

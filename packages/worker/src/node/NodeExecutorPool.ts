@@ -2,9 +2,12 @@ import { Worker } from "node:worker_threads";
 import type { JobSpec, MapTaskResult, MapTaskSpec, ReduceTaskSpec } from "@shoal/protocol";
 import type { ReduceTaskResult } from "../executor/TaskExecutor.ts";
 import { TaskError } from "../executor/TaskError.ts";
+import type { TaskRequest, VolunteerExecutor } from "../volunteer/VolunteerExecutor.ts";
 import type { FromThread, ToThread } from "./threadMessages.ts";
 
 const THREAD_ENTRY = new URL("./executorThread.mjs", import.meta.url);
+/** Shards kept in shared memory for the threads, most recently used last. */
+const SHARED_SHARDS_KEPT = 32;
 
 export interface NodeExecutorPoolOptions {
   threads: number;
@@ -12,10 +15,14 @@ export interface NodeExecutorPoolOptions {
   deadlineMs: number;
 }
 
+type Result = MapTaskResult | ReduceTaskResult;
+
 interface Pending {
   id: number;
   task: MapTaskSpec | ReduceTaskSpec;
-  resolve: (result: MapTaskResult | ReduceTaskResult) => void;
+  /** Set for a volunteer's task; absent for the job preloaded by `load`. */
+  request?: TaskRequest;
+  resolve: (result: Result) => void;
   reject: (error: TaskError) => void;
 }
 
@@ -24,16 +31,21 @@ interface Slot {
   ready: Promise<void>;
   running: Pending | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Jobs whose spec this thread has been sent. */
+  jobs: Set<string>;
 }
 
 /**
- * Runs one job's tasks on `worker_threads`, one Lua executor per thread. Shards are copied
- * once into shared memory, so every thread reads the same bytes without copying them again.
+ * Runs Lua tasks on `worker_threads`, one executor per thread. Either one job preloaded with all
+ * its series (`load`, for `shoal run`), or tasks of any number of jobs as a volunteer receives
+ * them (`run`). Shards go to the threads in shared memory, so no thread copies them again.
  */
-export class NodeExecutorPool {
+export class NodeExecutorPool implements VolunteerExecutor {
   readonly #options: NodeExecutorPoolOptions;
   readonly #slots: Slot[] = [];
   readonly #queue: Pending[] = [];
+  readonly #shared = new Map<string, Uint8Array>();
+  readonly #promises = new WeakMap<Promise<Result>, Pending>();
   #load: ToThread | undefined;
   #nextId = 0;
   #closed = false;
@@ -46,16 +58,40 @@ export class NodeExecutorPool {
   /** Starts the threads and loads the job into each; rejects with the job's load error (say, a Lua error at top level). */
   async load(spec: JobSpec, shards: readonly Uint8Array[]): Promise<void> {
     this.#load = { type: "load", spec, shards: shards.map(toShared) };
-    for (let i = 0; i < this.#options.threads; i++) this.#slots.push(this.#spawn());
+    this.#start();
     await Promise.all(this.#slots.map((slot) => slot.ready));
   }
 
   runMap(task: MapTaskSpec): Promise<MapTaskResult> {
+    if (!this.#load) return notLoaded();
     return this.#submit(task) as Promise<MapTaskResult>;
   }
 
   runReduce(task: ReduceTaskSpec): Promise<ReduceTaskResult> {
+    if (!this.#load) return notLoaded();
     return this.#submit(task) as Promise<ReduceTaskResult>;
+  }
+
+  /** Runs a volunteer's task; the threads start on first use. Aborting stops the task, terminating its thread if it is running. */
+  run(request: TaskRequest, signal?: AbortSignal): Promise<Result> {
+    if (signal?.aborted) return Promise.reject(cancelled());
+    this.#start();
+    const promise = this.#submit(request.task, request);
+    if (signal) {
+      const onAbort = () => this.#abort(promise);
+      signal.addEventListener("abort", onAbort, { once: true });
+      promise.then(
+        () => signal.removeEventListener("abort", onAbort),
+        () => signal.removeEventListener("abort", onAbort),
+      );
+    }
+    return promise;
+  }
+
+  forgetJob(jobId: string): void {
+    for (const slot of this.#slots) {
+      if (slot.jobs.delete(jobId)) slot.worker.postMessage({ type: "forget", jobId } satisfies ToThread);
+    }
   }
 
   async close(): Promise<void> {
@@ -65,12 +101,34 @@ export class NodeExecutorPool {
     this.#slots.length = 0;
   }
 
-  #submit(task: MapTaskSpec | ReduceTaskSpec): Promise<MapTaskResult | ReduceTaskResult> {
-    if (this.#closed || !this.#load) return Promise.reject(new TaskError({ kind: "internal", message: "executor pool is not loaded" }));
-    return new Promise((resolve, reject) => {
-      this.#queue.push({ id: this.#nextId++, task, resolve, reject });
-      this.#dispatch();
+  #start(): void {
+    if (this.#slots.length > 0 || this.#closed) return;
+    for (let i = 0; i < this.#options.threads; i++) this.#slots.push(this.#spawn());
+  }
+
+  #submit(task: MapTaskSpec | ReduceTaskSpec, request?: TaskRequest): Promise<Result> {
+    if (this.#closed) return Promise.reject(new TaskError({ kind: "internal", message: "executor pool is closed" }));
+    let pending: Pending | undefined;
+    const promise = new Promise<Result>((resolve, reject) => {
+      pending = { id: this.#nextId++, task, request, resolve, reject };
     });
+    this.#promises.set(promise, pending!);
+    this.#queue.push(pending!);
+    this.#dispatch();
+    return promise;
+  }
+
+  #abort(promise: Promise<Result>): void {
+    const pending = this.#promises.get(promise);
+    if (!pending) return;
+    const queued = this.#queue.indexOf(pending);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      pending.reject(cancelled());
+      return;
+    }
+    const slot = this.#slots.find((s) => s.running === pending);
+    if (slot) this.#replace(slot, cancelled());
   }
 
   #dispatch(): void {
@@ -82,17 +140,39 @@ export class NodeExecutorPool {
         () => {
           if (slot.running !== pending) return;
           slot.timer = setTimeout(() => this.#overran(slot), this.#options.deadlineMs);
-          slot.worker.postMessage({ type: "run", id: pending.id, task: pending.task } satisfies ToThread);
+          slot.worker.postMessage(this.#runMessage(slot, pending));
         },
         (error: TaskError) => this.#settle(slot, () => pending.reject(error)),
       );
     }
   }
 
+  #runMessage(slot: Slot, pending: Pending): ToThread {
+    const { id, task, request } = pending;
+    if (!request) return { type: "run", id, task };
+    const message: ToThread = { type: "run", id, task, jobId: request.jobId };
+    if (!slot.jobs.has(request.jobId)) {
+      message.spec = request.spec;
+      slot.jobs.add(request.jobId);
+    }
+    if (request.shard) message.shard = { hash: request.shard.hash, bytes: this.#sharedShard(request.shard.hash, request.shard.bytes) };
+    return message;
+  }
+
+  #sharedShard(hash: string, bytes: Uint8Array): Uint8Array {
+    let shared = this.#shared.get(hash);
+    if (shared) this.#shared.delete(hash);
+    else shared = toShared(bytes);
+    this.#shared.set(hash, shared);
+    if (this.#shared.size > SHARED_SHARDS_KEPT) this.#shared.delete(this.#shared.keys().next().value!);
+    return shared;
+  }
+
   #spawn(): Slot {
     const worker = new Worker(THREAD_ENTRY);
-    const slot: Slot = { worker, ready: Promise.resolve(), running: undefined, timer: undefined };
+    const slot: Slot = { worker, ready: Promise.resolve(), running: undefined, timer: undefined, jobs: new Set() };
     slot.ready = new Promise<void>((resolve, reject) => {
+      if (!this.#load) resolve();
       worker.on("message", (message: FromThread) => {
         switch (message.type) {
           case "loaded":
@@ -112,7 +192,7 @@ export class NodeExecutorPool {
       });
     });
     slot.ready.catch(() => undefined);
-    worker.postMessage(this.#load);
+    if (this.#load) worker.postMessage(this.#load);
     return slot;
   }
 
@@ -135,7 +215,7 @@ export class NodeExecutorPool {
     this.#replace(slot, new TaskError({ kind: "deadline", message: `job.lua: task exceeded its deadline of ${seconds} s` }));
   }
 
-  /** Terminates a stuck or crashed thread, fails its task, and puts a fresh thread in its place. */
+  /** Terminates a stuck, crashed or cancelled thread, fails its task, and puts a fresh thread in its place. */
   #replace(slot: Slot, failure: TaskError): void {
     const index = this.#slots.indexOf(slot);
     if (index < 0) return;
@@ -159,4 +239,12 @@ function toShared(bytes: Uint8Array): Uint8Array {
   const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
   shared.set(bytes);
   return shared;
+}
+
+function cancelled(): TaskError {
+  return new TaskError({ kind: "internal", message: "task cancelled" });
+}
+
+function notLoaded<T>(): Promise<T> {
+  return Promise.reject(new TaskError({ kind: "internal", message: "executor pool is not loaded" }));
 }

@@ -1,32 +1,40 @@
 import { parentPort } from "node:worker_threads";
-import { fengariEngine } from "@shoal/lua";
+import { fengariEngine, prepareEngine } from "@shoal/lua";
 import { decodeShard } from "@shoal/timeseries";
+import { ExecutorCache } from "../executor/ExecutorCache.ts";
 import { TaskExecutor } from "../executor/TaskExecutor.ts";
 import { TaskError } from "../executor/TaskError.ts";
 import type { FromThread, ToThread } from "./threadMessages.ts";
 
-/** One executor thread of a NodeExecutorPool: holds one compiled job and runs its tasks. */
+/** One executor thread of a NodeExecutorPool: holds compiled jobs and runs their tasks. */
 const port = parentPort;
 if (!port) throw new Error("executorThread must run in a worker thread");
 
 let executor: TaskExecutor | undefined;
+const jobs = new ExecutorCache(fengariEngine);
 const reply = (message: FromThread) => port.postMessage(message);
 
-port.on("message", (message: ToThread) => {
+port.on("message", async (message: ToThread) => {
   if (message.type === "load") {
     try {
       executor?.dispose();
-      executor = new TaskExecutor(fengariEngine, message.spec, message.shards.map(decodeShard));
+      executor = new TaskExecutor(await prepareEngine(message.spec.engine), message.spec, message.shards.map(decodeShard));
       reply({ type: "loaded" });
     } catch (error) {
       reply({ type: "load-failed", error: TaskError.from(error).toData() });
     }
     return;
   }
+  if (message.type === "forget") return jobs.forget(message.jobId);
   const { id, task } = message;
   try {
-    if (!executor) throw new TaskError({ kind: "internal", message: "no job loaded" });
-    const result = task.kind === "map" ? executor.runMap(task) : executor.runReduce(task);
+    let result;
+    if (message.jobId !== undefined) {
+      result = jobs.run(message.jobId, message.spec, task, message.shard);
+    } else {
+      if (!executor) throw new TaskError({ kind: "internal", message: "no job loaded" });
+      result = task.kind === "map" ? executor.runMap(task) : executor.runReduce(task);
+    }
     reply({ type: "done", id, result });
   } catch (error) {
     reply({ type: "failed", id, error: TaskError.from(error).toData() });

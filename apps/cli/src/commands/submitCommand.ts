@@ -1,0 +1,193 @@
+import { stat } from "node:fs/promises";
+import { basename, extname } from "node:path";
+import { parseArgs } from "node:util";
+import type { JobView } from "@shoal/client";
+import { ShoalApiError, ShoalClient } from "@shoal/client";
+import { uploadDatasetFile } from "@shoal/client/node";
+import { TaskError } from "@shoal/worker";
+import { UsageError } from "../UsageError.ts";
+import type { RunArgs } from "./parseRunArgs.ts";
+import { RUN_HELP, RUN_OPTIONS, runArgsFrom } from "./parseRunArgs.ts";
+import { probeReduce, readScript, toSpec } from "./runCommand.ts";
+
+export const SUBMIT_HELP = `usage: shoal submit --coordinator URL --token T JOB.lua --data FILE.csv [options]
+
+  --coordinator URL          the coordinator, e.g. http://localhost:8080
+  --token T                  an author token (or set SHOAL_TOKEN)
+  --replicas K               run every task on K distinct peers (default 1)
+  --quorum M                 accept a result once M replicas agree (default 1)
+${RUN_HELP.split("\n\n")[1]}
+  (--threads and --deadline are accepted for compatibility with shoal run; the grid decides them.)
+
+Uploads the data (skipped when the coordinator has it), submits the job, shows progress on stderr,
+prints the result as JSON on stdout exactly as shoal run does. Ctrl-C cancels the job.
+exit 1 on a Lua error or a failed job, 2 on bad arguments or data.`;
+
+interface SubmitArgs {
+  run: RunArgs;
+  coordinator: string;
+  token: string;
+  replicas: number | undefined;
+  quorum: number | undefined;
+}
+
+/** `shoal submit`: runs a job on the grid and prints what `shoal run` would print for it. */
+export async function submitCommand(argv: string[]): Promise<number> {
+  const args = parseSubmitArgs(argv);
+  if (args === "help") {
+    process.stdout.write(`${SUBMIT_HELP}\n`);
+    return 0;
+  }
+  const { run } = args;
+  const spec = toSpec(await readScript(run.scriptPath), run.spec);
+  try {
+    await probeReduce(spec);
+  } catch (error) {
+    if (error instanceof TaskError) return luaError(error);
+    throw error;
+  }
+  await stat(run.dataPath).catch((error: Error) => {
+    throw new UsageError(`${run.dataPath}: ${error.message}`);
+  });
+  const client = new ShoalClient({ url: args.coordinator, token: args.token });
+  const say = (line: string) => process.stderr.write(`shoal: ${line}\n`);
+  try {
+    const name = basename(run.dataPath, extname(run.dataPath));
+    const { dataset, uploaded } = await uploadDatasetFile(client, run.dataPath, { name, key: run.keyColumn, time: run.timeColumn }).catch((error: unknown) => {
+      if (error instanceof ShoalApiError && error.status >= 400 && error.status < 500 && error.status !== 401) {
+        throw new UsageError(`${run.dataPath}: ${error.message}`);
+      }
+      throw error;
+    });
+    say(`${uploaded ? "uploaded" : "the coordinator already has"} ${run.dataPath} as dataset ${dataset.id} (${dataset.series.length} series, ${dataset.rows} rows)`);
+    let job: JobView;
+    try {
+      job = await client.createJob({ dataset: dataset.id, spec, ...optional("replicas", args.replicas), ...optional("quorum", args.quorum) });
+    } catch (error) {
+      if (error instanceof ShoalApiError && error.status === 400 && error.line !== undefined) return luaError(error);
+      if (error instanceof ShoalApiError && error.status === 400) throw new UsageError(error.message);
+      throw error;
+    }
+    say(`submitted job ${job.id}: ${job.tasks.total} tasks${args.replicas ? `, ${args.replicas} replicas, quorum ${args.quorum ?? 1}` : ""}`);
+    return await follow(client, job, say);
+  } catch (error) {
+    if (error instanceof ShoalApiError && error.status === 401) throw new UsageError(`the coordinator refused the token: ${error.message}`);
+    if (error instanceof UsageError) throw error;
+    say(`${args.coordinator}: ${describe(error)}`);
+    return 1;
+  }
+}
+
+/** Shows progress until the job ends; prints its result (exit 0) or its error (exit 1). Ctrl-C cancels it. */
+async function follow(client: ShoalClient, job: JobView, say: (line: string) => void): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const progress = new JobProgress();
+  let last = job;
+  try {
+    for await (const event of client.watchJob(job.id, { signal: abort.signal, reconnectForMs: 5 * 60_000 })) {
+      last = event.job;
+      progress.update(last);
+    }
+  } catch (error) {
+    if (!abort.signal.aborted) throw error;
+    progress.end();
+    say(`cancelling job ${job.id}`);
+    await client.cancelJob(job.id);
+    return 130;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  progress.end();
+  if (last.status === "done") {
+    process.stdout.write(`${JSON.stringify(await client.getResult(job.id))}\n`);
+    return 0;
+  }
+  if (last.status === "failed" && last.error) {
+    const traceback = last.error.traceback ? `\n${last.error.traceback}` : "";
+    process.stderr.write(`${last.error.message}${traceback}\n`);
+    return 1;
+  }
+  say(`job ${job.id} ended ${last.status}`);
+  return 1;
+}
+
+/** One progress line on stderr: redrawn on a terminal, else a line whenever another quarter is done. */
+class JobProgress {
+  readonly #started = Date.now();
+  #shown = -1;
+  #drawn = false;
+
+  update(job: JobView): void {
+    const { done, total, running } = job.tasks;
+    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+    const seconds = ((Date.now() - this.#started) / 1000).toFixed(1);
+    const line = `shoal: job ${job.id} ${job.status} ${done}/${total} tasks (${percent}%), ${running} running, ${seconds}s`;
+    if (process.stderr.isTTY) {
+      process.stderr.write(`\r${line}\u001b[K`);
+      this.#drawn = true;
+    } else if (Math.floor(percent / 25) > this.#shown) {
+      this.#shown = Math.floor(percent / 25);
+      process.stderr.write(`${line}\n`);
+    }
+  }
+
+  end(): void {
+    if (this.#drawn) process.stderr.write("\n");
+    this.#drawn = false;
+  }
+}
+
+/** Prints a Lua error as `shoal run` does: Lua's message, then the traceback. */
+function luaError(error: { message: string; traceback?: string | undefined }): number {
+  process.stderr.write(`${error.message}${error.traceback ? `\n${error.traceback}` : ""}\n`);
+  return 1;
+}
+
+function parseSubmitArgs(argv: string[]): SubmitArgs | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        ...RUN_OPTIONS,
+        coordinator: { type: "string" },
+        token: { type: "string" },
+        replicas: { type: "string" },
+        quorum: { type: "string" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+  }
+  const { values, positionals } = parsed;
+  const run = runArgsFrom(values, positionals, "submit");
+  if (run === "help") return "help";
+  if (!values.coordinator) throw new UsageError("--coordinator URL is required (see shoal submit --help)");
+  if (!/^https?:\/\/[^/]/.test(values.coordinator)) throw new UsageError(`--coordinator ${values.coordinator}: expected an http:// or https:// URL`);
+  const token = values.token ?? process.env.SHOAL_TOKEN;
+  if (!token) throw new UsageError("--token T (or SHOAL_TOKEN) is required");
+  const replicas = values.replicas === undefined ? undefined : count("--replicas", values.replicas, 16);
+  const quorum = values.quorum === undefined ? undefined : count("--quorum", values.quorum, replicas ?? 1);
+  return { run, coordinator: values.coordinator.replace(/\/+$/, ""), token, replicas, quorum };
+}
+
+function count(flag: string, text: string, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`${flag} ${text}: expected an integer from 1 to ${max}`);
+  return value;
+}
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  return `${error.message}${cause}`;
+}

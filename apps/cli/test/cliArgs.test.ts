@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { runShoal } from "./runShoal.ts";
+
+const SP500 = "public/datasets/sp500.csv";
+const NOWHERE = ["--coordinator", "http://127.0.0.1:9", "--token", "T"];
+
+describe.concurrent("shoal submit and shoal worker arguments", () => {
+  it.each([
+    [["submit", "examples/sma-crossover.lua", "--data", SP500, "--token", "T"], /--coordinator/],
+    [["submit", ...NOWHERE.slice(0, 2), "examples/sma-crossover.lua", "--data", SP500], /--token/],
+    [["submit", ...NOWHERE, "examples/sma-crossover.lua"], /--data/],
+    [["submit", ...NOWHERE, "examples/sma-crossover.lua", "--data", SP500, "--quorum", "2"], /--quorum 2/],
+    [["submit", ...NOWHERE, "examples/sma-crossover.lua", "--data", "missing.csv"], /missing\.csv/],
+    [["worker"], /--coordinator/],
+    [["worker", "--coordinator", "ftp://x"], /http/],
+    [["worker", "--coordinator", "http://x", "--transport", "carrier-pigeon"], /--transport/],
+    [["worker", "--coordinator", "http://x", "--cache-size", "lots"], /--cache-size/],
+  ])("exits 2 with a one-line reason %#", async (args, reason) => {
+    const run = await runShoal(args);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(reason);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("reports a Lua syntax error as job.lua:LINE before contacting the coordinator", async () => {
+    const syntax = await runShoal(["submit", ...NOWHERE, "apps/cli/test/fixtures/syntax.lua", "--data", SP500]);
+    expect(syntax.code).toBe(1);
+    expect(syntax.stderr).toMatch(/^job\.lua:3: /m);
+  });
+
+  it("exits 1 naming the coordinator when it cannot be reached", async () => {
+    const run = await runShoal(["submit", ...NOWHERE, "examples/sma-crossover.lua", "--data", SP500]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/http:\/\/127\.0\.0\.1:9/);
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { sha256Hex } from "./sha256Hex.ts";
+import { ShoalApiError } from "./ShoalApiError.ts";
+import { ShoalClient } from "./ShoalClient.ts";
+import type { DatasetView, JobView } from "./types.ts";
+
+type Handler = (request: Request) => Response | Promise<Response>;
+
+/** A fake coordinator: records requests and answers them with `handler`. */
+function fake(handler: Handler) {
+  const requests: Request[] = [];
+  const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+    const request = new Request(input, init);
+    requests.push(request.clone());
+    return handler(request);
+  };
+  return { client: new ShoalClient({ url: "http://coordinator.test/", token: "T", fetch }), requests };
+}
+
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+const dataset = (hash: string): DatasetView => ({ id: "d1", name: "prices", hash, columns: ["close"], rows: 2, bytes: 20, series: [] });
+const job = (status: JobView["status"], done: number): JobView =>
+  ({ id: "j1", status, tasks: { total: 4, waiting: 0, queued: 4 - done, running: 0, done, failed: 0 } }) as JobView;
+
+describe("ShoalClient", () => {
+  const csv = new TextEncoder().encode("date,close\n2020-01-01,1\n");
+
+  it("skips the upload when the coordinator has the same bytes under the same options", async () => {
+    const hash = await sha256Hex(csv);
+    const { client, requests } = fake((r) => (r.url.includes(`/by-hash/${hash}?`) ? json(200, dataset(hash)) : json(500, {})));
+    const result = await client.uploadDataset(csv, { name: "prices", key: "symbol" });
+    expect(result).toEqual({ dataset: dataset(hash), uploaded: false });
+    expect(requests.map((r) => `${r.method} ${r.url}`)).toEqual([`GET http://coordinator.test/api/datasets/by-hash/${hash}?name=prices&key=symbol`]);
+    expect(requests[0]!.headers.get("authorization")).toBe("Bearer T");
+  });
+
+  it("uploads the bytes with name, key and time when the coordinator lacks them", async () => {
+    const { client, requests } = fake(async (r) => (r.method === "POST" ? json(201, dataset(await sha256Hex(new Uint8Array(await r.arrayBuffer())))) : json(404, { error: "no" })));
+    const result = await client.uploadDataset(new Blob([csv]), { name: "prices", time: "date" });
+    expect(result.uploaded).toBe(true);
+    expect(result.dataset.hash).toBe(await sha256Hex(csv));
+    expect(requests[1]!.url).toBe("http://coordinator.test/api/datasets?name=prices&time=date");
+    expect(new Uint8Array(await requests[1]!.arrayBuffer())).toEqual(csv);
+  });
+
+  it("turns an error answer into a ShoalApiError with status and line", async () => {
+    const { client } = fake(() => json(400, { error: "job.lua:3: unexpected symbol near 'end'", line: 3 }));
+    const error = await client.createJob({ dataset: "d1", spec: { script: "x" } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShoalApiError);
+    expect(error).toMatchObject({ status: 400, line: 3, message: "job.lua:3: unexpected symbol near 'end'" });
+    const { client: other } = fake(() => new Response("gateway down", { status: 502 }));
+    await expect(other.getResult("j1")).rejects.toMatchObject({ status: 502, message: "GET /api/jobs/j1/result: HTTP 502" });
+  });
+
+  it("follows progress events to the final one, reconnecting when the stream drops", async () => {
+    let connections = 0;
+    const { client } = fake(() => {
+      connections++;
+      if (connections === 2) return new Response("restarting", { status: 503 });
+      const body = connections === 1 ? `event: progress\ndata: ${JSON.stringify(job("running", 1))}\n\n` : `: hi\n\nevent: progress\ndata: ${JSON.stringify(job("running", 3))}\n\nevent: done\ndata: ${JSON.stringify(job("done", 4))}\n\nevent: progress\ndata: {}\n\n`;
+      return new Response(body, { headers: { "Content-Type": "text/event-stream" } });
+    });
+    const seen = [];
+    for await (const event of client.watchJob("j1")) seen.push(`${event.type}:${event.job.tasks.done}`);
+    expect(seen).toEqual(["progress:1", "progress:3", "done:4"]);
+    expect(connections).toBe(3);
+  });
+
+  it("gives up watching on a job the coordinator does not know", async () => {
+    const { client } = fake(() => json(404, { error: "no job j9" }));
+    const watch = async () => {
+      for await (const event of client.watchJob("j9")) void event;
+    };
+    await expect(watch()).rejects.toMatchObject({ status: 404, message: "no job j9" });
+  });
+
+  it("sends the other calls to their endpoints", async () => {
+    const { client, requests } = fake(() => json(200, {}));
+    await client.checkScript("function map() end");
+    await client.getJob("j/1");
+    await client.cancelJob("j1");
+    await client.listJobs({ limit: 5 });
+    await client.listPeers();
+    expect(requests.map((r) => `${r.method} ${new URL(r.url).pathname}${new URL(r.url).search}`)).toEqual([
+      "POST /api/check",
+      "GET /api/jobs/j%2F1",
+      "POST /api/jobs/j1/cancel",
+      "GET /api/jobs?limit=5",
+      "GET /api/peers",
+    ]);
+    expect(await requests[0]!.json()).toEqual({ script: "function map() end" });
+  });
+});

@@ -1,0 +1,161 @@
+import type { GraphRequest } from "./graph/GraphRequest.ts";
+import { readEventStream } from "./readEventStream.ts";
+import { sha256Hex } from "./sha256Hex.ts";
+import { ShoalApiError } from "./ShoalApiError.ts";
+import type { CheckResult, DatasetView, JobEvent, JobRequest, JobResult, JobView, PeerView, UploadResult } from "./types.ts";
+
+export interface ShoalClientOptions {
+  /** The coordinator's base URL, e.g. `http://localhost:8080`. */
+  url: string;
+  /** A job author's bearer token. */
+  token?: string;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** How a dataset's CSV is read: its name, and the key and time columns when they are not the defaults. */
+export interface UploadOptions {
+  name: string;
+  key?: string;
+  time?: string;
+  /** SHA-256 of the bytes, when the caller already knows it (needed to skip re-uploading a stream). */
+  hash?: string;
+}
+
+export interface WatchOptions {
+  signal?: AbortSignal;
+  /** Keep reconnecting while the coordinator is unreachable (e.g. restarting) for up to this long; default 60 s. */
+  reconnectForMs?: number;
+}
+
+const FINAL = new Set(["done", "failed", "cancelled"]);
+
+/**
+ * The job author's SDK: upload datasets (skipped when the coordinator has the same bytes), submit
+ * map/reduce jobs or general task graphs, follow their progress, fetch results, cancel. Uses only
+ * `fetch`, so it runs in browsers and in Node.
+ */
+export class ShoalClient {
+  readonly #url: string;
+  readonly #token: string | undefined;
+  readonly #fetch: typeof globalThis.fetch;
+
+  constructor(options: ShoalClientOptions) {
+    this.#url = options.url.replace(/\/+$/, "");
+    this.#token = options.token;
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  /**
+   * Uploads a CSV dataset unless the coordinator already holds these bytes read with the same
+   * options. A stream is uploaded as it is read; pass `hash` to let it be skipped too.
+   */
+  async uploadDataset(data: Uint8Array | Blob | ReadableStream<Uint8Array>, options: UploadOptions): Promise<UploadResult> {
+    const hash = options.hash ?? (data instanceof ReadableStream ? undefined : await sha256Hex(data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer())));
+    const query = new URLSearchParams({ name: options.name });
+    if (options.key) query.set("key", options.key);
+    if (options.time) query.set("time", options.time);
+    if (hash) {
+      const found = await this.#request("GET", `/api/datasets/by-hash/${hash}?${query}`, { allow404: true });
+      if (found) return { dataset: (await found.json()) as DatasetView, uploaded: false };
+    }
+    const init: RequestInit & { duplex?: "half" } = { body: data as RequestInit["body"], headers: { "Content-Type": "text/csv" } };
+    if (data instanceof ReadableStream) init.duplex = "half";
+    const response = await this.#request("POST", `/api/datasets?${query}`, { init });
+    return { dataset: (await response!.json()) as DatasetView, uploaded: response!.status === 201 };
+  }
+
+  async getDataset(id: string): Promise<DatasetView> {
+    return this.#json("GET", `/api/datasets/${encodeURIComponent(id)}`);
+  }
+
+  async listDatasets(): Promise<DatasetView[]> {
+    return this.#json("GET", "/api/datasets");
+  }
+
+  /** Compiles a script on the coordinator without running it. */
+  async checkScript(script: string): Promise<CheckResult> {
+    return this.#json("POST", "/api/check", { script });
+  }
+
+  /** Submits a map/reduce job; the coordinator validates the spec (a Lua syntax error is a 400 with its line). */
+  async createJob(request: JobRequest): Promise<JobView> {
+    return this.#json("POST", "/api/jobs", request);
+  }
+
+  /** Submits a general task graph (see TaskGraphBuilder); needs a coordinator with `POST /api/graphs`. */
+  async createGraphJob(request: GraphRequest): Promise<JobView> {
+    return this.#json("POST", "/api/graphs", request);
+  }
+
+  async getJob(id: string): Promise<JobView> {
+    return this.#json("GET", `/api/jobs/${encodeURIComponent(id)}`);
+  }
+
+  async listJobs(options: { limit?: number } = {}): Promise<JobView[]> {
+    return this.#json("GET", `/api/jobs${options.limit ? `?limit=${options.limit}` : ""}`);
+  }
+
+  /** The final value of a done job; a ShoalApiError with status 409 while it is not done. */
+  async getResult(id: string): Promise<JobResult> {
+    return this.#json("GET", `/api/jobs/${encodeURIComponent(id)}/result`);
+  }
+
+  async cancelJob(id: string): Promise<JobView> {
+    return this.#json("POST", `/api/jobs/${encodeURIComponent(id)}/cancel`);
+  }
+
+  async listPeers(): Promise<PeerView[]> {
+    return this.#json("GET", "/api/peers");
+  }
+
+  /**
+   * Follows a job's progress events until its final event (done, failed or cancelled), which is
+   * the last one yielded. Reconnects when the stream drops, so it rides out a coordinator restart.
+   */
+  async *watchJob(id: string, options: WatchOptions = {}): AsyncGenerator<JobEvent> {
+    const reconnectForMs = options.reconnectForMs ?? 60_000;
+    let lostSince: number | undefined;
+    let delay = 250;
+    for (;;) {
+      let response: Response | undefined;
+      try {
+        response = await this.#request("GET", `/api/jobs/${encodeURIComponent(id)}/events`, {
+          init: { headers: { Accept: "text/event-stream" }, ...(options.signal ? { signal: options.signal } : {}) },
+        });
+        for await (const { event, data } of readEventStream(response!.body!)) {
+          if (event !== "progress" && !FINAL.has(event)) continue;
+          lostSince = undefined;
+          delay = 250;
+          yield { type: event as JobEvent["type"], job: JSON.parse(data) as JobView };
+          if (FINAL.has(event)) return;
+        }
+      } catch (error) {
+        if (options.signal?.aborted || (error instanceof ShoalApiError && error.status !== 502 && error.status !== 503)) throw error;
+      }
+      lostSince ??= Date.now();
+      if (Date.now() - lostSince > reconnectForMs) throw new ShoalApiError(0, `lost the progress stream of job ${id} for more than ${reconnectForMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 2_000);
+    }
+  }
+
+  async #json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const init: RequestInit = body === undefined ? {} : { body: JSON.stringify(body), headers: { "Content-Type": "application/json" } };
+    const response = await this.#request(method, path, { init });
+    return (await response!.json()) as T;
+  }
+
+  /** Sends a request with the token; a failed response becomes a ShoalApiError (a 404 becomes undefined when `allow404`). */
+  async #request(method: string, path: string, options: { init?: RequestInit; allow404?: boolean } = {}): Promise<Response | undefined> {
+    const init = options.init ?? {};
+    const headers = new Headers(init.headers);
+    if (this.#token) headers.set("Authorization", `Bearer ${this.#token}`);
+    const response = await this.#fetch(`${this.#url}${path}`, { ...init, method, headers });
+    if (response.ok) return response;
+    if (response.status === 404 && options.allow404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    throw await ShoalApiError.from(response, `${method} ${path}`);
+  }
+}

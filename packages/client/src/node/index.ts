@@ -1,0 +1,1 @@
+export { uploadDatasetFile } from "./uploadDatasetFile.ts";

@@ -1,0 +1,109 @@
+import type { Json, JobSpecInput, ParamValue, SplitSpec } from "@shoal/protocol";
+
+/** One series of an uploaded dataset: its key, row count, time range (epoch ms) and shard address. */
+export interface SeriesView {
+  key: string;
+  rows: number;
+  from: number;
+  to: number;
+  shard: string;
+}
+
+/** A dataset as the coordinator describes it; `hash` is the SHA-256 of the uploaded CSV bytes. */
+export interface DatasetView {
+  id: string;
+  name: string;
+  hash: string;
+  columns: string[];
+  rows: number;
+  bytes: number;
+  series: SeriesView[];
+  createdAt?: string;
+}
+
+/** An upload's answer: the dataset, and whether bytes were sent (false when the coordinator already had them). */
+export interface UploadResult {
+  dataset: DatasetView;
+  uploaded: boolean;
+}
+
+export type JobStatus = "queued" | "running" | "done" | "failed" | "cancelled";
+
+/** Tasks of a job by state. */
+export interface TaskCounts {
+  total: number;
+  waiting: number;
+  queued: number;
+  running: number;
+  done: number;
+  failed: number;
+}
+
+/** Why a job failed; a Lua error keeps Lua's message (`job.lua:12: ...`), line and traceback. */
+export interface JobErrorView {
+  message: string;
+  taskId?: string;
+  kind?: string;
+  line?: number;
+  traceback?: string;
+}
+
+/** A job as the coordinator shows it. */
+export interface JobView {
+  id: string;
+  dataset: string;
+  status: JobStatus;
+  tasks: TaskCounts;
+  results: { accepted: number; rejected: number };
+  replicas: number;
+  quorum: number;
+  error?: JobErrorView;
+  createdAt: string;
+  finishedAt: string | null;
+  spec: {
+    engine: string;
+    params: Record<string, ParamValue[]>;
+    points: number;
+    split: SplitSpec;
+    halo: number;
+    batchSize: number;
+    budget: number;
+    seed: number;
+    hasReduce: boolean;
+    scriptBytes: number;
+  };
+}
+
+/** A map/reduce job to submit: a dataset id, the spec (defaults filled in by the coordinator) and replication. */
+export interface JobRequest {
+  dataset: string;
+  spec: JobSpecInput;
+  /** Copies of every task run on distinct peers (default 1). */
+  replicas?: number;
+  /** Agreeing copies needed to accept a result (default 1, at most `replicas`). */
+  quorum?: number;
+}
+
+/** One event of a job's progress stream; the last one has type done, failed or cancelled. */
+export interface JobEvent {
+  type: "progress" | "done" | "failed" | "cancelled";
+  job: JobView;
+}
+
+/** A connected volunteer. */
+export interface PeerView {
+  id: string;
+  transport: string;
+  threads: number;
+  tasksDone: number;
+  shards: number;
+  leases: number;
+  reputation: { wins: number; losses: number; refused: boolean };
+  connectedAt: string;
+}
+
+/** A syntax check's answer. */
+export type CheckResult = { ok: true } | { ok: false; error: { message: string; line: number | null } };
+
+/** A job's final value. */
+export type JobResult = Json;

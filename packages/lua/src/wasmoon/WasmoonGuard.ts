@@ -1,0 +1,118 @@
+import { LUA } from "./luaExports.ts";
+import { LibError } from "./LibError.ts";
+
+/** Bytes of string built that cost one instruction of budget (as in the fengari engine). */
+const BYTES_PER_INSTRUCTION = 64;
+/** Heap a call may still use after running out, so raising the error does not fail too. */
+const RESERVE_BYTES = 1024 * 1024;
+const MiB = 1024 * 1024;
+
+export interface GuardLimits {
+  budget: number;
+  maxStringBytes: number;
+  maxMemoryBytes: number;
+}
+
+export type TripKind = "budget" | "memory" | "runtime";
+
+/**
+ * The limits of one call on wasmoon. The instruction count comes from the count hook and
+ * from charges by library functions; memory is Lua's own allocation count, enforced by the
+ * state's allocator, which refuses any string over maxStringBytes, any buffer over twice
+ * that while a string builder runs, and any growth past maxMemoryBytes (after Lua's
+ * emergency collection failed to make room). Running out of budget or memory trips the
+ * guard: from then on every instruction raises the same error, so pcall cannot swallow it.
+ */
+export class WasmoonGuard {
+  readonly limits: GuardLimits;
+  /** Instructions counted so far. */
+  used = 0;
+  /** Bytes Lua holds in this state. */
+  bytes = 0;
+  /** Whether limits apply (off while the sandbox is built and after the call). */
+  enforcing = false;
+  /** What a string builder running now is building ("string", "table.concat result"), for the refusal message. */
+  building: string | null = null;
+  tripped: { kind: TripKind; message: string } | null = null;
+  /** Why the last allocation was refused, for errors Lua only reports as "not enough memory". */
+  refusal: string | null = null;
+  /** Messages of catchable memory errors raised in this call. */
+  readonly memoryMessages = new Set<string>();
+  readonly #stringOverhead: number;
+  readonly #onTrip: () => void;
+  #retry: { ptr: number; nsize: number } | null = null;
+
+  /** `stringOverhead` is what a string object adds to its length; `onTrip` makes the next instruction raise. */
+  constructor(limits: GuardLimits, stringOverhead: number, onTrip: () => void) {
+    this.limits = limits;
+    this.#stringOverhead = stringOverhead;
+    this.#onTrip = onTrip;
+  }
+
+  /** Decides an allocation that grows the heap by `delta` (Lua's allocator arguments). */
+  allows(ptr: number, osize: number, nsize: number, delta: number): boolean {
+    if (!this.enforcing) return true;
+    const maxString = this.limits.maxStringBytes;
+    if (ptr === 0 && osize === LUA.TSTRING && nsize - this.#stringOverhead > maxString) {
+      this.refusal = `string too large (${nsize - this.#stringOverhead} bytes > limit ${maxString})`;
+      return false;
+    }
+    if (this.building !== null && nsize > 2 * maxString) {
+      this.refusal = `${this.building} too large (more than ${2 * maxString} bytes)`;
+      return false;
+    }
+    const limit = this.tripped?.kind === "memory" ? this.limits.maxMemoryBytes + RESERVE_BYTES : this.limits.maxMemoryBytes;
+    if (this.bytes + delta <= limit) {
+      this.#retry = null;
+      return true;
+    }
+    // Lua retries a refused allocation once after an emergency collection; refusing it twice means the heap is full.
+    if (this.#retry !== null && this.#retry.ptr === ptr && this.#retry.nsize === nsize) {
+      const mib = (n: number) => (n / MiB).toFixed(0);
+      this.trip("memory", `not enough memory (Lua heap about ${mib(this.bytes + delta)} MiB > limit ${mib(this.limits.maxMemoryBytes)} MiB)`);
+    }
+    this.#retry = { ptr, nsize };
+    return false;
+  }
+
+  /** Accounts for a string object of `nsize` bytes just allocated. */
+  stringCreated(nsize: number): void {
+    if (this.enforcing) this.used += Math.floor((nsize - this.#stringOverhead) / BYTES_PER_INSTRUCTION);
+  }
+
+  /** Adds the count hook's interval; true when the call must stop. */
+  onHook(count: number): boolean {
+    if (this.tripped === null) {
+      this.used += count;
+      if (this.used > this.limits.budget) this.trip("budget", `instruction budget exceeded (${this.limits.budget} instructions)`);
+    }
+    return this.tripped !== null;
+  }
+
+  /** Charges `n` instructions of bulk work done by a library function; throws a LibError once the call must stop. */
+  tick(n: number): void {
+    if (this.tripped === null) {
+      this.used += n;
+      if (this.used > this.limits.budget) this.trip("budget", `instruction budget exceeded (${this.limits.budget} instructions)`);
+    }
+    if (this.tripped !== null) throw new LibError(this.tripped.message);
+  }
+
+  /** Throws a catchable memory error if a string of `bytes` would exceed maxStringBytes. */
+  checkString(bytes: number, what: string): void {
+    if (bytes > this.limits.maxStringBytes) this.memoryError(`${what} too large (${bytes} bytes > limit ${this.limits.maxStringBytes})`);
+  }
+
+  /** Throws a catchable memory error (nothing was allocated). */
+  memoryError(message: string): never {
+    this.memoryMessages.add(message);
+    throw new LibError(message);
+  }
+
+  /** Trips the guard; every later instruction of the call raises `message`. */
+  trip(kind: TripKind, message: string): void {
+    if (this.tripped !== null) return;
+    this.tripped = { kind, message };
+    this.#onTrip();
+  }
+}

@@ -1,0 +1,62 @@
+import { LUA } from "./luaExports.ts";
+import type { State } from "./luaExports.ts";
+import type { WasmoonRuntime } from "./WasmoonRuntime.ts";
+
+/** TValue type tags of a float and an integer; the low four bits of any tag are its basic type. */
+const TAG_FLOAT = 0x13;
+const TAG_INT = 0x03;
+const TYPE_NAMES = ["nil", "boolean", "userdata", "number", "string", "table", "function", "userdata", "thread"];
+
+/** What is wrong with an argument that should be an array of numbers: not a table, or element `element` is not a number. */
+export interface NotNumbers {
+  element?: number;
+  got: string;
+}
+
+/**
+ * Reads the Lua array at `arg` (elements 1..#a, all numbers) into a Float64Array, charging
+ * one instruction per element. Elements in the table's array part are read straight from
+ * wasm memory; the rest one by one. Otherwise calls `fail`, which throws.
+ */
+export function readNumbers(rt: WasmoonRuntime, L: State, arg: number, fail: (problem: NotNumbers) => never): Float64Array {
+  const { x, heap } = rt;
+  if (x.lua_type(L, arg) !== LUA.TTABLE) fail({ got: rt.typeName(L, arg) });
+  const n = Number(x.lua_rawlen(L, arg));
+  rt.current().guard.tick(n);
+  const out = new Float64Array(n);
+  const t = x.lua_topointer(L, arg);
+  const u32 = heap.u32;
+  const array = u32[(t + rt.tableArrayOffset) >> 2] as number;
+  const direct = Math.min(n, u32[(t + rt.tableArrayOffset - 4) >> 2] as number);
+  const u8 = heap.u8;
+  const f64 = heap.f64;
+  for (let i = 0; i < direct; i++) {
+    const at = array + 16 * i;
+    const tag = u8[at + 8];
+    if (tag === TAG_FLOAT) out[i] = f64[at >> 3] as number;
+    else if (tag === TAG_INT) out[i] = Number(heap.i64[at >> 3]);
+    else fail({ element: i + 1, got: TYPE_NAMES[(tag as number) & 15] ?? "value" });
+  }
+  for (let i = direct; i < n; i++) {
+    const type = x.lua_rawgeti(L, arg, BigInt(i + 1));
+    if (type !== LUA.TNUMBER) fail({ element: i + 1, got: rt.typeName(L, -1) });
+    out[i] = x.lua_tonumberx(L, -1, 0);
+    x.lua_settop(L, -2);
+  }
+  return out;
+}
+
+/** Pushes a new Lua array of floats holding `a`, written straight into its array part; one instruction per element. */
+export function pushNumbers(rt: WasmoonRuntime, L: State, a: Float64Array): void {
+  const { x, heap } = rt;
+  rt.current().guard.tick(a.length);
+  x.lua_createtable(L, a.length, 0);
+  if (a.length === 0) return;
+  const array = heap.u32[(x.lua_topointer(L, -1) + rt.tableArrayOffset) >> 2] as number;
+  const f64 = heap.f64;
+  const u8 = heap.u8;
+  for (let i = 0, at = array; i < a.length; i++, at += 16) {
+    f64[at >> 3] = a[i] as number;
+    u8[at + 8] = TAG_FLOAT;
+  }
+}

@@ -1,0 +1,80 @@
+import type { JobSpec, MapTaskResult, MapTaskSpec, ReduceTaskSpec } from "@shoal/protocol";
+import type { LuaEngine } from "@shoal/lua";
+import type { Series } from "@shoal/timeseries";
+import { decodeShard } from "@shoal/timeseries";
+import type { ReduceTaskResult } from "./TaskExecutor.ts";
+import { TaskExecutor } from "./TaskExecutor.ts";
+import { TaskError } from "./TaskError.ts";
+
+/** Decoded shards kept per executor; decoding only wraps bytes in typed arrays, so this stays small. */
+const SERIES_KEPT = 16;
+
+/**
+ * The compiled jobs and decoded shards of one executor (a thread, or the page itself), so tasks
+ * of many jobs can arrive in any order. A job whose script fails to load keeps failing with
+ * that error rather than being compiled again for every task.
+ */
+export class ExecutorCache {
+  readonly #engine: LuaEngine;
+  readonly #jobs = new Map<string, TaskExecutor | TaskError>();
+  readonly #series = new Map<string, Series>();
+
+  constructor(engine: LuaEngine) {
+    this.#engine = engine;
+  }
+
+  /** Runs a task of `jobId`; `spec` is needed the first time a job is seen, `shard` for map tasks. */
+  run(
+    jobId: string,
+    spec: JobSpec | undefined,
+    task: MapTaskSpec | ReduceTaskSpec,
+    shard: { hash: string; bytes: Uint8Array } | undefined,
+  ): MapTaskResult | ReduceTaskResult {
+    const executor = this.#executor(jobId, spec);
+    if (task.kind === "reduce") return executor.runReduce(task);
+    if (!shard) throw new TaskError({ kind: "internal", message: `map task of job ${jobId} came without its shard` });
+    return executor.runMap(task, this.#decode(shard));
+  }
+
+  forget(jobId: string): void {
+    const job = this.#jobs.get(jobId);
+    if (job instanceof TaskExecutor) job.dispose();
+    this.#jobs.delete(jobId);
+  }
+
+  dispose(): void {
+    for (const jobId of [...this.#jobs.keys()]) this.forget(jobId);
+    this.#series.clear();
+  }
+
+  #executor(jobId: string, spec: JobSpec | undefined): TaskExecutor {
+    let job = this.#jobs.get(jobId);
+    if (!job) {
+      if (!spec) throw new TaskError({ kind: "internal", message: `job ${jobId} is not loaded` });
+      try {
+        job = new TaskExecutor(this.#engine, spec, []);
+      } catch (error) {
+        job = TaskError.from(error);
+      }
+      this.#jobs.set(jobId, job);
+    }
+    if (job instanceof TaskError) throw job;
+    return job;
+  }
+
+  #decode(shard: { hash: string; bytes: Uint8Array }): Series {
+    let series = this.#series.get(shard.hash);
+    if (series) {
+      this.#series.delete(shard.hash);
+    } else {
+      try {
+        series = decodeShard(shard.bytes);
+      } catch (error) {
+        throw new TaskError({ kind: "internal", message: `shard ${shard.hash.slice(0, 12)}…: ${(error as Error).message}` });
+      }
+    }
+    this.#series.set(shard.hash, series);
+    if (this.#series.size > SERIES_KEPT) this.#series.delete(this.#series.keys().next().value!);
+    return series;
+  }
+}

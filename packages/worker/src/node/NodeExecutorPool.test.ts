@@ -1,0 +1,76 @@
+import { fengariEngine } from "@shoal/lua";
+import type { ReduceTaskSpec } from "@shoal/protocol";
+import { parseJobSpec } from "@shoal/protocol";
+import { afterEach, describe, expect, it } from "vitest";
+import { TaskError } from "../executor/TaskError.ts";
+import { meanJob, mapTask, testSeries, testShard } from "../testing/fixtures.ts";
+import { InlineExecutor } from "../volunteer/InlineExecutor.ts";
+import type { TaskRequest } from "../volunteer/VolunteerExecutor.ts";
+import { NodeExecutorPool } from "./NodeExecutorPool.ts";
+
+describe("NodeExecutorPool as a volunteer's executor", () => {
+  let pool: NodeExecutorPool;
+  afterEach(() => pool.close());
+
+  it("runs tasks of several jobs over several shards, matching the in-process executor", async () => {
+    pool = new NodeExecutorPool({ threads: 2, deadlineMs: 10_000 });
+    const inline = new InlineExecutor(fengariEngine);
+    const shards = await Promise.all([testShard(testSeries("AAA", 300, 1)), testShard(testSeries("BBB", 200, 2))]);
+    const jobs = [
+      { jobId: "j1", spec: meanJob() },
+      { jobId: "j2", spec: meanJob({ seed: 7 }) },
+    ];
+    const requests: TaskRequest[] = jobs.flatMap((job) =>
+      shards.flatMap((shard, i) => [
+        { ...job, shard, task: mapTask(i === 0 ? "AAA" : "BBB", 0, 100, [1, 2]) },
+        { ...job, shard, task: mapTask(i === 0 ? "AAA" : "BBB", 100, 200, [3]) },
+      ]),
+    );
+    const reduceTask: ReduceTaskSpec = { kind: "reduce", level: 0, group: 0, values: [{ mean: 1 }, { total: 2.5 }] };
+    const reduce: TaskRequest = { ...jobs[0]!, task: reduceTask };
+    const [pooled, local] = await Promise.all([
+      Promise.all([...requests, reduce].map((r) => pool.run(r))),
+      Promise.all([...requests, reduce].map((r) => inline.run(r))),
+    ]);
+    expect(pooled).toEqual(local);
+    expect(pooled.at(-1)).toMatchObject({ output: { total: 3.5 } });
+    expect(pooled[0]).toMatchObject({ outputs: [{ key: "AAA", k: 1 }, { key: "AAA", k: 2 }] });
+    await inline.close();
+  });
+
+  it("fails every task of a job whose script does not load with the Lua error, and keeps serving other jobs", async () => {
+    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 10_000 });
+    const shard = await testShard(testSeries("AAA", 50));
+    const broken = { jobId: "bad", spec: parseJobSpec({ script: "function map(s, p)\n  return (\nend" }), shard, task: mapTask("AAA", 0, 50) };
+    for (let i = 0; i < 2; i++) await expect(pool.run(broken)).rejects.toMatchObject({ kind: "syntax", line: 3 });
+    await expect(pool.run({ jobId: "ok", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) })).resolves.toMatchObject({ outputs: [{ k: 1 }] });
+  });
+
+  it("stops a running task when it is aborted, and the replacement thread still knows nothing stale", async () => {
+    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 60_000 });
+    const shard = await testShard(testSeries("AAA", 50));
+    const spin = { jobId: "spin", spec: parseJobSpec({ script: "function map(s, p) while true do end end", budget: 1e12 }), shard, task: mapTask("AAA", 0, 50) };
+    const abort = new AbortController();
+    const started = Date.now();
+    const running = pool.run(spin, abort.signal);
+    const queued = new AbortController();
+    const waiting = pool.run({ ...spin, jobId: "spin2" }, queued.signal);
+    setTimeout(() => {
+      queued.abort();
+      abort.abort();
+    }, 300);
+    await expect(running).rejects.toBeInstanceOf(TaskError);
+    await expect(waiting).rejects.toThrow(/cancelled/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    await expect(pool.run({ jobId: "ok", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) })).resolves.toMatchObject({ outputs: [{ k: 1 }] });
+  });
+
+  it("forgets a job: the threads are sent its spec again next time", async () => {
+    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 10_000 });
+    const shard = await testShard(testSeries("AAA", 50));
+    const request = { jobId: "j", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) };
+    await pool.run(request);
+    pool.forgetJob("j");
+    await expect(pool.run(request)).resolves.toMatchObject({ outputs: [{ k: 1 }] });
+  });
+});

@@ -1,0 +1,67 @@
+import type { Peer } from "peerjs";
+import type { Channel } from "../channel/Channel.ts";
+import { PeerJsChannel } from "../channel/PeerJsChannel.ts";
+import { serveShards } from "../shards/serveShards.ts";
+import type { ShardStore } from "../shards/ShardStore.ts";
+import { openNodePeer } from "./nodePeerJs.ts";
+
+const PEERJS_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
+
+/** The PeerJS id under which the volunteer the coordinator calls `peerId` serves its shards. */
+export function shardPeerId(peerId: string): string | undefined {
+  const id = `shoal-shards-${peerId}`;
+  return PEERJS_ID.test(id) && id.length <= 128 ? id : undefined;
+}
+
+/**
+ * A Node volunteer's presence on the signalling server for shard exchange: it serves the
+ * shards in its store to peers that dial it, and dials peers the coordinator names as holders.
+ */
+export class NodeShardPeer {
+  readonly #coordinatorUrl: string;
+  readonly #store: ShardStore;
+  readonly #log: (line: string) => void;
+  #peer: Peer | undefined;
+  #opening: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(coordinatorUrl: string, store: ShardStore, log: (line: string) => void) {
+    this.#coordinatorUrl = coordinatorUrl;
+    this.#store = store;
+    this.#log = log;
+  }
+
+  /** Registers (again, if the id changed or the registration was lost) as the shard peer of `peerId`. */
+  serveAs(peerId: string): Promise<void> {
+    const id = shardPeerId(peerId);
+    const peer = this.#peer;
+    if (this.#closed || id === undefined || this.#opening) return this.#opening ?? Promise.resolve();
+    if (peer && peer.id === id && !peer.disconnected && !peer.destroyed) return Promise.resolve();
+    peer?.destroy();
+    this.#peer = undefined;
+    this.#opening = openNodePeer(this.#coordinatorUrl, id)
+      .then((opened) => {
+        if (this.#closed) return opened.destroy();
+        this.#peer = opened;
+        opened.on("error", () => undefined);
+        opened.on("connection", (connection) => connection.on("open", () => serveShards(new PeerJsChannel(connection), this.#store)));
+      })
+      .catch((error: Error) => this.#log(`not serving shards to peers: ${error.message}`))
+      .finally(() => (this.#opening = undefined));
+    return this.#opening;
+  }
+
+  /** Opens a data channel to the shard peer of `peerId`. */
+  dial(peerId: string): Promise<Channel> {
+    const id = shardPeerId(peerId);
+    const peer = this.#peer;
+    if (!peer || peer.disconnected || id === undefined) return Promise.reject(new Error("no shard peer registered"));
+    return PeerJsChannel.connect(peer, id, 5_000);
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#peer?.destroy();
+    this.#peer = undefined;
+  }
+}

@@ -1,0 +1,96 @@
+import { FileShardStore } from "./FileShardStore.ts";
+import { MemoryShardStore } from "../shards/MemoryShardStore.ts";
+import type { ShardStore } from "../shards/ShardStore.ts";
+import { ShardFetcher } from "../shards/ShardFetcher.ts";
+import type { ShardFetchStats } from "../shards/ShardFetcher.ts";
+import { Volunteer } from "../volunteer/Volunteer.ts";
+import type { VolunteerStatus } from "../volunteer/Volunteer.ts";
+import { connectCoordinator } from "./connectCoordinator.ts";
+import { NodeExecutorPool } from "./NodeExecutorPool.ts";
+import { NodeShardPeer } from "./NodeShardPeer.ts";
+
+export interface NodeVolunteerOptions {
+  /** The coordinator's base URL, `http(s)://host:port`. */
+  coordinatorUrl: string;
+  threads: number;
+  transport: "webrtc" | "ws";
+  /** Keeps shards on disk here across restarts; in memory when absent. */
+  cacheDir?: string;
+  /** Byte quota of the shard cache. */
+  cacheBytes?: number;
+  /** Wall-clock limit per task. */
+  deadlineMs?: number;
+  /** How long WebRTC may take before the WebSocket is used instead. */
+  webrtcTimeoutMs?: number;
+  /** Exchange shards with other volunteers over WebRTC before using HTTP. */
+  peerShards?: boolean;
+  log?: (line: string) => void;
+  /** TEST ONLY: report corrupted results. */
+  lie?: boolean;
+}
+
+/** A Node volunteer's status with its shard cache. */
+export interface NodeVolunteerStatus extends VolunteerStatus {
+  shards: ShardFetchStats & { held: number; bytes: number };
+}
+
+/**
+ * A volunteer in a Node process (`shoal worker`): the protocol engine of {@link Volunteer} on a
+ * worker-thread pool, with a file or memory shard cache, WebRTC-or-WebSocket transport, and
+ * shard exchange with other volunteers over PeerJS.
+ */
+export class NodeVolunteer {
+  readonly #volunteer: Volunteer;
+  readonly #pool: NodeExecutorPool;
+  readonly #store: ShardStore;
+  readonly #fetcher: ShardFetcher;
+  readonly #shardPeer: NodeShardPeer | undefined;
+  readonly #done: Promise<string | undefined>;
+
+  private constructor(options: NodeVolunteerOptions, store: ShardStore) {
+    const log = options.log ?? (() => undefined);
+    this.#store = store;
+    this.#pool = new NodeExecutorPool({ threads: options.threads, deadlineMs: options.deadlineMs ?? 10 * 60_000 });
+    const shardPeer = options.peerShards === false ? undefined : new NodeShardPeer(options.coordinatorUrl, store, log);
+    this.#shardPeer = shardPeer;
+    this.#fetcher = new ShardFetcher({
+      store,
+      ...(shardPeer ? { dialPeer: (peerId: string) => shardPeer.dial(peerId) } : {}),
+      onBadPeer: (peerId, reason) => log(`peer ${peerId} sent a bad shard and will not be asked again: ${reason}`),
+    });
+    this.#volunteer = new Volunteer({
+      connect: () => connectCoordinator({ url: options.coordinatorUrl, transport: options.transport, webrtcTimeoutMs: options.webrtcTimeoutMs, log }),
+      executor: this.#pool,
+      shards: this.#fetcher,
+      threads: options.threads,
+      coordinatorUrl: options.coordinatorUrl,
+      log,
+      onWelcome: (peerId) => void shardPeer?.serveAs(peerId),
+      lie: options.lie === true,
+    });
+    this.#done = this.#volunteer.run();
+  }
+
+  /** Opens the shard cache and starts connecting. */
+  static async start(options: NodeVolunteerOptions): Promise<NodeVolunteer> {
+    const quota = options.cacheBytes === undefined ? {} : { maxBytes: options.cacheBytes };
+    const store = options.cacheDir === undefined ? new MemoryShardStore(quota) : await FileShardStore.open(options.cacheDir, quota);
+    return new NodeVolunteer(options, store);
+  }
+
+  /** Resolves when the volunteer stops: undefined after `stop()`, the reason when the coordinator refused it. */
+  get done(): Promise<string | undefined> {
+    return this.#done;
+  }
+
+  async status(): Promise<NodeVolunteerStatus> {
+    const [held, bytes] = await Promise.all([this.#store.list(), this.#store.bytesUsed()]);
+    return { ...this.#volunteer.status(), shards: { ...this.#fetcher.stats, held: held.length, bytes } };
+  }
+
+  async stop(): Promise<void> {
+    await this.#volunteer.stop();
+    this.#shardPeer?.close();
+    await this.#pool.close();
+  }
+}
