@@ -1,18 +1,61 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { fileURLToPath } from "node:url";
+import react from "@vitejs/plugin-react";
+import type { Plugin } from "vite";
 import { defineConfig } from "vite";
 
+const WEB = fileURLToPath(new URL("./apps/web", import.meta.url));
+const EMBED_GZIP_LIMIT = 10 * 1024;
+
+/** Prints the gzip size of embed.js after a build, and fails the build when it passes the limit. */
+function embedSize(): Plugin {
+  let outDir = "";
+  return {
+    name: "shoal-embed-size",
+    apply: "build",
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    closeBundle() {
+      const bytes = gzipSync(readFileSync(join(outDir, "embed.js"))).byteLength;
+      console.log(`embed.js: ${(bytes / 1024).toFixed(2)} KiB gzip (limit ${EMBED_GZIP_LIMIT / 1024} KiB)`);
+      if (bytes > EMBED_GZIP_LIMIT) throw new Error(`embed.js is ${bytes} bytes gzip, more than ${EMBED_GZIP_LIMIT}`);
+    },
+  };
+}
+
 /**
- * Vite serves the browser side of Shoal. Until the web app (apps/web) lands, it serves the
- * end-to-end fixture pages in e2e/fixtures, which run packages/lua in a real Web Worker.
+ * Builds the web app (apps/web → apps/web/dist, served by the coordinator at `/`): the donor page,
+ * the embed frame, and `embed.js`, the loader sites include with one script tag.
  */
-export default defineConfig({
-  root: "e2e/fixtures",
+export default defineConfig(({ command }) => ({
+  root: WEB,
+  plugins: [react(), embedSize()],
   server: { host: "127.0.0.1" },
   worker: { format: "es" },
   // fengari reads `process.env.FENGARICONF` unguarded when it loads, and takes any `process`
-  // global to mean Node. Replace the read at bundle time only: a top-level `define` would make
-  // Vite's dev client create a `globalThis.process` shim, which sends fengari down its Node path.
+  // global to mean Node. Replace the read at bundle time only: in dev a top-level `define` would
+  // make Vite's client create a `globalThis.process` shim, which sends fengari down its Node path.
+  define: command === "build" ? { "process.env.FENGARICONF": "undefined" } : {},
   optimizeDeps: {
     include: ["fengari"],
     rolldownOptions: { transform: { define: { "process.env.FENGARICONF": "undefined" } } },
   },
-});
+  build: {
+    outDir: join(WEB, "dist"),
+    emptyOutDir: true,
+    target: "es2022",
+    rollupOptions: {
+      input: {
+        index: join(WEB, "index.html"),
+        "embed-frame": join(WEB, "embed-frame.html"),
+        embed: join(WEB, "src/embed/embed.ts"),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === "embed" ? "embed.js" : "assets/[name]-[hash].js"),
+      },
+    },
+  },
+}));

@@ -1,3 +1,4 @@
+import type { Page } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 
 /** The Lua sandbox as donors will run it: packages/lua in a dedicated Web Worker of real Chromium. */
@@ -18,7 +19,7 @@ test.beforeEach(async ({ page }) => {
   await page.waitForFunction(() => "runLua" in window);
 });
 
-async function runLua(page: import("@playwright/test").Page, source: string, p: Record<string, unknown> = {}, budget?: number, deadlineMs?: number) {
+async function runLua(page: Page, source: string, p: Record<string, unknown> = {}, budget?: number, deadlineMs?: number) {
   return page.evaluate(
     ([source, close, p, budget, deadlineMs]) => (window as unknown as { runLua: RunLua }).runLua({ source, close, p, budget }, deadlineMs),
     [source, CLOSE, p, budget, deadlineMs] as const,

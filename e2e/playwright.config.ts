@@ -10,12 +10,13 @@ export default defineConfig({
   workers: 1,
   reporter: process.env.CI ? "line" : "list",
   outputDir: "../test-results",
+  globalSetup: "./support/buildWeb.ts",
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
-    launchOptions: { executablePath: findChromium(), args: CHROMIUM_ARGS },
+    launchOptions: { executablePath: findChromium(), args: [...CHROMIUM_ARGS, "--disable-features=WebRtcHideLocalIpsWithMdns"] },
   },
   webServer: {
-    command: `npx vite --config vite.config.ts --port ${PORT} --strictPort --host 127.0.0.1`,
+    command: `npx vite --config e2e/fixtures/vite.config.ts --port ${PORT} --strictPort --host 127.0.0.1`,
     cwd: "..",
     url: `http://127.0.0.1:${PORT}/lua-worker/`,
     reuseExistingServer: false,

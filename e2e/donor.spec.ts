@@ -1,0 +1,115 @@
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { firstDifference, runShoal, SWEEP, TestGrid } from "./support/grid.ts";
+
+/*
+ * Donor pages in real Chromium against a real coordinator process: they run the grid's tasks
+ * in Web Workers and the job's result equals `shoal run`'s.
+ */
+
+test.describe.configure({ mode: "serial" });
+
+const grid = new TestGrid();
+let expected: unknown;
+
+interface Donor {
+  context: BrowserContext;
+  page: Page;
+}
+
+async function openDonor(browser: Browser, query = ""): Promise<Donor> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${grid.url}/${query}`);
+  await expect(page.getByTestId("toggle")).toBeEnabled();
+  await expect(page.getByTestId("state")).toHaveText("Stopped");
+  await page.getByTestId("toggle").click();
+  await expect(page.getByTestId("state")).toContainText("Running", { timeout: 20_000 });
+  return { context, page };
+}
+
+async function stat(page: Page, id: string): Promise<number> {
+  return Number(await page.getByTestId(id).textContent());
+}
+
+test.beforeAll(async () => {
+  const baseline = runShoal(["run", ...SWEEP, "--threads", "1"]);
+  await grid.start();
+  const run = await baseline;
+  expect(run.code, run.stderr).toBe(0);
+  expected = JSON.parse(run.stdout);
+});
+
+test.afterAll(async () => {
+  await grid.stop();
+});
+
+test("three donor pages compute the sweep as shoal run does, even when one closes mid-job", async ({ browser }) => {
+  const donors = await Promise.all([openDonor(browser), openDonor(browser), openDonor(browser)]);
+  const submitted = grid.submit(SWEEP);
+  await expect.poll(async () => (await Promise.all(donors.map((d) => stat(d.page, "tasks-done")))).reduce((a, b) => a + b, 0), { timeout: 30_000 }).toBeGreaterThan(0);
+  await donors[2]!.context.close();
+  const result = await submitted.result();
+  expect(firstDifference(expected, result)).toBeUndefined();
+  const done = await Promise.all(donors.slice(0, 2).map((d) => stat(d.page, "tasks-done")));
+  expect(done.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  await Promise.all(donors.slice(0, 2).map((d) => d.context.close()));
+});
+
+test("the same job again is served from IndexedDB: no shard bytes from the coordinator", async ({ browser }) => {
+  const donor = await openDonor(browser);
+  expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
+  const served = await grid.metric("shoal_shard_bytes_served_total");
+  expect(await donor.page.getByTestId("cache").textContent()).not.toMatch(/^0 /);
+
+  await donor.page.reload();
+  await donor.page.getByTestId("toggle").click();
+  await expect(donor.page.getByTestId("state")).toContainText("Running", { timeout: 20_000 });
+  expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
+  expect(await grid.metric("shoal_shard_bytes_served_total")).toBe(served);
+  expect(await stat(donor.page, "tasks-done")).toBeGreaterThan(0);
+  await donor.context.close();
+});
+
+test("a donor lacking a shard gets it from another donor over WebRTC, not from the coordinator", async ({ browser }) => {
+  const holder = await openDonor(browser);
+  expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
+  const served = await grid.metric("shoal_shard_bytes_served_total");
+  const newcomer = await openDonor(browser);
+  expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
+  expect(await stat(newcomer.page, "tasks-done")).toBeGreaterThan(0);
+  expect(await stat(newcomer.page, "shards-peer")).toBeGreaterThan(0);
+  expect(await grid.metric("shoal_shard_bytes_served_total")).toBe(served);
+  await Promise.all([holder.context.close(), newcomer.context.close()]);
+});
+
+test("a runaway Lua task fails by its deadline, its Web Worker is replaced, and the page goes on", async ({ browser }) => {
+  const donor = await openDonor(browser, "?deadline=1500");
+  const loop = grid.script("loop.lua", "function map(series, p)\n  while true do end\nend\n");
+  const runaway = grid.submit([loop, "--data", "public/datasets/sp500.csv", "--split", "rows=2500"]);
+  await expect.poll(() => stat(donor.page, "tasks-failed"), { timeout: 30_000 }).toBeGreaterThan(0);
+  const before = Date.now();
+  expect(await donor.page.evaluate(() => 6 * 7)).toBe(42);
+  expect(Date.now() - before).toBeLessThan(1000);
+  const id = (await runaway.process.waitFor(/submitted job (\S+):/))[1]!;
+  runaway.process.child.kill("SIGKILL");
+  await fetch(`${grid.url}/api/jobs/${id}/cancel`, { method: "POST", headers: { authorization: `Bearer ${grid.token}` } });
+  const doneBefore = await stat(donor.page, "tasks-done");
+  expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
+  expect(await stat(donor.page, "tasks-done")).toBeGreaterThan(doneBefore);
+  await donor.context.close();
+});
+
+test("screenshots of the donor page at desktop and phone width", async ({ browser }) => {
+  for (const [name, viewport] of [
+    ["donor-desktop", { width: 1280, height: 800 }],
+    ["donor-phone", { width: 390, height: 844 }],
+  ] as const) {
+    const context = await browser.newContext({ viewport });
+    const page = await context.newPage();
+    await page.goto(`${grid.url}/`);
+    await expect(page.getByTestId("toggle")).toBeEnabled();
+    await page.screenshot({ path: `e2e/screenshots/${name}.png`, fullPage: true });
+    await context.close();
+  }
+});
