@@ -1,0 +1,203 @@
+// bench/dispatch: how fast the grid hands out trivial tasks. A real coordinator and 2 Node volunteers
+// (--threads 1 each) on loopback, over WebSocket and over WebRTC: tasks/s from job creation to result,
+// one-task-job latency, coordinator RSS with 100 and 500 fake WebSocket peers, and Dask beside it
+// when `python3 -c "import distributed"` works. Medians of BENCH_REPEATS (default 3) runs.
+import { spawnSync } from "node:child_process";
+import type { JobView } from "@shoal/client";
+import { ShoalClient } from "@shoal/client";
+import { connectFakePeers } from "./fakePeers.ts";
+import { killAll, sleep, startCoordinator, startWorker } from "./grid.ts";
+import type { CoordinatorProcess } from "./grid.ts";
+
+const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
+const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
+const LATENCY_JOBS = Number(process.env.BENCH_LATENCY_JOBS ?? 100);
+const PEER_COUNTS = (process.env.BENCH_PEERS ?? "100,500").split(",").map(Number);
+const TRANSPORTS = (process.env.BENCH_TRANSPORTS ?? "ws,webrtc").split(",") as Array<"ws" | "webrtc">;
+const DASK_REFERENCE = 575;
+const GOAL = 10;
+const SCRIPT = "function map(series, p)\n  return 1\nend\n";
+const CSV = "date,close\n" + Array.from({ length: 10 }, (_, i) => `2020-01-${String(i + 1).padStart(2, "0")},${i + 1}`).join("\n") + "\n";
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
+
+/** Parameter grid of `n` points (one parameter while it fits the 10 000-value limit). */
+function grid(n: number): Record<string, number[]> {
+  if (n <= 10_000) return { i: Array.from({ length: n }, (_, k) => k) };
+  const inner = 1000;
+  return { i: Array.from({ length: Math.ceil(n / inner) }, (_, k) => k), j: Array.from({ length: inner }, (_, k) => k) };
+}
+
+async function finish(client: ShoalClient, id: string): Promise<JobView> {
+  let last: JobView | undefined;
+  for await (const event of client.watchJob(id)) last = event.job;
+  if (last?.status !== "done") throw new Error(`job ${id} ended ${last?.status}: ${JSON.stringify(last?.error)}`);
+  return last;
+}
+
+/** Runs one job of `points` trivial points in batches of `batchSize`; returns points/s, creation to result in hand. */
+async function throughput(client: ShoalClient, dataset: string, points: number, batchSize: number): Promise<number> {
+  const t0 = performance.now();
+  const job = await client.createJob({ dataset, spec: { script: SCRIPT, params: grid(points), batchSize } });
+  await finish(client, job.id);
+  const result = await client.getResult(job.id);
+  const seconds = (performance.now() - t0) / 1000;
+  if (!Array.isArray(result) || result.length !== points) throw new Error(`job ${job.id}: unexpected result shape`);
+  return points / seconds;
+}
+
+interface Latency {
+  client: number[];
+  coordinator: number[];
+}
+
+/** One-task jobs one after another: client wall (createJob → result fetched) and coordinator createdAt → finishedAt. */
+async function latency(client: ShoalClient, dataset: string, jobs: number): Promise<Latency> {
+  const out: Latency = { client: [], coordinator: [] };
+  for (let k = 0; k < jobs; k++) {
+    const t0 = performance.now();
+    const job = await client.createJob({ dataset, spec: { script: SCRIPT, params: { i: [k] }, batchSize: 1 } });
+    const done = await finish(client, job.id);
+    await client.getResult(job.id);
+    out.client.push(performance.now() - t0);
+    out.coordinator.push(Date.parse(done.finishedAt!) - Date.parse(done.createdAt));
+  }
+  return out;
+}
+
+interface TransportRow {
+  transport: string;
+  connectedOver: string;
+  batch1: number[];
+  batch16: number[];
+  latency?: Latency;
+}
+
+async function transportRun(coordinator: CoordinatorProcess, client: ShoalClient, dataset: string, transport: "ws" | "webrtc"): Promise<TransportRow> {
+  const workers = await Promise.all([startWorker(coordinator.url, transport), startWorker(coordinator.url, transport)]);
+  try {
+    for (let tries = 0; (await client.listPeers()).length < 2; tries++) {
+      if (tries > 200) throw new Error("volunteers did not show up in /api/peers");
+      await sleep(50);
+    }
+    await throughput(client, dataset, 200, 1); // warm-up: shard fetch, Lua load, JIT
+    const row: TransportRow = { transport, connectedOver: [...new Set(workers.map((w) => w.connectedOver))].join("+"), batch1: [], batch16: [] };
+    for (let r = 0; r < REPEATS; r++) row.batch1.push(await throughput(client, dataset, TASKS, 1));
+    for (let r = 0; r < REPEATS; r++) row.batch16.push(await throughput(client, dataset, TASKS * 4, 16));
+    row.latency = await latency(client, dataset, LATENCY_JOBS);
+    return row;
+  } finally {
+    await Promise.all(workers.map((w) => w.process.kill()));
+    for (let tries = 0; tries < 100 && (await client.listPeers()).length > 0; tries++) await sleep(50);
+  }
+}
+
+/** Coordinator RSS (MiB) idle and with `count` fake WebSocket peers connected, on a fresh coordinator. */
+async function memory(count: number): Promise<{ before: number; after: number }> {
+  const coordinator = await startCoordinator();
+  try {
+    await sleep(1000);
+    const before = coordinator.process.rssMiB();
+    const peers = await connectFakePeers(coordinator.url, count);
+    await sleep(2000);
+    const metrics = await (await fetch(`${coordinator.url}/metrics`)).text();
+    const connected = Number(metrics.match(/shoal_peers\{transport="ws"\} (\d+)/)?.[1]);
+    if (connected !== count) throw new Error(`/metrics shows ${connected} ws peers, expected ${count}`);
+    const after = coordinator.process.rssMiB();
+    await peers.close();
+    return { before, after };
+  } finally {
+    await coordinator.process.kill();
+  }
+}
+
+const DASK = `
+import sys, time, statistics
+from dask.distributed import Client, LocalCluster
+n, repeats = int(sys.argv[1]), int(sys.argv[2])
+def one(i): return 1
+with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+    client.gather(client.map(one, range(200), pure=False))
+    rates = []
+    for _ in range(repeats):
+        t0 = time.perf_counter(); client.gather(client.map(one, range(n), pure=False)); rates.append(n / (time.perf_counter() - t0))
+    print(" ".join(str(r) for r in rates))
+`;
+
+function dask(): number[] | string {
+  if (spawnSync("python3", ["-c", "import distributed"]).status !== 0) {
+    return `Dask skipped: \`python3 -c "import distributed"\` fails (Debian python3-distributed not installed); reference figure from the issue: ~${DASK_REFERENCE} tasks/s with 2 workers.`;
+  }
+  const run = spawnSync("python3", ["-c", DASK, String(TASKS), String(REPEATS)], { encoding: "utf8", timeout: 120_000 });
+  if (run.status !== 0) return `Dask run failed: ${run.stderr.trim().split("\n").at(-1)}`;
+  return run.stdout.trim().split(/\s+/).map(Number);
+}
+
+const f0 = (x: number) => x.toFixed(0);
+const ratio = (x: number) => `${(x / DASK_REFERENCE).toFixed(1)}×`;
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const coordinator = await startCoordinator();
+  const client = new ShoalClient({ url: coordinator.url, token: coordinator.token });
+  const { dataset } = await client.uploadDataset(new TextEncoder().encode(CSV), { name: "trivial" });
+  const rows: TransportRow[] = [];
+  for (const transport of TRANSPORTS) rows.push(await transportRun(coordinator, client, dataset.id, transport));
+  await coordinator.process.kill();
+  const mem = [];
+  for (const count of PEER_COUNTS) {
+    const runs = [];
+    for (let r = 0; r < REPEATS; r++) runs.push(await memory(count));
+    mem.push({ count, before: median(runs.map((m) => m.before)), after: median(runs.map((m) => m.after)) });
+  }
+  const daskRates = dask();
+
+  console.log(`Trivial tasks (map returns 1) on a 10-row dataset, 2 Node volunteers × 1 thread, coordinator + volunteers as separate processes on loopback; median of ${REPEATS}; wall from createJob to getResult returned.\n`);
+  console.log(`| runner | transport | points | batch | tasks | points/s (median) | runs | × Dask ${DASK_REFERENCE}/s | ≥${GOAL}× goal |`);
+  console.log("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | --- |");
+  for (const row of rows) {
+    for (const [batch, rates, points] of [[1, row.batch1, TASKS], [16, row.batch16, TASKS * 4]] as const) {
+      const m = median(rates);
+      const over = row.connectedOver === row.transport ? row.transport : `${row.transport} (connected over ${row.connectedOver})`;
+      console.log(`| Shoal | ${over} | ${points} | ${batch} | ${Math.ceil(points / batch)} | ${f0(m)} | ${rates.map(f0).join(", ")} | ${ratio(m)} | ${m >= GOAL * DASK_REFERENCE ? "met" : "not met"} |`);
+    }
+  }
+  if (Array.isArray(daskRates)) {
+    const m = median(daskRates);
+    console.log(`| Dask distributed (measured) | TCP | ${TASKS} | 1 | ${TASKS} | ${f0(m)} | ${daskRates.map(f0).join(", ")} | ${ratio(m)} | |`);
+  }
+  console.log(`\nbatch 1: one Lua call per task (the goal's measure); batch 16: 16 points per task, points/s is Lua calls/s.`);
+  if (typeof daskRates === "string") console.log(daskRates);
+
+  console.log(`\nPer-task latency: ${LATENCY_JOBS} one-task jobs in a row, 2 idle volunteers (ms)\n`);
+  console.log("| transport | measured as | p50 | p99 | max |");
+  console.log("| --- | --- | ---: | ---: | ---: |");
+  for (const row of rows) {
+    if (!row.latency) continue;
+    const { client: c, coordinator: k } = row.latency;
+    console.log(`| ${row.transport} | client: createJob sent → done event → getResult returned | ${percentile(c, 50).toFixed(1)} | ${percentile(c, 99).toFixed(1)} | ${Math.max(...c).toFixed(1)} |`);
+    console.log(`| ${row.transport} | coordinator: job createdAt → finishedAt | ${percentile(k, 50).toFixed(0)} | ${percentile(k, 99).toFixed(0)} | ${Math.max(...k).toFixed(0)} |`);
+  }
+  console.log("\nThe coordinator does not expose assignment→result per task; these are whole one-task jobs, so they include job creation (SQLite), scheduling and, for the client row, the SSE stream and HTTP round trips.");
+
+  console.log(`\nCoordinator RSS (/proc/PID/status VmRSS of the spawned coordinator), fresh coordinator per run, fake peers over WebSocket /ws (hello + heartbeats), median of ${REPEATS}\n`);
+  console.log("| peers | RSS idle MiB | RSS with peers MiB | delta MiB | KiB per peer |");
+  console.log("| ---: | ---: | ---: | ---: | ---: |");
+  for (const m of mem) console.log(`| ${m.count} | ${m.before.toFixed(1)} | ${m.after.toFixed(1)} | ${(m.after - m.before).toFixed(1)} | ${(((m.after - m.before) * 1024) / m.count).toFixed(0)} |`);
+  console.log("\nMemory over WebRTC not measured: fake WebRTC peers need node-webrtc per peer (heavy); WebSocket only.");
+  console.log(`\nwhole bench: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => void killAll().then(() => process.exit(130)));
+}
+try {
+  await main();
+} catch (error) {
+  process.exitCode = 1;
+  console.error(error);
+} finally {
+  await killAll();
+}
+process.exit();

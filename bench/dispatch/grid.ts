@@ -1,0 +1,81 @@
+// Real `shoal` processes on loopback for bench/dispatch: a coordinator (SQLite in a temp dir) and
+// Node volunteers, each spawned as `node apps/cli/bin/shoal.js ...`, all killed by `killAll`.
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const BIN = join(ROOT, "apps/cli/bin/shoal.js");
+const live = new Set<ShoalProcess>();
+
+/** One spawned `shoal` process whose stdout + stderr is kept and can be waited on. */
+export class ShoalProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<void>;
+  output = "";
+
+  constructor(args: string[]) {
+    this.child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    this.child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (this.output += chunk));
+    this.child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (this.output += chunk));
+    this.exited = new Promise((resolve) => this.child.on("exit", () => resolve()));
+    live.add(this);
+    void this.exited.then(() => live.delete(this));
+  }
+
+  /** Resolves with the first match of `pattern` in the output; rejects on exit or timeout. */
+  async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = this.output.match(pattern);
+      if (match) return match;
+      if (this.child.exitCode !== null || this.child.signalCode !== null) throw new Error(`shoal exited before ${pattern}:\n${this.output.slice(-2000)}`);
+      if (Date.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms:\n${this.output.slice(-2000)}`);
+      await sleep(50);
+    }
+  }
+
+  /** Resident set size of the process in MiB, from /proc/PID/status VmRSS. */
+  rssMiB(): number {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, "utf8");
+    const kb = Number(status.match(/VmRSS:\s*(\d+)/)?.[1]);
+    return kb / 1024;
+  }
+
+  async kill(): Promise<void> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill("SIGKILL");
+    await this.exited;
+  }
+}
+
+/** A started coordinator with its URL and author token. */
+export interface CoordinatorProcess {
+  process: ShoalProcess;
+  url: string;
+  token: string;
+}
+
+export async function startCoordinator(): Promise<CoordinatorProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), "shoal-bench-dispatch-"));
+  const p = new ShoalProcess(["coordinator", "--port", "0", "--data-dir", dataDir]);
+  const url = (await p.waitFor(/coordinator: (http:\/\/\S+) /))[1]!;
+  const token = (await p.waitFor(/author token[^:]*: (\S+)\n/))[1]!;
+  return { process: p, url, token };
+}
+
+/** Starts a volunteer with one executor thread; resolves with the transport it connected over. */
+export async function startWorker(url: string, transport: "ws" | "webrtc"): Promise<{ process: ShoalProcess; connectedOver: string }> {
+  const p = new ShoalProcess(["worker", "--coordinator", url, "--threads", "1", "--transport", transport, "--status-every", "1h"]);
+  const connectedOver = (await p.waitFor(/connected to the coordinator over (\S+) as/, 60_000))[1]!;
+  return { process: p, connectedOver };
+}
+
+/** Kills every process this module spawned that is still running. */
+export async function killAll(): Promise<void> {
+  await Promise.all([...live].map((p) => p.kill()));
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
