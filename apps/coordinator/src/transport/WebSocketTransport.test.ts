@@ -47,11 +47,12 @@ describe("the WebSocket endpoint with raw clients", () => {
     await mute.closed;
   });
 
-  it("closes a socket whose message exceeds maxPayload (1009, or a reset while it is still sending)", async () => {
+  // The code the sender sees depends on timing: ws's own 1009, our error handler's 1000, or a reset (1006).
+  it("closes a socket whose message exceeds maxPayload, whatever close code reaches the sender", async () => {
     const huge = await ProtocolClient.connect(c.wsUrl);
     huge.socket.on("error", () => {});
     huge.sendRaw("x".repeat(MESSAGE_LIMITS.messageBytes + 1));
-    expect([1006, 1009]).toContain((await huge.closed).code);
+    expect([1000, 1006, 1009]).toContain((await huge.closed).code);
     expect(good.socket.readyState).toBe(good.socket.OPEN);
   });
 
