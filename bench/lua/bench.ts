@@ -1,104 +1,108 @@
-// bench/lua: one SMA-crossover sweep under native lua5.4, fengari (plain Lua and `ts`
-// builtins, through packages/lua as jobs run), and plain JavaScript. Medians of repeats.
+// bench/lua: one SMA-crossover sweep (3 points) on a random walk under native lua5.4, fengari
+// and wasmoon (plain Lua and on the `ts` builtins, through packages/lua as jobs run, with and
+// without the count hook that enforces the instruction budget), and plain JavaScript. Every
+// runner has its own process: "cold" is its first sweep (wasmoon without prepareEngine's
+// warm-up), "warmed" the best and the median of the later ones (the best is what the code
+// costs; the median shows how much a busy machine adds); CPU time, and the peak RSS.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fengariEngine } from "@shoal/lua";
-import { backtestJs, PLAIN_LUA, POINTS, TS_LUA, walk, WALK_LUA } from "./kernels.ts";
+import { fileURLToPath } from "node:url";
+import { PLAIN_LUA, POINTS, WALK_LUA } from "./kernels.ts";
+import type { SweepConfig, SweepReport } from "./sweep.ts";
 
-const BARS = Number(process.env.BENCH_BARS ?? 200_000);
-const REPEATS = Number(process.env.BENCH_REPEATS ?? 5);
+const BARS = Number(process.env.BENCH_BARS ?? 1_000_000);
+const REPEATS = Math.max(3, Number(process.env.BENCH_REPEATS ?? 5));
+const SWEEP = fileURLToPath(new URL("./sweep.ts", import.meta.url));
 
 interface Row {
   name: string;
-  ms: number;
+  hook: string;
+  cold: number | null;
+  best: number;
+  warmed: number;
+  rssMb: number | null;
   results: string;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmt = (pairs: Array<[number, number]>) => pairs.map(([s, t]) => `${s.toFixed(9)}/${t}`).join(" ");
-
-function timeRuns(run: () => Array<[number, number]>): { ms: number; results: string } {
-  let results = "";
-  const times: number[] = [];
-  for (let i = 0; i < REPEATS; i++) {
-    const t0 = performance.now();
-    results = fmt(run());
-    times.push(performance.now() - t0);
-  }
-  return { ms: median(times), results };
-}
 
 function nativeLua(): Row | string {
   const lua = ["lua5.4", "lua"].find((bin) => spawnSync(bin, ["-v"]).status === 0);
   if (!lua) return "native lua5.4 not installed (Debian: apt-get install lua5.4): skipped";
-  const dir = mkdtempSync(join(tmpdir(), "shoal-bench-"));
-  const file = join(dir, "kernel.lua");
+  const file = join(mkdtempSync(join(tmpdir(), "shoal-bench-")), "kernel.lua");
   const points = POINTS.map((p) => `{${p.fast},${p.slow}}`).join(",");
   writeFileSync(
     file,
     `${WALK_LUA}${PLAIN_LUA}
 local close = walk(${BARS})
-local points = {${points}}
 for rep = 1, ${REPEATS} do
   local t0 = os.clock()
   local out = {}
-  for _, p in ipairs(points) do
+  for _, p in ipairs({${points}}) do
     local s, t = backtest(close, p[1], p[2])
     out[#out + 1] = string.format("%.9f/%d", s, t)
   end
   print(string.format("%.3f", (os.clock() - t0) * 1000) .. " " .. table.concat(out, " "))
 end
+local status = io.open("/proc/self/status")
+local peak = status and status:read("a"):match("VmHWM:%s*(%d+)")
+print("rss " .. (peak or "-"))
 `,
   );
   const lines = execFileSync(lua, [file], { encoding: "utf8" }).trim().split("\n");
+  const rss = Number(lines.pop()!.split(" ")[1]);
   const times = lines.map((line) => Number(line.split(" ")[0]));
-  return { name: `native ${lua} (plain Lua)`, ms: median(times), results: lines[0]!.split(" ").slice(1).join(" ") };
+  return {
+    name: `native ${lua}`,
+    hook: "none",
+    cold: times[0]!,
+    best: Math.min(...times.slice(1)),
+    warmed: median(times.slice(1)),
+    rssMb: Number.isFinite(rss) ? rss / 1024 : null,
+    results: lines[0]!.split(" ").slice(1).join(" "),
+  };
 }
 
-function fengari(name: string, source: string): Row {
-  const job = fengariEngine.load({ source, budget: 1e12 });
-  const close = walk(BARS);
-  const series = { key: "walk", time: new Float64Array(BARS), columns: { close }, first: 1 };
-  const { ms, results } = timeRuns(() =>
-    POINTS.map((p) => {
-      const { value } = job.map(series, p, 1) as unknown as { value: { sharpe: number; trades: number } };
-      return [value.sharpe, value.trades];
-    }),
-  );
-  job.dispose();
-  return { name, ms, results };
+function child(name: string, hook: string, config: Omit<SweepConfig, "bars">): Row {
+  const out = execFileSync(process.execPath, ["--import", "tsx", SWEEP, JSON.stringify({ ...config, bars: BARS })], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
+  const report = JSON.parse(out) as SweepReport;
+  const later = report.times.slice(1);
+  return { name, hook, cold: report.times[0]!, best: Math.min(...later), warmed: median(later), rssMb: report.maxRssMb, results: report.results };
 }
 
-function plainJs(): Row {
-  const close = walk(BARS);
-  return { name: "plain JavaScript", ...timeRuns(() => POINTS.map((p) => backtestJs(close, p.fast, p.slow))) };
-}
-
-const MAP = `
-function map(series, p)
-  local s, t = backtest(series.close, p.fast, p.slow)
-  return { sharpe = s, trades = t }
-end
-`;
-
+const HOOK = 1e12;
 const rows: Row[] = [];
 const notes: string[] = [];
 const native = nativeLua();
 if (typeof native === "string") notes.push(native);
 else rows.push(native);
-rows.push(fengari("fengari, plain Lua (packages/lua)", PLAIN_LUA + MAP));
-rows.push(fengari("fengari, ts builtins (packages/lua)", TS_LUA));
-rows.push(plainJs());
+rows.push(child("fengari, plain Lua", "on (always)", { runner: "fengari", source: "plain", budget: HOOK, warmUp: false, repeats: 3 }));
+rows.push(child("fengari, ts builtins", "on (always)", { runner: "fengari", source: "ts", budget: HOOK, warmUp: false, repeats: 3 }));
+for (const [source, label] of [["plain", "plain Lua"], ["ts", "ts builtins"]] as const) {
+  for (const [budget, hook] of [[HOOK, "on"], [null, "off"]] as const) {
+    rows.push(child(`wasmoon, ${label}`, hook, { runner: "wasmoon", source, budget, warmUp: false, repeats: REPEATS }));
+  }
+}
+const warmed = child("wasmoon, plain Lua, after prepareEngine's warm-up", "on", { runner: "wasmoon", source: "plain", budget: HOOK, warmUp: true, repeats: 2 });
+rows.push({ ...warmed, best: warmed.cold ?? warmed.best, warmed: warmed.cold ?? warmed.warmed, cold: null });
+rows.push(child("plain JavaScript", "none", { runner: "js", source: "plain", budget: null, warmUp: false, repeats: REPEATS }));
 
 const base = typeof native === "string" ? rows[rows.length - 1]! : native;
-console.log(`SMA-crossover sweep, ${POINTS.length} points × ${BARS} bars, median of ${REPEATS} (hook-based budget on for fengari)\n`);
-console.log(`| runner | median ms | × ${base.name} | results agree |`);
-console.log("| --- | ---: | ---: | --- |");
+const ms = (x: number | null) => (x === null ? "" : x.toFixed(1));
+console.log(`SMA-crossover sweep, ${POINTS.length} points × ${BARS} bars; CPU ms; warmed = sweeps 2..${REPEATS} (fengari: 2..3)\n`);
+console.log(`| runner | count hook | cold ms | warmed ms, best | warmed ms, median | best × ${base.name} | peak RSS MB | results agree |`);
+console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |");
 for (const row of rows) {
   const agree = row.results === base.results ? "yes" : `NO: ${row.results}`;
-  console.log(`| ${row.name} | ${row.ms.toFixed(1)} | ${(row.ms / base.ms).toFixed(2)} | ${agree} |`);
+  const rss = row.rssMb === null ? "" : row.rssMb.toFixed(0);
+  const ratio = (row.best / base.best).toFixed(2);
+  console.log(`| ${row.name} | ${row.hook} | ${ms(row.cold)} | ${ms(row.best)} | ${ms(row.warmed)} | ${ratio} | ${rss} | ${agree} |`);
 }
 for (const note of notes) console.log(`\n${note}`);
 console.log(`\nreference results (sharpe/trades): ${base.results}`);
+console.log(`"after prepareEngine's warm-up" shows its first sweep: what an executor thread's first task gets.`);

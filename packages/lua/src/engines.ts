@@ -2,14 +2,14 @@ import type { EngineName } from "@shoal/protocol";
 import { fengariEngine } from "./fengari/FengariEngine.ts";
 import type { LuaEngine } from "./LuaEngine.ts";
 import type { WasmoonOptions } from "./wasmoon/WasmoonEngine.ts";
-import { loadWasmoonEngine } from "./wasmoon/WasmoonEngine.ts";
 
 /** Options for preparing engines: where wasmoon's glue.wasm is (a browser must say). */
 export type EngineOptions = WasmoonOptions;
 
+// wasmoon is imported on first use, so bundles that only run fengari do not carry it.
 const loaders: Record<EngineName, (options: EngineOptions) => Promise<LuaEngine>> = {
   fengari: () => Promise.resolve(fengariEngine),
-  wasmoon: loadWasmoonEngine,
+  wasmoon: async (options) => (await import("./wasmoon/WasmoonEngine.ts")).loadWasmoonEngine(options),
 };
 const ready = new Map<EngineName, LuaEngine>([["fengari", fengariEngine]]);
 

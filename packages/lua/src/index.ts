@@ -1,5 +1,4 @@
 export type { CallResult, JobOptions, LuaEngine, LuaErrorKind, LuaJob, SeriesInput, SyntaxCheck } from "./LuaEngine.ts";
 export { JOB_DEFAULTS, LuaError } from "./LuaEngine.ts";
 export { createFengariEngine, fengariEngine } from "./fengari/FengariEngine.ts";
-export { loadWasmoonEngine, type WasmoonOptions } from "./wasmoon/WasmoonEngine.ts";
 export { getEngine, prepareEngine, type EngineOptions } from "./engines.ts";

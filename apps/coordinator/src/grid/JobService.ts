@@ -175,12 +175,18 @@ export class JobService {
   }
 
   #parseSpec(input: unknown): JobSpec {
+    let spec: JobSpec;
     try {
-      return parseJobSpec(input);
+      spec = parseJobSpec(input);
     } catch (error) {
       if (error instanceof JobSpecError) throw new JobRequestError(error.message);
       throw error;
     }
+    // Volunteers run fengari only so far; a wasmoon job would silently run on the wrong engine.
+    if (spec.engine !== "fengari") {
+      throw new JobRequestError(`engine "${spec.engine}" is not available on the grid yet; run it locally with shoal run --engine ${spec.engine}`);
+    }
+    return spec;
   }
 
   /** Compiles the script and runs its top level once (under a small budget) to learn whether it defines `reduce`. */

@@ -6,7 +6,7 @@ import { WasmoonRuntime } from "./WasmoonRuntime.ts";
 export interface WasmoonOptions {
   /** Where to fetch glue.wasm from (a browser must give one); Node reads it from node_modules/wasmoon when omitted. */
   wasmUrl?: string;
-  /** Run a few tiny jobs first so the first real one runs at full speed (default true; about 0.15 s). */
+  /** Run a few small jobs first so the first real one runs at full speed (default true; about 0.2 s). */
   warmUp?: boolean;
 }
 
@@ -58,6 +58,6 @@ function warmUp(engine: LuaEngine): void {
   const job = engine.load({ source: WARM_UP_SOURCE });
   const close = Float64Array.from({ length: 256 }, (_, i) => 100 + Math.sin(i));
   const series = { key: "warm-up", time: new Float64Array(close.length), columns: { close }, first: 1 };
-  for (let i = 0; i < WARM_UP_CALLS; i++) job.map(series, { n: 2000 }, i);
+  for (let i = 0; i < WARM_UP_CALLS; i++) job.map(series, { n: 20000 }, i);
   job.dispose();
 }

@@ -16,11 +16,6 @@ export const STATE_SEED = 0x53686f61;
 /** The allocator's user data; finds global_State inside a new state's memory (see probeLayout). */
 export const STATE_UD = 0x5eed0001;
 
-/** Raised (as a JavaScript exception) when Lua panics: the state is beyond repair and must be dropped. */
-export class LuaPanic extends Error {
-  override readonly name = "LuaPanic";
-}
-
 interface Creating {
   n: number;
   base: number;
@@ -73,8 +68,9 @@ export class WasmoonRuntime {
     this.heap = new WasmHeap(this.x);
     this.#allocIndex = module.addFunction(this.#allocate, "iiiii");
     this.#hookIndex = module.addFunction(this.#hook, "vii");
+    // An error outside any protected call: throwing a JavaScript exception unwinds to our caller, which drops the state.
     this.#panicIndex = module.addFunction((L: number) => {
-      throw new LuaPanic(`Lua panic: ${this.x.lua_type(L, -1) === LUA.TSTRING ? this.heap.string(L, -1) : "unknown error"}`);
+      throw new Error(`Lua panic: ${this.x.lua_type(L, -1) === LUA.TSTRING ? this.heap.string(L, -1) : "unknown error"}`);
     }, "ii");
     for (let t = LUA.TNIL; t <= LUA.TTHREAD; t++) this.#typeNames.push(this.heap.cString(this.x.lua_typename(0, t)));
   }

@@ -37,9 +37,7 @@ export interface LuaExports {
   lua_tolstring(L: State, idx: number, len: Ptr): Ptr;
   lua_rawlen(L: State, idx: number): bigint;
   lua_tocfunction(L: State, idx: number): number;
-  lua_touserdata(L: State, idx: number): Ptr;
   lua_topointer(L: State, idx: number): Ptr;
-  lua_rawequal(L: State, a: number, b: number): number;
   lua_pushnil(L: State): void;
   lua_pushnumber(L: State, n: number): void;
   lua_pushinteger(L: State, n: bigint): void;
@@ -48,7 +46,6 @@ export interface LuaExports {
   lua_pushboolean(L: State, b: number): void;
   lua_getglobal(L: State, name: Ptr): number;
   lua_getfield(L: State, idx: number, k: Ptr): number;
-  lua_geti(L: State, idx: number, n: bigint): number;
   lua_rawget(L: State, idx: number): number;
   lua_rawgeti(L: State, idx: number, n: bigint): number;
   lua_createtable(L: State, narr: number, nrec: number): void;
@@ -102,9 +99,6 @@ export const LUA = {
   REGISTRYINDEX: -1001000,
   RIDX_GLOBALS: 2n,
   OK: 0,
-  YIELD: 1,
-  ERRRUN: 2,
-  ERRSYNTAX: 3,
   ERRMEM: 4,
   ERRERR: 5,
   MASKCOUNT: 8,

@@ -51,6 +51,7 @@ describe("jobs over HTTP", () => {
     ["a script without map", { script: "function reduce(v) return v end" }, 400, /must define a global function map/, undefined],
     ["a spec over its limits", { script: "function map() end", batchSize: 0 }, 400, /batchSize/, undefined],
     ["an unknown spec field", { script: "function map() end", colour: "red" }, 400, /colour|unrecognized/i, undefined],
+    ["an engine volunteers do not run yet", { script: "function map() end", engine: "wasmoon" }, 400, /not available on the grid yet/, undefined],
   ])("refuses %s", async (_name, spec, status, message, line) => {
     const response = await post(c, "/api/jobs", { dataset, spec });
     expect(response.status).toBe(status);
