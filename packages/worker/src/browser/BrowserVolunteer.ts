@@ -1,7 +1,8 @@
 import type { ShardStore } from "../shards/ShardStore.ts";
 import { ShardFetcher } from "../shards/ShardFetcher.ts";
 import { Volunteer } from "../volunteer/Volunteer.ts";
-import { BrowserShardPeer } from "./BrowserShardPeer.ts";
+import { ShardPeer } from "../shards/ShardPeer.ts";
+import { openBrowserPeer } from "./browserPeer.ts";
 import { connectFromBrowser } from "./connectFromBrowser.ts";
 import { WebWorkerPool } from "./WebWorkerPool.ts";
 
@@ -59,7 +60,7 @@ interface Session {
 export class BrowserVolunteer {
   readonly #options: BrowserVolunteerOptions;
   readonly #fetcher: ShardFetcher;
-  readonly #shardPeer: BrowserShardPeer;
+  readonly #shardPeer: ShardPeer;
   readonly #log: (line: string) => void;
   #settings: DonorSettings;
   #wanted = false;
@@ -74,7 +75,7 @@ export class BrowserVolunteer {
     this.#options = options;
     this.#settings = { ...options.settings };
     this.#log = options.log ?? (() => undefined);
-    this.#shardPeer = new BrowserShardPeer(options.coordinatorUrl, options.store, this.#log);
+    this.#shardPeer = new ShardPeer(openBrowserPeer, options.coordinatorUrl, options.store, this.#log);
     this.#fetcher = new ShardFetcher({
       store: options.store,
       dialPeer: (peerId) => this.#shardPeer.dial(peerId),

@@ -1,5 +1,5 @@
 export { BrowserVolunteer, defaultThreads, type BrowserVolunteerOptions, type DonorSettings, type DonorStats } from "./BrowserVolunteer.ts";
 export { WebWorkerPool, type WebWorkerPoolOptions, type PoolStats } from "./WebWorkerPool.ts";
 export { IdbShardStore, DEFAULT_SHARD_CACHE_BYTES, type IdbShardStoreOptions } from "./IdbShardStore.ts";
-export { BrowserShardPeer, shardPeerId } from "./BrowserShardPeer.ts";
+export { ShardPeer, shardPeerId, type OpenPeer } from "../shards/ShardPeer.ts";
 export { connectFromBrowser, webSocketUrl, type BrowserConnectOptions } from "./connectFromBrowser.ts";

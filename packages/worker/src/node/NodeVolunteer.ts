@@ -7,7 +7,8 @@ import { Volunteer } from "../volunteer/Volunteer.ts";
 import type { VolunteerStatus } from "../volunteer/Volunteer.ts";
 import { connectCoordinator } from "./connectCoordinator.ts";
 import { NodeExecutorPool } from "./NodeExecutorPool.ts";
-import { NodeShardPeer } from "./NodeShardPeer.ts";
+import { ShardPeer } from "../shards/ShardPeer.ts";
+import { openNodePeer } from "./nodePeerJs.ts";
 
 export interface NodeVolunteerOptions {
   /** The coordinator's base URL, `http(s)://host:port`. */
@@ -44,14 +45,14 @@ export class NodeVolunteer {
   readonly #pool: NodeExecutorPool;
   readonly #store: ShardStore;
   readonly #fetcher: ShardFetcher;
-  readonly #shardPeer: NodeShardPeer | undefined;
+  readonly #shardPeer: ShardPeer | undefined;
   readonly #done: Promise<string | undefined>;
 
   private constructor(options: NodeVolunteerOptions, store: ShardStore) {
     const log = options.log ?? (() => undefined);
     this.#store = store;
     this.#pool = new NodeExecutorPool({ threads: options.threads, deadlineMs: options.deadlineMs ?? 10 * 60_000 });
-    const shardPeer = options.peerShards === false ? undefined : new NodeShardPeer(options.coordinatorUrl, store, log);
+    const shardPeer = options.peerShards === false ? undefined : new ShardPeer(openNodePeer, options.coordinatorUrl, store, log);
     this.#shardPeer = shardPeer;
     this.#fetcher = new ShardFetcher({
       store,

@@ -1,23 +1,26 @@
 import type { Peer } from "peerjs";
 import type { Channel } from "../channel/Channel.ts";
 import { PeerJsChannel } from "../channel/PeerJsChannel.ts";
-import { serveShards } from "../shards/serveShards.ts";
-import type { ShardStore } from "../shards/ShardStore.ts";
-import { openBrowserPeer } from "./browserPeer.ts";
+import { serveShards } from "./serveShards.ts";
+import type { ShardStore } from "./ShardStore.ts";
+
+/** Opens a PeerJS peer registered under `id` on the coordinator's signalling server (Node or browser). */
+export type OpenPeer = (coordinatorUrl: string, id: string) => Promise<Peer>;
 
 const PEERJS_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
 
-/** The PeerJS id under which the volunteer the coordinator calls `peerId` serves its shards (as Node volunteers do). */
+/** The PeerJS id under which the volunteer the coordinator calls `peerId` serves its shards. */
 export function shardPeerId(peerId: string): string | undefined {
   const id = `shoal-shards-${peerId}`;
   return PEERJS_ID.test(id) && id.length <= 128 ? id : undefined;
 }
 
 /**
- * A page's presence on the signalling server for shard exchange: serves the shards in its store
- * to peers that dial it (chunked by `serveShards`), and dials peers the coordinator names as holders.
+ * A volunteer's presence on the signalling server for shard exchange: it serves the
+ * shards in its store to peers that dial it, and dials peers the coordinator names as holders.
  */
-export class BrowserShardPeer {
+export class ShardPeer {
+  readonly #openPeer: OpenPeer;
   readonly #coordinatorUrl: string;
   readonly #store: ShardStore;
   readonly #log: (line: string) => void;
@@ -25,7 +28,8 @@ export class BrowserShardPeer {
   #opening: Promise<void> | undefined;
   #closed = false;
 
-  constructor(coordinatorUrl: string, store: ShardStore, log: (line: string) => void) {
+  constructor(openPeer: OpenPeer, coordinatorUrl: string, store: ShardStore, log: (line: string) => void) {
+    this.#openPeer = openPeer;
     this.#coordinatorUrl = coordinatorUrl;
     this.#store = store;
     this.#log = log;
@@ -39,7 +43,7 @@ export class BrowserShardPeer {
     if (peer && peer.id === id && !peer.disconnected && !peer.destroyed) return Promise.resolve();
     peer?.destroy();
     this.#peer = undefined;
-    this.#opening = openBrowserPeer(this.#coordinatorUrl, id)
+    this.#opening = this.#openPeer(this.#coordinatorUrl, id)
       .then((opened) => {
         if (this.#closed) return opened.destroy();
         this.#peer = opened;
