@@ -62,6 +62,7 @@ export class Grid implements SessionHost {
     this.heartbeatMs = options.heartbeatMs;
     this.#helloTimeoutMs = options.helloTimeoutMs;
     this.scheduler.onApplied((applied) => this.#applied(applied));
+    this.scheduler.onCommitFailed((error) => this.#commitFailed(error));
   }
 
   /** Takes a new worker channel from any transport; the session lets the transport report breaches it finds itself. */
@@ -105,6 +106,10 @@ export class Grid implements SessionHost {
     if (!this.#closing) this.scheduler.run({ type: "remove-peer", peerId });
   }
 
+  wantWork(): void {
+    this.#queueOffer();
+  }
+
   /** Expires leases past their deadline; call every few hundred milliseconds. */
   tick(now: number): void {
     this.scheduler.run({ type: "tick", now });
@@ -131,6 +136,15 @@ export class Grid implements SessionHost {
   close(): void {
     this.#closing = true;
     for (const channel of [...this.#channels]) channel.close("coordinator is shutting down");
+  }
+
+  /**
+   * A group commit failed, so results and grants of that turn are undone in the scheduler: every
+   * channel is closed, and volunteers reconnect and send their outcomes again (they keep them).
+   */
+  #commitFailed(error: unknown): void {
+    this.logger.error(`the store refused a commit; closing every worker channel so they resend: ${error instanceof Error ? error.message : String(error)}`);
+    for (const channel of [...this.#channels]) channel.close("coordinator store error");
   }
 
   #applied(applied: Applied): void {

@@ -92,6 +92,9 @@ describe("jobs over HTTP", () => {
     expect(metrics).toContain('shoal_results_total{outcome="accepted"} 56');
     expect(metrics).toContain('shoal_jobs{state="done"} 1');
     expect(metrics).toContain('shoal_peers{transport="ws"} 1');
+    expect(metrics).toContain("# TYPE shoal_task_latency_ms histogram");
+    expect(metrics).toContain('shoal_task_latency_ms_bucket{le="+Inf"} 56');
+    expect(metrics).toContain("shoal_task_latency_ms_count 56");
     const list = await json<JobView[]>(c.api("/api/jobs"));
     expect(list[0]).toMatchObject({ id: job.id, status: "done" });
   });
