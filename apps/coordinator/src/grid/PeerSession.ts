@@ -142,6 +142,9 @@ export class PeerSession {
         scheduler.defer({ type: "submit-failure", peerId, taskId: asTaskId(taskId), attempt, error });
         return;
       }
+      case "outcomes":
+        for (const outcome of message.outcomes) this.#handle(outcome);
+        return;
       case "shards-held":
         this.#hold(peerId, message.shards);
         return;

@@ -99,6 +99,15 @@ describe("jobs over HTTP", () => {
     expect(list[0]).toMatchObject({ id: job.id, status: "done" });
   });
 
+  it("takes results batched in outcomes messages one by one, to the same result", async () => {
+    const job = await json<JobView>(post(c, "/api/jobs", { dataset, spec: SMA_SPEC }));
+    const events = readEvents(await c.api(`/api/jobs/${job.id}/events`), (e) => e === "done");
+    const { worker: w } = await worker({ threads: 4, batch: true });
+    await w.start();
+    expect((await events).at(-1)).toMatchObject({ event: "done", data: { status: "done", results: { accepted: 56, rejected: 0 } } });
+    expect(await json<Json>(c.api(`/api/jobs/${job.id}/result`))).toEqual(await reference);
+  });
+
   it("fails a job on a Lua error confirmed by two workers, with the message, line and traceback", async () => {
     const script = "function map(s, p)\n  local x = nil\n  return x.field\nend";
     const job = await json<JobView>(post(c, "/api/jobs", { dataset, spec: { script } }));
