@@ -136,7 +136,7 @@ export class TestWorker {
     }
   }
 
-  async #run(a: Assignment): Promise<WorkerToCoordinator> {
+  async #run(a: Assignment): Promise<TaskResultMessage | TaskFailedMessage> {
     const started = performance.now();
     try {
       const executor = await this.#executor(a);
