@@ -1,6 +1,6 @@
 import type { Assignment, CoordinatorToWorker, Hello, JobSpec, TaskFailedMessage, TaskResultMessage, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
-import { fengariEngine } from "@shoal/lua";
+import { prepareEngine } from "@shoal/lua";
 import { decodeShard, shardHash } from "@shoal/timeseries";
 import { TaskError, TaskExecutor } from "@shoal/worker";
 
@@ -16,6 +16,8 @@ export interface TestWorkerOptions {
   stopAfter?: number;
   /** Pause before each task, to give a test time to act mid-job. */
   delayMs?: number;
+  /** The Lua engines it says it runs (default fengari only). */
+  engines?: string[];
 }
 
 /**
@@ -39,7 +41,7 @@ export class TestWorker {
 
   constructor(wire: TestWire, options: TestWorkerOptions = {}) {
     this.#wire = wire;
-    this.#options = { threads: 1, stopAfter: Number.POSITIVE_INFINITY, delayMs: 0, ...options };
+    this.#options = { threads: 1, stopAfter: Number.POSITIVE_INFINITY, delayMs: 0, engines: ["fengari"], ...options };
     this.#listen(wire);
   }
 
@@ -72,7 +74,7 @@ export class TestWorker {
 
   async #hello(peerId: string | undefined): Promise<void> {
     const welcomed = new Promise<string>((resolve) => (this.#welcomed = resolve));
-    const hello: Hello = { type: "hello", protocol: PROTOCOL_VERSION, threads: this.#options.threads, engines: ["fengari"], shards: [] };
+    const hello: Hello = { type: "hello", protocol: PROTOCOL_VERSION, threads: this.#options.threads, engines: this.#options.engines, shards: [] };
     if (peerId) hello.peerId = peerId;
     this.#wire.send(encodeMessage(hello));
     this.peerId = await welcomed;
@@ -154,7 +156,7 @@ export class TestWorker {
       const spec = this.#specs.get(a.jobId);
       if (!spec) throw new Error(`assignment for job ${a.jobId} before its spec`);
       const series = a.shard ? [decodeShard(await this.#fetchShard(a.shard))] : [];
-      executor = new TaskExecutor(fengariEngine, spec, series);
+      executor = new TaskExecutor(await prepareEngine(spec.engine), spec, series);
       this.#executors.set(key, executor);
     }
     return executor;
