@@ -67,7 +67,7 @@ export interface JobView {
     split: SplitSpec;
     halo: number;
     batchSize: number;
-    budget: number;
+    budget: number | "off";
     seed: number;
     hasReduce: boolean;
     scriptBytes: number;

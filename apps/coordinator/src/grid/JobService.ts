@@ -194,7 +194,7 @@ export class JobService {
     const checked = engine.check(spec.script);
     if (!checked.ok) throw new JobRequestError(checked.error.message, luaLine(checked.error));
     try {
-      const job = engine.load({ source: spec.script, budget: Math.min(spec.budget, this.#probeBudget), maxResultBytes: spec.resultBytes });
+      const job = engine.load({ source: spec.script, budget: spec.budget === "off" ? this.#probeBudget : Math.min(spec.budget, this.#probeBudget), maxResultBytes: spec.resultBytes });
       const { hasReduce } = job;
       job.dispose();
       return hasReduce;

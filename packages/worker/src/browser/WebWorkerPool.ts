@@ -9,7 +9,7 @@ type Result = MapTaskResult | ReduceTaskResult;
 
 export interface WebWorkerPoolOptions {
   threads: number;
-  /** Wall-clock limit per task; a Web Worker that overruns it is terminated and replaced. */
+  /** Wall-clock limit per task (a job's own `deadlineMs` can only shorten it); a Web Worker that overruns it is terminated and replaced. */
   deadlineMs: number;
   /** Share of each thread's time spent computing, 1–100: after a task of t ms a thread rests t·(100−cpu)/cpu ms. */
   cpuPercent?: number;
@@ -148,7 +148,7 @@ export class WebWorkerPool implements VolunteerExecutor {
     const fresh = !slot.jobs.has(jobId);
     slot.jobs.add(jobId);
     const started = performance.now();
-    const deadlineMs = this.#options.deadlineMs;
+    const deadlineMs = Math.min(this.#options.deadlineMs, spec.deadlineMs ?? Infinity);
     const timer = setTimeout(() => {
       this.#replace(slot, new TaskError({ kind: "deadline", message: `job.lua: task exceeded its deadline of ${deadlineMs / 1000} s` }));
     }, deadlineMs);

@@ -79,6 +79,14 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
     await expect(pool.run({ jobId: "ok", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) })).resolves.toMatchObject({ outputs: [{ k: 1 }] });
   });
 
+  it("ends a task at its job's own deadline when that is shorter than the pool's", async () => {
+    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 60_000 });
+    const shard = await testShard(testSeries("AAA", 50));
+    const spec = parseJobSpec({ script: "function map(s, p) while true do end end", engine: "wasmoon", budget: "off", deadlineMs: 500 });
+    await expect(pool.run({ jobId: "spin", spec, shard, task: mapTask("AAA", 0, 50) })).rejects.toMatchObject({ kind: "deadline", message: "job.lua: task exceeded its deadline of 0.5 s" });
+    await expect(pool.run({ jobId: "ok", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) })).resolves.toMatchObject({ outputs: [{ k: 1 }] });
+  });
+
   it("forgets a job: the threads are sent its spec again next time", async () => {
     pool = new NodeExecutorPool({ threads: 1, deadlineMs: 10_000 });
     const shard = await testShard(testSeries("AAA", 50));

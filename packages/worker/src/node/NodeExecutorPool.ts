@@ -11,7 +11,7 @@ const SHARED_SHARDS_KEPT = 32;
 
 export interface NodeExecutorPoolOptions {
   threads: number;
-  /** Wall-clock limit per task; a thread that overruns it is terminated and replaced. */
+  /** Wall-clock limit per task (a job's own `deadlineMs` can only shorten it); a thread that overruns it is terminated and replaced. */
   deadlineMs: number;
 }
 
@@ -139,7 +139,9 @@ export class NodeExecutorPool implements VolunteerExecutor {
       slot.ready.then(
         () => {
           if (slot.running !== pending) return;
-          slot.timer = setTimeout(() => this.#overran(slot), this.#options.deadlineMs);
+          const spec = pending.request?.spec ?? (this.#load?.type === "load" ? this.#load.spec : undefined);
+          const deadlineMs = Math.min(this.#options.deadlineMs, spec?.deadlineMs ?? Infinity);
+          slot.timer = setTimeout(() => this.#overran(slot, deadlineMs), deadlineMs);
           slot.worker.postMessage(this.#runMessage(slot, pending));
         },
         (error: TaskError) => this.#settle(slot, () => pending.reject(error)),
@@ -210,8 +212,8 @@ export class NodeExecutorPool implements VolunteerExecutor {
     this.#dispatch();
   }
 
-  #overran(slot: Slot): void {
-    const seconds = this.#options.deadlineMs / 1000;
+  #overran(slot: Slot, deadlineMs: number): void {
+    const seconds = deadlineMs / 1000;
     this.#replace(slot, new TaskError({ kind: "deadline", message: `job.lua: task exceeded its deadline of ${seconds} s` }));
   }
 
