@@ -17,9 +17,10 @@ interface Donor {
   page: Page;
 }
 
-async function openDonor(browser: Browser, query = ""): Promise<Donor> {
-  const context = await browser.newContext();
+async function openDonor(browser: Browser, query = "", context?: BrowserContext, onPage?: (page: Page) => void): Promise<Donor> {
+  context ??= await browser.newContext();
   const page = await context.newPage();
+  onPage?.(page);
   await page.goto(`${grid.url}/${query}`);
   await expect(page.getByTestId("toggle")).toBeEnabled();
   await expect(page.getByTestId("state")).toHaveText("Stopped");
@@ -98,6 +99,32 @@ test("a runaway Lua task fails by its deadline, its Web Worker is replaced, and 
   expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
   expect(await stat(donor.page, "tasks-done")).toBeGreaterThan(doneBefore);
   await donor.context.close();
+});
+
+test("a wasmoon job runs on donor pages as shoal run --engine wasmoon prints; a page whose wasm does not load runs fengari only", async ({ browser }) => {
+  const wasmoon = [...SWEEP, "--engine", "wasmoon"];
+  const baseline = runShoal(["run", ...wasmoon, "--threads", "1"]);
+  const blocked = await browser.newContext();
+  await blocked.route("**/*.wasm", (route) => route.abort());
+  const fengariOnly = await openDonor(browser, "", blocked);
+  const wasmHeaders: Array<Record<string, string>> = [];
+  const capable = await openDonor(browser, "", undefined, (page) =>
+    page.context().on("response", (response) => {
+      if (response.url().endsWith(".wasm")) wasmHeaders.push(response.headers());
+    }),
+  );
+  const peers = (await (await fetch(`${grid.url}/api/peers`, { headers: { authorization: `Bearer ${grid.token}` } })).json()) as Array<{ engines: string[] }>;
+  expect(peers.map((p) => p.engines.join("+")).sort()).toEqual(["fengari", "fengari+wasmoon"]);
+  expect(wasmHeaders.length).toBeGreaterThan(0);
+  expect(wasmHeaders[0]?.["cache-control"]).toMatch(/immutable/);
+
+  const run = await baseline;
+  expect(run.code, run.stderr).toBe(0);
+  expect(firstDifference(JSON.parse(run.stdout), await grid.submit(wasmoon).result())).toBeUndefined();
+  expect(await stat(capable.page, "tasks-done")).toBeGreaterThan(0);
+  expect(await stat(fengariOnly.page, "tasks-done")).toBe(0);
+  expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
+  await Promise.all([fengariOnly.context.close(), capable.context.close()]);
 });
 
 test("screenshots of the donor page at desktop and phone width", async ({ browser }) => {

@@ -116,6 +116,19 @@ describe("the grid: shoal submit with Node volunteers", () => {
     expect(peers.map((p) => p.transport).sort()).toEqual(["webrtc", "ws", "ws"]);
   });
 
+  it("runs a wasmoon job split by time with a halo to what shoal run --engine wasmoon prints unsplit", async () => {
+    const job = [...SWEEP.slice(0, 7), "--engine", "wasmoon"];
+    const unsplit = runShoal(["run", ...job, "--threads", "1"]);
+    const p = submit([...job, "--split", "window=52w", "--halo", "250"]);
+    const id = await jobOf(p);
+    const result = await finished(p);
+    expect((await client.getJob(id)).spec).toMatchObject({ engine: "wasmoon", split: { kind: "window" }, halo: 250 });
+    const run = await unsplit;
+    expect(run.code, run.stderr).toBe(0);
+    expect(firstDifference(JSON.parse(run.stdout), result)).toBeUndefined();
+    expect((await client.listPeers()).map((peer) => peer.engines)).toEqual([...Array(3)].map(() => ["fengari", "wasmoon"]));
+  });
+
   it("skips the upload the second time and gives the same result with one point per task", async () => {
     const p = submit(FINE);
     const result = await finished(p);

@@ -110,6 +110,19 @@ describe("shoal run", () => {
     expect(run.stderr).toMatch(/instruction budget exceeded/);
   });
 
+  it("runs wasmoon with the budget off to the same result, and its deadline still ends a runaway loop", async () => {
+    const loop = file("spin.lua", "function map(series, p)\n  while true do end\nend\n");
+    const [budgeted, off, spin] = await Promise.all([
+      runShoal(["run", ...SMA, "--engine", "wasmoon", "--threads", "1"]),
+      runShoal(["run", ...SMA, "--engine", "wasmoon", "--budget", "off", "--threads", "1"]),
+      runShoal(["run", loop, "--data", SP500, "--engine", "wasmoon", "--budget", "off", "--deadline", "1s"]),
+    ]);
+    expect(off.code, off.stderr).toBe(0);
+    expect(off.stdout).toBe(budgeted.stdout);
+    expect(spin.code).toBe(1);
+    expect(spin.stderr).toMatch(/^job\.lua: task exceeded its deadline of 1 s$/m);
+  });
+
   it("stops a task that overruns its wall-clock deadline", async () => {
     const job = file("slow.lua", "function map(series, p)\n  while true do end\nend\n");
     const run = await runShoal(["run", job, "--data", SP500, "--deadline", "1s", "--budget", "1000000000000"]);

@@ -4,7 +4,7 @@ import type { IncomingMessage } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { fengariEngine } from "@shoal/lua";
+import { prepareEngine } from "@shoal/lua";
 import { createAuthorToken } from "./auth/authorTokens.ts";
 import type { CoordinatorOptions } from "./CoordinatorOptions.ts";
 import { resolveOptions } from "./CoordinatorOptions.ts";
@@ -47,7 +47,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const metrics = new Metrics();
   const shards = new ShardFiles(join(o.dataDir, "shards"), join(o.dataDir, "tmp"));
   const datasets = new DatasetService(store, shards, o.maxUploadBytes);
-  const jobs = new JobService({ store, scheduler, datasets, engine: fengariEngine, probeBudget: o.probeBudget });
+  const jobs = new JobService({ store, scheduler, datasets, engines: (name) => prepareEngine(name, { warmUp: false }), probeBudget: o.probeBudget });
   const grid = new Grid({ scheduler, store, metrics, logger, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs });
 
   const server = createServer({ requestTimeout: 30 * 60_000 });

@@ -1,3 +1,4 @@
+import type { EngineName } from "@shoal/protocol";
 import type { GraphRequest } from "./graph/GraphRequest.ts";
 import { readEventStream } from "./readEventStream.ts";
 import { sha256Hex } from "./sha256Hex.ts";
@@ -72,9 +73,9 @@ export class ShoalClient {
     return this.#json("GET", "/api/datasets");
   }
 
-  /** Compiles a script on the coordinator without running it. */
-  async checkScript(script: string): Promise<CheckResult> {
-    return this.#json("POST", "/api/check", { script });
+  /** Compiles a script on the coordinator without running it, on the engine its job would name (default fengari). */
+  async checkScript(script: string, engine?: EngineName): Promise<CheckResult> {
+    return this.#json("POST", "/api/check", engine === undefined ? { script } : { script, engine });
   }
 
   /** Submits a map/reduce job; the coordinator validates the spec (a Lua syntax error is a 400 with its line). */

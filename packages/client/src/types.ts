@@ -67,7 +67,7 @@ export interface JobView {
     split: SplitSpec;
     halo: number;
     batchSize: number;
-    budget: number;
+    budget: number | "off";
     seed: number;
     hasReduce: boolean;
     scriptBytes: number;
@@ -95,6 +95,8 @@ export interface PeerView {
   id: string;
   transport: string;
   threads: number;
+  /** The Lua engines it runs; it only gets tasks of jobs on one of them. */
+  engines: string[];
   tasksDone: number;
   shards: number;
   leases: number;

@@ -7,6 +7,11 @@ describe("parseJobSpec", () => {
   it("fills defaults", () => {
     const spec = parseJobSpec({ script: "function map() end" });
     expect(spec).toMatchObject({ engine: "fengari", params: {}, split: { kind: "none" }, halo: 0, batchSize: 16 });
+    expect(spec.deadlineMs).toBeUndefined();
+  });
+
+  it("takes the budget off and a deadline per task", () => {
+    expect(parseJobSpec({ script: "", engine: "wasmoon", budget: "off", deadlineMs: 2000 })).toMatchObject({ budget: "off", deadlineMs: 2000 });
   });
 
   it.each([
@@ -21,6 +26,10 @@ describe("parseJobSpec", () => {
     [{ script: "", batchSize: LIMITS.batchSize + 1 }, /batchSize/],
     [{ script: "", unknown: 1 }, /unrecognized|unknown/i],
     [{ script: "", engine: "luajit" }, /engine/],
+    [{ script: "", budget: "on" }, /budget/],
+    [{ script: "", budget: 10 }, /budget/],
+    [{ script: "", deadlineMs: 50 }, /deadlineMs/],
+    [{ script: "", deadlineMs: LIMITS.deadlineMs + 1 }, /deadlineMs/],
     [
       { script: "", params: { a: range(1000), b: range(1000) } },
       new RegExp(`more than ${LIMITS.paramPoints} points`),

@@ -12,6 +12,8 @@ export const LIMITS = {
   halo: 1_000_000,
   /** Largest instruction budget per Lua call. */
   budget: 1e12,
+  /** Longest wall-clock deadline a job may set per task (1 hour). */
+  deadlineMs: 60 * 60_000,
   /** Largest JSON size of one map or reduce output. */
   resultBytes: 16 * 1024 * 1024,
   /** Largest fan-in of one reduce task. */

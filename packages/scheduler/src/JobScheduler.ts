@@ -37,6 +37,8 @@ interface Peer {
   slots: number;
   shards: Set<ShardHash>;
   throughput?: ThroughputState;
+  /** Lua engines the peer runs; undefined: it said nothing, so it gets any job. */
+  engines: ReadonlySet<string> | undefined;
 }
 
 type Checked = { ok: true; ref: LeaseRef } | { ok: false; outcome: SubmitOutcome };
@@ -63,7 +65,7 @@ export class JobScheduler {
     this.#options = { ...SCHEDULER_DEFAULTS, ...options };
     this.#reputation = new Reputation(this.#options.lossPenalty, this.#options.refuseAt, state?.reputation);
     for (const p of state?.peers ?? []) {
-      const peer: Peer = { id: p.id, slots: p.slots, shards: new Set(p.shards) };
+      const peer: Peer = { id: p.id, slots: p.slots, shards: new Set(p.shards), engines: p.engines && new Set(p.engines) };
       if (p.throughput) peer.throughput = { ...p.throughput };
       this.#peers.set(p.id, peer);
     }
@@ -81,7 +83,13 @@ export class JobScheduler {
     return copy({
       version: 1,
       jobs: [...this.#jobs.values()].map((job) => job.state),
-      peers: [...this.#peers.values()].map((p) => ({ id: p.id, slots: p.slots, shards: [...p.shards], ...(p.throughput ? { throughput: p.throughput } : {}) })),
+      peers: [...this.#peers.values()].map((p) => ({
+        id: p.id,
+        slots: p.slots,
+        shards: [...p.shards],
+        ...(p.engines ? { engines: [...p.engines] } : {}),
+        ...(p.throughput ? { throughput: p.throughput } : {}),
+      })),
       reputation: this.#reputation.toJSON(),
     });
   }
@@ -117,11 +125,13 @@ export class JobScheduler {
   /**
    * Registers a connected peer. `slots`, when given, sets its executor count (e.g. after its CPU
    * slider moved); otherwise the count is learned from the largest `freeSlots` it reports.
+   * `engines`, when given, limits it to jobs of those Lua engines (and jobs that name none).
    */
-  addPeer(peerId: PeerId, slots?: number): void {
+  addPeer(peerId: PeerId, slots?: number, engines?: readonly string[]): void {
     let peer = this.#peers.get(peerId);
-    if (!peer) this.#peers.set(peerId, (peer = { id: peerId, slots: 0, shards: new Set() }));
+    if (!peer) this.#peers.set(peerId, (peer = { id: peerId, slots: 0, shards: new Set(), engines: undefined }));
     if (slots !== undefined) peer.slots = this.#clampSlots(slots);
+    if (engines !== undefined) peer.engines = new Set(engines);
   }
 
   /** Forgets a peer that left; its leases expire at once and their tasks are re-queued. */
@@ -145,6 +155,7 @@ export class JobScheduler {
    * on a round trip (see {@link prefetchFor}).
    * Jobs take turns by fewest leases per weight; within a job, tasks over cached shards come first,
    * then plan order. With nothing queued, the slowest running tasks are duplicated as backups.
+   * A peer only gets tasks of jobs whose engine it advertised; other jobs stay queued for peers that have it.
    */
   requestWork(peerId: PeerId, freeSlots: number, now: number): WorkGrant {
     const grant: WorkGrant = { ...effects(), assignments: [] };
@@ -156,7 +167,7 @@ export class JobScheduler {
     const prefetch = prefetchFor(peer.throughput, this.#options);
     let credit = Math.min(free + prefetch, peer.slots + prefetch - this.#leases.count(peerId));
     for (; credit > 0; credit--) {
-      const pick = pickTask(this.#jobs.values(), peerId, peer.shards) ?? pickBackup(this.#leases.all(), peerId, now, this.#options);
+      const pick = pickTask(this.#jobs.values(), peer, peer.shards) ?? pickBackup(this.#leases.all(), peer, now, this.#options);
       if (!pick) break;
       grant.assignments.push(this.#lease(pick.job, pick.index, peerId, now, pick.backup));
     }

@@ -11,7 +11,7 @@ export type SchedulerCommand =
   | { type: "submit-job"; job: JobSubmission }
   | { type: "cancel-job"; jobId: JobId }
   | { type: "forget-job"; jobId: JobId }
-  | { type: "add-peer"; peerId: PeerId; slots?: number }
+  | { type: "add-peer"; peerId: PeerId; slots?: number; engines?: string[] }
   | { type: "remove-peer"; peerId: PeerId }
   | { type: "set-peer-shards"; peerId: PeerId; shards: ShardHash[] }
   | { type: "request-work"; peerId: PeerId; freeSlots: number; now: number }
@@ -49,7 +49,7 @@ function run(s: JobScheduler, c: SchedulerCommand): CommandOutcomes[SchedulerCom
     case "forget-job":
       return s.forgetJob(c.jobId);
     case "add-peer":
-      return s.addPeer(c.peerId, c.slots);
+      return s.addPeer(c.peerId, c.slots, c.engines);
     case "remove-peer":
       return s.removePeer(c.peerId);
     case "set-peer-shards":

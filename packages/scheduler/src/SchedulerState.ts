@@ -34,6 +34,8 @@ export interface JobState {
   replicaCap: number;
   weight: number;
   leaseMs: number;
+  /** The Lua engine the job's peers must run; absent: any. */
+  engine?: string;
   result: ResultSpec;
   tasks: TaskState[];
   error?: JobError;
@@ -48,6 +50,8 @@ export interface PeerState {
   id: PeerId;
   slots: number;
   shards: ShardHash[];
+  /** The Lua engines the peer advertised; absent: it gets any job. */
+  engines?: string[];
   /** Measured completion rate, for prefetch credit; absent in snapshots from before it existed. */
   throughput?: ThroughputState;
 }

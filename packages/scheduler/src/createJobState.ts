@@ -22,6 +22,7 @@ export function createJobState(job: JobSubmission, options: SchedulerOptions): J
     replicaCap,
     weight,
     leaseMs,
+    ...(job.engine === undefined ? {} : { engine: job.engine }),
     result: copy(job.graph.result),
     tasks: job.graph.tasks.map((node) => ({ ...copy(node), status: "pending", attempts: [], failures: 0, results: [], errors: [] })),
     durations: [],

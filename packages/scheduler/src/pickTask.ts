@@ -4,6 +4,12 @@ import type { LeaseRef } from "./LeaseBook.ts";
 import { attemptOf } from "./LeaseBook.ts";
 import type { SchedulerOptions } from "./SchedulerOptions.ts";
 
+/** The peer a task is picked for: its id and the Lua engines it runs (undefined: any). */
+export interface PickingPeer {
+  id: PeerId;
+  engines: ReadonlySet<string> | undefined;
+}
+
 /** A task chosen for a peer; `backup` when it duplicates a running one. */
 export interface TaskPick {
   job: JobRecord;
@@ -15,12 +21,12 @@ export interface TaskPick {
  * Chooses a queued task for a peer. Fair share: jobs are tried by fewest leases per unit of
  * weight, then submission order; within a job, {@link JobRecord.pick} prefers cached shards.
  */
-export function pickTask(jobs: Iterable<JobRecord>, peer: PeerId, shards: ReadonlySet<ShardHash>): TaskPick | undefined {
+export function pickTask(jobs: Iterable<JobRecord>, peer: PickingPeer, shards: ReadonlySet<ShardHash>): TaskPick | undefined {
   const candidates = [...jobs]
-    .filter((job) => job.state.status === "running" && job.queue.size > 0)
+    .filter((job) => job.state.status === "running" && job.queue.size > 0 && runs(peer, job))
     .sort((a, b) => a.running / a.state.weight - b.running / b.state.weight || a.order - b.order);
   for (const job of candidates) {
-    const index = job.pick(peer, shards);
+    const index = job.pick(peer.id, shards);
     if (index !== undefined) return { job, index, backup: false };
   }
   return undefined;
@@ -33,7 +39,7 @@ export function pickTask(jobs: Iterable<JobRecord>, peer: PeerId, shards: Readon
  */
 export function pickBackup(
   leases: readonly LeaseRef[],
-  peer: PeerId,
+  peer: PickingPeer,
   now: number,
   options: Pick<SchedulerOptions, "backupFactor" | "backupMinMs">,
 ): TaskPick | undefined {
@@ -46,10 +52,16 @@ export function pickBackup(
   for (const ref of leases) {
     const { job, index } = ref;
     const t = job.task(index);
-    if (job.wanted(index) > 0 || t.attempts.some((a) => a.phase === "leased" && a.backup) || job.involves(t, peer)) continue;
+    if (!runs(peer, job) || job.wanted(index) > 0 || t.attempts.some((a) => a.phase === "leased" && a.backup) || job.involves(t, peer.id)) continue;
     if (!thresholds.has(job)) thresholds.set(job, threshold(job));
     const elapsed = now - attemptOf(ref).start;
     if (elapsed >= (thresholds.get(job) as number) && (!best || elapsed > best.elapsed)) best = { ref, elapsed };
   }
   return best && { job: best.ref.job, index: best.ref.index, backup: true };
+}
+
+/** Whether the peer runs the job's engine; a job naming none runs anywhere, a peer naming none runs anything. */
+function runs(peer: PickingPeer, job: JobRecord): boolean {
+  const engine = job.state.engine;
+  return engine === undefined || peer.engines === undefined || peer.engines.has(engine);
 }

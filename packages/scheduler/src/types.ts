@@ -90,6 +90,8 @@ export interface JobSubmission {
   /** Share of the grid relative to other jobs; default 1. */
   weight?: number;
   leaseMs?: number;
+  /** The Lua engine every task needs: only peers advertising it get them, and the job waits queued until one connects. Unset: any peer. */
+  engine?: string;
 }
 
 export type JobStatus = "running" | "done" | "failed" | "cancelled";

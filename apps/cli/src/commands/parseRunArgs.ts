@@ -16,9 +16,11 @@ export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
   --threads N                executor threads (default: CPU count)
   --batch N                  parameter points per task (default ${DEFAULTS.batchSize})
   --engine NAME              Lua engine: fengari (default; Lua 5.3 in JavaScript) or wasmoon
-                             (Lua 5.4 in WebAssembly, several times faster; 64-bit integers)
-  --budget N                 instructions per Lua call (default ${DEFAULTS.budget})
-  --deadline DURATION        wall-clock limit per task (default 10m)
+                             (Lua 5.4 in WebAssembly, 15-30x faster; 64-bit integers)
+  --budget N|off             instructions per Lua call (default ${DEFAULTS.budget}); off drops the
+                             count hook (wasmoon about 2x faster), leaving the deadline to stop loops
+  --deadline DURATION        wall-clock limit per task (default 10m; at most 1h when given, and
+                             then part of the job: volunteers apply it too)
   --seed N                   job seed for math.random (default 0)
 
 stdout: the result as JSON. exit 1 on a Lua error, 2 on bad arguments or data.`;
@@ -91,7 +93,8 @@ export function runArgsFrom(values: RunOptionValues, positionals: string[], comm
   if (values.halo !== undefined) spec.halo = integer("--halo", values.halo, 0);
   if (values.batch !== undefined) spec.batchSize = integer("--batch", values.batch, 1);
   if (values.engine !== undefined) spec.engine = engine(values.engine);
-  if (values.budget !== undefined) spec.budget = integer("--budget", values.budget, 1);
+  if (values.budget !== undefined) spec.budget = values.budget === "off" ? "off" : integer("--budget", values.budget, 1);
+  if (values.deadline !== undefined) spec.deadlineMs = duration("--deadline", values.deadline);
   if (values.seed !== undefined) spec.seed = integer("--seed", values.seed, 0);
   return {
     scriptPath: positionals[0]!,

@@ -17,7 +17,8 @@ export const SUBMIT_HELP = `usage: shoal submit --coordinator URL --token T JOB.
   --replicas K               run every task on K distinct peers (default 1)
   --quorum M                 accept a result once M replicas agree (default 1)
 ${RUN_HELP.split("\n\n")[1]}
-  (--threads and --deadline are accepted for compatibility with shoal run; the grid decides them.)
+  (--threads is accepted for compatibility with shoal run; volunteers decide it. --deadline goes
+  with the job: each volunteer applies it or its own limit, whichever is shorter.)
 
 Uploads the data (skipped when the coordinator has it), submits the job, shows progress on stderr,
 prints the result as JSON on stdout exactly as shoal run does. Ctrl-C cancels the job.

@@ -17,6 +17,8 @@ export interface PeerView {
   id: PeerId;
   transport: WorkerChannel["transport"];
   threads: number;
+  /** The Lua engines it said it runs; it only gets tasks of jobs on one of them. */
+  engines: string[];
   tasksDone: number;
   shards: number;
   leases: number;
@@ -94,7 +96,7 @@ export class Grid implements SessionHost {
     const wanted = requested === undefined ? undefined : asPeerId(requested);
     const peerId = wanted && !this.#sessions.has(wanted) && this.#store.knowsPeer(wanted) ? wanted : asPeerId(newId("p"));
     this.#sessions.set(peerId, session);
-    this.scheduler.run({ type: "add-peer", peerId, slots: session.threads || undefined }, () => this.#store.rememberPeer(peerId, new Date(now).toISOString()));
+    this.scheduler.run({ type: "add-peer", peerId, slots: session.threads || undefined, engines: session.engines }, () => this.#store.rememberPeer(peerId, new Date(now).toISOString()));
     return peerId;
   }
 
@@ -128,7 +130,7 @@ export class Grid implements SessionHost {
     return [...this.#sessions.values()].map((s) => {
       const id = s.peerId as PeerId;
       const { wins, losses, refused, leases } = this.scheduler.peerSnapshot(id);
-      return { id, transport: s.channel.transport, threads: s.threads, tasksDone: s.tasksDone, shards: s.held.size, leases, reputation: { wins, losses, refused }, connectedAt: s.connectedAt };
+      return { id, transport: s.channel.transport, threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, reputation: { wins, losses, refused }, connectedAt: s.connectedAt };
     });
   }
 

@@ -1,4 +1,4 @@
-import type { DatasetId, JobId, JobSpec } from "@shoal/protocol";
+import type { DatasetId, EngineName, JobId, JobSpec } from "@shoal/protocol";
 import { asJobId, JobSpecError, parseJobSpec } from "@shoal/protocol";
 import type { LuaEngine } from "@shoal/lua";
 import { LuaError } from "@shoal/lua";
@@ -34,18 +34,19 @@ export class JobService {
   readonly #store: Store;
   readonly #scheduler: DurableScheduler;
   readonly #datasets: DatasetService;
-  readonly #engine: LuaEngine;
+  readonly #engines: (name: EngineName) => Promise<LuaEngine>;
   readonly #probeBudget: number;
   readonly #specs = new Map<JobId, JobSpec>();
   readonly #summaries = new Map<JobId, SpecSummary>();
   readonly #listeners = new Set<(view: JobView) => void>();
   readonly #running: Set<JobId>;
 
-  constructor(deps: { store: Store; scheduler: DurableScheduler; datasets: DatasetService; engine: LuaEngine; probeBudget: number }) {
+  /** `engines` gives a ready engine by name (such as `prepareEngine`), to compile and probe each job with its own engine. */
+  constructor(deps: { store: Store; scheduler: DurableScheduler; datasets: DatasetService; engines: (name: EngineName) => Promise<LuaEngine>; probeBudget: number }) {
     this.#store = deps.store;
     this.#scheduler = deps.scheduler;
     this.#datasets = deps.datasets;
-    this.#engine = deps.engine;
+    this.#engines = deps.engines;
     this.#probeBudget = deps.probeBudget;
     this.#running = new Set(this.#scheduler.state().jobs.filter((j) => j.status === "running").map((j) => j.id));
     this.#scheduler.onApplied(({ finished }) => {
@@ -58,28 +59,28 @@ export class JobService {
     });
   }
 
-  /** Compiles a script without running it. */
-  check(script: string): CheckResult {
-    const checked = this.#engine.check(script);
+  /** Compiles a script without running it, on the engine its job would name. */
+  async check(script: string, engine: EngineName = "fengari"): Promise<CheckResult> {
+    const checked = (await this.#engines(engine)).check(script);
     return checked.ok ? { ok: true } : { ok: false, error: { message: checked.error.message, line: checked.error.line ?? null } };
   }
 
   async submit(request: JobRequest): Promise<JobView> {
     const dataset = this.#dataset(request.dataset);
     const spec = this.#parseSpec(request.spec);
-    const hasReduce = this.#compile(spec);
+    const hasReduce = await this.#compile(spec);
     const id = asJobId(newId("j"));
     const graph = planJob(id, spec, await this.#datasets.plannedSeries(dataset), hasReduce);
     return this.#enqueue({ id, dataset: dataset.id, spec, hasReduce, graph, replicas: request.replicas, quorum: request.quorum });
   }
 
   /** Submits a general task graph: its map tasks read the dataset's series by key, its result is the graph's result. */
-  submitGraph(request: GraphRequest): JobView {
+  async submitGraph(request: GraphRequest): Promise<JobView> {
     const dataset = this.#dataset(request.dataset);
     const spec = this.#parseSpec(request.spec);
     const id = asJobId(newId("j"));
     const graph = bindGraph(id, request, dataset.series);
-    const hasReduce = this.#compile(spec);
+    const hasReduce = await this.#compile(spec);
     if (!hasReduce && graph.tasks.some((task) => task.work.kind === "reduce")) throw new JobRequestError("the graph has reduce tasks but the script defines no global function reduce");
     return this.#enqueue({ id, dataset: dataset.id, spec, hasReduce, graph, replicas: request.replicas, quorum: request.quorum });
   }
@@ -155,7 +156,8 @@ export class JobService {
     this.#specs.set(id, spec);
     this.#running.add(id);
     try {
-      this.#scheduler.run({ type: "submit-job", job: { id, graph, replicas: row.replicas, quorum: row.quorum } }, () => this.#store.insertJob(row));
+      const submission = { id, graph, replicas: row.replicas, quorum: row.quorum, engine: spec.engine };
+      this.#scheduler.run({ type: "submit-job", job: submission }, () => this.#store.insertJob(row));
     } catch (error) {
       this.#specs.delete(id);
       this.#running.delete(id);
@@ -175,26 +177,24 @@ export class JobService {
   }
 
   #parseSpec(input: unknown): JobSpec {
-    let spec: JobSpec;
     try {
-      spec = parseJobSpec(input);
+      return parseJobSpec(input);
     } catch (error) {
       if (error instanceof JobSpecError) throw new JobRequestError(error.message);
       throw error;
     }
-    // Volunteers run fengari only so far; a wasmoon job would silently run on the wrong engine.
-    if (spec.engine !== "fengari") {
-      throw new JobRequestError(`engine "${spec.engine}" is not available on the grid yet; run it locally with shoal run --engine ${spec.engine}`);
-    }
-    return spec;
   }
 
-  /** Compiles the script and runs its top level once (under a small budget) to learn whether it defines `reduce`. */
-  #compile(spec: JobSpec): boolean {
-    const checked = this.#engine.check(spec.script);
+  /**
+   * Compiles the script and runs its top level once (under a small budget) on the job's own engine,
+   * to learn whether it defines `reduce`; a script only one engine accepts is judged by that one.
+   */
+  async #compile(spec: JobSpec): Promise<boolean> {
+    const engine = await this.#engines(spec.engine);
+    const checked = engine.check(spec.script);
     if (!checked.ok) throw new JobRequestError(checked.error.message, luaLine(checked.error));
     try {
-      const job = this.#engine.load({ source: spec.script, budget: Math.min(spec.budget, this.#probeBudget), maxResultBytes: spec.resultBytes });
+      const job = engine.load({ source: spec.script, budget: spec.budget === "off" ? this.#probeBudget : Math.min(spec.budget, this.#probeBudget), maxResultBytes: spec.resultBytes });
       const { hasReduce } = job;
       job.dispose();
       return hasReduce;

@@ -29,7 +29,7 @@ export interface SpecSummary {
   split: JobSpec["split"];
   halo: number;
   batchSize: number;
-  budget: number;
+  budget: number | "off";
   seed: number;
   hasReduce: boolean;
   scriptBytes: number;

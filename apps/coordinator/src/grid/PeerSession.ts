@@ -37,6 +37,8 @@ export class PeerSession {
   readonly connectedAt = new Date().toISOString();
   peerId: PeerId | undefined;
   threads = 0;
+  /** The Lua engines the peer said it runs. */
+  engines: string[] = [];
   /** Shards the peer said it holds (hello plus every shards-held since). */
   readonly held = new Set<ShardHash>();
   tasksDone = 0;
@@ -158,6 +160,7 @@ export class PeerSession {
     }
     clearTimeout(this.#helloTimer);
     this.threads = hello.threads;
+    this.engines = hello.engines;
     const peerId = this.#host.admit(this, hello.peerId, Date.now());
     this.peerId = peerId;
     if (hello.shards.length > 0) this.#hold(peerId, hello.shards);

@@ -1,6 +1,6 @@
 import type { Assignment, CoordinatorToWorker, Hello, JobSpec, TaskFailedMessage, TaskResultMessage, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
-import { fengariEngine } from "@shoal/lua";
+import { prepareEngine } from "@shoal/lua";
 import { decodeShard, shardHash } from "@shoal/timeseries";
 import { TaskError, TaskExecutor } from "@shoal/worker";
 
@@ -18,6 +18,8 @@ export interface TestWorkerOptions {
   delayMs?: number;
   /** Reports the outcomes of each batch of assignments together in `outcomes` messages, as volunteers do under load. */
   batch?: boolean;
+  /** The Lua engines it says it runs (default fengari only). */
+  engines?: string[];
 }
 
 /**
@@ -41,7 +43,7 @@ export class TestWorker {
 
   constructor(wire: TestWire, options: TestWorkerOptions = {}) {
     this.#wire = wire;
-    this.#options = { threads: 1, stopAfter: Number.POSITIVE_INFINITY, delayMs: 0, batch: false, ...options };
+    this.#options = { threads: 1, stopAfter: Number.POSITIVE_INFINITY, delayMs: 0, batch: false, engines: ["fengari"], ...options };
     this.#listen(wire);
   }
 
@@ -74,7 +76,7 @@ export class TestWorker {
 
   async #hello(peerId: string | undefined): Promise<void> {
     const welcomed = new Promise<string>((resolve) => (this.#welcomed = resolve));
-    const hello: Hello = { type: "hello", protocol: PROTOCOL_VERSION, threads: this.#options.threads, engines: ["fengari"], shards: [] };
+    const hello: Hello = { type: "hello", protocol: PROTOCOL_VERSION, threads: this.#options.threads, engines: this.#options.engines, shards: [] };
     if (peerId) hello.peerId = peerId;
     this.#wire.send(encodeMessage(hello));
     this.peerId = await welcomed;
@@ -159,7 +161,7 @@ export class TestWorker {
       const spec = this.#specs.get(a.jobId);
       if (!spec) throw new Error(`assignment for job ${a.jobId} before its spec`);
       const series = a.shard ? [decodeShard(await this.#fetchShard(a.shard))] : [];
-      executor = new TaskExecutor(fengariEngine, spec, series);
+      executor = new TaskExecutor(await prepareEngine(spec.engine), spec, series);
       this.#executors.set(key, executor);
     }
     return executor;

@@ -140,20 +140,23 @@ export class BrowserVolunteer {
       const run = this.#wanted && this.#refused === undefined && this.#pauseReason() === undefined;
       const session = this.#session;
       if (session && (!run || session.threads !== this.#settings.threads)) await this.#end(session);
-      if (run && !this.#session) this.#begin();
+      if (run && !this.#session) await this.#begin();
     });
     return this.#queue;
   }
 
-  #begin(): void {
+  /** Starts the Web Workers, learns which engines they run (wasmoon only if its WebAssembly loads), then connects. */
+  async #begin(): Promise<void> {
     const { coordinatorUrl, transport, deadlineMs } = this.#options;
     const threads = Math.max(1, Math.round(this.#settings.threads));
     const pool = new WebWorkerPool({ threads, deadlineMs: deadlineMs ?? 5 * 60_000, cpuPercent: this.#settings.cpuPercent });
+    const engines = await pool.engines(undefined, (reason) => this.#log(`wasmoon did not load (${reason}); running fengari jobs only`));
     const volunteer = new Volunteer({
       connect: () => connectFromBrowser({ url: coordinatorUrl, transport: transport ?? "webrtc", log: this.#log }),
       executor: pool,
       shards: this.#fetcher,
       threads,
+      engines,
       coordinatorUrl,
       log: this.#log,
       onWelcome: (peerId) => void this.#shardPeer.serveAs(peerId),

@@ -9,7 +9,7 @@ type Result = MapTaskResult | ReduceTaskResult;
 
 export interface WebWorkerPoolOptions {
   threads: number;
-  /** Wall-clock limit per task; a Web Worker that overruns it is terminated and replaced. */
+  /** Wall-clock limit per task (a job's own `deadlineMs` can only shorten it); a Web Worker that overruns it is terminated and replaced. */
   deadlineMs: number;
   /** Share of each thread's time spent computing, 1–100: after a task of t ms a thread rests t·(100−cpu)/cpu ms. */
   cpuPercent?: number;
@@ -44,8 +44,8 @@ function defaultWorker(): Worker {
 }
 
 /**
- * Runs a browser volunteer's Lua tasks on Web Workers through comlink, one fengari runtime per
- * Web Worker. A task past its deadline has its Web Worker terminated and replaced, so a runaway
+ * Runs a browser volunteer's Lua tasks on Web Workers through comlink, with the Lua engines of
+ * each Web Worker kept from task to task (fengari; wasmoon once a job needs it). A task past its deadline has its Web Worker terminated and replaced, so a runaway
  * script never blocks the page; a CPU cap below 100 % makes each thread rest between tasks.
  */
 export class WebWorkerPool implements VolunteerExecutor {
@@ -72,10 +72,32 @@ export class WebWorkerPool implements VolunteerExecutor {
     return this.#cpuPercent;
   }
 
+  /**
+   * The Lua engines this pool's Web Workers run, to advertise in the hello: fengari always, and
+   * wasmoon when one Web Worker loads and warms it within `timeoutMs` (that one keeps it ready).
+   * `onFailure` hears why wasmoon is left out.
+   */
+  async engines(timeoutMs = 15_000, onFailure?: (reason: string) => void): Promise<string[]> {
+    this.#start();
+    const slot = this.#slots[0];
+    if (!slot) return ["fengari"];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms`)), timeoutMs)));
+    try {
+      await Promise.race([slot.api.prepareWasmoon(), timeout]);
+      return ["fengari", "wasmoon"];
+    } catch (error) {
+      onFailure?.(error instanceof Error ? error.message : String(error));
+      return ["fengari"];
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   run(request: TaskRequest, signal?: AbortSignal): Promise<Result> {
     if (this.#closed) return Promise.reject(new TaskError({ kind: "internal", message: "executor pool is closed" }));
     if (signal?.aborted) return Promise.reject(cancelled());
-    if (this.#slots.length === 0) for (let i = 0; i < this.#options.threads; i++) this.#slots.push(this.#spawn());
+    this.#start();
     return new Promise<Result>((resolve, reject) => {
       const pending: Pending = { request, resolve, reject };
       this.#queue.push(pending);
@@ -96,6 +118,10 @@ export class WebWorkerPool implements VolunteerExecutor {
       slot.running?.reject(cancelled());
       slot.worker.terminate();
     }
+  }
+
+  #start(): void {
+    if (this.#slots.length === 0 && !this.#closed) for (let i = 0; i < this.#options.threads; i++) this.#slots.push(this.#spawn());
   }
 
   #dispatch(): void {
@@ -122,7 +148,7 @@ export class WebWorkerPool implements VolunteerExecutor {
     const fresh = !slot.jobs.has(jobId);
     slot.jobs.add(jobId);
     const started = performance.now();
-    const deadlineMs = this.#options.deadlineMs;
+    const deadlineMs = Math.min(this.#options.deadlineMs, spec.deadlineMs ?? Infinity);
     const timer = setTimeout(() => {
       this.#replace(slot, new TaskError({ kind: "deadline", message: `job.lua: task exceeded its deadline of ${deadlineMs / 1000} s` }));
     }, deadlineMs);

@@ -1,5 +1,6 @@
 import type { JobSpec, MapTaskResult, MapTaskSpec, ReduceTaskSpec } from "@shoal/protocol";
-import type { LuaEngine } from "@shoal/lua";
+import type { EngineOptions } from "@shoal/lua";
+import { prepareEngine } from "@shoal/lua";
 import type { Series } from "@shoal/timeseries";
 import { decodeShard } from "@shoal/timeseries";
 import type { ReduceTaskResult } from "./TaskExecutor.ts";
@@ -10,27 +11,31 @@ import { TaskError } from "./TaskError.ts";
 const SERIES_KEPT = 16;
 
 /**
- * The compiled jobs and decoded shards of one executor (a thread, or the page itself), so tasks
- * of many jobs can arrive in any order. A job whose script fails to load keeps failing with
- * that error rather than being compiled again for every task.
+ * The compiled jobs and decoded shards of one executor (a thread, a Web Worker, or the page
+ * itself), so tasks of many jobs can arrive in any order. Each job runs on the engine its spec
+ * names; an engine is made ready (wasmoon: loaded and warmed up) the first time a job needs it,
+ * then shared by every later job of this thread. A job whose script fails to load keeps failing
+ * with that error rather than being compiled again for every task.
  */
 export class ExecutorCache {
-  readonly #engine: LuaEngine;
+  readonly #engineOptions: EngineOptions;
   readonly #jobs = new Map<string, TaskExecutor | TaskError>();
   readonly #series = new Map<string, Series>();
 
-  constructor(engine: LuaEngine) {
-    this.#engine = engine;
+  /** `engineOptions` say where wasmoon's glue.wasm is (a browser must). */
+  constructor(engineOptions: EngineOptions = {}) {
+    this.#engineOptions = engineOptions;
   }
 
   /** Runs a task of `jobId`; `spec` is needed the first time a job is seen, `shard` for map tasks. */
-  run(
+  async run(
     jobId: string,
     spec: JobSpec | undefined,
     task: MapTaskSpec | ReduceTaskSpec,
     shard: { hash: string; bytes: Uint8Array } | undefined,
-  ): MapTaskResult | ReduceTaskResult {
-    const executor = this.#executor(jobId, spec);
+  ): Promise<MapTaskResult | ReduceTaskResult> {
+    const executor = this.#jobs.get(jobId) ?? (await this.#load(jobId, spec));
+    if (executor instanceof TaskError) throw executor;
     if (task.kind === "reduce") return executor.runReduce(task);
     if (!shard) throw new TaskError({ kind: "internal", message: `map task of job ${jobId} came without its shard` });
     return executor.runMap(task, this.#decode(shard));
@@ -47,18 +52,18 @@ export class ExecutorCache {
     this.#series.clear();
   }
 
-  #executor(jobId: string, spec: JobSpec | undefined): TaskExecutor {
-    let job = this.#jobs.get(jobId);
-    if (!job) {
-      if (!spec) throw new TaskError({ kind: "internal", message: `job ${jobId} is not loaded` });
-      try {
-        job = new TaskExecutor(this.#engine, spec, []);
-      } catch (error) {
-        job = TaskError.from(error);
-      }
-      this.#jobs.set(jobId, job);
+  async #load(jobId: string, spec: JobSpec | undefined): Promise<TaskExecutor | TaskError> {
+    if (!spec) throw new TaskError({ kind: "internal", message: `job ${jobId} is not loaded` });
+    let job: TaskExecutor | TaskError;
+    try {
+      const engine = await prepareEngine(spec.engine, this.#engineOptions).catch((error: Error) => {
+        throw new TaskError({ kind: "internal", message: `the ${spec.engine} Lua engine did not load: ${error.message}` });
+      });
+      job = this.#jobs.get(jobId) ?? new TaskExecutor(engine, spec, []);
+    } catch (error) {
+      job = TaskError.from(error);
     }
-    if (job instanceof TaskError) throw job;
+    this.#jobs.set(jobId, job);
     return job;
   }
 

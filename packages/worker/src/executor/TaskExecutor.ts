@@ -30,7 +30,7 @@ export class TaskExecutor {
     this.#spec = spec;
     for (const s of series) this.#series.set(s.key, s);
     try {
-      this.#job = engine.load({ source: spec.script, budget: spec.budget, maxResultBytes: spec.resultBytes });
+      this.#job = engine.load({ source: spec.script, budget: spec.budget === "off" ? Infinity : spec.budget, maxResultBytes: spec.resultBytes });
     } catch (error) {
       throw TaskError.from(error);
     }

@@ -1,4 +1,3 @@
-import { fengariEngine } from "@shoal/lua";
 import type { ReduceTaskSpec } from "@shoal/protocol";
 import { parseJobSpec } from "@shoal/protocol";
 import { afterEach, describe, expect, it } from "vitest";
@@ -14,7 +13,7 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
 
   it("runs tasks of several jobs over several shards, matching the in-process executor", async () => {
     pool = new NodeExecutorPool({ threads: 2, deadlineMs: 10_000 });
-    const inline = new InlineExecutor(fengariEngine);
+    const inline = new InlineExecutor();
     const shards = await Promise.all([testShard(testSeries("AAA", 300, 1)), testShard(testSeries("BBB", 200, 2))]);
     const jobs = [
       { jobId: "j1", spec: meanJob() },
@@ -36,6 +35,21 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
     expect(pooled.at(-1)).toMatchObject({ output: { total: 3.5 } });
     expect(pooled[0]).toMatchObject({ outputs: [{ key: "AAA", k: 1 }, { key: "AAA", k: 2 }] });
     await inline.close();
+  });
+
+  it("runs each job on its own engine, fengari and wasmoon jobs taking turns on the same thread", async () => {
+    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 20_000 });
+    const shard = await testShard(testSeries("AAA", 50));
+    const script = "function map(s, p) return { v = _VERSION, third = 1 // 3, big = 2^53 + 1 } end";
+    const job = (engine: "fengari" | "wasmoon") => ({ jobId: engine, spec: parseJobSpec({ script, engine }), shard, task: mapTask("AAA", 0, 50) });
+    const results = [];
+    for (const engine of ["wasmoon", "fengari", "wasmoon", "fengari"] as const) results.push(await pool.run(job(engine)));
+    expect(results.map((r) => ("outputs" in r ? r.outputs[0] : undefined))).toEqual([
+      { v: "Lua 5.4", third: 0, big: 9007199254740992 },
+      { v: "Lua 5.3", third: 0, big: 9007199254740992 },
+      { v: "Lua 5.4", third: 0, big: 9007199254740992 },
+      { v: "Lua 5.3", third: 0, big: 9007199254740992 },
+    ]);
   });
 
   it("fails every task of a job whose script does not load with the Lua error, and keeps serving other jobs", async () => {
@@ -73,6 +87,14 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
     const behind = pool.run({ jobId: "ok", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) });
     await expect(stuck).rejects.toMatchObject({ kind: "deadline" });
     await expect(behind).resolves.toMatchObject({ outputs: [{ k: 1 }] });
+  });
+
+  it("ends a task at its job's own deadline when that is shorter than the pool's", async () => {
+    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 60_000 });
+    const shard = await testShard(testSeries("AAA", 50));
+    const spec = parseJobSpec({ script: "function map(s, p) while true do end end", engine: "wasmoon", budget: "off", deadlineMs: 500 });
+    await expect(pool.run({ jobId: "spin", spec, shard, task: mapTask("AAA", 0, 50) })).rejects.toMatchObject({ kind: "deadline", message: "job.lua: task exceeded its deadline of 0.5 s" });
+    await expect(pool.run({ jobId: "ok", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) })).resolves.toMatchObject({ outputs: [{ k: 1 }] });
   });
 
   it("forgets a job: the threads are sent its spec again next time", async () => {

@@ -16,7 +16,7 @@ const IN_FLIGHT = 2;
 
 export interface NodeExecutorPoolOptions {
   threads: number;
-  /** Wall-clock limit per task; a thread that overruns it is terminated and replaced. */
+  /** Wall-clock limit per task (a job's own `deadlineMs` can only shorten it); a thread that overruns it is terminated and replaced. */
   deadlineMs: number;
 }
 
@@ -162,7 +162,10 @@ export class NodeExecutorPool implements VolunteerExecutor {
   /** Starts the deadline of the task the thread runs now (the first posted). */
   #arm(slot: Slot): void {
     clearTimeout(slot.timer);
-    slot.timer = setTimeout(() => this.#overran(slot), this.#options.deadlineMs);
+    const pending = slot.inFlight[0];
+    const spec = pending?.request?.spec ?? (this.#load?.type === "load" ? this.#load.spec : undefined);
+    const deadlineMs = Math.min(this.#options.deadlineMs, spec?.deadlineMs ?? Infinity);
+    slot.timer = setTimeout(() => this.#overran(slot, deadlineMs), deadlineMs);
   }
 
   #runMessage(slot: Slot, pending: Pending): ToThread {
@@ -235,8 +238,8 @@ export class NodeExecutorPool implements VolunteerExecutor {
     this.#dispatch();
   }
 
-  #overran(slot: Slot): void {
-    const seconds = this.#options.deadlineMs / 1000;
+  #overran(slot: Slot, deadlineMs: number): void {
+    const seconds = deadlineMs / 1000;
     this.#replace(slot, new TaskError({ kind: "deadline", message: `job.lua: task exceeded its deadline of ${seconds} s` }));
   }
 

@@ -1,7 +1,6 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fengariEngine } from "@shoal/lua";
 import type { Assignment, JobSpec, ShardHash } from "@shoal/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { mapTask, meanJob, testSeries, testShard } from "../testing/fixtures.ts";
@@ -43,7 +42,7 @@ function tasks(prefix: string, count: number): Assignment[] {
 }
 
 async function honest(spec: JobSpec, assignments: Assignment[]) {
-  const inline = new InlineExecutor(fengariEngine);
+  const inline = new InlineExecutor();
   const out = await Promise.all(assignments.map((a) => inline.run({ jobId: a.jobId, spec, task: a.task, shard })));
   await inline.close();
   return out.map((r) => ("outputs" in r ? r.outputs : []));
@@ -61,6 +60,7 @@ describe.each(["ws", "webrtc"] as const)("NodeVolunteer over %s", (transport) =>
     expect(work.map((a) => got.get(a.taskId))).toEqual(await honest(spec, work));
     const status = await v.status();
     expect(status).toMatchObject({ state: "connected", transport, done: 8, shards: { http: 1, held: 1 } });
+    expect([...s.coordinator.peers.values()][0]?.hello.engines).toEqual(["fengari", "wasmoon"]);
     expect(s.shardGets.get(shard.hash)).toBe(1);
   });
 });

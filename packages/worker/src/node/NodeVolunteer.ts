@@ -1,3 +1,4 @@
+import { ENGINE_NAMES } from "@shoal/protocol";
 import { FileShardStore } from "./FileShardStore.ts";
 import { MemoryShardStore } from "../shards/MemoryShardStore.ts";
 import type { ShardStore } from "../shards/ShardStore.ts";
@@ -37,7 +38,8 @@ export interface NodeVolunteerStatus extends VolunteerStatus {
 
 /**
  * A volunteer in a Node process (`shoal worker`): the protocol engine of {@link Volunteer} on a
- * worker-thread pool, with a file or memory shard cache, WebRTC-or-WebSocket transport, and
+ * worker-thread pool that runs every Lua engine (fengari and wasmoon, each made ready in a thread
+ * when its first job arrives), with a file or memory shard cache, WebRTC-or-WebSocket transport, and
  * shard exchange with other volunteers over PeerJS.
  */
 export class NodeVolunteer {
@@ -64,6 +66,7 @@ export class NodeVolunteer {
       executor: this.#pool,
       shards: this.#fetcher,
       threads: options.threads,
+      engines: [...ENGINE_NAMES],
       coordinatorUrl: options.coordinatorUrl,
       log,
       onWelcome: (peerId) => void shardPeer?.serveAs(peerId),

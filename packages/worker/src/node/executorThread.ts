@@ -1,5 +1,5 @@
 import { parentPort } from "node:worker_threads";
-import { fengariEngine, prepareEngine } from "@shoal/lua";
+import { prepareEngine } from "@shoal/lua";
 import { decodeShard } from "@shoal/timeseries";
 import { ExecutorCache } from "../executor/ExecutorCache.ts";
 import { TaskExecutor } from "../executor/TaskExecutor.ts";
@@ -11,7 +11,7 @@ const port = parentPort;
 if (!port) throw new Error("executorThread must run in a worker thread");
 
 let executor: TaskExecutor | undefined;
-const jobs = new ExecutorCache(fengariEngine);
+const jobs = new ExecutorCache();
 const reply = (message: FromThread) => port.postMessage(message);
 
 port.on("message", async (message: ToThread) => {
@@ -30,7 +30,7 @@ port.on("message", async (message: ToThread) => {
   try {
     let result;
     if (message.jobId !== undefined) {
-      result = jobs.run(message.jobId, message.spec, task, message.shard);
+      result = await jobs.run(message.jobId, message.spec, task, message.shard);
     } else {
       if (!executor) throw new TaskError({ kind: "internal", message: "no job loaded" });
       result = task.kind === "map" ? executor.runMap(task) : executor.runReduce(task);

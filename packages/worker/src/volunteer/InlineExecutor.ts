@@ -1,5 +1,4 @@
 import type { MapTaskResult } from "@shoal/protocol";
-import type { LuaEngine } from "@shoal/lua";
 import { ExecutorCache } from "../executor/ExecutorCache.ts";
 import type { ReduceTaskResult } from "../executor/TaskExecutor.ts";
 import { TaskError } from "../executor/TaskError.ts";
@@ -13,8 +12,8 @@ export class InlineExecutor implements VolunteerExecutor {
   readonly #cache: ExecutorCache;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(engine: LuaEngine) {
-    this.#cache = new ExecutorCache(engine);
+  constructor() {
+    this.#cache = new ExecutorCache();
   }
 
   run(request: TaskRequest, signal?: AbortSignal): Promise<MapTaskResult | ReduceTaskResult> {

@@ -1,4 +1,3 @@
-import { fengariEngine } from "@shoal/lua";
 import type { Assignment, JobSpec, MapTaskSpec, ReduceTaskSpec, ShardHash } from "@shoal/protocol";
 import { parseJobSpec, PROTOCOL_VERSION } from "@shoal/protocol";
 import { afterEach, describe, expect, it } from "vitest";
@@ -29,7 +28,7 @@ function setup(options: Partial<VolunteerOptions> = {}) {
     return mine;
   };
   const store = new MemoryShardStore();
-  const executor = new InlineExecutor(fengariEngine);
+  const executor = new InlineExecutor();
   const log: string[] = [];
   const volunteer = new Volunteer({
     connect,
@@ -58,7 +57,7 @@ function assignment(taskId: string, task: MapTaskSpec | ReduceTaskSpec = mapTask
 }
 
 async function expected(spec: JobSpec, a: Assignment) {
-  const inline = new InlineExecutor(fengariEngine);
+  const inline = new InlineExecutor();
   const result = await inline.run({ jobId: a.jobId, spec, task: a.task, shard });
   await inline.close();
   return result;

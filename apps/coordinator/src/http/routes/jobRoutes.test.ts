@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Json } from "@shoal/protocol";
-import { readEvents, shoalRunSma, SMA_SPEC, SP500_CSV } from "../../testing/fixtures.ts";
+import { readEvents, shoalRunSma, SMA_SCRIPT, SMA_SPEC, SP500_CSV } from "../../testing/fixtures.ts";
 import { ProtocolClient } from "../../testing/ProtocolClient.ts";
 import type { TestCoordinator } from "../../testing/startTestCoordinator.ts";
 import { startTestCoordinator } from "../../testing/startTestCoordinator.ts";
@@ -51,7 +51,8 @@ describe("jobs over HTTP", () => {
     ["a script without map", { script: "function reduce(v) return v end" }, 400, /must define a global function map/, undefined],
     ["a spec over its limits", { script: "function map() end", batchSize: 0 }, 400, /batchSize/, undefined],
     ["an unknown spec field", { script: "function map() end", colour: "red" }, 400, /colour|unrecognized/i, undefined],
-    ["an engine volunteers do not run yet", { script: "function map() end", engine: "wasmoon" }, 400, /not available on the grid yet/, undefined],
+    ["Lua 5.4 syntax on fengari (Lua 5.3)", { script: "local x <const> = 1\nfunction map() return x end" }, 400, /^job\.lua:1: /, 1],
+    ["an unknown engine", { script: "function map() end", engine: "luajit" }, 400, /engine/, undefined],
   ])("refuses %s", async (_name, spec, status, message, line) => {
     const response = await post(c, "/api/jobs", { dataset, spec });
     expect(response.status).toBe(status);
@@ -140,5 +141,26 @@ describe("jobs over HTTP", () => {
     w.send({ type: "task-result", taskId: late.taskId, attempt: late.attempt, result: { outputs: [] }, log: [], instructions: 0, elapsedMs: 0 });
     w.send({ type: "heartbeat" });
     expect((await json<JobView>(c.api(`/api/jobs/${job.id}`))).status).toBe("cancelled");
+  });
+
+  it("keeps a wasmoon job queued while only fengari workers are connected, then runs it where wasmoon is", async () => {
+    const expected = shoalRunSma("wasmoon");
+    const { worker: fengariOnly } = await worker();
+    await fengariOnly.start();
+    const script = `local limit <const> = 1\n${SMA_SCRIPT}`;
+    expect(await json<unknown>(post(c, "/api/check", { script, engine: "wasmoon" }))).toEqual({ ok: true });
+    const created = await post(c, "/api/jobs", { dataset, spec: { ...SMA_SPEC, script, engine: "wasmoon" } });
+    expect(created.status).toBe(201);
+    const job = await json<JobView>(created);
+    const events = readEvents(await c.api(`/api/jobs/${job.id}/events`), (e) => e === "done");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await json<JobView>(c.api(`/api/jobs/${job.id}`))).toMatchObject({ status: "queued", tasks: { running: 0, done: 0 } });
+    const { worker: both } = await worker({ threads: 2, engines: ["fengari", "wasmoon"] });
+    await both.start();
+    expect((await events).at(-1)).toMatchObject({ event: "done", data: { status: "done" } });
+    expect(await json<Json>(c.api(`/api/jobs/${job.id}/result`))).toEqual(await expected);
+    expect(fengariOnly.sent).toHaveLength(0);
+    const peers = await json<PeerView[]>(c.api("/api/peers"));
+    expect(peers.find((p) => p.id === both.peerId)?.engines).toEqual(["fengari", "wasmoon"]);
   });
 });

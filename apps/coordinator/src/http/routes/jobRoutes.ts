@@ -1,5 +1,5 @@
-import type { JobId } from "@shoal/protocol";
-import { LIMITS } from "@shoal/protocol";
+import type { EngineName, JobId } from "@shoal/protocol";
+import { ENGINE_NAMES, LIMITS } from "@shoal/protocol";
 import { JobRequestError } from "../../grid/JobRequestError.ts";
 import type { JobRequest } from "../../grid/JobService.ts";
 import { HttpError } from "../HttpError.ts";
@@ -22,7 +22,9 @@ export function jobRoutes(router: Router, deps: HttpDeps): void {
     const script = isObject(body) ? body.script : undefined;
     if (typeof script !== "string") throw new HttpError(400, "expected {script: string}");
     if (Buffer.byteLength(script) > LIMITS.scriptBytes) throw new HttpError(400, `script is larger than ${LIMITS.scriptBytes} bytes`);
-    sendJson(res, 200, jobs.check(script));
+    const engine = isObject(body) ? (body.engine ?? "fengari") : undefined;
+    if (!ENGINE_NAMES.includes(engine as EngineName)) throw new HttpError(400, `expected engine to be ${ENGINE_NAMES.join(" or ")}`);
+    sendJson(res, 200, await jobs.check(script, engine as EngineName));
   });
 
   router.add("POST", "/api/jobs", async ({ req, res }) => {
