@@ -23,7 +23,10 @@ export function JobPage({ id }: { id: string }) {
   const script = useApi((client) => client.getJobScript(id), [id]);
 
   if (!job) return error ? <Notice kind="error">Cannot load job {id}: {error}</Notice> : <Notice kind="loading">Loading job…</Notice>;
-  const { tasksPerSecond, etaMs } = progressEstimate(samples, job.tasks.total, now);
+  const live = progressEstimate(samples, job.tasks.total, now);
+  const tookMs = job.finishedAt ? Date.parse(job.finishedAt) - Date.parse(job.createdAt) : undefined;
+  const tasksPerSecond = active ? live.tasksPerSecond : tookMs && job.tasks.done > 0 ? job.tasks.done / (tookMs / 1000) : undefined;
+  const etaMs = live.etaMs;
   const fraction = job.tasks.total ? job.tasks.done / job.tasks.total : 0;
 
   return (
@@ -42,7 +45,7 @@ export function JobPage({ id }: { id: string }) {
           <Stat label="Running" value={String(job.tasks.running)} />
           <Stat label="Queued" value={String(job.tasks.queued + job.tasks.waiting)} />
           <Stat label="Throughput" value={tasksPerSecond === undefined ? "—" : `${tasksPerSecond.toFixed(1)} tasks/s`} testId="throughput" />
-          <Stat label={active ? "ETA" : "Took"} value={active ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : job.finishedAt ? formatDuration(Date.parse(job.finishedAt) - Date.parse(job.createdAt)) : "—"} testId="eta" />
+          <Stat label={active ? "ETA" : "Took"} value={active ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : tookMs === undefined ? "—" : formatDuration(tookMs)} testId="eta" />
           <Stat label="Results accepted" value={`${job.results.accepted}${job.results.rejected ? ` (${job.results.rejected} rejected)` : ""}`} />
           {active && <JobPeers id={id} />}
         </div>
@@ -132,7 +135,7 @@ function JobFacts({ job }: { job: JobView }) {
         <Link to={routePath({ page: "dataset", id: job.dataset })}>{job.dataset}</Link>
       </dd>
       <dt>Parameters</dt>
-      <dd>{Object.entries(job.spec.params).map(([name, values]) => `${name}=${values.join(",")}`).join(" · ") || "none"} ({job.spec.points} points)</dd>
+      <dd>{Object.entries(job.spec.params).map(([name, values]) => `${name}=${values.join(",")}`).join(" · ") || "none"} ({job.spec.points} {job.spec.points === 1 ? "point" : "points"})</dd>
       <dt>Split</dt>
       <dd>
         {splitText(job.spec.split)}, halo {job.spec.halo}, {job.spec.batchSize} points per task

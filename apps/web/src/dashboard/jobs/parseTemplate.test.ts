@@ -4,7 +4,7 @@ import { parseTemplate } from "./parseTemplate.ts";
 describe("parseTemplate", () => {
   it("reads title, description and run options from the header comment", () => {
     const script = [
-      "-- SMA-crossover sweep: long when the fast average is above the slow one.",
+      "-- SMA-crossover sweep: long when the `fast` average is above the slow one.",
       "--",
       "--   npx shoal run examples/sma-crossover.lua --data public/datasets/sp500.csv \\",
       "--     --param fast=5,10 --param slow=50,100 --split rows=500 --halo 250",

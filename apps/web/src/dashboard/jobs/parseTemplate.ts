@@ -28,7 +28,7 @@ export function parseTemplate(id: string, script: string): JobTemplate {
   const paragraph = (blank < 0 ? header : header.slice(0, blank)).join(" ").replace(/\s+/g, " ").trim();
   const colon = paragraph.search(/[:.]\s/);
   const title = colon < 0 ? paragraph || id : paragraph.slice(0, colon);
-  const description = colon < 0 ? "" : paragraph.slice(colon + 1).trim();
+  const description = colon < 0 ? "" : paragraph.slice(colon + 1).trim().replaceAll("`", "");
   const text = header.join(" ");
   const params = [...text.matchAll(/--param\s+(\S+=\S+)/g)].map((match) => match[1]!);
   const split = /--split\s+((?:rows|window)=\S+)/.exec(text)?.[1] ?? "none";

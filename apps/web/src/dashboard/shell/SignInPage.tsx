@@ -12,14 +12,14 @@ export function SignInPage({ reason, onSignedIn }: { reason: string | undefined;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const candidate = token.trim();
-    if (!candidate) return setError("Paste the author token the coordinator printed (or one from `shoal token create`).");
+    if (!candidate) return setError("Paste the author token the coordinator printed on its first start.");
     setChecking(true);
     setError(undefined);
     try {
       await new ShoalClient({ url: location.origin, token: candidate }).listJobs({ limit: 1 });
       onSignedIn(candidate);
     } catch (failure) {
-      setError(failure instanceof ShoalApiError && failure.status === 401 ? "The coordinator refused this token (HTTP 401). Check for a typo, or create one with `shoal token create`." : describeError(failure));
+      setError(failure instanceof ShoalApiError && failure.status === 401 ? "The coordinator refused this token (HTTP 401). Check for a typo, or ask the operator for one (npx shoal token create)." : describeError(failure));
       setChecking(false);
     }
   };
