@@ -76,6 +76,15 @@ test("sign-in refuses a wrong token with a clear message and keeps the right one
   await expect(page.getByTestId("notice-empty")).toContainText("No jobs yet");
   await page.reload();
   await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  const stale = await dashboard.newPage();
+  await stale.goto(`${grid.url}/dashboard/peers`);
+  await stale.evaluate(() => localStorage.setItem("shoal.authorToken", "revoked"));
+  await stale.reload();
+  await expect(stale.getByRole("alert")).toContainText("refused this token (HTTP 401)");
+  await stale.getByTestId("token").fill(grid.token);
+  await stale.getByTestId("sign-in").click();
+  await expect(stale.getByRole("heading", { name: "Peers" })).toBeVisible();
+  await stale.close();
 });
 
 test("uploads the sample with progress, lists it and previews a series from its shard", async () => {

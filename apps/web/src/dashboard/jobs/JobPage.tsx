@@ -128,11 +128,13 @@ function JobResult({ job }: { job: JobView }) {
 }
 
 function JobFacts({ job }: { job: JobView }) {
+  const dataset = useApi((client) => client.getDataset(job.dataset), [job.dataset]);
   return (
     <dl className="facts" data-testid="job-facts">
       <dt>Dataset</dt>
       <dd>
-        <Link to={routePath({ page: "dataset", id: job.dataset })}>{job.dataset}</Link>
+        <Link to={routePath({ page: "dataset", id: job.dataset })}>{dataset.data?.name ?? job.dataset}</Link>
+        {dataset.data && <span className="muted"> ({dataset.data.series.length} series, {dataset.data.rows} rows)</span>}
       </dd>
       <dt>Parameters</dt>
       <dd>{Object.entries(job.spec.params).map(([name, values]) => `${name}=${values.join(",")}`).join(" · ") || "none"} ({job.spec.points} {job.spec.points === 1 ? "point" : "points"})</dd>
