@@ -42,7 +42,7 @@ export function JobPage({ id }: { id: string }) {
       <section className="card" aria-label="Progress">
         <ProgressBar value={fraction} label={`${Math.floor(fraction * 100)} % · ${job.tasks.done}/${job.tasks.total} tasks`} testId="job-progress" />
         <div className="stats">
-          <Stat label="Running" value={String(job.tasks.running)} />
+          <Stat label="Assigned to peers" value={String(job.tasks.running)} />
           <Stat label="Queued" value={String(job.tasks.queued + job.tasks.waiting)} />
           <Stat label="Throughput" value={tasksPerSecond === undefined ? "—" : `${tasksPerSecond.toFixed(1)} tasks/s`} testId="throughput" />
           <Stat label={active ? "ETA" : "Took"} value={active ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : tookMs === undefined ? "—" : formatDuration(tookMs)} testId="eta" />
