@@ -5,6 +5,7 @@ import { Heatmap } from "./Heatmap.tsx";
 import { heatmapGrid } from "./heatmapGrid.ts";
 import { LineChart } from "./LineChart.tsx";
 import { lineSeries, timeColumn } from "./lineSeries.ts";
+import { resultSummary } from "./resultSummary.ts";
 import type { ResultTable } from "./resultTables.ts";
 import { resultTables } from "./resultTables.ts";
 import { SortableTable } from "./SortableTable.tsx";
@@ -17,6 +18,7 @@ export function ResultView({ jobId, result, params }: { jobId: string; result: J
   const tables = useMemo(() => resultTables(result, params), [result, params]);
   const [index, setIndex] = useState(0);
   const table = tables[Math.min(index, tables.length - 1)]!;
+  const summary = useMemo(() => resultSummary(result), [result]);
   const csvName = `${jobId}${table.path === "$" ? "" : `-${table.path.slice(2).replaceAll(".", "-")}`}.csv`;
 
   return (
@@ -32,6 +34,18 @@ export function ResultView({ jobId, result, params }: { jobId: string; result: J
           </button>
         </div>
       </div>
+      {summary.length > 0 && (
+        <dl className="summary" data-testid="result-summary">
+          {summary.map(([name, json]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>
+                <code>{json}</code>
+              </dd>
+            </div>
+          ))}
+        </dl>
+      )}
       {tables.length > 1 && (
         <label className="inline">
           Table{" "}
