@@ -183,6 +183,7 @@ test("Cancel stops a running job, and the donors go on to finish the next one", 
   const next = await submitJob();
   await expect(page.getByTestId("job-status")).toHaveText("done", { timeout: 60_000 });
   await expect(page.getByTestId("line-chart").locator("canvas")).toBeVisible();
+  await shot("job-line-chart");
 
   await page.getByRole("link", { name: "Jobs", exact: true }).click();
   const table = page.getByTestId("jobs-table");
@@ -209,4 +210,25 @@ test("deep links load, and the pages fit a phone", async ({ browser }) => {
   await small.screenshot({ path: `${SHOTS}/dashboard-phone-new-job.png`, fullPage: true });
   expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await phone.close();
+});
+
+test("on a fresh grid the SMA sweep is two clicks: its template, then Submit (the bundled sample is uploaded)", async ({ browser }) => {
+  const fresh = new TestGrid();
+  await fresh.start();
+  const context = await browser.newContext();
+  try {
+    const author = await context.newPage();
+    await author.goto(`${fresh.url}/dashboard/jobs/new`);
+    await author.getByTestId("token").fill(fresh.token);
+    await author.getByTestId("sign-in").click();
+    await expect(author.getByTestId("dataset-select")).toHaveValue("sample");
+    await author.getByTestId("template-sma-crossover").click();
+    await author.getByTestId("submit").click();
+    await expect(author).toHaveURL(/\/dashboard\/jobs\/j_[0-9a-f]+$/, { timeout: 20_000 });
+    await expect(author.getByTestId("job-status")).toHaveText("queued");
+    await expect(author.getByTestId("job-facts")).toContainText("sp500 (1 series, 5105 rows)");
+  } finally {
+    await context.close();
+    await fresh.stop();
+  }
 });
