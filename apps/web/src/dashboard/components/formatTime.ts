@@ -6,7 +6,8 @@ export function formatTime(time: string | number): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-/** An epoch-ms day as `2000-01-03` (UTC, as the data's timestamps are). */
-export function formatDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+/** An epoch-ms time as `2000-01-03` when it is a UTC midnight (daily data), else `2000-01-03 14:30` (UTC, as the data's timestamps are). */
+export function formatDate(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return ms % 86_400_000 === 0 ? iso.slice(0, 10) : `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
 }

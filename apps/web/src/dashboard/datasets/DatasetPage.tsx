@@ -3,7 +3,7 @@ import type { Series } from "@shoal/timeseries";
 import { formatBytes } from "../../donor/format.ts";
 import { useApi } from "../api/useApi.ts";
 import { Notice } from "../components/Notice.tsx";
-import { formatDay, formatTime } from "../components/formatTime.ts";
+import { formatDate, formatTime } from "../components/formatTime.ts";
 import { formatCell } from "../results/formatCell.ts";
 import { LineChart } from "../results/LineChart.tsx";
 import { Link } from "../shell/Link.tsx";
@@ -71,7 +71,7 @@ export function DatasetPage({ id }: { id: string }) {
           </div>
           {series && (
             <p className="muted small">
-              {series.key}: {series.rows} rows, {formatDay(series.from)} to {formatDay(series.to)}
+              {series.key}: {series.rows} rows, {formatDate(series.from)} to {formatDate(series.to)}
             </p>
           )}
           {series && <SeriesPreview hash={series.shard} />}
@@ -124,7 +124,7 @@ function SeriesPreview({ hash }: { hash: string }) {
                 </tr>
               ) : (
                 <tr key={i}>
-                  <td>{formatDay(series.time[i]!)}</td>
+                  <td>{formatDate(series.time[i]!)}</td>
                   {columns.map((c) => (
                     <td key={c} className="num">
                       {formatCell(series.columns[c]![i]!)}

@@ -1,5 +1,7 @@
 import { useMemo, useState } from "react";
+import { formatDate } from "../components/formatTime.ts";
 import { formatCell } from "./formatCell.ts";
+import { timeColumns } from "./lineSeries.ts";
 import type { ResultTable } from "./resultTables.ts";
 import type { SortOrder } from "./sortRows.ts";
 import { sortRows } from "./sortRows.ts";
@@ -11,6 +13,7 @@ export function SortableTable({ table }: { table: ResultTable }) {
   const [order, setOrder] = useState<SortOrder>();
   const [all, setAll] = useState(false);
   const rows = useMemo(() => (order ? sortRows(table.rows, order) : table.rows), [table, order]);
+  const times = useMemo(() => new Set(timeColumns(table.columns, table.rows)), [table]);
   const shown = all ? rows : rows.slice(0, PAGE_ROWS);
   const sortBy = (column: string) => setOrder(order?.column === column ? { column, descending: !order.descending } : { column, descending: false });
   return (
@@ -32,8 +35,8 @@ export function SortableTable({ table }: { table: ResultTable }) {
           {shown.map((row, index) => (
             <tr key={index}>
               {table.columns.map((column) => (
-                <td key={column} className={typeof row[column] === "number" ? "num" : undefined}>
-                  {formatCell(row[column])}
+                <td key={column} className={typeof row[column] === "number" ? "num" : undefined} title={times.has(column) ? String(row[column]) : undefined}>
+                  {times.has(column) ? formatDate(row[column] as number) : formatCell(row[column])}
                 </td>
               ))}
             </tr>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lineSeries, timeColumn } from "./lineSeries.ts";
+import { lineSeries, timeColumn, timeColumns } from "./lineSeries.ts";
 
 const sweep = {
   best: { fast: 20, slow: 50, sharpe: 0.61 },
@@ -22,6 +22,7 @@ describe("lineSeries", () => {
     expect(timeColumn(["key", "from", "threshold", "share"], rows)).toBe("from");
     expect(timeColumn(["fast", "slow"], sweep.runs)).toBeUndefined();
     expect(timeColumn(["from"], [{ from: 3 }, { from: 4 }])).toBeUndefined();
+    expect(timeColumns(["key", "to", "from", "end", "days"], [{ key: "s", to: 977443200000, from: 946857600000, end: 5, days: 2e11 }])).toEqual(["to", "from"]);
   });
 
   it("makes one line per group over shared x values", () => {

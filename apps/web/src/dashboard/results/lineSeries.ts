@@ -6,13 +6,18 @@ export interface LineSeries {
   lines: { label: string; values: (number | null)[] }[];
 }
 
-const TIME_COLUMNS = /^(time|date|from|start|start_time|t)$/i;
+const TIME_COLUMNS = /^(time|date|from|to|start|end|start_time|end_time|t)$/i;
 /** Epoch milliseconds after 1973: a number this large in a time-named column is a timestamp. */
 const EPOCH_MS = 1e11;
 
-/** The column of rows that holds timestamps (`from`, `start`, `time`...), if any: results over time get a line chart. */
+/** The columns of rows that hold timestamps (`from`, `to`, `start`, `time`...), shown as dates. */
+export function timeColumns(columns: readonly string[], rows: readonly Row[]): string[] {
+  return columns.filter((column) => TIME_COLUMNS.test(column) && rows.length > 0 && rows.every((row) => typeof row[column] === "number" && (row[column] as number) > EPOCH_MS));
+}
+
+/** The first timestamp column of a table with several rows, if any: results over time get a line chart over it. */
 export function timeColumn(columns: readonly string[], rows: readonly Row[]): string | undefined {
-  return columns.find((column) => TIME_COLUMNS.test(column) && rows.length > 1 && rows.every((row) => typeof row[column] === "number" && (row[column] as number) > EPOCH_MS));
+  return rows.length > 1 ? timeColumns(columns, rows)[0] : undefined;
 }
 
 /**
