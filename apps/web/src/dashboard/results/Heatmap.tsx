@@ -12,7 +12,7 @@ function colour(value: number, min: number, max: number): string {
 }
 
 /** A metric over two swept parameters: one cell per point, the value written in it, coloured by size. */
-export function Heatmap({ grid, x, y, metric }: { grid: HeatmapGrid; x: string; y: string; metric: string }) {
+export function Heatmap({ grid, x, y, metric, averaged }: { grid: HeatmapGrid; x: string; y: string; metric: string; averaged: boolean }) {
   return (
     <figure className="heatmap" data-testid="heatmap">
       <div className="heatmap-grid" style={{ gridTemplateColumns: `auto repeat(${grid.xs.length}, minmax(3.2rem, 1fr))` }}>
@@ -45,7 +45,8 @@ export function Heatmap({ grid, x, y, metric }: { grid: HeatmapGrid; x: string; 
         ])}
       </div>
       <figcaption>
-        {metric} by {x} and {y} · min {formatCell(grid.min)} · max {formatCell(grid.max)}
+        {metric} by {x} and {y}
+        {averaged ? " (mean over the other parameters)" : ""} · min {formatCell(grid.min)} · max {formatCell(grid.max)}
       </figcaption>
     </figure>
   );

@@ -72,7 +72,8 @@ function Charts({ table, params }: { table: ResultTable; params: string[] }) {
   const [y, setY] = useState(swept[1]);
   const [metric, setMetric] = useState(PREFERRED_METRICS.find((m) => metrics.includes(m)) ?? metrics[0]);
   const grid = useMemo(() => (x && y && metric && x !== y ? heatmapGrid(table.rows, x, y, metric) : undefined), [table, x, y, metric]);
-  const lines = useMemo(() => (time && metric ? lineSeries(table.rows, time, metric, swept) : undefined), [table, time, metric, swept.join()]);
+  const sweptKey = swept.join();
+  const lines = useMemo(() => (time && metric ? lineSeries(table.rows, time, metric, sweptKey ? sweptKey.split(",") : []) : undefined), [table, time, metric, sweptKey]);
   if (!metric) return null;
 
   const select = (label: string, value: string | undefined, options: string[], set: (v: string) => void, testId: string) => (
@@ -93,7 +94,7 @@ function Charts({ table, params }: { table: ResultTable; params: string[] }) {
         {swept.length >= 2 && !time && select("x", x, swept, setX, "heatmap-x")}
         {swept.length >= 2 && !time && select("y", y, swept, setY, "heatmap-y")}
       </div>
-      {!time && swept.length >= 2 && (grid ? <Heatmap grid={grid} x={x!} y={y!} metric={metric} /> : <p className="muted">Pick two different parameters for the heatmap.</p>)}
+      {!time && swept.length >= 2 && (grid ? <Heatmap grid={grid} x={x!} y={y!} metric={metric} averaged={swept.length > 2} /> : <p className="muted">Pick two different parameters for the heatmap.</p>)}
       {lines && lines.lines.length > 0 && <LineChart data={lines} time testId="line-chart" />}
     </div>
   );
