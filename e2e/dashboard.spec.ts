@@ -119,6 +119,7 @@ test("the SMA template runs on two donor pages to 100 %, with a heatmap, and its
   await expect(page.getByTestId("heatmap")).toBeVisible();
   await expect(page.getByTestId("heatmap-cell")).toHaveCount(16);
   await expect(page.getByTestId("metric-select")).toHaveValue("sharpe");
+  await expect(page.getByTestId("run-command")).toHaveText(`npx shoal run job.lua --data sp500.csv ${TEMPLATE_RUN.slice(3).join(" ")}`);
   await expect(page.getByTestId("result-summary")).toContainText('best{"fast":5,"slow":200,"sharpe":0.49');
   await shot("job-done");
 
@@ -160,6 +161,11 @@ test("a runtime error fails the job and shows its traceback and line", async () 
   await expect(page.locator(".cm-errorLine")).toHaveAttribute("data-error-line", "3");
   await expect(page.locator(".cm-errorLine")).toHaveText("  return x.field");
   await shot("job-failed");
+  await page.getByTestId("edit-job").click();
+  await expect(page).toHaveURL(/\/dashboard\/jobs\/new\?from=j_/);
+  await expect(page.getByTestId("job-error")).toContainText("Line 3: job.lua:3: attempt to index a nil value");
+  await expect(page.locator(".cm-errorLine")).toHaveAttribute("data-error-line", "3");
+  await expect(page.getByTestId("split")).toHaveValue("none");
 });
 
 test("Cancel stops a running job, and the donors go on to finish the next one", async () => {

@@ -21,6 +21,8 @@ export function LuaEditor({ value, onChange, readOnly = false, errorAt, label }:
   const view = useRef<EditorView>(null);
   const changed = useRef(onChange);
   changed.current = onChange;
+  /** True while `value` is copied in from outside, which is no edit of the author's. */
+  const syncing = useRef(false);
 
   useEffect(() => {
     const editor = new EditorView({
@@ -42,7 +44,7 @@ export function LuaEditor({ value, onChange, readOnly = false, errorAt, label }:
           EditorView.editable.of(!readOnly),
           EditorView.contentAttributes.of({ "aria-label": label }),
           EditorView.updateListener.of((update) => {
-            if (update.docChanged) changed.current?.(update.state.doc.toString());
+            if (update.docChanged && !syncing.current) changed.current?.(update.state.doc.toString());
           }),
         ],
       }),
@@ -54,7 +56,13 @@ export function LuaEditor({ value, onChange, readOnly = false, errorAt, label }:
 
   useEffect(() => {
     const editor = view.current;
-    if (editor && editor.state.doc.toString() !== value) editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
+    if (!editor || editor.state.doc.toString() === value) return;
+    syncing.current = true;
+    try {
+      editor.dispatch({ changes: { from: 0, to: editor.state.doc.length, insert: value } });
+    } finally {
+      syncing.current = false;
+    }
   }, [value]);
 
   useEffect(() => {

@@ -11,8 +11,10 @@ import { ResultView } from "../results/ResultView.tsx";
 import { Link } from "../shell/Link.tsx";
 import { routePath } from "../shell/parseRoute.ts";
 import { useSession } from "../shell/SessionContext.ts";
+import { navigate } from "../shell/useRoute.ts";
 import { splitText } from "./parseJobForm.ts";
 import { progressEstimate } from "./progressEstimate.ts";
+import { shoalRunCommand } from "./shoalRunCommand.ts";
 import { useJobProgress } from "./useJobProgress.ts";
 
 /** One job, live: progress with throughput and ETA, the peers on it, cancel; then its result, or its Lua error on its line. */
@@ -36,6 +38,9 @@ export function JobPage({ id }: { id: string }) {
           Job <code>{job.id}</code>
         </h1>
         <StatusBadge status={job.status} />
+        <button type="button" className="secondary" onClick={() => navigate(`${routePath({ page: "new-job" })}?from=${encodeURIComponent(id)}`)} data-testid="edit-job">
+          {job.status === "failed" ? "Fix and resubmit" : "Edit as new job"}
+        </button>
         {active && <CancelButton id={id} />}
       </div>
       {error && <Notice kind="error">Lost the progress stream: {error}</Notice>}
@@ -145,6 +150,10 @@ function JobFacts({ job }: { job: JobView }) {
       <dt>Engine</dt>
       <dd>
         {job.spec.engine}, {job.spec.hasReduce ? "map + reduce" : "map only"}, replicas {job.replicas} / quorum {job.quorum}
+      </dd>
+      <dt>Run locally</dt>
+      <dd>
+        <code data-testid="run-command">{shoalRunCommand(job.spec, "job.lua", `${dataset.data?.name ?? "data"}.csv`)}</code>
       </dd>
       <dt>Created</dt>
       <dd>{formatTime(job.createdAt)}</dd>

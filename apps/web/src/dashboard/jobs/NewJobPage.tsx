@@ -1,5 +1,5 @@
 import type { FormEvent } from "react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ShoalApiError } from "@shoal/client";
 import { describeError, TOKEN_REFUSED, useApi } from "../api/useApi.ts";
 import { Notice } from "../components/Notice.tsx";
@@ -9,7 +9,7 @@ import { routePath } from "../shell/parseRoute.ts";
 import { useSession } from "../shell/SessionContext.ts";
 import { navigate } from "../shell/useRoute.ts";
 import type { JobTemplate } from "./parseTemplate.ts";
-import { parseJobForm } from "./parseJobForm.ts";
+import { parseJobForm, splitText } from "./parseJobForm.ts";
 import { TEMPLATES } from "./templates.ts";
 
 const SAMPLE = "sample";
@@ -19,7 +19,10 @@ interface Problem {
   line: number | undefined;
 }
 
-/** The job form: a template, the Lua in an editor, the dataset, the parameter grid and split; errors point at their line. */
+/**
+ * The job form: a template, the Lua in an editor, the dataset, the parameter grid and split;
+ * errors point at their line. `?from=JOB` starts from a submitted job (its script, options and error).
+ */
 export function NewJobPage() {
   const { client, signOut } = useSession();
   const datasets = useApi((c) => c.listDatasets(), []);
@@ -33,6 +36,30 @@ export function NewJobPage() {
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState<string>();
   const [checked, setChecked] = useState(false);
+
+  const [from] = useState(() => new URLSearchParams(location.search).get("from") ?? undefined);
+  useEffect(() => {
+    if (!from) return;
+    let live = true;
+    Promise.all([client.getJob(from), client.getJobScript(from)]).then(
+      ([job, text]) => {
+        if (!live) return;
+        setTemplate(undefined);
+        setScript(text);
+        setParams(Object.entries(job.spec.params).map(([name, values]) => `${name}=${values.join(",")}`).join("\n"));
+        setSplit(splitText(job.spec.split));
+        setHalo(String(job.spec.halo));
+        setPicked(job.dataset);
+        setReplicas(String(Math.min(3, job.replicas)));
+        if (job.error) setProblem({ message: job.error.message, line: job.error.line });
+      },
+      (failure: unknown) => live && fail(failure),
+    );
+    return () => {
+      live = false;
+    };
+    // Loads once, for the job the address named when the page opened.
+  }, [client, from]);
 
   const latestSample = datasets.data?.filter((d) => d.name === SAMPLE_DATASET.name).at(-1);
   const dataset = picked ?? latestSample?.id ?? SAMPLE;
