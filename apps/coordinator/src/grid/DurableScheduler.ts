@@ -1,5 +1,5 @@
 import type { JobId, PeerId } from "@shoal/protocol";
-import type { CommandOutcomes, Effects, JobSnapshot, PeerSnapshot, SchedulerCommand, SchedulerOptions, SchedulerState } from "@shoal/scheduler";
+import type { CommandOutcomes, Effects, JobSnapshot, Lease, PeerSnapshot, SchedulerCommand, SchedulerOptions, SchedulerState } from "@shoal/scheduler";
 import { applyCommand, JobScheduler } from "@shoal/scheduler";
 import type { JobOutcome, Store } from "../store/Store.ts";
 
@@ -185,6 +185,11 @@ export class DurableScheduler {
 
   peerSnapshot(id: PeerId): PeerSnapshot {
     return this.#scheduler.peerSnapshot(id);
+  }
+
+  /** Leases one peer holds now. */
+  leases(peerId: PeerId): Lease[] {
+    return this.#scheduler.leases(peerId);
   }
 
   /** A copy of the whole state, e.g. to see which peers and jobs a restart brought back. */

@@ -22,6 +22,8 @@ export interface PeerView {
   tasksDone: number;
   shards: number;
   leases: number;
+  /** Jobs this peer holds leases for now, each once. */
+  jobs: JobId[];
   reputation: { wins: number; losses: number; refused: boolean };
   connectedAt: string;
 }
@@ -130,7 +132,8 @@ export class Grid implements SessionHost {
     return [...this.#sessions.values()].map((s) => {
       const id = s.peerId as PeerId;
       const { wins, losses, refused, leases } = this.scheduler.peerSnapshot(id);
-      return { id, transport: s.channel.transport, threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, reputation: { wins, losses, refused }, connectedAt: s.connectedAt };
+      const jobs = [...new Set(this.scheduler.leases(id).map((lease) => lease.jobId))];
+      return { id, transport: s.channel.transport, threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, jobs, reputation: { wins, losses, refused }, connectedAt: s.connectedAt };
     });
   }
 

@@ -67,6 +67,7 @@ describe("jobs over HTTP", () => {
     expect((await post(c, "/api/jobs", { dataset, spec: { script: "function map() end" }, replicas: 1, quorum: 2 })).status).toBe(400);
     expect((await post(c, "/api/jobs", { dataset, spec: { script: "function map() end" }, priority: 1 })).status).toBe(400);
     expect((await c.api("/api/jobs/j_nope")).status).toBe(404);
+    expect((await c.api("/api/jobs/j_nope/script")).status).toBe(404);
   });
 
   it("runs a job on a WebSocket worker to exactly what `shoal run` prints, with progress events", async () => {
@@ -88,7 +89,8 @@ describe("jobs over HTTP", () => {
     expect(result).toEqual(await reference);
     expect(w.sent).toHaveLength(56);
     const [peer] = await json<PeerView[]>(c.api("/api/peers"));
-    expect(peer).toMatchObject({ id: w.peerId, transport: "ws", threads: 2, tasksDone: 56 });
+    expect(peer).toMatchObject({ id: w.peerId, transport: "ws", threads: 2, tasksDone: 56, jobs: [] });
+    expect(await json<unknown>(c.api(`/api/jobs/${job.id}/script`))).toEqual({ script: SMA_SPEC.script });
     const metrics = await (await fetch(`${c.url}/metrics`)).text();
     expect(metrics).toContain('shoal_results_total{outcome="accepted"} 56');
     expect(metrics).toContain('shoal_jobs{state="done"} 1');
@@ -128,6 +130,8 @@ describe("jobs over HTTP", () => {
     await w.start();
     const job = await json<JobView>(post(c, "/api/jobs", { dataset, spec: SMA_SPEC }));
     const assign = await client.next("assign");
+    const [holder] = await json<PeerView[]>(c.api("/api/peers"));
+    expect(holder?.jobs).toEqual([job.id]);
     const events = readEvents(await c.api(`/api/jobs/${job.id}/events`), (e) => e === "cancelled");
     const cancelled = await post(c, `/api/jobs/${job.id}/cancel`, {});
     expect(cancelled.status).toBe(200);
