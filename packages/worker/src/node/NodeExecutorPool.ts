@@ -220,8 +220,8 @@ export class NodeExecutorPool implements VolunteerExecutor {
   }
 
   #finish(slot: Slot, id: number, settle: (pending: Pending) => void): void {
-    const pending = slot.inFlight[0];
-    if (!pending || pending.id !== id) return;
+    const pending = slot.inFlight.find((p) => p.id === id);
+    if (!pending) return;
     this.#settle(slot, pending, () => {
       if (!pending.dropped) settle(pending);
     });

@@ -14,7 +14,14 @@ let executor: TaskExecutor | undefined;
 const jobs = new ExecutorCache();
 const reply = (message: FromThread) => port.postMessage(message);
 
-port.on("message", async (message: ToThread) => {
+// Messages are handled one after another, even across the await of an engine's first start: the
+// pool posts a second task while one runs and expects outcomes in the order it posted them.
+let handled = Promise.resolve();
+port.on("message", (message: ToThread) => {
+  handled = handled.then(() => handle(message));
+});
+
+async function handle(message: ToThread): Promise<void> {
   if (message.type === "load") {
     try {
       executor?.dispose();
@@ -39,7 +46,7 @@ port.on("message", async (message: ToThread) => {
   } catch (error) {
     reply({ type: "failed", id, error: TaskError.from(error).toData() });
   }
-});
+}
 
 // Modules are loaded: from here on, deadlines measure tasks, not the thread's start.
 reply({ type: "started" });
