@@ -4,7 +4,7 @@ import { useApi } from "../api/useApi.ts";
 import { budgetText, parseBudget } from "./parseJobForm.ts";
 
 const HINTS: Record<EngineName, string> = {
-  fengari: "Lua 5.3 in plain JavaScript: runs on every donor.",
+  fengari: "The default: Lua 5.3 in plain JavaScript, runs on every donor.",
   wasmoon: "Lua 5.4 in WebAssembly, 15–30× faster on plain-Lua loops; only donors that loaded it take its tasks.",
 };
 
@@ -19,12 +19,12 @@ export function EngineFields({ engine, budget, onEngine, onBudget }: { engine: E
         <label className="field">
           <span>Engine</span>
           <select value={engine} onChange={(e) => onEngine(e.target.value as EngineName)} data-testid="engine">
-            <option value="fengari">fengari (default)</option>
+            <option value="fengari">fengari</option>
             <option value="wasmoon">wasmoon</option>
           </select>
         </label>
         <label className="field">
-          <span>Instruction budget</span>
+          <span>Budget</span>
           <input
             value={budget}
             onChange={(e) => onBudget(e.target.value)}
@@ -44,7 +44,7 @@ export function EngineFields({ engine, budget, onEngine, onBudget }: { engine: E
         {!parsed.ok
           ? parsed.error
           : parsed.budget !== "off"
-            ? `Instructions per map or reduce call (default ${budgetText(DEFAULTS.budget)}, 1–2 minutes of work); off drops the limit.`
+            ? `Instructions per map or reduce call (default ${budgetText(DEFAULTS.budget)}, 1–2 minutes of work), or off.`
             : engine === "wasmoon"
               ? "Off: no count hook, so wasmoon runs about 2× faster; only the task deadline stops a runaway loop."
               : "Off: no limit, but fengari runs no faster for it; only the task deadline stops a runaway loop."}

@@ -226,7 +226,7 @@ export function NewJobPage() {
               >
                 {upTo(MAX_REPLICAS).map((n) => (
                   <option key={n} value={n}>
-                    {n === "1" ? "1 (trusted pool)" : n}
+                    {n}
                   </option>
                 ))}
               </select>
@@ -243,7 +243,7 @@ export function NewJobPage() {
             </label>
           </div>
           <p className="hint muted small">
-            {replicas === "1" ? "Each task runs once; use it with donors you trust." : `Each task runs on ${replicas} donors; a result counts once ${quorum} of them agree.`}
+            {replicas === "1" ? "Each task runs once: for a pool of donors you trust." : `Each task runs on ${replicas} donors; a result counts once ${quorum} of them agree.`}
           </p>
           {problem && (
             <div className="error" role="alert" data-testid="job-error">
