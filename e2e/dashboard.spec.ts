@@ -112,6 +112,7 @@ test("the SMA template runs on two donor pages to 100 %, with a heatmap, and its
   await page.getByTestId("template-sma-crossover").click();
   await expect(page.getByTestId("dataset-select")).toHaveValue(/^d_/);
   await expect(page.getByTestId("params")).toHaveValue("fast=5,10,20,50\nslow=50,100,150,200");
+  await expect(page.getByTestId("task-count")).toContainText("16 points × 11 slices → 11 map tasks (+ 12 reduce)");
   await shot("new-job");
   await submitJob();
   await expect(page.getByTestId("job-progress")).toContainText("100 %", { timeout: 90_000 });
@@ -171,9 +172,13 @@ test("a runtime error fails the job and shows its traceback and line", async () 
 test("Cancel stops a running job, and the donors go on to finish the next one", async () => {
   await page.getByRole("link", { name: "New job" }).first().click();
   await typeScript("function map(series, p)\n  local x = 0\n  for i = 1, 1e6 do x = x + i % 7 end\n  return { key = series.key, p = p.n, x = x }\nend\n");
-  await page.getByTestId("params").fill("n=1,2,3,4");
   await page.getByTestId("split").fill("rows=250");
   await page.getByTestId("halo").fill("0");
+  await page.getByTestId("params").fill("n=1");
+  await expect(page.getByTestId("task-count")).toContainText("1 point × 21 slices → 21 map tasks");
+  await page.getByTestId("params").fill("n=1,2,3,4");
+  await expect(page.getByTestId("task-count")).toContainText("4 points × 21 slices → 21 map tasks");
+  await expect(page.getByTestId("task-count")).not.toContainText("reduce");
   const slow = await submitJob();
   await expect(page.getByTestId("job-status")).toHaveText("running", { timeout: 30_000 });
   await expect(page.getByTestId("job-peers")).toContainText(/^[12] \(/, { timeout: 10_000 });
@@ -199,6 +204,32 @@ test("Cancel stops a running job, and the donors go on to finish the next one", 
   await page.getByRole("link", { name: "Peers" }).click();
   await expect(page.getByTestId("peers-table").locator("tbody tr")).toHaveCount(2);
   await shot("peers");
+});
+
+test("a job on wasmoon, budget off, 1 of 2 replicas agreeing, runs on the donors and reopens with those options", async () => {
+  await page.getByRole("link", { name: "New job" }).first().click();
+  await page.getByTestId("template-sma-crossover").click();
+  await page.getByTestId("engine").selectOption("wasmoon");
+  await expect(page.getByTestId("engine-hint")).toContainText("Lua 5.4 in WebAssembly");
+  await expect(page.getByTestId("engine-hint")).toContainText("2 of 2 connected donors do now.");
+  await page.getByTestId("budget").fill("999");
+  await expect(page.getByTestId("budget-hint")).toHaveText('budget "999": expected a whole number of instructions from 1000 to 1e12, or off');
+  await page.getByTestId("budget").fill("off");
+  await expect(page.getByTestId("budget-hint")).toContainText("wasmoon runs about 2× faster");
+  await page.getByTestId("replicas").selectOption("2");
+  await page.getByTestId("quorum").selectOption("1");
+  const id = await submitJob();
+  await expect(page.getByTestId("job-facts")).toContainText("wasmoon, map + reduce, replicas 2 / quorum 1");
+  await expect(page.getByTestId("job-status")).toHaveText("done", { timeout: 90_000 });
+  await expect(page.getByTestId("run-command")).toContainText("--engine wasmoon --budget off");
+  // The same best point as on fengari; Lua 5.4 iterates the result table's keys in another order.
+  await expect(page.getByTestId("result-summary")).toContainText(/best\{(?=[^}]*"fast":5,)(?=[^}]*"slow":200,)[^}]*"sharpe":0\.49/);
+  await page.getByTestId("edit-job").click();
+  await expect(page).toHaveURL(new RegExp(`/dashboard/jobs/new\\?from=${id}$`));
+  await expect(page.getByTestId("engine")).toHaveValue("wasmoon");
+  await expect(page.getByTestId("budget")).toHaveValue("off");
+  await expect(page.getByTestId("replicas")).toHaveValue("2");
+  await expect(page.getByTestId("quorum")).toHaveValue("1");
 });
 
 test("deep links load, and the pages fit a phone", async ({ browser }) => {

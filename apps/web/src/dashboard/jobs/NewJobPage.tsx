@@ -1,6 +1,8 @@
 import type { FormEvent } from "react";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { ShoalApiError } from "@shoal/client";
+import type { EngineName } from "@shoal/protocol";
+import { DEFAULTS, gridSize } from "@shoal/protocol";
 import { describeError, TOKEN_REFUSED, useApi } from "../api/useApi.ts";
 import { Notice } from "../components/Notice.tsx";
 import { fetchSampleDataset, SAMPLE_DATASET } from "../datasets/sampleDataset.ts";
@@ -8,11 +10,18 @@ import { LuaEditor } from "../editor/LuaEditor.tsx";
 import { routePath } from "../shell/parseRoute.ts";
 import { useSession } from "../shell/SessionContext.ts";
 import { navigate } from "../shell/useRoute.ts";
+import { countTasks, definesReduce } from "./countTasks.ts";
+import { EngineFields } from "./EngineFields.tsx";
 import type { JobTemplate } from "./parseTemplate.ts";
-import { parseJobForm, splitText } from "./parseJobForm.ts";
+import { budgetText, parseJobForm, splitText } from "./parseJobForm.ts";
+import type { TaskPlan } from "./TaskCountLine.tsx";
+import { TaskCountLine } from "./TaskCountLine.tsx";
 import { TEMPLATES } from "./templates.ts";
 
 const SAMPLE = "sample";
+/** Most copies of a task the form offers; the coordinator takes up to 16. */
+const MAX_REPLICAS = 5;
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => String(i + 1));
 
 interface Problem {
   message: string;
@@ -20,8 +29,9 @@ interface Problem {
 }
 
 /**
- * The job form: a template, the Lua in an editor, the dataset, the parameter grid and split;
- * errors point at their line. `?from=JOB` starts from a submitted job (its script, options and error).
+ * The job form: a template, the Lua in an editor, the dataset, the parameter grid, split and batch
+ * size with the tasks they make, the engine and budget, replicas and quorum; errors point at their
+ * line. `?from=JOB` starts from a submitted job (its script, options and error).
  */
 export function NewJobPage() {
   const { client, signOut } = useSession();
@@ -31,7 +41,11 @@ export function NewJobPage() {
   const [params, setParams] = useState(TEMPLATES[0]?.params.join("\n") ?? "");
   const [split, setSplit] = useState(TEMPLATES[0]?.split ?? "none");
   const [halo, setHalo] = useState(String(TEMPLATES[0]?.halo ?? 0));
+  const [batchSize, setBatchSize] = useState(String(DEFAULTS.batchSize));
+  const [engine, setEngine] = useState<EngineName>("fengari");
+  const [budget, setBudget] = useState(budgetText(DEFAULTS.budget));
   const [replicas, setReplicas] = useState("1");
+  const [quorum, setQuorum] = useState("1");
   const [picked, setPicked] = useState<string>();
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState<string>();
@@ -49,8 +63,13 @@ export function NewJobPage() {
         setParams(Object.entries(job.spec.params).map(([name, values]) => `${name}=${values.join(",")}`).join("\n"));
         setSplit(splitText(job.spec.split));
         setHalo(String(job.spec.halo));
+        setBatchSize(String(job.spec.batchSize));
+        if (job.spec.engine === "fengari" || job.spec.engine === "wasmoon") setEngine(job.spec.engine);
+        setBudget(budgetText(job.spec.budget));
         setPicked(job.dataset);
-        setReplicas(String(Math.min(3, job.replicas)));
+        const copies = Math.min(MAX_REPLICAS, job.replicas);
+        setReplicas(String(copies));
+        setQuorum(String(Math.min(copies, job.quorum)));
         if (job.error) setProblem({ message: job.error.message, line: job.error.line });
       },
       (failure: unknown) => live && fail(failure),
@@ -63,6 +82,16 @@ export function NewJobPage() {
 
   const latestSample = datasets.data?.filter((d) => d.name === SAMPLE_DATASET.name).at(-1);
   const dataset = picked ?? latestSample?.id ?? SAMPLE;
+  const series = datasets.data?.find((d) => d.id === dataset)?.series;
+
+  const hasReduce = definesReduce(script);
+  const plan = useMemo((): TaskPlan => {
+    // The budget has its own inline error; this line speaks of the grid, split and batch size.
+    const form = parseJobForm({ params, split, halo, batchSize, engine, budget: "" });
+    if (!form.ok) return form;
+    const count = series && countTasks(series, { ...form, reduceFanIn: DEFAULTS.reduceFanIn }, hasReduce);
+    return { ok: true, points: gridSize(form.params), batchSize: form.batchSize, count };
+  }, [params, split, halo, batchSize, engine, series, hasReduce]);
 
   const choose = (next: JobTemplate) => {
     setTemplate(next);
@@ -83,7 +112,7 @@ export function NewJobPage() {
     setProblem(undefined);
     setChecked(false);
     try {
-      const answer = await client.checkScript(script);
+      const answer = await client.checkScript(script, engine);
       if (answer.ok) setChecked(true);
       else setProblem({ message: answer.error.message, line: answer.error.line ?? undefined });
     } catch (failure) {
@@ -95,9 +124,10 @@ export function NewJobPage() {
     event.preventDefault();
     setProblem(undefined);
     setChecked(false);
-    const form = parseJobForm({ params, split, halo });
+    const form = parseJobForm({ params, split, halo, batchSize, engine, budget });
     if (!form.ok) return setProblem({ message: form.error, line: undefined });
     const copies = Number(replicas);
+    const spec = { script, params: form.params, split: form.split, halo: form.halo, batchSize: form.batchSize, engine: form.engine, budget: form.budget };
     try {
       let datasetId = dataset;
       if (dataset === SAMPLE) {
@@ -105,7 +135,7 @@ export function NewJobPage() {
         datasetId = (await client.uploadDataset(await fetchSampleDataset(), { name: SAMPLE_DATASET.name })).dataset.id;
       }
       setBusy("Submitting…");
-      const job = await client.createJob({ dataset: datasetId, spec: { script, params: form.params, split: form.split, halo: form.halo }, ...(copies > 1 ? { replicas: copies, quorum: copies } : {}) });
+      const job = await client.createJob({ dataset: datasetId, spec, ...(copies > 1 ? { replicas: copies, quorum: Number(quorum) } : {}) });
       navigate(routePath({ page: "job", id: job.id }));
     } catch (failure) {
       fail(failure);
@@ -167,24 +197,54 @@ export function NewJobPage() {
             <span>Parameters, one per line</span>
             <textarea rows={4} value={params} onChange={(e) => setParams(e.target.value)} placeholder={"fast=5,10,20\nslow=50,100"} spellCheck={false} data-testid="params" />
           </label>
+          <label className="field">
+            <span>Split</span>
+            <input value={split} onChange={(e) => setSplit(e.target.value)} placeholder="rows=500 or window=365d" data-testid="split" />
+          </label>
           <div className="two">
-            <label className="field">
-              <span>Split</span>
-              <input value={split} onChange={(e) => setSplit(e.target.value)} placeholder="rows=500 or window=365d" data-testid="split" />
-            </label>
             <label className="field">
               <span>Halo rows</span>
               <input value={halo} onChange={(e) => setHalo(e.target.value)} inputMode="numeric" data-testid="halo" />
             </label>
+            <label className="field">
+              <span>Points per task</span>
+              <input value={batchSize} onChange={(e) => setBatchSize(e.target.value)} inputMode="numeric" placeholder={String(DEFAULTS.batchSize)} data-testid="batch-size" />
+            </label>
           </div>
-          <label className="field">
-            <span>Replicas (each must agree)</span>
-            <select value={replicas} onChange={(e) => setReplicas(e.target.value)}>
-              <option value="1">1 — trusted pool</option>
-              <option value="2">2 — two peers agree</option>
-              <option value="3">3 — three peers agree</option>
-            </select>
-          </label>
+          <TaskCountLine plan={plan} />
+          <EngineFields engine={engine} budget={budget} onEngine={setEngine} onBudget={setBudget} />
+          <div className="two">
+            <label className="field">
+              <span>Replicas</span>
+              <select
+                value={replicas}
+                onChange={(e) => {
+                  setReplicas(e.target.value);
+                  setQuorum(e.target.value);
+                }}
+                data-testid="replicas"
+              >
+                {upTo(MAX_REPLICAS).map((n) => (
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="field">
+              <span>Quorum</span>
+              <select value={quorum} onChange={(e) => setQuorum(e.target.value)} disabled={replicas === "1"} data-testid="quorum">
+                {upTo(Number(replicas)).map((n) => (
+                  <option key={n} value={n}>
+                    {n} must agree
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <p className="hint muted small">
+            {replicas === "1" ? "Each task runs once: for a pool of donors you trust." : `Each task runs on ${replicas} donors; a result counts once ${quorum} of them agree.`}
+          </p>
           {problem && (
             <div className="error" role="alert" data-testid="job-error">
               {problem.line !== undefined && <strong>Line {problem.line}: </strong>}

@@ -1,5 +1,5 @@
-import type { ParamGrid, ParamValue, SplitSpec } from "@shoal/protocol";
-import { parseDuration } from "@shoal/protocol";
+import type { EngineName, ParamGrid, ParamValue, SplitSpec } from "@shoal/protocol";
+import { DEFAULTS, ENGINE_NAMES, gridSize, LIMITS, parseDuration } from "@shoal/protocol";
 
 /** What the new-job form holds, as text. */
 export interface JobFormText {
@@ -8,10 +8,17 @@ export interface JobFormText {
   /** `none`, `rows=N` or `window=DURATION` (e.g. `365d`). */
   split: string;
   halo: string;
+  /** Parameter points per map task; blank for the spec default. */
+  batchSize: string;
+  engine: string;
+  /** Instructions per Lua call, e.g. `1e9`, or `off`; blank for the spec default. */
+  budget: string;
 }
 
 /** The parsed form, or the first problem in words. */
-export type JobFormResult = { ok: true; params: ParamGrid; split: SplitSpec; halo: number } | { ok: false; error: string };
+export type JobFormResult =
+  | { ok: true; params: ParamGrid; split: SplitSpec; halo: number; batchSize: number; engine: EngineName; budget: number | "off" }
+  | { ok: false; error: string };
 
 /**
  * Parses the new-job form the way `shoal run` parses its flags (`--param fast=5,10`,
@@ -29,11 +36,41 @@ export function parseJobForm(form: JobFormText): JobFormResult {
     if (Object.hasOwn(params, name)) return { ok: false, error: `parameter ${name} is given twice` };
     params[name] = line.slice(eq + 1).split(",").map(parseValue);
   }
+  if (gridSize(params) > LIMITS.paramPoints) return { ok: false, error: `the parameter grid has ${gridSize(params)} points, more than the ${LIMITS.paramPoints} a job may have` };
   const split = parseSplit(form.split.trim());
   if (typeof split === "string") return { ok: false, error: split };
   const halo = Number(form.halo.trim() || "0");
   if (!Number.isSafeInteger(halo) || halo < 0) return { ok: false, error: `halo ${JSON.stringify(form.halo)}: expected a whole number of rows ≥ 0` };
-  return { ok: true, params, split, halo };
+  const batchSize = Number(form.batchSize.trim() || DEFAULTS.batchSize);
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1 || batchSize > LIMITS.batchSize) {
+    return { ok: false, error: `batch size ${JSON.stringify(form.batchSize)}: expected a whole number of points from 1 to ${LIMITS.batchSize}` };
+  }
+  const engine = ENGINE_NAMES.find((name) => name === form.engine);
+  if (!engine) return { ok: false, error: `engine ${JSON.stringify(form.engine)}: expected ${ENGINE_NAMES.join(" or ")}` };
+  const budget = parseBudget(form.budget);
+  if (!budget.ok) return budget;
+  return { ok: true, params, split, halo, batchSize, engine, budget: budget.budget };
+}
+
+/**
+ * Reads an instruction budget as the job spec takes it: a whole number from 1000 to
+ * `LIMITS.budget` (`1e9` and `1_000_000` read as numbers), `off`, or blank for the default; else why not.
+ */
+export function parseBudget(text: string): { ok: true; budget: number | "off" } | { ok: false; error: string } {
+  const trimmed = text.trim();
+  if (trimmed === "") return { ok: true, budget: DEFAULTS.budget };
+  if (trimmed.toLowerCase() === "off") return { ok: true, budget: "off" };
+  const budget = Number(trimmed.replaceAll("_", ""));
+  if (Number.isSafeInteger(budget) && budget >= 1000 && budget <= LIMITS.budget) return { ok: true, budget };
+  const error = `budget ${JSON.stringify(text)}: expected a whole number of instructions from 1000 to ${budgetText(LIMITS.budget)}, or off`;
+  return { ok: false, error };
+}
+
+/** A budget as form text: `off`, `1e9` for round large numbers, else the digits. */
+export function budgetText(budget: number | "off"): string {
+  if (budget === "off" || budget < 1e6) return String(budget);
+  const [mantissa, exponent] = budget.toExponential().split("e+");
+  return mantissa !== undefined && mantissa.length <= 4 ? `${mantissa}e${exponent}` : String(budget);
 }
 
 /** The form text of a submitted job's options, e.g. to show them again or to rerun. */

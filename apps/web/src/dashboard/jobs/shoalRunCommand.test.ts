@@ -27,4 +27,9 @@ describe("shoalRunCommand", () => {
       "npx shoal run 'my job.lua' --data d.csv --param 'name=a b,it'\\''s' --split window=365d",
     );
   });
+
+  it("names the engine and a budget other than the default", () => {
+    expect(shoalRunCommand(spec({ engine: "wasmoon", budget: "off" }), "job.lua", "d.csv")).toBe("npx shoal run job.lua --data d.csv --engine wasmoon --budget off");
+    expect(shoalRunCommand(spec({ budget: 5e6 }), "job.lua", "d.csv")).toBe("npx shoal run job.lua --data d.csv --budget 5e6");
+  });
 });

@@ -1,5 +1,6 @@
 import type { JobView } from "@shoal/client";
-import { splitText } from "./parseJobForm.ts";
+import { DEFAULTS } from "@shoal/protocol";
+import { budgetText, splitText } from "./parseJobForm.ts";
 
 /**
  * The `shoal run` command that computes a submitted job on one machine (for the same answer the
@@ -11,6 +12,7 @@ export function shoalRunCommand(spec: JobView["spec"], script: string, data: str
   if (spec.split.kind !== "none") parts.push("--split", splitText(spec.split));
   if (spec.halo > 0) parts.push("--halo", String(spec.halo));
   if (spec.engine !== "fengari") parts.push("--engine", spec.engine);
+  if (spec.budget !== DEFAULTS.budget) parts.push("--budget", budgetText(spec.budget));
   return parts.join(" ");
 }
 
