@@ -1,10 +1,12 @@
-import type { Assignment, CoordinatorToWorker, JobSpec, Json, ShardHash, TaskFailedMessage, TaskFailureData, TaskResultMessage, WorkerToCoordinator } from "@shoal/protocol";
+import type { Assignment, CoordinatorToWorker, JobSpec, Json, ShardHash, TaskFailureData, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
 import { TaskError } from "../executor/TaskError.ts";
 import type { ShardFetcher } from "../shards/ShardFetcher.ts";
 import { backoffDelay } from "./backoff.ts";
 import { corruptJson } from "./corruptJson.ts";
+import type { Outcome } from "./batchOutcomes.ts";
+import { batchOutcomes, nextTurn } from "./batchOutcomes.ts";
 import { ResultOutbox } from "./ResultOutbox.ts";
 import type { VolunteerExecutor } from "./VolunteerExecutor.ts";
 
@@ -44,18 +46,6 @@ export interface VolunteerStatus {
   failed: number;
   connects: number;
 }
-
-type Outcome = TaskResultMessage | TaskFailedMessage;
-
-/** Outcomes sent together in one `outcomes` message stay under this many characters. */
-const BATCH_BYTES = 1024 * 1024;
-
-/** Runs `fn` after the events already waiting (Node's setImmediate, a zero timeout in browsers). */
-const nextTurn = (fn: () => void): void => {
-  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
-  if (immediate) immediate(fn);
-  else setTimeout(fn, 0);
-};
 
 interface Running {
   assignment: Assignment;
@@ -323,29 +313,13 @@ export class Volunteer {
     if (this.#unsent.length === 1) nextTurn(() => this.#flushOutcomes());
   }
 
-  /**
-   * Sends queued outcomes, each encoded once: those that fit together in {@link BATCH_BYTES} as
-   * one `outcomes` message, a larger one alone.
-   */
+  /** Sends the outcomes queued this turn in as few messages as the limits allow. */
   #flushOutcomes(): void {
     const now = Date.now();
-    let batch: Array<{ outcome: Outcome; text: string }> = [];
-    let bytes = 0;
-    const send = () => {
-      if (batch.length === 0) return;
-      const text = batch.length === 1 ? batch[0]!.text : `{"type":"outcomes","outcomes":[${batch.map((b) => b.text).join(",")}]}`;
-      const sent = this.#welcomed && this.#sendText(text);
-      for (const { outcome } of batch) this.#outbox.add(outcome, now, sent);
-      batch = [];
-      bytes = 0;
-    };
-    for (const outcome of this.#unsent) {
-      const text = encodeMessage(outcome);
-      if (batch.length === MESSAGE_LIMITS.outcomes || bytes + text.length > BATCH_BYTES) send();
-      batch.push({ outcome, text });
-      bytes += text.length + 1;
+    for (const batch of batchOutcomes(this.#unsent)) {
+      const sent = this.#welcomed && this.#sendText(batch.text);
+      for (const outcome of batch.outcomes) this.#outbox.add(outcome, now, sent);
     }
-    send();
     this.#unsent = [];
   }
 
