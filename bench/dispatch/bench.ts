@@ -140,11 +140,15 @@ with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_a
     print(" ".join(str(r) for r in rates))
 `;
 
+/** Pythons to try for Dask: $DASK_PYTHON, the one on PATH, and Debian's (pyenv may shadow it). */
+const PYTHONS = [process.env.DASK_PYTHON, "python3", "/usr/bin/python3"].filter((p): p is string => Boolean(p));
+
 function dask(): number[] | string {
-  if (spawnSync("python3", ["-c", "import distributed"]).status !== 0) {
-    return `Dask skipped: \`python3 -c "import distributed"\` fails (Debian python3-distributed not installed); reference figure from the issue: ~${DASK_REFERENCE} tasks/s with 2 workers.`;
+  const python = PYTHONS.find((bin) => spawnSync(bin, ["-c", "import distributed"]).status === 0);
+  if (!python) {
+    return `Dask skipped: \`import distributed\` fails in ${PYTHONS.join(", ")} (Debian python3-distributed not installed); reference figure from the issue: ~${DASK_REFERENCE} tasks/s with 2 workers.`;
   }
-  const run = spawnSync("python3", ["-c", DASK, String(TASKS), String(REPEATS)], { encoding: "utf8", timeout: 120_000 });
+  const run = spawnSync(python, ["-c", DASK, String(TASKS), String(REPEATS)], { encoding: "utf8", timeout: 120_000 });
   if (run.status !== 0) return `Dask run failed: ${run.stderr.trim().split("\n").at(-1)}`;
   return run.stdout.trim().split(/\s+/).map(Number);
 }
