@@ -28,7 +28,8 @@ function embedSize(): Plugin {
 
 /**
  * Builds the web app (apps/web → apps/web/dist, served by the coordinator at `/`): the donor page,
- * the embed frame, and `embed.js`, the loader sites include with one script tag.
+ * the job-author dashboard (`/dashboard`), the embed frame, and `embed.js`, the loader sites
+ * include with one script tag.
  */
 export default defineConfig(({ command }) => ({
   root: WEB,
@@ -50,6 +51,7 @@ export default defineConfig(({ command }) => ({
     rollupOptions: {
       input: {
         index: join(WEB, "index.html"),
+        dashboard: join(WEB, "dashboard.html"),
         "embed-frame": join(WEB, "embed-frame.html"),
         embed: join(WEB, "src/embed/embed.ts"),
       },

@@ -66,6 +66,12 @@ describe("ShoalClient", () => {
     expect(connections).toBe(3);
   });
 
+  it("answers undefined for a dataset the coordinator lacks, and the script of a job", async () => {
+    const { client } = fake((r) => (r.url.endsWith("/script") ? json(200, { script: "function map() end" }) : json(404, { error: "no" })));
+    expect(await client.findDataset("ab", { name: "prices" })).toBeUndefined();
+    expect(await client.getJobScript("j1")).toBe("function map() end");
+  });
+
   it("gives up watching on a job the coordinator does not know", async () => {
     const { client } = fake(() => json(404, { error: "no job j9" }));
     const watch = async () => {
@@ -81,12 +87,16 @@ describe("ShoalClient", () => {
     await client.cancelJob("j1");
     await client.listJobs({ limit: 5 });
     await client.listPeers();
+    await client.getJobScript("j1");
+    expect(await client.findDataset("ab", { name: "prices", time: "date" })).toEqual({});
     expect(requests.map((r) => `${r.method} ${new URL(r.url).pathname}${new URL(r.url).search}`)).toEqual([
       "POST /api/check",
       "GET /api/jobs/j%2F1",
       "POST /api/jobs/j1/cancel",
       "GET /api/jobs?limit=5",
       "GET /api/peers",
+      "GET /api/jobs/j1/script",
+      "GET /api/datasets/by-hash/ab?name=prices&time=date",
     ]);
     expect(await requests[0]!.json()).toEqual({ script: "function map() end" });
   });

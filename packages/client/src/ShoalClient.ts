@@ -52,17 +52,24 @@ export class ShoalClient {
    */
   async uploadDataset(data: Uint8Array | Blob | ReadableStream<Uint8Array>, options: UploadOptions): Promise<UploadResult> {
     const hash = options.hash ?? (data instanceof ReadableStream ? undefined : await sha256Hex(data instanceof Uint8Array ? data : new Uint8Array(await data.arrayBuffer())));
-    const query = new URLSearchParams({ name: options.name });
-    if (options.key) query.set("key", options.key);
-    if (options.time) query.set("time", options.time);
     if (hash) {
-      const found = await this.#request("GET", `/api/datasets/by-hash/${hash}?${query}`, { allow404: true });
-      if (found) return { dataset: (await found.json()) as DatasetView, uploaded: false };
+      const found = await this.findDataset(hash, options);
+      if (found) return { dataset: found, uploaded: false };
     }
+    const query = datasetQuery(options);
     const init: RequestInit & { duplex?: "half" } = { body: data as RequestInit["body"], headers: { "Content-Type": "text/csv" } };
     if (data instanceof ReadableStream) init.duplex = "half";
     const response = await this.#request("POST", `/api/datasets?${query}`, { init });
     return { dataset: (await response!.json()) as DatasetView, uploaded: response!.status === 201 };
+  }
+
+  /**
+   * The dataset ingested from CSV bytes with this SHA-256 and the same name, key and time options,
+   * or undefined when the coordinator has none (then the bytes must be uploaded).
+   */
+  async findDataset(hash: string, options: Omit<UploadOptions, "hash">): Promise<DatasetView | undefined> {
+    const found = await this.#request("GET", `/api/datasets/by-hash/${hash}?${datasetQuery(options)}`, { allow404: true });
+    return found ? ((await found.json()) as DatasetView) : undefined;
   }
 
   async getDataset(id: string): Promise<DatasetView> {
@@ -94,6 +101,11 @@ export class ShoalClient {
 
   async listJobs(options: { limit?: number } = {}): Promise<JobView[]> {
     return this.#json("GET", `/api/jobs${options.limit ? `?limit=${options.limit}` : ""}`);
+  }
+
+  /** The Lua source a job was submitted with. */
+  async getJobScript(id: string): Promise<string> {
+    return (await this.#json<{ script: string }>("GET", `/api/jobs/${encodeURIComponent(id)}/script`)).script;
   }
 
   /** The final value of a done job; a ShoalApiError with status 409 while it is not done. */
@@ -159,4 +171,12 @@ export class ShoalClient {
     }
     throw await ShoalApiError.from(response, `${method} ${path}`);
   }
+}
+
+/** The query naming how a CSV is read: `name`, and `key` and `time` when given. */
+function datasetQuery(options: Omit<UploadOptions, "hash">): URLSearchParams {
+  const query = new URLSearchParams({ name: options.name });
+  if (options.key) query.set("key", options.key);
+  if (options.time) query.set("time", options.time);
+  return query;
 }

@@ -100,6 +100,8 @@ export interface PeerView {
   tasksDone: number;
   shards: number;
   leases: number;
+  /** Jobs the peer holds leases for now. */
+  jobs: string[];
   reputation: { wins: number; losses: number; refused: boolean };
   connectedAt: string;
 }

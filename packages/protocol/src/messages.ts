@@ -60,13 +60,21 @@ export interface TaskFailedMessage {
   attempt: number;
   error: TaskFailureData;
 }
+/**
+ * Several task outcomes at once: a worker finishing short tasks sends what finished in the same
+ * turn together, so per-message costs are paid once per batch. Each is handled as if sent alone.
+ */
+export interface Outcomes {
+  type: "outcomes";
+  outcomes: Array<TaskResultMessage | TaskFailedMessage>;
+}
 /** Shards the worker now also holds; the coordinator adds them to what it knows the worker has. */
 export interface ShardsHeld {
   type: "shards-held";
   shards: ShardHash[];
 }
 
-export type WorkerToCoordinator = Hello | RequestWork | Heartbeat | TaskResultMessage | TaskFailedMessage | ShardsHeld;
+export type WorkerToCoordinator = Hello | RequestWork | Heartbeat | TaskResultMessage | TaskFailedMessage | Outcomes | ShardsHeld;
 
 // ---- coordinator → worker ----
 

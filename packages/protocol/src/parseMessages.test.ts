@@ -15,6 +15,13 @@ describe("parseWorkerMessage", () => {
     { type: "task-result", taskId: "j/reduce/0/0", attempt: 0, result: { output: [1, "x"] }, log: [], instructions: 0, elapsedMs: 0 },
     { type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "job.lua:3: boom", line: 3, traceback: "stack" } },
     { type: "shards-held", shards: [HASH] },
+    {
+      type: "outcomes",
+      outcomes: [
+        { type: "task-result", taskId: "j/map/0", attempt: 1, result: { outputs: [1] }, log: [], instructions: 1, elapsedMs: 0 },
+        { type: "task-failed", taskId: "j/map/1", attempt: 2, error: { kind: "deadline", message: "too slow" } },
+      ],
+    },
   ])("accepts $type", (message) => {
     expect(parseWorkerMessage(text(message))).toEqual(message);
   });
@@ -31,6 +38,14 @@ describe("parseWorkerMessage", () => {
     ["unknown error kind", text({ type: "task-failed", taskId: "t", attempt: 1, error: { kind: "panic", message: "" } }), /error\.kind/],
     ["oversized control", text({ type: "heartbeat", pad: "x".repeat(MESSAGE_LIMITS.controlBytes) }), /larger than/],
     ["job from a worker", text({ type: "job", jobId: "j", spec: { script: "" } }), /bad job message/],
+    ["empty outcomes", text({ type: "outcomes", outcomes: [] }), /outcomes/],
+    ["nested outcomes", text({ type: "outcomes", outcomes: [{ type: "outcomes", outcomes: [] }] }), /outcomes/],
+    ["a hello among outcomes", text({ type: "outcomes", outcomes: [{ type: "heartbeat" }] }), /outcomes/],
+    [
+      "too many outcomes",
+      text({ type: "outcomes", outcomes: Array.from({ length: MESSAGE_LIMITS.outcomes + 1 }, (_, i) => ({ type: "task-failed", taskId: `t${i}`, attempt: 1, error: { kind: "internal", message: "" } })) }),
+      /outcomes/,
+    ],
   ])("rejects %s", (_name, raw, message) => {
     expect(() => parseWorkerMessage(raw)).toThrow(message);
   });

@@ -20,11 +20,13 @@ export const MESSAGE_LIMITS = {
   chunkBytes: 64 * 1024,
   /** Assignments in one assign message. */
   assignments: 256,
+  /** Task outcomes in one outcomes message. */
+  outcomes: 256,
   /** Slots or threads one peer may claim. */
   slots: 256,
 } as const;
 
-const CARRIES_DATA = new Set(["task-result", "assign", "shard-chunk", "job"]);
+const CARRIES_DATA = new Set(["task-result", "outcomes", "assign", "shard-chunk", "job"]);
 
 const json: z.ZodType = z.json();
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "expected a sha256 hex digest");
@@ -39,6 +41,20 @@ const failure = z.strictObject({
   traceback: z.string().max(64 * 1024).optional(),
 });
 
+const taskResult = z.strictObject({
+  type: z.literal("task-result"),
+  taskId: id,
+  attempt: count,
+  result: z.union([
+    z.strictObject({ outputs: z.array(json).max(LIMITS.batchSize) }),
+    z.strictObject({ output: json }),
+  ]),
+  log: z.array(z.string().max(MESSAGE_LIMITS.logLineBytes)).max(MESSAGE_LIMITS.logLines),
+  instructions: z.number().min(0),
+  elapsedMs: z.number().min(0),
+});
+const taskFailed = z.strictObject({ type: z.literal("task-failed"), taskId: id, attempt: count, error: failure });
+
 const workerToCoordinator = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("hello"),
@@ -50,19 +66,9 @@ const workerToCoordinator = z.discriminatedUnion("type", [
   }),
   z.strictObject({ type: z.literal("request-work"), freeSlots: z.number().int().min(0).max(MESSAGE_LIMITS.slots) }),
   z.strictObject({ type: z.literal("heartbeat") }),
-  z.strictObject({
-    type: z.literal("task-result"),
-    taskId: id,
-    attempt: count,
-    result: z.union([
-      z.strictObject({ outputs: z.array(json).max(LIMITS.batchSize) }),
-      z.strictObject({ output: json }),
-    ]),
-    log: z.array(z.string().max(MESSAGE_LIMITS.logLineBytes)).max(MESSAGE_LIMITS.logLines),
-    instructions: z.number().min(0),
-    elapsedMs: z.number().min(0),
-  }),
-  z.strictObject({ type: z.literal("task-failed"), taskId: id, attempt: count, error: failure }),
+  taskResult,
+  taskFailed,
+  z.strictObject({ type: z.literal("outcomes"), outcomes: z.array(z.discriminatedUnion("type", [taskResult, taskFailed])).min(1).max(MESSAGE_LIMITS.outcomes) }),
   z.strictObject({ type: z.literal("shards-held"), shards: shardList }),
 ]);
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { asTaskId } from "@shoal/protocol";
 import { JobScheduler } from "./JobScheduler.ts";
 import type { TaskGraph } from "./TaskGraph.ts";
+import type { Assignment } from "./types.ts";
 import { execute, job, jobId, peerId, reference, runAll, series, shardOf } from "./test/fixtures.ts";
 
 const A = peerId("A");
@@ -119,6 +120,27 @@ describe("JobScheduler: credit", () => {
 
   it("refuses unknown peers", () => {
     expect(new JobScheduler().requestWork(A, 1, 0).refused).toMatch(/unknown peer A/);
+  });
+
+  it("prefetches more for a peer that finishes tasks fast, up to maxPrefetch, and one once it slows", () => {
+    const options = { prefetchWindowMs: 50, maxPrefetch: 8 };
+    const s = new JobScheduler(options);
+    s.addPeer(A, 1);
+    s.submitJob(job("j", [series("x", 1000)], { split: { kind: "rows", rows: 1 } }, { hasReduce: false }));
+    const held: Assignment[] = [];
+    let now = 0;
+    // One result every 5 ms: 0.2 per ms × 50 ms wants 10 prefetched, capped at 8.
+    for (; now < 1000; now += 5) {
+      const a = held.shift();
+      if (a) s.submitResult(A, a.taskId, a.attempt, execute(a.task), now);
+      held.push(...s.requestWork(A, 1, now).assignments);
+    }
+    expect(held).toHaveLength(1 + 8);
+    expect(s.peerSnapshot(A)).toMatchObject({ slots: 1, leases: 9, credit: 0 });
+    // Then one every 400 ms: the rate falls and the credit is back to slots + 1.
+    for (const a of held.splice(0)) s.submitResult(A, a.taskId, a.attempt, execute(a.task), (now += 400));
+    expect(s.peerSnapshot(A)).toMatchObject({ leases: 0, credit: 2 });
+    expect(JobScheduler.fromJSON(s.toJSON(), options).peerSnapshot(A)).toEqual(s.peerSnapshot(A));
   });
 });
 

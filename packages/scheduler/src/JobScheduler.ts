@@ -11,8 +11,9 @@ import { pickBackup, pickTask } from "./pickTask.ts";
 import { Reputation } from "./Reputation.ts";
 import type { SchedulerOptions } from "./SchedulerOptions.ts";
 import { SCHEDULER_DEFAULTS } from "./SchedulerOptions.ts";
-import type { JobState, SchedulerState } from "./SchedulerState.ts";
+import type { JobState, SchedulerState, ThroughputState } from "./SchedulerState.ts";
 import { checkTaskGraph, TaskGraphError } from "./TaskGraph.ts";
+import { newThroughput, prefetchFor, recordReport } from "./throughput.ts";
 import type {
   Assignment,
   Effects,
@@ -35,6 +36,7 @@ interface Peer {
   id: PeerId;
   slots: number;
   shards: Set<ShardHash>;
+  throughput?: ThroughputState;
   /** Lua engines the peer runs; undefined: it said nothing, so it gets any job. */
   engines: ReadonlySet<string> | undefined;
 }
@@ -62,7 +64,11 @@ export class JobScheduler {
   constructor(options: Partial<SchedulerOptions> = {}, state?: SchedulerState) {
     this.#options = { ...SCHEDULER_DEFAULTS, ...options };
     this.#reputation = new Reputation(this.#options.lossPenalty, this.#options.refuseAt, state?.reputation);
-    for (const p of state?.peers ?? []) this.#peers.set(p.id, { id: p.id, slots: p.slots, shards: new Set(p.shards), engines: p.engines && new Set(p.engines) });
+    for (const p of state?.peers ?? []) {
+      const peer: Peer = { id: p.id, slots: p.slots, shards: new Set(p.shards), engines: p.engines && new Set(p.engines) };
+      if (p.throughput) peer.throughput = { ...p.throughput };
+      this.#peers.set(p.id, peer);
+    }
     for (const job of state?.jobs ?? []) this.#register(copy(job));
   }
 
@@ -77,7 +83,13 @@ export class JobScheduler {
     return copy({
       version: 1,
       jobs: [...this.#jobs.values()].map((job) => job.state),
-      peers: [...this.#peers.values()].map((p) => ({ id: p.id, slots: p.slots, shards: [...p.shards], ...(p.engines ? { engines: [...p.engines] } : {}) })),
+      peers: [...this.#peers.values()].map((p) => ({
+        id: p.id,
+        slots: p.slots,
+        shards: [...p.shards],
+        ...(p.engines ? { engines: [...p.engines] } : {}),
+        ...(p.throughput ? { throughput: p.throughput } : {}),
+      })),
       reputation: this.#reputation.toJSON(),
     });
   }
@@ -137,8 +149,10 @@ export class JobScheduler {
   }
 
   /**
-   * Hands a peer up to `freeSlots + 1` leases (one prefetched), less what it already holds beyond
-   * its slots, so it never holds more than slots + 1 however often it asks.
+   * Hands a peer up to `freeSlots + prefetch` leases, less what it already holds, so it never holds
+   * more than slots + prefetch however often it asks. The prefetch is one lease for a peer whose
+   * tasks take long, and grows with its measured throughput so short tasks wait on the peer, not
+   * on a round trip (see {@link prefetchFor}).
    * Jobs take turns by fewest leases per weight; within a job, tasks over cached shards come first,
    * then plan order. With nothing queued, the slowest running tasks are duplicated as backups.
    * A peer only gets tasks of jobs whose engine it advertised; other jobs stay queued for peers that have it.
@@ -150,7 +164,8 @@ export class JobScheduler {
     if (this.#reputation.isRefused(peerId)) return { ...grant, refused: this.#refusal(peerId) };
     const free = this.#clampSlots(freeSlots);
     peer.slots = Math.max(peer.slots, free);
-    let credit = Math.min(free + 1, peer.slots + 1 - this.#leases.count(peerId));
+    const prefetch = prefetchFor(peer.throughput, this.#options);
+    let credit = Math.min(free + prefetch, peer.slots + prefetch - this.#leases.count(peerId));
     for (; credit > 0; credit--) {
       const pick = pickTask(this.#jobs.values(), peer, peer.shards) ?? pickBackup(this.#leases.all(), peer, now, this.#options);
       if (!pick) break;
@@ -184,6 +199,7 @@ export class JobScheduler {
     const checked = this.#check(peerId, taskId, attempt);
     if (!checked.ok) return checked.outcome;
     const { ref } = checked;
+    this.#counted(peerId, now);
     const { job, index } = ref;
     const t = job.task(index);
     const values = t.work.kind === "map" ? ("outputs" in result ? result.outputs : undefined) : "output" in result ? [result.output] : undefined;
@@ -249,16 +265,28 @@ export class JobScheduler {
     return snapshot;
   }
 
-  /** A peer's slots, leases and reputation; also answers for peers that left or were refused. */
+  /** A peer's slots, leases, credit and reputation; also answers for peers that left or were refused. */
   peerSnapshot(peerId: PeerId): PeerSnapshot {
     const { wins, losses, refused } = this.#reputation.standing(peerId);
     const peer = this.#peers.get(peerId);
-    return { id: peerId, online: peer !== undefined, slots: peer?.slots ?? 0, leases: this.#leases.count(peerId), wins, losses, refused };
+    const leases = this.#leases.count(peerId);
+    const credit = peer && !refused ? Math.max(0, peer.slots + prefetchFor(peer.throughput, this.#options) - leases) : 0;
+    return { id: peerId, online: peer !== undefined, slots: peer?.slots ?? 0, leases, credit, wins, losses, refused };
+  }
+
+  /** Tasks the scheduler holds across its jobs, a measure of how large a snapshot is. */
+  get taskCount(): number {
+    return this.#tasks.size;
   }
 
   /** Leases held now, by one peer or by all, in a stable order. */
   leases(peerId?: PeerId): Lease[] {
     return (peerId === undefined ? this.#leases.all() : this.#leases.heldBy(peerId)).map(leaseOf);
+  }
+
+  #counted(peerId: PeerId, now: number): void {
+    const peer = this.#peers.get(peerId);
+    if (peer) recordReport((peer.throughput ??= newThroughput(now)), now);
   }
 
   #clampSlots(slots: number): number {

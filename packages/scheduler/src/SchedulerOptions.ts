@@ -22,6 +22,14 @@ export interface SchedulerOptions {
   backupMinMs: number;
   /** Largest number of executor slots a peer is believed to have, whatever it claims. */
   maxSlots: number;
+  /**
+   * Leases a peer may hold beyond its slots cover this much of its measured throughput (ms), so
+   * short tasks are queued on the peer ahead of time and the round trip to the coordinator does
+   * not idle its executors; a peer whose tasks take long keeps one prefetched lease.
+   */
+  prefetchWindowMs: number;
+  /** Most leases a peer may hold beyond its slots, however fast it is. */
+  maxPrefetch: number;
 }
 
 /** Defaults: trusted-pool quorum 1, 30 s leases, 5 attempts, errors confirmed by a second peer. */
@@ -36,4 +44,6 @@ export const SCHEDULER_DEFAULTS: Readonly<SchedulerOptions> = {
   backupFactor: 2,
   backupMinMs: 5_000,
   maxSlots: 64,
+  prefetchWindowMs: 50,
+  maxPrefetch: 64,
 };

@@ -52,6 +52,15 @@ export interface PeerState {
   shards: ShardHash[];
   /** The Lua engines the peer advertised; absent: it gets any job. */
   engines?: string[];
+  /** Measured completion rate, for prefetch credit; absent in snapshots from before it existed. */
+  throughput?: ThroughputState;
+}
+
+/** Reports a peer made since `since` (ms), and the rate (reports per ms) of its last full window. */
+export interface ThroughputState {
+  rate: number;
+  since: number;
+  count: number;
 }
 
 /**

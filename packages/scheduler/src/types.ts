@@ -115,6 +115,8 @@ export interface PeerSnapshot {
   online: boolean;
   slots: number;
   leases: number;
+  /** Leases it may still be given now (slots plus prefetch, less what it holds). */
+  credit: number;
   wins: number;
   losses: number;
   refused: boolean;

@@ -1,5 +1,5 @@
 import type { JobId, PeerId } from "@shoal/protocol";
-import type { CommandOutcomes, Effects, JobSnapshot, PeerSnapshot, SchedulerCommand, SchedulerOptions, SchedulerState } from "@shoal/scheduler";
+import type { CommandOutcomes, Effects, JobSnapshot, Lease, PeerSnapshot, SchedulerCommand, SchedulerOptions, SchedulerState } from "@shoal/scheduler";
 import { applyCommand, JobScheduler } from "@shoal/scheduler";
 import type { JobOutcome, Store } from "../store/Store.ts";
 
@@ -17,11 +17,23 @@ export interface Applied extends Effects {
   finished: FinishedJob[];
 }
 
+/** A logged command waiting for its transaction. */
+interface Pending {
+  command: SchedulerCommand;
+  write: (() => void) | undefined;
+  finished: FinishedJob[];
+}
+
 /**
  * The {@link JobScheduler} made durable: every state-changing command is applied, then written to
- * the store's command log in one transaction with whatever the caller records alongside and with
- * the outcome of any job it finished (which the scheduler then forgets) — all before the caller
- * sends anything. Every `snapshotEvery` commands the state is snapshotted and the log truncated;
+ * the store's command log with whatever the caller records alongside and with the outcome of any
+ * job it finished (which the scheduler then forgets) — all before anything that depends on it is
+ * sent. {@link run} commits at once; {@link defer} (the hot path: results, work requests,
+ * heartbeats) joins a group commit at the end of the current event-loop turn, so a burst of
+ * messages costs one transaction. Whatever must follow a commit — listeners, and messages queued
+ * with {@link afterCommit} — runs after it, in the order it was asked for.
+ * The state is snapshotted and the log truncated once the log outgrows `snapshotEvery` commands
+ * and the number of tasks held (so snapshots cost O(1) per command however large the jobs);
  * {@link DurableScheduler.open} restores the snapshot and replays the log.
  */
 export class DurableScheduler {
@@ -29,9 +41,13 @@ export class DurableScheduler {
   readonly #options: Partial<SchedulerOptions>;
   readonly #snapshotEvery: number;
   readonly #listeners = new Set<(applied: Applied) => void>();
+  readonly #failureListeners = new Set<(error: unknown) => void>();
   #scheduler: JobScheduler;
   #lastSeq = 0;
   #sinceSnapshot = 0;
+  #pending: Pending[] = [];
+  #afterCommit: Array<() => void> = [];
+  #flushQueued = false;
 
   private constructor(store: Store, options: Partial<SchedulerOptions>, snapshotEvery: number) {
     this.#store = store;
@@ -46,19 +62,70 @@ export class DurableScheduler {
     return new DurableScheduler(store, options, snapshotEvery);
   }
 
-  /** Called after each logged command with its effects. */
+  /** Called after each logged command has been committed, with its effects. */
   onApplied(listener: (applied: Applied) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
   /**
-   * Applies a command and logs it, with `write` run inside the same transaction. Commands that
-   * change nothing (a tick that expires nothing, a duplicate or stale report) are not logged, and
-   * their `write` is not run.
+   * Called when a group commit fails: the scheduler has been rebuilt from the store, so the
+   * deferred commands of that group are undone and the messages that depended on them dropped.
+   */
+  onCommitFailed(listener: (error: unknown) => void): () => void {
+    this.#failureListeners.add(listener);
+    return () => this.#failureListeners.delete(listener);
+  }
+
+  /**
+   * Applies a command and commits it (with any deferred ones before it) before returning, with
+   * `write` run inside the same transaction. Commands that change nothing (a tick that expires
+   * nothing, a duplicate or stale report) are not logged, and their `write` is not run.
    * If the transaction fails, the scheduler is rebuilt from the store and the error rethrown.
    */
   run<C extends SchedulerCommand>(command: C, write?: () => void): CommandOutcomes[C["type"]] {
+    const outcome = this.#apply(command, write);
+    this.flush();
+    return outcome;
+  }
+
+  /**
+   * Applies a command now and logs it in the group commit at the end of this event-loop turn; what
+   * the caller sends about it must go through {@link afterCommit}. A command that finishes a job
+   * commits at once, so the job's outcome is in the store whenever the scheduler has forgotten it.
+   */
+  defer<C extends SchedulerCommand>(command: C): CommandOutcomes[C["type"]] {
+    const before = this.#pending.length;
+    const outcome = this.#apply(command, undefined);
+    if (this.#pending.length > before && this.#pending.at(-1)!.finished.length > 0) this.flush();
+    else this.#queueFlush();
+    return outcome;
+  }
+
+  /** Runs `fn` once everything applied so far is committed: now if nothing is waiting. */
+  afterCommit(fn: () => void): void {
+    if (this.#pending.length === 0 && this.#afterCommit.length === 0) fn();
+    else this.#afterCommit.push(fn);
+  }
+
+  /** Commits the commands applied so far, then runs listeners and queued messages in order. */
+  flush(): void {
+    const batch = this.#pending;
+    const after = this.#afterCommit;
+    this.#pending = [];
+    this.#afterCommit = [];
+    if (batch.length > 0) this.#commit(batch);
+    for (const fn of after) fn();
+  }
+
+  /** Commits what is pending, then stores the whole state and truncates the log. */
+  snapshot(): void {
+    this.flush();
+    this.#store.saveSnapshot(this.#scheduler.toJSON(), this.#lastSeq);
+    this.#sinceSnapshot = 0;
+  }
+
+  #apply<C extends SchedulerCommand>(command: C, write: (() => void) | undefined): CommandOutcomes[C["type"]] {
     const slotsBefore = command.type === "request-work" ? this.#scheduler.peerSnapshot(command.peerId).slots : 0;
     const outcome = applyCommand(this.#scheduler, command);
     if (!changesState(command, outcome, () => this.#scheduler.peerSnapshot((command as { peerId: PeerId }).peerId).slots !== slotsBefore)) {
@@ -66,35 +133,50 @@ export class DurableScheduler {
     }
     const fx = effectsOf(outcome);
     const finished = this.#finished(command, fx);
-    let logged = 0;
-    try {
-      this.#store.transaction(() => {
-        write?.();
-        this.#lastSeq = this.#store.appendCommand(command);
-        for (const job of finished) {
-          this.#store.finishJob(job.id, job.outcome);
-          const forget: SchedulerCommand = { type: "forget-job", jobId: job.id };
-          applyCommand(this.#scheduler, forget);
-          this.#lastSeq = this.#store.appendCommand(forget);
-        }
-        logged = 1 + finished.length;
-      });
-    } catch (error) {
-      this.#scheduler = this.#restore();
-      throw error;
-    }
-    this.#sinceSnapshot += logged;
-    if (this.#sinceSnapshot >= this.#snapshotEvery) this.snapshot();
+    for (const job of finished) applyCommand(this.#scheduler, { type: "forget-job", jobId: job.id });
+    this.#pending.push({ command, write, finished });
     const expired = "expired" in fx ? (fx.expired as unknown[]).length : 0;
     const applied: Applied = { command, cancel: fx.cancel, events: fx.events, expired, finished };
-    for (const listener of this.#listeners) listener(applied);
+    this.#afterCommit.push(() => {
+      for (const listener of this.#listeners) listener(applied);
+    });
     return outcome;
   }
 
-  /** Stores the whole state and truncates the log. */
-  snapshot(): void {
-    this.#store.saveSnapshot(this.#scheduler.toJSON(), this.#lastSeq);
-    this.#sinceSnapshot = 0;
+  #commit(batch: readonly Pending[]): void {
+    let logged = 0;
+    try {
+      this.#store.transaction(() => {
+        for (const { command, write, finished } of batch) {
+          write?.();
+          this.#lastSeq = this.#store.appendCommand(command);
+          for (const job of finished) {
+            this.#store.finishJob(job.id, job.outcome);
+            this.#lastSeq = this.#store.appendCommand({ type: "forget-job", jobId: job.id });
+          }
+          logged += 1 + finished.length;
+        }
+      });
+    } catch (error) {
+      this.#scheduler = this.#restore();
+      for (const listener of this.#failureListeners) listener(error);
+      throw error;
+    }
+    this.#sinceSnapshot += logged;
+    if (this.#sinceSnapshot >= Math.max(this.#snapshotEvery, this.#scheduler.taskCount)) this.snapshot();
+  }
+
+  #queueFlush(): void {
+    if (this.#flushQueued) return;
+    this.#flushQueued = true;
+    setImmediate(() => {
+      this.#flushQueued = false;
+      try {
+        this.flush();
+      } catch {
+        // Reported to the onCommitFailed listeners, who close the channels that depended on it.
+      }
+    });
   }
 
   jobSnapshot(id: JobId): JobSnapshot | undefined {
@@ -103,6 +185,11 @@ export class DurableScheduler {
 
   peerSnapshot(id: PeerId): PeerSnapshot {
     return this.#scheduler.peerSnapshot(id);
+  }
+
+  /** Leases one peer holds now. */
+  leases(peerId: PeerId): Lease[] {
+    return this.#scheduler.leases(peerId);
   }
 
   /** A copy of the whole state, e.g. to see which peers and jobs a restart brought back. */
@@ -127,6 +214,7 @@ export class DurableScheduler {
       if (event.type === "job-failed") ended.set(event.jobId, undefined);
     }
     if (command.type === "cancel-job" && this.#scheduler.jobSnapshot(command.jobId)?.status === "cancelled") ended.set(command.jobId, undefined);
+    if (ended.size === 0) return [];
     const finishedAt = new Date().toISOString();
     return [...ended].flatMap(([id, result]) => {
       const snap = this.#scheduler.jobSnapshot(id);

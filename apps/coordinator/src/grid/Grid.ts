@@ -22,6 +22,8 @@ export interface PeerView {
   tasksDone: number;
   shards: number;
   leases: number;
+  /** Jobs this peer holds leases for now, each once. */
+  jobs: JobId[];
   reputation: { wins: number; losses: number; refused: boolean };
   connectedAt: string;
 }
@@ -64,6 +66,7 @@ export class Grid implements SessionHost {
     this.heartbeatMs = options.heartbeatMs;
     this.#helloTimeoutMs = options.helloTimeoutMs;
     this.scheduler.onApplied((applied) => this.#applied(applied));
+    this.scheduler.onCommitFailed((error) => this.#commitFailed(error));
   }
 
   /** Takes a new worker channel from any transport; the session lets the transport report breaches it finds itself. */
@@ -107,6 +110,10 @@ export class Grid implements SessionHost {
     if (!this.#closing) this.scheduler.run({ type: "remove-peer", peerId });
   }
 
+  wantWork(): void {
+    this.#queueOffer();
+  }
+
   /** Expires leases past their deadline; call every few hundred milliseconds. */
   tick(now: number): void {
     this.scheduler.run({ type: "tick", now });
@@ -125,7 +132,8 @@ export class Grid implements SessionHost {
     return [...this.#sessions.values()].map((s) => {
       const id = s.peerId as PeerId;
       const { wins, losses, refused, leases } = this.scheduler.peerSnapshot(id);
-      return { id, transport: s.channel.transport, threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, reputation: { wins, losses, refused }, connectedAt: s.connectedAt };
+      const jobs = [...new Set(this.scheduler.leases(id).map((lease) => lease.jobId))];
+      return { id, transport: s.channel.transport, threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, jobs, reputation: { wins, losses, refused }, connectedAt: s.connectedAt };
     });
   }
 
@@ -133,6 +141,15 @@ export class Grid implements SessionHost {
   close(): void {
     this.#closing = true;
     for (const channel of [...this.#channels]) channel.close("coordinator is shutting down");
+  }
+
+  /**
+   * A group commit failed, so results and grants of that turn are undone in the scheduler: every
+   * channel is closed, and volunteers reconnect and send their outcomes again (they keep them).
+   */
+  #commitFailed(error: unknown): void {
+    this.logger.error(`the store refused a commit; closing every worker channel so they resend: ${error instanceof Error ? error.message : String(error)}`);
+    for (const channel of [...this.#channels]) channel.close("coordinator store error");
   }
 
   #applied(applied: Applied): void {

@@ -1,4 +1,5 @@
 import type { SubmitOutcome } from "@shoal/scheduler";
+import { Histogram } from "./Histogram.ts";
 
 /** Counters since the coordinator started, for `/metrics`. */
 export class Metrics {
@@ -6,4 +7,6 @@ export class Metrics {
   readonly results: Record<SubmitOutcome["status"], number> = { accepted: 0, rejected: 0, duplicate: 0, stale: 0 };
   taskFailures = 0;
   protocolErrors = 0;
+  /** Milliseconds from a task's assignment being sent to its outcome arriving, per reported task. */
+  readonly taskLatency = new Histogram();
 }

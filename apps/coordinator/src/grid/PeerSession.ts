@@ -19,7 +19,12 @@ export interface SessionHost {
   admit(session: PeerSession, requested: string | undefined, now: number): PeerId;
   /** The session's channel closed after it was admitted. */
   leave(session: PeerSession, reason: string): void;
+  /** The peer asked for work: offer it (batched with other peers' asks) at the end of this turn. */
+  wantWork(): void;
 }
+
+/** Assignment send times kept per session for the latency histogram; older ones are dropped past this. */
+const MAX_TIMED = 10_000;
 
 /**
  * One worker connection, from hello to close. Every incoming message goes through
@@ -40,6 +45,8 @@ export class PeerSession {
   readonly #host: SessionHost;
   readonly #sentJobs = new Set<JobId>();
   #freeSlots: number | undefined;
+  /** When each assignment (`taskId#attempt`) was handed to the channel, for the latency histogram. */
+  readonly #assignedAt = new Map<string, number>();
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(host: SessionHost, channel: WorkerChannel, info: ChannelInfo, helloTimeoutMs: number) {
@@ -59,8 +66,14 @@ export class PeerSession {
     return `peer ${this.peerId ?? "(no hello yet)"} (${this.channel.transport} ${this.info.remote})`;
   }
 
+  /** Sends once everything the scheduler applied so far is committed, in order with other such sends. */
   send(message: CoordinatorToWorker): void {
-    this.channel.send(encodeMessage(message));
+    const text = encodeMessage(message);
+    this.#host.scheduler.afterCommit(() => this.channel.send(text));
+  }
+
+  #close(reason: string): void {
+    this.#host.scheduler.afterCommit(() => this.channel.close(reason));
   }
 
   /** Answers a protocol breach with an error message, closes the channel and logs the peer. */
@@ -68,22 +81,26 @@ export class PeerSession {
     this.#host.metrics.protocolErrors++;
     this.#host.logger.warn(`${this.name} broke the protocol: ${error.message}`);
     this.send({ type: "error", message: error.message.slice(0, 4096) });
-    this.channel.close(error.message.slice(0, 100));
+    this.#close(error.message.slice(0, 100));
   }
 
   /** Tells the peer it gets no more work, and closes. */
   refuse(reason: string): void {
     this.#host.logger.warn(`${this.name} refused: ${reason}`);
     this.send({ type: "refused", reason: reason.slice(0, 1024) });
-    this.channel.close("refused");
+    this.#close("refused");
   }
 
-  /** Grants work again with the peer's last reported free slots, if it asked before and can take more. */
+  /**
+   * Grants work with the peer's last reported free slots, if it asked before and has credit: at
+   * once when a slot is about to idle, else once a quarter of its credit is free, so a fast peer
+   * gets its prefetch in a few large `assign` messages rather than one per task.
+   */
   offer(now: number): void {
     if (!this.peerId || this.#freeSlots === undefined) return;
-    const { leases, slots } = this.#host.scheduler.peerSnapshot(this.peerId);
-    if (leases > slots) return;
-    this.#deliver(this.#host.scheduler.run({ type: "request-work", peerId: this.peerId, freeSlots: this.#freeSlots, now }));
+    const { leases, slots, credit } = this.#host.scheduler.peerSnapshot(this.peerId);
+    if (credit === 0 || (leases > slots && credit < (leases + credit) / 4)) return;
+    this.#deliver(this.#host.scheduler.defer({ type: "request-work", peerId: this.peerId, freeSlots: this.#freeSlots, now }));
   }
 
   #receive(text: string): void {
@@ -93,7 +110,7 @@ export class PeerSession {
       if (error instanceof ProtocolError) return this.fail(error);
       this.#host.logger.error(`${this.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       this.send({ type: "error", message: "internal error in the coordinator" });
-      this.channel.close("internal error");
+      this.#close("internal error");
     }
   }
 
@@ -106,13 +123,14 @@ export class PeerSession {
     switch (message.type) {
       case "request-work":
         this.#freeSlots = message.freeSlots;
-        return this.#deliver(scheduler.run({ type: "request-work", peerId, freeSlots: message.freeSlots, now }));
+        return this.#host.wantWork();
       case "heartbeat":
-        scheduler.run({ type: "heartbeat", peerId, now });
+        scheduler.defer({ type: "heartbeat", peerId, now });
         return;
       case "task-result": {
         const { taskId, attempt, result } = message;
-        const outcome = scheduler.run({ type: "submit-result", peerId, taskId: asTaskId(taskId), attempt, result, now });
+        this.#timed(taskId, attempt);
+        const outcome = scheduler.defer({ type: "submit-result", peerId, taskId: asTaskId(taskId), attempt, result, now });
         metrics.results[outcome.status]++;
         if (outcome.status === "accepted") this.tasksDone++;
         else this.#host.logger.info(`${this.name}: result for ${taskId}#${attempt} ${outcome.status}: ${outcome.reason ?? ""}`);
@@ -121,10 +139,14 @@ export class PeerSession {
       case "task-failed": {
         const { taskId, attempt, error } = message;
         metrics.taskFailures++;
+        this.#timed(taskId, attempt);
         this.#host.logger.info(`${this.name}: ${taskId}#${attempt} failed (${error.kind}): ${error.message}`);
-        scheduler.run({ type: "submit-failure", peerId, taskId: asTaskId(taskId), attempt, error });
+        scheduler.defer({ type: "submit-failure", peerId, taskId: asTaskId(taskId), attempt, error });
         return;
       }
+      case "outcomes":
+        for (const outcome of message.outcomes) this.#handle(outcome);
+        return;
       case "shards-held":
         this.#hold(peerId, message.shards);
         return;
@@ -149,7 +171,16 @@ export class PeerSession {
   /** Shards a peer reports are added to what it holds, and the scheduler learns the whole set for locality. */
   #hold(peerId: PeerId, shards: readonly ShardHash[]): void {
     for (const shard of shards) this.held.add(shard);
-    this.#host.scheduler.run({ type: "set-peer-shards", peerId, shards: [...this.held] });
+    this.#host.scheduler.defer({ type: "set-peer-shards", peerId, shards: [...this.held] });
+  }
+
+  /** Observes the time since the attempt was assigned on this session, if it was. */
+  #timed(taskId: string, attempt: number): void {
+    const key = `${taskId}#${attempt}`;
+    const at = this.#assignedAt.get(key);
+    if (at === undefined) return;
+    this.#assignedAt.delete(key);
+    this.#host.metrics.taskLatency.observe(performance.now() - at);
   }
 
   /** Sends the specs of jobs this peer has not seen, who holds the shards it lacks, then the assignments. */
@@ -169,6 +200,11 @@ export class PeerSession {
       this.#sentJobs.add(a.jobId);
     }
     this.send({ type: "assign", assignments: grant.assignments.map(toWire) });
+    this.#host.scheduler.afterCommit(() => {
+      const sentAt = performance.now();
+      for (const a of grant.assignments) this.#assignedAt.set(`${a.taskId}#${a.attempt}`, sentAt);
+      while (this.#assignedAt.size > MAX_TIMED) this.#assignedAt.delete(this.#assignedAt.keys().next().value!);
+    });
   }
 }
 

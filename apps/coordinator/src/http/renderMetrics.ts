@@ -19,6 +19,11 @@ export function renderMetrics({ jobs, grid, metrics, store }: Pick<HttpDeps, "jo
     ...family("shoal_results_total", "counter", "Task results reported by workers, by outcome.", labelled("outcome", metrics.results)),
     ...family("shoal_task_failures_total", "counter", "Task failures reported by workers.", [["", metrics.taskFailures]]),
     ...family("shoal_protocol_errors_total", "counter", "Channels closed for breaking the protocol.", [["", metrics.protocolErrors]]),
+    ...family("shoal_task_latency_ms", "histogram", "From a task's assignment being sent to its result or failure arriving, in ms.", [
+      ...metrics.taskLatency.cumulative().map(([le, n]): [string, number] => [`_bucket{le="${le}"}`, n]),
+      ["_sum", Math.round(metrics.taskLatency.sum * 1000) / 1000],
+      ["_count", metrics.taskLatency.count],
+    ]),
   ].join("\n") + "\n";
 }
 

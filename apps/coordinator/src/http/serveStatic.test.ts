@@ -12,16 +12,29 @@ describe("the built web app", () => {
     const dist = mkdtempSync(join(tmpdir(), "shoal-web-"));
     mkdirSync(join(dist, "assets"));
     writeFileSync(join(dist, "index.html"), "<!doctype html><title>Shoal</title>");
+    writeFileSync(join(dist, "dashboard.html"), "<!doctype html><title>Shoal dashboard</title>");
     writeFileSync(join(dist, "assets", "app-1234.js"), "console.log('donor');");
     c = await startTestCoordinator({ webDist: dist });
   });
   afterAll(() => c.close());
 
+  it("serves the dashboard page at /dashboard and for its client routes, but not for missing files under it", async () => {
+    for (const path of ["/dashboard", "/dashboard/", "/dashboard/jobs/j_123", "/dashboard/datasets/d_1/"]) {
+      const page = await fetch(`${c.url}${path}`);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get("content-type")).toMatch(/text\/html/);
+      expect(page.headers.get("cache-control")).toBe("no-cache");
+      expect(await page.text(), path).toContain("<title>Shoal dashboard</title>");
+    }
+    expect((await fetch(`${c.url}/dashboard/missing.js`)).status).toBe(404);
+    expect(await (await fetch(`${c.url}/dashboards`)).text()).toContain("<title>Shoal</title>");
+  });
+
   it("is served at /, with client routes falling back to index.html and hashed assets cached for good", async () => {
     const home = await fetch(`${c.url}/`);
     expect(home.headers.get("content-type")).toMatch(/text\/html/);
     expect(await home.text()).toContain("<title>Shoal</title>");
-    expect(await (await fetch(`${c.url}/dashboard`)).text()).toContain("<title>Shoal</title>");
+    expect(await (await fetch(`${c.url}/somewhere/else`)).text()).toContain("<title>Shoal</title>");
     const asset = await fetch(`${c.url}/assets/app-1234.js`);
     expect(asset.headers.get("content-type")).toMatch(/javascript/);
     expect(asset.headers.get("cache-control")).toContain("immutable");

@@ -25,8 +25,9 @@ const UP_PAGE = `<!doctype html>
 `;
 
 /**
- * Serves the built web app from `dir` (paths without a file fall back to index.html, for client
- * routes), or a page saying the coordinator is up when there is no build. False when nothing fits.
+ * Serves the built web app from `dir` (paths without a file fall back to the page owning the
+ * client route: dashboard.html under `/dashboard`, index.html elsewhere), or a page saying the
+ * coordinator is up when there is no build. False when nothing fits.
  */
 export function serveStatic(dir: string, req: IncomingMessage, res: ServerResponse, path: string): boolean {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
@@ -56,7 +57,10 @@ function resolveFile(dir: string, path: string): string | undefined {
   if (!candidate.startsWith(root)) return undefined;
   if (isFile(candidate)) return candidate;
   if (isFile(join(candidate, "index.html"))) return join(candidate, "index.html");
-  return extname(path) === "" ? join(root, "index.html") : undefined;
+  if (extname(path) !== "") return undefined;
+  const dashboard = join(root, "dashboard.html");
+  if ((path === "/dashboard" || path.startsWith("/dashboard/")) && isFile(dashboard)) return dashboard;
+  return join(root, "index.html");
 }
 
 function isFile(path: string): boolean {

@@ -1,5 +1,5 @@
 import type { Assignment, CoordinatorToWorker, Hello, JobSpec, TaskFailedMessage, TaskResultMessage, WorkerToCoordinator } from "@shoal/protocol";
-import { encodeMessage, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
+import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
 import { prepareEngine } from "@shoal/lua";
 import { decodeShard, shardHash } from "@shoal/timeseries";
 import { TaskError, TaskExecutor } from "@shoal/worker";
@@ -16,6 +16,8 @@ export interface TestWorkerOptions {
   stopAfter?: number;
   /** Pause before each task, to give a test time to act mid-job. */
   delayMs?: number;
+  /** Reports the outcomes of each batch of assignments together in `outcomes` messages, as volunteers do under load. */
+  batch?: boolean;
   /** The Lua engines it says it runs (default fengari only). */
   engines?: string[];
 }
@@ -41,7 +43,7 @@ export class TestWorker {
 
   constructor(wire: TestWire, options: TestWorkerOptions = {}) {
     this.#wire = wire;
-    this.#options = { threads: 1, stopAfter: Number.POSITIVE_INFINITY, delayMs: 0, engines: ["fengari"], ...options };
+    this.#options = { threads: 1, stopAfter: Number.POSITIVE_INFINITY, delayMs: 0, batch: false, engines: ["fengari"], ...options };
     this.#listen(wire);
   }
 
@@ -118,6 +120,7 @@ export class TestWorker {
   async #pump(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
+    const held: Array<TaskResultMessage | TaskFailedMessage> = [];
     try {
       for (let a = this.#queue.shift(); a && !this.stopped; a = this.#queue.shift()) {
         if (this.#cancelled.has(a.taskId)) continue;
@@ -125,15 +128,17 @@ export class TestWorker {
         if (this.stopped) return;
         const outcome = await this.#run(a);
         if (outcome.type === "task-result") this.sent.push(outcome);
-        this.send(outcome);
+        if (this.#options.batch) held.push(outcome);
+        else this.send(outcome);
       }
+      for (let i = 0; i < held.length; i += MESSAGE_LIMITS.outcomes) this.send({ type: "outcomes", outcomes: held.slice(i, i + MESSAGE_LIMITS.outcomes) });
       if (!this.stopped) this.send({ type: "request-work", freeSlots: this.#options.threads });
     } finally {
       this.#running = false;
     }
   }
 
-  async #run(a: Assignment): Promise<WorkerToCoordinator> {
+  async #run(a: Assignment): Promise<TaskResultMessage | TaskFailedMessage> {
     const started = performance.now();
     try {
       const executor = await this.#executor(a);

@@ -79,6 +79,16 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
     await expect(pool.run({ jobId: "ok", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) })).resolves.toMatchObject({ outputs: [{ k: 1 }] });
   });
 
+  it("runs a task posted behind one that overruns its deadline on the replacement thread", async () => {
+    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 500 });
+    const shard = await testShard(testSeries("AAA", 50));
+    const spin = { jobId: "spin", spec: parseJobSpec({ script: "function map(s, p) while true do end end", budget: 1e12 }), shard, task: mapTask("AAA", 0, 50) };
+    const stuck = pool.run(spin);
+    const behind = pool.run({ jobId: "ok", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) });
+    await expect(stuck).rejects.toMatchObject({ kind: "deadline" });
+    await expect(behind).resolves.toMatchObject({ outputs: [{ k: 1 }] });
+  });
+
   it("ends a task at its job's own deadline when that is shorter than the pool's", async () => {
     pool = new NodeExecutorPool({ threads: 1, deadlineMs: 60_000 });
     const shard = await testShard(testSeries("AAA", 50));

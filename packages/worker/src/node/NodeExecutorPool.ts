@@ -8,6 +8,11 @@ import type { FromThread, ToThread } from "./threadMessages.ts";
 const THREAD_ENTRY = new URL("./executorThread.mjs", import.meta.url);
 /** Shards kept in shared memory for the threads, most recently used last. */
 const SHARED_SHARDS_KEPT = 32;
+/**
+ * Tasks posted to a thread at once: the one it runs and the next, so a thread starts its next
+ * task without waiting for this thread's round trip (short tasks spend most of their time there).
+ */
+const IN_FLIGHT = 2;
 
 export interface NodeExecutorPoolOptions {
   threads: number;
@@ -24,12 +29,15 @@ interface Pending {
   request?: TaskRequest;
   resolve: (result: Result) => void;
   reject: (error: TaskError) => void;
+  /** Cancelled while posted to a thread behind another task: its outcome is ignored when it comes. */
+  dropped?: boolean;
 }
 
 interface Slot {
   worker: Worker;
   ready: Promise<void>;
-  running: Pending | undefined;
+  /** Tasks posted to the thread, in order; the first is running and its deadline is `timer`. */
+  inFlight: Pending[];
   timer: ReturnType<typeof setTimeout> | undefined;
   /** Jobs whose spec this thread has been sent. */
   jobs: Set<string>;
@@ -127,26 +135,37 @@ export class NodeExecutorPool implements VolunteerExecutor {
       pending.reject(cancelled());
       return;
     }
-    const slot = this.#slots.find((s) => s.running === pending);
-    if (slot) this.#replace(slot, cancelled());
+    const slot = this.#slots.find((s) => s.inFlight.includes(pending));
+    if (!slot) return;
+    if (slot.inFlight[0] === pending) return this.#replace(slot, cancelled());
+    pending.dropped = true;
+    pending.reject(cancelled());
   }
 
   #dispatch(): void {
     for (const slot of this.#slots) {
-      if (slot.running || this.#queue.length === 0) continue;
-      const pending = this.#queue.shift()!;
-      slot.running = pending;
-      slot.ready.then(
-        () => {
-          if (slot.running !== pending) return;
-          const spec = pending.request?.spec ?? (this.#load?.type === "load" ? this.#load.spec : undefined);
-          const deadlineMs = Math.min(this.#options.deadlineMs, spec?.deadlineMs ?? Infinity);
-          slot.timer = setTimeout(() => this.#overran(slot, deadlineMs), deadlineMs);
-          slot.worker.postMessage(this.#runMessage(slot, pending));
-        },
-        (error: TaskError) => this.#settle(slot, () => pending.reject(error)),
-      );
+      while (slot.inFlight.length < IN_FLIGHT && this.#queue.length > 0) {
+        const pending = this.#queue.shift()!;
+        slot.inFlight.push(pending);
+        slot.ready.then(
+          () => {
+            if (!slot.inFlight.includes(pending)) return;
+            if (slot.inFlight[0] === pending) this.#arm(slot);
+            slot.worker.postMessage(this.#runMessage(slot, pending));
+          },
+          (error: TaskError) => this.#settle(slot, pending, () => pending.reject(error)),
+        );
+      }
     }
+  }
+
+  /** Starts the deadline of the task the thread runs now (the first posted). */
+  #arm(slot: Slot): void {
+    clearTimeout(slot.timer);
+    const pending = slot.inFlight[0];
+    const spec = pending?.request?.spec ?? (this.#load?.type === "load" ? this.#load.spec : undefined);
+    const deadlineMs = Math.min(this.#options.deadlineMs, spec?.deadlineMs ?? Infinity);
+    slot.timer = setTimeout(() => this.#overran(slot, deadlineMs), deadlineMs);
   }
 
   #runMessage(slot: Slot, pending: Pending): ToThread {
@@ -172,11 +191,13 @@ export class NodeExecutorPool implements VolunteerExecutor {
 
   #spawn(): Slot {
     const worker = new Worker(THREAD_ENTRY);
-    const slot: Slot = { worker, ready: Promise.resolve(), running: undefined, timer: undefined, jobs: new Set() };
+    const slot: Slot = { worker, ready: Promise.resolve(), inFlight: [], timer: undefined, jobs: new Set() };
     slot.ready = new Promise<void>((resolve, reject) => {
-      if (!this.#load) resolve();
       worker.on("message", (message: FromThread) => {
         switch (message.type) {
+          case "started":
+            if (!this.#load) resolve();
+            return;
           case "loaded":
             return resolve();
           case "load-failed":
@@ -199,15 +220,20 @@ export class NodeExecutorPool implements VolunteerExecutor {
   }
 
   #finish(slot: Slot, id: number, settle: (pending: Pending) => void): void {
-    const pending = slot.running;
+    const pending = slot.inFlight[0];
     if (!pending || pending.id !== id) return;
-    this.#settle(slot, () => settle(pending));
+    this.#settle(slot, pending, () => {
+      if (!pending.dropped) settle(pending);
+    });
   }
 
-  #settle(slot: Slot, settle: () => void): void {
+  /** Takes a finished task off its thread, starts the next one's deadline, and posts more. */
+  #settle(slot: Slot, pending: Pending, settle: () => void): void {
+    const index = slot.inFlight.indexOf(pending);
+    if (index >= 0) slot.inFlight.splice(index, 1);
     clearTimeout(slot.timer);
-    slot.running = undefined;
     slot.timer = undefined;
+    if (slot.inFlight.length > 0) this.#arm(slot);
     settle();
     this.#dispatch();
   }
@@ -217,17 +243,21 @@ export class NodeExecutorPool implements VolunteerExecutor {
     this.#replace(slot, new TaskError({ kind: "deadline", message: `job.lua: task exceeded its deadline of ${seconds} s` }));
   }
 
-  /** Terminates a stuck, crashed or cancelled thread, fails its task, and puts a fresh thread in its place. */
+  /**
+   * Terminates a stuck, crashed or cancelled thread, fails the task it was running, puts the tasks
+   * posted behind it back at the head of the queue, and puts a fresh thread in its place.
+   */
   #replace(slot: Slot, failure: TaskError): void {
     const index = this.#slots.indexOf(slot);
     if (index < 0) return;
-    const pending = slot.running;
+    const [running, ...behind] = slot.inFlight;
     clearTimeout(slot.timer);
-    slot.running = undefined;
+    slot.inFlight = [];
     void slot.worker.terminate();
     if (this.#closed) return;
     this.#slots[index] = this.#spawn();
-    pending?.reject(failure);
+    this.#queue.unshift(...behind.filter((p) => !p.dropped));
+    if (running && !running.dropped) running.reject(failure);
     this.#dispatch();
   }
 

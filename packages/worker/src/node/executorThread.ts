@@ -40,3 +40,6 @@ port.on("message", async (message: ToThread) => {
     reply({ type: "failed", id, error: TaskError.from(error).toData() });
   }
 });
+
+// Modules are loaded: from here on, deadlines measure tasks, not the thread's start.
+reply({ type: "started" });

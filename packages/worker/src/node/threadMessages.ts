@@ -21,6 +21,7 @@ export type ToThread =
 
 /** Messages from a thread back to the pool. */
 export type FromThread =
+  | { type: "started" }
   | { type: "loaded" }
   | { type: "load-failed"; error: TaskErrorData }
   | { type: "done"; id: number; result: MapTaskResult | ReduceTaskResult }

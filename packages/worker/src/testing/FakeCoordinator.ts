@@ -36,7 +36,8 @@ export class FakeCoordinator {
         channel.close("protocol error");
         return;
       }
-      this.received.push({ peer: peer?.id ?? "?", message });
+      // A batch of outcomes counts as its outcomes, as the real coordinator handles them.
+      for (const one of message.type === "outcomes" ? message.outcomes : [message]) this.received.push({ peer: peer?.id ?? "?", message: one });
       if (message.type === "hello") {
         const id = message.peerId ?? `peer-${this.#nextPeer++}`;
         peer = { id, channel, hello: message, jobsSent: new Set() };

@@ -30,10 +30,19 @@ export class ResultOutbox {
     return this.#entries.has(key(taskId, attempt));
   }
 
-  /** Records an outcome, `sent` or waiting for a connection; forgets sent ones older than the window. */
+  /**
+   * Records an outcome, `sent` or waiting for a connection; forgets sent ones older than the
+   * window. Entries are kept in the order they were last sent, so only the oldest are looked at.
+   */
   add(message: Outcome, now: number, sent: boolean): void {
-    for (const [k, entry] of this.#entries) if (entry.sentAt !== undefined && now - entry.sentAt > this.#windowMs) this.#entries.delete(k);
-    this.#entries.set(key(message.taskId, message.attempt), { message, sentAt: sent ? now : undefined });
+    for (const [k, entry] of this.#entries) {
+      if (entry.sentAt === undefined) continue;
+      if (now - entry.sentAt <= this.#windowMs) break;
+      this.#entries.delete(k);
+    }
+    const k = key(message.taskId, message.attempt);
+    this.#entries.delete(k);
+    this.#entries.set(k, { message, sentAt: sent ? now : undefined });
     while (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
   }
 

@@ -1,4 +1,4 @@
-import type { Assignment, CoordinatorToWorker, JobSpec, Json, ShardHash, TaskFailureData, WorkerToCoordinator } from "@shoal/protocol";
+import type { Assignment, CoordinatorToWorker, JobSpec, Json, ShardHash, TaskFailedMessage, TaskFailureData, TaskResultMessage, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
 import { TaskError } from "../executor/TaskError.ts";
@@ -45,6 +45,18 @@ export interface VolunteerStatus {
   connects: number;
 }
 
+type Outcome = TaskResultMessage | TaskFailedMessage;
+
+/** Outcomes sent together in one `outcomes` message stay under this many characters. */
+const BATCH_BYTES = 1024 * 1024;
+
+/** Runs `fn` after the events already waiting (Node's setImmediate, a zero timeout in browsers). */
+const nextTurn = (fn: () => void): void => {
+  const immediate = (globalThis as { setImmediate?: (fn: () => void) => unknown }).setImmediate;
+  if (immediate) immediate(fn);
+  else setTimeout(fn, 0);
+};
+
 interface Running {
   assignment: Assignment;
   abort: AbortController;
@@ -62,6 +74,8 @@ export class Volunteer {
   readonly #options: VolunteerOptions;
   readonly #jobs = new Map<string, JobSpec>();
   readonly #tasks = new Map<string, Running>();
+  /** Outcomes reported this turn, sent together at its end. */
+  #unsent: Outcome[] = [];
   readonly #holders = new Map<ShardHash, string[]>();
   readonly #announced = new Set<ShardHash>();
   readonly #outbox: ResultOutbox;
@@ -303,20 +317,52 @@ export class Volunteer {
     }
   }
 
-  #report(outcome: Extract<WorkerToCoordinator, { type: "task-result" | "task-failed" }>): void {
-    const sent = this.#welcomed && this.#send(outcome);
-    this.#outbox.add(outcome, Date.now(), sent);
+  /** Queues an outcome; those finished in the same turn go out together (see {@link Outcomes}). */
+  #report(outcome: Outcome): void {
+    this.#unsent.push(outcome);
+    if (this.#unsent.length === 1) nextTurn(() => this.#flushOutcomes());
+  }
+
+  /**
+   * Sends queued outcomes, each encoded once: those that fit together in {@link BATCH_BYTES} as
+   * one `outcomes` message, a larger one alone.
+   */
+  #flushOutcomes(): void {
+    const now = Date.now();
+    let batch: Array<{ outcome: Outcome; text: string }> = [];
+    let bytes = 0;
+    const send = () => {
+      if (batch.length === 0) return;
+      const text = batch.length === 1 ? batch[0]!.text : `{"type":"outcomes","outcomes":[${batch.map((b) => b.text).join(",")}]}`;
+      const sent = this.#welcomed && this.#sendText(text);
+      for (const { outcome } of batch) this.#outbox.add(outcome, now, sent);
+      batch = [];
+      bytes = 0;
+    };
+    for (const outcome of this.#unsent) {
+      const text = encodeMessage(outcome);
+      if (batch.length === MESSAGE_LIMITS.outcomes || bytes + text.length > BATCH_BYTES) send();
+      batch.push({ outcome, text });
+      bytes += text.length + 1;
+    }
+    send();
+    this.#unsent = [];
   }
 
   #cancel(taskIds: ReadonlySet<string>): void {
     for (const { assignment, abort } of this.#tasks.values()) if (taskIds.has(assignment.taskId)) abort.abort();
     this.#outbox.drop(taskIds);
+    this.#unsent = this.#unsent.filter((outcome) => !taskIds.has(outcome.taskId));
   }
 
   #send(message: WorkerToCoordinator): boolean {
+    return this.#sendText(encodeMessage(message));
+  }
+
+  #sendText(text: string): boolean {
     const channel = this.#channel;
     if (!channel?.open) return false;
-    channel.send(encodeMessage(message));
+    channel.send(text);
     return true;
   }
 }

@@ -67,6 +67,7 @@ describe("jobs over HTTP", () => {
     expect((await post(c, "/api/jobs", { dataset, spec: { script: "function map() end" }, replicas: 1, quorum: 2 })).status).toBe(400);
     expect((await post(c, "/api/jobs", { dataset, spec: { script: "function map() end" }, priority: 1 })).status).toBe(400);
     expect((await c.api("/api/jobs/j_nope")).status).toBe(404);
+    expect((await c.api("/api/jobs/j_nope/script")).status).toBe(404);
   });
 
   it("runs a job on a WebSocket worker to exactly what `shoal run` prints, with progress events", async () => {
@@ -88,13 +89,26 @@ describe("jobs over HTTP", () => {
     expect(result).toEqual(await reference);
     expect(w.sent).toHaveLength(56);
     const [peer] = await json<PeerView[]>(c.api("/api/peers"));
-    expect(peer).toMatchObject({ id: w.peerId, transport: "ws", threads: 2, tasksDone: 56 });
+    expect(peer).toMatchObject({ id: w.peerId, transport: "ws", threads: 2, tasksDone: 56, jobs: [] });
+    expect(await json<unknown>(c.api(`/api/jobs/${job.id}/script`))).toEqual({ script: SMA_SPEC.script });
     const metrics = await (await fetch(`${c.url}/metrics`)).text();
     expect(metrics).toContain('shoal_results_total{outcome="accepted"} 56');
     expect(metrics).toContain('shoal_jobs{state="done"} 1');
     expect(metrics).toContain('shoal_peers{transport="ws"} 1');
+    expect(metrics).toContain("# TYPE shoal_task_latency_ms histogram");
+    expect(metrics).toContain('shoal_task_latency_ms_bucket{le="+Inf"} 56');
+    expect(metrics).toContain("shoal_task_latency_ms_count 56");
     const list = await json<JobView[]>(c.api("/api/jobs"));
     expect(list[0]).toMatchObject({ id: job.id, status: "done" });
+  });
+
+  it("takes results batched in outcomes messages one by one, to the same result", async () => {
+    const job = await json<JobView>(post(c, "/api/jobs", { dataset, spec: SMA_SPEC }));
+    const events = readEvents(await c.api(`/api/jobs/${job.id}/events`), (e) => e === "done");
+    const { worker: w } = await worker({ threads: 4, batch: true });
+    await w.start();
+    expect((await events).at(-1)).toMatchObject({ event: "done", data: { status: "done", results: { accepted: 56, rejected: 0 } } });
+    expect(await json<Json>(c.api(`/api/jobs/${job.id}/result`))).toEqual(await reference);
   });
 
   it("fails a job on a Lua error confirmed by two workers, with the message, line and traceback", async () => {
@@ -116,6 +130,8 @@ describe("jobs over HTTP", () => {
     await w.start();
     const job = await json<JobView>(post(c, "/api/jobs", { dataset, spec: SMA_SPEC }));
     const assign = await client.next("assign");
+    const [holder] = await json<PeerView[]>(c.api("/api/peers"));
+    expect(holder?.jobs).toEqual([job.id]);
     const events = readEvents(await c.api(`/api/jobs/${job.id}/events`), (e) => e === "cancelled");
     const cancelled = await post(c, `/api/jobs/${job.id}/cancel`, {});
     expect(cancelled.status).toBe(200);

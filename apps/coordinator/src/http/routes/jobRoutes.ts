@@ -13,7 +13,7 @@ import { SseStream } from "../SseStream.ts";
 const JOB_BODY_BYTES = LIMITS.scriptBytes * 2 + 8 * 1024 * 1024;
 const MAX_REPLICAS = 16;
 
-/** `/api/check` and `/api/jobs`: syntax checks, submission, views, progress events, results, cancellation. */
+/** `/api/check` and `/api/jobs`: syntax checks, submission, views, scripts, progress events, results, cancellation. */
 export function jobRoutes(router: Router, deps: HttpDeps): void {
   const { jobs } = deps;
 
@@ -43,6 +43,12 @@ export function jobRoutes(router: Router, deps: HttpDeps): void {
     const view = jobs.view(params.id as JobId);
     if (!view) throw new HttpError(404, `no job ${params.id}`);
     sendJson(res, 200, view);
+  });
+
+  router.add("GET", "/api/jobs/:id/script", ({ res, params }) => {
+    const spec = jobs.spec(params.id as JobId);
+    if (!spec) throw new HttpError(404, `no job ${params.id}`);
+    sendJson(res, 200, { script: spec.script });
   });
 
   router.add("GET", "/api/jobs/:id/result", async ({ res, params }) => {

@@ -1,0 +1,179 @@
+import { useEffect, useState } from "react";
+import type { JobView } from "@shoal/client";
+import { formatDuration } from "../../donor/format.ts";
+import { describeError, useApi } from "../api/useApi.ts";
+import { Notice } from "../components/Notice.tsx";
+import { ProgressBar } from "../components/ProgressBar.tsx";
+import { StatusBadge } from "../components/StatusBadge.tsx";
+import { formatTime } from "../components/formatTime.ts";
+import { LuaEditor } from "../editor/LuaEditor.tsx";
+import { ResultView } from "../results/ResultView.tsx";
+import { Link } from "../shell/Link.tsx";
+import { routePath } from "../shell/parseRoute.ts";
+import { useSession } from "../shell/SessionContext.ts";
+import { navigate } from "../shell/useRoute.ts";
+import { splitText } from "./parseJobForm.ts";
+import { progressEstimate } from "./progressEstimate.ts";
+import { shoalRunCommand } from "./shoalRunCommand.ts";
+import { useJobProgress } from "./useJobProgress.ts";
+
+/** One job, live: progress with throughput and ETA, the peers on it, cancel; then its result, or its Lua error on its line. */
+export function JobPage({ id }: { id: string }) {
+  const { job, samples, error } = useJobProgress(id);
+  const active = job?.status === "queued" || job?.status === "running";
+  const now = useNow(active ? 1000 : undefined);
+  const script = useApi((client) => client.getJobScript(id), [id]);
+
+  if (!job) return error ? <Notice kind="error">Cannot load job {id}: {error}</Notice> : <Notice kind="loading">Loading job…</Notice>;
+  const live = progressEstimate(samples, job.tasks.total, now);
+  const tookMs = job.finishedAt ? Date.parse(job.finishedAt) - Date.parse(job.createdAt) : undefined;
+  const tasksPerSecond = active ? live.tasksPerSecond : tookMs && job.tasks.done > 0 ? job.tasks.done / (tookMs / 1000) : undefined;
+  const etaMs = live.etaMs;
+  const fraction = job.tasks.total ? job.tasks.done / job.tasks.total : 0;
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>
+          Job <code>{job.id}</code>
+        </h1>
+        <StatusBadge status={job.status} />
+        <button type="button" className="secondary" onClick={() => navigate(`${routePath({ page: "new-job" })}?from=${encodeURIComponent(id)}`)} data-testid="edit-job">
+          {job.status === "failed" ? "Fix and resubmit" : "Edit as new job"}
+        </button>
+        {active && <CancelButton id={id} />}
+      </div>
+      {error && <Notice kind="error">Lost the progress stream: {error}</Notice>}
+      <section className="card" aria-label="Progress">
+        <ProgressBar value={fraction} label={`${Math.floor(fraction * 100)} % · ${job.tasks.done}/${job.tasks.total} tasks`} testId="job-progress" />
+        <div className="stats">
+          <Stat label="Assigned to peers" value={String(job.tasks.running)} />
+          <Stat label="Queued" value={String(job.tasks.queued + job.tasks.waiting)} />
+          <Stat label="Throughput" value={tasksPerSecond === undefined ? "—" : `${tasksPerSecond.toFixed(1)} tasks/s`} testId="throughput" />
+          <Stat label={active ? "ETA" : "Took"} value={active ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : tookMs === undefined ? "—" : formatDuration(tookMs)} testId="eta" />
+          <Stat label="Results accepted" value={`${job.results.accepted}${job.results.rejected ? ` (${job.results.rejected} rejected)` : ""}`} />
+          {active && <JobPeers id={id} />}
+        </div>
+      </section>
+      {job.status === "failed" && job.error && <JobError job={job} script={script.data} />}
+      {job.status === "cancelled" && <Notice kind="empty">This job was cancelled; it has no result.</Notice>}
+      {job.status === "done" && <JobResult job={job} />}
+      <JobFacts job={job} />
+      {job.status !== "failed" && script.data !== undefined && (
+        <details className="card">
+          <summary>Script ({job.spec.scriptBytes} bytes)</summary>
+          <LuaEditor value={script.data} readOnly label="Job script" />
+        </details>
+      )}
+    </>
+  );
+}
+
+function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
+  return (
+    <div className="stat">
+      <span className="label">{label}</span>
+      <span className="value" data-testid={testId}>
+        {value}
+      </span>
+    </div>
+  );
+}
+
+function CancelButton({ id }: { id: string }) {
+  const { client } = useSession();
+  const [state, setState] = useState<string>();
+  const cancel = () => {
+    setState("Cancelling…");
+    client.cancelJob(id).then(
+      () => setState(undefined),
+      (failure: unknown) => setState(`Cannot cancel: ${describeError(failure)}`),
+    );
+  };
+  return (
+    <>
+      <button type="button" className="danger" onClick={cancel} disabled={state === "Cancelling…"} data-testid="cancel">
+        Cancel job
+      </button>
+      {state && state !== "Cancelling…" && <span className="error">{state}</span>}
+    </>
+  );
+}
+
+function JobPeers({ id }: { id: string }) {
+  const peers = useApi((client) => client.listPeers(), [], { refreshMs: 2000 });
+  const on = peers.data?.filter((peer) => peer.jobs.includes(id));
+  return <Stat label="Peers on it" value={on ? `${on.length} (${on.reduce((sum, p) => sum + p.threads, 0)} threads)` : "—"} testId="job-peers" />;
+}
+
+function JobError({ job, script }: { job: JobView; script: string | undefined }) {
+  const error = job.error!;
+  return (
+    <section className="card failed" aria-labelledby="error-heading">
+      <h2 id="error-heading">{error.kind === "runtime" || error.kind === "syntax" ? "Lua error" : "Failed"}</h2>
+      <p className="error" data-testid="job-error-message">
+        {error.line !== undefined && <strong>Line {error.line}: </strong>}
+        {error.message}
+      </p>
+      {error.traceback && (
+        <pre className="traceback" data-testid="traceback">
+          {error.traceback}
+        </pre>
+      )}
+      {script !== undefined && <LuaEditor value={script} readOnly errorAt={error.line} label="Job script" />}
+    </section>
+  );
+}
+
+function JobResult({ job }: { job: JobView }) {
+  const result = useApi((client) => client.getResult(job.id), [job.id]);
+  if (result.error) return <Notice kind="error">Cannot load the result: {result.error}</Notice>;
+  if (result.data === undefined) return <Notice kind="loading">Loading the result…</Notice>;
+  return <ResultView jobId={job.id} result={result.data} params={Object.keys(job.spec.params)} />;
+}
+
+function JobFacts({ job }: { job: JobView }) {
+  const dataset = useApi((client) => client.getDataset(job.dataset), [job.dataset]);
+  return (
+    <dl className="facts" data-testid="job-facts">
+      <dt>Dataset</dt>
+      <dd>
+        <Link to={routePath({ page: "dataset", id: job.dataset })}>{dataset.data?.name ?? job.dataset}</Link>
+        {dataset.data && <span className="muted"> ({dataset.data.series.length} series, {dataset.data.rows} rows)</span>}
+      </dd>
+      <dt>Parameters</dt>
+      <dd>{Object.entries(job.spec.params).map(([name, values]) => `${name}=${values.join(",")}`).join(" · ") || "none"} ({job.spec.points} {job.spec.points === 1 ? "point" : "points"})</dd>
+      <dt>Split</dt>
+      <dd>
+        {splitText(job.spec.split)}, halo {job.spec.halo}, {job.spec.batchSize} points per task
+      </dd>
+      <dt>Engine</dt>
+      <dd>
+        {job.spec.engine}, {job.spec.hasReduce ? "map + reduce" : "map only"}, replicas {job.replicas} / quorum {job.quorum}
+      </dd>
+      <dt>Run locally</dt>
+      <dd>
+        <code data-testid="run-command">{shoalRunCommand(job.spec, "job.lua", `${dataset.data?.name ?? "data"}.csv`)}</code>
+      </dd>
+      <dt>Created</dt>
+      <dd>{formatTime(job.createdAt)}</dd>
+      {job.finishedAt && (
+        <>
+          <dt>Finished</dt>
+          <dd>{formatTime(job.finishedAt)}</dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+/** The clock, ticking every `ms` while given, so ETAs count down between events. */
+function useNow(ms: number | undefined): number {
+  const [now, setNow] = useState(Date.now);
+  useEffect(() => {
+    if (!ms) return;
+    const timer = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(timer);
+  }, [ms]);
+  return ms ? now : Date.now();
+}

@@ -1,0 +1,201 @@
+import type { FormEvent } from "react";
+import { useEffect, useState } from "react";
+import { ShoalApiError } from "@shoal/client";
+import { describeError, TOKEN_REFUSED, useApi } from "../api/useApi.ts";
+import { Notice } from "../components/Notice.tsx";
+import { fetchSampleDataset, SAMPLE_DATASET } from "../datasets/sampleDataset.ts";
+import { LuaEditor } from "../editor/LuaEditor.tsx";
+import { routePath } from "../shell/parseRoute.ts";
+import { useSession } from "../shell/SessionContext.ts";
+import { navigate } from "../shell/useRoute.ts";
+import type { JobTemplate } from "./parseTemplate.ts";
+import { parseJobForm, splitText } from "./parseJobForm.ts";
+import { TEMPLATES } from "./templates.ts";
+
+const SAMPLE = "sample";
+
+interface Problem {
+  message: string;
+  line: number | undefined;
+}
+
+/**
+ * The job form: a template, the Lua in an editor, the dataset, the parameter grid and split;
+ * errors point at their line. `?from=JOB` starts from a submitted job (its script, options and error).
+ */
+export function NewJobPage() {
+  const { client, signOut } = useSession();
+  const datasets = useApi((c) => c.listDatasets(), []);
+  const [template, setTemplate] = useState<JobTemplate | undefined>(TEMPLATES[0]);
+  const [script, setScript] = useState(TEMPLATES[0]?.script ?? "function map(series, p)\n  return { key = series.key, rows = #series.time }\nend\n");
+  const [params, setParams] = useState(TEMPLATES[0]?.params.join("\n") ?? "");
+  const [split, setSplit] = useState(TEMPLATES[0]?.split ?? "none");
+  const [halo, setHalo] = useState(String(TEMPLATES[0]?.halo ?? 0));
+  const [replicas, setReplicas] = useState("1");
+  const [picked, setPicked] = useState<string>();
+  const [problem, setProblem] = useState<Problem>();
+  const [busy, setBusy] = useState<string>();
+  const [checked, setChecked] = useState(false);
+
+  const [from] = useState(() => new URLSearchParams(location.search).get("from") ?? undefined);
+  useEffect(() => {
+    if (!from) return;
+    let live = true;
+    Promise.all([client.getJob(from), client.getJobScript(from)]).then(
+      ([job, text]) => {
+        if (!live) return;
+        setTemplate(undefined);
+        setScript(text);
+        setParams(Object.entries(job.spec.params).map(([name, values]) => `${name}=${values.join(",")}`).join("\n"));
+        setSplit(splitText(job.spec.split));
+        setHalo(String(job.spec.halo));
+        setPicked(job.dataset);
+        setReplicas(String(Math.min(3, job.replicas)));
+        if (job.error) setProblem({ message: job.error.message, line: job.error.line });
+      },
+      (failure: unknown) => live && fail(failure),
+    );
+    return () => {
+      live = false;
+    };
+    // Loads once, for the job the address named when the page opened.
+  }, [client, from]);
+
+  const latestSample = datasets.data?.filter((d) => d.name === SAMPLE_DATASET.name).at(-1);
+  const dataset = picked ?? latestSample?.id ?? SAMPLE;
+
+  const choose = (next: JobTemplate) => {
+    setTemplate(next);
+    setScript(next.script);
+    setParams(next.params.join("\n"));
+    setSplit(next.split);
+    setHalo(String(next.halo));
+    setProblem(undefined);
+    setChecked(false);
+  };
+
+  const fail = (failure: unknown) => {
+    if (failure instanceof ShoalApiError && failure.status === 401) signOut(TOKEN_REFUSED);
+    setProblem({ message: describeError(failure), line: failure instanceof ShoalApiError ? failure.line : undefined });
+  };
+
+  const check = async () => {
+    setProblem(undefined);
+    setChecked(false);
+    try {
+      const answer = await client.checkScript(script);
+      if (answer.ok) setChecked(true);
+      else setProblem({ message: answer.error.message, line: answer.error.line ?? undefined });
+    } catch (failure) {
+      fail(failure);
+    }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setProblem(undefined);
+    setChecked(false);
+    const form = parseJobForm({ params, split, halo });
+    if (!form.ok) return setProblem({ message: form.error, line: undefined });
+    const copies = Number(replicas);
+    try {
+      let datasetId = dataset;
+      if (dataset === SAMPLE) {
+        setBusy("Uploading the sample dataset…");
+        datasetId = (await client.uploadDataset(await fetchSampleDataset(), { name: SAMPLE_DATASET.name })).dataset.id;
+      }
+      setBusy("Submitting…");
+      const job = await client.createJob({ dataset: datasetId, spec: { script, params: form.params, split: form.split, halo: form.halo }, ...(copies > 1 ? { replicas: copies, quorum: copies } : {}) });
+      navigate(routePath({ page: "job", id: job.id }));
+    } catch (failure) {
+      fail(failure);
+      setBusy(undefined);
+    }
+  };
+
+  return (
+    <form onSubmit={submit} className="new-job">
+      <div className="page-head">
+        <h1>New job</h1>
+      </div>
+      <section className="templates" aria-label="Templates">
+        {TEMPLATES.map((t) => (
+          <button key={t.id} type="button" className={`template${template?.id === t.id ? " selected" : ""}`} onClick={() => choose(t)} data-testid={`template-${t.id}`} aria-pressed={template?.id === t.id}>
+            <strong>{t.title}</strong>
+            <span>{t.description}</span>
+          </button>
+        ))}
+      </section>
+      <div className="job-form">
+        <div className="editor-pane">
+          <div className="card-head">
+            <h2>Script</h2>
+            <button type="button" className="secondary" onClick={check} data-testid="check">
+              Check syntax
+            </button>
+          </div>
+          <LuaEditor
+            value={script}
+            onChange={(text) => {
+              setScript(text);
+              setProblem(undefined);
+              setChecked(false);
+            }}
+            errorAt={problem?.line}
+            label="Lua script"
+          />
+          {checked && (
+            <p className="ok" role="status" data-testid="check-ok">
+              The script compiles.
+            </p>
+          )}
+        </div>
+        <div className="options card">
+          <label className="field">
+            <span>Dataset</span>
+            <select value={dataset} onChange={(e) => setPicked(e.target.value)} data-testid="dataset-select">
+              {!latestSample && <option value={SAMPLE}>{SAMPLE_DATASET.label}</option>}
+              {datasets.data?.map((d) => (
+                <option key={d.id} value={d.id}>
+                  {d.name} ({d.series.length} series, {d.rows} rows)
+                </option>
+              ))}
+            </select>
+          </label>
+          {datasets.error && <Notice kind="error">Cannot list datasets: {datasets.error}</Notice>}
+          <label className="field">
+            <span>Parameters, one per line</span>
+            <textarea rows={4} value={params} onChange={(e) => setParams(e.target.value)} placeholder={"fast=5,10,20\nslow=50,100"} spellCheck={false} data-testid="params" />
+          </label>
+          <div className="two">
+            <label className="field">
+              <span>Split</span>
+              <input value={split} onChange={(e) => setSplit(e.target.value)} placeholder="rows=500 or window=365d" data-testid="split" />
+            </label>
+            <label className="field">
+              <span>Halo rows</span>
+              <input value={halo} onChange={(e) => setHalo(e.target.value)} inputMode="numeric" data-testid="halo" />
+            </label>
+          </div>
+          <label className="field">
+            <span>Replicas (each must agree)</span>
+            <select value={replicas} onChange={(e) => setReplicas(e.target.value)}>
+              <option value="1">1 — trusted pool</option>
+              <option value="2">2 — two peers agree</option>
+              <option value="3">3 — three peers agree</option>
+            </select>
+          </label>
+          {problem && (
+            <div className="error" role="alert" data-testid="job-error">
+              {problem.line !== undefined && <strong>Line {problem.line}: </strong>}
+              {problem.message}
+            </div>
+          )}
+          <button type="submit" disabled={busy !== undefined} data-testid="submit">
+            {busy ?? "Submit job"}
+          </button>
+        </div>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,72 @@
+import { Notice } from "../components/Notice.tsx";
+import { formatTime } from "../components/formatTime.ts";
+import { useApi } from "../api/useApi.ts";
+import { Link } from "../shell/Link.tsx";
+import { routePath } from "../shell/parseRoute.ts";
+
+/** The volunteers connected now: transport, threads, work done and held, reputation, and the jobs they work on. */
+export function PeersPage() {
+  const { data: peers, error, loading } = useApi((client) => client.listPeers(), [], { refreshMs: 2000 });
+  return (
+    <>
+      <div className="page-head">
+        <h1>Peers</h1>
+        {peers && <span className="muted">{peers.length} connected · {peers.reduce((sum, p) => sum + p.threads, 0)} threads</span>}
+      </div>
+      {error && <Notice kind="error">Cannot list peers: {error}</Notice>}
+      {!peers && loading && <Notice kind="loading">Loading peers…</Notice>}
+      {peers && peers.length === 0 && (
+        <Notice kind="empty">
+          No volunteers are connected. Open <a href="/">the donor page</a> and press Start, or run <code>npx shoal worker --coordinator {location.origin}</code>.
+        </Notice>
+      )}
+      {peers && peers.length > 0 && (
+        <div className="table-scroll">
+          <table className="data" data-testid="peers-table">
+            <thead>
+              <tr>
+                <th>Peer</th>
+                <th>Transport</th>
+                <th>Threads</th>
+                <th>Tasks done</th>
+                <th>Leases</th>
+                <th>Shards</th>
+                <th>Quorums won/lost</th>
+                <th>Working on</th>
+                <th>Connected</th>
+              </tr>
+            </thead>
+            <tbody>
+              {peers.map((peer) => (
+                <tr key={peer.id}>
+                  <td>
+                    <code>{peer.id}</code>
+                    {peer.reputation.refused && <span className="badge badge-failed">refused</span>}
+                  </td>
+                  <td>{peer.transport === "webrtc" ? "WebRTC" : "WebSocket"}</td>
+                  <td className="num">{peer.threads}</td>
+                  <td className="num">{peer.tasksDone}</td>
+                  <td className="num">{peer.leases}</td>
+                  <td className="num">{peer.shards}</td>
+                  <td className="num">
+                    {peer.reputation.wins}/{peer.reputation.losses}
+                  </td>
+                  <td>
+                    {peer.jobs.length === 0
+                      ? "—"
+                      : peer.jobs.map((job) => (
+                          <Link key={job} to={routePath({ page: "job", id: job })}>
+                            {job}
+                          </Link>
+                        ))}
+                  </td>
+                  <td>{formatTime(peer.connectedAt)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import type { Route } from "./parseRoute.ts";
+import { parseRoute, routePath } from "./parseRoute.ts";
+
+describe("parseRoute", () => {
+  it.each<[string, Route]>([
+    ["/dashboard", { page: "jobs" }],
+    ["/dashboard/", { page: "jobs" }],
+    ["/dashboard/jobs", { page: "jobs" }],
+    ["/dashboard/jobs/new", { page: "new-job" }],
+    ["/dashboard/jobs/j_1a", { page: "job", id: "j_1a" }],
+    ["/dashboard/datasets", { page: "datasets" }],
+    ["/dashboard/datasets/d_2/", { page: "dataset", id: "d_2" }],
+    ["/dashboard/peers", { page: "peers" }],
+    ["/dashboard/peers/p_1", { page: "not-found", path: "/dashboard/peers/p_1" }],
+    ["/dashboard/jobs/j_1/extra", { page: "not-found", path: "/dashboard/jobs/j_1/extra" }],
+    ["/dashboard/nope", { page: "not-found", path: "/dashboard/nope" }],
+  ])("%s", (path, route) => {
+    expect(parseRoute(path)).toEqual(route);
+  });
+
+  it("round-trips through routePath, encoding ids", () => {
+    for (const route of [{ page: "job", id: "j/ x" }, { page: "dataset", id: "d_1" }, { page: "new-job" }, { page: "peers" }] as const) {
+      expect(parseRoute(routePath(route))).toEqual(route);
+    }
+  });
+});

@@ -1,0 +1,240 @@
+import { readFileSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { firstDifference, runShoal, TestGrid } from "./support/grid.ts";
+
+/*
+ * The job-author dashboard in real Chromium against a real coordinator process, driven through
+ * its UI only: sign in, upload the sample, run the SMA template on two donor pages, compare the
+ * downloaded CSV with `shoal run`, see Lua errors on their line, cancel a job.
+ */
+
+test.describe.configure({ mode: "serial" });
+
+/** What the SMA-crossover template's header asks for; the dashboard fills its form from it. */
+const TEMPLATE_RUN = ["examples/sma-crossover.lua", "--data", "public/datasets/sp500.csv", "--param", "fast=5,10,20,50", "--param", "slow=50,100,150,200", "--split", "rows=500", "--halo", "250"];
+const SHOTS = "e2e/screenshots";
+
+const grid = new TestGrid();
+let expected: Promise<{ runs: Record<string, number>[] }>;
+let dashboard: BrowserContext;
+let page: Page;
+const donors: BrowserContext[] = [];
+
+async function openDonor(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext();
+  const donor = await context.newPage();
+  await donor.goto(`${grid.url}/`);
+  await expect(donor.getByTestId("toggle")).toBeEnabled();
+  await donor.getByTestId("toggle").click();
+  await expect(donor.getByTestId("state")).toContainText("Running", { timeout: 20_000 });
+  return context;
+}
+
+/** Replaces the editor's text the way a person would: focus, select all, type. */
+async function typeScript(script: string): Promise<void> {
+  await page.locator(".cm-content").click();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.keyboard.press("Delete");
+  await page.keyboard.insertText(script);
+}
+
+async function submitJob(): Promise<string> {
+  await page.getByTestId("submit").click();
+  await expect(page).toHaveURL(/\/dashboard\/jobs\/j_[0-9a-f]+$/);
+  return page.url().split("/").at(-1)!;
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: `${SHOTS}/dashboard-${name}.png`, fullPage: true });
+}
+
+test.beforeAll(async ({ browser }) => {
+  expected = runShoal(["run", ...TEMPLATE_RUN, "--threads", "1"]).then((run) => {
+    if (run.code !== 0) throw new Error(run.stderr);
+    return JSON.parse(run.stdout) as { runs: Record<string, number>[] };
+  });
+  await grid.start();
+  dashboard = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+  page = await dashboard.newPage();
+});
+
+test.afterAll(async () => {
+  await Promise.all([dashboard?.close(), ...donors.map((d) => d.close())]);
+  await grid.stop();
+});
+
+test("sign-in refuses a wrong token with a clear message and keeps the right one", async () => {
+  await page.goto(`${grid.url}/dashboard/jobs`);
+  await page.getByTestId("token").fill("not-the-token");
+  await page.getByTestId("sign-in").click();
+  await expect(page.getByTestId("signin-error")).toContainText("refused this token (HTTP 401)");
+  await shot("signin");
+  await page.getByTestId("token").fill(grid.token);
+  await page.getByTestId("sign-in").click();
+  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  await expect(page.getByTestId("notice-empty")).toContainText("No jobs yet");
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Jobs" })).toBeVisible();
+  const stale = await dashboard.newPage();
+  await stale.goto(`${grid.url}/dashboard/peers`);
+  await stale.evaluate(() => localStorage.setItem("shoal.authorToken", "revoked"));
+  await stale.reload();
+  await expect(stale.getByRole("alert")).toContainText("refused this token (HTTP 401)");
+  await stale.getByTestId("token").fill(grid.token);
+  await stale.getByTestId("sign-in").click();
+  await expect(stale.getByRole("heading", { name: "Peers" })).toBeVisible();
+  await stale.close();
+});
+
+test("uploads the sample with progress, lists it and previews a series from its shard", async () => {
+  await page.getByRole("link", { name: "Datasets" }).click();
+  await expect(page.getByTestId("notice-empty")).toContainText("No datasets yet");
+  await page.getByTestId("dataset-file").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("date,close\n2020-01-01,1\n2020-01-02,oops\n") });
+  await page.getByTestId("upload").click();
+  await expect(page.getByTestId("upload-error")).toContainText("Line 3");
+  await page.getByTestId("dataset-file").setInputFiles("public/datasets/sp500.csv");
+  await expect(page.getByTestId("dataset-name")).toHaveValue("sp500");
+  await page.getByTestId("upload").click();
+  await expect(page.getByTestId("upload-done")).toContainText("Uploaded sp500: 1 series, 5105 rows");
+  await expect(page.getByTestId("datasets-table")).toContainText("sp500");
+  await shot("datasets");
+  await page.getByRole("link", { name: "sp500", exact: true }).click();
+  await expect(page.getByTestId("preview-chart").locator("canvas")).toBeVisible();
+  await expect(page.getByTestId("preview-table")).toContainText("2000-01-03");
+  await expect(page.getByTestId("preview-table")).toContainText("1455.22");
+  await shot("dataset-preview");
+});
+
+test("the SMA template runs on two donor pages to 100 %, with a heatmap, and its CSV equals shoal run", async ({ browser }) => {
+  donors.push(...(await Promise.all([openDonor(browser), openDonor(browser)])));
+  await page.getByRole("link", { name: "New job" }).first().click();
+  await page.getByTestId("template-sma-crossover").click();
+  await expect(page.getByTestId("dataset-select")).toHaveValue(/^d_/);
+  await expect(page.getByTestId("params")).toHaveValue("fast=5,10,20,50\nslow=50,100,150,200");
+  await shot("new-job");
+  await submitJob();
+  await expect(page.getByTestId("job-progress")).toContainText("100 %", { timeout: 90_000 });
+  await expect(page.getByTestId("job-status")).toHaveText("done");
+  await expect(page.getByTestId("heatmap")).toBeVisible();
+  await expect(page.getByTestId("heatmap-cell")).toHaveCount(16);
+  await expect(page.getByTestId("metric-select")).toHaveValue("sharpe");
+  await expect(page.getByTestId("run-command")).toHaveText(`npx shoal run job.lua --data sp500.csv ${TEMPLATE_RUN.slice(3).join(" ")}`);
+  await expect(page.getByTestId("result-summary")).toContainText('best{"fast":5,"slow":200,"sharpe":0.49');
+  await shot("job-done");
+
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-csv").click()]);
+  expect(download.suggestedFilename()).toMatch(/^j_[0-9a-f]+-runs\.csv$/);
+  const [header, ...lines] = readFileSync(await download.path(), "utf8").trimEnd().split("\n");
+  const columns = header!.split(",");
+  const rows = lines.map((line) => Object.fromEntries(line.split(",").map((cell, i) => [columns[i]!, Number(cell)])));
+  const { runs } = await expected;
+  expect(rows).toHaveLength(16);
+  expect(firstDifference(runs, rows)).toBeUndefined();
+  const [json] = await Promise.all([page.waitForEvent("download"), page.getByTestId("download-json").click()]);
+  expect(firstDifference(await expected, JSON.parse(readFileSync(await json.path(), "utf8")))).toBeUndefined();
+});
+
+test("a syntax error is marked on its line before anything runs", async () => {
+  await page.getByRole("link", { name: "New job" }).first().click();
+  await typeScript("function map(series, p)\n  local x = 1\n  return x +\nend\n");
+  await page.getByTestId("check").click();
+  await expect(page.getByTestId("job-error")).toContainText("Line 4");
+  await expect(page.locator(".cm-errorLine")).toHaveAttribute("data-error-line", "4");
+  await expect(page.locator(".cm-errorLine")).toHaveText("end");
+  await expect(page.locator(".cm-gutterElement.cm-errorGutter")).toHaveText("4");
+  await typeScript("function map(series, p)\n  local y = {\n  return y\nend\n");
+  await page.getByTestId("submit").click();
+  await expect(page.getByTestId("job-error")).toContainText(/Line \d: job\.lua:\d/);
+  await expect(page.locator(".cm-errorLine")).toHaveCount(1);
+  expect(page.url()).toMatch(/\/jobs\/new$/);
+});
+
+test("a runtime error fails the job and shows its traceback and line", async () => {
+  await typeScript("function map(series, p)\n  local x = nil\n  return x.field\nend\n");
+  await page.getByTestId("params").fill("");
+  await page.getByTestId("split").fill("none");
+  await submitJob();
+  await expect(page.getByTestId("job-status")).toHaveText("failed", { timeout: 60_000 });
+  await expect(page.getByTestId("job-error-message")).toContainText("job.lua:3: attempt to index a nil value");
+  await expect(page.getByTestId("traceback")).toContainText("job.lua:3");
+  await expect(page.locator(".cm-errorLine")).toHaveAttribute("data-error-line", "3");
+  await expect(page.locator(".cm-errorLine")).toHaveText("  return x.field");
+  await shot("job-failed");
+  await page.getByTestId("edit-job").click();
+  await expect(page).toHaveURL(/\/dashboard\/jobs\/new\?from=j_/);
+  await expect(page.getByTestId("job-error")).toContainText("Line 3: job.lua:3: attempt to index a nil value");
+  await expect(page.locator(".cm-errorLine")).toHaveAttribute("data-error-line", "3");
+  await expect(page.getByTestId("split")).toHaveValue("none");
+});
+
+test("Cancel stops a running job, and the donors go on to finish the next one", async () => {
+  await page.getByRole("link", { name: "New job" }).first().click();
+  await typeScript("function map(series, p)\n  local x = 0\n  for i = 1, 1e6 do x = x + i % 7 end\n  return { key = series.key, p = p.n, x = x }\nend\n");
+  await page.getByTestId("params").fill("n=1,2,3,4");
+  await page.getByTestId("split").fill("rows=250");
+  await page.getByTestId("halo").fill("0");
+  const slow = await submitJob();
+  await expect(page.getByTestId("job-status")).toHaveText("running", { timeout: 30_000 });
+  await expect(page.getByTestId("job-peers")).toContainText(/^[12] \(/, { timeout: 10_000 });
+  await expect(page.getByTestId("job-progress")).toContainText(/ [1-9]\d*\/21 tasks/, { timeout: 60_000 });
+  await expect(page.getByTestId("throughput")).toHaveText(/^\d+\.\d tasks\/s$/);
+  await shot("job-running");
+  await page.getByTestId("cancel").click();
+  await expect(page.getByTestId("job-status")).toHaveText("cancelled");
+  await expect(page.getByTestId("cancel")).toHaveCount(0);
+
+  await page.getByRole("link", { name: "New job" }).first().click();
+  await page.getByTestId("template-volatility-regimes").click();
+  const next = await submitJob();
+  await expect(page.getByTestId("job-status")).toHaveText("done", { timeout: 60_000 });
+  await expect(page.getByTestId("line-chart").locator("canvas")).toBeVisible();
+  await shot("job-line-chart");
+
+  await page.getByRole("link", { name: "Jobs", exact: true }).click();
+  const table = page.getByTestId("jobs-table");
+  await expect(table.locator("tr", { hasText: slow })).toContainText("cancelled");
+  await expect(table.locator("tr", { hasText: next })).toContainText("done");
+  await shot("jobs");
+  await page.getByRole("link", { name: "Peers" }).click();
+  await expect(page.getByTestId("peers-table").locator("tbody tr")).toHaveCount(2);
+  await shot("peers");
+});
+
+test("deep links load, and the pages fit a phone", async ({ browser }) => {
+  const jobs = page.getByTestId("jobs-table");
+  await page.getByRole("link", { name: "Jobs", exact: true }).click();
+  const done = await jobs.locator("tr", { hasText: "done" }).last().getByRole("link").textContent();
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await dashboard.storageState() });
+  const small = await phone.newPage();
+  await small.goto(`${grid.url}/dashboard/jobs/${done}`);
+  await expect(small.getByTestId("heatmap")).toBeVisible();
+  await small.screenshot({ path: `${SHOTS}/dashboard-phone-job.png`, fullPage: true });
+  expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await small.goto(`${grid.url}/dashboard/jobs/new`);
+  await expect(small.getByTestId("lua-editor")).toBeVisible();
+  await small.screenshot({ path: `${SHOTS}/dashboard-phone-new-job.png`, fullPage: true });
+  expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await phone.close();
+});
+
+test("on a fresh grid the SMA sweep is two clicks: its template, then Submit (the bundled sample is uploaded)", async ({ browser }) => {
+  const fresh = new TestGrid();
+  await fresh.start();
+  const context = await browser.newContext();
+  try {
+    const author = await context.newPage();
+    await author.goto(`${fresh.url}/dashboard/jobs/new`);
+    await author.getByTestId("token").fill(fresh.token);
+    await author.getByTestId("sign-in").click();
+    await expect(author.getByTestId("dataset-select")).toHaveValue("sample");
+    await author.getByTestId("template-sma-crossover").click();
+    await author.getByTestId("submit").click();
+    await expect(author).toHaveURL(/\/dashboard\/jobs\/j_[0-9a-f]+$/, { timeout: 20_000 });
+    await expect(author.getByTestId("job-status")).toHaveText("queued");
+    await expect(author.getByTestId("job-facts")).toContainText("sp500 (1 series, 5105 rows)");
+  } finally {
+    await context.close();
+    await fresh.stop();
+  }
+});

@@ -1,0 +1,33 @@
+import type { SchedulerOptions } from "./SchedulerOptions.ts";
+import type { ThroughputState } from "./SchedulerState.ts";
+
+/** Span (ms) over which a peer's reports are counted before its rate is updated. */
+const RATE_WINDOW_MS = 250;
+
+/** A peer's throughput before it has reported anything. */
+export function newThroughput(now: number): ThroughputState {
+  return { rate: 0, since: now, count: 0 };
+}
+
+/**
+ * Counts one report (a result or a failure) at `now`. Once a window has passed, its count over
+ * its length becomes the rate; a quiet gap longer than a window therefore lowers the rate too.
+ */
+export function recordReport(t: ThroughputState, now: number): void {
+  t.count++;
+  const elapsed = now - t.since;
+  if (elapsed < RATE_WINDOW_MS) return;
+  t.rate = t.count / elapsed;
+  t.since = now;
+  t.count = 0;
+}
+
+/**
+ * Leases a peer may hold beyond its slots: enough to cover `prefetchWindowMs` of its measured
+ * throughput, at least one and at most `maxPrefetch`. The measure cannot run away: a peer only
+ * reports as fast as it runs, and a peer lying about speed only queues work on itself.
+ */
+export function prefetchFor(t: ThroughputState | undefined, options: Pick<SchedulerOptions, "prefetchWindowMs" | "maxPrefetch">): number {
+  const wanted = Math.ceil((t?.rate ?? 0) * options.prefetchWindowMs);
+  return Math.min(options.maxPrefetch, Math.max(1, wanted));
+}
