@@ -1,6 +1,8 @@
 import type { FormEvent } from "react";
 import { useEffect, useState } from "react";
 import { ShoalApiError } from "@shoal/client";
+import type { EngineName } from "@shoal/protocol";
+import { ENGINE_NAMES } from "@shoal/protocol";
 import { describeError, TOKEN_REFUSED, useApi } from "../api/useApi.ts";
 import { Notice } from "../components/Notice.tsx";
 import { fetchSampleDataset, SAMPLE_DATASET } from "../datasets/sampleDataset.ts";
@@ -32,6 +34,7 @@ export function NewJobPage() {
   const [split, setSplit] = useState(TEMPLATES[0]?.split ?? "none");
   const [halo, setHalo] = useState(String(TEMPLATES[0]?.halo ?? 0));
   const [replicas, setReplicas] = useState("1");
+  const [engine, setEngine] = useState<EngineName>("fengari");
   const [picked, setPicked] = useState<string>();
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState<string>();
@@ -49,6 +52,7 @@ export function NewJobPage() {
         setParams(Object.entries(job.spec.params).map(([name, values]) => `${name}=${values.join(",")}`).join("\n"));
         setSplit(splitText(job.spec.split));
         setHalo(String(job.spec.halo));
+        setEngine(ENGINE_NAMES.find((name) => name === job.spec.engine) ?? "fengari");
         setPicked(job.dataset);
         setReplicas(String(Math.min(3, job.replicas)));
         if (job.error) setProblem({ message: job.error.message, line: job.error.line });
@@ -83,7 +87,7 @@ export function NewJobPage() {
     setProblem(undefined);
     setChecked(false);
     try {
-      const answer = await client.checkScript(script);
+      const answer = await client.checkScript(script, engine);
       if (answer.ok) setChecked(true);
       else setProblem({ message: answer.error.message, line: answer.error.line ?? undefined });
     } catch (failure) {
@@ -105,7 +109,7 @@ export function NewJobPage() {
         datasetId = (await client.uploadDataset(await fetchSampleDataset(), { name: SAMPLE_DATASET.name })).dataset.id;
       }
       setBusy("Submitting…");
-      const job = await client.createJob({ dataset: datasetId, spec: { script, params: form.params, split: form.split, halo: form.halo }, ...(copies > 1 ? { replicas: copies, quorum: copies } : {}) });
+      const job = await client.createJob({ dataset: datasetId, spec: { script, engine, params: form.params, split: form.split, halo: form.halo }, ...(copies > 1 ? { replicas: copies, quorum: copies } : {}) });
       navigate(routePath({ page: "job", id: job.id }));
     } catch (failure) {
       fail(failure);
@@ -177,6 +181,20 @@ export function NewJobPage() {
               <input value={halo} onChange={(e) => setHalo(e.target.value)} inputMode="numeric" data-testid="halo" />
             </label>
           </div>
+          <label className="field">
+            <span>Lua engine</span>
+            <select
+              value={engine}
+              onChange={(e) => {
+                setEngine(e.target.value === "wasmoon" ? "wasmoon" : "fengari");
+                setChecked(false);
+              }}
+              data-testid="engine"
+            >
+              <option value="fengari">fengari — Lua 5.3 in JavaScript, runs on every volunteer</option>
+              <option value="wasmoon">wasmoon — Lua 5.4 in WebAssembly, 15–35× faster in plain Lua</option>
+            </select>
+          </label>
           <label className="field">
             <span>Replicas (each must agree)</span>
             <select value={replicas} onChange={(e) => setReplicas(e.target.value)}>
