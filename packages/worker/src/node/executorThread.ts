@@ -14,7 +14,14 @@ let executor: TaskExecutor | undefined;
 const jobs = new ExecutorCache();
 const reply = (message: FromThread) => port.postMessage(message);
 
-port.on("message", async (message: ToThread) => {
+// Messages are handled one at a time, in order: a task posted behind one that is still making
+// its engine ready (wasmoon loads asynchronously) must neither overtake it nor miss its job's spec.
+let turn: Promise<void> = Promise.resolve();
+port.on("message", (message: ToThread) => {
+  turn = turn.then(() => handle(message));
+});
+
+async function handle(message: ToThread): Promise<void> {
   if (message.type === "load") {
     try {
       executor?.dispose();
@@ -39,7 +46,7 @@ port.on("message", async (message: ToThread) => {
   } catch (error) {
     reply({ type: "failed", id, error: TaskError.from(error).toData() });
   }
-});
+}
 
 // Modules are loaded: from here on, deadlines measure tasks, not the thread's start.
 reply({ type: "started" });
