@@ -169,7 +169,7 @@ test("a runtime error fails the job and shows its traceback and line", async () 
   await expect(page.getByTestId("split")).toHaveValue("none");
 });
 
-test("Cancel stops a running job, and the donors go on to finish the next one", async () => {
+test("Cancel stops a running job, and the donors go on to finish the next one, on the wasmoon engine", async () => {
   await page.getByRole("link", { name: "New job" }).first().click();
   await typeScript("function map(series, p)\n  local x = 0\n  for i = 1, 1e6 do x = x + i % 7 end\n  return { key = series.key, p = p.n, x = x }\nend\n");
   await page.getByTestId("split").fill("rows=250");
@@ -191,8 +191,10 @@ test("Cancel stops a running job, and the donors go on to finish the next one", 
 
   await page.getByRole("link", { name: "New job" }).first().click();
   await page.getByTestId("template-volatility-regimes").click();
+  await page.getByTestId("engine").selectOption("wasmoon");
   const next = await submitJob();
   await expect(page.getByTestId("job-status")).toHaveText("done", { timeout: 60_000 });
+  await expect(page.getByTestId("run-command")).toContainText("--engine wasmoon");
   await expect(page.getByTestId("line-chart").locator("canvas")).toBeVisible();
   await shot("job-line-chart");
 

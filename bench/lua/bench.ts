@@ -4,9 +4,12 @@
 // runner has its own process: "cold" is its first sweep (wasmoon without prepareEngine's
 // warm-up), "warmed" the best and the median of the later ones (the best is what the code
 // costs; the median shows how much a busy machine adds); CPU time, and the peak RSS.
+// Native Lua times only the kernel over a table it already holds, while a job's map call also
+// opens a fresh state and takes its series in: "kernel ×" subtracts that per-call overhead,
+// measured with a map that only touches its data, to compare like with like.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PLAIN_LUA, POINTS, WALK_LUA } from "./kernels.ts";
@@ -19,6 +22,8 @@ const SWEEP = fileURLToPath(new URL("./sweep.ts", import.meta.url));
 interface Row {
   name: string;
   hook: string;
+  /** Per-sweep CPU ms of taking the data in (wasmoon), subtracted for the kernel-only ratio. */
+  overhead?: number;
   cold: number | null;
   best: number;
   warmed: number;
@@ -76,6 +81,8 @@ function child(name: string, hook: string, config: Omit<SweepConfig, "bars">): R
 }
 
 const HOOK = 1e12;
+const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
+const loadBefore = load();
 const rows: Row[] = [];
 const notes: string[] = [];
 const native = nativeLua();
@@ -83,26 +90,32 @@ if (typeof native === "string") notes.push(native);
 else rows.push(native);
 rows.push(child("fengari, plain Lua", "on (always)", { runner: "fengari", source: "plain", budget: HOOK, warmUp: false, repeats: 3 }));
 rows.push(child("fengari, ts builtins", "on (always)", { runner: "fengari", source: "ts", budget: HOOK, warmUp: false, repeats: 3 }));
+const touch = child("wasmoon, data in only", "off", { runner: "wasmoon", source: "touch", budget: null, warmUp: false, repeats: REPEATS });
 for (const [source, label] of [["plain", "plain Lua"], ["ts", "ts builtins"]] as const) {
-  for (const [budget, hook] of [[HOOK, "on"], [null, "off"]] as const) {
-    rows.push(child(`wasmoon, ${label}`, hook, { runner: "wasmoon", source, budget, warmUp: false, repeats: REPEATS }));
+  for (const [budget, hook] of [[HOOK, "on"], [null, 'off (budget "off")']] as const) {
+    const row = child(`wasmoon, ${label}`, hook, { runner: "wasmoon", source, budget, warmUp: false, repeats: REPEATS });
+    rows.push(source === "plain" ? { ...row, overhead: touch.best } : row);
   }
 }
+rows.push(touch);
 const warmed = child("wasmoon, plain Lua, after prepareEngine's warm-up", "on", { runner: "wasmoon", source: "plain", budget: HOOK, warmUp: true, repeats: 2 });
 rows.push({ ...warmed, best: warmed.cold ?? warmed.best, warmed: warmed.cold ?? warmed.warmed, cold: null });
 rows.push(child("plain JavaScript", "none", { runner: "js", source: "plain", budget: null, warmUp: false, repeats: REPEATS }));
 
 const base = typeof native === "string" ? rows[rows.length - 1]! : native;
 const ms = (x: number | null) => (x === null ? "" : x.toFixed(1));
-console.log(`SMA-crossover sweep, ${POINTS.length} points × ${BARS} bars; CPU ms; warmed = sweeps 2..${REPEATS} (fengari: 2..3)\n`);
-console.log(`| runner | count hook | cold ms | warmed ms, best | warmed ms, median | best × ${base.name} | peak RSS MB | results agree |`);
-console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |");
+console.log(`SMA-crossover sweep, ${POINTS.length} points × ${BARS} bars; CPU ms; warmed = sweeps 2..${REPEATS} (fengari: 2..3)`);
+console.log(`load average (1, 5, 15 min): ${loadBefore} before, ${load()} after\n`);
+console.log(`| runner | count hook | cold ms | warmed ms, best | warmed ms, median | best × ${base.name} | kernel × | peak RSS MB | results agree |`);
+console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
 for (const row of rows) {
-  const agree = row.results === base.results ? "yes" : `NO: ${row.results}`;
+  const agree = row === touch ? "(no results)" : row.results === base.results ? "yes" : `NO: ${row.results}`;
   const rss = row.rssMb === null ? "" : row.rssMb.toFixed(0);
   const ratio = (row.best / base.best).toFixed(2);
-  console.log(`| ${row.name} | ${row.hook} | ${ms(row.cold)} | ${ms(row.best)} | ${ms(row.warmed)} | ${ratio} | ${rss} | ${agree} |`);
+  const kernel = row.overhead === undefined ? "" : ((row.best - row.overhead) / base.best).toFixed(2);
+  console.log(`| ${row.name} | ${row.hook} | ${ms(row.cold)} | ${ms(row.best)} | ${ms(row.warmed)} | ${ratio} | ${kernel} | ${rss} | ${agree} |`);
 }
 for (const note of notes) console.log(`\n${note}`);
 console.log(`\nreference results (sharpe/trades): ${base.results}`);
 console.log(`"after prepareEngine's warm-up" shows its first sweep: what an executor thread's first task gets.`);
+console.log(`"kernel ×": (best − the best of "data in only") / native best; native times the kernel alone.`);

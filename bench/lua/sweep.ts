@@ -6,7 +6,8 @@ import { backtestJs, PLAIN_LUA, POINTS, TS_LUA, walk } from "./kernels.ts";
 
 export interface SweepConfig {
   runner: "fengari" | "wasmoon" | "js";
-  source: "plain" | "ts";
+  /** The kernel in plain Lua, on the `ts` builtins, or "touch": a map that only takes its data in (the per-call overhead). */
+  source: "plain" | "ts" | "touch";
   /** Instructions per call; null runs without a budget (wasmoon then has no count hook). */
   budget: number | null;
   /** wasmoon: run prepareEngine's warm-up before the first sweep. */
@@ -27,6 +28,12 @@ function map(series, p)
   return { sharpe = s, trades = t }
 end
 `;
+const TOUCH = `
+function map(series, p)
+  return { sharpe = 0, trades = #series.close }
+end
+`;
+const SOURCES = { plain: PLAIN_LUA + MAP, ts: TS_LUA, touch: TOUCH };
 
 /** CPU milliseconds of this process, all threads (V8's compiler included), as os.clock measures native Lua. */
 function cpuMs(): number {
@@ -38,7 +45,7 @@ async function sweeper(config: SweepConfig): Promise<() => Array<[number, number
   const close = walk(config.bars);
   if (config.runner === "js") return () => POINTS.map((p) => backtestJs(close, p.fast, p.slow));
   const engine = config.runner === "fengari" ? fengariEngine : await prepareEngine("wasmoon", { warmUp: config.warmUp });
-  const job = engine.load({ source: config.source === "plain" ? PLAIN_LUA + MAP : TS_LUA, budget: config.budget ?? Infinity });
+  const job = engine.load({ source: SOURCES[config.source], budget: config.budget ?? Infinity });
   const series = { key: "walk", time: new Float64Array(config.bars), columns: { close }, first: 1 };
   return () =>
     POINTS.map((p) => {

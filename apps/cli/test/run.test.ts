@@ -136,6 +136,8 @@ describe("shoal run", () => {
     [["examples/sma-crossover.lua", "--data", SP500, "--param", "fast"], /NAME=V1/],
     [["examples/sma-crossover.lua", "--data", SP500, "--threads", "0"], /--threads/],
     [["examples/sma-crossover.lua", "--data", SP500, "--engine", "luajit"], /--engine luajit: expected fengari or wasmoon/],
+    [["examples/sma-crossover.lua", "--data", SP500, "--budget", "of"], /--budget of: expected off or an integer/],
+    [["examples/sma-crossover.lua", "--data", SP500, "--deadline", "2h"], /--deadline 2h: at most 60 minutes/],
     [["examples/sma-crossover.lua", "--data", SP500, "--bogus"], /bogus/],
     [["missing.lua", "--data", SP500], /missing\.lua/],
     [["examples/sma-crossover.lua", "--data", "missing.csv"], /missing\.csv/],

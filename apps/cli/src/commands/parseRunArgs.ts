@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
 import type { EngineName, JobSpecInput, ParamValue } from "@shoal/protocol";
-import { DEFAULTS, ENGINE_NAMES, parseDuration } from "@shoal/protocol";
+import { DEFAULTS, ENGINE_NAMES, LIMITS, parseDuration } from "@shoal/protocol";
 import { UsageError } from "../UsageError.ts";
 
 export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
@@ -93,8 +93,9 @@ export function runArgsFrom(values: RunOptionValues, positionals: string[], comm
   if (values.halo !== undefined) spec.halo = integer("--halo", values.halo, 0);
   if (values.batch !== undefined) spec.batchSize = integer("--batch", values.batch, 1);
   if (values.engine !== undefined) spec.engine = engine(values.engine);
-  if (values.budget !== undefined) spec.budget = values.budget === "off" ? "off" : integer("--budget", values.budget, 1);
+  if (values.budget !== undefined) spec.budget = budget(values.budget);
   if (values.deadline !== undefined) spec.deadlineMs = duration("--deadline", values.deadline);
+  if ((spec.deadlineMs ?? 0) > LIMITS.deadlineMs) throw new UsageError(`--deadline ${values.deadline}: at most ${LIMITS.deadlineMs / 60_000} minutes`);
   if (values.seed !== undefined) spec.seed = integer("--seed", values.seed, 0);
   return {
     scriptPath: positionals[0]!,
@@ -130,6 +131,13 @@ function parseSplit(text: string): { kind: "rows"; rows: number } | { kind: "win
   if (kind === "rows" && value !== undefined) return { kind: "rows", rows: integer("--split rows", value, 1) };
   if (kind === "window" && value !== undefined) return { kind: "window", ms: duration("--split window", value) };
   throw new UsageError(`--split ${text}: expected rows=N or window=DURATION`);
+}
+
+function budget(text: string): number | "off" {
+  if (text === "off") return "off";
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 1000 || value > LIMITS.budget) throw new UsageError(`--budget ${text}: expected off or an integer from 1000 to ${LIMITS.budget}`);
+  return value;
 }
 
 function engine(text: string): EngineName {

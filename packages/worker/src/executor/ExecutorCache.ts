@@ -20,6 +20,8 @@ const SERIES_KEPT = 16;
 export class ExecutorCache {
   readonly #engineOptions: EngineOptions;
   readonly #jobs = new Map<string, TaskExecutor | TaskError>();
+  /** Jobs whose engine is being made ready, so a task that arrives meanwhile waits for the same load. */
+  readonly #loading = new Map<string, Promise<TaskExecutor | TaskError>>();
   readonly #series = new Map<string, Series>();
 
   /** `engineOptions` say where wasmoon's glue.wasm is (a browser must). */
@@ -34,7 +36,7 @@ export class ExecutorCache {
     task: MapTaskSpec | ReduceTaskSpec,
     shard: { hash: string; bytes: Uint8Array } | undefined,
   ): Promise<MapTaskResult | ReduceTaskResult> {
-    const executor = this.#jobs.get(jobId) ?? (await this.#load(jobId, spec));
+    const executor = this.#jobs.get(jobId) ?? (await (this.#loading.get(jobId) ?? this.#load(jobId, spec)));
     if (executor instanceof TaskError) throw executor;
     if (task.kind === "reduce") return executor.runReduce(task);
     if (!shard) throw new TaskError({ kind: "internal", message: `map task of job ${jobId} came without its shard` });
@@ -45,6 +47,7 @@ export class ExecutorCache {
     const job = this.#jobs.get(jobId);
     if (job instanceof TaskExecutor) job.dispose();
     this.#jobs.delete(jobId);
+    this.#loading.delete(jobId);
   }
 
   dispose(): void {
@@ -52,19 +55,28 @@ export class ExecutorCache {
     this.#series.clear();
   }
 
-  async #load(jobId: string, spec: JobSpec | undefined): Promise<TaskExecutor | TaskError> {
-    if (!spec) throw new TaskError({ kind: "internal", message: `job ${jobId} is not loaded` });
-    let job: TaskExecutor | TaskError;
+  #load(jobId: string, spec: JobSpec | undefined): Promise<TaskExecutor | TaskError> {
+    if (!spec) return Promise.reject(new TaskError({ kind: "internal", message: `job ${jobId} is not loaded` }));
+    const loading = this.#compile(spec).then((job) => {
+      if (this.#loading.get(jobId) === loading) {
+        this.#loading.delete(jobId);
+        this.#jobs.set(jobId, job);
+      }
+      return job;
+    });
+    this.#loading.set(jobId, loading);
+    return loading;
+  }
+
+  async #compile(spec: JobSpec): Promise<TaskExecutor | TaskError> {
     try {
       const engine = await prepareEngine(spec.engine, this.#engineOptions).catch((error: Error) => {
         throw new TaskError({ kind: "internal", message: `the ${spec.engine} Lua engine did not load: ${error.message}` });
       });
-      job = this.#jobs.get(jobId) ?? new TaskExecutor(engine, spec, []);
+      return new TaskExecutor(engine, spec, []);
     } catch (error) {
-      job = TaskError.from(error);
+      return TaskError.from(error);
     }
-    this.#jobs.set(jobId, job);
-    return job;
   }
 
   #decode(shard: { hash: string; bytes: Uint8Array }): Series {

@@ -89,6 +89,19 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
     await expect(behind).resolves.toMatchObject({ outputs: [{ k: 1 }] });
   });
 
+  it("runs tasks posted behind a wasmoon job's first one while its engine is still loading, in order", async () => {
+    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 20_000 });
+    const shard = await testShard(testSeries("AAA", 300, 1));
+    const spec = parseJobSpec({ script: "function map(s, p) return { v = _VERSION, n = #s.close, k = p.k } end", engine: "wasmoon", params: { k: [1] } });
+    const tasks = [mapTask("AAA", 0, 100), mapTask("AAA", 100, 200), mapTask("AAA", 200, 300)];
+    const results = await Promise.all(tasks.map((task) => pool.run({ jobId: "w", spec, shard, task })));
+    expect(results.map((r) => ("outputs" in r ? r.outputs[0] : undefined))).toEqual([
+      { v: "Lua 5.4", n: 100, k: 1 },
+      { v: "Lua 5.4", n: 100, k: 1 },
+      { v: "Lua 5.4", n: 100, k: 1 },
+    ]);
+  });
+
   it("ends a task at its job's own deadline when that is shorter than the pool's", async () => {
     pool = new NodeExecutorPool({ threads: 1, deadlineMs: 60_000 });
     const shard = await testShard(testSeries("AAA", 50));

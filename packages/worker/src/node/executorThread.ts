@@ -14,11 +14,11 @@ let executor: TaskExecutor | undefined;
 const jobs = new ExecutorCache();
 const reply = (message: FromThread) => port.postMessage(message);
 
-// Messages are handled one after another, even across the await of an engine's first start: the
-// pool posts a second task while one runs and expects outcomes in the order it posted them.
-let handled = Promise.resolve();
+// Messages are handled one at a time, in order: a task posted behind one that is still making
+// its engine ready (wasmoon loads asynchronously) must neither overtake it nor miss its job's spec.
+let turn: Promise<void> = Promise.resolve();
 port.on("message", (message: ToThread) => {
-  handled = handled.then(() => handle(message));
+  turn = turn.then(() => handle(message));
 });
 
 async function handle(message: ToThread): Promise<void> {
