@@ -110,14 +110,6 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
     await expect(pool.run({ jobId: "ok", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) })).resolves.toMatchObject({ outputs: [{ k: 1 }] });
   });
 
-  it("answers both tasks posted to a thread while its engine is still starting, in order", async () => {
-    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 30_000 });
-    const shard = await testShard(testSeries("AAA", 50));
-    const spec = parseJobSpec({ script: "function map(s, p) return { k = p.k } end", engine: "wasmoon", params: { k: [1, 2] } });
-    const runs = [1, 2].map((k) => pool.run({ jobId: "w", spec, shard, task: mapTask("AAA", 0, 50, [k]) }));
-    await expect(Promise.all(runs)).resolves.toEqual([{ outputs: [{ k: 1 }] }, { outputs: [{ k: 2 }] }].map((r) => expect.objectContaining(r)));
-  });
-
   it("forgets a job: the threads are sent its spec again next time", async () => {
     pool = new NodeExecutorPool({ threads: 1, deadlineMs: 10_000 });
     const shard = await testShard(testSeries("AAA", 50));
