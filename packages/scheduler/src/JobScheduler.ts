@@ -3,6 +3,7 @@ import { canonicalJson } from "@shoal/protocol";
 import type { ReportRefusal } from "./checkReport.ts";
 import { checkReport } from "./checkReport.ts";
 import { copyJson as copy } from "./copyJson.ts";
+import { copyMapWork } from "./copyTask.ts";
 import { createJobState } from "./createJobState.ts";
 import { JobRecord } from "./JobRecord.ts";
 import type { LeaseRef } from "./LeaseBook.ts";
@@ -311,7 +312,7 @@ export class JobScheduler {
     const ref = { job, index, attempt: t.attempts.length };
     this.#leases.add(ref);
     job.refresh(index);
-    const task = t.work.kind === "map" ? copy(t.work) : { ...t.work, values: copy(job.gather(t.inputs)) };
+    const task = t.work.kind === "map" ? copyMapWork(t.work) : { ...t.work, values: copy(job.gather(t.inputs)) };
     const assignment: Assignment = { jobId: job.state.id, taskId: t.id, attempt: ref.attempt, leaseDeadline: now + job.state.leaseMs, backup, task };
     if (t.shard !== undefined) assignment.shard = t.shard;
     return assignment;

@@ -14,4 +14,36 @@ describe("OrderedQueue", () => {
     q.clear();
     expect(q.find(() => true)).toBeUndefined();
   });
+
+  it("agrees with a sorted set over long runs of adds and deletes, mostly from the front", () => {
+    const q = new OrderedQueue();
+    const model = new Set<number>();
+    let seed = 7;
+    const next = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let i = 0; i < 5000; i++) {
+      q.add(i);
+      model.add(i);
+    }
+    for (let step = 0; step < 20_000; step++) {
+      // Half the steps take the front (as picking does), four in ten add anywhere, one in ten deletes anywhere.
+      const roll = next(10);
+      const index = roll < 5 ? (model.size ? Math.min(...model) : 0) : next(6000);
+      if (roll < 5 || roll === 9) {
+        q.delete(index);
+        model.delete(index);
+      } else {
+        q.add(index);
+        model.add(index);
+      }
+      if (step % 997 === 0) {
+        expect(q.size).toBe(model.size);
+        expect(q.find(() => true)).toBe(model.size ? Math.min(...model) : undefined);
+        expect(q.has(index)).toBe(model.has(index));
+      }
+    }
+    const rest = [...model].sort((a, b) => a - b);
+    const seen: number[] = [];
+    q.find((i) => (seen.push(i), false));
+    expect(seen).toEqual(rest);
+  });
 });

@@ -1,4 +1,5 @@
 import { copyJson as copy } from "./copyJson.ts";
+import { copyTaskNode } from "./copyTask.ts";
 import type { SchedulerOptions } from "./SchedulerOptions.ts";
 import type { JobState } from "./SchedulerState.ts";
 import type { JobSubmission } from "./types.ts";
@@ -24,7 +25,7 @@ export function createJobState(job: JobSubmission, options: SchedulerOptions): J
     leaseMs,
     ...(job.engine === undefined ? {} : { engine: job.engine }),
     result: copy(job.graph.result),
-    tasks: job.graph.tasks.map((node) => ({ ...copy(node), status: "pending", attempts: [], failures: 0, results: [], errors: [] })),
+    tasks: job.graph.tasks.map((node) => ({ ...copyTaskNode(node), status: "pending", attempts: [], failures: 0, results: [], errors: [] })),
     durations: [],
     accepted: 0,
     rejected: 0,

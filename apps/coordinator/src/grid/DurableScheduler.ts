@@ -17,6 +17,9 @@ export interface Applied extends Effects {
   finished: FinishedJob[];
 }
 
+/** Logged commands per task held before a snapshot is due: a snapshot's cost grows with the tasks. */
+const SNAPSHOT_PER_TASK = 4;
+
 /** A logged command waiting for its transaction. */
 interface Pending {
   command: SchedulerCommand;
@@ -147,15 +150,17 @@ export class DurableScheduler {
     let logged = 0;
     try {
       this.#store.transaction(() => {
+        const commands: SchedulerCommand[] = [];
         for (const { command, write, finished } of batch) {
           write?.();
-          this.#lastSeq = this.#store.appendCommand(command);
+          commands.push(command);
           for (const job of finished) {
             this.#store.finishJob(job.id, job.outcome);
-            this.#lastSeq = this.#store.appendCommand({ type: "forget-job", jobId: job.id });
+            commands.push({ type: "forget-job", jobId: job.id });
           }
-          logged += 1 + finished.length;
         }
+        this.#lastSeq = this.#store.appendCommands(commands);
+        logged = commands.length;
       });
     } catch (error) {
       this.#scheduler = this.#restore();
@@ -163,7 +168,7 @@ export class DurableScheduler {
       throw error;
     }
     this.#sinceSnapshot += logged;
-    if (this.#sinceSnapshot >= Math.max(this.#snapshotEvery, this.#scheduler.taskCount)) this.snapshot();
+    if (this.#sinceSnapshot >= Math.max(this.#snapshotEvery, SNAPSHOT_PER_TASK * this.#scheduler.taskCount)) this.snapshot();
   }
 
   #queueFlush(): void {

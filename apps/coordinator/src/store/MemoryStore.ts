@@ -9,7 +9,7 @@ interface Tables {
   jobs: Map<JobId, JobRow>;
   peers: Map<PeerId, string>;
   snapshot: { state: SchedulerState; seq: number } | undefined;
-  log: Array<{ seq: number; command: SchedulerCommand }>;
+  log: Array<{ seq: number; commands: SchedulerCommand[] }>;
   seq: number;
 }
 
@@ -116,9 +116,9 @@ export class MemoryStore implements Store {
     return this.#t.peers.has(id);
   }
 
-  appendCommand(command: SchedulerCommand): number {
+  appendCommands(commands: readonly SchedulerCommand[]): number {
     const seq = ++this.#t.seq;
-    this.#t.log.push({ seq, command: structuredClone(command) });
+    this.#t.log.push({ seq, commands: structuredClone([...commands]) });
     return seq;
   }
 
@@ -129,7 +129,7 @@ export class MemoryStore implements Store {
 
   loadScheduler(): SchedulerLog {
     const lastSeq = this.#t.log.at(-1)?.seq ?? this.#t.snapshot?.seq ?? 0;
-    const log: SchedulerLog = { commands: this.#t.log.map((entry) => structuredClone(entry.command)), lastSeq };
+    const log: SchedulerLog = { commands: this.#t.log.flatMap((entry) => structuredClone(entry.commands)), lastSeq };
     if (this.#t.snapshot) log.snapshot = structuredClone(this.#t.snapshot.state);
     return log;
   }

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { DatasetId } from "@shoal/protocol";
 import { runStoreTests, sampleDataset } from "./runStoreTests.ts";
@@ -15,12 +16,24 @@ describe("SqliteStore on disk", () => {
     const path = freshPath();
     const first = new SqliteStore(path);
     first.insertDataset(sampleDataset("d1"));
-    first.appendCommand({ type: "tick", now: 1 });
+    first.appendCommands([{ type: "tick", now: 1 }]);
     expect(existsSync(`${path}-wal`)).toBe(true);
     first.close();
     const again = new SqliteStore(path);
     expect(again.getDataset("d1" as DatasetId)).toEqual(sampleDataset("d1"));
     expect(again.loadScheduler().commands).toEqual([{ type: "tick", now: 1 }]);
     again.close();
+  });
+
+  it("replays a log written before commands were grouped (one command object per row)", () => {
+    const path = freshPath();
+    new SqliteStore(path).close();
+    const raw = new Database(path);
+    raw.prepare("INSERT INTO scheduler_log (command) VALUES (?)").run(JSON.stringify({ type: "tick", now: 1 }));
+    raw.close();
+    const store = new SqliteStore(path);
+    store.appendCommands([{ type: "tick", now: 2 }, { type: "tick", now: 3 }]);
+    expect(store.loadScheduler().commands).toEqual([1, 2, 3].map((now) => ({ type: "tick", now })));
+    store.close();
   });
 });

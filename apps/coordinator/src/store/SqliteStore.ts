@@ -172,8 +172,9 @@ export class SqliteStore implements Store {
     return this.#q.knowsPeer.get(id) !== undefined;
   }
 
-  appendCommand(command: SchedulerCommand): number {
-    return Number(this.#q.appendCommand.run(JSON.stringify(command)).lastInsertRowid);
+  /** One row per group commit: a JSON array of its commands (a single object in logs written before batching). */
+  appendCommands(commands: readonly SchedulerCommand[]): number {
+    return Number(this.#q.appendCommand.run(JSON.stringify(commands)).lastInsertRowid);
   }
 
   saveSnapshot(state: SchedulerState, throughSeq: number): void {
@@ -187,7 +188,7 @@ export class SqliteStore implements Store {
     const snapshot = this.#q.snapshot.get() as { seq: number; state: string } | undefined;
     const rows = this.#q.log.all(snapshot?.seq ?? 0) as Array<{ seq: number; command: string }>;
     const lastSeq = rows.at(-1)?.seq ?? snapshot?.seq ?? 0;
-    const log: SchedulerLog = { commands: rows.map((row) => JSON.parse(row.command) as SchedulerCommand), lastSeq };
+    const log: SchedulerLog = { commands: rows.flatMap((row) => JSON.parse(row.command) as SchedulerCommand | SchedulerCommand[]), lastSeq };
     if (snapshot) log.snapshot = JSON.parse(snapshot.state) as SchedulerState;
     return log;
   }

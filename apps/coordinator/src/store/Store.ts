@@ -98,8 +98,11 @@ export interface Store {
   rememberPeer(id: PeerId, at: string): void;
   knowsPeer(id: PeerId): boolean;
 
-  /** Appends a scheduler command to the log; returns its sequence number. */
-  appendCommand(command: SchedulerCommand): number;
+  /**
+   * Appends scheduler commands to the log as one entry (a group commit's worth); returns the
+   * entry's sequence number. Replay yields the commands in order.
+   */
+  appendCommands(commands: readonly SchedulerCommand[]): number;
   /** Replaces the snapshot with `state`, which includes every command up to `throughSeq`, and drops those from the log. */
   saveSnapshot(state: SchedulerState, throughSeq: number): void;
   loadScheduler(): SchedulerLog;
