@@ -47,6 +47,9 @@ export interface VolunteerStatus {
   connects: number;
 }
 
+/** Least time (ms) between two sends of outcomes while tasks keep finishing. */
+const COALESCE_MS = 2;
+
 interface Running {
   assignment: Assignment;
   abort: AbortController;
@@ -66,6 +69,7 @@ export class Volunteer {
   readonly #tasks = new Map<string, Running>();
   /** Outcomes reported this turn, sent together at its end. */
   #unsent: Outcome[] = [];
+  #lastFlush = 0;
   readonly #holders = new Map<ShardHash, string[]>();
   readonly #announced = new Set<ShardHash>();
   readonly #outbox: ResultOutbox;
@@ -307,15 +311,23 @@ export class Volunteer {
     }
   }
 
-  /** Queues an outcome; those finished in the same turn go out together (see {@link Outcomes}). */
+  /**
+   * Queues an outcome. Outcomes go out at the end of the turn they finished in, but no sooner than
+   * {@link COALESCE_MS} after the previous send, so a stream of short tasks is reported in batches
+   * (see {@link batchOutcomes}) while a lone task's outcome leaves at once.
+   */
   #report(outcome: Outcome): void {
     this.#unsent.push(outcome);
-    if (this.#unsent.length === 1) nextTurn(() => this.#flushOutcomes());
+    if (this.#unsent.length > 1) return;
+    const wait = this.#lastFlush + COALESCE_MS - Date.now();
+    if (wait > 0) setTimeout(() => this.#flushOutcomes(), wait);
+    else nextTurn(() => this.#flushOutcomes());
   }
 
   /** Sends the outcomes queued this turn in as few messages as the limits allow. */
   #flushOutcomes(): void {
     const now = Date.now();
+    this.#lastFlush = now;
     for (const batch of batchOutcomes(this.#unsent)) {
       const sent = this.#welcomed && this.#sendText(batch.text);
       for (const outcome of batch.outcomes) this.#outbox.add(outcome, now, sent);
