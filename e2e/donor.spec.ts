@@ -121,7 +121,7 @@ test("a wasmoon job runs on donor pages as shoal run --engine wasmoon prints; a 
   const run = await baseline;
   expect(run.code, run.stderr).toBe(0);
   expect(firstDifference(JSON.parse(run.stdout), await grid.submit(wasmoon).result())).toBeUndefined();
-  expect(await stat(capable.page, "tasks-done")).toBeGreaterThan(0);
+  await expect.poll(() => stat(capable.page, "tasks-done"), { timeout: 10_000 }).toBeGreaterThan(0);
   expect(await stat(fengariOnly.page, "tasks-done")).toBe(0);
   expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
   await Promise.all([fengariOnly.context.close(), capable.context.close()]);
