@@ -17,6 +17,7 @@ import type { SweepConfig, SweepReport } from "./sweep.ts";
 
 const BARS = Number(process.env.BENCH_BARS ?? 1_000_000);
 const REPEATS = Math.max(3, Number(process.env.BENCH_REPEATS ?? 5));
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const SWEEP = fileURLToPath(new URL("./sweep.ts", import.meta.url));
 
 interface Row {
@@ -102,6 +103,37 @@ const warmed = child("wasmoon, plain Lua, after prepareEngine's warm-up", "on", 
 rows.push({ ...warmed, best: warmed.cold ?? warmed.best, warmed: warmed.cold ?? warmed.warmed, cold: null });
 rows.push(child("plain JavaScript", "none", { runner: "js", source: "plain", budget: null, warmUp: false, repeats: REPEATS }));
 
+/**
+ * Native against warmed wasmoon, alternated round by round: on a shared VM a slow spell hits
+ * whichever runner is running, so each runner's best over the rounds, and each round's ratio of
+ * neighbours, say more than one pass per runner.
+ */
+function headToHead(): string[] {
+  if (typeof native === "string") return [];
+  const rounds: Array<{ native: number; off: number; on: number }> = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const n = nativeLua();
+    if (typeof n === "string") return [];
+    const off = child("", "", { runner: "wasmoon", source: "plain", budget: null, warmUp: false, repeats: 3 });
+    const on = child("", "", { runner: "wasmoon", source: "plain", budget: HOOK, warmUp: false, repeats: 3 });
+    rounds.push({ native: n.best, off: off.best, on: on.best });
+  }
+  const best = (key: "native" | "off" | "on") => Math.min(...rounds.map((r) => r[key]));
+  const ratios = (key: "off" | "on") => rounds.map((r) => r[key] / r.native);
+  const line = (label: string, key: "off" | "on") =>
+    `| wasmoon, plain Lua, ${label} | ${best(key).toFixed(1)} | ${(best(key) / best("native")).toFixed(2)} | ${median(ratios(key)).toFixed(2)} | ${ratios(key).map((r) => r.toFixed(2)).join(", ")} |`;
+  return [
+    `\nHead to head, ${ROUNDS} rounds alternating native and wasmoon (each a fresh process, best of sweeps 2..3), CPU ms`,
+    "",
+    "| runner | best over rounds | × native best | median of per-round ratios | per-round ratios |",
+    "| --- | ---: | ---: | ---: | --- |",
+    `| ${native.name} | ${best("native").toFixed(1)} | 1.00 | | |`,
+    line('budget "off" (no count hook)', "off"),
+    line("budget on (count hook)", "on"),
+  ];
+}
+const duel = headToHead();
+
 const base = typeof native === "string" ? rows[rows.length - 1]! : native;
 const ms = (x: number | null) => (x === null ? "" : x.toFixed(1));
 console.log(`SMA-crossover sweep, ${POINTS.length} points × ${BARS} bars; CPU ms; warmed = sweeps 2..${REPEATS} (fengari: 2..3)`);
@@ -115,6 +147,7 @@ for (const row of rows) {
   const kernel = row.overhead === undefined ? "" : ((row.best - row.overhead) / base.best).toFixed(2);
   console.log(`| ${row.name} | ${row.hook} | ${ms(row.cold)} | ${ms(row.best)} | ${ms(row.warmed)} | ${ratio} | ${kernel} | ${rss} | ${agree} |`);
 }
+for (const line of duel) console.log(line);
 for (const note of notes) console.log(`\n${note}`);
 console.log(`\nreference results (sharpe/trades): ${base.results}`);
 console.log(`"after prepareEngine's warm-up" shows its first sweep: what an executor thread's first task gets.`);
