@@ -142,6 +142,29 @@ describe("JobScheduler: credit", () => {
     expect(s.peerSnapshot(A)).toMatchObject({ leases: 0, credit: 2 });
     expect(JobScheduler.fromJSON(s.toJSON(), options).peerSnapshot(A)).toEqual(s.peerSnapshot(A));
   });
+
+  it("does not count a peer's idle time between jobs against its rate", () => {
+    const options = { prefetchWindowMs: 50, maxPrefetch: 8 };
+    const s = new JobScheduler(options);
+    s.addPeer(A, 1);
+    const rows = (name: string) => job(name, [series("x", 300)], { split: { kind: "rows", rows: 1 } }, { hasReduce: false });
+    s.submitJob(rows("j1"));
+    const held: Assignment[] = [];
+    let now = 0;
+    for (; s.jobSnapshot(jobId("j1"))?.status === "running"; now += 5) {
+      const a = held.shift();
+      if (a) s.submitResult(A, a.taskId, a.attempt, execute(a.task), now);
+      held.push(...s.requestWork(A, 1, now).assignments);
+    }
+    // Five idle seconds, then a new job: the first result after the gap keeps the prefetch deep.
+    now += 5000;
+    s.submitJob(rows("j2"));
+    held.push(...s.requestWork(A, 1, now).assignments);
+    expect(held).toHaveLength(1 + 8);
+    const first = held.shift()!;
+    s.submitResult(A, first.taskId, first.attempt, execute(first.task), now + 5);
+    expect(s.peerSnapshot(A)).toMatchObject({ leases: 8, credit: 1 });
+  });
 });
 
 describe("JobScheduler: choosing tasks", () => {

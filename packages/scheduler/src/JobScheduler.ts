@@ -14,7 +14,7 @@ import type { SchedulerOptions } from "./SchedulerOptions.ts";
 import { SCHEDULER_DEFAULTS } from "./SchedulerOptions.ts";
 import type { JobState, SchedulerState, ThroughputState } from "./SchedulerState.ts";
 import { checkTaskGraph, TaskGraphError } from "./TaskGraph.ts";
-import { newThroughput, prefetchFor, recordReport } from "./throughput.ts";
+import { newThroughput, prefetchFor, recordReport, resumeAfterIdle } from "./throughput.ts";
 import type {
   Assignment,
   Effects,
@@ -165,6 +165,7 @@ export class JobScheduler {
     if (this.#reputation.isRefused(peerId)) return { ...grant, refused: this.#refusal(peerId) };
     const free = this.#clampSlots(freeSlots);
     peer.slots = Math.max(peer.slots, free);
+    if (peer.throughput && this.#leases.count(peerId) === 0) resumeAfterIdle(peer.throughput, now);
     const prefetch = prefetchFor(peer.throughput, this.#options);
     let credit = Math.min(free + prefetch, peer.slots + prefetch - this.#leases.count(peerId));
     for (; credit > 0; credit--) {

@@ -61,6 +61,8 @@ export interface ThroughputState {
   rate: number;
   since: number;
   count: number;
+  /** When the peer last reported (absent in snapshots from before it was kept). */
+  last?: number;
 }
 
 /**

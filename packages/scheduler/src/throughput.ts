@@ -15,9 +15,22 @@ export function newThroughput(now: number): ThroughputState {
  */
 export function recordReport(t: ThroughputState, now: number): void {
   t.count++;
+  t.last = now;
   const elapsed = now - t.since;
   if (elapsed < RATE_WINDOW_MS) return;
   t.rate = t.count / elapsed;
+  t.since = now;
+  t.count = 0;
+}
+
+/**
+ * Called when a peer holding no lease gets work: if it has been idle longer than a window, a new
+ * counting window starts now and its rate is kept. Time with nothing to run is not slowness, and
+ * counting it would shrink the prefetch just as a new job starts; a short dip to no leases mid-job
+ * changes nothing, so the window still fills.
+ */
+export function resumeAfterIdle(t: ThroughputState, now: number): void {
+  if (now - (t.last ?? t.since) <= RATE_WINDOW_MS) return;
   t.since = now;
   t.count = 0;
 }
