@@ -1,36 +1,7 @@
 import { Peer } from "peerjs";
-import type { PeerOptions } from "peerjs";
-
-/** PeerJS options for the signalling server a coordinator hosts at `{url}/peerjs`. */
-export function signallingOptions(coordinatorUrl: string): PeerOptions {
-  const url = new URL(coordinatorUrl);
-  const secure = url.protocol === "https:";
-  return {
-    host: url.hostname,
-    port: Number(url.port) || (secure ? 443 : 80),
-    path: `${url.pathname.replace(/\/+$/, "")}/peerjs`,
-    secure,
-    config: { iceServers: [] },
-    debug: 0,
-  };
-}
+import { openPeer } from "../channel/openPeer.ts";
 
 /** Registers a PeerJS peer in the browser (with `id`, or one the server picks) and resolves once the signalling server accepted it. */
 export function openBrowserPeer(coordinatorUrl: string, id?: string, timeoutMs = 10_000): Promise<Peer> {
-  const options = signallingOptions(coordinatorUrl);
-  const peer = id === undefined ? new Peer(options) : new Peer(id, options);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`signalling server did not answer within ${timeoutMs} ms`)), timeoutMs);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      peer.destroy();
-      reject(new Error(`cannot register with ${coordinatorUrl}/peerjs: ${error.message}`));
-    };
-    peer.once("error", fail);
-    peer.once("open", () => {
-      clearTimeout(timer);
-      peer.off("error", fail);
-      resolve(peer);
-    });
-  });
+  return openPeer(Peer, coordinatorUrl, id, timeoutMs);
 }

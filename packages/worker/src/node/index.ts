@@ -2,4 +2,5 @@ export { NodeExecutorPool, type NodeExecutorPoolOptions } from "./NodeExecutorPo
 export { NodeVolunteer, type NodeVolunteerOptions, type NodeVolunteerStatus } from "./NodeVolunteer.ts";
 export { FileShardStore } from "./FileShardStore.ts";
 export { connectCoordinator, webSocketUrl, COORDINATOR_PEER_ID, type ConnectOptions } from "./connectCoordinator.ts";
-export { loadPeerJs, openNodePeer, signallingOptions } from "./nodePeerJs.ts";
+export { signallingOptions } from "../channel/openPeer.ts";
+export { loadPeerJs, openNodePeer } from "./nodePeerJs.ts";

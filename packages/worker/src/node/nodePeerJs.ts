@@ -1,7 +1,8 @@
 import wrtc from "@roamhq/wrtc";
 import { WebSocket } from "ws";
 import type * as PeerJs from "peerjs";
-import type { Peer, PeerOptions } from "peerjs";
+import type { Peer } from "peerjs";
+import { openPeer } from "../channel/openPeer.ts";
 
 type PeerJsModule = typeof PeerJs;
 
@@ -23,37 +24,8 @@ export function loadPeerJs(): Promise<PeerJsModule> {
   return loaded;
 }
 
-/** PeerJS options for the signalling server a coordinator hosts at `{url}/peerjs`; loopback and LAN need no ICE servers. */
-export function signallingOptions(coordinatorUrl: string): PeerOptions {
-  const url = new URL(coordinatorUrl);
-  const secure = url.protocol === "https:";
-  return {
-    host: url.hostname,
-    port: Number(url.port) || (secure ? 443 : 80),
-    path: `${url.pathname.replace(/\/+$/, "")}/peerjs`,
-    secure,
-    config: { iceServers: [] },
-    debug: 0,
-  };
-}
-
 /** Registers a PeerJS peer (with `id`, or one the server picks) and resolves once the signalling server has accepted it. */
 export async function openNodePeer(coordinatorUrl: string, id?: string, timeoutMs = 10_000): Promise<Peer> {
   const { Peer } = await loadPeerJs();
-  const options = signallingOptions(coordinatorUrl);
-  const peer = id === undefined ? new Peer(options) : new Peer(id, options);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`signalling server did not answer within ${timeoutMs} ms`)), timeoutMs);
-    const fail = (error: Error) => {
-      clearTimeout(timer);
-      peer.destroy();
-      reject(new Error(`cannot register with ${coordinatorUrl}/peerjs: ${error.message}`));
-    };
-    peer.once("error", fail);
-    peer.once("open", () => {
-      clearTimeout(timer);
-      peer.off("error", fail);
-      resolve(peer);
-    });
-  });
+  return openPeer(Peer, coordinatorUrl, id, timeoutMs);
 }

@@ -1,0 +1,39 @@
+import type { Peer, PeerOptions } from "peerjs";
+
+/** PeerJS options for the signalling server a coordinator hosts at `{url}/peerjs`; loopback and LAN need no ICE servers. */
+export function signallingOptions(coordinatorUrl: string): PeerOptions {
+  const url = new URL(coordinatorUrl);
+  const secure = url.protocol === "https:";
+  return {
+    host: url.hostname,
+    port: Number(url.port) || (secure ? 443 : 80),
+    path: `${url.pathname.replace(/\/+$/, "")}/peerjs`,
+    secure,
+    config: { iceServers: [] },
+    debug: 0,
+  };
+}
+
+/**
+ * Registers a PeerJS peer (with `id`, or one the server picks) with a coordinator's signalling
+ * server and resolves once it was accepted. `PeerClass` is PeerJS's `Peer` as the runtime loaded
+ * it: the browser's module, or Node's after its WebRTC globals are installed.
+ */
+export function openPeer(PeerClass: typeof Peer, coordinatorUrl: string, id?: string, timeoutMs = 10_000): Promise<Peer> {
+  const options = signallingOptions(coordinatorUrl);
+  const peer = id === undefined ? new PeerClass(options) : new PeerClass(id, options);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`signalling server did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      peer.destroy();
+      reject(new Error(`cannot register with ${coordinatorUrl}/peerjs: ${error.message}`));
+    };
+    peer.once("error", fail);
+    peer.once("open", () => {
+      clearTimeout(timer);
+      peer.off("error", fail);
+      resolve(peer);
+    });
+  });
+}
