@@ -26,6 +26,8 @@ export interface NodeVolunteerOptions {
   webrtcTimeoutMs?: number;
   /** Exchange shards with other volunteers over WebRTC before using HTTP. */
   peerShards?: boolean;
+  /** How long dialling another volunteer and getting a shard from it may take before HTTP is used. */
+  shardPeerTimeoutMs?: number;
   log?: (line: string) => void;
   /** TEST ONLY: report corrupted results. */
   lie?: boolean;
@@ -33,7 +35,7 @@ export interface NodeVolunteerOptions {
 
 /** A Node volunteer's status with its shard cache. */
 export interface NodeVolunteerStatus extends VolunteerStatus {
-  shards: ShardFetchStats & { held: number; bytes: number };
+  shards: ShardFetchStats & { held: number; bytes: number; serving: boolean };
 }
 
 /**
@@ -58,7 +60,9 @@ export class NodeVolunteer {
     this.#shardPeer = shardPeer;
     this.#fetcher = new ShardFetcher({
       store,
-      ...(shardPeer ? { dialPeer: (peerId: string) => shardPeer.dial(peerId) } : {}),
+      ...(shardPeer ? { dialPeer: (peerId: string) => shardPeer.dial(peerId, options.shardPeerTimeoutMs) } : {}),
+      ...(options.shardPeerTimeoutMs === undefined ? {} : { peerTimeoutMs: options.shardPeerTimeoutMs }),
+      onPeerFailed: (peerId, hash, reason) => log(`shard ${hash.slice(0, 12)}… not got from peer ${peerId} (${reason}); trying the next source`),
       onBadPeer: (peerId, reason) => log(`peer ${peerId} sent a bad shard and will not be asked again: ${reason}`),
     });
     this.#volunteer = new Volunteer({
@@ -89,7 +93,7 @@ export class NodeVolunteer {
 
   async status(): Promise<NodeVolunteerStatus> {
     const [held, bytes] = await Promise.all([this.#store.list(), this.#store.bytesUsed()]);
-    return { ...this.#volunteer.status(), shards: { ...this.#fetcher.stats, held: held.length, bytes } };
+    return { ...this.#volunteer.status(), shards: { ...this.#fetcher.stats, held: held.length, bytes, serving: this.#shardPeer?.serving ?? false } };
   }
 
   async stop(): Promise<void> {

@@ -14,6 +14,8 @@ export interface ShardFetcherOptions {
   dialPeer?: (peerId: string) => Promise<Channel>;
   /** Told about a peer that sent bad bytes or broke the exchange protocol; it is not asked again. */
   onBadPeer?: (peerId: string, reason: string) => void;
+  /** Told why a peer could not give a shard (timeout, refusal, closed channel); the next source is tried. */
+  onPeerFailed?: (peerId: string, hash: ShardHash, reason: string) => void;
   /** Per peer: dialling plus transfer. */
   peerTimeoutMs?: number;
   /** Largest shard accepted from anyone. */
@@ -90,7 +92,9 @@ export class ShardFetcher {
       if (bytes) await verifyShard(hash, bytes);
       return bytes;
     } catch (error) {
-      if (error instanceof ShardHashMismatch || (error instanceof Error && error.name === "ProtocolError")) this.#reportPeer(peerId, error.message);
+      const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof ShardHashMismatch || (error instanceof Error && error.name === "ProtocolError")) this.#reportPeer(peerId, reason);
+      else this.#options.onPeerFailed?.(peerId, hash, reason);
       return undefined;
     } finally {
       channel?.close("shard exchange over");

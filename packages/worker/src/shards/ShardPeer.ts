@@ -55,12 +55,20 @@ export class ShardPeer {
     return this.#opening;
   }
 
-  /** Opens a data channel to the shard peer of `peerId`. */
-  dial(peerId: string): Promise<Channel> {
-    const id = shardPeerId(peerId);
+  /** True once registered on the signalling server, so other volunteers can dial this one. */
+  get serving(): boolean {
     const peer = this.#peer;
-    if (!peer || peer.disconnected || id === undefined) return Promise.reject(new Error("no shard peer registered"));
-    return PeerJsChannel.connect(peer, id, 5_000);
+    return peer !== undefined && !peer.disconnected && !peer.destroyed;
+  }
+
+  /** Opens a data channel to the shard peer of `peerId`; waits for this volunteer's own registration if it is under way. */
+  async dial(peerId: string, timeoutMs = 5_000): Promise<Channel> {
+    const id = shardPeerId(peerId);
+    if (id === undefined) throw new Error(`no shard peer id can be made from ${JSON.stringify(peerId)}`);
+    if (this.#opening) await this.#opening;
+    const peer = this.#peer;
+    if (!peer || peer.disconnected || peer.destroyed) throw new Error("this volunteer is not registered on the signalling server");
+    return PeerJsChannel.connect(peer, id, timeoutMs);
   }
 
   close(): void {
