@@ -13,7 +13,8 @@ import { compileError } from "./compileError.ts";
 
 const { lua, lauxlib, to_luastring, to_jsstring } = fengari;
 const REG = lua.LUA_REGISTRYINDEX;
-const CHUNK_FIELD = "shoal.chunk";
+const CHUNK_FIELD = to_luastring("shoal.chunk");
+const KIND_NAMES = { map: to_luastring("map"), reduce: to_luastring("reduce") };
 
 
 interface JobState {
@@ -143,11 +144,11 @@ export class FengariJob implements LuaJob {
       lua.lua_setupvalue(L, -2, 1);
       lua.lua_call(L, 0, 0);
       if (kind === "probe") {
-        lua.lua_getfield(L, env, "map");
-        lua.lua_getfield(L, env, "reduce");
+        lua.lua_getfield(L, env, KIND_NAMES.map);
+        lua.lua_getfield(L, env, KIND_NAMES.reduce);
         return 2;
       }
-      lua.lua_getfield(L, env, kind);
+      lua.lua_getfield(L, env, KIND_NAMES[kind]);
       if (lua.lua_type(L, -1) !== lua.LUA_TFUNCTION) {
         const signature = kind === "map" ? "map(series, p)" : "reduce(values)";
         lauxlib.luaL_error(L, "%s", `${chunkName} must define a global function ${signature}`);

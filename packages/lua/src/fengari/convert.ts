@@ -5,7 +5,10 @@ import { jsonStringBytes } from "../jsonStringBytes.ts";
 import type { SeriesInput } from "../LuaEngine.ts";
 import { callContext } from "./CallContext.ts";
 
-const { lua, lauxlib, to_jsstring } = fengari;
+const { lua, lauxlib, to_jsstring, to_luastring } = fengari;
+const KEY = to_luastring("key");
+const FIRST = to_luastring("first");
+const INDEX = to_luastring("__index");
 
 /** Deepest nesting accepted in either direction. */
 export const MAX_DEPTH = 64;
@@ -56,9 +59,9 @@ export function pushSeries(L: LuaState, series: SeriesInput): void {
   lua.lua_createtable(L, 0, 4);
   seriesTables.set(lua.lua_topointer(L, -1) as object, series);
   lua.lua_pushstring(L, series.key);
-  lua.lua_setfield(L, -2, "key");
+  lua.lua_setfield(L, -2, KEY);
   lua.lua_pushinteger(L, series.first);
-  lua.lua_setfield(L, -2, "first");
+  lua.lua_setfield(L, -2, FIRST);
   lua.lua_createtable(L, 0, 1);
   lua.lua_pushcfunction(L, (L) => {
     if (lua.lua_type(L, 2) !== lua.LUA_TSTRING) return 0;
@@ -76,7 +79,7 @@ export function pushSeries(L: LuaState, series: SeriesInput): void {
     lua.lua_rawset(L, 1);
     return 1;
   });
-  lua.lua_setfield(L, -2, "__index");
+  lua.lua_setfield(L, -2, INDEX);
   lua.lua_setmetatable(L, -2);
 }
 

@@ -17,10 +17,16 @@ declare module "fengari" {
   export interface TableEntry {
     key: TValue;
     value: TValue;
+    /** Neighbours in iteration (insertion) order. */
+    p: TableEntry | undefined;
+    n: TableEntry | undefined;
   }
   export interface Table {
     strong: Map<unknown, TableEntry>;
     metatable: Table | null;
+    /** First and last entries in iteration order. */
+    f: TableEntry | undefined;
+    l: TableEntry | undefined;
   }
   export interface Instruction {
     opcode: number;
@@ -211,8 +217,9 @@ declare module "fengari/src/defs.js" {
 }
 
 declare module "fengari/src/lobject.js" {
-  import type { LuaState, TString } from "fengari";
+  import type { LuaState, TString, TValue } from "fengari";
   const lobject: {
+    TValue: new (type: number, value: unknown) => TValue;
     pushsvalue2s(L: LuaState, ts: TString): void;
     setsvalue2s(L: LuaState, index: number, ts: TString): void;
   };

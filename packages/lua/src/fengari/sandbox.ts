@@ -1,5 +1,7 @@
 import fengari from "fengari";
-import type { CFunction, LuaState } from "fengari";
+import type { CFunction, LuaState, Table, TableEntry, TValue } from "fengari";
+import lobject from "fengari/src/lobject.js";
+import ltable from "fengari/src/ltable.js";
 import { BASE_NAMES, ENV_FIELD, sandboxBase } from "./baseLib.ts";
 import { activeGuard } from "./CallGuard.ts";
 import { callContext } from "./CallContext.ts";
@@ -14,6 +16,12 @@ const { lua, lauxlib, lualib } = fengari;
 const REG = lua.LUA_REGISTRYINDEX;
 const BASE_FIELD = "shoal.base";
 const LIBS_FIELD = "shoal.libs";
+const G = fengari.to_luastring("_G");
+const ENV_KEY = fengari.to_luastring(ENV_FIELD);
+const LOADED = fengari.to_luastring("_LOADED");
+/** The hidden prototypes of each sandbox state's environment, read directly by pushEnvironment. */
+const prototypes = new WeakMap<LuaState, { base: Table; libs: Table }>();
+const TTABLE = lua.LUA_TTABLE;
 
 /**
  * Creates a lua_State holding the sandbox's libraries as hidden prototypes in the
@@ -36,6 +44,7 @@ export function createSandbox(): LuaState {
     lua.lua_setfield(L, -2, name);
   }
   setFunctions(L, sandboxBase);
+  const base = lua.lua_topointer(L, -1) as Table;
   lua.lua_setfield(L, REG, BASE_FIELD);
   for (const name of ["dofile", "loadfile", "load"]) {
     lua.lua_pushnil(L);
@@ -61,6 +70,7 @@ export function createSandbox(): LuaState {
   lua.lua_setfield(L, libs, "ts");
   openQuant(L);
   lua.lua_setfield(L, libs, "quant");
+  prototypes.set(L, { base, libs: lua.lua_topointer(L, libs) as Table });
   lua.lua_setfield(L, REG, LIBS_FIELD);
 
   lua.lua_createtable(L, 0, 0);
@@ -74,36 +84,56 @@ export function createSandbox(): LuaState {
  * Pushes a fresh environment for one call: copies of the base functions and fresh
  * shallow copies of every library table, `_G` pointing at itself. Also records it as
  * the environment `load` gives chunks. Returns its stack index.
+ *
+ * The copies are made on fengari's table objects directly (see {@link copyEntries}); through
+ * the C API (lua_next, then lua_rawset of each field) this was a third of a trivial task's cost.
  */
 export function pushEnvironment(L: LuaState): number {
   lua.lua_createtable(L, 0, 32);
   const env = lua.lua_gettop(L);
-  lua.lua_getfield(L, REG, BASE_FIELD);
-  copyFields(L, env + 1, env);
-  lua.lua_pop(L, 1);
-  lua.lua_getfield(L, REG, LIBS_FIELD);
-  const libs = lua.lua_gettop(L);
-  lua.lua_pushnil(L);
-  while (lua.lua_next(L, libs)) {
-    const lib = lua.lua_gettop(L);
-    lua.lua_createtable(L, 0, 32);
-    copyFields(L, lib, lib + 1);
-    lua.lua_pushvalue(L, lib - 1);
-    lua.lua_pushvalue(L, lib + 1);
-    lua.lua_rawset(L, env);
-    lua.lua_pop(L, 2);
+  const envTable = lua.lua_topointer(L, env) as Table;
+  const proto = prototypes.get(L);
+  if (!proto) throw new Error("pushEnvironment needs a state made by createSandbox");
+  let entries = copyEntries(envTable, proto.base);
+  for (const [hash, lib] of proto.libs.strong) {
+    const copy = ltable.luaH_new(L);
+    entries += copyEntries(copy, lib.value.value as Table);
+    if (envTable.strong.has(hash)) throw new Error("a library's name is also a base function's");
+    appendEntry(envTable, hash, new lobject.TValue(lib.key.type, lib.key.value), new lobject.TValue(TTABLE, copy));
+    entries++;
   }
-  lua.lua_pop(L, 1);
+  activeGuard()?.charge(entries * HEAP_COST.entry);
   lua.lua_pushvalue(L, env);
-  lua.lua_setfield(L, env, "_G");
+  lua.lua_setfield(L, env, G);
   lua.lua_pushvalue(L, env);
-  lua.lua_setfield(L, REG, ENV_FIELD);
+  lua.lua_setfield(L, REG, ENV_KEY);
   // Lets tracebacks name global functions ("in function 'map'"); the registry stays hidden.
-  lua.lua_getfield(L, REG, "_LOADED");
+  lua.lua_getfield(L, REG, LOADED);
   lua.lua_pushvalue(L, env);
-  lua.lua_setfield(L, -2, "_G");
+  lua.lua_setfield(L, -2, G);
   lua.lua_pop(L, 1);
   return env;
+}
+
+/**
+ * Copies every live field of `from` into `to`, a table created empty for this: new key and value
+ * slots (fengari updates a field's value slot in place, so sharing them would leak writes back),
+ * the same hashes, the same iteration order. Returns the number of fields.
+ */
+function copyEntries(to: Table, from: Table): number {
+  for (const [hash, entry] of from.strong) {
+    appendEntry(to, hash, new lobject.TValue(entry.key.type, entry.key.value), new lobject.TValue(entry.value.type, entry.value.value));
+  }
+  return from.strong.size;
+}
+
+/** What fengari's internal `add` does: a new field at the end of the table's iteration order. */
+function appendEntry(t: Table, hash: unknown, key: TValue, value: TValue): void {
+  const entry: TableEntry = { key, value, p: t.l, n: undefined };
+  if (t.l) t.l.n = entry;
+  else t.f = entry;
+  t.strong.set(hash, entry);
+  t.l = entry;
 }
 
 function copyFields(L: LuaState, from: number, to: number): void {
