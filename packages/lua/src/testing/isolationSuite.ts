@@ -35,6 +35,26 @@ export function isolationSuite(engine: LuaEngine): void {
       expect(job.map(SERIES, {}, 1).value).toEqual([2, "A", 2, "function", "A"]);
     });
 
+    it("restores library fields that a call which succeeded overwrote, added or removed", () => {
+      const job = engine.load({
+        source: mapBody(`
+          local seen = { math.pi, string.upper("a"), rawget(math, "extra") == nil, rawget(table, "remove") ~= nil,
+            getmetatable(math) == nil }
+          local names = {}
+          for k in pairs(utf8) do names[#names + 1] = k end
+          seen[#seen + 1] = table.concat(names, ",")
+          if p.clobber then
+            math.pi, string.upper, math.extra, table.remove = 3, string.lower, true, nil
+            utf8.len = nil; utf8.len = print
+            setmetatable(math, {})
+          end
+          return seen`),
+      });
+      const fresh = job.map(SERIES, {}, 1).value;
+      job.map(SERIES, { clobber: true }, 1);
+      expect(job.map(SERIES, {}, 1).value).toEqual(fresh);
+    });
+
     it("drops metatables and fields set on the environment", () => {
       const job = engine.load({
         source: mapBody(`
