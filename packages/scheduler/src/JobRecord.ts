@@ -174,14 +174,22 @@ export class JobRecord {
     this.#byShard.clear();
   }
 
+  /**
+   * Tasks by state. The queue holds exactly the tasks that want another replica (see `refresh`),
+   * so this asks it rather than working out `wanted` for every task: progress is polled often,
+   * on jobs of many thousands of tasks.
+   */
   counts(): JobSnapshot["tasks"] {
-    const counts = { total: this.state.tasks.length, waiting: 0, queued: 0, running: 0, done: 0, failed: 0 };
-    this.state.tasks.forEach((t, i) => {
-      if (t.status !== "pending") counts[t.status]++;
-      else if (this.wanted(i) > 0) counts.queued++;
+    const tasks = this.state.tasks;
+    const counts = { total: tasks.length, waiting: 0, queued: 0, running: 0, done: this.#done, failed: 0 };
+    for (let i = 0; i < tasks.length; i++) {
+      const t = tasks[i] as TaskState;
+      if (t.status === "failed") counts.failed++;
+      else if (t.status === "done") continue;
+      else if (this.queue.has(i)) counts.queued++;
       else if (this.active(t) > 0) counts.running++;
       else counts.waiting++;
-    });
+    }
     return counts;
   }
 
