@@ -4,7 +4,7 @@ import type { ReportRefusal } from "./checkReport.ts";
 import { checkReport } from "./checkReport.ts";
 import { copyJson as copy } from "./copyJson.ts";
 import { copyMapWork } from "./copyTask.ts";
-import { createJobState } from "./createJobState.ts";
+import { createJobState, taskState } from "./createJobState.ts";
 import { JobRecord } from "./JobRecord.ts";
 import type { LeaseRef } from "./LeaseBook.ts";
 import { attemptOf, LeaseBook, leaseOf } from "./LeaseBook.ts";
@@ -70,7 +70,11 @@ export class JobScheduler {
       if (p.throughput) peer.throughput = { ...p.throughput };
       this.#peers.set(p.id, peer);
     }
-    for (const job of state?.jobs ?? []) this.#register(copy(job));
+    for (const job of state?.jobs ?? []) {
+      const restored = copy(job);
+      restored.tasks = restored.tasks.map(taskState);
+      this.#register(restored);
+    }
   }
 
   /** Rebuilds a scheduler from {@link toJSON} output; options are not part of the state. */

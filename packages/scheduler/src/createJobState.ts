@@ -1,7 +1,8 @@
 import { copyJson as copy } from "./copyJson.ts";
 import { copyTaskNode } from "./copyTask.ts";
 import type { SchedulerOptions } from "./SchedulerOptions.ts";
-import type { JobState } from "./SchedulerState.ts";
+import type { TaskNode } from "./TaskGraph.ts";
+import type { JobState, TaskState } from "./SchedulerState.ts";
 import type { JobSubmission } from "./types.ts";
 
 /** The initial state of a submitted job, its settings filled from the scheduler's options and checked. */
@@ -25,10 +26,45 @@ export function createJobState(job: JobSubmission, options: SchedulerOptions): J
     leaseMs,
     ...(job.engine === undefined ? {} : { engine: job.engine }),
     result: copy(job.graph.result),
-    tasks: job.graph.tasks.map((node) => ({ ...copyTaskNode(node), status: "pending", attempts: [], failures: 0, results: [], errors: [] })),
+    tasks: job.graph.tasks.map((node) => pendingTask(copyTaskNode(node))),
     durations: [],
     accepted: 0,
     rejected: 0,
     peers: {},
+  };
+}
+
+function pendingTask(node: TaskNode): TaskState {
+  return {
+    id: node.id,
+    work: node.work,
+    inputs: node.inputs,
+    shard: node.shard,
+    status: "pending",
+    attempts: [],
+    failures: 0,
+    results: [],
+    errors: [],
+    output: undefined,
+  };
+}
+
+/**
+ * A task's state as an object of one fixed shape, optional fields present as undefined (JSON
+ * leaves them out). Objects built by spreading nodes with and without a shard, then given
+ * `output` when done, took a new hidden class per step: completing a task cost ~9 us.
+ */
+export function taskState(t: TaskState): TaskState {
+  return {
+    id: t.id,
+    work: t.work,
+    inputs: t.inputs,
+    shard: t.shard,
+    status: t.status,
+    attempts: t.attempts,
+    failures: t.failures,
+    results: t.results,
+    errors: t.errors,
+    output: t.output,
   };
 }
