@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isOutcomesMessage } from "./fastOutcomes.ts";
+import { isAssignMessage, isOutcomesMessage } from "./fastMessages.ts";
 import { jobSpecSchema } from "./jobSpec.ts";
 import { LIMITS } from "./limits.ts";
 import type { CoordinatorToWorker, PeerToPeer, WorkerToCoordinator } from "./messages.ts";
@@ -84,7 +84,8 @@ const taskSpec = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("reduce"), level: count, group: count, values: z.array(json).max(LIMITS.reduceFanIn) }),
 ]);
 
-const coordinatorToWorker = z.discriminatedUnion("type", [
+/** The schema of coordinator messages; exported for the fast-path parity test. */
+export const coordinatorToWorker = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("welcome"),
     protocol: z.number().int(),
@@ -127,7 +128,7 @@ export function parseWorkerMessage(raw: unknown): WorkerToCoordinator {
 
 /** Parses a message the coordinator sent to a worker; a worker trusts the coordinator no more than anyone else. */
 export function parseCoordinatorMessage(raw: unknown): CoordinatorToWorker {
-  return parse(raw, coordinatorToWorker, "coordinator") as CoordinatorToWorker;
+  return parse(raw, coordinatorToWorker, "coordinator", isAssignMessage) as CoordinatorToWorker;
 }
 
 /** Parses a message from another worker (shard exchange). */
