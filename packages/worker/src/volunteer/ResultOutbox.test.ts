@@ -15,6 +15,23 @@ describe("ResultOutbox", () => {
     expect(box.takeForResend(200).map((m) => m.taskId)).toEqual(["unsent", "new"]);
   });
 
+  it("skips replaced and dropped outcomes when expiring, evicting and resending", () => {
+    const box = new ResultOutbox({ windowMs: 100, maxEntries: 1000 });
+    for (let i = 0; i < 5000; i++) box.add(result(`t${i % 1500}`), i / 100, true);
+    expect(box.size).toBe(1000);
+    // The last 1000 adds touched t1000..t1499, then t0..t499.
+    expect(["t1000", "t1499", "t0", "t499", "t500", "t999"].map((id) => box.has(id, 1))).toEqual([true, true, true, true, false, false]);
+    box.drop(new Set(["t1499", "t700"]));
+    box.add(result("late"), 60, false);
+    const resent = box.takeForResend(60).map((m) => m.taskId);
+    expect(resent).toHaveLength(1000);
+    expect(resent[0]).toBe("late");
+    expect(resent).not.toContain("t1499");
+    expect(new Set(resent).size).toBe(resent.length);
+    box.add(result("after"), 161, true);
+    expect(box.size).toBe(1);
+  });
+
   it("keeps a re-sent outcome as long as a new one, and bounds the count", () => {
     const box = new ResultOutbox({ windowMs: 100, maxEntries: 3 });
     box.add(result("a"), 0, true);

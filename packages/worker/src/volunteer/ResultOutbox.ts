@@ -3,6 +3,7 @@ import type { TaskFailedMessage, TaskResultMessage } from "@shoal/protocol";
 type Outcome = TaskResultMessage | TaskFailedMessage;
 
 interface Entry {
+  key: string;
   message: Outcome;
   sentAt: number | undefined;
 }
@@ -11,9 +12,18 @@ interface Entry {
  * Task outcomes on their way to the coordinator. The protocol has no acknowledgement, so an
  * outcome is kept for `windowMs` after it is sent and sent again after a reconnect: results are
  * idempotent by (task, attempt), and the coordinator may have died before recording it.
+ *
+ * Sent entries are kept in the order they were last sent: a queue with a moving head (an entry
+ * replaced or dropped stays in it, stale, until it reaches the head) and a map by key; unsent ones
+ * (added while offline) wait apart. A Map used as the queue itself slowed down with use: V8 keeps
+ * deleted entries as holes that every iteration from the front walks over until it is rebuilt.
  */
 export class ResultOutbox {
-  readonly #entries = new Map<string, Entry>();
+  /** Sent entries by key. */
+  readonly #byKey = new Map<string, Entry>();
+  readonly #unsent = new Map<string, Entry>();
+  #queue: Entry[] = [];
+  #head = 0;
   readonly #windowMs: number;
   readonly #maxEntries: number;
 
@@ -23,45 +33,82 @@ export class ResultOutbox {
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#byKey.size + this.#unsent.size;
   }
 
   has(taskId: string, attempt: number): boolean {
-    return this.#entries.has(key(taskId, attempt));
+    const k = key(taskId, attempt);
+    return this.#byKey.has(k) || this.#unsent.has(k);
   }
 
-  /**
-   * Records an outcome, `sent` or waiting for a connection; forgets sent ones older than the
-   * window. Entries are kept in the order they were last sent, so only the oldest are looked at.
-   */
+  /** Records an outcome, `sent` or waiting for a connection; forgets sent ones older than the window. */
   add(message: Outcome, now: number, sent: boolean): void {
-    for (const [k, entry] of this.#entries) {
-      if (entry.sentAt === undefined) continue;
-      if (now - entry.sentAt <= this.#windowMs) break;
-      this.#entries.delete(k);
+    for (let e = this.#front(); e !== undefined && now - (e.sentAt as number) > this.#windowMs; e = this.#front()) this.#remove(e);
+    const entry: Entry = { key: key(message.taskId, message.attempt), message, sentAt: sent ? now : undefined };
+    this.#unsent.delete(entry.key);
+    this.#byKey.delete(entry.key);
+    if (sent) {
+      this.#byKey.set(entry.key, entry);
+      this.#queue.push(entry);
+    } else {
+      this.#unsent.set(entry.key, entry);
     }
-    const k = key(message.taskId, message.attempt);
-    this.#entries.delete(k);
-    this.#entries.set(k, { message, sentAt: sent ? now : undefined });
-    while (this.#entries.size > this.#maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    while (this.size > this.#maxEntries) {
+      const oldest = this.#front();
+      if (oldest) this.#remove(oldest);
+      else this.#unsent.delete(this.#unsent.keys().next().value!);
+    }
   }
 
   /** Drops outcomes of tasks the coordinator cancelled. */
   drop(taskIds: ReadonlySet<string>): void {
-    for (const [k, entry] of this.#entries) if (taskIds.has(entry.message.taskId)) this.#entries.delete(k);
+    for (const entries of [this.#byKey, this.#unsent]) {
+      for (const [k, entry] of entries) if (taskIds.has(entry.message.taskId)) entries.delete(k);
+    }
   }
 
   /** Outcomes to send on a fresh connection: all unsent ones and those sent within the window; forgets older ones. */
   takeForResend(now: number): Outcome[] {
-    const out: Outcome[] = [];
-    for (const [k, entry] of this.#entries) {
-      if (entry.sentAt !== undefined && now - entry.sentAt > this.#windowMs) this.#entries.delete(k);
-      else {
-        entry.sentAt = now;
-        out.push(entry.message);
-      }
+    const live = [...this.#unsent.values()];
+    for (const entry of this.#queue.slice(this.#head)) {
+      if (this.#byKey.get(entry.key) !== entry) continue;
+      if (now - (entry.sentAt as number) > this.#windowMs) this.#byKey.delete(entry.key);
+      else live.push(entry);
     }
-    return out;
+    this.#unsent.clear();
+    for (const entry of live) {
+      entry.sentAt = now;
+      this.#byKey.set(entry.key, entry);
+    }
+    this.#queue = live;
+    this.#head = 0;
+    return live.map((entry) => entry.message);
+  }
+
+  /** The oldest live sent entry, after skipping stale ones. */
+  #front(): Entry | undefined {
+    while (this.#head < this.#queue.length) {
+      const entry = this.#queue[this.#head] as Entry;
+      if (this.#byKey.get(entry.key) === entry) return entry;
+      this.#advance();
+    }
+    return undefined;
+  }
+
+  #remove(entry: Entry): void {
+    this.#byKey.delete(entry.key);
+    this.#advance();
+  }
+
+  #advance(): void {
+    this.#head++;
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
   }
 }
 
