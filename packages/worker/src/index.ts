@@ -15,5 +15,6 @@ export { requestShard } from "./shards/requestShard.ts";
 export { verifyShard } from "./shards/verifyShard.ts";
 export { Volunteer, type VolunteerOptions, type VolunteerStatus } from "./volunteer/Volunteer.ts";
 export type { VolunteerExecutor, TaskRequest } from "./volunteer/VolunteerExecutor.ts";
+export { TaskCancel } from "./volunteer/VolunteerExecutor.ts";
 export { InlineExecutor } from "./volunteer/InlineExecutor.ts";
 export { backoffDelay } from "./volunteer/backoff.ts";

@@ -2,7 +2,7 @@ import * as Comlink from "comlink";
 import type { MapTaskResult } from "@shoal/protocol";
 import type { ReduceTaskResult } from "../executor/TaskExecutor.ts";
 import { TaskError } from "../executor/TaskError.ts";
-import type { TaskRequest, VolunteerExecutor } from "../volunteer/VolunteerExecutor.ts";
+import type { TaskCancel, TaskRequest, VolunteerExecutor } from "../volunteer/VolunteerExecutor.ts";
 import type { ExecutorWorkerApi } from "./executorWorker.ts";
 
 type Result = MapTaskResult | ReduceTaskResult;
@@ -94,14 +94,14 @@ export class WebWorkerPool implements VolunteerExecutor {
     }
   }
 
-  run(request: TaskRequest, signal?: AbortSignal): Promise<Result> {
+  run(request: TaskRequest, cancel?: TaskCancel): Promise<Result> {
     if (this.#closed) return Promise.reject(new TaskError({ kind: "internal", message: "executor pool is closed" }));
-    if (signal?.aborted) return Promise.reject(cancelled());
+    if (cancel?.cancelled) return Promise.reject(cancelled());
     this.#start();
     return new Promise<Result>((resolve, reject) => {
       const pending: Pending = { request, resolve, reject };
       this.#queue.push(pending);
-      signal?.addEventListener("abort", () => this.#abort(pending), { once: true });
+      cancel?.onCancel(() => this.#abort(pending));
       this.#dispatch();
     });
   }

@@ -5,6 +5,7 @@ import { TaskError } from "../executor/TaskError.ts";
 import { meanJob, mapTask, testSeries, testShard } from "../testing/fixtures.ts";
 import { InlineExecutor } from "../volunteer/InlineExecutor.ts";
 import type { TaskRequest } from "../volunteer/VolunteerExecutor.ts";
+import { TaskCancel } from "../volunteer/VolunteerExecutor.ts";
 import { NodeExecutorPool } from "./NodeExecutorPool.ts";
 
 describe("NodeExecutorPool as a volunteer's executor", () => {
@@ -64,14 +65,14 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
     pool = new NodeExecutorPool({ threads: 1, deadlineMs: 60_000 });
     const shard = await testShard(testSeries("AAA", 50));
     const spin = { jobId: "spin", spec: parseJobSpec({ script: "function map(s, p) while true do end end", budget: 1e12 }), shard, task: mapTask("AAA", 0, 50) };
-    const abort = new AbortController();
+    const abort = new TaskCancel();
     const started = Date.now();
-    const running = pool.run(spin, abort.signal);
-    const queued = new AbortController();
-    const waiting = pool.run({ ...spin, jobId: "spin2" }, queued.signal);
+    const running = pool.run(spin, abort);
+    const queued = new TaskCancel();
+    const waiting = pool.run({ ...spin, jobId: "spin2" }, queued);
     setTimeout(() => {
-      queued.abort();
-      abort.abort();
+      queued.cancel();
+      abort.cancel();
     }, 300);
     await expect(running).rejects.toBeInstanceOf(TaskError);
     await expect(waiting).rejects.toThrow(/cancelled/);

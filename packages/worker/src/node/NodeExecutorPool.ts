@@ -2,7 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { JobSpec, MapTaskResult, MapTaskSpec, ReduceTaskSpec } from "@shoal/protocol";
 import type { ReduceTaskResult } from "../executor/TaskExecutor.ts";
 import { TaskError } from "../executor/TaskError.ts";
-import type { TaskRequest, VolunteerExecutor } from "../volunteer/VolunteerExecutor.ts";
+import type { TaskCancel, TaskRequest, VolunteerExecutor } from "../volunteer/VolunteerExecutor.ts";
 import type { FromThread, ToThread } from "./threadMessages.ts";
 
 const THREAD_ENTRY = new URL("./executorThread.mjs", import.meta.url);
@@ -81,17 +81,14 @@ export class NodeExecutorPool implements VolunteerExecutor {
   }
 
   /** Runs a volunteer's task; the threads start on first use. Aborting stops the task, terminating its thread if it is running. */
-  run(request: TaskRequest, signal?: AbortSignal): Promise<Result> {
-    if (signal?.aborted) return Promise.reject(cancelled());
+  run(request: TaskRequest, cancel?: TaskCancel): Promise<Result> {
+    if (cancel?.cancelled) return Promise.reject(cancelled());
     this.#start();
     const promise = this.#submit(request.task, request);
-    if (signal) {
-      const onAbort = () => this.#abort(promise);
-      signal.addEventListener("abort", onAbort, { once: true });
-      promise.then(
-        () => signal.removeEventListener("abort", onAbort),
-        () => signal.removeEventListener("abort", onAbort),
-      );
+    if (cancel) {
+      cancel.onCancel(() => this.#abort(promise));
+      const done = () => cancel.onCancel(undefined);
+      promise.then(done, done);
     }
     return promise;
   }

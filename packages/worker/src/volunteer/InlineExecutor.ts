@@ -2,7 +2,7 @@ import type { MapTaskResult } from "@shoal/protocol";
 import { ExecutorCache } from "../executor/ExecutorCache.ts";
 import type { ReduceTaskResult } from "../executor/TaskExecutor.ts";
 import { TaskError } from "../executor/TaskError.ts";
-import type { TaskRequest, VolunteerExecutor } from "./VolunteerExecutor.ts";
+import type { TaskCancel, TaskRequest, VolunteerExecutor } from "./VolunteerExecutor.ts";
 
 /**
  * Runs a volunteer's tasks one at a time on the calling thread. For tests and tiny setups:
@@ -16,10 +16,10 @@ export class InlineExecutor implements VolunteerExecutor {
     this.#cache = new ExecutorCache();
   }
 
-  run(request: TaskRequest, signal?: AbortSignal): Promise<MapTaskResult | ReduceTaskResult> {
+  run(request: TaskRequest, cancel?: TaskCancel): Promise<MapTaskResult | ReduceTaskResult> {
     const result = this.#queue.then(async () => {
       await new Promise((resolve) => setTimeout(resolve, 0));
-      if (signal?.aborted) throw new TaskError({ kind: "internal", message: "task cancelled" });
+      if (cancel?.cancelled) throw new TaskError({ kind: "internal", message: "task cancelled" });
       return this.#cache.run(request.jobId, request.spec, request.task, request.shard);
     });
     this.#queue = result.catch(() => undefined);

@@ -8,6 +8,7 @@ import { corruptJson } from "./corruptJson.ts";
 import type { Outcome } from "./batchOutcomes.ts";
 import { batchOutcomes, nextTurn } from "./batchOutcomes.ts";
 import { ResultOutbox } from "./ResultOutbox.ts";
+import { TaskCancel } from "./VolunteerExecutor.ts";
 import type { VolunteerExecutor } from "./VolunteerExecutor.ts";
 
 export interface VolunteerOptions {
@@ -52,7 +53,7 @@ const COALESCE_MS = 2;
 
 interface Running {
   assignment: Assignment;
-  abort: AbortController;
+  cancel: TaskCancel;
 }
 
 const JOBS_KEPT = 32;
@@ -102,7 +103,7 @@ export class Volunteer {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const { abort } of this.#tasks.values()) abort.abort();
+    for (const { cancel } of this.#tasks.values()) cancel.cancel();
     this.#channel?.close("volunteer stopping");
     this.#wake?.();
     await this.#loop;
@@ -256,7 +257,7 @@ export class Volunteer {
   #start(assignment: Assignment): void {
     const key = `${assignment.attempt}\u0000${assignment.taskId}`;
     if (this.#tasks.has(key) || this.#outbox.has(assignment.taskId, assignment.attempt)) return;
-    const running: Running = { assignment, abort: new AbortController() };
+    const running: Running = { assignment, cancel: new TaskCancel() };
     this.#tasks.set(key, running);
     void this.#execute(running).finally(() => {
       this.#tasks.delete(key);
@@ -264,15 +265,15 @@ export class Volunteer {
     });
   }
 
-  async #execute({ assignment, abort }: Running): Promise<void> {
+  async #execute({ assignment, cancel }: Running): Promise<void> {
     const { taskId, attempt, jobId, task } = assignment;
     const started = Date.now();
     try {
       const spec = this.#jobs.get(jobId);
       if (!spec) throw new TaskError({ kind: "internal", message: `no job message for ${jobId} before its task` });
       const shard = assignment.shard === undefined ? undefined : { hash: assignment.shard, bytes: await this.#shard(assignment.shard) };
-      if (abort.signal.aborted) return;
-      const result = await this.#options.executor.run({ jobId, spec, task, shard }, abort.signal);
+      if (cancel.cancelled) return;
+      const result = await this.#options.executor.run({ jobId, spec, task, shard }, cancel);
       const values: Json[] = "outputs" in result ? result.outputs : [result.output];
       const reported = this.#options.lie ? values.map(corruptJson) : values;
       this.#done++;
@@ -286,7 +287,7 @@ export class Volunteer {
         elapsedMs: Date.now() - started,
       });
     } catch (error) {
-      if (abort.signal.aborted) return;
+      if (cancel.cancelled) return;
       this.#failed++;
       const failure = TaskError.from(error).toData();
       const data: TaskFailureData = { kind: failure.kind, message: failure.message.slice(0, 16 * 1024) };
@@ -336,7 +337,7 @@ export class Volunteer {
   }
 
   #cancel(taskIds: ReadonlySet<string>): void {
-    for (const { assignment, abort } of this.#tasks.values()) if (taskIds.has(assignment.taskId)) abort.abort();
+    for (const { assignment, cancel } of this.#tasks.values()) if (taskIds.has(assignment.taskId)) cancel.cancel();
     this.#outbox.drop(taskIds);
     this.#unsent = this.#unsent.filter((outcome) => !taskIds.has(outcome.taskId));
   }
