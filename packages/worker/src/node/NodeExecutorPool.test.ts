@@ -111,6 +111,36 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
     await expect(pool.run({ jobId: "ok", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) })).resolves.toMatchObject({ outputs: [{ k: 1 }] });
   });
 
+  it("batches short tasks, yet a task that runs long never holds back outcomes of earlier ones", async () => {
+    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 20_000 });
+    const shard = await testShard(testSeries("AAA", 50));
+    const quick = (i: number) => ({ jobId: "quick", spec: meanJob(), shard, task: mapTask("AAA", 0, 50, [i]) });
+    for (let i = 0; i < 40; i++) await pool.run(quick(i)); // the thread learns the job is short
+    const slow = { jobId: "slow", spec: parseJobSpec({ script: "function map(s, p) local t = 0 for i = 1, 3e6 do t = t + i end return t end", budget: 1e12 }), shard, task: mapTask("AAA", 0, 50) };
+    let slowDone = false;
+    const quicks = Array.from({ length: 30 }, (_, i) => pool.run(quick(i)));
+    const long = pool.run(slow).then(() => (slowDone = true));
+    await Promise.all(quicks);
+    // Sent in the same message as the slow task's outcome, they would settle in the same turn.
+    expect(slowDone).toBe(false);
+    await long;
+  });
+
+  it("puts tasks whose outcomes a stuck thread held back in the queue again, and fails only the stuck one", async () => {
+    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 800 });
+    const shard = await testShard(testSeries("AAA", 50));
+    // Short until p.k is 99: the thread holds outcomes back while it believes the job short.
+    const spec = parseJobSpec({ script: "function map(s, p) if p.k == 99 then while true do end end return p.k end", budget: 1e12 });
+    const run = (i: number) => pool.run({ jobId: "j", spec, shard, task: mapTask("AAA", 0, 50, [i]) });
+    for (let i = 0; i < 40; i++) await run(i);
+    const before = Array.from({ length: 10 }, (_, i) => run(100 + i));
+    const stuck = run(99);
+    const after = Array.from({ length: 5 }, (_, i) => run(200 + i));
+    await expect(stuck).rejects.toMatchObject({ kind: "deadline" });
+    const outputs = await Promise.all([...before, ...after]);
+    expect(outputs.map((r) => ("outputs" in r ? r.outputs[0] : undefined))).toEqual([...Array.from({ length: 10 }, (_, i) => 100 + i), ...Array.from({ length: 5 }, (_, i) => 200 + i)]);
+  });
+
   it("forgets a job: the threads are sent its spec again next time", async () => {
     pool = new NodeExecutorPool({ threads: 1, deadlineMs: 10_000 });
     const shard = await testShard(testSeries("AAA", 50));

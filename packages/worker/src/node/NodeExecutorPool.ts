@@ -3,16 +3,21 @@ import type { JobSpec, MapTaskResult, MapTaskSpec, ReduceTaskSpec } from "@shoal
 import type { ReduceTaskResult } from "../executor/TaskExecutor.ts";
 import { TaskError } from "../executor/TaskError.ts";
 import type { TaskCancel, TaskRequest, VolunteerExecutor } from "../volunteer/VolunteerExecutor.ts";
-import type { FromThread, ToThread } from "./threadMessages.ts";
+import type { FromThread, RunMessage, ThreadOutcome, ToThread } from "./threadMessages.ts";
+import { RUNNING_ID, RUNNING_SINCE } from "./threadMessages.ts";
 
 const THREAD_ENTRY = new URL("./executorThread.mjs", import.meta.url);
 /** Shards kept in shared memory for the threads, most recently used last. */
 const SHARED_SHARDS_KEPT = 32;
 /**
  * Tasks posted to a thread at once: the one it runs and the next, so a thread starts its next
- * task without waiting for this thread's round trip (short tasks spend most of their time there).
+ * task without waiting for a round trip; up to SHORT_IN_FLIGHT while its recent tasks ran shorter
+ * than SHORT_MS, so short tasks go out and come back several to a message (a message each way
+ * cost a trivial task more than running it).
  */
 const IN_FLIGHT = 2;
+const SHORT_IN_FLIGHT = 16;
+const SHORT_MS = 1;
 
 export interface NodeExecutorPoolOptions {
   threads: number;
@@ -36,9 +41,14 @@ interface Pending {
 interface Slot {
   worker: Worker;
   ready: Promise<void>;
-  /** Tasks posted to the thread, in order; the first is running and its deadline is `timer`. */
+  /** Tasks posted to the thread, in order of posting (and of running). */
   inFlight: Pending[];
+  /** The deadline watch: fires when the task running now would overrun, then looks again. */
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Shared with the thread: the id of the task it runs (-1: none) and since when (epoch ms). */
+  running: Float64Array;
+  /** Moving average of the thread's recent task run times, ms. */
+  recentMs: number;
   /** Jobs whose spec this thread has been sent. */
   jobs: Set<string>;
 }
@@ -134,41 +144,61 @@ export class NodeExecutorPool implements VolunteerExecutor {
     }
     const slot = this.#slots.find((s) => s.inFlight.includes(pending));
     if (!slot) return;
-    if (slot.inFlight[0] === pending) return this.#replace(slot, cancelled());
+    if (slot.running[RUNNING_ID] === pending.id || slot.inFlight[0] === pending) return this.#replace(slot, cancelled(), pending);
     pending.dropped = true;
     pending.reject(cancelled());
   }
 
   #dispatch(): void {
     for (const slot of this.#slots) {
-      while (slot.inFlight.length < IN_FLIGHT && this.#queue.length > 0) {
+      const limit = slot.recentMs < SHORT_MS ? SHORT_IN_FLIGHT : IN_FLIGHT;
+      const posting: Pending[] = [];
+      while (slot.inFlight.length < limit && this.#queue.length > 0) {
         const pending = this.#queue.shift()!;
         slot.inFlight.push(pending);
-        slot.ready.then(
-          () => {
-            if (!slot.inFlight.includes(pending)) return;
-            if (slot.inFlight[0] === pending) this.#arm(slot);
-            slot.worker.postMessage(this.#runMessage(slot, pending));
-          },
-          (error: TaskError) => this.#settle(slot, pending, () => pending.reject(error)),
-        );
+        posting.push(pending);
       }
+      if (posting.length === 0) continue;
+      slot.ready.then(
+        () => {
+          const runs = posting.filter((p) => slot.inFlight.includes(p)).map((p) => this.#runMessage(slot, p));
+          if (runs.length === 0) return;
+          slot.worker.postMessage(runs.length === 1 ? runs[0] : ({ type: "runs", runs } satisfies ToThread));
+          if (slot.timer === undefined) this.#watch(slot);
+        },
+        (error: TaskError) => {
+          for (const pending of posting) this.#settle(slot, pending, () => pending.reject(error));
+        },
+      );
     }
   }
 
-  /** Starts the deadline of the task the thread runs now (the first posted). */
-  #arm(slot: Slot): void {
+  /**
+   * The deadline of the task a thread runs now, timed from when it really started (the thread
+   * writes that into shared memory): one timer per thread that fires when the running task would
+   * overrun and then looks again, rather than one per task.
+   */
+  #watch(slot: Slot): void {
     clearTimeout(slot.timer);
-    const pending = slot.inFlight[0];
-    const spec = pending?.request?.spec ?? (this.#load?.type === "load" ? this.#load.spec : undefined);
-    const deadlineMs = Math.min(this.#options.deadlineMs, spec?.deadlineMs ?? Infinity);
-    slot.timer = setTimeout(() => this.#overran(slot, deadlineMs), deadlineMs);
+    slot.timer = undefined;
+    if (slot.inFlight.length === 0) return;
+    const id = slot.running[RUNNING_ID];
+    const running = slot.inFlight.find((p) => p.id === id);
+    const limit = this.#deadlineOf(running ?? slot.inFlight[0]!);
+    const left = running ? (slot.running[RUNNING_SINCE] as number) + limit - Date.now() : limit;
+    if (running && left <= 0) return this.#overran(slot, running, limit);
+    slot.timer = setTimeout(() => this.#watch(slot), Math.max(1, left));
   }
 
-  #runMessage(slot: Slot, pending: Pending): ToThread {
+  #deadlineOf(pending: Pending): number {
+    const spec = pending.request?.spec ?? (this.#load?.type === "load" ? this.#load.spec : undefined);
+    return Math.min(this.#options.deadlineMs, spec?.deadlineMs ?? Infinity);
+  }
+
+  #runMessage(slot: Slot, pending: Pending): RunMessage {
     const { id, task, request } = pending;
     if (!request) return { type: "run", id, task };
-    const message: ToThread = { type: "run", id, task, jobId: request.jobId };
+    const message: RunMessage = { type: "run", id, task, jobId: request.jobId };
     if (!slot.jobs.has(request.jobId)) {
       message.spec = request.spec;
       slot.jobs.add(request.jobId);
@@ -187,8 +217,10 @@ export class NodeExecutorPool implements VolunteerExecutor {
   }
 
   #spawn(): Slot {
-    const worker = new Worker(THREAD_ENTRY);
-    const slot: Slot = { worker, ready: Promise.resolve(), inFlight: [], timer: undefined, jobs: new Set() };
+    const running = new Float64Array(new SharedArrayBuffer(2 * Float64Array.BYTES_PER_ELEMENT));
+    running[RUNNING_ID] = -1;
+    const worker = new Worker(THREAD_ENTRY, { workerData: { running: running.buffer } });
+    const slot: Slot = { worker, ready: Promise.resolve(), inFlight: [], timer: undefined, running, recentMs: SHORT_MS, jobs: new Set() };
     slot.ready = new Promise<void>((resolve, reject) => {
       worker.on("message", (message: FromThread) => {
         switch (message.type) {
@@ -199,10 +231,9 @@ export class NodeExecutorPool implements VolunteerExecutor {
             return resolve();
           case "load-failed":
             return reject(new TaskError(message.error));
-          case "done":
-            return this.#finish(slot, message.id, (p) => p.resolve(message.result));
-          case "failed":
-            return this.#finish(slot, message.id, (p) => p.reject(new TaskError(message.error)));
+          case "outcomes":
+            for (const outcome of message.outcomes) this.#finish(slot, outcome);
+            return this.#dispatch();
         }
       });
       worker.on("error", (error) => {
@@ -216,44 +247,48 @@ export class NodeExecutorPool implements VolunteerExecutor {
     return slot;
   }
 
-  #finish(slot: Slot, id: number, settle: (pending: Pending) => void): void {
-    const pending = slot.inFlight.find((p) => p.id === id);
-    if (!pending) return;
-    this.#settle(slot, pending, () => {
-      if (!pending.dropped) settle(pending);
-    });
+  #finish(slot: Slot, outcome: ThreadOutcome): void {
+    const index = slot.inFlight.findIndex((p) => p.id === outcome.id);
+    if (index < 0) return;
+    const [pending] = slot.inFlight.splice(index, 1) as [Pending];
+    slot.recentMs = 0.8 * slot.recentMs + 0.2 * outcome.ms;
+    if (slot.inFlight.length === 0) this.#watch(slot);
+    if (pending.dropped) return;
+    if (outcome.type === "done") pending.resolve(outcome.result);
+    else pending.reject(new TaskError(outcome.error));
   }
 
-  /** Takes a finished task off its thread, starts the next one's deadline, and posts more. */
+  /** Takes a task off its thread (or out of its thread's start-up) unrun, and posts more. */
   #settle(slot: Slot, pending: Pending, settle: () => void): void {
     const index = slot.inFlight.indexOf(pending);
     if (index >= 0) slot.inFlight.splice(index, 1);
-    clearTimeout(slot.timer);
-    slot.timer = undefined;
-    if (slot.inFlight.length > 0) this.#arm(slot);
+    if (slot.inFlight.length === 0) this.#watch(slot);
     settle();
     this.#dispatch();
   }
 
-  #overran(slot: Slot, deadlineMs: number): void {
+  #overran(slot: Slot, running: Pending, deadlineMs: number): void {
     const seconds = deadlineMs / 1000;
-    this.#replace(slot, new TaskError({ kind: "deadline", message: `job.lua: task exceeded its deadline of ${seconds} s` }));
+    this.#replace(slot, new TaskError({ kind: "deadline", message: `job.lua: task exceeded its deadline of ${seconds} s` }), running);
   }
 
   /**
-   * Terminates a stuck, crashed or cancelled thread, fails the task it was running, puts the tasks
-   * posted behind it back at the head of the queue, and puts a fresh thread in its place.
+   * Terminates a stuck, crashed or cancelled thread, fails the task it was running (`blamed`;
+   * by default the one the thread says it runs), puts every other task posted to it back at the
+   * head of the queue (outcomes it held back die with it), and puts a fresh thread in its place.
    */
-  #replace(slot: Slot, failure: TaskError): void {
+  #replace(slot: Slot, failure: TaskError, blamed?: Pending): void {
     const index = this.#slots.indexOf(slot);
     if (index < 0) return;
-    const [running, ...behind] = slot.inFlight;
+    const running = blamed ?? slot.inFlight.find((p) => p.id === slot.running[RUNNING_ID]) ?? slot.inFlight[0];
+    const others = slot.inFlight.filter((p) => p !== running && !p.dropped);
     clearTimeout(slot.timer);
+    slot.timer = undefined;
     slot.inFlight = [];
     void slot.worker.terminate();
     if (this.#closed) return;
     this.#slots[index] = this.#spawn();
-    this.#queue.unshift(...behind.filter((p) => !p.dropped));
+    this.#queue.unshift(...others);
     if (running && !running.dropped) running.reject(failure);
     this.#dispatch();
   }
