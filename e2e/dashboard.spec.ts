@@ -232,6 +232,11 @@ test("a job on wasmoon, budget off, 1 of 2 replicas agreeing, runs on the donors
   await expect(page.getByTestId("budget")).toHaveValue("off");
   await expect(page.getByTestId("replicas")).toHaveValue("2");
   await expect(page.getByTestId("quorum")).toHaveValue("1");
+  // "New job" from there is a fresh form, not the reopened job.
+  await page.getByRole("link", { name: "New job" }).first().click();
+  await expect(page).toHaveURL(/\/dashboard\/jobs\/new$/);
+  await expect(page.getByTestId("engine")).toHaveValue("fengari");
+  await expect(page.getByTestId("replicas")).toHaveValue("1");
 });
 
 test("deep links load, and the pages fit a phone", async ({ browser }) => {

@@ -38,7 +38,7 @@ export function JobPage({ id }: { id: string }) {
           Job <code>{job.id}</code>
         </h1>
         <StatusBadge status={job.status} />
-        <button type="button" className="secondary" onClick={() => navigate(`${routePath({ page: "new-job" })}?from=${encodeURIComponent(id)}`)} data-testid="edit-job">
+        <button type="button" className="secondary" onClick={() => navigate(routePath({ page: "new-job", from: id }))} data-testid="edit-job">
           {job.status === "failed" ? "Fix and resubmit" : "Edit as new job"}
         </button>
         {active && <CancelButton id={id} />}

@@ -33,7 +33,7 @@ interface Problem {
  * size with the tasks they make, the engine and budget, replicas and quorum; errors point at their
  * line. `?from=JOB` starts from a submitted job (its script, options and error).
  */
-export function NewJobPage() {
+export function NewJobPage({ from }: { from?: string | undefined }) {
   const { client, signOut } = useSession();
   const datasets = useApi((c) => c.listDatasets(), []);
   const [template, setTemplate] = useState<JobTemplate | undefined>(TEMPLATES[0]);
@@ -51,7 +51,6 @@ export function NewJobPage() {
   const [busy, setBusy] = useState<string>();
   const [checked, setChecked] = useState(false);
 
-  const [from] = useState(() => new URLSearchParams(location.search).get("from") ?? undefined);
   useEffect(() => {
     if (!from) return;
     let live = true;

@@ -54,7 +54,8 @@ function Page({ route }: { route: Route }) {
     case "jobs":
       return <JobsPage />;
     case "new-job":
-      return <NewJobPage />;
+      // Keyed by the job it starts from: "New job" after "Fix and resubmit" opens a fresh form.
+      return <NewJobPage key={route.from ?? ""} from={route.from} />;
     case "job":
       return <JobPage key={route.id} id={route.id} />;
     case "datasets":

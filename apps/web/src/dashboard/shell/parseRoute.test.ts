@@ -19,9 +19,16 @@ describe("parseRoute", () => {
     expect(parseRoute(path)).toEqual(route);
   });
 
+  it("reads the job a new one starts from out of the query", () => {
+    expect(parseRoute("/dashboard/jobs/new", "?from=j_7")).toEqual({ page: "new-job", from: "j_7" });
+    expect(parseRoute("/dashboard/jobs/new", "?from=")).toEqual({ page: "new-job" });
+    expect(parseRoute("/dashboard/jobs/j_1", "?from=j_7")).toEqual({ page: "job", id: "j_1" });
+  });
+
   it("round-trips through routePath, encoding ids", () => {
-    for (const route of [{ page: "job", id: "j/ x" }, { page: "dataset", id: "d_1" }, { page: "new-job" }, { page: "peers" }] as const) {
-      expect(parseRoute(routePath(route))).toEqual(route);
+    for (const route of [{ page: "job", id: "j/ x" }, { page: "dataset", id: "d_1" }, { page: "new-job" }, { page: "new-job", from: "j 1" }, { page: "peers" }] as const) {
+      const [path, search] = routePath(route).split("?");
+      expect(parseRoute(path!, search === undefined ? "" : `?${search}`)).toEqual(route);
     }
   });
 });

@@ -1,7 +1,8 @@
 /** A dashboard page and the ids its path names. */
 export type Route =
   | { page: "jobs" }
-  | { page: "new-job" }
+  /** `from`: a submitted job the form starts from (`?from=JOB`). */
+  | { page: "new-job"; from?: string }
   | { page: "job"; id: string }
   | { page: "datasets" }
   | { page: "dataset"; id: string }
@@ -11,27 +12,30 @@ export type Route =
 /** Where the dashboard lives; the coordinator serves dashboard.html for every path under it. */
 export const BASE = "/dashboard";
 
-/** Reads the route from a path under {@link BASE} (`/dashboard/jobs/j_1` → the page of job j_1). */
-export function parseRoute(pathname: string): Route {
+/** Reads the route from a path under {@link BASE} (`/dashboard/jobs/j_1` → the page of job j_1) and its query. */
+export function parseRoute(pathname: string, search = ""): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
   const parts = rest.split("/").filter(Boolean).map(decodeURIComponent);
   const [section, id, extra] = parts;
   if (extra !== undefined) return { page: "not-found", path: pathname };
   if (section === undefined || (section === "jobs" && id === undefined)) return { page: "jobs" };
-  if (section === "jobs" && id === "new") return { page: "new-job" };
+  if (section === "jobs" && id === "new") {
+    const from = new URLSearchParams(search).get("from");
+    return from ? { page: "new-job", from } : { page: "new-job" };
+  }
   if (section === "jobs" && id !== undefined) return { page: "job", id };
   if (section === "datasets") return id === undefined ? { page: "datasets" } : { page: "dataset", id };
   if (section === "peers" && id === undefined) return { page: "peers" };
   return { page: "not-found", path: pathname };
 }
 
-/** The path of a route, for links. */
+/** The path (and query) of a route, for links. */
 export function routePath(route: Exclude<Route, { page: "not-found" }>): string {
   switch (route.page) {
     case "jobs":
       return `${BASE}/jobs`;
     case "new-job":
-      return `${BASE}/jobs/new`;
+      return route.from === undefined ? `${BASE}/jobs/new` : `${BASE}/jobs/new?from=${encodeURIComponent(route.from)}`;
     case "job":
       return `${BASE}/jobs/${encodeURIComponent(route.id)}`;
     case "datasets":

@@ -22,9 +22,9 @@ export function followLink(event: MouseEvent<HTMLAnchorElement>): void {
 
 /** The current route, updated on navigation and on the browser's back and forward buttons. */
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(location.pathname));
+  const [route, setRoute] = useState(() => parseRoute(location.pathname, location.search));
   useEffect(() => {
-    const update = () => setRoute(parseRoute(location.pathname));
+    const update = () => setRoute(parseRoute(location.pathname, location.search));
     listeners.add(update);
     window.addEventListener("popstate", update);
     return () => {
