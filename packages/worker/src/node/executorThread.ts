@@ -65,8 +65,11 @@ async function handle(message: Exclude<ToThread, { type: "runs" }>): Promise<voi
 /**
  * Runs one task, its id and start time in shared memory while it runs (the pool's deadline reads
  * them). Outcomes of a job whose tasks are short are held and sent together when no posted task
- * is left; before a task that may run long (or after HOLD_MS), held outcomes go out first, so a
- * long task never keeps earlier results from the coordinator.
+ * is left; before a task that may run long (a job not seen yet or a slow one) or once held for
+ * HOLD_MS, held outcomes go out first. What remains: a task of a short job that suddenly runs long
+ * holds the outcomes finished just before it (under HOLD_MS old) until it ends or its deadline
+ * replaces the thread, which then queues those tasks again; the volunteer's heartbeats keep their
+ * leases meanwhile, so they are late, never lost.
  */
 async function runTask(message: RunMessage): Promise<void> {
   const { id, task } = message;
