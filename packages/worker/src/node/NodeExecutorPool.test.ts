@@ -141,6 +141,17 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
     expect(outputs.map((r) => ("outputs" in r ? r.outputs[0] : undefined))).toEqual([...Array.from({ length: 10 }, (_, i) => 100 + i), ...Array.from({ length: 5 }, (_, i) => 200 + i)]);
   });
 
+  it("holds a task posted behind a longer-deadline one to its own shorter deadline", { timeout: 30_000 }, async () => {
+    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 60_000 });
+    const shard = await testShard(testSeries("AAA", 50));
+    const slow = { jobId: "slow", spec: parseJobSpec({ script: "function map(s, p) local t = 0 for i = 1, 3e6 do t = t + i end return t end", budget: 1e12 }), shard, task: mapTask("AAA", 0, 50) };
+    const spin = { jobId: "spin", spec: parseJobSpec({ script: "function map(s, p) while true do end end", engine: "wasmoon", budget: "off", deadlineMs: 500 }), shard, task: mapTask("AAA", 0, 50) };
+    const first = pool.run(slow);
+    // Without a watch that looks again by the shorter limit, this would run until the pool's 60 s.
+    await expect(pool.run(spin)).rejects.toMatchObject({ kind: "deadline", message: "job.lua: task exceeded its deadline of 0.5 s" });
+    await expect(first).resolves.toMatchObject({ outputs: [expect.any(Number)] });
+  });
+
   it("forgets a job: the threads are sent its spec again next time", async () => {
     pool = new NodeExecutorPool({ threads: 1, deadlineMs: 10_000 });
     const shard = await testShard(testSeries("AAA", 50));

@@ -164,7 +164,7 @@ export class NodeExecutorPool implements VolunteerExecutor {
           const runs = posting.filter((p) => slot.inFlight.includes(p)).map((p) => this.#runMessage(slot, p));
           if (runs.length === 0) return;
           slot.worker.postMessage(runs.length === 1 ? runs[0] : ({ type: "runs", runs } satisfies ToThread));
-          if (slot.timer === undefined) this.#watch(slot);
+          this.#watch(slot);
         },
         (error: TaskError) => {
           for (const pending of posting) this.#settle(slot, pending, () => pending.reject(error));
@@ -176,7 +176,7 @@ export class NodeExecutorPool implements VolunteerExecutor {
   /**
    * The deadline of the task a thread runs now, timed from when it really started (the thread
    * writes that into shared memory): one timer per thread that fires when the running task would
-   * overrun and then looks again, rather than one per task.
+   * overrun, or when a task posted behind it could at the earliest, and then looks again.
    */
   #watch(slot: Slot): void {
     clearTimeout(slot.timer);
@@ -184,10 +184,16 @@ export class NodeExecutorPool implements VolunteerExecutor {
     if (slot.inFlight.length === 0) return;
     const id = slot.running[RUNNING_ID];
     const running = slot.inFlight.find((p) => p.id === id);
-    const limit = this.#deadlineOf(running ?? slot.inFlight[0]!);
-    const left = running ? (slot.running[RUNNING_SINCE] as number) + limit - Date.now() : limit;
-    if (running && left <= 0) return this.#overran(slot, running, limit);
-    slot.timer = setTimeout(() => this.#watch(slot), Math.max(1, left));
+    let next = Infinity;
+    if (running) {
+      const limit = this.#deadlineOf(running);
+      const left = (slot.running[RUNNING_SINCE] as number) + limit - Date.now();
+      if (left <= 0) return this.#overran(slot, running, limit);
+      next = left;
+    }
+    // A task that has not started cannot overrun before its own limit from now: look again by then.
+    for (const pending of slot.inFlight) if (pending !== running) next = Math.min(next, this.#deadlineOf(pending));
+    slot.timer = setTimeout(() => this.#watch(slot), Math.max(1, next));
   }
 
   #deadlineOf(pending: Pending): number {
