@@ -27,6 +27,8 @@ declare module "fengari" {
     /** First and last entries in iteration order. */
     f: TableEntry | undefined;
     l: TableEntry | undefined;
+    /** Cache of metamethods known absent (when the table is a metatable); 0 clears it. */
+    flags: number;
   }
   export interface Instruction {
     opcode: number;

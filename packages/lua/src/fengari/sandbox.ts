@@ -118,12 +118,14 @@ export function pushEnvironment(L: LuaState): number {
 /**
  * Copies every live field of `from` into `to`, a table created empty for this: new key and value
  * slots (fengari updates a field's value slot in place, so sharing them would leak writes back),
- * the same hashes, the same iteration order. Returns the number of fields.
+ * the same hashes, the same iteration order. Like lua_rawset, it clears the table's cache of
+ * absent metamethods. Returns the number of fields.
  */
 function copyEntries(to: Table, from: Table): number {
   for (const [hash, entry] of from.strong) {
     appendEntry(to, hash, new lobject.TValue(entry.key.type, entry.key.value), new lobject.TValue(entry.value.type, entry.value.value));
   }
+  to.flags = 0;
   return from.strong.size;
 }
 
