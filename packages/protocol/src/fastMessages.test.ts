@@ -76,12 +76,27 @@ function expectParity(valid: Obj[], fast: (value: Obj) => boolean, schemaAccepts
   expect(rejected).toBeGreaterThan(checked / 3);
 }
 
+const many = (n: number, item: unknown) => Array.from({ length: n }, () => item);
+
+/** Both the fast check and the schema accept every valid message (as it arrives: through JSON). */
+function expectAccepted(valid: Obj[], fast: (value: Obj) => boolean, schemaAccepts: (value: unknown) => boolean): void {
+  for (const message of valid.map((m) => JSON.parse(JSON.stringify(m)) as Obj)) {
+    expect(schemaAccepts(message)).toBe(true);
+    expect(fast(message)).toBe(true);
+  }
+}
+
+/** The fast check turns each case down, and the schema then names the message type in its error. */
+function expectTurnedDown(cases: Obj[], fast: (value: Obj) => boolean, parse: (text: string) => unknown, error: RegExp): void {
+  for (const message of cases) {
+    expect(fast(message)).toBe(false);
+    expect(() => parse(JSON.stringify(message))).toThrow(error);
+  }
+}
+
 describe("the fast outcomes check", () => {
   it("accepts the valid messages the schema accepts", () => {
-    for (const message of VALID) {
-      expect(zodAccepts(message)).toBe(true);
-      expect(isOutcomesMessage(message, MESSAGE_LIMITS)).toBe(true);
-    }
+    expectAccepted(VALID, (m) => isOutcomesMessage(m, MESSAGE_LIMITS), zodAccepts);
   });
 
   it("never accepts a message the schema turns down (one-field mutations of valid messages)", () => {
@@ -89,7 +104,6 @@ describe("the fast outcomes check", () => {
   });
 
   it("keeps the limits: too many outcomes, log lines or outputs, and an empty batch", () => {
-    const many = (n: number, item: unknown) => Array.from({ length: n }, () => item);
     const cases: Obj[] = [
       { type: "outcomes", outcomes: [] },
       { type: "outcomes", outcomes: many(MESSAGE_LIMITS.outcomes + 1, result()) },
@@ -98,10 +112,7 @@ describe("the fast outcomes check", () => {
       result({ result: { outputs: many(1001, 1) } }),
       failed({ error: { kind: "runtime", message: "x".repeat(16 * 1024 + 1) } }),
     ];
-    for (const message of cases) {
-      expect(isOutcomesMessage(message, MESSAGE_LIMITS)).toBe(false);
-      expect(() => parseWorkerMessage(JSON.stringify(message))).toThrow(/bad (outcomes|task-result|task-failed) message/);
-    }
+    expectTurnedDown(cases, (m) => isOutcomesMessage(m, MESSAGE_LIMITS), parseWorkerMessage, /bad (outcomes|task-result|task-failed) message/);
   });
 
   it("still lets the schema explain what is wrong", () => {
@@ -129,10 +140,7 @@ describe("the fast assign check", () => {
   const schemaAccepts = (value: unknown) => coordinatorToWorker.safeParse(value).success;
 
   it("accepts the valid messages the schema accepts", () => {
-    for (const message of VALID_ASSIGN.map((m) => JSON.parse(JSON.stringify(m)) as Obj)) {
-      expect(schemaAccepts(message)).toBe(true);
-      expect(isAssignMessage(message, MESSAGE_LIMITS)).toBe(true);
-    }
+    expectAccepted(VALID_ASSIGN, (m) => isAssignMessage(m, MESSAGE_LIMITS), schemaAccepts);
   });
 
   it("never accepts a message the schema turns down (one-field mutations of valid messages)", () => {
@@ -140,7 +148,6 @@ describe("the fast assign check", () => {
   });
 
   it("keeps the limits: assignments per message, points per task, reduce fan-in, a bad shard hash", () => {
-    const many = (n: number, item: unknown) => Array.from({ length: n }, () => item);
     const point = { index: 0, p: { a: 1 } };
     const cases: Obj[] = [
       { type: "assign", assignments: many(MESSAGE_LIMITS.assignments + 1, assignment()) },
@@ -148,9 +155,6 @@ describe("the fast assign check", () => {
       { type: "assign", assignments: [assignment({ task: { kind: "reduce", level: 0, group: 0, values: many(1001, 1) } })] },
       { type: "assign", assignments: [assignment({ shard: "A".repeat(64) })] },
     ];
-    for (const message of cases) {
-      expect(isAssignMessage(message, MESSAGE_LIMITS)).toBe(false);
-      expect(() => parseCoordinatorMessage(JSON.stringify(message))).toThrow(/bad assign message/);
-    }
+    expectTurnedDown(cases, (m) => isAssignMessage(m, MESSAGE_LIMITS), parseCoordinatorMessage, /bad assign message/);
   });
 });
