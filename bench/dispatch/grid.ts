@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "apps/cli/bin/shoal.js");
 const live = new Set<ShoalProcess>();
+/** Extra node flags for every spawned process (BENCH_NODE_FLAGS, space-separated), for trying V8 options. */
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 
 /** One spawned `shoal` process whose stdout + stderr is kept and can be waited on. */
 export class ShoalProcess {
@@ -18,7 +20,7 @@ export class ShoalProcess {
   output = "";
 
   constructor(args: string[]) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [...NODE_FLAGS, BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     this.child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (this.output += chunk));
     this.child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (this.output += chunk));
     this.exited = new Promise((resolve) => this.child.on("exit", () => resolve()));

@@ -29,6 +29,9 @@ declare module "fengari" {
     l: TableEntry | undefined;
     /** Cache of metamethods known absent (when the table is a metatable); 0 clears it. */
     flags: number;
+    /** Entries deleted since the last insertion, kept so `next` can continue past them. */
+    dead_strong: Map<unknown, TableEntry>;
+    dead_weak: WeakMap<object, TableEntry> | undefined;
   }
   export interface Instruction {
     opcode: number;

@@ -11,6 +11,8 @@ import { mathRandom } from "./mathRandom.ts";
 import { tableLib } from "./tableLib.ts";
 import { tsLib } from "./tsBinding.ts";
 import { openQuant } from "../quant/quantBinding.ts";
+import type { PristineTable } from "./pristineTable.ts";
+import { restoreTable, snapshotTable } from "./pristineTable.ts";
 
 const { lua, lauxlib, lualib } = fengari;
 const REG = lua.LUA_REGISTRYINDEX;
@@ -80,29 +82,66 @@ export function createSandbox(): LuaState {
   return L;
 }
 
+/** The environment the last call of each state got, and how it was built, for {@link pushEnvironment}. */
+interface Environment {
+  /** The environment table first, then each library copy. */
+  readonly tables: PristineTable[];
+  /** What building it charged the call's heap estimate. */
+  readonly charge: number;
+}
+const environments = new WeakMap<LuaState, Environment>();
+
 /**
  * Pushes a fresh environment for one call: copies of the base functions and fresh
  * shallow copies of every library table, `_G` pointing at itself. Also records it as
  * the environment `load` gives chunks. Returns its stack index.
  *
- * The copies are made on fengari's table objects directly (see {@link copyEntries}); through
- * the C API (lua_next, then lua_rawset of each field) this was a third of a trivial task's cost.
+ * The last call's environment is reused when that call only added globals (as every chunk
+ * does, defining `map`): those are removed and nothing else changed, so the table is exactly
+ * a fresh copy (see {@link restoreTable}). Any other change, to a built field, a library or a
+ * metatable, and a fresh one is built. Either way the call gets the same object ids, heap
+ * charge and iteration order. Building is made on fengari's table objects directly (see
+ * {@link copyEntries}); through the C API it was a third of a trivial task's cost, and even
+ * so a trivial call spent a quarter of its time on it.
  */
 export function pushEnvironment(L: LuaState): number {
+  const last = environments.get(L);
+  if (last && restoreEnvironment(last)) {
+    // A build would have taken one object id per table: later ids must not depend on reuse.
+    L.l_G.id_counter += last.tables.length;
+    activeGuard()?.charge(last.charge);
+    lua.lua_getfield(L, REG, ENV_KEY);
+    return lua.lua_gettop(L);
+  }
+  const env = buildEnvironment(L);
+  return env;
+}
+
+function restoreEnvironment(environment: Environment): boolean {
+  const [env, ...libs] = environment.tables;
+  // Libraries first: restoring the environment table changes it, and must only happen if all pass.
+  for (const lib of libs) if (!restoreTable(lib, false)) return false;
+  return restoreTable(env!, true);
+}
+
+function buildEnvironment(L: LuaState): number {
   lua.lua_createtable(L, 0, 32);
   const env = lua.lua_gettop(L);
   const envTable = lua.lua_topointer(L, env) as Table;
   const proto = prototypes.get(L);
   if (!proto) throw new Error("pushEnvironment needs a state made by createSandbox");
+  const copies: Table[] = [];
   let entries = copyEntries(envTable, proto.base);
   for (const [hash, lib] of proto.libs.strong) {
     const copy = ltable.luaH_new(L);
+    copies.push(copy);
     entries += copyEntries(copy, lib.value.value as Table);
     if (envTable.strong.has(hash)) throw new Error("a library's name is also a base function's");
     appendEntry(envTable, hash, new lobject.TValue(lib.key.type, lib.key.value), new lobject.TValue(TTABLE, copy));
     entries++;
   }
-  activeGuard()?.charge(entries * HEAP_COST.entry);
+  const charge = entries * HEAP_COST.entry;
+  activeGuard()?.charge(charge);
   lua.lua_pushvalue(L, env);
   lua.lua_setfield(L, env, G);
   lua.lua_pushvalue(L, env);
@@ -112,6 +151,7 @@ export function pushEnvironment(L: LuaState): number {
   lua.lua_pushvalue(L, env);
   lua.lua_setfield(L, -2, G);
   lua.lua_pop(L, 1);
+  environments.set(L, { tables: [envTable, ...copies].map(snapshotTable), charge });
   return env;
 }
 

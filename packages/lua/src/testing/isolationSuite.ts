@@ -69,6 +69,32 @@ export function isolationSuite(engine: LuaEngine): void {
       expect(job.map(SERIES, {}, 1).value).toEqual([true, true]);
     });
 
+    it("shows every call the environment a fresh job shows, whatever the last call did to it", () => {
+      // Engines may reuse the last call's environment when it only gained globals: this checks
+      // that whatever was reused looks fresh, order of iteration and object ids included.
+      const job = () =>
+        engine.load({
+          source: mapBody(`
+            local keys = {}
+            for k in pairs(_G) do keys[#keys + 1] = k end
+            for k in pairs(math) do keys[#keys + 1] = "math." .. k end
+            local seen = { table.concat(keys, ","), tostring(_G), tostring(math), tostring({}), rawget(_G, "extra") == nil }
+            if p.step == "add" then extra, more = 1, 2 end
+            if p.step == "add and delete" then extra = 1; extra = nil; more = {} end
+            if p.step == "same value" then local f = print; print = 1; print = f; math.pi = math.pi end
+            if p.step == "delete and re-add" then local f = print; print = nil; print = f end
+            if p.step == "library field" then math.extra = 1 end
+            return seen`),
+        });
+      const fresh = job().map(SERIES, {}, 1).value;
+      for (const step of ["add", "add and delete", "same value", "delete and re-add", "library field", "none"]) {
+        const j = job();
+        j.map(SERIES, { step }, 1);
+        expect(j.map(SERIES, {}, 1).value, `after "${step}"`).toEqual(fresh);
+        expect(j.map(SERIES, {}, 1).value, `twice after "${step}"`).toEqual(fresh);
+      }
+    });
+
     it("hands every call its own series and parameter tables", () => {
       const job = engine.load({
         source: mapBody(`
