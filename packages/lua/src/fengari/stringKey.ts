@@ -5,6 +5,9 @@ export const KEY = Symbol("shoal.stringKey");
 
 type Keyed = TString & { [KEY]?: string | null };
 
+/** Two hex digits for each byte from 16 up (the short form only takes those). */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16));
+
 /**
  * The Map key fengari uses for a string in a table. fengari's own luaS_hash ("|" then
  * unpadded hex digits, appended one `+=` at a time) collides ("\1\0" and "\16" are both
@@ -14,10 +17,16 @@ type Keyed = TString & { [KEY]?: string | null };
  * for everything else; the two forms cannot meet since hex digits never include "!".
  */
 export function stringKey(bytes: Uint8Array): string {
-  if (bytes.length <= 32 && bytes.every((b) => b >= 16)) {
+  const n = bytes.length;
+  if (n <= 32) {
     let key = "|";
-    for (const b of bytes) key += b.toString(16);
-    return key;
+    let i = 0;
+    for (; i < n; i++) {
+      const b = bytes[i]!;
+      if (b < 16) break;
+      key += HEX[b];
+    }
+    if (i === n) return key;
   }
   const parts = ["|!"];
   for (let i = 0; i < bytes.length; i += 8192) {
