@@ -46,6 +46,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     cacheDir: args.cacheDir,
     cacheBytes: args.cacheBytes,
     deadlineMs: args.deadlineMs,
+    warmUp: true,
     log,
     lie: args.lie,
   });

@@ -38,6 +38,18 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
     await inline.close();
   });
 
+  it("warms each thread up before its first task when asked, and runs the tasks posted meanwhile", async () => {
+    const lines: string[] = [];
+    pool = new NodeExecutorPool({ threads: 2, deadlineMs: 10_000, warmUp: true, log: (line) => lines.push(line) });
+    const inline = new InlineExecutor();
+    const shard = await testShard(testSeries("AAA", 300, 1));
+    const requests: TaskRequest[] = [0, 100, 200].map((start) => ({ jobId: "j", spec: meanJob(), shard, task: mapTask("AAA", start, start + 100, [1, 2]) }));
+    const [pooled, local] = await Promise.all([Promise.all(requests.map((r) => pool.run(r))), Promise.all(requests.map((r) => inline.run(r)))]);
+    expect(pooled).toEqual(local);
+    expect(lines.filter((line) => /^executor thread warmed up in \d+ ms$/.test(line))).toHaveLength(2);
+    await inline.close();
+  });
+
   it("runs each job on its own engine, fengari and wasmoon jobs taking turns on the same thread", async () => {
     pool = new NodeExecutorPool({ threads: 1, deadlineMs: 20_000 });
     const shard = await testShard(testSeries("AAA", 50));

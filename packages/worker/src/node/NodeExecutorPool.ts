@@ -23,6 +23,9 @@ export interface NodeExecutorPoolOptions {
   threads: number;
   /** Wall-clock limit per task (a job's own `deadlineMs` can only shorten it); a thread that overruns it is terminated and replaced. */
   deadlineMs: number;
+  /** Each thread runs warmUpExecutor before it takes tasks (a volunteer's threads: they live long). */
+  warmUp?: boolean;
+  log?: (line: string) => void;
 }
 
 type Result = MapTaskResult | ReduceTaskResult;
@@ -225,12 +228,13 @@ export class NodeExecutorPool implements VolunteerExecutor {
   #spawn(): Slot {
     const running = new Float64Array(new SharedArrayBuffer(2 * Float64Array.BYTES_PER_ELEMENT));
     running[RUNNING_ID] = -1;
-    const worker = new Worker(THREAD_ENTRY, { workerData: { running: running.buffer } });
+    const worker = new Worker(THREAD_ENTRY, { workerData: { running: running.buffer, warmUp: this.#options.warmUp === true } });
     const slot: Slot = { worker, ready: Promise.resolve(), inFlight: [], timer: undefined, running, recentMs: SHORT_MS, jobs: new Set() };
     slot.ready = new Promise<void>((resolve, reject) => {
       worker.on("message", (message: FromThread) => {
         switch (message.type) {
           case "started":
+            if (message.warmUpMs !== undefined) this.#options.log?.(`executor thread warmed up in ${message.warmUpMs.toFixed(0)} ms`);
             if (!this.#load) resolve();
             return;
           case "loaded":

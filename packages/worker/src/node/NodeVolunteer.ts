@@ -22,6 +22,8 @@ export interface NodeVolunteerOptions {
   cacheBytes?: number;
   /** Wall-clock limit per task. */
   deadlineMs?: number;
+  /** Warm each executor thread's task path up before its first task (see warmUpExecutor); `shoal worker` does. */
+  warmUp?: boolean;
   /** How long WebRTC may take before the WebSocket is used instead. */
   webrtcTimeoutMs?: number;
   /** Exchange shards with other volunteers over WebRTC before using HTTP. */
@@ -55,7 +57,7 @@ export class NodeVolunteer {
   private constructor(options: NodeVolunteerOptions, store: ShardStore) {
     const log = options.log ?? (() => undefined);
     this.#store = store;
-    this.#pool = new NodeExecutorPool({ threads: options.threads, deadlineMs: options.deadlineMs ?? 10 * 60_000 });
+    this.#pool = new NodeExecutorPool({ threads: options.threads, deadlineMs: options.deadlineMs ?? 10 * 60_000, warmUp: options.warmUp ?? false, log });
     const shardPeer = options.peerShards === false ? undefined : new ShardPeer(openNodePeer, options.coordinatorUrl, store, log);
     this.#shardPeer = shardPeer;
     this.#fetcher = new ShardFetcher({

@@ -4,6 +4,7 @@ import { decodeShard } from "@shoal/timeseries";
 import { ExecutorCache } from "../executor/ExecutorCache.ts";
 import { TaskExecutor } from "../executor/TaskExecutor.ts";
 import { TaskError } from "../executor/TaskError.ts";
+import { warmUpExecutor } from "../executor/warmUpExecutor.ts";
 import type { FromThread, RunMessage, ThreadOutcome, ToThread } from "./threadMessages.ts";
 import { RUNNING_ID, RUNNING_SINCE } from "./threadMessages.ts";
 
@@ -103,5 +104,6 @@ async function runTask(message: RunMessage): Promise<void> {
   }
 }
 
-// Modules are loaded: from here on, deadlines measure tasks, not the thread's start.
-post({ type: "started" });
+// Modules are loaded: from here on, deadlines measure tasks, not the thread's start. A
+// volunteer's threads first warm the task path up (see warmUpExecutor); posted tasks wait.
+turn = turn.then(async () => post((workerData as { warmUp?: boolean }).warmUp ? { type: "started", warmUpMs: await warmUpExecutor() } : { type: "started" }));

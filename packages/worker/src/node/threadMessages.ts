@@ -33,7 +33,7 @@ export type ThreadOutcome =
  * (`outcomes`), sent when the thread runs out of posted tasks or before one that may run long.
  */
 export type FromThread =
-  | { type: "started" }
+  | { type: "started"; warmUpMs?: number }
   | { type: "loaded" }
   | { type: "load-failed"; error: TaskErrorData }
   | { type: "outcomes"; outcomes: ThreadOutcome[] };
