@@ -2,7 +2,7 @@
 // Node volunteers, each spawned as `node apps/cli/bin/shoal.js ...`, all killed by `killAll`.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = join(ROOT, "apps/cli/bin/shoal.js");
 const live = new Set<ShoalProcess>();
+/** USER_HZ: the unit of utime and stime in /proc stat files (100 on Linux). */
+const CLOCK_TICKS = 100;
 /** Extra node flags for every spawned process (BENCH_NODE_FLAGS, space-separated), for trying V8 options. */
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 
@@ -45,6 +47,30 @@ export class ShoalProcess {
     const status = readFileSync(`/proc/${this.child.pid}/status`, "utf8");
     const kb = Number(status.match(/VmRSS:\s*(\d+)/)?.[1]);
     return kb / 1024;
+  }
+
+  /**
+   * CPU time (ms) of the process so far, split into its main thread and all its other threads
+   * (V8's compiler and GC helpers, libuv's pool, worker threads), from /proc/PID/task/TID/stat.
+   */
+  cpuMs(): { main: number; other: number } {
+    const pid = this.child.pid!;
+    const ticksMs = 1000 / CLOCK_TICKS;
+    let main = 0;
+    let other = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      } catch {
+        continue; // the thread ended meanwhile
+      }
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const ms = (Number(fields[11]) + Number(fields[12])) * ticksMs;
+      if (tid === String(pid)) main += ms;
+      else other += ms;
+    }
+    return { main, other };
   }
 
   async kill(): Promise<void> {
