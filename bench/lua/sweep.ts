@@ -2,10 +2,12 @@
 // memory are its own: `node --import tsx bench/lua/sweep.ts '<SweepConfig as JSON>'` prints
 // the CPU milliseconds of each sweep, the results and the process's peak RSS as JSON.
 import { fengariEngine, prepareEngine } from "@shoal/lua";
-import { backtestJs, PLAIN_LUA, POINTS, TS_LUA, walk } from "./kernels.ts";
+import { LuaFactory } from "wasmoon";
+import { backtestJs, PLAIN_LUA, POINTS, TS_LUA, WALK_LUA, walk } from "./kernels.ts";
 
 export interface SweepConfig {
-  runner: "fengari" | "wasmoon" | "js";
+  /** "wasmoon-raw": wasmoon's own API with its default engine, none of Shoal's code: the series is built in Lua, one doString per sweep. */
+  runner: "fengari" | "wasmoon" | "wasmoon-raw" | "js";
   /** The kernel in plain Lua, on the `ts` builtins, or "touch": a map that only takes its data in (the per-call overhead). */
   source: "plain" | "ts" | "touch";
   /** Instructions per call; null runs without a budget (wasmoon then has no count hook). */
@@ -44,6 +46,7 @@ function cpuMs(): number {
 async function sweeper(config: SweepConfig): Promise<() => Array<[number, number]>> {
   const close = walk(config.bars);
   if (config.runner === "js") return () => POINTS.map((p) => backtestJs(close, p.fast, p.slow));
+  if (config.runner === "wasmoon-raw") return rawWasmoon(config.bars);
   const engine = config.runner === "fengari" ? fengariEngine : await prepareEngine("wasmoon", { warmUp: config.warmUp });
   const job = engine.load({ source: SOURCES[config.source], budget: config.budget ?? Infinity });
   const series = { key: "walk", time: new Float64Array(config.bars), columns: { close }, first: 1 };
@@ -52,6 +55,27 @@ async function sweeper(config: SweepConfig): Promise<() => Array<[number, number
       const value = job.map(series, p, 1).value as { sharpe: number; trades: number };
       return [value.sharpe, value.trades];
     });
+}
+
+/**
+ * The kernel on wasmoon with nothing of Shoal's: no sandbox, no budget, no series taken in from
+ * JavaScript. It shows what wasmoon's compiled interpreter itself costs. Each sweep is its own
+ * doString, since V8 only runs a function's optimised code from its next call (Lua 5.4 calls
+ * Lua functions without re-entering the interpreter loop); warmed like prepareEngine does.
+ */
+async function rawWasmoon(bars: number): Promise<() => Array<[number, number]>> {
+  const lua = await new LuaFactory().createEngine();
+  await lua.doString(`${WALK_LUA}${PLAIN_LUA}\n_G.walk, _G.backtest = walk, backtest`);
+  for (let i = 0; i < 20; i++) await lua.doString("backtest(walk(2000), 10, 50)");
+  await lua.doString(`close = walk(${bars})`);
+  const points = POINTS.map((p) => `{${p.fast},${p.slow}}`).join(",");
+  const sweep = `local out = {}
+    for _, p in ipairs({${points}}) do local s, t = backtest(close, p[1], p[2]); out[#out + 1] = s; out[#out + 1] = t end
+    return out`;
+  return () => {
+    const out = lua.doStringSync(sweep) as number[];
+    return POINTS.map((_, i) => [out[2 * i]!, out[2 * i + 1]!]);
+  };
 }
 
 const config = JSON.parse(process.argv[2] ?? "{}") as SweepConfig;
