@@ -1,6 +1,6 @@
 import type { ReduceTaskSpec } from "@shoal/protocol";
 import { parseJobSpec } from "@shoal/protocol";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { TaskError } from "../executor/TaskError.ts";
 import { meanJob, mapTask, testSeries, testShard } from "../testing/fixtures.ts";
 import { InlineExecutor } from "../volunteer/InlineExecutor.ts";
@@ -38,15 +38,30 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
     await inline.close();
   });
 
-  it("warms each thread up before its first task when asked, and runs the tasks posted meanwhile", async () => {
+  it("starts and warms its threads up when prepared, before any task, then runs tasks as usual", async () => {
     const lines: string[] = [];
     pool = new NodeExecutorPool({ threads: 2, deadlineMs: 10_000, warmUp: true, log: (line) => lines.push(line) });
+    pool.prepare();
+    // prepare() starts the threads, which warm up before any task is asked of them.
+    await vi.waitFor(() => expect(lines.filter((line) => /^executor thread warmed up in \d+ ms$/.test(line))).toHaveLength(2), { timeout: 20_000, interval: 50 });
     const inline = new InlineExecutor();
     const shard = await testShard(testSeries("AAA", 300, 1));
     const requests: TaskRequest[] = [0, 100, 200].map((start) => ({ jobId: "j", spec: meanJob(), shard, task: mapTask("AAA", start, start + 100, [1, 2]) }));
     const [pooled, local] = await Promise.all([Promise.all(requests.map((r) => pool.run(r))), Promise.all(requests.map((r) => inline.run(r)))]);
     expect(pooled).toEqual(local);
-    expect(lines.filter((line) => /^executor thread warmed up in \d+ ms$/.test(line))).toHaveLength(2);
+    expect(lines).toHaveLength(2);
+    await inline.close();
+  });
+
+  it("holds a task posted while its thread warms up until the warm-up is over", async () => {
+    const lines: string[] = [];
+    pool = new NodeExecutorPool({ threads: 1, deadlineMs: 10_000, warmUp: true, log: (line) => lines.push(line) });
+    const shard = await testShard(testSeries("AAA", 100, 1));
+    const request: TaskRequest = { jobId: "j", spec: meanJob(), shard, task: mapTask("AAA", 0, 100, [1]) };
+    const result = await pool.run(request);
+    expect(lines).toEqual([expect.stringMatching(/^executor thread warmed up in \d+ ms$/)]);
+    const inline = new InlineExecutor();
+    expect(result).toEqual(await inline.run(request));
     await inline.close();
   });
 

@@ -93,6 +93,11 @@ export class NodeExecutorPool implements VolunteerExecutor {
     return this.#submit(task) as Promise<ReduceTaskResult>;
   }
 
+  /** Starts the threads now rather than on first use, so they load (and, with `warmUp`, warm up) before tasks come. */
+  prepare(): void {
+    this.#start();
+  }
+
   /** Runs a volunteer's task; the threads start on first use. Aborting stops the task, terminating its thread if it is running. */
   run(request: TaskRequest, cancel?: TaskCancel): Promise<Result> {
     if (cancel?.cancelled) return Promise.reject(cancelled());

@@ -58,6 +58,8 @@ export class NodeVolunteer {
     const log = options.log ?? (() => undefined);
     this.#store = store;
     this.#pool = new NodeExecutorPool({ threads: options.threads, deadlineMs: options.deadlineMs ?? 10 * 60_000, warmUp: options.warmUp ?? false, log });
+    // Warming up takes a moment: start the threads while connecting, not when the first tasks come.
+    if (options.warmUp) this.#pool.prepare();
     const shardPeer = options.peerShards === false ? undefined : new ShardPeer(openNodePeer, options.coordinatorUrl, store, log);
     this.#shardPeer = shardPeer;
     this.#fetcher = new ShardFetcher({
