@@ -226,7 +226,7 @@ async function main(): Promise<void> {
   // The machine's speed drifts (it is shared), so each row is also set against Dask measured in the same run.
   const daskMedian = typeof daskRates === "string" ? undefined : { cold: median(daskRates.cold), warm: median(daskRates.warm) };
   const sameRun = (x: number, phase: "cold" | "warm") => (daskMedian ? `${(x / daskMedian[phase]).toFixed(1)}×` : "–");
-  console.log(`| runner | transport | after | points | batch | tasks | points/s (median) | runs | × Dask ${DASK_REFERENCE}/s | × Dask this run | ≥${GOAL}× goal |`);
+  console.log(`| runner | transport | after | points | batch | tasks | points/s (median) | runs | × Dask ${DASK_REFERENCE}/s | × Dask this run | ≥${GOAL}× ${daskMedian ? "Dask this run" : `${DASK_REFERENCE}/s`} |`);
   console.log("| --- | --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | --- |");
   const cold = `${WARMUP} tasks`;
   const warm = `+${WARM_TASKS} tasks`;
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
     const cases = [[cold, "cold", 1, row.batch1, TASKS], [cold, "cold", 16, row.batch16, TASKS * 4], [warm, "warm", 1, row.warm, TASKS]] as const;
     for (const [after, phase, batch, rates, points] of cases) {
       const m = median(rates);
-      const goal = m >= GOAL * DASK_REFERENCE ? "met" : "not met";
+      const goal = m >= GOAL * (daskMedian ? daskMedian[phase] : DASK_REFERENCE) ? "met" : "not met";
       console.log(`| Shoal | ${over} | ${after} | ${points} | ${batch} | ${Math.ceil(points / batch)} | ${f0(m)} | ${rates.map(f0).join(", ")} | ${ratio(m)} | ${sameRun(m, phase)} | ${goal} |`);
     }
   }
@@ -249,12 +249,16 @@ async function main(): Promise<void> {
   if (typeof daskRates === "string") console.log(daskRates);
 
   // The goal is a throughput: read it on the warm rows (a running grid); the cold rows add each fresh process's JIT start-up.
+  // This VM's speed drifts by 2x between runs, so Dask measured in the same run is the yardstick; the 575/s reference
+  // (the issue's measurement) only when Dask is not installed.
+  const yardstick = daskMedian ? daskMedian.warm : DASK_REFERENCE;
   const verdicts = rows.map((row) => {
     const m = median(row.warm);
-    return `${row.transport} ${ratio(m)} the reference${daskMedian ? `, ${sameRun(m, "warm")} Dask this run` : ""}`;
+    return `${row.transport} ${daskMedian ? `${sameRun(m, "warm")} Dask this run, ` : ""}${ratio(m)} the ${DASK_REFERENCE}/s reference`;
   });
-  const met = rows.every((row) => median(row.warm) >= GOAL * DASK_REFERENCE && (!daskMedian || median(row.warm) >= GOAL * daskMedian.warm));
-  console.log(`\nGoal, ≥${GOAL}× Dask on batch-1 trivial tasks, on a running grid (warm rows): ${met ? "met" : "not met"} (${verdicts.join("; ")}).`);
+  const met = rows.every((row) => median(row.warm) >= GOAL * yardstick);
+  const against = daskMedian ? `Dask measured in this run (${f0(daskMedian.warm)}/s warm)` : `the ${DASK_REFERENCE}/s reference (Dask not installed)`;
+  console.log(`\nGoal, ≥${GOAL}× Dask on batch-1 trivial tasks on a running grid (warm rows), against ${against}: ${met ? "met" : "not met"} (${verdicts.join("; ")}).`);
 
   console.log(`\nCPU per task (µs) over the batch-1 runs, from /proc/PID/task/*/stat: each process's main thread, and its other threads (V8's optimising compiler and GC helpers, libuv's pool; a volunteer's executor thread too). Both volunteers together.\n`);
   console.log("| transport | runs | coordinator main | coordinator other threads | volunteers main | volunteers other threads | total |");
