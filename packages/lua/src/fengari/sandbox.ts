@@ -113,8 +113,7 @@ export function pushEnvironment(L: LuaState): number {
     lua.lua_getfield(L, REG, ENV_KEY);
     return lua.lua_gettop(L);
   }
-  const env = buildEnvironment(L);
-  return env;
+  return buildEnvironment(L);
 }
 
 function restoreEnvironment(environment: Environment): boolean {
