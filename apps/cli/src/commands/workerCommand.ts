@@ -15,7 +15,7 @@ export const WORKER_HELP = `usage: shoal worker --coordinator URL [options]
   --deadline DURATION        wall-clock limit per task (default 10m)
   --status-every DURATION    how often to log a status line (default 30s)
 
-Each executor thread first warms its task path up (about 0.3 s) so its first tasks run at full
+Each executor thread first warms its task path up (about 0.3 s of CPU) so its first tasks run at full
 speed. Runs until Ctrl-C (SIGINT) or SIGTERM. Logs to stderr. Exit 1 if the coordinator refuses
 this worker.`;
 
