@@ -16,10 +16,10 @@ const LATENCY_JOBS = Number(process.env.BENCH_LATENCY_JOBS ?? 100);
 /** Trivial tasks run before measuring, as Dask's run warms up with 200; more shows the JIT's steady state. */
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 200);
 /**
- * Trivial tasks run after the cold rows, before measuring the warm ones again: V8 takes ~10-20k
- * tasks to optimise the coordinator's and volunteers' hot paths on 2 busy cores, so the first
- * 2000-task runs say how fast a fresh grid starts and the warm runs what a running grid sustains.
- * Dask gets the same extra warm-up (CPython has no JIT: its rate does not change).
+ * Trivial tasks run after the cold rows, before measuring the warm ones again: V8 takes thousands
+ * of tasks to optimise a fresh coordinator's hot paths on 2 busy cores (volunteers warm their
+ * executor threads up before joining), so the first 2000-task runs say how fast a fresh grid
+ * starts and the warm runs what a running grid sustains. Dask gets the same extra warm-up.
  */
 const WARM_TASKS = Number(process.env.BENCH_WARM_TASKS ?? 20_000);
 const PEER_COUNTS = (process.env.BENCH_PEERS ?? "100,500").split(",").map(Number);
