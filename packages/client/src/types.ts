@@ -69,6 +69,8 @@ export interface JobView {
     batchSize: number;
     budget: number | "off";
     seed: number;
+    /** The job's own wall-clock limit per task, when it set one. */
+    deadlineMs?: number;
     hasReduce: boolean;
     scriptBytes: number;
   };

@@ -1,7 +1,7 @@
 export type { Json } from "./json.ts";
 export * from "./ids.ts";
 export { LIMITS, DEFAULTS } from "./limits.ts";
-export { parseDuration } from "./parseDuration.ts";
+export { durationText, parseDuration } from "./parseDuration.ts";
 export { canonicalJson, sameResult, CANONICAL_DIGITS } from "./canonicalJson.ts";
 export {
   ENGINE_NAMES,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { expandGrid, gridSize, parseJobSpec } from "./jobSpec.ts";
 import { LIMITS } from "./limits.ts";
-import { parseDuration } from "./parseDuration.ts";
+import { durationText, parseDuration } from "./parseDuration.ts";
 
 describe("parseJobSpec", () => {
   it("fills defaults", () => {
@@ -69,6 +69,19 @@ describe("parseDuration", () => {
 
   it.each(["", "30", "3 months", "-1d", "0d", "1y"])("rejects %j", (text) => {
     expect(() => parseDuration(text)).toThrow(/bad duration/);
+  });
+
+  it.each([
+    [604_800_000, "1w"],
+    [365 * 86_400_000, "365d"],
+    [43_200_000, "12h"],
+    [120_000, "2m"],
+    [90_000, "90s"],
+    [1500, "1500ms"],
+    [100, "100ms"],
+  ])("writes %d ms as %s, which reads back the same", (ms, text) => {
+    expect(durationText(ms)).toBe(text);
+    expect(parseDuration(text)).toBe(ms);
   });
 });
 

@@ -18,3 +18,11 @@ export function parseDuration(text: string): number {
   if (!(ms > 0) || !Number.isFinite(ms)) throw new RangeError(`bad duration "${text}": must be positive`);
   return ms;
 }
+
+/** Writes milliseconds in the largest unit that divides them (`1w`, `365d`, `90s`, `1500ms`); {@link parseDuration} reads it back. */
+export function durationText(ms: number): string {
+  for (const [unit, size] of Object.entries(UNIT_MS).reverse()) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}

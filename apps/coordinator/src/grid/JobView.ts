@@ -31,6 +31,8 @@ export interface SpecSummary {
   batchSize: number;
   budget: number | "off";
   seed: number;
+  /** The job's own wall-clock limit per task, when it set one. */
+  deadlineMs?: number;
   hasReduce: boolean;
   scriptBytes: number;
 }
@@ -71,5 +73,6 @@ export function summarise(spec: JobSpec, hasReduce: boolean): SpecSummary {
     seed: spec.seed,
     hasReduce,
     scriptBytes: new TextEncoder().encode(spec.script).byteLength,
+    ...(spec.deadlineMs === undefined ? {} : { deadlineMs: spec.deadlineMs }),
   };
 }

@@ -70,6 +70,16 @@ describe("jobs over HTTP", () => {
     expect((await c.api("/api/jobs/j_nope/script")).status).toBe(404);
   });
 
+  it("shows a job's seed and its own deadline per task, which a local run needs to agree", async () => {
+    const timed = await json<JobView>(post(c, "/api/jobs", { dataset, spec: { script: "function map() end", seed: 7, deadlineMs: 120_000 } }));
+    const plain = await json<JobView>(post(c, "/api/jobs", { dataset, spec: { script: "function map() end" } }));
+    for (const job of [timed, plain]) expect((await post(c, `/api/jobs/${job.id}/cancel`, {})).status).toBe(200);
+    expect((await json<JobView>(c.api(`/api/jobs/${timed.id}`))).spec).toMatchObject({ seed: 7, deadlineMs: 120_000 });
+    const spec = (await json<JobView>(c.api(`/api/jobs/${plain.id}`))).spec;
+    expect(spec.seed).toBe(0);
+    expect("deadlineMs" in spec).toBe(false);
+  });
+
   it("runs a job on a WebSocket worker to exactly what `shoal run` prints, with progress events", async () => {
     const created = await post(c, "/api/jobs", { dataset, spec: SMA_SPEC });
     expect(created.status).toBe(201);

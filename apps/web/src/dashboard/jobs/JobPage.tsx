@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import type { JobView } from "@shoal/client";
+import { durationText } from "@shoal/protocol";
 import { formatDuration } from "../../donor/format.ts";
 import { describeError, useApi } from "../api/useApi.ts";
 import { Notice } from "../components/Notice.tsx";
@@ -150,6 +151,8 @@ function JobFacts({ job }: { job: JobView }) {
       <dt>Engine</dt>
       <dd>
         {job.spec.engine}, {job.spec.hasReduce ? "map + reduce" : "map only"}, replicas {job.replicas} / quorum {job.quorum}
+        {job.spec.seed !== 0 && `, seed ${job.spec.seed}`}
+        {job.spec.deadlineMs !== undefined && `, deadline ${durationText(job.spec.deadlineMs)} per task`}
       </dd>
       <dt>Run locally</dt>
       <dd>

@@ -32,4 +32,9 @@ describe("shoalRunCommand", () => {
     expect(shoalRunCommand(spec({ engine: "wasmoon", budget: "off" }), "job.lua", "d.csv")).toBe("npx shoal run job.lua --data d.csv --engine wasmoon --budget off");
     expect(shoalRunCommand(spec({ budget: 5e6 }), "job.lua", "d.csv")).toBe("npx shoal run job.lua --data d.csv --budget 5e6");
   });
+
+  it("carries the batch size, the job's deadline and its seed, which a local run needs to agree", () => {
+    expect(shoalRunCommand(spec({ batchSize: 4, deadlineMs: 120_000, seed: 7 }), "job.lua", "d.csv")).toBe("npx shoal run job.lua --data d.csv --batch 4 --deadline 2m --seed 7");
+    expect(shoalRunCommand(spec({ deadlineMs: 1500 }), "job.lua", "d.csv")).toBe("npx shoal run job.lua --data d.csv --deadline 1500ms");
+  });
 });

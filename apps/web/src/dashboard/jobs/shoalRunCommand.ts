@@ -1,5 +1,5 @@
 import type { JobView } from "@shoal/client";
-import { DEFAULTS } from "@shoal/protocol";
+import { DEFAULTS, durationText } from "@shoal/protocol";
 import { budgetText, splitText } from "./parseJobForm.ts";
 
 /**
@@ -11,8 +11,11 @@ export function shoalRunCommand(spec: JobView["spec"], script: string, data: str
   for (const [name, values] of Object.entries(spec.params)) parts.push("--param", quote(`${name}=${values.join(",")}`));
   if (spec.split.kind !== "none") parts.push("--split", splitText(spec.split));
   if (spec.halo > 0) parts.push("--halo", String(spec.halo));
+  if (spec.batchSize !== DEFAULTS.batchSize) parts.push("--batch", String(spec.batchSize));
   if (spec.engine !== "fengari") parts.push("--engine", spec.engine);
   if (spec.budget !== DEFAULTS.budget) parts.push("--budget", budgetText(spec.budget));
+  if (spec.deadlineMs !== undefined) parts.push("--deadline", durationText(spec.deadlineMs));
+  if (spec.seed !== 0) parts.push("--seed", String(spec.seed));
   return parts.join(" ");
 }
 
