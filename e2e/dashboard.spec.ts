@@ -208,7 +208,7 @@ test("Cancel stops a running job, and the donors go on to finish the next one, o
   await shot("peers");
 });
 
-test("a job on wasmoon, budget off, 1 of 2 replicas agreeing, runs on the donors and reopens with those options", async () => {
+test("a job on wasmoon, budget off, 1 of 2 replicas agreeing, a seed and a deadline, runs on the donors and reopens with those options", async () => {
   await page.getByRole("link", { name: "New job" }).first().click();
   await page.getByTestId("template-sma-crossover").click();
   await page.getByTestId("engine").selectOption("wasmoon");
@@ -220,10 +220,15 @@ test("a job on wasmoon, budget off, 1 of 2 replicas agreeing, runs on the donors
   await expect(page.getByTestId("budget-hint")).toContainText("wasmoon runs about 2× faster");
   await page.getByTestId("replicas").selectOption("2");
   await page.getByTestId("quorum").selectOption("1");
+  await page.getByTestId("seed").fill("7");
+  await page.getByTestId("deadline").fill("2h");
+  await page.getByTestId("submit").click();
+  await expect(page.getByTestId("job-error")).toHaveText('deadline "2h": expected a duration from 100ms to 1h, e.g. 2m');
+  await page.getByTestId("deadline").fill("2m");
   const id = await submitJob();
-  await expect(page.getByTestId("job-facts")).toContainText("wasmoon, map + reduce, replicas 2 / quorum 1");
+  await expect(page.getByTestId("job-facts")).toContainText("wasmoon, map + reduce, replicas 2 / quorum 1, seed 7, deadline 2m per task");
   await expect(page.getByTestId("job-status")).toHaveText("done", { timeout: 90_000 });
-  await expect(page.getByTestId("run-command")).toContainText("--engine wasmoon --budget off");
+  await expect(page.getByTestId("run-command")).toContainText("--engine wasmoon --budget off --deadline 2m --seed 7");
   // The same best point as on fengari; Lua 5.4 iterates the result table's keys in another order.
   await expect(page.getByTestId("result-summary")).toContainText(/best\{(?=[^}]*"fast":5,)(?=[^}]*"slow":200,)[^}]*"sharpe":0\.49/);
   await page.getByTestId("edit-job").click();
@@ -232,11 +237,15 @@ test("a job on wasmoon, budget off, 1 of 2 replicas agreeing, runs on the donors
   await expect(page.getByTestId("budget")).toHaveValue("off");
   await expect(page.getByTestId("replicas")).toHaveValue("2");
   await expect(page.getByTestId("quorum")).toHaveValue("1");
+  await expect(page.getByTestId("seed")).toHaveValue("7");
+  await expect(page.getByTestId("deadline")).toHaveValue("2m");
   // "New job" from there is a fresh form, not the reopened job.
   await page.getByRole("link", { name: "New job" }).first().click();
   await expect(page).toHaveURL(/\/dashboard\/jobs\/new$/);
   await expect(page.getByTestId("engine")).toHaveValue("fengari");
   await expect(page.getByTestId("replicas")).toHaveValue("1");
+  await expect(page.getByTestId("seed")).toHaveValue("0");
+  await expect(page.getByTestId("deadline")).toHaveValue("");
 });
 
 test("deep links load, and the pages fit a phone", async ({ browser }) => {

@@ -2,7 +2,7 @@ import type { FormEvent } from "react";
 import { useEffect, useMemo, useState } from "react";
 import { ShoalApiError } from "@shoal/client";
 import type { EngineName } from "@shoal/protocol";
-import { DEFAULTS, gridSize } from "@shoal/protocol";
+import { DEFAULTS, durationText, gridSize, LIMITS } from "@shoal/protocol";
 import { describeError, TOKEN_REFUSED, useApi } from "../api/useApi.ts";
 import { Notice } from "../components/Notice.tsx";
 import { fetchSampleDataset, SAMPLE_DATASET } from "../datasets/sampleDataset.ts";
@@ -44,6 +44,8 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
   const [batchSize, setBatchSize] = useState(String(DEFAULTS.batchSize));
   const [engine, setEngine] = useState<EngineName>("fengari");
   const [budget, setBudget] = useState(budgetText(DEFAULTS.budget));
+  const [seed, setSeed] = useState("0");
+  const [deadline, setDeadline] = useState("");
   const [replicas, setReplicas] = useState("1");
   const [quorum, setQuorum] = useState("1");
   const [picked, setPicked] = useState<string>();
@@ -65,6 +67,8 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
         setBatchSize(String(job.spec.batchSize));
         if (job.spec.engine === "fengari" || job.spec.engine === "wasmoon") setEngine(job.spec.engine);
         setBudget(budgetText(job.spec.budget));
+        setSeed(String(job.spec.seed));
+        setDeadline(job.spec.deadlineMs === undefined ? "" : durationText(job.spec.deadlineMs));
         setPicked(job.dataset);
         const copies = Math.min(MAX_REPLICAS, job.replicas);
         setReplicas(String(copies));
@@ -86,7 +90,7 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
   const hasReduce = definesReduce(script);
   const plan = useMemo((): TaskPlan => {
     // The budget has its own inline error; this line speaks of the grid, split and batch size.
-    const form = parseJobForm({ params, split, halo, batchSize, engine, budget: "" });
+    const form = parseJobForm({ params, split, halo, batchSize, engine, budget: "", seed: "", deadline: "" });
     if (!form.ok) return form;
     const count = series && countTasks(series, { ...form, reduceFanIn: DEFAULTS.reduceFanIn }, hasReduce);
     return { ok: true, points: gridSize(form.params), batchSize: form.batchSize, count };
@@ -123,10 +127,20 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
     event.preventDefault();
     setProblem(undefined);
     setChecked(false);
-    const form = parseJobForm({ params, split, halo, batchSize, engine, budget });
+    const form = parseJobForm({ params, split, halo, batchSize, engine, budget, seed, deadline });
     if (!form.ok) return setProblem({ message: form.error, line: undefined });
     const copies = Number(replicas);
-    const spec = { script, params: form.params, split: form.split, halo: form.halo, batchSize: form.batchSize, engine: form.engine, budget: form.budget };
+    const spec = {
+      script,
+      params: form.params,
+      split: form.split,
+      halo: form.halo,
+      batchSize: form.batchSize,
+      engine: form.engine,
+      budget: form.budget,
+      seed: form.seed,
+      ...(form.deadlineMs === undefined ? {} : { deadlineMs: form.deadlineMs }),
+    };
     try {
       let datasetId = dataset;
       if (dataset === SAMPLE) {
@@ -212,6 +226,17 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
           </div>
           <TaskCountLine plan={plan} />
           <EngineFields engine={engine} budget={budget} onEngine={setEngine} onBudget={setBudget} />
+          <div className="two">
+            <label className="field">
+              <span>Seed</span>
+              <input value={seed} onChange={(e) => setSeed(e.target.value)} inputMode="numeric" placeholder="0" data-testid="seed" />
+            </label>
+            <label className="field">
+              <span>Deadline per task</span>
+              <input value={deadline} onChange={(e) => setDeadline(e.target.value)} placeholder="10m" data-testid="deadline" />
+            </label>
+          </div>
+          <p className="hint muted small">math.random repeats for the same seed. A task that runs past its deadline fails (at most {durationText(LIMITS.deadlineMs)}; blank: each donor's own, 10m).</p>
           <div className="two">
             <label className="field">
               <span>Replicas</span>

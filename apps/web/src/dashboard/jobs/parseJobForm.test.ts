@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { budgetText, parseBudget, parseJobForm, splitText } from "./parseJobForm.ts";
 
 /** A form as it opens: nothing but defaults. */
-const blank = { params: "", split: "none", halo: "0", batchSize: "16", engine: "fengari", budget: "1e9" };
-const defaults = { batchSize: 16, engine: "fengari", budget: 1e9 };
+const blank = { params: "", split: "none", halo: "0", batchSize: "16", engine: "fengari", budget: "1e9", seed: "0", deadline: "" };
+const defaults = { batchSize: 16, engine: "fengari", budget: 1e9, seed: 0 };
 
 describe("parseJobForm", () => {
   it.each([
@@ -13,6 +13,9 @@ describe("parseJobForm", () => {
     [{ engine: "wasmoon", budget: "off", batchSize: "1" }, { params: {}, split: { kind: "none" }, halo: 0, engine: "wasmoon", budget: "off", batchSize: 1 }],
     [{ budget: " 2_000_000 ", batchSize: " 1000" }, { params: {}, split: { kind: "none" }, halo: 0, budget: 2_000_000, batchSize: 1000 }],
     [{ budget: "", batchSize: "" }, { params: {}, split: { kind: "none" }, halo: 0 }],
+    [{ seed: " 42 ", deadline: "2m" }, { params: {}, split: { kind: "none" }, halo: 0, seed: 42, deadlineMs: 120_000 }],
+    [{ seed: "", deadline: " 1h " }, { params: {}, split: { kind: "none" }, halo: 0, deadlineMs: 3_600_000 }],
+    [{ seed: "4294967295", deadline: "100ms" }, { params: {}, split: { kind: "none" }, halo: 0, seed: 4294967295, deadlineMs: 100 }],
   ])("parses %j", (form, expected) => {
     expect(parseJobForm({ ...blank, ...form })).toEqual({ ok: true, ...defaults, ...expected });
   });
@@ -35,6 +38,13 @@ describe("parseJobForm", () => {
     [{ budget: "1.5e3x" }, /budget "1.5e3x"/],
     [{ budget: "1000.5" }, /budget "1000.5"/],
     [{ budget: "none" }, /budget "none"/],
+    [{ seed: "-1" }, /seed "-1": expected a whole number from 0 to 4294967295/],
+    [{ seed: "4294967296" }, /seed "4294967296"/],
+    [{ seed: "1.5" }, /seed "1.5"/],
+    [{ deadline: "10" }, /deadline "10": expected a duration from 100ms to 1h, e.g. 2m/],
+    [{ deadline: "50ms" }, /deadline "50ms"/],
+    [{ deadline: "2h" }, /deadline "2h"/],
+    [{ deadline: "0.5ms" }, /deadline "0.5ms"/],
   ])("refuses %j", (form, message) => {
     const parsed = parseJobForm({ ...blank, ...form });
     expect(parsed.ok).toBe(false);

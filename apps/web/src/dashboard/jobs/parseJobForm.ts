@@ -1,5 +1,5 @@
 import type { EngineName, ParamGrid, ParamValue, SplitSpec } from "@shoal/protocol";
-import { DEFAULTS, ENGINE_NAMES, gridSize, LIMITS, parseDuration } from "@shoal/protocol";
+import { DEFAULTS, durationText, ENGINE_NAMES, gridSize, LIMITS, parseDuration } from "@shoal/protocol";
 
 /** What the new-job form holds, as text. */
 export interface JobFormText {
@@ -13,11 +13,20 @@ export interface JobFormText {
   engine: string;
   /** Instructions per Lua call, e.g. `1e9`, or `off`; blank for the spec default. */
   budget: string;
+  /** Seed for `math.random`, a whole number; blank for 0. */
+  seed: string;
+  /** Wall-clock limit per task, e.g. `2m`; blank leaves it to each volunteer (10 minutes). */
+  deadline: string;
 }
+
+/** The largest seed a job spec takes. */
+const MAX_SEED = 0xffffffff;
+/** The shortest per-task deadline a job spec takes. */
+const MIN_DEADLINE_MS = 100;
 
 /** The parsed form, or the first problem in words. */
 export type JobFormResult =
-  | { ok: true; params: ParamGrid; split: SplitSpec; halo: number; batchSize: number; engine: EngineName; budget: number | "off" }
+  | { ok: true; params: ParamGrid; split: SplitSpec; halo: number; batchSize: number; engine: EngineName; budget: number | "off"; seed: number; deadlineMs?: number }
   | { ok: false; error: string };
 
 /**
@@ -49,7 +58,11 @@ export function parseJobForm(form: JobFormText): JobFormResult {
   if (!engine) return { ok: false, error: `engine ${JSON.stringify(form.engine)}: expected ${ENGINE_NAMES.join(" or ")}` };
   const budget = parseBudget(form.budget);
   if (!budget.ok) return budget;
-  return { ok: true, params, split, halo, batchSize, engine, budget: budget.budget };
+  const seed = Number(form.seed.trim() || "0");
+  if (!Number.isSafeInteger(seed) || seed < 0 || seed > MAX_SEED) return { ok: false, error: `seed ${JSON.stringify(form.seed)}: expected a whole number from 0 to ${MAX_SEED}` };
+  const deadline = parseDeadline(form.deadline);
+  if (typeof deadline === "string") return { ok: false, error: deadline };
+  return { ok: true, params, split, halo, batchSize, engine, budget: budget.budget, seed, ...(deadline === undefined ? {} : { deadlineMs: deadline }) };
 }
 
 /**
@@ -76,7 +89,7 @@ export function budgetText(budget: number | "off"): string {
 /** The form text of a submitted job's options, e.g. to show them again or to rerun. */
 export function splitText(split: SplitSpec): string {
   if (split.kind === "rows") return `rows=${split.rows}`;
-  if (split.kind === "window") return `window=${split.ms % 86_400_000 === 0 ? `${split.ms / 86_400_000}d` : `${split.ms}ms`}`;
+  if (split.kind === "window") return `window=${durationText(split.ms)}`;
   return "none";
 }
 
@@ -84,6 +97,19 @@ function parseValue(text: string): ParamValue {
   const trimmed = text.trim();
   if (trimmed !== "" && Number.isFinite(Number(trimmed))) return Number(trimmed);
   return trimmed;
+}
+
+function parseDeadline(text: string): number | undefined | string {
+  const trimmed = text.trim();
+  if (trimmed === "") return undefined;
+  const why = `deadline ${JSON.stringify(text)}: expected a duration from ${durationText(MIN_DEADLINE_MS)} to ${durationText(LIMITS.deadlineMs)}, e.g. 2m`;
+  let ms;
+  try {
+    ms = parseDuration(trimmed);
+  } catch {
+    return why;
+  }
+  return Number.isSafeInteger(ms) && ms >= MIN_DEADLINE_MS && ms <= LIMITS.deadlineMs ? ms : why;
 }
 
 function parseSplit(text: string): SplitSpec | string {
