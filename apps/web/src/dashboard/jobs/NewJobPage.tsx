@@ -233,10 +233,12 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
             </label>
             <label className="field">
               <span>Deadline per task</span>
-              <input value={deadline} onChange={(e) => setDeadline(e.target.value)} placeholder="10m" data-testid="deadline" />
+              <input value={deadline} onChange={(e) => setDeadline(e.target.value)} placeholder="e.g. 2m" data-testid="deadline" />
             </label>
           </div>
-          <p className="hint muted small">math.random repeats for the same seed. A task that runs past its deadline fails (at most {durationText(LIMITS.deadlineMs)}; blank: each donor's own, 10m).</p>
+          <p className="hint muted small">
+            math.random repeats for the same seed. A task that runs past the deadline fails; donors keep their own limit (5m on a page, 10m in Node), so a deadline, at most {durationText(LIMITS.deadlineMs)}, can only shorten it.
+          </p>
           <div className="two">
             <label className="field">
               <span>Replicas</span>
