@@ -14,6 +14,11 @@ export function SortableTable({ table }: { table: ResultTable }) {
   const [all, setAll] = useState(false);
   const rows = useMemo(() => (order ? sortRows(table.rows, order) : table.rows), [table, order]);
   const times = useMemo(() => new Set(timeColumns(table.columns, table.rows)), [table]);
+  // Headers of number columns sit right, over their right-aligned figures.
+  const numeric = useMemo(() => {
+    const isNumber = (column: string) => table.rows.every((row) => row[column] === undefined || typeof row[column] === "number");
+    return new Set(table.columns.filter((column) => !times.has(column) && isNumber(column) && table.rows.some((row) => row[column] !== undefined)));
+  }, [table, times]);
   const shown = all ? rows : rows.slice(0, PAGE_ROWS);
   const sortBy = (column: string) => setOrder(order?.column === column ? { column, descending: !order.descending } : { column, descending: false });
   return (
@@ -22,7 +27,7 @@ export function SortableTable({ table }: { table: ResultTable }) {
         <thead>
           <tr>
             {table.columns.map((column) => (
-              <th key={column} aria-sort={order?.column === column ? (order.descending ? "descending" : "ascending") : "none"}>
+              <th key={column} className={numeric.has(column) ? "num" : undefined} aria-sort={order?.column === column ? (order.descending ? "descending" : "ascending") : "none"}>
                 <button type="button" className="sort" onClick={() => sortBy(column)}>
                   {column}
                   <span aria-hidden="true">{order?.column === column ? (order.descending ? " ▼" : " ▲") : ""}</span>
