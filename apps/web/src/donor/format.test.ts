@@ -3,7 +3,8 @@ import { formatBytes, formatDuration } from "./format.ts";
 
 describe("formatDuration", () => {
   it.each([
-    [0, "0.0 s"],
+    [0, "0 s"],
+    [40, "0.0 s"],
     [250, "0.3 s"],
     [9_949, "9.9 s"],
     [9_950, "10 s"],

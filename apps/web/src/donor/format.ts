@@ -12,7 +12,8 @@ export function formatBytes(bytes: number): string {
 
 /** `83_000` → `1 min 23 s`; under 10 s with a tenth (`250` → `0.3 s`), so a short job does not read as `0 s`. */
 export function formatDuration(ms: number): string {
-  if (ms < 9950) return `${(Math.max(0, ms) / 1000).toFixed(1)} s`;
+  if (ms <= 0) return "0 s";
+  if (ms < 9950) return `${(ms / 1000).toFixed(1)} s`;
   const seconds = Math.round(ms / 1000);
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.floor(seconds / 60);
