@@ -15,7 +15,7 @@ export interface JobFormText {
   budget: string;
   /** Seed for `math.random`, a whole number; blank for 0. */
   seed: string;
-  /** Wall-clock limit per task, e.g. `2m`; blank leaves it to each volunteer (10 minutes). */
+  /** Wall-clock limit per task, e.g. `2m`; blank leaves it to each volunteer (5 minutes on a page, 10 in Node). */
   deadline: string;
 }
 
