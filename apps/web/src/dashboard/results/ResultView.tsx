@@ -5,6 +5,7 @@ import { Heatmap } from "./Heatmap.tsx";
 import { heatmapGrid } from "./heatmapGrid.ts";
 import { LineChart } from "./LineChart.tsx";
 import { lineSeries, timeColumn } from "./lineSeries.ts";
+import { numberColumns } from "./numberColumns.ts";
 import { resultSummary } from "./resultSummary.ts";
 import type { ResultTable } from "./resultTables.ts";
 import { resultTables } from "./resultTables.ts";
@@ -67,7 +68,7 @@ export function ResultView({ jobId, result, params }: { jobId: string; result: J
 function Charts({ table, params }: { table: ResultTable; params: string[] }) {
   const swept = params.filter((name) => table.columns.includes(name) && new Set(table.rows.map((row) => row[name])).size > 1);
   const time = timeColumn(table.columns, table.rows);
-  const metrics = table.columns.filter((column) => !params.includes(column) && column !== time && table.rows.some((row) => typeof row[column] === "number") && table.rows.every((row) => row[column] === undefined || row[column] === null || typeof row[column] === "number"));
+  const metrics = numberColumns(table.columns, table.rows).filter((column) => !params.includes(column) && column !== time);
   const [x, setX] = useState(swept[0]);
   const [y, setY] = useState(swept[1]);
   const [metric, setMetric] = useState(PREFERRED_METRICS.find((m) => metrics.includes(m)) ?? metrics[0]);

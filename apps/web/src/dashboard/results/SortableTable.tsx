@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import { formatDate } from "../components/formatTime.ts";
 import { formatCell } from "./formatCell.ts";
+import { numberColumns } from "./numberColumns.ts";
 import { timeColumns } from "./lineSeries.ts";
 import type { ResultTable } from "./resultTables.ts";
 import type { SortOrder } from "./sortRows.ts";
@@ -14,11 +15,8 @@ export function SortableTable({ table }: { table: ResultTable }) {
   const [all, setAll] = useState(false);
   const rows = useMemo(() => (order ? sortRows(table.rows, order) : table.rows), [table, order]);
   const times = useMemo(() => new Set(timeColumns(table.columns, table.rows)), [table]);
-  // Headers of number columns sit right, over their right-aligned figures.
-  const numeric = useMemo(() => {
-    const isNumber = (column: string) => table.rows.every((row) => row[column] === undefined || typeof row[column] === "number");
-    return new Set(table.columns.filter((column) => !times.has(column) && isNumber(column) && table.rows.some((row) => row[column] !== undefined)));
-  }, [table, times]);
+  // Headers of number columns (timestamps too) sit right, over their right-aligned cells.
+  const numeric = useMemo(() => new Set(numberColumns(table.columns, table.rows)), [table]);
   const shown = all ? rows : rows.slice(0, PAGE_ROWS);
   const sortBy = (column: string) => setOrder(order?.column === column ? { column, descending: !order.descending } : { column, descending: false });
   return (
