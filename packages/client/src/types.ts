@@ -58,6 +58,8 @@ export interface JobView {
   replicas: number;
   quorum: number;
   error?: JobErrorView;
+  /** While it runs: a Lua error fewer volunteers than its quorum have reported so far. */
+  unconfirmedError?: JobErrorView & { reporters: number };
   createdAt: string;
   finishedAt: string | null;
   spec: {

@@ -121,8 +121,16 @@ class JobProgress {
   readonly #started = Date.now();
   #shown = -1;
   #drawn = false;
+  #unconfirmed = "";
 
   update(job: JobView): void {
+    const unconfirmed = job.unconfirmedError;
+    if (unconfirmed && unconfirmed.message !== this.#unconfirmed) {
+      this.#unconfirmed = unconfirmed.message;
+      this.end();
+      const reporters = `${unconfirmed.reporters} volunteer${unconfirmed.reporters === 1 ? "" : "s"}`;
+      process.stderr.write(`shoal: error reported by ${reporters}, confirming (${job.quorum} needed): ${unconfirmed.message}\n`);
+    }
     const { done, total, running } = job.tasks;
     const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
     const seconds = ((Date.now() - this.#started) / 1000).toFixed(1);

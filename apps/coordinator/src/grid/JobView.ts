@@ -1,6 +1,6 @@
 import type { DatasetId, JobId, JobSpec, ParamValue } from "@shoal/protocol";
 import { gridSize } from "@shoal/protocol";
-import type { JobError, JobSnapshot } from "@shoal/scheduler";
+import type { JobError, JobSnapshot, UnconfirmedError } from "@shoal/scheduler";
 import type { JobRow } from "../store/Store.ts";
 
 /** A job's status as authors see it: `queued` while it runs but no task has started or finished yet. */
@@ -16,6 +16,8 @@ export interface JobView {
   replicas: number;
   quorum: number;
   error?: JobError;
+  /** While it runs: a Lua error fewer volunteers than its quorum have reported so far. */
+  unconfirmedError?: UnconfirmedError;
   createdAt: string;
   finishedAt: string | null;
   spec: SpecSummary;
@@ -56,8 +58,10 @@ export function jobView(row: JobRow, spec: SpecSummary, live: JobSnapshot | unde
     return view;
   }
   const tasks = live?.tasks ?? NO_TASKS;
-  const started = tasks.running > 0 || tasks.done > 0 || tasks.failed > 0;
-  return { ...base, status: started ? "running" : "queued", tasks, results: live?.results ?? { accepted: 0, rejected: 0 }, finishedAt: null };
+  const started = tasks.running > 0 || tasks.done > 0 || tasks.failed > 0 || live?.unconfirmedError !== undefined;
+  const view: JobView = { ...base, status: started ? "running" : "queued", tasks, results: live?.results ?? { accepted: 0, rejected: 0 }, finishedAt: null };
+  if (live?.unconfirmedError) view.unconfirmedError = live.unconfirmedError;
+  return view;
 }
 
 /** The summary of a validated spec. */

@@ -56,6 +56,7 @@ export function JobPage({ id }: { id: string }) {
           {active && <JobPeers id={id} />}
         </div>
       </section>
+      {active && job.unconfirmedError && <UnconfirmedError job={job} />}
       {job.status === "failed" && job.error && <JobError job={job} script={script.data} />}
       {job.status === "cancelled" && <Notice kind="empty">This job was cancelled; it has no result.</Notice>}
       {job.status === "done" && <JobResult job={job} />}
@@ -105,6 +106,20 @@ function JobPeers({ id }: { id: string }) {
   const peers = useApi((client) => client.listPeers(), [], { refreshMs: 2000 });
   const on = peers.data?.filter((peer) => peer.jobs.includes(id));
   return <Stat label="Peers on it" value={on ? `${on.length} (${on.reduce((sum, p) => sum + p.threads, 0)} threads)` : "—"} testId="job-peers" />;
+}
+
+/** A Lua error short of the job's quorum: shown at once, while other volunteers confirm or refute it. */
+function UnconfirmedError({ job }: { job: JobView }) {
+  const error = job.unconfirmedError!;
+  const reporters = `${error.reporters} volunteer${error.reporters === 1 ? "" : "s"}`;
+  return (
+    <div className="notice notice-error" role="alert" data-testid="unconfirmed-error">
+      <strong>
+        Error reported by {reporters}, confirming ({job.quorum} needed):
+      </strong>{" "}
+      {error.message}
+    </div>
+  );
 }
 
 function JobError({ job, script }: { job: JobView; script: string | undefined }) {
