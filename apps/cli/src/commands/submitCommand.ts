@@ -8,6 +8,7 @@ import { TaskError } from "@shoal/worker";
 import { UsageError } from "../UsageError.ts";
 import type { RunArgs } from "./parseRunArgs.ts";
 import { RUN_HELP, RUN_OPTIONS, runArgsFrom } from "./parseRunArgs.ts";
+import { JobProgress } from "./JobProgress.ts";
 import { probeReduce, readScript, toSpec } from "./runCommand.ts";
 
 export const SUBMIT_HELP = `usage: shoal submit --coordinator URL --token T JOB.lua --data FILE.csv [options]
@@ -70,6 +71,11 @@ export async function submitCommand(argv: string[]): Promise<number> {
       throw error;
     }
     say(`submitted job ${job.id}: ${job.tasks.total} tasks${args.replicas ? `, ${args.replicas} replicas, quorum ${args.quorum ?? 1}` : ""}`);
+    say(`follow it at ${new URL(`/dashboard/jobs/${job.id}`, args.coordinator).href}`);
+    const ready = (await client.listPeers()).filter((peer) => peer.engines.includes(job.spec.engine));
+    if (ready.length === 0) {
+      say(`no volunteer that runs ${job.spec.engine} is connected, so the job waits: start one with \`npx shoal worker --coordinator ${args.coordinator}\` or open ${new URL("/", args.coordinator).href} and press Start`);
+    }
     return await follow(client, job, say);
   } catch (error) {
     if (error instanceof ShoalApiError && error.status === 401) throw new UsageError(`the coordinator refused the token: ${error.message}`);
@@ -114,40 +120,6 @@ async function follow(client: ShoalClient, job: JobView, say: (line: string) => 
   }
   say(`job ${job.id} ended ${last.status}`);
   return 1;
-}
-
-/** One progress line on stderr: redrawn on a terminal, else a line whenever another quarter is done. */
-class JobProgress {
-  readonly #started = Date.now();
-  #shown = -1;
-  #drawn = false;
-  #unconfirmed = "";
-
-  update(job: JobView): void {
-    const unconfirmed = job.unconfirmedError;
-    if (unconfirmed && unconfirmed.message !== this.#unconfirmed) {
-      this.#unconfirmed = unconfirmed.message;
-      this.end();
-      const reporters = `${unconfirmed.reporters} volunteer${unconfirmed.reporters === 1 ? "" : "s"}`;
-      process.stderr.write(`shoal: error reported by ${reporters}, confirming (${job.quorum} needed): ${unconfirmed.message}\n`);
-    }
-    const { done, total, running } = job.tasks;
-    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
-    const seconds = ((Date.now() - this.#started) / 1000).toFixed(1);
-    const line = `shoal: job ${job.id} ${job.status} ${done}/${total} tasks (${percent}%), ${running} running, ${seconds}s`;
-    if (process.stderr.isTTY) {
-      process.stderr.write(`\r${line}\u001b[K`);
-      this.#drawn = true;
-    } else if (Math.floor(percent / 25) > this.#shown) {
-      this.#shown = Math.floor(percent / 25);
-      process.stderr.write(`${line}\n`);
-    }
-  }
-
-  end(): void {
-    if (this.#drawn) process.stderr.write("\n");
-    this.#drawn = false;
-  }
 }
 
 /** Prints a Lua error as `shoal run` does: Lua's message, then the traceback. */

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { JobView } from "@shoal/client";
+import type { JobView, PeerView } from "@shoal/client";
 import { durationText } from "@shoal/protocol";
 import { formatDuration } from "../../donor/format.ts";
 import { describeError, useApi } from "../api/useApi.ts";
@@ -8,6 +8,7 @@ import { ProgressBar } from "../components/ProgressBar.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { formatTime } from "../components/formatTime.ts";
 import { LuaEditor } from "../editor/LuaEditor.tsx";
+import { VolunteerHint } from "../peers/VolunteerHint.tsx";
 import { ResultView } from "../results/ResultView.tsx";
 import { Link } from "../shell/Link.tsx";
 import { routePath } from "../shell/parseRoute.ts";
@@ -24,6 +25,7 @@ export function JobPage({ id }: { id: string }) {
   const active = job?.status === "queued" || job?.status === "running";
   const now = useNow(active ? 1000 : undefined);
   const script = useApi((client) => client.getJobScript(id), [id]);
+  const peers = useApi((client) => (active ? client.listPeers() : Promise.resolve(undefined)), [id, active], { refreshMs: 2000 });
 
   if (!job) return error ? <Notice kind="error">Cannot load job {id}: {error}</Notice> : <Notice kind="loading">Loading job…</Notice>;
   const live = progressEstimate(samples, job.tasks.total, now);
@@ -53,9 +55,10 @@ export function JobPage({ id }: { id: string }) {
           <Stat label="Throughput" value={tasksPerSecond === undefined ? "—" : `${tasksPerSecond.toFixed(1)} tasks/s`} testId="throughput" />
           <Stat label={active ? "ETA" : "Took"} value={active ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : tookMs === undefined ? "—" : formatDuration(tookMs)} testId="eta" />
           <Stat label="Results accepted" value={`${job.results.accepted}${job.results.rejected ? ` (${job.results.rejected} rejected)` : ""}`} />
-          {active && <JobPeers id={id} />}
+          {active && <JobPeers id={id} peers={peers.data} />}
         </div>
       </section>
+      {active && <VolunteerHint peers={peers.data} engine={job.spec.engine} />}
       {active && job.unconfirmedError && <UnconfirmedError job={job} />}
       {job.status === "failed" && job.error && <JobError job={job} script={script.data} />}
       {job.status === "cancelled" && <Notice kind="empty">This job was cancelled; it has no result.</Notice>}
@@ -102,9 +105,8 @@ function CancelButton({ id }: { id: string }) {
   );
 }
 
-function JobPeers({ id }: { id: string }) {
-  const peers = useApi((client) => client.listPeers(), [], { refreshMs: 2000 });
-  const on = peers.data?.filter((peer) => peer.jobs.includes(id));
+function JobPeers({ id, peers }: { id: string; peers: PeerView[] | undefined }) {
+  const on = peers?.filter((peer) => peer.jobs.includes(id));
   return <Stat label="Peers on it" value={on ? `${on.length} (${on.reduce((sum, p) => sum + p.threads, 0)} threads)` : "—"} testId="job-peers" />;
 }
 

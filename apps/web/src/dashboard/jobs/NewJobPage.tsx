@@ -1,5 +1,6 @@
 import type { FormEvent } from "react";
 import { useEffect, useMemo, useState } from "react";
+import type { PeerView } from "@shoal/client";
 import { ShoalApiError } from "@shoal/client";
 import type { EngineName } from "@shoal/protocol";
 import { DEFAULTS, durationText, gridSize, LIMITS } from "@shoal/protocol";
@@ -7,6 +8,7 @@ import { describeError, TOKEN_REFUSED, useApi } from "../api/useApi.ts";
 import { Notice } from "../components/Notice.tsx";
 import { fetchSampleDataset, SAMPLE_DATASET } from "../datasets/sampleDataset.ts";
 import { LuaEditor } from "../editor/LuaEditor.tsx";
+import { VolunteerHint, volunteersFor } from "../peers/VolunteerHint.tsx";
 import { routePath } from "../shell/parseRoute.ts";
 import { useSession } from "../shell/SessionContext.ts";
 import { navigate } from "../shell/useRoute.ts";
@@ -36,6 +38,7 @@ interface Problem {
 export function NewJobPage({ from }: { from?: string | undefined }) {
   const { client, signOut } = useSession();
   const datasets = useApi((c) => c.listDatasets(), []);
+  const peers = useApi((c) => c.listPeers(), [], { refreshMs: 5000 });
   const [template, setTemplate] = useState<JobTemplate | undefined>(TEMPLATES[0]);
   const [script, setScript] = useState(TEMPLATES[0]?.script ?? "function map(series, p)\n  return { key = series.key, rows = #series.time }\nend\n");
   const [params, setParams] = useState(TEMPLATES[0]?.params.join("\n") ?? "");
@@ -277,6 +280,12 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
               {problem.message}
             </div>
           )}
+          <VolunteerHint peers={peers.data} engine={engine} />
+          {peers.data && volunteersFor(peers.data, engine).length > 0 && (
+            <p className="hint muted small" data-testid="volunteer-count">
+              {volunteerCount(volunteersFor(peers.data, engine), engine)}
+            </p>
+          )}
           <button type="submit" disabled={busy !== undefined} data-testid="submit">
             {busy ?? "Submit job"}
           </button>
@@ -284,4 +293,9 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
       </div>
     </form>
   );
+}
+
+function volunteerCount(ready: readonly PeerView[], engine: string): string {
+  const threads = ready.reduce((sum, peer) => sum + peer.threads, 0);
+  return `${ready.length} volunteer${ready.length === 1 ? "" : "s"} (${threads} thread${threads === 1 ? "" : "s"}) connected that run ${engine}.`;
 }
