@@ -18,6 +18,7 @@ import { splitText } from "./parseJobForm.ts";
 import { progressEstimate } from "./progressEstimate.ts";
 import { shoalRunCommand } from "./shoalRunCommand.ts";
 import { useJobProgress } from "./useJobProgress.ts";
+import { LineMessage } from "../components/LineMessage.tsx";
 
 /** One job, live: progress with throughput and ETA, the peers on it, cancel; then its result, or its Lua error on its line. */
 export function JobPage({ id }: { id: string }) {
@@ -50,8 +51,9 @@ export function JobPage({ id }: { id: string }) {
       <section className="card" aria-label="Progress">
         <ProgressBar value={fraction} label={`${Math.floor(fraction * 100)} % · ${job.tasks.done}/${job.tasks.total} tasks`} testId="job-progress" />
         <div className="stats">
-          <Stat label="Assigned to peers" value={String(job.tasks.running)} />
-          <Stat label="Queued" value={String(job.tasks.queued + job.tasks.waiting)} />
+          {active && <Stat label="Assigned to peers" value={String(job.tasks.running)} />}
+          {active && <Stat label="Queued" value={String(job.tasks.queued + job.tasks.waiting)} />}
+          {!active && job.status !== "done" && <Stat label="Never finished" value={`${job.tasks.total - job.tasks.done} tasks`} />}
           <Stat label="Throughput" value={tasksPerSecond === undefined ? "—" : `${tasksPerSecond.toFixed(1)} tasks/s`} testId="throughput" />
           <Stat label={active ? "ETA" : "Took"} value={active ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : tookMs === undefined ? "—" : formatDuration(tookMs)} testId="eta" />
           <Stat label="Results accepted" value={`${job.results.accepted}${job.results.rejected ? ` (${job.results.rejected} rejected)` : ""}`} />
@@ -130,8 +132,7 @@ function JobError({ job, script }: { job: JobView; script: string | undefined })
     <section className="card failed" aria-labelledby="error-heading">
       <h2 id="error-heading">{error.kind === "runtime" || error.kind === "syntax" ? "Lua error" : "Failed"}</h2>
       <p className="error" data-testid="job-error-message">
-        {error.line !== undefined && <strong>Line {error.line}: </strong>}
-        {error.message}
+        <LineMessage message={error.message} line={error.line} />
       </p>
       {error.traceback && (
         <pre className="traceback" data-testid="traceback">

@@ -19,6 +19,7 @@ import { budgetText, parseJobForm, splitText } from "./parseJobForm.ts";
 import type { TaskPlan } from "./TaskCountLine.tsx";
 import { TaskCountLine } from "./TaskCountLine.tsx";
 import { TEMPLATES } from "./templates.ts";
+import { LineMessage } from "../components/LineMessage.tsx";
 
 const SAMPLE = "sample";
 /** Most copies of a task the form offers; the coordinator takes up to 16. */
@@ -180,6 +181,7 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
               Check syntax
             </button>
           </div>
+          {problem && problem.line !== undefined && <ProblemText problem={problem} />}
           <LuaEditor
             value={script}
             onChange={(text) => {
@@ -274,12 +276,7 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
           <p className="hint muted small">
             {replicas === "1" ? "Each task runs once: for a pool of donors you trust." : `Each task runs on ${replicas} donors; a result counts once ${quorum} of them agree.`}
           </p>
-          {problem && (
-            <div className="error" role="alert" data-testid="job-error">
-              {problem.line !== undefined && <strong>Line {problem.line}: </strong>}
-              {problem.message}
-            </div>
-          )}
+          {problem && problem.line === undefined && <ProblemText problem={problem} />}
           <VolunteerHint peers={peers.data} engine={engine} />
           {peers.data && volunteersFor(peers.data, engine).length > 0 && (
             <p className="hint muted small" data-testid="volunteer-count">
@@ -298,4 +295,13 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
 function volunteerCount(ready: readonly PeerView[], engine: string): string {
   const threads = ready.reduce((sum, peer) => sum + peer.threads, 0);
   return `${ready.length} volunteer${ready.length === 1 ? "" : "s"} (${threads} thread${threads === 1 ? "" : "s"}) connected that run ${engine}.`;
+}
+
+/** A problem with the script (it has a line) shows above the editor, by the Check button; others by Submit. */
+function ProblemText({ problem }: { problem: Problem }) {
+  return (
+    <div className="error" role="alert" data-testid="job-error">
+      <LineMessage message={problem.message} line={problem.line} />
+    </div>
+  );
 }
