@@ -63,6 +63,8 @@ export interface JobView {
   createdAt: string;
   finishedAt: string | null;
   spec: {
+    /** The job's name, from the script's first comment line; absent when it opens without one. */
+    title?: string;
     engine: string;
     params: Record<string, ParamValue[]>;
     points: number;

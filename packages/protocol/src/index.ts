@@ -2,6 +2,7 @@ export type { Json } from "./json.ts";
 export * from "./ids.ts";
 export { LIMITS, DEFAULTS } from "./limits.ts";
 export { durationText, parseDuration } from "./parseDuration.ts";
+export { scriptTitle } from "./scriptTitle.ts";
 export { canonicalJson, sameResult, CANONICAL_DIGITS } from "./canonicalJson.ts";
 export {
   ENGINE_NAMES,

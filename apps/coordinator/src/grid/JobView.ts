@@ -1,5 +1,5 @@
 import type { DatasetId, JobId, JobSpec, ParamValue } from "@shoal/protocol";
-import { gridSize } from "@shoal/protocol";
+import { gridSize, scriptTitle } from "@shoal/protocol";
 import type { JobError, JobSnapshot, UnconfirmedError } from "@shoal/scheduler";
 import type { JobRow } from "../store/Store.ts";
 
@@ -25,6 +25,8 @@ export interface JobView {
 
 /** The parts of a job spec worth listing; the script itself is left out. */
 export interface SpecSummary {
+  /** The job's name, from the script's first comment line; absent when it opens without one. */
+  title?: string;
   engine: string;
   params: Record<string, ParamValue[]>;
   points: number;
@@ -77,6 +79,11 @@ export function summarise(spec: JobSpec, hasReduce: boolean): SpecSummary {
     seed: spec.seed,
     hasReduce,
     scriptBytes: new TextEncoder().encode(spec.script).byteLength,
+    ...optionalTitle(scriptTitle(spec.script)),
     ...(spec.deadlineMs === undefined ? {} : { deadlineMs: spec.deadlineMs }),
   };
+}
+
+function optionalTitle(title: string | undefined): { title?: string } {
+  return title === undefined ? {} : { title };
 }

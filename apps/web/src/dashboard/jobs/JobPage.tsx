@@ -39,7 +39,7 @@ export function JobPage({ id }: { id: string }) {
     <>
       <div className="page-head">
         <h1>
-          Job <code>{job.id}</code>
+          {job.spec.title ?? "Job"} <code className="job-id">{job.id}</code>
         </h1>
         <StatusBadge status={job.status} />
         <button type="button" className="secondary" onClick={() => navigate(routePath({ page: "new-job", from: id }))} data-testid="edit-job">
