@@ -53,6 +53,8 @@ export default defineConfig(({ command }) => ({
     rollupOptions: {
       // fengari and wasmoon import Node built-ins for paths a browser never runs; saying so for
       // each of them buried `npm start`'s URL under 18 warnings. Anything else still warns.
+      // A slow machine (CI, a busy laptop) made the build print a plugin-timing report before the URL.
+      checks: { bundlerTimings: false },
       onLog(level, log, handler) {
         if (log.message.includes("externalized for browser compatibility") && NODE_BRANCHES.test(log.message)) return;
         handler(level, log);
