@@ -164,15 +164,23 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
     <form onSubmit={submit} className="new-job">
       <div className="page-head">
         <h1>New job</h1>
+        <button type="submit" disabled={busy !== undefined} data-testid="submit-top">
+          {busy ?? "Submit job"}
+        </button>
       </div>
       <section className="templates" aria-label="Templates">
         {TEMPLATES.map((t) => (
-          <button key={t.id} type="button" className={`template${template?.id === t.id ? " selected" : ""}`} onClick={() => choose(t)} data-testid={`template-${t.id}`} aria-pressed={template?.id === t.id}>
+          <button key={t.id} type="button" title={t.description} className={`template${template?.id === t.id ? " selected" : ""}`} onClick={() => choose(t)} data-testid={`template-${t.id}`} aria-pressed={template?.id === t.id}>
             <strong>{t.title}</strong>
             <span>{t.description}</span>
           </button>
         ))}
       </section>
+      {template && (
+        <p className="template-about muted small" data-testid="template-about">
+          <strong>{template.title}:</strong> {template.description}
+        </p>
+      )}
       <div className="job-form">
         <div className="editor-pane">
           <div className="card-head">
@@ -276,16 +284,18 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
           <p className="hint muted small">
             {replicas === "1" ? "Each task runs once: for a pool of donors you trust." : `Each task runs on ${replicas} donors; a result counts once ${quorum} of them agree.`}
           </p>
-          {problem && problem.line === undefined && <ProblemText problem={problem} />}
-          <VolunteerHint peers={peers.data} engine={engine} />
-          {peers.data && volunteersFor(peers.data, engine).length > 0 && (
-            <p className="hint muted small" data-testid="volunteer-count">
-              {volunteerCount(volunteersFor(peers.data, engine), engine)}
-            </p>
-          )}
-          <button type="submit" disabled={busy !== undefined} data-testid="submit">
-            {busy ?? "Submit job"}
-          </button>
+          <div className="submit-bar">
+            {problem && problem.line === undefined && <ProblemText problem={problem} />}
+            <VolunteerHint peers={peers.data} engine={engine} />
+            {peers.data && volunteersFor(peers.data, engine).length > 0 && (
+              <p className="hint muted small" data-testid="volunteer-count">
+                {volunteerCount(volunteersFor(peers.data, engine), engine)}
+              </p>
+            )}
+            <button type="submit" disabled={busy !== undefined} data-testid="submit">
+              {busy ?? "Submit job"}
+            </button>
+          </div>
         </div>
       </div>
     </form>
