@@ -15,6 +15,10 @@ describe.concurrent("shoal submit and shoal worker arguments", () => {
     [["worker", "--coordinator", "ftp://x"], /http/],
     [["worker", "--coordinator", "http://x", "--transport", "carrier-pigeon"], /--transport/],
     [["worker", "--coordinator", "http://x", "--cache-size", "lots"], /--cache-size/],
+    [["run", "examples/sma-crossover.lua", "--bogus"], /^shoal: unknown option --bogus \(shoal run --help lists the options\)$/m],
+    [["submit", "--frob"], /^shoal: unknown option --frob \(shoal submit --help lists the options\)$/m],
+    [["worker", "--threads"], /^shoal: --threads needs a value \(shoal worker --help lists the options\)$/m],
+    [["coordinator", "--zz"], /^shoal: unknown option --zz \(shoal coordinator --help lists the options\)$/m],
   ])("exits 2 with a one-line reason %#", async (args, reason) => {
     const run = await runShoal(args);
     expect(run.code).toBe(2);

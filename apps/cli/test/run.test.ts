@@ -96,6 +96,15 @@ describe("shoal run", () => {
     expect(run.stdout).toBe("");
   });
 
+  it("warns that a parameter the script reads is not swept, before the Lua error it leads to", async () => {
+    const run = await runShoal(["run", "examples/sma-crossover.lua", "--data", SP500, "--param", "fast=5"]);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.split("\n");
+    expect(lines[0]).toBe("shoal: warning: the script reads p.slow, but no --param slow=... is given, so p.slow is nil");
+    expect(run.stderr).toMatch(/^job\.lua:\d+: ts\.rolling_mean: /m);
+    expect(run.stderr).not.toMatch(/reads p\.fast/);
+  });
+
   it("reports a syntax error before running anything", async () => {
     const job = file("syntax.lua", "function map(series, p)\n  return {\nend\n");
     const run = await runShoal(["run", job, "--data", SP500]);

@@ -3,6 +3,7 @@ export * from "./ids.ts";
 export { LIMITS, DEFAULTS } from "./limits.ts";
 export { durationText, parseDuration } from "./parseDuration.ts";
 export { scriptTitle } from "./scriptTitle.ts";
+export { paramsRead, unsetParams } from "./paramsRead.ts";
 export { canonicalJson, sameResult, CANONICAL_DIGITS } from "./canonicalJson.ts";
 export {
   ENGINE_NAMES,

@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { startCoordinator } from "@shoal/coordinator";
-import { UsageError } from "../UsageError.ts";
+import { argsError, UsageError } from "../UsageError.ts";
 
 export const COORDINATOR_HELP = `usage: shoal coordinator [options]
 
@@ -28,7 +28,7 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
       },
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+    throw argsError(error, "coordinator");
   }
   if (values.help) {
     process.stdout.write(`${COORDINATOR_HELP}\n`);

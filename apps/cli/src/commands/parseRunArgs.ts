@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
 import type { EngineName, JobSpecInput, ParamValue } from "@shoal/protocol";
 import { DEFAULTS, ENGINE_NAMES, LIMITS, parseDuration } from "@shoal/protocol";
-import { UsageError } from "../UsageError.ts";
+import { argsError, UsageError } from "../UsageError.ts";
 
 export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
 
@@ -76,7 +76,7 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: RUN_OPTIONS });
   } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+    throw argsError(error, "run");
   }
   return runArgsFrom(parsed.values, parsed.positionals, "run");
 }

@@ -5,11 +5,11 @@ import type { JobView } from "@shoal/client";
 import { ShoalApiError, ShoalClient } from "@shoal/client";
 import { uploadDatasetFile } from "@shoal/client/node";
 import { TaskError } from "@shoal/worker";
-import { UsageError } from "../UsageError.ts";
+import { argsError, UsageError } from "../UsageError.ts";
 import type { RunArgs } from "./parseRunArgs.ts";
 import { RUN_HELP, RUN_OPTIONS, runArgsFrom } from "./parseRunArgs.ts";
 import { JobProgress } from "./JobProgress.ts";
-import { probeReduce, readScript, toSpec } from "./runCommand.ts";
+import { probeReduce, readScript, toSpec, warnUnsetParams } from "./runCommand.ts";
 
 export const SUBMIT_HELP = `usage: shoal submit --coordinator URL --token T JOB.lua --data FILE.csv [options]
 
@@ -42,6 +42,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
   }
   const { run } = args;
   const spec = toSpec(await readScript(run.scriptPath), run.spec);
+  warnUnsetParams(spec);
   try {
     await probeReduce(spec);
   } catch (error) {
@@ -143,7 +144,7 @@ function parseSubmitArgs(argv: string[]): SubmitArgs | "help" {
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+    throw argsError(error, "submit");
   }
   const { values, positionals } = parsed;
   const run = runArgsFrom(values, positionals, "submit");
