@@ -52,7 +52,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     log,
     lie: args.lie,
   });
-  log(`${args.threads} threads, ${args.transport} transport, coordinator ${args.coordinator}`);
+  log(`${args.threads} thread${args.threads === 1 ? "" : "s"}, ${args.transport} transport, coordinator ${args.coordinator}`);
   const status = setInterval(() => void volunteer.status().then((s) => log(statusLine(s))), args.statusMs);
   const signal = new Promise<"signal">((resolve) => {
     process.once("SIGINT", () => resolve("signal"));
