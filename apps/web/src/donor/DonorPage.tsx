@@ -85,7 +85,7 @@ export function DonorPage() {
         <Stat label="Data cached here" value={cachedText(stats?.shardsHeld ?? 0, stats?.bytesCached ?? 0)} id="cache" />
         <Stat label="Working on" value={stats?.currentJob ? `job ${stats.currentJob}` : "nothing now"} id="current-job" className="job-id" />
         <Stat label="Tasks ended by the job's error" value={String(stats?.tasksFailed ?? 0)} id="tasks-failed" />
-        <Stat label="Shards from peers" value={String(stats?.shardsFrom.peer ?? 0)} id="shards-peer" />
+        <Stat label="Slices fetched from other donors" value={String(stats?.shardsFrom.peer ?? 0)} id="shards-peer" />
       </section>
       <p className="note">
         A task ends in an error when the job's own script fails or outruns its limits; it says nothing about your computer, and the job's author sees the
