@@ -5,6 +5,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { prepareEngine } from "@shoal/lua";
+import type { EngineName } from "@shoal/protocol";
 import { createAuthorToken } from "./auth/authorTokens.ts";
 import type { CoordinatorOptions } from "./CoordinatorOptions.ts";
 import { resolveOptions } from "./CoordinatorOptions.ts";
@@ -16,6 +17,7 @@ import { JobService } from "./grid/JobService.ts";
 import { Metrics } from "./grid/Metrics.ts";
 import type { Mount } from "./http/createRequestHandler.ts";
 import { createRequestHandler } from "./http/createRequestHandler.ts";
+import { ScriptProbe } from "./probe/ScriptProbe.ts";
 import { SqliteStore } from "./store/SqliteStore.ts";
 import { CoordinatorPeer } from "./transport/CoordinatorPeer.ts";
 import { PeerSignalling } from "./transport/PeerSignalling.ts";
@@ -46,8 +48,10 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const restoredPeers = scheduler.state().peers.map((p) => p.id);
   const metrics = new Metrics();
   const shards = new ShardFiles(join(o.dataDir, "shards"), join(o.dataDir, "tmp"));
-  const datasets = new DatasetService(store, shards, o.maxUploadBytes);
-  const jobs = new JobService({ store, scheduler, datasets, engines: (name) => prepareEngine(name, { warmUp: false }), probeBudget: o.probeBudget });
+  const datasets = new DatasetService(store, shards, { maxUploadBytes: o.maxUploadBytes, maxSeries: o.limits.maxSeriesPerDataset });
+  const probe = new ScriptProbe({ deadlineMs: o.probeDeadlineMs, heapMb: o.probeHeapMb, budget: o.probeBudget });
+  const engines = (name: EngineName) => prepareEngine(name, { warmUp: false });
+  const jobs = new JobService({ store, scheduler, datasets, engines, probe, limits: o.limits });
   const grid = new Grid({ scheduler, store, metrics, logger, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs });
 
   const server = createServer({ requestTimeout: 30 * 60_000 });
@@ -107,6 +111,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await probe.close();
       scheduler.snapshot();
       store.close();
     })());

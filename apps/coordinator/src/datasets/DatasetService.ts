@@ -7,6 +7,15 @@ import type { DatasetRecord, IngestOptions, SeriesRecord, Store } from "../store
 import { readCsvUpload } from "./readCsvUpload.ts";
 import type { ShardFiles } from "./ShardFiles.ts";
 
+/** Shard files read at once while planning a job. */
+export const PLAN_READS = 8;
+
+/** What an upload may hold: its bytes, and the series in it. */
+export interface UploadLimits {
+  maxUploadBytes: number;
+  maxSeries: number;
+}
+
 /** An upload's outcome: the dataset, and whether it is new (false when the same bytes and options were stored before). */
 export interface UploadOutcome {
   dataset: DatasetRecord;
@@ -21,16 +30,16 @@ export interface UploadOutcome {
 export class DatasetService {
   readonly #store: Store;
   readonly #shards: ShardFiles;
-  readonly #maxUploadBytes: number;
+  readonly #limits: UploadLimits;
 
-  constructor(store: Store, shards: ShardFiles, maxUploadBytes: number) {
+  constructor(store: Store, shards: ShardFiles, limits: UploadLimits) {
     this.#store = store;
     this.#shards = shards;
-    this.#maxUploadBytes = maxUploadBytes;
+    this.#limits = limits;
   }
 
   async upload(body: AsyncIterable<Uint8Array>, options: IngestOptions): Promise<UploadOutcome> {
-    const { dataset, hash, bytes } = await readCsvUpload(body, options, this.#maxUploadBytes);
+    const { dataset, hash, bytes } = await readCsvUpload(body, options, this.#limits);
     const existing = this.#store.findDataset(hash, options);
     if (existing) return { dataset: existing, created: false };
     const series: SeriesRecord[] = [];
@@ -63,8 +72,20 @@ export class DatasetService {
     return this.#store.getDataset(id);
   }
 
-  /** What the planner needs of each series: key, timestamps (read from its shard) and shard hash. */
+  /**
+   * What the planner needs of each series: key, timestamps (read from its shard) and shard hash.
+   * At most {@link PLAN_READS} shards are read at once, however many series the dataset has.
+   */
   async plannedSeries(dataset: DatasetRecord): Promise<PlannedSeries[]> {
-    return Promise.all(dataset.series.map(async (s) => ({ key: s.key, time: decodeShard(await this.#shards.read(s.shard)).time, shard: s.shard as ShardHash })));
+    const planned: PlannedSeries[] = new Array<PlannedSeries>(dataset.series.length);
+    let next = 0;
+    const reader = async () => {
+      for (let i = next++; i < dataset.series.length; i = next++) {
+        const s = dataset.series[i]!;
+        planned[i] = { key: s.key, time: decodeShard(await this.#shards.read(s.shard)).time, shard: s.shard as ShardHash };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PLAN_READS, dataset.series.length) }, reader));
+    return planned;
   }
 }

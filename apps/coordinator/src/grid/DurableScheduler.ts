@@ -192,6 +192,11 @@ export class DurableScheduler {
     return this.#scheduler.peerSnapshot(id);
   }
 
+  /** Tasks the running jobs hold, done ones included: what the author limit on queued tasks counts. */
+  get taskCount(): number {
+    return this.#scheduler.taskCount;
+  }
+
   /** Leases one peer holds now. */
   leases(peerId: PeerId): Lease[] {
     return this.#scheduler.leases(peerId);
