@@ -4,11 +4,12 @@ import type { PlannedSeries } from "@shoal/scheduler";
 import { decodeShard, encodeShard, shardHash } from "@shoal/timeseries";
 import { newId } from "../newId.ts";
 import type { DatasetRecord, IngestOptions, SeriesRecord, Store } from "../store/Store.ts";
+import { mapLimited } from "./mapLimited.ts";
 import { readCsvUpload } from "./readCsvUpload.ts";
 import type { ShardFiles } from "./ShardFiles.ts";
 
-/** Shard files read at once while planning a job. */
-export const PLAN_READS = 8;
+/** Shard files written or read at once by an upload or a job's planning. */
+export const SHARD_IO = 8;
 
 /** What an upload may hold: its bytes, and the series in it. */
 export interface UploadLimits {
@@ -42,13 +43,12 @@ export class DatasetService {
     const { dataset, hash, bytes } = await readCsvUpload(body, options, this.#limits);
     const existing = this.#store.findDataset(hash, options);
     if (existing) return { dataset: existing, created: false };
-    const series: SeriesRecord[] = [];
-    for (const s of dataset.series) {
+    const series = await mapLimited(dataset.series, SHARD_IO, async (s): Promise<SeriesRecord> => {
       const shardBytes = encodeShard(s);
       const shard = asShardHash(await shardHash(shardBytes));
       await this.#shards.write(shard, shardBytes);
-      series.push({ key: s.key, rows: s.time.length, from: s.time[0] ?? 0, to: s.time.at(-1) ?? 0, shard });
-    }
+      return { key: s.key, rows: s.time.length, from: s.time[0] ?? 0, to: s.time.at(-1) ?? 0, shard };
+    });
     const record: DatasetRecord = {
       id: asDatasetId(newId("d")),
       name: options.name,
@@ -74,18 +74,9 @@ export class DatasetService {
 
   /**
    * What the planner needs of each series: key, timestamps (read from its shard) and shard hash.
-   * At most {@link PLAN_READS} shards are read at once, however many series the dataset has.
+   * At most {@link SHARD_IO} shards are read at once, however many series the dataset has.
    */
   async plannedSeries(dataset: DatasetRecord): Promise<PlannedSeries[]> {
-    const planned: PlannedSeries[] = new Array<PlannedSeries>(dataset.series.length);
-    let next = 0;
-    const reader = async () => {
-      for (let i = next++; i < dataset.series.length; i = next++) {
-        const s = dataset.series[i]!;
-        planned[i] = { key: s.key, time: decodeShard(await this.#shards.read(s.shard)).time, shard: s.shard as ShardHash };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PLAN_READS, dataset.series.length) }, reader));
-    return planned;
+    return mapLimited(dataset.series, SHARD_IO, async (s) => ({ key: s.key, time: decodeShard(await this.#shards.read(s.shard)).time, shard: s.shard as ShardHash }));
   }
 }
