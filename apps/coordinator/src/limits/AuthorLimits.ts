@@ -27,9 +27,10 @@ export const DEFAULT_AUTHOR_LIMITS: AuthorLimits = {
   maxPlanChars: 128 * 1024 * 1024,
 };
 
-/** Fills in and checks author limits: each must be a positive integer, and points may not pass the protocol's ceiling. */
-export function resolveAuthorLimits(given: Partial<AuthorLimits> = {}): AuthorLimits {
-  const limits = { ...DEFAULT_AUTHOR_LIMITS, ...given };
+/** Fills in and checks author limits (undefined ones take the default): each must be a positive integer, and points may not pass the protocol's ceiling. */
+export function resolveAuthorLimits(given: { [K in keyof AuthorLimits]?: number | undefined } = {}): AuthorLimits {
+  const set = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Partial<AuthorLimits>;
+  const limits = { ...DEFAULT_AUTHOR_LIMITS, ...set };
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`limits.${name} must be a positive integer, got ${String(value)}`);
   }
