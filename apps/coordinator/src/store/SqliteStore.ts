@@ -3,7 +3,7 @@ import type { DatasetId, JobId, PeerId, ShardHash } from "@shoal/protocol";
 import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import { ingestKey } from "./ingestKey.ts";
 import { SCHEMA_VERSION, SQLITE_SCHEMA } from "./sqliteSchema.ts";
-import type { DatasetRecord, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
+import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
 
 interface DatasetRowSql {
   id: string;
@@ -72,7 +72,9 @@ export class SqliteStore implements Store {
       dataset: db.prepare("SELECT * FROM datasets WHERE id = ?"),
       datasetByKey: db.prepare("SELECT * FROM datasets WHERE hash = ? AND ingest_key = ?"),
       datasetsByHash: db.prepare("SELECT * FROM datasets WHERE hash = ? ORDER BY created_at DESC, rowid DESC"),
-      datasets: db.prepare("SELECT * FROM datasets ORDER BY created_at DESC, rowid DESC"),
+      datasets: db.prepare(
+        "SELECT d.*, (SELECT count(*) FROM dataset_series s WHERE s.dataset_id = d.id) AS series_count FROM datasets d ORDER BY d.created_at DESC, d.rowid DESC LIMIT ?",
+      ),
       series: db.prepare("SELECT key, rows, time_from, time_to, shard FROM dataset_series WHERE dataset_id = ? ORDER BY position"),
       addToken: db.prepare("INSERT OR REPLACE INTO tokens (hash, label, created_at) VALUES (?, ?, ?)"),
       hasToken: db.prepare("SELECT 1 FROM tokens WHERE hash = ?"),
@@ -124,8 +126,8 @@ export class SqliteStore implements Store {
     return (this.#q.datasetsByHash.all(hash) as DatasetRowSql[]).map((row) => this.#dataset(row) as DatasetRecord);
   }
 
-  listDatasets(): DatasetRecord[] {
-    return (this.#q.datasets.all() as DatasetRowSql[]).map((row) => this.#dataset(row) as DatasetRecord);
+  listDatasets(limit: number): DatasetSummary[] {
+    return (this.#q.datasets.all(limit) as Array<DatasetRowSql & { series_count: number }>).map((row) => ({ ...this.#outline(row), seriesCount: row.series_count }));
   }
 
   addToken(hash: string, label: string, createdAt: string): void {
@@ -260,6 +262,10 @@ export class SqliteStore implements Store {
       to: s.time_to,
       shard: s.shard as ShardHash,
     }));
+    return { ...this.#outline(row), series };
+  }
+
+  #outline(row: DatasetRowSql): Omit<DatasetRecord, "series"> {
     return {
       id: row.id as DatasetId,
       name: row.name,
@@ -268,7 +274,6 @@ export class SqliteStore implements Store {
       columns: JSON.parse(row.columns) as string[],
       rows: row.rows,
       bytes: row.bytes,
-      series,
       createdAt: row.created_at,
     };
   }

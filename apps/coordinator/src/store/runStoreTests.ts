@@ -74,7 +74,9 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       expect(s.findDataset(HASH, { name: "sp500", timeColumn: "date" })).toBeUndefined();
       expect(s.datasetsByHash(HASH).map((d) => d.id)).toEqual(["d2", "d1"]);
       expect(s.datasetsByHash("c".repeat(64))).toEqual([]);
-      expect(s.listDatasets().map((d) => d.id)).toEqual(["d2", "d1"]);
+      expect(s.listDatasets(10).map((d) => d.id)).toEqual(["d2", "d1"]);
+      const { series, ...outline } = b;
+      expect(s.listDatasets(1)).toEqual([{ ...outline, seriesCount: series.length }]);
       expect(() => s.insertDataset(sampleDataset("d3"))).toThrow();
     });
 

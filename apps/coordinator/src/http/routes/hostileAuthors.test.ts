@@ -3,7 +3,7 @@ import type { JobView } from "../../grid/JobView.ts";
 import { SP500_CSV } from "../../testing/fixtures.ts";
 import type { ErrorBody, TestCoordinator } from "../../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../../testing/startTestCoordinator.ts";
-import type { DatasetView } from "./datasetRoutes.ts";
+import type { DatasetSummaryView, DatasetView } from "./datasetRoutes.ts";
 
 const post = (c: TestCoordinator, path: string, body: unknown) =>
   c.api(path, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "Content-Type": "application/json" } });
@@ -97,6 +97,6 @@ describe("authors past limits an operator set lower", () => {
     const response = await c.api("/api/datasets?name=many", { method: "POST", body: csv });
     expect(response.status).toBe(400);
     expect(await json<ErrorBody>(response)).toEqual({ error: 'line 6: key "D" would be series 4; the limit is 3 series per dataset (maxSeries)', line: 6 });
-    expect((await json<DatasetView[]>(c.api("/api/datasets"))).map((d) => d.name)).toEqual(["sp500"]);
+    expect((await json<DatasetSummaryView[]>(c.api("/api/datasets"))).map((d) => d.name)).toEqual(["sp500"]);
   });
 });
