@@ -42,6 +42,18 @@ describe("authors past the limits, with the default limits", () => {
     expect(await json<JobView[]>(c.api("/api/jobs"))).toEqual([]);
   });
 
+  it("lists a dataset of thousands of series in a few hundred bytes: counted, not listed", async () => {
+    const lines = ["date,symbol,close", ...Array.from({ length: 2_000 }, (_, i) => `2020-01-01,S${i},${i}`)];
+    const many = await json<DatasetView>(c.api("/api/datasets?name=many", { method: "POST", body: lines.join("\n") }));
+    expect(many.series).toHaveLength(2_000);
+    const text = await (await c.api("/api/datasets")).text();
+    const listed = JSON.parse(text) as DatasetSummaryView[];
+    expect(listed.find((d) => d.id === many.id)?.seriesCount).toBe(2_000);
+    expect(text.length).toBeLessThan(1_000);
+    expect(JSON.parse(await (await c.api("/api/datasets?limit=1")).text())).toHaveLength(1);
+    expect((await c.api("/api/datasets?limit=-5")).status).toBe(200);
+  });
+
   it("refuses a CSV value that overflows to Infinity with its line", async () => {
     const response = await c.api("/api/datasets?name=inf", { method: "POST", body: "date,close\n2020-01-01,1\n2020-01-02,1e309\n" });
     expect(response.status).toBe(400);
