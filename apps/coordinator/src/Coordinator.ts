@@ -45,7 +45,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const store = new SqliteStore(join(o.dataDir, "shoal.db"));
   const token = store.countTokens() === 0 ? createAuthorToken(store, "first start") : undefined;
   const scheduler = DurableScheduler.open(store, o.scheduler, o.snapshotEvery);
-  const restoredPeers = scheduler.state().peers.map((p) => p.id);
+  const restoredPeers = scheduler.peerIds();
   const metrics = new Metrics();
   const shards = new ShardFiles(join(o.dataDir, "shards"), join(o.dataDir, "tmp"));
   const datasets = new DatasetService(store, shards, { maxUploadBytes: o.maxUploadBytes, maxSeries: o.limits.maxSeriesPerDataset });

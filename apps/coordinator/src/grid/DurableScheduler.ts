@@ -202,7 +202,17 @@ export class DurableScheduler {
     return this.#scheduler.leases(peerId);
   }
 
-  /** A copy of the whole state, e.g. to see which peers and jobs a restart brought back. */
+  /** Ids of the peers the scheduler lists: after a restart, those that may come back. */
+  peerIds(): PeerId[] {
+    return this.#scheduler.peerIds();
+  }
+
+  /** Ids of the jobs still running. */
+  runningJobIds(): JobId[] {
+    return this.#scheduler.runningJobIds();
+  }
+
+  /** A copy of the whole state (it costs as much as a snapshot: prefer {@link peerIds} and {@link runningJobIds}). */
   state(): SchedulerState {
     return this.#scheduler.toJSON();
   }

@@ -54,7 +54,7 @@ export class JobService {
     this.#engines = deps.engines;
     this.#probe = deps.probe;
     this.#limits = deps.limits;
-    this.#running = new Set(this.#scheduler.state().jobs.filter((j) => j.status === "running").map((j) => j.id));
+    this.#running = new Set(this.#scheduler.runningJobIds());
     this.#scheduler.onApplied(({ finished }) => {
       for (const { id } of finished) {
         this.#specs.delete(id);
