@@ -42,6 +42,18 @@ describe("ScriptProbe, off the main thread", () => {
     expect(await probe.probe(spec("function map() end\nfunction reduce(v) return v end"))).toBe(true);
   });
 
+  it("refuses scripts past the most that may wait, with a 429, and takes them again once the queue drains", async () => {
+    const small = new ScriptProbe({ deadlineMs: 500, heapMb: 64, budget: 1e12, maxWaiting: 2 });
+    try {
+      const answers = await Promise.allSettled([1, 2, 3].map(() => small.probe(spec("while true do end"))));
+      expect(answers.map((a) => (a.status === "rejected" ? (a.reason as JobRequestError).status : "ran"))).toEqual([400, 400, 429]);
+      expect((answers[2] as PromiseRejectedResult).reason).toMatchObject({ message: "2 scripts are waiting to be probed, the most the coordinator queues; submit again shortly" });
+      expect(await small.probe(spec("function map() end"))).toBe(false);
+    } finally {
+      await small.close();
+    }
+  });
+
   it("probes scripts submitted together one after another, each with its own answer", async () => {
     const answers = await Promise.allSettled([
       probe.probe(spec("function map() end")),

@@ -13,6 +13,8 @@ export interface ProbeLimits {
   heapMb: number;
   /** Instructions the top level may run (a job's own smaller budget wins). */
   budget: number;
+  /** Scripts that may wait for the thread at once; more are refused with a 429. Default 16. */
+  maxWaiting?: number;
 }
 
 /** A probe thread that has said it is ready, with the one listener that routes its replies. */
@@ -33,14 +35,22 @@ export class ScriptProbe {
   readonly #limits: ProbeLimits;
   #thread: Promise<Thread> | undefined;
   #turn: Promise<unknown> = Promise.resolve();
+  #waiting = 0;
   #closed = false;
 
   constructor(limits: ProbeLimits) {
     this.#limits = limits;
   }
 
-  /** Whether the script defines `reduce`; a {@link JobRequestError} (400) says why it cannot run. */
+  /**
+   * Whether the script defines `reduce`; a {@link JobRequestError} says why it cannot run (400),
+   * or that too many scripts wait already (429), so one author's slow scripts cannot queue without end.
+   */
   probe(spec: Pick<JobSpec, "script" | "engine" | "budget" | "resultBytes">): Promise<boolean> {
+    const maxWaiting = this.#limits.maxWaiting ?? 16;
+    if (this.#waiting >= maxWaiting) {
+      return Promise.reject(new JobRequestError(`${this.#waiting} scripts are waiting to be probed, the most the coordinator queues; submit again shortly`, { status: 429 }));
+    }
     const budget = spec.budget === "off" ? this.#limits.budget : Math.min(spec.budget, this.#limits.budget);
     const request: ProbeRequest = {
       type: "probe",
@@ -50,7 +60,8 @@ export class ScriptProbe {
       maxResultBytes: spec.resultBytes,
       maxMemoryBytes: Math.floor((this.#limits.heapMb * 1024 * 1024) / 4),
     };
-    const run = this.#turn.then(() => this.#run(request));
+    this.#waiting++;
+    const run = this.#turn.then(() => this.#run(request)).finally(() => this.#waiting--);
     this.#turn = run.catch(() => undefined);
     return run;
   }
