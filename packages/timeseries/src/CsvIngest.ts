@@ -8,7 +8,7 @@ import type { Dataset, Series } from "./Series.ts";
 import { SeriesBuilder, type Duplicate } from "./SeriesBuilder.ts";
 import { MAX_NAME_BYTES } from "./shardCodec.ts";
 
-/** How to read a CSV upload; limits default to 5,000,000 rows, 256 columns, 64 KiB per row and 100,000 series. */
+/** How to read a CSV upload; limits default to 5,000,000 rows, 256 columns, 64 KiB per row, 100,000 series and 100 million values (800 MB). */
 export interface CsvOptions {
   /** Name of the single series when the file has no key column. */
   defaultKey: string;
@@ -24,12 +24,15 @@ export interface CsvOptions {
   maxLineBytes?: number;
   /** Most distinct keys (series) in the file. */
   maxSeries?: number;
+  /** Most values (rows × (numeric columns + time)) held in memory: 8 bytes each. */
+  maxCells?: number;
 }
 
 const DEFAULT_MAX_ROWS = 5_000_000;
 const DEFAULT_MAX_COLUMNS = 256;
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
 const DEFAULT_MAX_SERIES = 100_000;
+const DEFAULT_MAX_CELLS = 100_000_000;
 
 /**
  * Streaming CSV ingest: `push` chunks split anywhere, then `finish` for the Dataset. Rows are
@@ -40,6 +43,7 @@ export class CsvIngest {
   readonly #maxRows: number;
   readonly #maxColumns: number;
   readonly #maxSeries: number;
+  readonly #maxCells: number;
   readonly #reader: CsvRecordReader;
   readonly #builders = new Map<string, SeriesBuilder>();
   #layout: CsvLayout | undefined;
@@ -56,6 +60,7 @@ export class CsvIngest {
     this.#maxRows = limit(opts.maxRows, DEFAULT_MAX_ROWS, "maxRows");
     this.#maxColumns = limit(opts.maxColumns, DEFAULT_MAX_COLUMNS, "maxColumns");
     this.#maxSeries = limit(opts.maxSeries, DEFAULT_MAX_SERIES, "maxSeries");
+    this.#maxCells = limit(opts.maxCells, DEFAULT_MAX_CELLS, "maxCells");
     const maxLineBytes = limit(opts.maxLineBytes, DEFAULT_MAX_LINE_BYTES, "maxLineBytes");
     const defaultKey = opts.defaultKey.trim();
     if (defaultKey === "" || byteLength(defaultKey) > MAX_NAME_BYTES) {
@@ -118,6 +123,9 @@ export class CsvIngest {
     }
     if (count !== layout.width) throw new CsvError(line, `expected ${layout.width} cells, got ${count}`);
     if (this.#rows === this.#maxRows) throw new CsvError(line, `more than ${this.#maxRows} rows (maxRows)`);
+    if ((this.#rows + 1) * (this.#values.length + 1) > this.#maxCells) {
+      throw new CsvError(line, `more than ${this.#rows} rows of ${this.#values.length + 1} values each: the limit is ${this.#maxCells} values (maxCells)`);
+    }
     const timeStart = bounds[2 * layout.timeIndex]!;
     const timeEnd = bounds[2 * layout.timeIndex + 1]!;
     if (this.#rows === 0 || !sameText(text, timeStart, timeEnd, this.#lastTimeText)) {

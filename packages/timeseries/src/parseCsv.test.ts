@@ -25,6 +25,7 @@ describe("parseCsv rejects malformed files with the right line", () => {
     ["one that overflows to -Infinity", "date,close\n2020-01-01,-9e999\n", {}, `line 2: column "close": "-9e999" is not a finite number`],
     ["Infinity written out", "date,close\n2020-01-01,Infinity\n", {}, `line 2: column "close": "Infinity" is not a number`],
     ["-inf written out", "date,close\n2020-01-01,-inf\n", {}, `line 2: column "close": "-inf" is not a number`],
+    ["more values than maxCells", "date,open,close\n2020-01-01,1,2\n2020-01-02,3,4\n2020-01-03,5,6\n", { maxCells: 7 }, "line 4: more than 2 rows of 3 values each: the limit is 7 values (maxCells)"],
     [
       "more series than maxSeries",
       `${long}2020-01-01,A,1\n2020-01-01,B,2\n2020-01-02,A,3\n2020-01-01,C,4\n`,
