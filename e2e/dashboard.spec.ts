@@ -151,6 +151,17 @@ test("a syntax error is marked on its line before anything runs", async () => {
   expect(page.url()).toMatch(/\/jobs\/new$/);
 });
 
+test("a job past the coordinator's limits is refused on the form, naming the limit and the job's figure", async () => {
+  await typeScript("function map(series, p)\n  return p.w\nend\n");
+  await page.getByTestId("params").fill(`w=${Array.from({ length: 300 }, (_, i) => i).join(",")}`);
+  await page.getByTestId("split").fill("rows=1");
+  await page.getByTestId("batch-size").fill("1");
+  await page.getByTestId("submit").click();
+  await expect(page.getByTestId("job-error")).toContainText("this job would plan 1,531,500 tasks (5,105 slices of the data × 300 points); the limit is 100,000 per job");
+  expect(page.url()).toMatch(/\/jobs\/new$/);
+  await page.getByTestId("batch-size").fill("16");
+});
+
 test("a runtime error fails the job and shows its traceback and line", async () => {
   await typeScript("function map(series, p)\n  local x = nil\n  return x.field\nend\n");
   await page.getByTestId("params").fill("");

@@ -4,7 +4,7 @@ import { runShoal } from "./runShoal.ts";
 const SP500 = "public/datasets/sp500.csv";
 const NOWHERE = ["--coordinator", "http://127.0.0.1:9", "--token", "T"];
 
-describe.concurrent("shoal submit and shoal worker arguments", () => {
+describe.concurrent("shoal submit, worker and coordinator arguments", () => {
   it.each([
     [["submit", "examples/sma-crossover.lua", "--data", SP500, "--token", "T"], /--coordinator/],
     [["submit", ...NOWHERE.slice(0, 2), "examples/sma-crossover.lua", "--data", SP500], /--token/],
@@ -19,6 +19,9 @@ describe.concurrent("shoal submit and shoal worker arguments", () => {
     [["submit", "--frob"], /^shoal: unknown option --frob \(shoal submit --help lists the options\)$/m],
     [["worker", "--threads"], /^shoal: --threads needs a value \(shoal worker --help lists the options\)$/m],
     [["coordinator", "--zz"], /^shoal: unknown option --zz \(shoal coordinator --help lists the options\)$/m],
+    [["coordinator", "--max-tasks-per-job", "lots"], /--max-tasks-per-job lots: expected an integer from 1 to/],
+    [["coordinator", "--max-queued-tasks", "0"], /--max-queued-tasks 0: expected an integer from 1 to/],
+    [["coordinator", "--max-points", "200000"], /--max-points 200000: expected an integer from 1 to 100000/],
   ])("exits 2 with a one-line reason %#", async (args, reason) => {
     const run = await runShoal(args);
     expect(run.code).toBe(2);

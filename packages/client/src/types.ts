@@ -21,6 +21,9 @@ export interface DatasetView {
   createdAt?: string;
 }
 
+/** A dataset as listings show it: its series counted, not listed (fetch the dataset for them). */
+export type DatasetSummary = Omit<DatasetView, "series"> & { seriesCount: number };
+
 /** An upload's answer: the dataset, and whether bytes were sent (false when the coordinator already had them). */
 export interface UploadResult {
   dataset: DatasetView;

@@ -283,6 +283,16 @@ export class JobScheduler {
     return { id: peerId, online: peer !== undefined, slots: peer?.slots ?? 0, leases, credit, wins, losses, refused };
   }
 
+  /** Ids of the peers it lists, online or restored and not yet removed, without copying the state. */
+  peerIds(): PeerId[] {
+    return [...this.#peers.keys()];
+  }
+
+  /** Ids of its jobs still running, in submission order, without copying the state. */
+  runningJobIds(): JobId[] {
+    return [...this.#jobs.values()].filter((job) => job.state.status === "running").map((job) => job.state.id);
+  }
+
   /** Tasks the scheduler holds across its jobs, a measure of how large a snapshot is. */
   get taskCount(): number {
     return this.#tasks.size;

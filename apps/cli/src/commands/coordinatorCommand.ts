@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { startCoordinator } from "@shoal/coordinator";
+import { LIMITS } from "@shoal/protocol";
 import { argsError, UsageError } from "../UsageError.ts";
 
 export const COORDINATOR_HELP = `usage: shoal coordinator [options]
@@ -9,6 +10,10 @@ export const COORDINATOR_HELP = `usage: shoal coordinator [options]
   --data-dir D        SQLite store and shards (default ./data)
   --public-url URL    base URL workers reach this coordinator at, if not http://HOST:PORT
   --no-webrtc         serve workers over WebSocket only
+  --max-tasks-per-job N   most tasks one job may plan (default 100000)
+  --max-queued-tasks N    most tasks running jobs may hold together (default 1000000)
+  --max-series N          most series in one uploaded dataset (default 10000)
+  --max-points N          most points in one job's parameter grid (default 100000)
 
 stdout: the URL, and on first start an author token. Logs go to stderr. Stop with Ctrl-C.`;
 
@@ -24,6 +29,10 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
         "data-dir": { type: "string" },
         "public-url": { type: "string" },
         "no-webrtc": { type: "boolean" },
+        "max-tasks-per-job": { type: "string" },
+        "max-queued-tasks": { type: "string" },
+        "max-series": { type: "string" },
+        "max-points": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -37,7 +46,14 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
   const port = values.port === undefined ? 8080 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: expected 0 to 65535`);
   const dataDir = values["data-dir"] ?? "./data";
+  const limits = {
+    maxTasksPerJob: positive("--max-tasks-per-job", values["max-tasks-per-job"]),
+    maxQueuedTasks: positive("--max-queued-tasks", values["max-queued-tasks"]),
+    maxSeriesPerDataset: positive("--max-series", values["max-series"]),
+    maxPoints: positive("--max-points", values["max-points"], LIMITS.paramPoints),
+  };
   const coordinator = await startCoordinator({
+    limits,
     port,
     dataDir,
     host: values.host,
@@ -52,4 +68,12 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
   });
   await coordinator.close();
   return 0;
+}
+
+/** A limit flag's value: undefined when absent (the coordinator's default), else a positive integer up to `max`. */
+function positive(flag: string, text: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} ${text}: expected an integer from 1 to ${max}`);
+  return n;
 }

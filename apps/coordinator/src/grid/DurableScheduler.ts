@@ -192,12 +192,27 @@ export class DurableScheduler {
     return this.#scheduler.peerSnapshot(id);
   }
 
+  /** Tasks the running jobs hold, done ones included: what the author limit on queued tasks counts. */
+  get taskCount(): number {
+    return this.#scheduler.taskCount;
+  }
+
   /** Leases one peer holds now. */
   leases(peerId: PeerId): Lease[] {
     return this.#scheduler.leases(peerId);
   }
 
-  /** A copy of the whole state, e.g. to see which peers and jobs a restart brought back. */
+  /** Ids of the peers the scheduler lists: after a restart, those that may come back. */
+  peerIds(): PeerId[] {
+    return this.#scheduler.peerIds();
+  }
+
+  /** Ids of the jobs still running. */
+  runningJobIds(): JobId[] {
+    return this.#scheduler.runningJobIds();
+  }
+
+  /** A copy of the whole state (it costs as much as a snapshot: prefer {@link peerIds} and {@link runningJobIds}). */
   state(): SchedulerState {
     return this.#scheduler.toJSON();
   }

@@ -89,7 +89,9 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
 
   const latestSample = datasets.data?.filter((d) => d.name === SAMPLE_DATASET.name).at(-1);
   const dataset = picked ?? latestSample?.id ?? SAMPLE;
-  const series = datasets.data?.find((d) => d.id === dataset)?.series;
+  // Listings count series without listing them; the task count needs the picked dataset's own.
+  const details = useApi((c) => (dataset === SAMPLE ? Promise.resolve(undefined) : c.getDataset(dataset)), [dataset]);
+  const series = details.data?.id === dataset ? details.data.series : undefined;
 
   const hasReduce = definesReduce(script);
   const plan = useMemo((): TaskPlan => {
@@ -213,7 +215,7 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
               {!latestSample && <option value={SAMPLE}>{SAMPLE_DATASET.label}</option>}
               {datasets.data?.map((d) => (
                 <option key={d.id} value={d.id}>
-                  {d.name} ({d.series.length} series, {d.rows} rows)
+                  {d.name} ({d.seriesCount} series, {d.rows} rows)
                 </option>
               ))}
             </select>
