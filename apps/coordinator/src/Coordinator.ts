@@ -14,6 +14,7 @@ import { DurableScheduler } from "./grid/DurableScheduler.ts";
 import { Grid } from "./grid/Grid.ts";
 import { JobService } from "./grid/JobService.ts";
 import { Metrics } from "./grid/Metrics.ts";
+import { answerClientError, MAX_HEADER_BYTES } from "./http/answerClientError.ts";
 import type { Mount } from "./http/createRequestHandler.ts";
 import { createRequestHandler } from "./http/createRequestHandler.ts";
 import { SqliteStore } from "./store/SqliteStore.ts";
@@ -50,7 +51,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const jobs = new JobService({ store, scheduler, datasets, engines: (name) => prepareEngine(name, { warmUp: false }), probeBudget: o.probeBudget });
   const grid = new Grid({ scheduler, store, metrics, logger, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs });
 
-  const server = createServer({ requestTimeout: 30 * 60_000 });
+  const server = createServer({ requestTimeout: 30 * 60_000, maxHeaderSize: MAX_HEADER_BYTES });
   const signallingToken = randomBytes(24).toString("hex");
   const signalling = o.webrtc ? new PeerSignalling(server, { coordinatorId: o.webrtc.peerId, coordinatorToken: signallingToken, logger }) : undefined;
   const mounts: Mount[] = signalling ? [(req, res, path) => signalling.handleRequest(req, res, path)] : [];
@@ -65,7 +66,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     else if (signalling?.accepts(path)) signalling.handleUpgrade(req, socket, head);
     else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
   });
-  server.on("clientError", (_error, socket) => socket.destroy());
+  server.on("clientError", answerClientError);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
