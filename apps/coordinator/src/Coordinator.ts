@@ -19,6 +19,8 @@ import type { Mount } from "./http/createRequestHandler.ts";
 import { createRequestHandler } from "./http/createRequestHandler.ts";
 import { SqliteStore } from "./store/SqliteStore.ts";
 import { CoordinatorPeer } from "./transport/CoordinatorPeer.ts";
+import type { Closable } from "./transport/keepCoordinatorPeer.ts";
+import { keepCoordinatorPeer } from "./transport/keepCoordinatorPeer.ts";
 import { PeerSignalling } from "./transport/PeerSignalling.ts";
 import { WebSocketTransport } from "./transport/WebSocketTransport.ts";
 
@@ -84,14 +86,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     }
   }, o.tickMs);
   const grace = setTimeout(() => grid.removeAbsent(restoredPeers), o.peerGraceMs);
-  let peer: CoordinatorPeer | undefined;
+  let peer: Closable | undefined;
   if (o.webrtc) {
     const { peerId: id, iceServers, maxConnections } = o.webrtc;
-    try {
-      peer = await CoordinatorPeer.start({ host: loopback, port, id, token: signallingToken, iceServers, grid, logger, shardBaseUrl: shardBaseUrl(), maxConnections });
-    } catch (error) {
-      logger.warn(`WebRTC is off: the coordinator peer could not start (${error instanceof Error ? error.message : String(error)})`);
-    }
+    const peerOptions = { host: loopback, port, id, token: signallingToken, iceServers, grid, logger, shardBaseUrl: shardBaseUrl(), maxConnections };
+    peer = await keepCoordinatorPeer(() => CoordinatorPeer.start(peerOptions), logger);
   }
   logger.info(`coordinator listening on ${baseUrl} (data in ${o.dataDir}${restoredPeers.length ? `, ${restoredPeers.length} peers to wait for` : ""})`);
 
