@@ -76,7 +76,7 @@ function render(next: View): void {
   } else if (view === "running" || view === "paused") {
     badge.replaceChildren(status, row);
     status.textContent = view === "running" ? "Shoal: running" : "Shoal: paused";
-    row.append(view === "running" ? button("Stop", pause, true) : button("Start", resume, false, true), button("Withdraw consent", decline, true));
+    row.append(view === "running" ? button("Stop", pause, true) : button("Start", allow, false, true), button("Withdraw consent", decline, true));
   } else badge.replaceChildren();
   badge.hidden = view === "hidden";
   reportSize();
@@ -106,10 +106,6 @@ function allow(event: MouseEvent): void {
   consents.set(hostOrigin, "allowed");
   render("running");
   void run();
-}
-
-function resume(event: MouseEvent): void {
-  allow(event);
 }
 
 function pause(): void {
