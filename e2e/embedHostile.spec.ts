@@ -96,6 +96,8 @@ test("a site that frames the volunteer and posts start gets the prompt and nothi
   await frame.getByRole("button", { name: "Allow" }).click();
   await expect.poll(peers, { timeout: 20_000 }).toBe(1);
   await expect(frame.getByText("Shoal: running")).toBeVisible();
+  await frame.getByRole("button", { name: "Withdraw consent" }).click();
+  await expect.poll(peers, { timeout: 20_000 }).toBe(0);
 });
 
 test("with the snippet: Allow in the frame runs tasks; Stop is kept across reloads; withdrawing consent stops it and hides the badge", async ({ page }) => {
