@@ -25,6 +25,8 @@ function hostPage(path: string): string {
   switch (path) {
     case "/snippet":
       return shell(`<script src="${grid.url}/embed.js" data-threads="1" data-cpu="100" async></script>`);
+    case "/greedy":
+      return shell(`<script src="${grid.url}/embed.js" data-threads="4" data-cpu="100" async></script>`);
     case "/forged":
       // Frames the volunteer without the loader and posts every "start" it can think of, forever.
       return shell(`<iframe id="f" src="${frameUrl(hostUrl)}" width="400" height="200"></iframe><script>
@@ -59,6 +61,11 @@ test.afterAll(async () => {
 });
 
 const peers = () => grid.metric("shoal_peers");
+
+async function peerThreads(): Promise<number[]> {
+  const response = await fetch(`${grid.url}/api/peers`, { headers: { Authorization: `Bearer ${grid.token}` } });
+  return ((await response.json()) as Array<{ threads: number }>).map((p) => p.threads);
+}
 
 function embedFrame(page: Page): Frame {
   const frame = page.frames().find((f) => f.url().startsWith(`${grid.url}/embed-frame.html`));
@@ -132,6 +139,21 @@ test("with the snippet: Allow in the frame runs tasks; Stop is kept across reloa
   await page.evaluate(() => (window as unknown as { Shoal: { show(): void } }).Shoal.show());
   await expect(badge(page).getByRole("button", { name: "Allow" })).toBeVisible();
   expect(await peers()).toBe(0);
+});
+
+test("a site that raises data-threads after the visitor agreed gets no more than the prompt showed", async ({ page }) => {
+  await page.goto(`${hostUrl}/snippet`);
+  await expect(badge(page).getByText("Up to 1 thread at 100% CPU")).toBeVisible();
+  await badge(page).getByRole("button", { name: "Allow" }).click();
+  await expect.poll(peerThreads, { timeout: 20_000 }).toEqual([1]);
+  await badge(page).getByRole("button", { name: "Stop" }).click();
+  await expect.poll(peers, { timeout: 20_000 }).toBe(0);
+
+  await page.goto(`${hostUrl}/greedy`);
+  await badge(page).getByRole("button", { name: "Start" }).click();
+  await expect.poll(peerThreads, { timeout: 20_000 }).toEqual([1]);
+  await badge(page).getByRole("button", { name: "Withdraw consent" }).click();
+  await expect.poll(peers, { timeout: 20_000 }).toBe(0);
 });
 
 test("a site that claims another origin in the frame's address gets no badge and cannot start it", async ({ page }) => {

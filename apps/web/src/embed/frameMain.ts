@@ -1,4 +1,5 @@
 import type { BrowserVolunteer } from "@shoal/worker/browser";
+import type { ConsentRecord, EmbedConsent } from "./embedConsent.ts";
 import { ConsentStore } from "./embedConsent.ts";
 import type { FromFrame } from "./embedMessages.ts";
 import { parseToFrame } from "./embedMessages.ts";
@@ -8,7 +9,8 @@ import "./frame.css";
 /**
  * The embed frame, on the coordinator's origin inside the host page: it asks for consent, keeps
  * the visitor's answer in this origin's storage (per host origin), and runs the volunteer only
- * after a real click on Allow or Start here. The host can only ask to show the badge or pause.
+ * after a real click on Allow or Start here, never past the threads and CPU share the prompt
+ * showed. The host can only ask to show the badge or pause.
  */
 const settings = embedSettings({
   hash: location.hash,
@@ -76,7 +78,7 @@ function render(next: View): void {
   } else if (view === "running" || view === "paused") {
     badge.replaceChildren(status, row);
     status.textContent = view === "running" ? "Shoal: running" : "Shoal: paused";
-    row.append(view === "running" ? button("Stop", pause, true) : button("Start", allow, false, true), button("Withdraw consent", decline, true));
+    row.append(view === "running" ? button("Stop", pause, true) : button("Start", resume, false, true), button("Withdraw consent", decline, true));
   } else badge.replaceChildren();
   badge.hidden = view === "hidden";
   reportSize();
@@ -88,14 +90,22 @@ function reportSize(): void {
   tell({ shoal: "size", width: badge.hidden ? 0 : Math.ceil(box.width) + margin, height: badge.hidden ? 0 : Math.ceil(box.height) + margin });
 }
 
-async function run(): Promise<void> {
+/** Records `consent` for this host, with the limits the visitor agreed to (the prompt's, when they click Allow). */
+function decide(consent: EmbedConsent, limits: Pick<ConsentRecord, "threads" | "cpuPercent">): void {
+  if (hostOrigin) consents.set(hostOrigin, { consent, threads: limits.threads, cpuPercent: limits.cpuPercent });
+}
+
+/** Starts the volunteer within the agreed limits, even if the host now asks for more. */
+async function run(agreed: Pick<ConsentRecord, "threads" | "cpuPercent">): Promise<void> {
   if (!volunteer) {
+    const threads = Math.min(settings.threads, agreed.threads);
+    const cpuPercent = Math.min(settings.cpuPercent, agreed.cpuPercent);
     await import("@shoal/protocol/noEval");
     const { BrowserVolunteer, IdbShardStore } = await import("@shoal/worker/browser");
     volunteer ??= new BrowserVolunteer({
       coordinatorUrl: location.origin,
       store: await IdbShardStore.open(),
-      settings: { threads: settings.threads, cpuPercent: settings.cpuPercent, pauseWhenHidden: false, pauseOnBattery: true },
+      settings: { threads, cpuPercent, pauseWhenHidden: false, pauseOnBattery: true },
     });
   }
   await volunteer.start();
@@ -103,19 +113,27 @@ async function run(): Promise<void> {
 
 function allow(event: MouseEvent): void {
   if (!hostOrigin || !deliberate(event)) return;
-  consents.set(hostOrigin, "allowed");
+  decide("allowed", settings);
   render("running");
-  void run();
+  void run(settings);
+}
+
+function resume(event: MouseEvent): void {
+  const agreed = hostOrigin ? consents.get(hostOrigin) : undefined;
+  if (!hostOrigin || !agreed || !deliberate(event)) return;
+  decide("allowed", agreed);
+  render("running");
+  void run(agreed);
 }
 
 function pause(): void {
-  if (hostOrigin) consents.set(hostOrigin, "paused");
+  decide("paused", (hostOrigin ? consents.get(hostOrigin) : undefined) ?? settings);
   void volunteer?.stop();
   render("paused");
 }
 
 function decline(): void {
-  if (hostOrigin) consents.set(hostOrigin, "declined");
+  decide("declined", settings);
   void volunteer?.stop();
   render("hidden");
 }
@@ -139,7 +157,7 @@ window.addEventListener("message", (event: MessageEvent) => {
     void volunteer?.stop();
     if (view === "running") render("paused");
   } else if (message?.shoal === "show") {
-    const consent = consents.get(hostOrigin);
+    const consent = consents.get(hostOrigin)?.consent;
     if (view !== "hidden") return;
     render(consent === undefined || consent === "declined" ? "prompt" : consent === "allowed" && volunteer ? "running" : "paused");
   }
@@ -153,11 +171,11 @@ setInterval(() => {
   });
 }, 1000);
 
-const consent = hostOrigin ? consents.get(hostOrigin) : undefined;
-if (consent === "allowed") {
+const kept = hostOrigin ? consents.get(hostOrigin) : undefined;
+if (kept?.consent === "allowed") {
   render("running");
-  void run();
-} else if (consent === "paused") render("paused");
-else if (consent === undefined && hostOrigin) render("prompt");
+  void run(kept);
+} else if (kept?.consent === "paused") render("paused");
+else if (kept === undefined && hostOrigin) render("prompt");
 new ResizeObserver(reportSize).observe(badge);
 tell({ shoal: "ready" });
