@@ -21,7 +21,7 @@ let hostUrl = "";
 /** Pages of a site on another origin (localhost vs the grid's 127.0.0.1). */
 function hostPage(path: string): string {
   const frameUrl = (claim: string) => `${grid.url}/embed-frame.html#host=${encodeURIComponent(claim)}&threads=2&cpu=100`;
-  const shell = (body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A host site</title></head><body style="font-family:sans-serif;margin:40px"><h1>Weather in Lisbon</h1>${body}</body></html>`;
+  const shell = (body: string) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>A host site</title></head><body style="font-family:sans-serif;margin:40px"><h1>Weather in Lisbon</h1>${body}</body></html>`;
   switch (path) {
     case "/snippet":
       return shell(`<script src="${grid.url}/embed.js" data-threads="1" data-cpu="100" async></script>`);
@@ -139,6 +139,19 @@ test("with the snippet: Allow in the frame runs tasks; Stop is kept across reloa
   await page.evaluate(() => (window as unknown as { Shoal: { show(): void } }).Shoal.show());
   await expect(badge(page).getByRole("button", { name: "Allow" })).toBeVisible();
   expect(await peers()).toBe(0);
+});
+
+test("on a phone the badge fits the screen and its buttons are at least 44 px tall", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  await page.goto(`${hostUrl}/snippet`);
+  for (const name of ["Allow", "No thanks"]) {
+    const box = await badge(page).getByRole("button", { name }).boundingBox();
+    expect(box?.height, name).toBeGreaterThanOrEqual(44);
+    expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 360, name).toBe(true);
+  }
+  await page.screenshot({ path: "e2e/screenshots/embed-phone.png" });
+  await context.close();
 });
 
 test("a site that raises data-threads after the visitor agreed gets no more than the prompt showed", async ({ page }) => {
