@@ -141,6 +141,18 @@ test("with the snippet: Allow in the frame runs tasks; Stop is kept across reloa
   expect(await peers()).toBe(0);
 });
 
+test("Stop pressed while the volunteer's code is still loading keeps it from starting", async ({ page }) => {
+  await page.context().route(/\/assets\/browser-[^/]*\.js$/, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  await page.goto(`${hostUrl}/snippet`);
+  await badge(page).getByRole("button", { name: "Allow" }).click();
+  await badge(page).getByRole("button", { name: "Stop" }).click();
+  await expect(badge(page).getByText("Shoal: paused")).toBeVisible();
+  await noPeersFor(3000);
+});
+
 test("on a phone the badge fits the screen and its buttons are at least 44 px tall", async ({ browser }) => {
   const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   const page = await context.newPage();

@@ -108,7 +108,8 @@ async function run(agreed: Pick<ConsentRecord, "threads" | "cpuPercent">): Promi
       settings: { threads, cpuPercent, pauseWhenHidden: false, pauseOnBattery: true },
     });
   }
-  await volunteer.start();
+  // Stop, Withdraw or the host's pause may have come while the volunteer's code was loading.
+  if (view === "running") await volunteer.start();
 }
 
 function allow(event: MouseEvent): void {
