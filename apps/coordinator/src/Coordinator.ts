@@ -15,11 +15,14 @@ import { DurableScheduler } from "./grid/DurableScheduler.ts";
 import { Grid } from "./grid/Grid.ts";
 import { JobService } from "./grid/JobService.ts";
 import { Metrics } from "./grid/Metrics.ts";
+import { answerClientError, MAX_HEADER_BYTES } from "./http/answerClientError.ts";
 import type { Mount } from "./http/createRequestHandler.ts";
 import { createRequestHandler } from "./http/createRequestHandler.ts";
 import { ScriptProbe } from "./probe/ScriptProbe.ts";
 import { SqliteStore } from "./store/SqliteStore.ts";
 import { CoordinatorPeer } from "./transport/CoordinatorPeer.ts";
+import type { Closable } from "./transport/keepCoordinatorPeer.ts";
+import { keepCoordinatorPeer } from "./transport/keepCoordinatorPeer.ts";
 import { PeerSignalling } from "./transport/PeerSignalling.ts";
 import { WebSocketTransport } from "./transport/WebSocketTransport.ts";
 
@@ -54,7 +57,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const jobs = new JobService({ store, scheduler, datasets, engines, probe, limits: o.limits });
   const grid = new Grid({ scheduler, store, metrics, logger, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs });
 
-  const server = createServer({ requestTimeout: 30 * 60_000 });
+  const server = createServer({ requestTimeout: 30 * 60_000, maxHeaderSize: MAX_HEADER_BYTES });
   const signallingToken = randomBytes(24).toString("hex");
   const signalling = o.webrtc ? new PeerSignalling(server, { coordinatorId: o.webrtc.peerId, coordinatorToken: signallingToken, logger }) : undefined;
   const mounts: Mount[] = signalling ? [(req, res, path) => signalling.handleRequest(req, res, path)] : [];
@@ -69,7 +72,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     else if (signalling?.accepts(path)) signalling.handleUpgrade(req, socket, head);
     else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
   });
-  server.on("clientError", (_error, socket) => socket.destroy());
+  server.on("clientError", answerClientError);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -87,14 +90,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     }
   }, o.tickMs);
   const grace = setTimeout(() => grid.removeAbsent(restoredPeers), o.peerGraceMs);
-  let peer: CoordinatorPeer | undefined;
+  let peer: Closable | undefined;
   if (o.webrtc) {
     const { peerId: id, iceServers, maxConnections } = o.webrtc;
-    try {
-      peer = await CoordinatorPeer.start({ host: loopback, port, id, token: signallingToken, iceServers, grid, logger, shardBaseUrl: shardBaseUrl(), maxConnections });
-    } catch (error) {
-      logger.warn(`WebRTC is off: the coordinator peer could not start (${error instanceof Error ? error.message : String(error)})`);
-    }
+    const peerOptions = { host: loopback, port, id, token: signallingToken, iceServers, grid, logger, shardBaseUrl: shardBaseUrl(), maxConnections };
+    peer = await keepCoordinatorPeer(() => CoordinatorPeer.start(peerOptions), logger);
   }
   logger.info(`coordinator listening on ${baseUrl} (data in ${o.dataDir}${restoredPeers.length ? `, ${restoredPeers.length} peers to wait for` : ""})`);
 
