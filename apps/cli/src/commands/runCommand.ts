@@ -22,8 +22,8 @@ export async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const spec = toSpec(await readScript(args.scriptPath), args.spec);
-  warnUnsetParams(spec);
   const dataset = await readCsvFile(args.dataPath, { keyColumn: args.keyColumn, timeColumn: args.timeColumn });
+  warnUnsetParams(spec);
   const progress = new ProgressLine();
   const pool = new NodeExecutorPool({ threads: args.threads, deadlineMs: args.deadlineMs });
   try {

@@ -42,7 +42,6 @@ export async function submitCommand(argv: string[]): Promise<number> {
   }
   const { run } = args;
   const spec = toSpec(await readScript(run.scriptPath), run.spec);
-  warnUnsetParams(spec);
   try {
     await probeReduce(spec);
   } catch (error) {
@@ -52,6 +51,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
   await stat(run.dataPath).catch((error: Error) => {
     throw new UsageError(`${run.dataPath}: ${error.message}`);
   });
+  warnUnsetParams(spec);
   const client = new ShoalClient({ url: args.coordinator, token: args.token });
   const say = (line: string) => process.stderr.write(`shoal: ${line}\n`);
   try {
