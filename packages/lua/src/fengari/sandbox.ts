@@ -297,7 +297,6 @@ const nativeError: CFunction = (L) => {
     kind = "memory";
     message = `not enough memory (${text})`;
   }
-  activeGuard()?.tripQuietly(kind, message);
-  lua.lua_pushstring(L, message);
+  lua.lua_pushstring(L, activeGuard()?.tripQuietly(L, kind, message) ?? message);
   return 1;
 };

@@ -78,6 +78,18 @@ export function limitsSuite(engine: LuaEngine): void {
     });
   });
 
+  describe("replicas", () => {
+    it.each([
+      { name: "the budget", code: `local s = "" for i = 1, 1e9 do s = string.rep("ab", i % 1000) .. i end`, opts: { budget: 1e6 } },
+      { name: "memory", code: `local t = {} for i = 1, 1e9 do t[i] = { i } end`, opts: { maxMemoryBytes: 16 * 1024 * 1024 } },
+    ])("fail the same way when $name runs out", ({ code, opts }) => {
+      const run = () => luaErrorOf(() => engine.load({ source: mapBody(code), ...opts }).map(SERIES, {}, 1));
+      const [first, second] = [run(), run()];
+      expect(first.kind).toBe(opts.budget === undefined ? "memory" : "budget");
+      expect({ kind: second.kind, message: second.message, line: second.line }).toEqual({ kind: first.kind, message: first.message, line: 2 });
+    });
+  });
+
   describe("recursion", () => {
     it.each(RECURSION)("ends $name in a stack overflow error", ({ code }) => {
       const job = engine.load({ source: mapBody(`if p.ok then return "ok" end ${code}`) });

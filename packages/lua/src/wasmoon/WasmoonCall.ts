@@ -36,12 +36,15 @@ export class WasmoonCall {
     limits: GuardLimits & { maxLogBytes: number; chunkName: string },
     seed: number,
     stringOverhead: number,
-    onTrip: (call: WasmoonCall) => void,
+    hooks: { onTrip(call: WasmoonCall): void; locate(call: WasmoonCall, L: State): string },
     body: (call: WasmoonCall, L: State) => void,
   ) {
     this.chunkName = limits.chunkName;
     this.body = (L) => body(this, L);
-    this.guard = new WasmoonGuard(limits, stringOverhead, () => onTrip(this));
+    this.guard = new WasmoonGuard(limits, stringOverhead, {
+      onTrip: () => hooks.onTrip(this),
+      locate: (L) => hooks.locate(this, L ?? this.L),
+    });
     this.random = new Xoshiro128(seed);
     this.log = new CallLog(limits.maxLogBytes);
   }
