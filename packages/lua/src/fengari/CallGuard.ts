@@ -4,6 +4,7 @@ import ldebug from "fengari/src/ldebug.js";
 import lopcodes from "fengari/src/lopcodes.js";
 import { HEAP_COST, NUMBER_STRING_BYTES } from "./heapCost.ts";
 import { jobPosition } from "./jobPosition.ts";
+import { FENGARI_STRING_COSTS } from "../stringCosts.ts";
 import { measureHeap } from "./measureHeap.ts";
 
 const { lua, lauxlib, to_luastring } = fengari;
@@ -12,8 +13,7 @@ const OP_CLOSURE = lopcodes.OpCodesI["OP_CLOSURE"];
 
 /** Instructions between two runs of the count hook. */
 export const HOOK_STEP = 1000;
-/** Bytes of string built that cost one instruction of budget. */
-const BYTES_PER_INSTRUCTION = 64;
+const { bytesPerInstruction, perNumberFormatted } = FENGARI_STRING_COSTS;
 /** Least allocation (estimated bytes) between two heap measurements. */
 const MIN_MEASURE_STEP = 8 * 1024 * 1024;
 const MiB = 1024 * 1024;
@@ -103,7 +103,7 @@ export class CallGuard {
   /** Accounts for a string just created (heap and budget), raising if it exceeds maxStringBytes. */
   stringCreated(L: LuaState, site: RaiseSite, bytes: number): void {
     this.#charged += HEAP_COST.string + bytes;
-    this.used += Math.floor(bytes / BYTES_PER_INSTRUCTION);
+    this.used += Math.floor(bytes / bytesPerInstruction);
     this.checkString(L, site, bytes, "string");
   }
 
@@ -138,6 +138,7 @@ export class CallGuard {
     return lua.lua_error(L);
   }
 
+  /** Checks the size of a `..` before it builds, and charges the numbers it will format. */
   #checkConcat(L: LuaState, from: number, to: number): void {
     let bytes = 0;
     for (let r = from; r <= to; r++) {
@@ -145,7 +146,10 @@ export class CallGuard {
       if (v === undefined) continue;
       const base = v.type & 15;
       if (base === lua.LUA_TSTRING) bytes += (v.value as { realstring: Uint8Array }).realstring.length;
-      else if (base === lua.LUA_TNUMBER) bytes += NUMBER_STRING_BYTES;
+      else if (base === lua.LUA_TNUMBER) {
+        bytes += NUMBER_STRING_BYTES;
+        this.used += perNumberFormatted;
+      }
     }
     this.checkString(L, "vm", bytes, "string");
   }

@@ -61,6 +61,15 @@ export function limitsSuite(engine: LuaEngine): void {
       expect(e.kind).toBe("budget");
     });
 
+    it("stops a loop building strings in library functions", () => {
+      const job = engine.load({ source: mapBody(`local n = 0\nfor i = 1, 1e9 do n = n + #string.rep("x", 1e6) end\nreturn n`), budget: 1e7 });
+      expect(luaErrorOf(() => job.map(SERIES, {}, 1))).toMatchObject({
+        kind: "budget",
+        message: "job.lua:3: instruction budget exceeded (10000000 instructions)",
+        line: 3,
+      });
+    });
+
     it("counts instructions used", () => {
       const job = engine.load({ source: mapBody("local x = 0 for i = 1, p.n do x = x + i end return x") });
       const small = job.map(SERIES, { n: 1000 }, 1).instructions;

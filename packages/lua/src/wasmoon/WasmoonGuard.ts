@@ -1,9 +1,9 @@
 import { LUA } from "./luaExports.ts";
 import { LibError } from "./LibError.ts";
+import { WASMOON_STRING_COSTS } from "../stringCosts.ts";
 import type { State } from "./luaExports.ts";
 
-/** Bytes of string built that cost one instruction of budget (as in the fengari engine). */
-const BYTES_PER_INSTRUCTION = 64;
+const { bytesPerInstruction, perString } = WASMOON_STRING_COSTS;
 /** Heap a call may still use after running out, so raising the error does not fail too. */
 const RESERVE_BYTES = 1024 * 1024;
 const MiB = 1024 * 1024;
@@ -90,7 +90,7 @@ export class WasmoonGuard {
 
   /** Accounts for a string object of `nsize` bytes just allocated. */
   stringCreated(nsize: number): void {
-    if (this.enforcing) this.used += Math.floor((nsize - this.#stringOverhead) / BYTES_PER_INSTRUCTION);
+    if (this.enforcing) this.used += perString + Math.floor((nsize - this.#stringOverhead) / bytesPerInstruction);
   }
 
   /** Adds the count hook's interval (the hook runs in `L`); true when the call must stop. */

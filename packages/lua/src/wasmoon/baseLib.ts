@@ -2,6 +2,7 @@ import { LUA, upvalueIndex } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
 import { LibError } from "./LibError.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
+import { WASMOON_STRING_COSTS } from "../stringCosts.ts";
 
 /** Largest chunk `load` compiles. */
 export const MAX_CHUNK_BYTES = 1024 * 1024;
@@ -51,7 +52,9 @@ function idOf(rt: WasmoonRuntime, L: State, at: number): number {
 }
 
 const tostring: LibFunction = (rt, L) => {
-  if (rt.x.lua_type(L, 1) === LUA.TNONE) return rt.x.luaL_argerror(L, 1, rt.heap.cstr("value expected"));
+  const type = rt.x.lua_type(L, 1);
+  if (type === LUA.TNONE) return rt.x.luaL_argerror(L, 1, rt.heap.cstr("value expected"));
+  if (type === LUA.TNUMBER) rt.current().guard.tick(WASMOON_STRING_COSTS.perNumberFormatted);
   pushToString(rt, L, 1);
   return 1;
 };
