@@ -1,12 +1,13 @@
-/** Messages the engines raise without a position (from inside library functions, the allocator or the stack checks). */
-const POSITIONLESS = new Set(["C stack overflow", "JS stack overflow", "not enough memory", "error in error handling"]);
+/** A message that already says where: "job.lua:12: ..." or `[string "..."]:1: ...`. */
+const POSITIONED = /^(\[string ".*"\]|[^\s:]+):\d+: /s;
 
 /**
- * Whether an error message is one of the engine's own that Lua leaves without "job.lua:LINE:"
- * (a C stack overflow inside `gsub`, running out of memory...), so the message handler should
- * prefix the line of the job code that was running. Messages the job chose, like
- * `error("x", 0)`, are left as they are.
+ * Whether the message handler should prefix an error message with the line of the job code
+ * that was running: the engine raised it without one (errors raised inside library functions,
+ * like "C stack overflow" in `gsub` or "invalid key to 'next'", or by the allocator), and the
+ * job did not choose it by calling `error` (`chosen`: the last string it passed to `error`),
+ * since `error("x", 0)` means no position.
  */
-export function needsPosition(message: string): boolean {
-  return POSITIONLESS.has(message);
+export function needsPosition(message: string, chosen: string | null): boolean {
+  return message !== chosen && !POSITIONED.test(message);
 }

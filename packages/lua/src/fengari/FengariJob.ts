@@ -169,7 +169,7 @@ export class FengariJob implements LuaJob {
         type === lua.LUA_TSTRING || type === lua.LUA_TNUMBER
           ? to_jsstring(lua.lua_tostring(L, 1) as Uint8Array, 0, undefined, true)
           : `${chunkName}: error object is a ${to_jsstring(lauxlib.luaL_typename(L, 1))} value`;
-      if (needsPosition(message)) message = jobPosition(L, chunkName) + message;
+      if (type === lua.LUA_TSTRING && needsPosition(message, ctx.chosenError)) message = jobPosition(L, chunkName) + message;
       lauxlib.luaL_traceback(L, L, null, 1);
       ctx.traceback = to_jsstring(lua.lua_tostring(L, -1) as Uint8Array, 0, undefined, true);
       lua.lua_pushstring(L, message);

@@ -47,10 +47,17 @@ export function createSandbox(): LuaState {
     lua.lua_getfield(L, globals, name);
     lua.lua_setfield(L, -2, name);
   }
-  lua.lua_getfield(L, globals, "tostring");
-  const tostring = lua.lua_tocfunction(L, -1);
-  lua.lua_pop(L, 1);
-  setFunctions(L, { ...sandboxBase, tostring: charged(tostring, (L) => (lua.lua_type(L, 1) === lua.LUA_TNUMBER ? perNumberFormatted : 0)) });
+  const original = (name: string) => {
+    lua.lua_getfield(L, globals, name);
+    const fn = lua.lua_tocfunction(L, -1);
+    lua.lua_pop(L, 1);
+    return fn;
+  };
+  setFunctions(L, {
+    ...sandboxBase,
+    tostring: charged(original("tostring"), (L) => (lua.lua_type(L, 1) === lua.LUA_TNUMBER ? perNumberFormatted : 0)),
+    error: choosingError(original("error")),
+  });
   const base = lua.lua_topointer(L, -1) as Table;
   lua.lua_setfield(L, REG, BASE_FIELD);
   for (const name of ["dofile", "loadfile", "load"]) {
@@ -281,6 +288,17 @@ function charged(fn: CFunction | null | undefined, cost: (L: LuaState) => number
   return (L) => {
     callContext(L).guard.tick(L, cost(L));
     return fn(L);
+  };
+}
+
+/** `error`, remembering the message the job chose so the message handler leaves it as it is. */
+function choosingError(error: CFunction | null): CFunction {
+  if (error === null) throw new Error("fengari base library is missing error");
+  return (L) => {
+    if (lua.lua_type(L, 1) === lua.LUA_TSTRING) {
+      callContext(L).chosenError = fengari.to_jsstring(lua.lua_tostring(L, 1) as Uint8Array, 0, undefined, true);
+    }
+    return error(L);
   };
 }
 

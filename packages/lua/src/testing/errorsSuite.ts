@@ -20,6 +20,7 @@ export function errorsSuite(engine: LuaEngine): void {
     it("keeps error() messages and levels", () => {
       expect(luaErrorOf(() => runMap(engine, mapBody(`  error("boom")`))).message).toBe("job.lua:2: boom");
       expect(luaErrorOf(() => runMap(engine, mapBody(`  error("boom", 0)`))).message).toBe("boom");
+      expect(luaErrorOf(() => runMap(engine, mapBody(`  error("C stack overflow", 0)`))).message).toBe("C stack overflow");
       expect(luaErrorOf(() => runMap(engine, mapBody(`  foo()`))).message).toBe(
         "job.lua:2: attempt to call a nil value (global 'foo')",
       );
@@ -110,6 +111,20 @@ export function errorsSuite(engine: LuaEngine): void {
         opts: {},
         kind: "runtime",
         message: /^job\.lua:3: (C|JS) stack overflow$/,
+      },
+      {
+        name: "an error raised inside next",
+        source: lines("  local t = {}", "  return next(t, 'absent')"),
+        opts: {},
+        kind: "runtime",
+        message: /^job\.lua:3: invalid key to 'next'$/,
+      },
+      {
+        name: "a comparison failing inside table.sort",
+        source: lines("  local t = { 3, 'x', 1 }", "  table.sort(t)", "  return t"),
+        opts: {},
+        kind: "runtime",
+        message: /^job\.lua:3: attempt to compare (number with string|string with number)$/,
       },
     ])("gives $name the line of the job code that was running", ({ source, opts, kind, message }) => {
       const e = luaErrorOf(() => engine.load({ source, ...opts }).map(SERIES, {}, 1));

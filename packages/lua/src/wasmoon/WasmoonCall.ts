@@ -19,6 +19,8 @@ export class WasmoonCall {
   L: State = 0;
   /** Traceback captured by the message handler when the call fails. */
   traceback: string | undefined;
+  /** The last string the job passed to `error`, which the message handler leaves without a position. */
+  chosenError: string | null = null;
   /** The series given to map, and the address of the Lua table standing for it. */
   series: SeriesInput | undefined;
   seriesTable = 0;

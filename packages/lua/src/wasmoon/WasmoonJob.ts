@@ -185,7 +185,7 @@ const messageHandler: LibFunction = (rt, L) => {
   const type = x.lua_type(L, 1);
   let message =
     type === LUA.TSTRING || type === LUA.TNUMBER ? heap.string(L, 1) : `${call.chunkName}: error object is a ${rt.typeName(L, 1)} value`;
-  if (needsPosition(message)) message = jobPosition(x, heap, L, call.chunkName) + message;
+  if (type === LUA.TSTRING && needsPosition(message, call.chosenError)) message = jobPosition(x, heap, L, call.chunkName) + message;
   x.luaL_traceback(L, L, 0, 1);
   call.traceback = heap.string(L, -1);
   heap.pushString(L, message);

@@ -242,5 +242,11 @@ function setField(rt: WasmoonRuntime, L: State, table: number, name: string, val
   rt.x.lua_rawset(L, table);
 }
 
+/** `error`: Lua's, remembering the message the job chose so the message handler leaves it as it is. */
+const error: LibFunction = (rt, L) => {
+  if (rt.x.lua_type(L, 1) === LUA.TSTRING) rt.current().chosenError = rt.heap.string(L, 1);
+  return rt.callC(rt.original("_G.error"), L);
+};
+
 /** Base functions written for the sandbox. */
-export const baseLib: Record<string, LibFunction> = { print, load, tostring, collectgarbage, xpcall, setmetatable };
+export const baseLib: Record<string, LibFunction> = { print, load, tostring, collectgarbage, xpcall, setmetatable, error };
