@@ -110,6 +110,15 @@ describe("shoal run", () => {
     expect(run.stderr).toMatch(/instruction budget exceeded/);
   });
 
+  it("prints the job line for errors the engines raise inside library functions, on both engines", async () => {
+    const job = file("gsub.lua", "function map(series, p)\n  local function g(s)\n    return (s:gsub('.', g))\n  end\n  return g('abc')\nend\n");
+    const runs = await Promise.all(["fengari", "wasmoon"].map((engine) => runShoal(["run", job, "--data", SP500, "--engine", engine, "--threads", "1"])));
+    for (const run of runs) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^job\.lua:3: (C|JS) stack overflow$/m);
+    }
+  });
+
   it("runs wasmoon with the budget off to the same result, and its deadline still ends a runaway loop", async () => {
     const loop = file("spin.lua", "function map(series, p)\n  while true do end\nend\n");
     const [budgeted, off, spin] = await Promise.all([
