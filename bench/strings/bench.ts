@@ -10,7 +10,7 @@ import type { LuaEngine } from "@shoal/lua";
 const SERIES = { key: "k", time: new Float64Array(1), columns: {}, first: 1 };
 /** Each kernel's loop runs `n` times; n is scaled per engine so every row takes a similar time. */
 const KERNELS: Record<string, string> = {
-  "plain loop": "local x = 0 for i = 1, n * 100 do x = x + i end",
+  "plain loop": "local x = 0 for i = 1, n * 1000 do x = x + i end",
   'string.rep("x", 1e4)': 'for i = 1, n do local s = string.rep("x", 10000) end',
   'string.rep("x", 1e6)': 'for i = 1, n // 100 do local s = string.rep("x", 1000000) end',
   "string.rep of 1 KiB × 100": 'local c = string.rep("abcdefgh", 128) for i = 1, n do local s = string.rep(c, 100) end',
