@@ -2,6 +2,7 @@ import { LUA, upvalueIndex } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
 import { LibError } from "./LibError.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
+import { WASMOON_STRING_COSTS } from "../stringCosts.ts";
 
 /** Largest chunk `load` compiles. */
 export const MAX_CHUNK_BYTES = 1024 * 1024;
@@ -51,7 +52,9 @@ function idOf(rt: WasmoonRuntime, L: State, at: number): number {
 }
 
 const tostring: LibFunction = (rt, L) => {
-  if (rt.x.lua_type(L, 1) === LUA.TNONE) return rt.x.luaL_argerror(L, 1, rt.heap.cstr("value expected"));
+  const type = rt.x.lua_type(L, 1);
+  if (type === LUA.TNONE) return rt.x.luaL_argerror(L, 1, rt.heap.cstr("value expected"));
+  if (type === LUA.TNUMBER) rt.current().guard.tick(WASMOON_STRING_COSTS.perNumberFormatted);
   pushToString(rt, L, 1);
   return 1;
 };
@@ -239,5 +242,11 @@ function setField(rt: WasmoonRuntime, L: State, table: number, name: string, val
   rt.x.lua_rawset(L, table);
 }
 
+/** `error`: Lua's, remembering the message the job chose so the message handler leaves it as it is. */
+const error: LibFunction = (rt, L) => {
+  if (rt.x.lua_type(L, 1) === LUA.TSTRING) rt.current().chosenError = rt.heap.string(L, 1);
+  return rt.callC(rt.original("_G.error"), L);
+};
+
 /** Base functions written for the sandbox. */
-export const baseLib: Record<string, LibFunction> = { print, load, tostring, collectgarbage, xpcall, setmetatable };
+export const baseLib: Record<string, LibFunction> = { print, load, tostring, collectgarbage, xpcall, setmetatable, error };

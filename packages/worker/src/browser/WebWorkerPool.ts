@@ -153,7 +153,7 @@ export class WebWorkerPool implements VolunteerExecutor {
     const started = performance.now();
     const deadlineMs = Math.min(this.#options.deadlineMs, spec.deadlineMs ?? Infinity);
     const timer = setTimeout(() => {
-      this.#replace(slot, new TaskError({ kind: "deadline", message: `job.lua: task exceeded its deadline of ${deadlineMs / 1000} s` }));
+      this.#replace(slot, TaskError.deadline(deadlineMs));
     }, deadlineMs);
     let outcome;
     try {
