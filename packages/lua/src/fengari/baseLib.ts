@@ -78,6 +78,8 @@ const load: CFunction = (L) => {
   }
   const name = lauxlib.luaL_optlstring(L, 2, defaultName) as Uint8Array;
   const mode = to_jsstring(lauxlib.luaL_optlstring(L, 3, "bt") as Uint8Array, 0, undefined, true);
+  // Read before compiling: the compiled chunk is pushed at index 4 when there are three arguments.
+  const hasEnv = lua.lua_type(L, 4) !== lua.LUA_TNONE;
   const fail = (message: string) => {
     lua.lua_pushnil(L);
     lua.lua_pushstring(L, message);
@@ -93,7 +95,7 @@ const load: CFunction = (L) => {
     return 2;
   }
   guard.charge(instructionsIn((lua.lua_topointer(L, -1) as LClosure).p) * HEAP_COST.instruction);
-  if (lua.lua_type(L, 4) !== lua.LUA_TNONE) lua.lua_pushvalue(L, 4);
+  if (hasEnv) lua.lua_pushvalue(L, 4);
   else lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, ENV_FIELD);
   if (lua.lua_setupvalue(L, -2, 1) === null) lua.lua_pop(L, 1);
   return 1;

@@ -106,6 +106,8 @@ const load: LibFunction = (rt, L) => {
     name = heap.bytes(L, 2);
   }
   const mode = x.lua_type(L, 3) > LUA.TNIL ? heap.string(L, 3) : "bt";
+  // Read before compiling: the compiled chunk is pushed at index 4 when there are three arguments.
+  const hasEnv = x.lua_type(L, 4) !== LUA.TNONE;
   const fail = (message: string) => {
     x.lua_pushnil(L);
     heap.pushString(L, message);
@@ -124,7 +126,7 @@ const load: LibFunction = (rt, L) => {
     x.lua_rotate(L, -2, 1);
     return 2;
   }
-  if (x.lua_type(L, 4) !== LUA.TNONE) {
+  if (hasEnv) {
     x.lua_pushvalue(L, 4);
     if (x.lua_setupvalue(L, -2, 1) === 0) x.lua_settop(L, -2);
   }
