@@ -3,11 +3,12 @@
  * of the globals and of every library table (as each map call gets), with a `load` that
  * defaults to those globals as the sandbox's does. The case's chunk is loaded as "=case" (so
  * messages read `case:LINE: ...` on every side) and called under pcall, and what it returned,
- * or its error, becomes one line of printable ASCII: numbers as `tostring` gives them, and a
- * finite float whose `tostring` does not read back exactly also in its exact hexadecimal form
- * (`%a`); strings quoted with every byte outside printable ASCII as `\DDD`; tables, functions
- * and coroutines only by type (their addresses differ by design). The driver keeps what it
- * uses in locals, so a case that replaces `tostring` does not change how results are shown.
+ * or its error, becomes one line of printable ASCII: numbers as `tostring` gives them, NaN as
+ * `nan` (printf's sign for it differs by machine), and a finite float whose `tostring` does
+ * not read back exactly also in its exact hexadecimal form (`%a`); strings quoted with every
+ * byte outside printable ASCII as `\DDD`; tables, functions and coroutines only by type (their
+ * addresses differ by design). The driver keeps what it uses in locals, so a case that
+ * replaces `tostring` does not change how results are shown.
  */
 const DRIVER_LUA = `
 local tostring, type, select, pcall, load, tonumber, pairs = tostring, type, select, pcall, load, tonumber, pairs
@@ -17,6 +18,7 @@ local function show1(v)
   local t = type(v)
   if t == "string" then return '"' .. gsub(v, "[^]-~ -!#-[]", escape) .. '"' end
   if t == "number" then
+    if v ~= v then return "nan" end
     local s = tostring(v)
     if mtype(v) == "float" and v == v and v - v == 0 and tonumber(s) ~= v then s = s .. "~" .. format("%a", v) end
     return s

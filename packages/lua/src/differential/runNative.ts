@@ -3,7 +3,7 @@ import { nativeScript } from "./driver.ts";
 
 /**
  * Runs every case source on native Lua 5.4 (`lua` is its path) in one process and returns
- * each case's outcome line, in order (see SHOW_LUA). One spawn for the whole batch keeps a
+ * each case's outcome line, in order (see driver.ts). One spawn for the whole batch keeps a
  * corpus of hundreds of cases to a few milliseconds.
  */
 export function runNative(lua: string, caseSources: readonly string[]): string[] {

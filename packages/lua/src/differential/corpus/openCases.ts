@@ -42,5 +42,21 @@ export const openCases: DiffCase[] = [
   open("format %f default precision", { fengari: `${SPRINTF}: "%f" of 3.14159 gives "3.14159"` }, `return string.format("%f", 3.14159)`),
   open("format %.0f rounds half to even", { fengari: `${SPRINTF}: "%.0f" of 2.5 gives "3"` }, `return string.format("%.0f %.0f", 2.5, 0.5)`),
   open("format %q of infinities", { fengari: `fengari's %q writes "inf" (not Lua source) where Lua writes 1e9999` }, `return string.format("%q %q", 1/0, -1/0)`),
+  open(
+    "math.cos of large arguments",
+    {
+      fengari: "JavaScript's Math.cos (fdlibm) differs from glibc's cos in the last bit",
+      wasmoon: "musl's cos, compiled to wasm, differs from glibc's in the last bit",
+    },
+    `return math.cos(1000), math.cos(1e15)`,
+  ),
+  open(
+    "the line of an arithmetic error",
+    {
+      fengari: "Debian's lua5.4 (5.4.4) names line 1, a Lua bug fixed in 5.4.5 (lua/lua 02bab9fc); the engine's line 2 is right",
+      wasmoon: "Debian's lua5.4 (5.4.4) names line 1, a Lua bug fixed in 5.4.5 (lua/lua 02bab9fc); the engine's line 2 is right",
+    },
+    `local v1 = 0\nlocal v2 = (0 % v1)\nreturn v2`,
+  ),
   open("math.log with a base", { fengari: "JavaScript's Math.log differs from glibc's log in the last bit: log(27)/log(3) is 3.0000000000000004" }, `return math.log(27, 3)`),
 ];
