@@ -73,6 +73,7 @@ export function createSandbox(): LuaState {
   openQuant(L);
   lua.lua_setfield(L, libs, "quant");
   prototypes.set(L, { base, libs: lua.lua_topointer(L, libs) as Table });
+  registerLoaded(L, libs);
   lua.lua_setfield(L, REG, LIBS_FIELD);
 
   lua.lua_createtable(L, 0, 0);
@@ -177,6 +178,17 @@ function appendEntry(t: Table, hash: unknown, key: TValue, value: TValue): void 
   t.l = entry;
 }
 
+/**
+ * Puts each sandbox library in the registry's `_LOADED`, where luaL_argerror looks a function's
+ * name up: Lua writes "bad argument #1 to 'table.insert'", and without this fengari wrote '?'
+ * for every function the sandbox replaced or added.
+ */
+function registerLoaded(L: LuaState, libs: number): void {
+  lua.lua_getfield(L, REG, LOADED);
+  copyFields(L, libs, lua.lua_gettop(L));
+  lua.lua_pop(L, 1);
+}
+
 function copyFields(L: LuaState, from: number, to: number): void {
   lua.lua_pushnil(L);
   while (lua.lua_next(L, from)) {
@@ -220,7 +232,7 @@ function addOpenedLib(L: LuaState, libs: number, name: string, open: CFunction, 
 function addStringLib(L: LuaState, libs: number): void {
   const original = openLib(L, "string", lualib.luaopen_string);
   const rep = original["rep"] as CFunction;
-  const fns: Record<string, CFunction> = { ...original, rep: checkedRep(rep) };
+  const fns: Record<string, CFunction> = { ...original, rep: checkedRep(rep), char: checkedChar(original["char"] as CFunction) };
   delete fns["dump"];
   lua.lua_createtable(L, 0, 20);
   setFunctions(L, fns);
@@ -252,6 +264,20 @@ function checkedRep(rep: CFunction): CFunction {
       return 1;
     }
     return rep(L);
+  };
+}
+
+/**
+ * string.char, with its range check done here: fengari's passes its message where the argument
+ * number goes, so a value outside 0..255 raised a JavaScript TypeError pcall could not catch.
+ */
+function checkedChar(char: CFunction): CFunction {
+  return (L) => {
+    for (let i = 1, n = lua.lua_gettop(L); i <= n; i++) {
+      const c = lauxlib.luaL_checkinteger(L, i);
+      if (c < 0 || c > 255) lauxlib.luaL_argerror(L, i, "value out of range");
+    }
+    return char(L);
   };
 }
 

@@ -41,7 +41,7 @@ export const stringCases = casesOf("strings", {
   "bad concatenation": `return pcall(function() local t = {} return t .. "x" end)`,
   "string library errors": `local msgs = {}
     for _, f in ipairs({ function() return ("x"):rep(1.5) end, function() return string.sub() end, function() return ("x"):bad() end,
-        function() return string.byte("a", {}) end }) do
+        function() return string.char(256) end, function() return string.char(65, -1) end, function() return string.byte("a", {}) end }) do
       msgs[#msgs + 1] = select(2, pcall(f))
     end
     return table.concat(msgs, " | ")`,

@@ -5,7 +5,7 @@ export const tableCases = casesOf("tables", {
   "length and insert remove": `local t = { 10, 20, 30 }
     table.insert(t, 40) table.insert(t, 1, 5) local r = table.remove(t, 2) local last = table.remove(t)
     return #t, table.concat(t, ","), r, last, table.remove({}), #t`,
-  "insert with too many arguments": `return pcall(table.insert, { 1 }, 1, 2, 3)`,
+  "insert position errors": `return select(2, pcall(table.insert, { 1 }, 5, 2)), select(2, pcall(table.insert, { 1 }, 1, 2, 3)), select(2, pcall(table.insert, {}, 0, 1))`,
   "concat": `return table.concat({ 1, 2.5, "x" }, "-"), table.concat({}, ","), table.concat({ "a", "b", "c" }, ", ", 2, 3), table.concat({ "a" }, ",", 3, 2)`,
   "concat of a bad value": `return select(2, pcall(table.concat, { 1, {}, 3 })), select(2, pcall(table.concat, { 1, 2 }, ",", 1, 3))`,
   "pack and unpack": `local p = table.pack(1, nil, 3, nil)
@@ -30,7 +30,7 @@ export const tableCases = casesOf("tables", {
     local ok = true
     for i = 2, #t do if t[i - 1] > t[i] then ok = false end end
     return ok, t[1], t[250], t[500]`,
-  "sort errors": `return pcall(table.sort, { 1, "x", 2 })`,
+  "sort errors": `return select(2, pcall(table.sort, { 1, "x", 2 })), select(2, pcall(table.sort, { 3, 2, 1 }, 1))`,
   "ipairs stops at the first nil": `local out = {}
     for i, v in ipairs({ 1, 2, nil, 4 }) do out[#out + 1] = i .. "=" .. v end
     return table.concat(out, " ")`,
