@@ -232,7 +232,7 @@ function addOpenedLib(L: LuaState, libs: number, name: string, open: CFunction, 
 function addStringLib(L: LuaState, libs: number): void {
   const original = openLib(L, "string", lualib.luaopen_string);
   const rep = original["rep"] as CFunction;
-  const fns: Record<string, CFunction> = { ...original, rep: checkedRep(rep), char: checkedChar(original["char"] as CFunction) };
+  const fns: Record<string, CFunction> = { ...original, rep: checkedRep(rep), char: checkedChar(original["char"] as CFunction), gmatch: gmatch53(original["gmatch"] as CFunction) };
   delete fns["dump"];
   lua.lua_createtable(L, 0, 20);
   setFunctions(L, fns);
@@ -278,6 +278,14 @@ function checkedChar(char: CFunction): CFunction {
       if (c < 0 || c > 255) lauxlib.luaL_argerror(L, i, "value out of range");
     }
     return char(L);
+  };
+}
+
+/** string.gmatch, refusing Lua 5.4's third argument (a start position), which fengari's 5.3 gmatch would silently ignore. */
+function gmatch53(gmatch: CFunction): CFunction {
+  return (L) => {
+    if (!lua.lua_isnoneornil(L, 3)) lauxlib.luaL_error(L, "string.gmatch's init argument is Lua 5.4, and fengari is Lua 5.3: use --engine wasmoon");
+    return gmatch(L);
   };
 }
 

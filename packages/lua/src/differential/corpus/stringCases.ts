@@ -24,6 +24,9 @@ export const stringCases = casesOf("strings", {
   "gmatch with a caret": `local out = {}
     for w in ("^a^b"):gmatch("^%a") do out[#out + 1] = w end
     return #out, table.concat(out, ",")`,
+  "gmatch from a start position": `local out = {}
+    for c in string.gmatch("abcd", "()(.)", 3) do out[#out + 1] = c end
+    return table.concat(out, ",")`,
   "gsub with strings": `return ("hello world"):gsub("o", "0"), ("hello"):gsub("", "-"), ("abc"):gsub("%w", "%0%0"), ("abc"):gsub("(b)", "[%1]"), ("50%"):gsub("%%", "%%%%"), ("abc"):gsub("b", "%%")`,
   "gsub with tables and functions": `local t = { name = "Lua", ver = 5.4 }
     return ("$name $ver $none"):gsub("%$(%w+)", t), ("1 2 3"):gsub("%d", function(d) return d * 2 end), ("a b"):gsub("%a", function() return false end), ("abc"):gsub(".", { a = 1, b = true })`,
