@@ -21,6 +21,8 @@ export const knownCases = casesOf("known", {
   "integers past 32 bits": `return math.maxinteger, math.mininteger, 2147483647 + 1, 100000000000000, 1 << 40, 3000000000, -1 >> 28, math.tointeger(2^31), string.format("%d", 2^40)`,
   "hex of negative integers": `return string.format("%x", -1), string.format("%X", -255), string.format("%q", math.mininteger)`,
   "integer results of large floats": `return math.floor(1e15), math.type(math.floor(3e9)), math.tointeger(1e16), string.format("%o", -1), string.format("%q", 2147483648), 4294967296`,
+  "ipairs past maxinteger": `local f = ipairs({})
+    return f({ [math.mininteger] = 10 }, math.maxinteger)`,
   "64-bit wrapping": `return math.maxinteger + 1 == math.mininteger, math.mininteger // -1, math.mininteger % -1, math.abs(math.mininteger), math.maxinteger * 2`,
   "for loop up to maxinteger": `local n = 0
     for i = math.maxinteger - 2, math.maxinteger do n = n + 1 end
