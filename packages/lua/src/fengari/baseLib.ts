@@ -73,7 +73,13 @@ const load: CFunction = (L) => {
     defaultName = code;
   } else {
     lauxlib.luaL_checktype(L, 1, lua.LUA_TFUNCTION);
-    code = readChunk(L);
+    const read = readChunk(L);
+    if (read === null) {
+      lua.lua_pushnil(L);
+      lua.lua_insert(L, -2);
+      return 2;
+    }
+    code = read;
     defaultName = "=(load)";
   }
   const name = lauxlib.luaL_optlstring(L, 2, defaultName) as Uint8Array;
@@ -111,14 +117,25 @@ function instructionsIn(p: Proto): number {
   return p.p.reduce((n, child) => n + instructionsIn(child), p.code.length);
 }
 
-function readChunk(L: LuaState): Uint8Array {
+/**
+ * The pieces the reader function at index 1 returns, joined; or null, with the error on top of
+ * the stack, when it fails or returns something else than a string, for `load` to return as
+ * Lua's does (nil and the error) instead of raising it.
+ */
+function readChunk(L: LuaState): Uint8Array | null {
   const pieces: Uint8Array[] = [];
   let bytes = 0;
   for (;;) {
     lua.lua_pushvalue(L, 1);
-    lua.lua_call(L, 0, 1);
+    if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK) return null;
     const isNil = lua.lua_type(L, -1) === lua.LUA_TNIL;
-    if (!isNil && !lua.lua_isstring(L, -1)) lauxlib.luaL_error(L, "reader function must return a string");
+    if (!isNil && !lua.lua_isstring(L, -1)) {
+      lua.lua_pop(L, 1);
+      lauxlib.luaL_where(L, 1);
+      lua.lua_pushstring(L, "reader function must return a string");
+      lua.lua_concat(L, 2);
+      return null;
+    }
     const piece = isNil ? null : (lua.lua_tostring(L, -1) as Uint8Array);
     lua.lua_pop(L, 1);
     if (piece === null || piece.length === 0) break;

@@ -107,6 +107,12 @@ export const functionCases = casesOf("functions", {
     local i = 0
     local k = load(function() i = i + 1 return pieces[i] end)
     return f(), e, h(), k(), select(2, load("error('x')", "@file.lua"))`,
+  "load with a reader that fails": `local f, e = load(function() return true end)
+    local g, e2 = load(function() error("in reader") end)
+    local h, e3 = load(function() error({ code = 1 }) end)
+    local pieces, i = { "return ", 4, "2" }, 0
+    local k = load(function() i = i + 1 return pieces[i] end)
+    return f, (e:gsub("^[^:]*:%d+: ", "")), g, e2, h, e3.code, k()`,
   "load sees the globals": `y = 10
     return load("return y")(), load("return y", "=c", "t")()`,
 })
