@@ -59,5 +59,7 @@ export const openCases: DiffCase[] = [
   open("chains of __call", { fengari: `${LUA53}: a __call that is itself a callable table is an error` }, `local f = setmetatable({}, { __call = setmetatable({}, { __call = function(_, _, x) return x end }) })\nreturn f(5)`),
   open("utf8 escapes past U+10FFFF", { fengari: `${LUA53}: "\\u{110000}" is a syntax error` }, `return #"\\u{7FFFFFFF}", #"\\u{110000}"`),
   open("coroutine.close", { fengari: `${LUA53}: there is no coroutine.close, so calling it is an error` }, `local co = coroutine.create(function() coroutine.yield() end)\ncoroutine.resume(co)\nreturn coroutine.close(co), coroutine.status(co)`),
+  open("unpack of an unfinished z string", { fengari: `${LUA53}: "data string too short"` }, `return pcall(string.unpack, "zc10000000", "alo")`),
+  open("calling a bad metamethod names it", { fengari: `${LUA53}: the message lacks "(metamethod 'add')"` }, `local a = setmetatable({}, { __add = 34 })\nreturn pcall(function() return a + 1 end)`),
   open("math.log with a base", { fengari: "JavaScript's Math.log differs from glibc's log in the last bit: log(27)/log(3) is 3.0000000000000004" }, `return math.log(27, 3)`),
 ];
