@@ -1,6 +1,6 @@
 /**
  * How an engine's outcome for a case stands against native Lua 5.4's:
- * - `same`: the very same line;
+ * - `same`: the very same line, but for the sign of a NaN printed in a string;
  * - `accepted`: a documented limit — fengari refused the case with an error that names
  *   `--engine wasmoon` (32-bit integers, Lua 5.4-only syntax, ...), where native Lua gave a
  *   value. The job fails loudly instead of answering differently, so a quorum is safe;
@@ -8,8 +8,8 @@
  */
 export type Verdict = "same" | "accepted" | "different";
 
-/** The text the fengari engineer's limit errors carry, pointing the author to the engine that has no such limit. */
-export const WASMOON_HINT = "--engine wasmoon";
+/** The text fengari's limit errors carry, pointing the author to the engine that has no such limit. */
+const WASMOON_HINT = "--engine wasmoon";
 
 const FAILED = /^(error: |load error: |uncaught )/;
 

@@ -9,9 +9,10 @@ export const CASE_BUDGET = 5e6;
 
 /**
  * Runs case sources on `engine` and returns each one's outcome line (see driver.ts), in
- * order: one job holds up to 250 of them (fengari needs ~40 ms to set up a job) and each runs in its
- * own map call, under its own budget. A case that fails past pcall (budget, memory, an error
- * inside the engine) comes back as `uncaught KIND: MESSAGE`, which native Lua never prints.
+ * order: one job holds up to 250 of them (fengari needs ~40 ms to set up a job) and each
+ * runs in its own map call, under its own budget. A case that fails past pcall (budget,
+ * memory, an error inside the engine) comes back as `uncaught KIND: MESSAGE`, which native
+ * Lua never prints.
  */
 export function runOnEngine(engine: LuaEngine, caseSources: readonly string[]): string[] {
   const out: string[] = [];
