@@ -32,7 +32,11 @@ export const openCases: DiffCase[] = [
   open("format precision of %d", { fengari: `${SPRINTF}: "%.3d" gives "5"` }, `return string.format("[%.3d]", 5)`),
   open("format width of %c", { fengari: `${SPRINTF}: "%5c" gives "A"` }, `return string.format("[%5c] [%-3c]", 65, 66)`),
   open("format %f default precision", { fengari: `${SPRINTF}: "%f" of 3.14159 gives "3.14159"` }, `return string.format("%f", 3.14159)`),
-  open("format %.0f rounds half to even", { fengari: `${SPRINTF}: "%.0f" of 2.5 gives "3"` }, `return string.format("%.0f %.0f", 2.5, 0.5)`),
+  open(
+    "format %.Nf rounds exact ties to even",
+    { fengari: `${SPRINTF}: it rounds ties up as toFixed does, so "%.2f" of 0.125 gives "0.13" where C gives "0.12"` },
+    `return string.format("%.0f %.0f %.2f %.1f %5.1f", 2.5, 0.5, 0.125, 0.25, 2.25)`,
+  ),
   open("format %q of infinities", { fengari: `fengari's %q writes "inf" (not Lua source) where Lua writes 1e9999` }, `return string.format("%q %q", 1/0, -1/0)`),
   open(
     "math.cos of large arguments",
