@@ -100,7 +100,7 @@ function runSkipping(runner: Runner, engine: LuaEngine | null, name: string, sou
     const outcome = runFile(runner, engine, name, blank(source, [...skipped, ...own]));
     if (outcome.ok || outcome.line === undefined || !skippable(outcome) || [...skipped, ...own].includes(outcome.line) || own.length >= 100) return { skipped: own, outcome };
     const statement = [outcome.line];
-    while (!compiles(blank(source, [...skipped, ...own, ...statement])) && statement.length < 20) statement.push(outcome.line + statement.length);
+    while (!compiles(blank(source, [...skipped, ...own, ...statement])) && statement.length < 60) statement.push(outcome.line + statement.length);
     own.push(...statement);
   }
 }
