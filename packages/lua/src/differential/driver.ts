@@ -75,12 +75,14 @@ export function engineJob(caseSources: readonly string[]): string {
 /**
  * A script for native lua5.4 that prints each case's outcome line. Before the driver copies
  * the globals it takes away what the sandbox does not give (io, os, package, debug, require,
- * dofile, loadfile, warn, string.dump) and locks the string metatable as the sandbox does.
+ * dofile, loadfile, warn, string.dump, and the math functions Debian's LUA_COMPAT_5_3 build
+ * keeps) and locks the string metatable as the sandbox does.
  */
 export function nativeScript(caseSources: readonly string[]): string {
   return `local write = io.write
 for _, name in ipairs({ "io", "os", "package", "debug", "require", "dofile", "loadfile", "warn" }) do _G[name] = nil end
 string.dump = nil
+for _, name in ipairs({ "pow", "log10", "ldexp", "frexp", "cosh", "sinh", "tanh" }) do math[name] = nil end
 getmetatable("").__metatable = "locked"
 ${DRIVER_LUA}
 ${sourcesTable(caseSources)}

@@ -17,6 +17,8 @@ export const knownCases = casesOf("known", {
   "tostring of negative zero": `return tostring(-0.0), -0.0 .. "", string.format("%g", -0.0), 0.0 * -1`,
   "tostring of large floats": `return tostring(2^53), tostring(1e14), tostring(1e15), tostring(1e16), 1e300 * 10 == math.huge and string.format("%g", 1e300), 2.4329020081766e18, tostring(2^63), tostring(-2^63), 123456789012345678.0, 2^53 .. ""`,
   "tostring of infinities": `return tostring(1/0), tostring(-1/0), math.huge .. "", string.format("%s %s", 1/0, -1/0), 1 // 0.0, math.modf(1/0)`,
+  "tostring of NaN and subnormals": `local s = tostring(0/0)
+    return s == "nan" or s == "-nan", 2^-1070, 5e-324`,
   "tostring of small floats": `return tostring(1e-5), 1e-7, 2^-20, 1e15 + 0.5`,
   "integers past 32 bits": `return math.maxinteger, math.mininteger, 2147483647 + 1, 100000000000000, 1 << 40, 3000000000, -1 >> 28, math.tointeger(2^31), string.format("%d", 2^40)`,
   "hex of negative integers": `return string.format("%x", -1), string.format("%X", -255), string.format("%q", math.mininteger)`,

@@ -18,6 +18,7 @@ export const numberCases = casesOf("numbers", {
   "max without arguments": `return pcall(math.max)`,
   "sqrt exp log": `return math.sqrt(2), math.sqrt(16), math.exp(1), math.log(8, 2), math.log(100, 10), math.log(1000, 10), math.log(2.718281828459045), math.log(1024, 2), math.log(0.5)`,
   "trigonometry": `return math.sin(1), math.cos(1), math.tan(1), math.asin(0.5), math.acos(0.5), math.atan(1), math.atan(1, -1), math.atan(-0.0, -1), math.pi`,
+  "no Lua 5.3 compatibility functions": `return math.pow, math.log10, math.ldexp, math.cosh, unpack, table.getn, loadstring`,
   "ult and huge": `return math.ult(1, 2), math.ult(-1, 2), math.huge == 1/0, -math.huge < math.mininteger`,
   "bitwise": `return 5 & 3, 5 | 3, 5 ~ 3, ~0, ~5, 1 << 4, 256 >> 4, 1 << -1, 2 >> -1, 3.0 & 1, 6 ~ 3.0`,
   "bitwise errors": `return select(2, pcall(function() return 1.5 & 1 end)), select(2, pcall(function() return {} | 1 end))`,
