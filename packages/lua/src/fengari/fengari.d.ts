@@ -133,6 +133,7 @@ declare module "fengari" {
     lua_pushnil(L: LuaState): void;
     lua_pushnumber(L: LuaState, n: number): void;
     lua_pushstring(L: LuaState, s: LuaString | string): void;
+    lua_concat(L: LuaState, n: number): void;
     lua_pushvalue(L: LuaState, idx: number): void;
     lua_rawget(L: LuaState, idx: number): number;
     lua_rawgeti(L: LuaState, idx: number, n: number): number;

@@ -85,6 +85,7 @@ export function createSandbox(): LuaState {
   openQuant(L);
   lua.lua_setfield(L, libs, "quant");
   prototypes.set(L, { base, libs: lua.lua_topointer(L, libs) as Table });
+  registerLoaded(L, libs);
   lua.lua_setfield(L, REG, LIBS_FIELD);
 
   lua.lua_createtable(L, 0, 0);
@@ -189,6 +190,17 @@ function appendEntry(t: Table, hash: unknown, key: TValue, value: TValue): void 
   t.l = entry;
 }
 
+/**
+ * Puts each sandbox library in the registry's `_LOADED`, where luaL_argerror looks a function's
+ * name up: Lua writes "bad argument #1 to 'table.insert'", and without this fengari wrote '?'
+ * for every function the sandbox replaced or added.
+ */
+function registerLoaded(L: LuaState, libs: number): void {
+  lua.lua_getfield(L, REG, LOADED);
+  copyFields(L, libs, lua.lua_gettop(L));
+  lua.lua_pop(L, 1);
+}
+
 function copyFields(L: LuaState, from: number, to: number): void {
   lua.lua_pushnil(L);
   while (lua.lua_next(L, from)) {
@@ -239,6 +251,8 @@ function addStringLib(L: LuaState, libs: number): void {
     upper: charged(original["upper"], (L) => Math.floor(length(L) * perMappedByte)),
     lower: charged(original["lower"], (L) => Math.floor(length(L) * perMappedByte)),
     reverse: charged(original["reverse"], (L) => Math.floor(length(L) * perMappedByte)),
+    char: checkedChar(original["char"] as CFunction),
+    gmatch: gmatch53(original["gmatch"] as CFunction),
   };
   delete fns["dump"];
   lua.lua_createtable(L, 0, 20);
@@ -299,6 +313,28 @@ function choosingError(error: CFunction | null): CFunction {
       callContext(L).chosenError = fengari.to_jsstring(lua.lua_tostring(L, 1) as Uint8Array, 0, undefined, true);
     }
     return error(L);
+  };
+}
+
+/**
+ * string.char, with its range check done here: fengari's passes its message where the argument
+ * number goes, so a value outside 0..255 raised a JavaScript TypeError pcall could not catch.
+ */
+function checkedChar(char: CFunction): CFunction {
+  return (L) => {
+    for (let i = 1, n = lua.lua_gettop(L); i <= n; i++) {
+      const c = lauxlib.luaL_checkinteger(L, i);
+      if (c < 0 || c > 255) lauxlib.luaL_argerror(L, i, "value out of range");
+    }
+    return char(L);
+  };
+}
+
+/** string.gmatch, refusing Lua 5.4's third argument (a start position), which fengari's 5.3 gmatch would silently ignore. */
+function gmatch53(gmatch: CFunction): CFunction {
+  return (L) => {
+    if (!lua.lua_isnoneornil(L, 3)) lauxlib.luaL_error(L, "string.gmatch's init argument is Lua 5.4, and fengari is Lua 5.3: use --engine wasmoon");
+    return gmatch(L);
   };
 }
 
