@@ -48,7 +48,16 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const shards = new ShardFiles(join(o.dataDir, "shards"), join(o.dataDir, "tmp"));
   const datasets = new DatasetService(store, shards, o.maxUploadBytes);
   const jobs = new JobService({ store, scheduler, datasets, engines: (name) => prepareEngine(name, { warmUp: false }), probeBudget: o.probeBudget });
-  const grid = new Grid({ scheduler, store, metrics, logger, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs });
+  const grid = new Grid({
+    scheduler,
+    store,
+    metrics,
+    logger,
+    spec: (id) => jobs.spec(id),
+    heartbeatMs: o.heartbeatMs,
+    helloTimeoutMs: o.helloTimeoutMs,
+    peerRetentionMs: o.peerRetentionMs,
+  });
 
   const server = createServer({ requestTimeout: 30 * 60_000 });
   const signallingToken = randomBytes(24).toString("hex");

@@ -3,7 +3,9 @@ import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, Protocol
 import type { Assignment, WorkGrant } from "@shoal/scheduler";
 import type { Logger } from "../Logger.ts";
 import type { DurableScheduler } from "./DurableScheduler.ts";
+import type { Admission } from "./Grid.ts";
 import type { Metrics } from "./Metrics.ts";
+import { newToken } from "./sessionSecret.ts";
 import type { ChannelInfo, WorkerChannel } from "./WorkerChannel.ts";
 
 /** What a session needs from the grid around it. */
@@ -15,8 +17,8 @@ export interface SessionHost {
   spec(jobId: JobId): JobSpec | undefined;
   /** Other connected peers that hold `shard`, so `session` can fetch it from them before HTTP. */
   shardHolders(shard: ShardHash, session: PeerSession): string[];
-  /** Gives the session its peer id — the one it asks for if this coordinator issued it and it is free — and records it. */
-  admit(session: PeerSession, requested: string | undefined, now: number): PeerId;
+  /** Gives the session its peer id — the one it asks for only with that id's secret, if it is free — and a new secret, and records them. */
+  admit(session: PeerSession, requested: string | undefined, secret: string | undefined, now: number): Admission;
   /** The session's channel closed after it was admitted. */
   leave(session: PeerSession, reason: string): void;
   /** The peer asked for work: offer it (batched with other peers' asks) at the end of this turn. */
@@ -36,6 +38,8 @@ export class PeerSession {
   readonly info: ChannelInfo;
   readonly connectedAt = new Date().toISOString();
   peerId: PeerId | undefined;
+  /** What other workers know this session by in shard-holders: random per session, unrelated to its peer id. */
+  readonly shardHandle = newToken(16);
   threads = 0;
   /** The Lua engines the peer said it runs. */
   engines: string[] = [];
@@ -79,7 +83,7 @@ export class PeerSession {
   /** Answers a protocol breach with an error message, closes the channel and logs the peer. */
   fail(error: ProtocolError): void {
     this.#host.metrics.protocolErrors++;
-    this.#host.logger.warn(`${this.name} broke the protocol: ${error.message}`);
+    this.#host.logger.warn(`${this.name} broke the protocol: ${JSON.stringify(error.message)}`);
     this.send({ type: "error", message: error.message.slice(0, 4096) });
     this.#close(error.message.slice(0, 100));
   }
@@ -133,14 +137,14 @@ export class PeerSession {
         const outcome = scheduler.defer({ type: "submit-result", peerId, taskId: asTaskId(taskId), attempt, result, now });
         metrics.results[outcome.status]++;
         if (outcome.status === "accepted") this.tasksDone++;
-        else this.#host.logger.info(`${this.name}: result for ${taskId}#${attempt} ${outcome.status}: ${outcome.reason ?? ""}`);
+        else this.#host.logger.info(`${this.name}: result for ${JSON.stringify(`${taskId}#${attempt}`)} ${outcome.status}: ${JSON.stringify(outcome.reason ?? "")}`);
         return;
       }
       case "task-failed": {
         const { taskId, attempt, error } = message;
         metrics.taskFailures++;
         this.#timed(taskId, attempt);
-        this.#host.logger.info(`${this.name}: ${taskId}#${attempt} failed (${error.kind}): ${error.message}`);
+        this.#host.logger.info(`${this.name}: ${JSON.stringify(`${taskId}#${attempt}`)} failed (${error.kind}): ${JSON.stringify(error.message)}`);
         scheduler.defer({ type: "submit-failure", peerId, taskId: asTaskId(taskId), attempt, error });
         return;
       }
@@ -161,11 +165,13 @@ export class PeerSession {
     clearTimeout(this.#helloTimer);
     this.threads = hello.threads;
     this.engines = hello.engines;
-    const peerId = this.#host.admit(this, hello.peerId, Date.now());
+    const { peerId, secret, reclaimed } = this.#host.admit(this, hello.peerId, hello.secret, Date.now());
     this.peerId = peerId;
     if (hello.shards.length > 0) this.#hold(peerId, hello.shards);
-    this.send({ type: "welcome", protocol: PROTOCOL_VERSION, peerId, heartbeatMs: this.#host.heartbeatMs, shardBaseUrl: this.info.shardBaseUrl });
-    this.#host.logger.info(`${this.name} joined with ${hello.threads} threads${hello.peerId === peerId ? " (reconnected)" : ""}`);
+    const { heartbeatMs } = this.#host;
+    this.send({ type: "welcome", protocol: PROTOCOL_VERSION, peerId, secret, shardHandle: this.shardHandle, heartbeatMs, shardBaseUrl: this.info.shardBaseUrl });
+    const asked = hello.peerId !== undefined && !reclaimed ? ` (asked for ${JSON.stringify(hello.peerId)} without its secret)` : "";
+    this.#host.logger.info(`${this.name} joined with ${hello.threads} threads${reclaimed ? " (reconnected)" : asked}`);
   }
 
   /** Shards a peer reports are added to what it holds, and the scheduler learns the whole set for locality. */
@@ -189,8 +195,8 @@ export class PeerSession {
     if (grant.assignments.length === 0) return;
     const missing = new Set(grant.assignments.flatMap((a) => (a.shard !== undefined && !this.held.has(a.shard) ? [a.shard] : [])));
     for (const shard of missing) {
-      const peerIds = this.#host.shardHolders(shard, this);
-      if (peerIds.length > 0) this.send({ type: "shard-holders", shard, peerIds });
+      const handles = this.#host.shardHolders(shard, this);
+      if (handles.length > 0) this.send({ type: "shard-holders", shard, handles });
     }
     for (const a of grant.assignments) {
       if (this.#sentJobs.has(a.jobId)) continue;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import type { DatasetId } from "@shoal/protocol";
+import type { DatasetId, PeerId } from "@shoal/protocol";
 import { runStoreTests, sampleDataset } from "./runStoreTests.ts";
 import { SqliteStore } from "./SqliteStore.ts";
 
@@ -22,6 +22,22 @@ describe("SqliteStore on disk", () => {
     const again = new SqliteStore(path);
     expect(again.getDataset("d1" as DatasetId)).toEqual(sampleDataset("d1"));
     expect(again.loadScheduler().commands).toEqual([{ type: "tick", now: 1 }]);
+    again.close();
+  });
+
+  it("adds secret hashes to a schema 1 database; its old peers have none, so they cannot be reclaimed", () => {
+    const path = freshPath();
+    const raw = new Database(path);
+    raw.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema', '1');");
+    raw.exec("CREATE TABLE peers (id TEXT PRIMARY KEY, last_seen TEXT NOT NULL); INSERT INTO peers VALUES ('p-old', '2024-01-01T00:00:00.000Z');");
+    raw.close();
+    const store = new SqliteStore(path);
+    expect(store.peerSecretHash("p-old" as PeerId)).toBeUndefined();
+    store.rememberPeer("p-new" as PeerId, "h", "2024-01-02T00:00:00.000Z");
+    expect(store.peerSecretHash("p-new" as PeerId)).toBe("h");
+    store.close();
+    const again = new SqliteStore(path);
+    expect(again.countPeers()).toBe(2);
     again.close();
   });
 

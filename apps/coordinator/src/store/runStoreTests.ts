@@ -105,12 +105,23 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       expect(s.countJobs()).toEqual({ running: 0, done: 1, failed: 1, cancelled: 0 });
     });
 
-    it("remembers the peer ids it issued", async () => {
+    it("remembers the peer ids it issued with their latest secret hash, one row each", async () => {
       const s = await open();
-      s.rememberPeer("p1" as PeerId, "2024-01-01T00:00:00.000Z");
-      s.rememberPeer("p1" as PeerId, "2024-01-02T00:00:00.000Z");
-      expect(s.knowsPeer("p1" as PeerId)).toBe(true);
-      expect(s.knowsPeer("p2" as PeerId)).toBe(false);
+      s.rememberPeer("p1" as PeerId, "h1", "2024-01-01T00:00:00.000Z");
+      s.rememberPeer("p1" as PeerId, "h2", "2024-01-02T00:00:00.000Z");
+      expect(s.peerSecretHash("p1" as PeerId)).toBe("h2");
+      expect(s.peerSecretHash("p2" as PeerId)).toBeUndefined();
+      expect(s.countPeers()).toBe(1);
+    });
+
+    it("prunes peers last seen before a time, except those it is told to keep", async () => {
+      const s = await open();
+      s.rememberPeer("old" as PeerId, "h", "2024-01-01T00:00:00.000Z");
+      s.rememberPeer("kept" as PeerId, "h", "2024-01-01T00:00:00.000Z");
+      s.rememberPeer("new" as PeerId, "h", "2024-01-03T00:00:00.000Z");
+      expect(s.prunePeers("2024-01-02T00:00:00.000Z", new Set(["kept" as PeerId]))).toBe(1);
+      expect(s.peerSecretHash("old" as PeerId)).toBeUndefined();
+      expect(s.countPeers()).toBe(2);
     });
 
     it("logs scheduler commands in order and truncates the log at a snapshot", async () => {

@@ -1,5 +1,5 @@
 /** Version of {@link SQLITE_SCHEMA}; a database written by a newer coordinator is refused. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Tables of the SQLite store. Times are ISO-8601 text; JSON columns hold text written by JSON.stringify. */
 export const SQLITE_SCHEMA = `
@@ -51,9 +51,11 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created_at);
 CREATE TABLE IF NOT EXISTS peers (
-  id        TEXT PRIMARY KEY,
-  last_seen TEXT NOT NULL
+  id          TEXT PRIMARY KEY,
+  secret_hash TEXT,
+  last_seen   TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS peers_by_last_seen ON peers (last_seen);
 CREATE TABLE IF NOT EXISTS scheduler_snapshot (
   id    INTEGER PRIMARY KEY CHECK (id = 1),
   seq   INTEGER NOT NULL,

@@ -88,7 +88,7 @@ describe("Volunteer", () => {
     expect(state.httpGets).toBe(1);
     ends[0]!.close("restart");
     await coordinator.until(() => coordinator.messages("hello").length === 2);
-    expect(coordinator.messages("hello")[1]).toMatchObject({ peerId: "peer-1", shards: [shard.hash] });
+    expect(coordinator.messages("hello")[1]).toMatchObject({ peerId: "peer-1", secret: "s-1", shards: [shard.hash] });
   });
 
   it("sends heartbeats at the coordinator's interval", async () => {
@@ -133,7 +133,7 @@ describe("Volunteer", () => {
   it("closes the channel when the coordinator welcomes twice", async () => {
     const { coordinator, ends, log } = setup();
     await coordinator.until(() => coordinator.peers.has("peer-1"));
-    ends[0]!.send(JSON.stringify({ type: "welcome", protocol: PROTOCOL_VERSION, peerId: "other", heartbeatMs: 1000, shardBaseUrl: "/s" }));
+    ends[0]!.send(JSON.stringify({ type: "welcome", protocol: PROTOCOL_VERSION, peerId: "other", secret: "s", shardHandle: "h", heartbeatMs: 1000, shardBaseUrl: "/s" }));
     await coordinator.until(() => coordinator.messages("hello").length === 2);
     expect(log.some((line) => /a second welcome/.test(line))).toBe(true);
     expect(coordinator.messages("hello")[1]?.peerId).toBe("peer-1");
