@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PeerId, TaskId } from "@shoal/protocol";
+import type { Json, PeerId, TaskId } from "@shoal/protocol";
 import { asTaskId } from "@shoal/protocol";
 import { JobScheduler } from "./JobScheduler.ts";
 import type { SchedulerOptions } from "./SchedulerOptions.ts";
@@ -64,6 +64,17 @@ describe("results", () => {
     ["a reduce-shaped result for a map task", (s) => { const a = take(s, A, 0); return s.submitResult(A, a.taskId, a.attempt, { output: 1 }, 1); }, { status: "rejected" }],
   ])("%s", (_, act, expected) => {
     expect(act(setup(rows(2)))).toMatchObject(expected);
+  });
+
+  it("takes a result all or nothing: one too deep to canonicalise throws and leaves the lease open", () => {
+    const s = setup(one());
+    const a = take(s, A, 0);
+    const before = s.toJSON();
+    const deep = JSON.parse("[".repeat(20_000) + "]".repeat(20_000)) as Json;
+    expect(() => s.submitResult(A, a.taskId, a.attempt, { outputs: [deep] }, 1)).toThrow(RangeError);
+    expect(s.toJSON()).toEqual(before);
+    expect(s.submitResult(A, a.taskId, a.attempt, honest(a), 2)).toMatchObject({ status: "accepted" });
+    expect(s.jobSnapshot(one().id)?.results).toEqual({ accepted: 1, rejected: 0 });
   });
 
   it("re-queues a malformed result's task and counts it against the peer", () => {

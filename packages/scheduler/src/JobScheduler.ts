@@ -199,18 +199,19 @@ export class JobScheduler {
   /**
    * Takes a task's value from the peer that ran `attempt`. Idempotent: the same attempt again is a
    * `duplicate`; a result for a finished task or job is `stale`; a late result after the lease expired
-   * still counts while the task is open.
+   * still counts while the task is open. All or nothing: a value too deep to copy or canonicalise
+   * throws before anything changed, so the lease stays open for an honest report.
    */
   submitResult(peerId: PeerId, taskId: TaskId, attempt: number, result: TaskResult, now: number): SubmitOutcome {
     const checked = this.#check(peerId, taskId, attempt);
     if (!checked.ok) return checked.outcome;
     const { ref } = checked;
-    this.#counted(peerId, now);
     const { job, index } = ref;
     const t = job.task(index);
     const values = t.work.kind === "map" ? ("outputs" in result ? result.outputs : undefined) : "output" in result ? [result.output] : undefined;
     const fx = effects();
     if (!Array.isArray(values) || (t.work.kind === "map" && values.length !== t.work.points.length)) {
+      this.#counted(peerId, now);
       this.#leases.close(ref, "failed");
       job.state.rejected++;
       job.refresh(index);
@@ -218,9 +219,12 @@ export class JobScheduler {
       const expected = t.work.kind === "map" ? `${t.work.points.length} outputs` : "one output";
       return { ...fx, status: "rejected", reason: `malformed result: expected ${expected}` };
     }
+    // Both may throw on a value no parser limited (too deep to serialise): before any change, so nothing is half done.
+    const taken = { attempt, values: copy(values), canonical: canonicalJson(values) };
+    this.#counted(peerId, now);
     this.#leases.close(ref, "result");
     job.state.accepted++;
-    t.results.push({ attempt, values: copy(values), canonical: canonicalJson(values) });
+    t.results.push(taken);
     this.#settle(ref, now, fx);
     return { ...fx, status: "accepted" };
   }
@@ -330,7 +334,7 @@ export class JobScheduler {
       return { ok: false, outcome: { ...effects(), status: "rejected", reason: this.#refusal(peerId) } };
     }
     const checked = checkReport(job, peerId, taskId, attempt);
-    if (typeof checked !== "number" || !job) return { ok: false, outcome: { ...effects(), ...(checked as ReportRefusal) } };
+    if (typeof checked !== "number" || !job) return { ok: false, outcome: { ...effects(), ...(checked as ReportRefusal), untouched: true } };
     return { ok: true, ref: { job, index: checked, attempt } };
   }
 

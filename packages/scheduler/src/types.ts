@@ -73,6 +73,8 @@ export interface WorkGrant extends Effects {
 export interface SubmitOutcome extends Effects {
   status: "accepted" | "duplicate" | "stale" | "rejected";
   reason?: string;
+  /** Set when the report was turned away before it touched any state (unknown, foreign, duplicate, stale): there is nothing to log. */
+  untouched?: true;
 }
 
 /** Leases that ran out (or whose peer left) and were re-queued. */

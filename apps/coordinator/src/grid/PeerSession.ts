@@ -3,6 +3,7 @@ import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, Protocol
 import type { Assignment, WorkGrant } from "@shoal/scheduler";
 import type { Logger } from "../Logger.ts";
 import type { DurableScheduler } from "./DurableScheduler.ts";
+import { UnloggableCommand } from "./DurableScheduler.ts";
 import type { Admission } from "./Grid.ts";
 import type { Metrics } from "./Metrics.ts";
 import { newToken } from "./sessionSecret.ts";
@@ -112,6 +113,7 @@ export class PeerSession {
       this.#handle(parseWorkerMessage(text));
     } catch (error) {
       if (error instanceof ProtocolError) return this.fail(error);
+      if (error instanceof UnloggableCommand) return this.fail(new ProtocolError(error.message));
       this.#host.logger.error(`${this.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       this.send({ type: "error", message: "internal error in the coordinator" });
       this.#close("internal error");

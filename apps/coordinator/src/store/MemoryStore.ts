@@ -128,9 +128,9 @@ export class MemoryStore implements Store {
     return this.#t.peers.size;
   }
 
-  appendCommands(commands: readonly SchedulerCommand[]): number {
+  appendCommands(encoded: readonly string[]): number {
     const seq = ++this.#t.seq;
-    this.#t.log.push({ seq, commands: structuredClone([...commands]) });
+    this.#t.log.push({ seq, commands: encoded.map((text) => JSON.parse(text) as SchedulerCommand) });
     return seq;
   }
 

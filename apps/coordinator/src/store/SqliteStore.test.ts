@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { DatasetId, PeerId } from "@shoal/protocol";
-import { runStoreTests, sampleDataset } from "./runStoreTests.ts";
+import { logged, runStoreTests, sampleDataset } from "./runStoreTests.ts";
 import { SqliteStore } from "./SqliteStore.ts";
 
 const freshPath = () => join(mkdtempSync(join(tmpdir(), "shoal-sqlite-")), "shoal.db");
@@ -16,7 +16,7 @@ describe("SqliteStore on disk", () => {
     const path = freshPath();
     const first = new SqliteStore(path);
     first.insertDataset(sampleDataset("d1"));
-    first.appendCommands([{ type: "tick", now: 1 }]);
+    first.appendCommands(logged({ type: "tick", now: 1 }));
     expect(existsSync(`${path}-wal`)).toBe(true);
     first.close();
     const again = new SqliteStore(path);
@@ -48,7 +48,7 @@ describe("SqliteStore on disk", () => {
     raw.prepare("INSERT INTO scheduler_log (command) VALUES (?)").run(JSON.stringify({ type: "tick", now: 1 }));
     raw.close();
     const store = new SqliteStore(path);
-    store.appendCommands([{ type: "tick", now: 2 }, { type: "tick", now: 3 }]);
+    store.appendCommands(logged({ type: "tick", now: 2 }, { type: "tick", now: 3 }));
     expect(store.loadScheduler().commands).toEqual([1, 2, 3].map((now) => ({ type: "tick", now })));
     store.close();
   });

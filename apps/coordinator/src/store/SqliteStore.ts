@@ -186,8 +186,8 @@ export class SqliteStore implements Store {
   }
 
   /** One row per group commit: a JSON array of its commands (a single object in logs written before batching). */
-  appendCommands(commands: readonly SchedulerCommand[]): number {
-    return Number(this.#q.appendCommand.run(JSON.stringify(commands)).lastInsertRowid);
+  appendCommands(encoded: readonly string[]): number {
+    return Number(this.#q.appendCommand.run(`[${encoded.join(",")}]`).lastInsertRowid);
   }
 
   saveSnapshot(state: SchedulerState, throughSeq: number): void {

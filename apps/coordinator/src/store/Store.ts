@@ -106,10 +106,11 @@ export interface Store {
   countPeers(): number;
 
   /**
-   * Appends scheduler commands to the log as one entry (a group commit's worth); returns the
-   * entry's sequence number. Replay yields the commands in order.
+   * Appends scheduler commands, each already JSON text (encoded when applied, so a command that
+   * cannot be encoded never reaches a commit), to the log as one entry (a group commit's worth);
+   * returns the entry's sequence number. Replay yields the commands in order.
    */
-  appendCommands(commands: readonly SchedulerCommand[]): number;
+  appendCommands(encoded: readonly string[]): number;
   /** Replaces the snapshot with `state`, which includes every command up to `throughSeq`, and drops those from the log. */
   saveSnapshot(state: SchedulerState, throughSeq: number): void;
   loadScheduler(): SchedulerLog;
