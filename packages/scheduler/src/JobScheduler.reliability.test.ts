@@ -257,12 +257,24 @@ describe("jobs side by side", () => {
 });
 
 describe("a leaving peer", () => {
-  it("fails a job at most once when its leases run the job out of attempts", () => {
+  it("re-queues its leases without spending attempts, however often peers take leases and leave", () => {
     const s = setup(rows(3), { maxAttempts: 1 });
+    for (let i = 0; i < 10; i++) {
+      const hitAndRun = peerId(`H${i}`);
+      s.addPeer(hitAndRun);
+      s.requestWork(hitAndRun, 2, i);
+      const fx = s.removePeer(hitAndRun);
+      expect(fx.events).toEqual([]);
+      expect(fx.expired.length).toBeGreaterThan(0);
+    }
+    expect(s.jobSnapshot(rows(3).id)?.status).toBe("running");
+    expect(s.requestWork(A, 3, 20).assignments.map((a) => a.taskId)).toEqual(["j/map/0", "j/map/1", "j/map/2"]);
+  });
+
+  it("still fails a job once when leases expire while their peer stays, out of attempts", () => {
+    const s = setup(rows(3), { maxAttempts: 1, leaseMs: 10 });
     s.requestWork(A, 2, 0);
-    const fx = s.removePeer(A);
-    expect(fx.events).toMatchObject([{ type: "job-failed", error: { message: "task j/map/0 failed after 1 attempts: peer A left" } }]);
-    expect(fx.expired.map((l) => l.taskId)).toEqual(["j/map/0"]);
-    expect(fx.cancel.map((l) => l.taskId)).toEqual(["j/map/1", "j/map/2"]);
+    const fx = s.tick(100);
+    expect(fx.events.filter((e) => e.type === "job-failed")).toMatchObject([{ error: { message: "task j/map/0 failed after 1 attempts: lease expired" } }]);
   });
 });

@@ -139,10 +139,14 @@ export class JobScheduler {
     if (engines !== undefined) peer.engines = new Set(engines);
   }
 
-  /** Forgets a peer that left; its leases expire at once and their tasks are re-queued. */
+  /**
+   * Forgets a peer that left; its leases expire at once and their tasks are re-queued without
+   * spending an attempt: leaving says nothing about the task, and a volunteer that takes leases
+   * and hangs up, again and again under fresh ids, must not run a job out of attempts.
+   */
   removePeer(peerId: PeerId): Expiry {
     const fx: Expiry = { ...effects(), expired: [] };
-    for (const ref of this.#leases.heldBy(peerId)) this.#expire(ref, `peer ${peerId} left`, fx);
+    for (const ref of this.#leases.heldBy(peerId)) this.#expire(ref, `peer ${peerId} left`, fx, false);
     this.#peers.delete(peerId);
     return fx;
   }
@@ -392,9 +396,10 @@ export class JobScheduler {
     this.#fail(ref.job, ref.index, { taskId: t.id, message: `task ${t.id} failed after ${t.failures} attempts: ${cause}` }, fx);
   }
 
-  #expire(ref: LeaseRef, cause: string, fx: Expiry): void {
+  #expire(ref: LeaseRef, cause: string, fx: Expiry, spendsAttempt = true): void {
     if (attemptOf(ref).phase !== "leased") return;
     fx.expired.push(this.#leases.close(ref, "expired"));
+    if (!spendsAttempt) return ref.job.refresh(ref.index);
     ref.job.task(ref.index).failures++;
     this.#retryOrFail(ref, cause, fx);
   }
