@@ -4,7 +4,7 @@ import { runShoal } from "./runShoal.ts";
 const SP500 = "public/datasets/sp500.csv";
 const NOWHERE = ["--coordinator", "http://127.0.0.1:9", "--token", "T"];
 
-describe.concurrent("shoal submit and shoal worker arguments", () => {
+describe.concurrent("shoal submit, worker and coordinator arguments", () => {
   it.each([
     [["submit", "examples/sma-crossover.lua", "--data", SP500, "--token", "T"], /--coordinator/],
     [["submit", ...NOWHERE.slice(0, 2), "examples/sma-crossover.lua", "--data", SP500], /--token/],
@@ -15,6 +15,7 @@ describe.concurrent("shoal submit and shoal worker arguments", () => {
     [["worker", "--coordinator", "ftp://x"], /http/],
     [["worker", "--coordinator", "http://x", "--transport", "carrier-pigeon"], /--transport/],
     [["worker", "--coordinator", "http://x", "--cache-size", "lots"], /--cache-size/],
+    [["coordinator", "--peer-retention", "forever"], /--peer-retention: bad duration/],
   ])("exits 2 with a one-line reason %#", async (args, reason) => {
     const run = await runShoal(args);
     expect(run.code).toBe(2);
