@@ -28,6 +28,8 @@ export interface SessionHost {
 
 /** Assignment send times kept per session for the latency histogram; older ones are dropped past this. */
 const MAX_TIMED = 10_000;
+/** Refused reports and failures logged per session; past this they are only counted (in /metrics), so a flood cannot fill the log. */
+const MAX_LOGGED_REPORTS = 20;
 
 /**
  * One worker connection, from hello to close. Every incoming message goes through
@@ -53,6 +55,7 @@ export class PeerSession {
   /** When each assignment (`taskId#attempt`) was handed to the channel, for the latency histogram. */
   readonly #assignedAt = new Map<string, number>();
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
+  #loggedReports = 0;
 
   constructor(host: SessionHost, channel: WorkerChannel, info: ChannelInfo, helloTimeoutMs: number) {
     this.#host = host;
@@ -139,14 +142,14 @@ export class PeerSession {
         const outcome = scheduler.defer({ type: "submit-result", peerId, taskId: asTaskId(taskId), attempt, result, now });
         metrics.results[outcome.status]++;
         if (outcome.status === "accepted") this.tasksDone++;
-        else this.#host.logger.info(`${this.name}: result for ${JSON.stringify(`${taskId}#${attempt}`)} ${outcome.status}: ${JSON.stringify(outcome.reason ?? "")}`);
+        else this.#logReport(`result for ${JSON.stringify(`${taskId}#${attempt}`)} ${outcome.status}: ${JSON.stringify(outcome.reason ?? "")}`);
         return;
       }
       case "task-failed": {
         const { taskId, attempt, error } = message;
         metrics.taskFailures++;
         this.#timed(taskId, attempt);
-        this.#host.logger.info(`${this.name}: ${JSON.stringify(`${taskId}#${attempt}`)} failed (${error.kind}): ${JSON.stringify(error.message)}`);
+        this.#logReport(`${JSON.stringify(`${taskId}#${attempt}`)} failed (${error.kind}): ${JSON.stringify(error.message)}`);
         scheduler.defer({ type: "submit-failure", peerId, taskId: asTaskId(taskId), attempt, error });
         return;
       }
@@ -180,6 +183,12 @@ export class PeerSession {
   #hold(peerId: PeerId, shards: readonly ShardHash[]): void {
     for (const shard of shards) this.held.add(shard);
     this.#host.scheduler.defer({ type: "set-peer-shards", peerId, shards: [...this.held] });
+  }
+
+  #logReport(text: string): void {
+    const n = ++this.#loggedReports;
+    if (n <= MAX_LOGGED_REPORTS) this.#host.logger.info(`${this.name}: ${text}`);
+    if (n === MAX_LOGGED_REPORTS) this.#host.logger.info(`${this.name}: further failures and refused results of this session are counted, not logged`);
   }
 
   /** Observes the time since the attempt was assigned on this session, if it was. */

@@ -88,6 +88,12 @@ export class GridHarness {
     }
   }
 
+  /** Task results the coordinator has counted, by outcome, from `/metrics`. */
+  async results(): Promise<Record<string, number>> {
+    const text = await (await fetch(`${this.coordinator.url}/metrics`)).text();
+    return Object.fromEntries([...text.matchAll(/^shoal_results_total\{outcome="(\w+)"\} (\d+)$/gm)].map((m) => [m[1] as string, Number(m[2])]));
+  }
+
   async healthy(): Promise<boolean> {
     const response = await fetch(`${this.coordinator.url}/healthz`);
     return response.ok && ((await response.json()) as { ok: unknown }).ok === true;
