@@ -139,6 +139,22 @@ describe("hostile volunteers", () => {
     expect(await grid.healthy()).toBe(true);
   });
 
+  it("shards-held naming shards never assigned to the session, or again, change nothing and are not logged", async () => {
+    const { client } = await grid.hello({ shards: Array.from({ length: 5_000 }, (_, i) => i.toString(16).padStart(64, "0")) });
+    client.send({ type: "heartbeat" });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const before = grid.commandLog();
+    for (let i = 0; i < 50; i++) {
+      const shards = Array.from({ length: 10_000 }, (_, j) => (i * 10_000 + j).toString(16).padStart(64, "f"));
+      client.send({ type: "shards-held", shards });
+    }
+    client.send({ type: "shards-held", shards: ["0".repeat(64)] });
+    expect((await client.next("error", 500).catch(() => undefined))?.message).toBeUndefined();
+    expect(grid.commandLog()).toEqual(before);
+    const logged = grid.read((db) => db.prepare("SELECT max(length(command)) AS n FROM scheduler_log").get() as { n: number });
+    expect(logged.n).toBeLessThan(100_000);
+  });
+
   it("a flood of refused reports writes a bounded number of log lines", async () => {
     const { client: flooder, welcome } = await grid.hello();
     const failure = (i: number) => ({ type: "task-failed" as const, taskId: `j_made_up/map/${i}`, attempt: 1, error: { kind: "runtime" as const, message: "no" } });

@@ -28,6 +28,8 @@ export interface SessionHost {
 
 /** Assignment send times kept per session for the latency histogram; older ones are dropped past this. */
 const MAX_TIMED = 10_000;
+/** Shards taken from a hello on trust (the coordinator cannot check a cache it never saw); honest caches hold far fewer. */
+const MAX_HELLO_SHARDS = 1024;
 /** Refused reports and failures logged per session; past this they are only counted (in /metrics), so a flood cannot fill the log. */
 const MAX_LOGGED_REPORTS = 20;
 
@@ -46,8 +48,10 @@ export class PeerSession {
   threads = 0;
   /** The Lua engines the peer said it runs. */
   engines: string[] = [];
-  /** Shards the peer said it holds (hello plus every shards-held since). */
+  /** Shards the peer said it holds: up to {@link MAX_HELLO_SHARDS} from its hello, then those of its own assignments it announced. */
   readonly held = new Set<ShardHash>();
+  /** Shards of the assignments sent on this session: the only ones a shards-held may add. */
+  readonly #assignedShards = new Set<ShardHash>();
   tasksDone = 0;
   readonly #host: SessionHost;
   readonly #sentJobs = new Set<JobId>();
@@ -157,7 +161,7 @@ export class PeerSession {
         for (const outcome of message.outcomes) this.#handle(outcome);
         return;
       case "shards-held":
-        this.#hold(peerId, message.shards);
+        this.#hold(peerId, message.shards.filter((shard) => this.#assignedShards.has(shard)));
         return;
     }
   }
@@ -172,16 +176,18 @@ export class PeerSession {
     this.engines = hello.engines;
     const { peerId, secret, reclaimed } = this.#host.admit(this, hello.peerId, hello.secret, Date.now());
     this.peerId = peerId;
-    if (hello.shards.length > 0) this.#hold(peerId, hello.shards);
+    this.#hold(peerId, hello.shards.slice(0, MAX_HELLO_SHARDS));
     const { heartbeatMs } = this.#host;
     this.send({ type: "welcome", protocol: PROTOCOL_VERSION, peerId, secret, shardHandle: this.shardHandle, heartbeatMs, shardBaseUrl: this.info.shardBaseUrl });
     const asked = hello.peerId !== undefined && !reclaimed ? ` (asked for ${JSON.stringify(hello.peerId)} without its secret)` : "";
     this.#host.logger.info(`${this.name} joined with ${hello.threads} threads${reclaimed ? " (reconnected)" : asked}`);
   }
 
-  /** Shards a peer reports are added to what it holds, and the scheduler learns the whole set for locality. */
+  /** Shards a peer reports are added to what it holds, and the scheduler learns the whole set for locality (only when it grew). */
   #hold(peerId: PeerId, shards: readonly ShardHash[]): void {
+    const before = this.held.size;
     for (const shard of shards) this.held.add(shard);
+    if (this.held.size === before) return;
     this.#host.scheduler.defer({ type: "set-peer-shards", peerId, shards: [...this.held] });
   }
 
@@ -204,6 +210,7 @@ export class PeerSession {
   #deliver(grant: WorkGrant): void {
     if (grant.refused) return this.refuse(grant.refused);
     if (grant.assignments.length === 0) return;
+    for (const a of grant.assignments) if (a.shard !== undefined) this.#assignedShards.add(a.shard);
     const missing = new Set(grant.assignments.flatMap((a) => (a.shard !== undefined && !this.held.has(a.shard) ? [a.shard] : [])));
     for (const shard of missing) {
       const handles = this.#host.shardHolders(shard, this);
