@@ -155,6 +155,22 @@ describe("hostile volunteers", () => {
     expect(logged.n).toBeLessThan(100_000);
   });
 
+  it("a flood of heartbeats from a session holding leases extends them once per quarter interval, not once per message", async () => {
+    const job = await grid.submitSma();
+    const { client } = await grid.hello();
+    client.send({ type: "request-work", freeSlots: 1 });
+    await client.next("assign");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const before = grid.commandLog();
+    for (let i = 0; i < 2_000; i++) client.send({ type: "heartbeat" });
+    client.send({ type: "shards-held", shards: [] });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = grid.commandLog();
+    expect(after.chars - before.chars).toBeLessThan(1_000);
+    expect(client.socket.readyState).toBe(client.socket.OPEN);
+    await grid.coordinator.api(`/api/jobs/${job.id}/cancel`, { method: "POST" });
+  });
+
   it("a flood of refused reports writes a bounded number of log lines", async () => {
     const { client: flooder, welcome } = await grid.hello();
     const failure = (i: number) => ({ type: "task-failed" as const, taskId: `j_made_up/map/${i}`, attempt: 1, error: { kind: "runtime" as const, message: "no" } });

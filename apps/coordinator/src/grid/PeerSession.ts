@@ -60,6 +60,7 @@ export class PeerSession {
   readonly #assignedAt = new Map<string, number>();
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
   #loggedReports = 0;
+  #lastHeartbeat = Number.NEGATIVE_INFINITY;
 
   constructor(host: SessionHost, channel: WorkerChannel, info: ChannelInfo, helloTimeoutMs: number) {
     this.#host = host;
@@ -138,6 +139,9 @@ export class PeerSession {
         this.#freeSlots = message.freeSlots;
         return this.#host.wantWork();
       case "heartbeat":
+        // Leases last several heartbeat intervals; one extension per quarter interval is plenty, and more would only fill the log.
+        if (now - this.#lastHeartbeat < this.#host.heartbeatMs / 4) return;
+        this.#lastHeartbeat = now;
         scheduler.defer({ type: "heartbeat", peerId, now });
         return;
       case "task-result": {
