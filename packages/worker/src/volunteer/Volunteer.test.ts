@@ -169,13 +169,14 @@ describe("Volunteer", () => {
     await coordinator.until(() => coordinator.messages("hello").length === 2, 2_000);
   });
 
-  it("stops for good when refused", async () => {
-    const { coordinator, done, volunteer } = setup();
+  it("stops for good when refused, logging the coordinator's reason quoted", async () => {
+    const { coordinator, done, volunteer, log } = setup();
     await coordinator.until(() => coordinator.peers.size === 1);
-    coordinator.send("peer-1", { type: "refused", reason: "lost too many quorums" });
-    await expect(done).resolves.toBe("lost too many quorums");
+    coordinator.send("peer-1", { type: "refused", reason: "lost too many quorums\nshoal worker: forged" });
+    await expect(done).resolves.toBe("lost too many quorums\nshoal worker: forged");
     expect(volunteer.status().state).toBe("refused");
     expect(coordinator.messages("hello")).toHaveLength(1);
+    expect(log.filter((line) => line.includes("forged"))).toEqual(['refused by the coordinator: "lost too many quorums\\nshoal worker: forged"']);
   });
 
   it("TEST-ONLY lie mode reports results of the same shape with different values", async () => {

@@ -163,7 +163,7 @@ export class Volunteer {
       try {
         message = parseCoordinatorMessage(text);
       } catch (error) {
-        this.#log(`closing: ${(error as Error).message}`);
+        this.#log(`closing: ${JSON.stringify((error as Error).message)}`);
         channel.close((error as Error).message);
         return;
       }
@@ -212,11 +212,11 @@ export class Volunteer {
         return;
       case "refused":
         this.#refused = message.reason;
-        this.#log(`refused by the coordinator: ${message.reason}`);
+        this.#log(`refused by the coordinator: ${JSON.stringify(message.reason)}`);
         this.#channel?.close("refused");
         return;
       case "error":
-        this.#log(`the coordinator reports a protocol error: ${message.message}`);
+        this.#log(`the coordinator reports a protocol error: ${JSON.stringify(message.message)}`);
         this.#channel?.close(message.message);
         return;
     }
