@@ -31,6 +31,16 @@ function accepted(parse: (raw: unknown) => unknown, raw: string): boolean {
   }
 }
 
+/** The outputs a worker message reports, for the checks above. */
+function outputsOf(message: object): unknown[] {
+  const outcomes = "outcomes" in message && Array.isArray(message.outcomes) ? (message.outcomes as object[]) : [message];
+  return outcomes.flatMap((o) => {
+    const result = "result" in o ? (o.result as Record<string, unknown>) : undefined;
+    if (!result) return [];
+    return "outputs" in result ? (result["outputs"] as unknown[]) : [result["output"]];
+  });
+}
+
 describe.each(parsers)("%s on hostile input", (_name, parse, frames) => {
   it("accepts the valid frames the mutations start from", () => {
     for (const frame of frames) expect(accepted(parse, JSON.stringify(frame))).toBe(true);
@@ -46,6 +56,7 @@ describe.each(parsers)("%s on hostile input", (_name, parse, frames) => {
         const raw = JSON.stringify(value) ?? "undefined";
         if (accepted(parse, raw) && typeof value === "object" && value !== null && "type" in value) {
           expect(frames.map((f) => f.type)).toContain(value.type);
+          if (parse === parseWorkerMessage) for (const output of outputsOf(value)) expect(exceedsDepth(output, MESSAGE_LIMITS.valueDepth)).toBe(false);
         }
       }),
       { numRuns: 1_000 },

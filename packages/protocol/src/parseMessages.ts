@@ -28,6 +28,11 @@ export const MESSAGE_LIMITS = {
   slots: 256,
   /** Nesting of any message: a Lua value's 64 levels (the engines' limit) with room for the message around it. */
   depth: 80,
+  /**
+   * Nesting of one reported output: the Lua engines' own limit, so every stored result fits,
+   * with the message around it, in the reduce assignment that hands it on.
+   */
+  valueDepth: 64,
   /** Characters of a session secret or shard handle. */
   secretChars: 64,
 } as const;
@@ -132,7 +137,15 @@ const peerToPeer = z.discriminatedUnion("type", [
 
 /** Parses a message a worker sent to the coordinator; throws ProtocolError on anything malformed, oversized or unknown. */
 export function parseWorkerMessage(raw: unknown): WorkerToCoordinator {
-  return parse(raw, workerToCoordinator, "worker", isOutcomesMessage) as WorkerToCoordinator;
+  const message = parse(raw, workerToCoordinator, "worker", isOutcomesMessage) as WorkerToCoordinator;
+  for (const outcome of message.type === "outcomes" ? message.outcomes : [message]) {
+    if (outcome.type !== "task-result") continue;
+    const values = "outputs" in outcome.result ? outcome.result.outputs : [outcome.result.output];
+    if (values.some((value) => exceedsDepth(value, MESSAGE_LIMITS.valueDepth))) {
+      throw new ProtocolError(`task-result from worker has an output nested deeper than ${MESSAGE_LIMITS.valueDepth} levels`);
+    }
+  }
+  return message;
 }
 
 /** Parses a message the coordinator sent to a worker; a worker trusts the coordinator no more than anyone else. */
