@@ -77,6 +77,15 @@ describe("results", () => {
     expect(s.jobSnapshot(one().id)?.results).toEqual({ accepted: 1, rejected: 0 });
   });
 
+  it("rejects an output larger than the job's result size as malformed, and takes one at the limit", () => {
+    const s = setup({ ...one(), resultBytes: 1024 });
+    const a = take(s, A, 0);
+    const big = "x".repeat(1024);
+    expect(s.submitResult(A, a.taskId, a.attempt, { outputs: [big] }, 1)).toMatchObject({ status: "rejected", reason: "malformed result: output 0 is larger than the job's 1024 bytes" });
+    const b = take(s, B, 2);
+    expect(s.submitResult(B, b.taskId, b.attempt, { outputs: [big.slice(2)] }, 3)).toMatchObject({ status: "accepted" });
+  });
+
   it("re-queues a malformed result's task and counts it against the peer", () => {
     const s = setup(one());
     const a = take(s, A, 0);

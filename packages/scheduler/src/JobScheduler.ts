@@ -214,14 +214,14 @@ export class JobScheduler {
     const t = job.task(index);
     const values = t.work.kind === "map" ? ("outputs" in result ? result.outputs : undefined) : "output" in result ? [result.output] : undefined;
     const fx = effects();
-    if (!Array.isArray(values) || (t.work.kind === "map" && values.length !== t.work.points.length)) {
+    const malformed = malformedOutputs(t.work.kind === "map" ? t.work.points.length : undefined, values, job.state.resultBytes);
+    if (values === undefined || malformed !== undefined) {
       this.#counted(peerId, now);
       this.#leases.close(ref, "failed");
       job.state.rejected++;
       job.refresh(index);
       this.#judge([], [peerId], fx);
-      const expected = t.work.kind === "map" ? `${t.work.points.length} outputs` : "one output";
-      return { ...fx, status: "rejected", reason: `malformed result: expected ${expected}` };
+      return { ...fx, status: "rejected", reason: `malformed result: ${malformed ?? "no outputs"}` };
     }
     // Both may throw on a value no parser limited (too deep to serialise): before any change, so nothing is half done.
     const taken = { attempt, values: copy(values), canonical: canonicalJson(values) };
@@ -423,4 +423,16 @@ export class JobScheduler {
   #refusal(peer: PeerId): string {
     return `peer ${peer} is refused: its results lost too many quorums (score ${this.#reputation.score(peer)})`;
   }
+}
+
+/**
+ * Why `values` cannot be a task's outputs — not `points` of them for a map task (one for a
+ * reduce), or one larger than `resultBytes` as JSON — or undefined when they can be.
+ */
+function malformedOutputs(points: number | undefined, values: unknown, resultBytes: number | undefined): string | undefined {
+  if (!Array.isArray(values) || values.length !== (points ?? 1)) return `expected ${points === undefined ? "one output" : `${points} outputs`}`;
+  if (resultBytes === undefined) return undefined;
+  // UTF-16 length never exceeds the UTF-8 bytes the engines count, so an honest output always passes.
+  const index = values.findIndex((value) => JSON.stringify(value).length > resultBytes);
+  return index < 0 ? undefined : `output ${index} is larger than the job's ${resultBytes} bytes`;
 }

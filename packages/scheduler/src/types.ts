@@ -94,6 +94,11 @@ export interface JobSubmission {
   leaseMs?: number;
   /** The Lua engine every task needs: only peers advertising it get them, and the job waits queued until one connects. Unset: any peer. */
   engine?: string;
+  /**
+   * Largest JSON size of one output, as the job's engines enforce it: a reported output past it is
+   * a malformed result, so no stored output can make the assignment that hands it on too large.
+   */
+  resultBytes?: number;
 }
 
 export type JobStatus = "running" | "done" | "failed" | "cancelled";
