@@ -183,7 +183,7 @@ export class PeerSession {
     this.#hold(peerId, hello.shards.slice(0, MAX_HELLO_SHARDS));
     const { heartbeatMs } = this.#host;
     this.send({ type: "welcome", protocol: PROTOCOL_VERSION, peerId, secret, shardHandle: this.shardHandle, heartbeatMs, shardBaseUrl: this.info.shardBaseUrl });
-    const asked = hello.peerId !== undefined && !reclaimed ? ` (asked for ${JSON.stringify(hello.peerId)} without its secret)` : "";
+    const asked = hello.peerId !== undefined && !reclaimed ? ` (not given the ${JSON.stringify(hello.peerId)} it asked for)` : "";
     this.#host.logger.info(`${this.name} joined with ${hello.threads} threads${reclaimed ? " (reconnected)" : asked}`);
   }
 
