@@ -21,7 +21,7 @@ describe("lineLogger", () => {
     const logger = lineLogger((line) => lines.push(line));
     logger.warn("peer p1: \n2026-01-01T00:00:00.000Z info  job forged submitted\n");
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^\S+ warn  peer p1: \\n.*forged submitted\\n\n$/);
+    expect(lines[0]).toMatch(/^\S+ warn {2}peer p1: \\n.*forged submitted\\n\n$/);
     expect(lines[0]!.split("\n")).toHaveLength(2);
   });
 });
