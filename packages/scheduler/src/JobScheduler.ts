@@ -288,6 +288,11 @@ export class JobScheduler {
     return { id: peerId, online: peer !== undefined, slots: peer?.slots ?? 0, leases, credit, wins, losses, refused };
   }
 
+  /** Ids of the peers it knows (connected, or restored and not yet removed), without copying the state. */
+  peerIds(): PeerId[] {
+    return [...this.#peers.keys()];
+  }
+
   /** Tasks the scheduler holds across its jobs, a measure of how large a snapshot is. */
   get taskCount(): number {
     return this.#tasks.size;

@@ -207,6 +207,11 @@ export class DurableScheduler {
     return this.#scheduler.peerSnapshot(id);
   }
 
+  /** Ids of the peers the scheduler knows, cheaply (no state copy). */
+  peerIds(): PeerId[] {
+    return this.#scheduler.peerIds();
+  }
+
   /** Leases one peer holds now. */
   leases(peerId: PeerId): Lease[] {
     return this.#scheduler.leases(peerId);

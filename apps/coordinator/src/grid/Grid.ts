@@ -137,7 +137,7 @@ export class Grid implements SessionHost {
     if (now - this.#prunedAt < Math.min(this.#peerRetentionMs, 60_000)) return;
     this.#prunedAt = now;
     const keep = new Set<PeerId>(this.#sessions.keys());
-    for (const peer of this.scheduler.state().peers) keep.add(peer.id);
+    for (const peerId of this.scheduler.peerIds()) keep.add(peerId);
     this.#store.prunePeers(new Date(now - this.#peerRetentionMs).toISOString(), keep);
   }
 
