@@ -160,8 +160,9 @@ export class Grid implements SessionHost {
 
   /** Removes peers the scheduler still lists (say, from before a restart) that are not connected now. */
   removeAbsent(peerIds: readonly PeerId[]): void {
+    const known = new Set(this.scheduler.peerIds());
     for (const peerId of peerIds) {
-      if (this.#sessions.has(peerId) || !this.scheduler.state().peers.some((p) => p.id === peerId)) continue;
+      if (this.#sessions.has(peerId) || !known.has(peerId)) continue;
       this.logger.info(`peer ${peerId} did not come back; its leases are re-queued`);
       this.scheduler.run({ type: "remove-peer", peerId });
     }
