@@ -103,6 +103,21 @@ describe("DurableScheduler", () => {
     expect(store.loadScheduler().commands.length).toBe(logged);
   });
 
+  it("logs a result rejected as malformed without its payload, and replays it to the same state", () => {
+    const store = storeWithDataset();
+    const s = DurableScheduler.open(store);
+    s.run({ type: "add-peer", peerId: A });
+    submit(s, store, submission("j"));
+    const [a] = s.run({ type: "request-work", peerId: A, freeSlots: 1, now: 0 }).assignments;
+    const before = store.loadScheduler().commands.length;
+    const outcome = s.run({ type: "submit-result", peerId: A, taskId: a!.taskId, attempt: a!.attempt, result: { outputs: ["x".repeat(1_000_000)] }, now: 1 });
+    expect(outcome.status).toBe("rejected");
+    const logged = store.loadScheduler().commands.slice(before);
+    expect(logged).toHaveLength(1);
+    expect(JSON.stringify(logged).length).toBeLessThan(1_000);
+    expect(DurableScheduler.open(store).state()).toEqual(s.state());
+  });
+
   it("turns away a command it cannot log before applying it, and commits the others of its group", () => {
     const store = storeWithDataset();
     const s = DurableScheduler.open(store);

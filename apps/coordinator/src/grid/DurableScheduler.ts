@@ -1,6 +1,6 @@
 import type { JobId, PeerId } from "@shoal/protocol";
 import type { CommandOutcomes, Effects, JobSnapshot, Lease, PeerSnapshot, SchedulerCommand, SchedulerOptions, SchedulerState } from "@shoal/scheduler";
-import { applyCommand, JobScheduler } from "@shoal/scheduler";
+import { applyCommand, commandToLog, JobScheduler } from "@shoal/scheduler";
 import type { JobOutcome, Store } from "../store/Store.ts";
 
 /** A job that ended during a command; its outcome is already stored and the scheduler has forgotten it. */
@@ -22,7 +22,6 @@ const SNAPSHOT_PER_TASK = 4;
 
 /** A logged command waiting for its transaction, already JSON so the commit cannot fail on it. */
 interface Pending {
-  command: SchedulerCommand;
   text: string;
   write: (() => void) | undefined;
   finished: FinishedJob[];
@@ -151,8 +150,10 @@ export class DurableScheduler {
     const fx = effectsOf(outcome);
     const finished = this.#finished(command, fx);
     for (const job of finished) applyCommand(this.#scheduler, { type: "forget-job", jobId: job.id });
-    this.#pending.push({ command, text, write, finished });
-    this.#pendingChars += text.length;
+    const logged = commandToLog(command, outcome);
+    const entry = logged === command ? text : encode(logged);
+    this.#pending.push({ text: entry, write, finished });
+    this.#pendingChars += entry.length;
     const expired = "expired" in fx ? (fx.expired as unknown[]).length : 0;
     const applied: Applied = { command, cancel: fx.cancel, events: fx.events, expired, finished };
     this.#afterCommit.push(() => {
