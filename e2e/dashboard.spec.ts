@@ -92,7 +92,7 @@ test("uploads the sample with progress, lists it and previews a series from its 
   await expect(page.getByTestId("notice-empty")).toContainText("No datasets yet");
   await page.getByTestId("dataset-file").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("date,close\n2020-01-01,1\n2020-01-02,oops\n") });
   await page.getByTestId("upload").click();
-  await expect(page.getByTestId("upload-error")).toContainText("Line 3");
+  await expect(page.getByTestId("upload-error")).toHaveText(/^line 3: column "close"/);
   await page.getByTestId("dataset-file").setInputFiles("public/datasets/sp500.csv");
   await expect(page.getByTestId("dataset-name")).toHaveValue("sp500");
   await page.getByTestId("upload").click();
@@ -140,15 +140,26 @@ test("a syntax error is marked on its line before anything runs", async () => {
   await page.getByRole("link", { name: "New job" }).first().click();
   await typeScript("function map(series, p)\n  local x = 1\n  return x +\nend\n");
   await page.getByTestId("check").click();
-  await expect(page.getByTestId("job-error")).toContainText("Line 4");
+  await expect(page.getByTestId("job-error")).toHaveText(/^job\.lua:4: /);
   await expect(page.locator(".cm-errorLine")).toHaveAttribute("data-error-line", "4");
   await expect(page.locator(".cm-errorLine")).toHaveText("end");
   await expect(page.locator(".cm-gutterElement.cm-errorGutter")).toHaveText("4");
   await typeScript("function map(series, p)\n  local y = {\n  return y\nend\n");
   await page.getByTestId("submit").click();
-  await expect(page.getByTestId("job-error")).toContainText(/Line \d: job\.lua:\d/);
+  await expect(page.getByTestId("job-error")).toHaveText(/^job\.lua:\d: /);
   await expect(page.locator(".cm-errorLine")).toHaveCount(1);
   expect(page.url()).toMatch(/\/jobs\/new$/);
+});
+
+test("a job past the coordinator's limits is refused on the form, naming the limit and the job's figure", async () => {
+  await typeScript("function map(series, p)\n  return p.w\nend\n");
+  await page.getByTestId("params").fill(`w=${Array.from({ length: 300 }, (_, i) => i).join(",")}`);
+  await page.getByTestId("split").fill("rows=1");
+  await page.getByTestId("batch-size").fill("1");
+  await page.getByTestId("submit").click();
+  await expect(page.getByTestId("job-error")).toContainText("this job would plan 1,531,500 tasks (5,105 slices of the data × 300 points); the limit is 100,000 per job");
+  expect(page.url()).toMatch(/\/jobs\/new$/);
+  await page.getByTestId("batch-size").fill("16");
 });
 
 test("a runtime error fails the job and shows its traceback and line", async () => {
@@ -164,7 +175,7 @@ test("a runtime error fails the job and shows its traceback and line", async () 
   await shot("job-failed");
   await page.getByTestId("edit-job").click();
   await expect(page).toHaveURL(/\/dashboard\/jobs\/new\?from=j_/);
-  await expect(page.getByTestId("job-error")).toContainText("Line 3: job.lua:3: attempt to index a nil value");
+  await expect(page.getByTestId("job-error")).toHaveText(/^job\.lua:3: attempt to index a nil value/);
   await expect(page.locator(".cm-errorLine")).toHaveAttribute("data-error-line", "3");
   await expect(page.getByTestId("split")).toHaveValue("none");
 });
@@ -251,10 +262,10 @@ test("a job on wasmoon, budget off, 1 of 2 replicas agreeing, a seed and a deadl
 test("deep links load, and the pages fit a phone", async ({ browser }) => {
   const jobs = page.getByTestId("jobs-table");
   await page.getByRole("link", { name: "Jobs", exact: true }).click();
-  const done = await jobs.locator("tr", { hasText: "done" }).last().getByRole("link").textContent();
+  const done = await jobs.locator("tr", { hasText: "done" }).last().getByRole("link").getAttribute("href");
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await dashboard.storageState() });
   const small = await phone.newPage();
-  await small.goto(`${grid.url}/dashboard/jobs/${done}`);
+  await small.goto(`${grid.url}${done}`);
   await expect(small.getByTestId("heatmap")).toBeVisible();
   await small.screenshot({ path: `${SHOTS}/dashboard-phone-job.png`, fullPage: true });
   expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

@@ -16,6 +16,13 @@ describe.concurrent("shoal submit, worker and coordinator arguments", () => {
     [["worker", "--coordinator", "http://x", "--transport", "carrier-pigeon"], /--transport/],
     [["worker", "--coordinator", "http://x", "--cache-size", "lots"], /--cache-size/],
     [["coordinator", "--peer-retention", "forever"], /--peer-retention: bad duration/],
+    [["run", "examples/sma-crossover.lua", "--bogus"], /^shoal: unknown option --bogus \(shoal run --help lists the options\)$/m],
+    [["submit", "--frob"], /^shoal: unknown option --frob \(shoal submit --help lists the options\)$/m],
+    [["worker", "--threads"], /^shoal: --threads needs a value \(shoal worker --help lists the options\)$/m],
+    [["coordinator", "--zz"], /^shoal: unknown option --zz \(shoal coordinator --help lists the options\)$/m],
+    [["coordinator", "--max-tasks-per-job", "lots"], /--max-tasks-per-job lots: expected an integer from 1 to/],
+    [["coordinator", "--max-queued-tasks", "0"], /--max-queued-tasks 0: expected an integer from 1 to/],
+    [["coordinator", "--max-points", "200000"], /--max-points 200000: expected an integer from 1 to 100000/],
   ])("exits 2 with a one-line reason %#", async (args, reason) => {
     const run = await runShoal(args);
     expect(run.code).toBe(2);

@@ -185,6 +185,13 @@ describe("the grid: shoal submit with Node volunteers", () => {
     expect(p.stderr).toMatch(/bad\.csv: line 3: /);
   });
 
+  it("exits 2 with the coordinator's refusal of a job past its limits, naming the limit and the job's figure", async () => {
+    const values = Array.from({ length: 300 }, (_, i) => i).join(",");
+    const p = submit(["examples/sma-crossover.lua", "--data", "public/datasets/sp500.csv", "--param", `fast=${values}`, "--split", "rows=1", "--batch", "1"]);
+    expect(await p.exited).toBe(2);
+    expect(p.stderr).toMatch(/this job would plan 1,531,500 tasks \(5,105 slices of the data × 300 points\); the limit is 100,000 per job/);
+  });
+
   it("outvotes a lying volunteer with 2 replicas and quorum 2, which loses reputation and is refused", async () => {
     const liar = startWorker("ws", ["--lie"]);
     const liarId = await peerIdOf(liar);

@@ -50,7 +50,7 @@ describe("shoal run", () => {
     const job = file("find.lua", 'function map(series, p)\n  return (("a"):rep(1e5):find(".-.-.-b"))\nend\n');
     const run = await runShoal(["run", job, "--data", SP500, "--engine", "wasmoon", "--deadline", "2s"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^job\.lua: task exceeded its deadline of 2 s$/m);
+    expect(run.stderr).toMatch(/^job\.lua: deadline exceeded after 2 s$/m);
   });
 
   it("differs when the halo is too short for the slow window, so the halo test above has teeth", async () => {
@@ -96,6 +96,15 @@ describe("shoal run", () => {
     expect(run.stdout).toBe("");
   });
 
+  it("warns that a parameter the script reads is not swept, before the Lua error it leads to", async () => {
+    const run = await runShoal(["run", "examples/sma-crossover.lua", "--data", SP500, "--param", "fast=5"]);
+    expect(run.code).toBe(1);
+    const lines = run.stderr.split("\n");
+    expect(lines[0]).toBe("shoal: warning: the script reads p.slow, but no --param slow=... is given, so p.slow is nil");
+    expect(run.stderr).toMatch(/^job\.lua:\d+: ts\.rolling_mean: /m);
+    expect(run.stderr).not.toMatch(/reads p\.fast/);
+  });
+
   it("reports a syntax error before running anything", async () => {
     const job = file("syntax.lua", "function map(series, p)\n  return {\nend\n");
     const run = await runShoal(["run", job, "--data", SP500]);
@@ -110,6 +119,15 @@ describe("shoal run", () => {
     expect(run.stderr).toMatch(/instruction budget exceeded/);
   });
 
+  it("prints the job line for errors the engines raise inside library functions, on both engines", async () => {
+    const job = file("gsub.lua", "function map(series, p)\n  local function g(s)\n    return (s:gsub('.', g))\n  end\n  return g('abc')\nend\n");
+    const runs = await Promise.all(["fengari", "wasmoon"].map((engine) => runShoal(["run", job, "--data", SP500, "--engine", engine, "--threads", "1"])));
+    for (const run of runs) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^job\.lua:3: (C|JS) stack overflow$/m);
+    }
+  });
+
   it("runs wasmoon with the budget off to the same result, and its deadline still ends a runaway loop", async () => {
     const loop = file("spin.lua", "function map(series, p)\n  while true do end\nend\n");
     const [budgeted, off, spin] = await Promise.all([
@@ -120,14 +138,14 @@ describe("shoal run", () => {
     expect(off.code, off.stderr).toBe(0);
     expect(off.stdout).toBe(budgeted.stdout);
     expect(spin.code).toBe(1);
-    expect(spin.stderr).toMatch(/^job\.lua: task exceeded its deadline of 1 s$/m);
+    expect(spin.stderr).toMatch(/^job\.lua: deadline exceeded after 1 s$/m);
   });
 
   it("stops a task that overruns its wall-clock deadline", async () => {
     const job = file("slow.lua", "function map(series, p)\n  while true do end\nend\n");
     const run = await runShoal(["run", job, "--data", SP500, "--deadline", "1s", "--budget", "1000000000000"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/deadline of 1 s/);
+    expect(run.stderr).toMatch(/^job\.lua: deadline exceeded after 1 s$/m);
   });
 
   it.each([

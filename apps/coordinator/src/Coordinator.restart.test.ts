@@ -1,44 +1,26 @@
 import type { ChildProcess } from "node:child_process";
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ROOT_DIR, shoalRunSma, SMA_SPEC, SP500_CSV } from "./testing/fixtures.ts";
+import { shoalRunSma, SMA_SPEC, SP500_CSV } from "./testing/fixtures.ts";
 import { ProtocolClient } from "./testing/ProtocolClient.ts";
 import type { TestWire } from "./testing/TestWorker.ts";
 import { TestWorker } from "./testing/TestWorker.ts";
 import type { Json } from "@shoal/protocol";
 import type { JobView } from "./grid/JobView.ts";
 import type { DatasetView } from "./http/routes/datasetRoutes.ts";
+import type { SpawnedCoordinator } from "./testing/spawnCoordinator.ts";
+import { spawnCoordinator as spawnChild } from "./testing/spawnCoordinator.ts";
 import { json } from "./testing/startTestCoordinator.ts";
-
-interface Spawned {
-  child: ChildProcess;
-  url: string;
-  token: string | undefined;
-}
 
 const children: ChildProcess[] = [];
 
 /** Starts `shoal coordinator` as a child process on a free port and reads its URL (and token, on first start). */
-function spawnCoordinator(dataDir: string): Promise<Spawned> {
-  const child = spawn(process.execPath, ["apps/cli/bin/shoal.js", "coordinator", "--port", "0", "--data-dir", dataDir, "--no-webrtc"], {
-    cwd: ROOT_DIR,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  children.push(child);
-  let stdout = "";
-  let stderr = "";
-  child.stderr?.on("data", (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    child.on("exit", (code) => reject(new Error(`coordinator exited with ${code}: ${stderr}`)));
-    child.stdout?.on("data", (chunk) => {
-      stdout += chunk;
-      const url = /shoal coordinator: (http:\/\/\S+)/.exec(stdout)?.[1];
-      if (url) setTimeout(() => resolve({ child, url, token: /author token.*: (shoal_\S+)/.exec(stdout)?.[1] }), 50);
-    });
-  });
+async function spawnCoordinator(dataDir: string): Promise<SpawnedCoordinator> {
+  const spawned = await spawnChild(dataDir);
+  children.push(spawned.child);
+  return spawned;
 }
 
 async function wire(url: string): Promise<{ client: ProtocolClient; wire: TestWire }> {

@@ -5,6 +5,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { prepareEngine } from "@shoal/lua";
+import type { EngineName } from "@shoal/protocol";
 import { createAuthorToken } from "./auth/authorTokens.ts";
 import type { CoordinatorOptions } from "./CoordinatorOptions.ts";
 import { resolveOptions } from "./CoordinatorOptions.ts";
@@ -14,10 +15,14 @@ import { DurableScheduler } from "./grid/DurableScheduler.ts";
 import { Grid } from "./grid/Grid.ts";
 import { JobService } from "./grid/JobService.ts";
 import { Metrics } from "./grid/Metrics.ts";
+import { answerClientError, MAX_HEADER_BYTES } from "./http/answerClientError.ts";
 import type { Mount } from "./http/createRequestHandler.ts";
 import { createRequestHandler } from "./http/createRequestHandler.ts";
+import { ScriptProbe } from "./probe/ScriptProbe.ts";
 import { SqliteStore } from "./store/SqliteStore.ts";
 import { CoordinatorPeer } from "./transport/CoordinatorPeer.ts";
+import type { Closable } from "./transport/keepCoordinatorPeer.ts";
+import { keepCoordinatorPeer } from "./transport/keepCoordinatorPeer.ts";
 import { PeerSignalling } from "./transport/PeerSignalling.ts";
 import { WebSocketTransport } from "./transport/WebSocketTransport.ts";
 
@@ -43,23 +48,16 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const store = new SqliteStore(join(o.dataDir, "shoal.db"));
   const token = store.countTokens() === 0 ? createAuthorToken(store, "first start") : undefined;
   const scheduler = DurableScheduler.open(store, o.scheduler, o.snapshotEvery);
-  const restoredPeers = scheduler.state().peers.map((p) => p.id);
+  const restoredPeers = scheduler.peerIds();
   const metrics = new Metrics();
   const shards = new ShardFiles(join(o.dataDir, "shards"), join(o.dataDir, "tmp"));
-  const datasets = new DatasetService(store, shards, o.maxUploadBytes);
-  const jobs = new JobService({ store, scheduler, datasets, engines: (name) => prepareEngine(name, { warmUp: false }), probeBudget: o.probeBudget });
-  const grid = new Grid({
-    scheduler,
-    store,
-    metrics,
-    logger,
-    spec: (id) => jobs.spec(id),
-    heartbeatMs: o.heartbeatMs,
-    helloTimeoutMs: o.helloTimeoutMs,
-    peerRetentionMs: o.peerRetentionMs,
-  });
+  const datasets = new DatasetService(store, shards, { maxUploadBytes: o.maxUploadBytes, maxSeries: o.limits.maxSeriesPerDataset });
+  const probe = new ScriptProbe({ deadlineMs: o.probeDeadlineMs, heapMb: o.probeHeapMb, budget: o.probeBudget });
+  const engines = (name: EngineName) => prepareEngine(name, { warmUp: false });
+  const jobs = new JobService({ store, scheduler, datasets, engines, probe, limits: o.limits });
+  const grid = new Grid({ scheduler, store, metrics, logger, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs });
 
-  const server = createServer({ requestTimeout: 30 * 60_000 });
+  const server = createServer({ requestTimeout: 30 * 60_000, maxHeaderSize: MAX_HEADER_BYTES });
   const signallingToken = randomBytes(24).toString("hex");
   const signalling = o.webrtc ? new PeerSignalling(server, { coordinatorId: o.webrtc.peerId, coordinatorToken: signallingToken, logger }) : undefined;
   const mounts: Mount[] = signalling ? [(req, res, path) => signalling.handleRequest(req, res, path)] : [];
@@ -74,7 +72,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     else if (signalling?.accepts(path)) signalling.handleUpgrade(req, socket, head);
     else socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n");
   });
-  server.on("clientError", (_error, socket) => socket.destroy());
+  server.on("clientError", answerClientError);
 
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -92,14 +90,11 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     }
   }, o.tickMs);
   const grace = setTimeout(() => grid.removeAbsent(restoredPeers), o.peerGraceMs);
-  let peer: CoordinatorPeer | undefined;
+  let peer: Closable | undefined;
   if (o.webrtc) {
     const { peerId: id, iceServers, maxConnections } = o.webrtc;
-    try {
-      peer = await CoordinatorPeer.start({ host: loopback, port, id, token: signallingToken, iceServers, grid, logger, shardBaseUrl: shardBaseUrl(), maxConnections });
-    } catch (error) {
-      logger.warn(`WebRTC is off: the coordinator peer could not start (${error instanceof Error ? error.message : String(error)})`);
-    }
+    const peerOptions = { host: loopback, port, id, token: signallingToken, iceServers, grid, logger, shardBaseUrl: shardBaseUrl(), maxConnections };
+    peer = await keepCoordinatorPeer(() => CoordinatorPeer.start(peerOptions), logger);
   }
   logger.info(`coordinator listening on ${baseUrl} (data in ${o.dataDir}${restoredPeers.length ? `, ${restoredPeers.length} peers to wait for` : ""})`);
 
@@ -116,6 +111,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await probe.close();
       scheduler.snapshot();
       store.close();
     })());

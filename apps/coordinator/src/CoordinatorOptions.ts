@@ -1,5 +1,7 @@
 import { fileURLToPath } from "node:url";
 import type { SchedulerOptions } from "@shoal/scheduler";
+import type { AuthorLimits } from "./limits/AuthorLimits.ts";
+import { resolveAuthorLimits } from "./limits/AuthorLimits.ts";
 import type { Logger } from "./Logger.ts";
 import { consoleLogger } from "./Logger.ts";
 import { COORDINATOR_PEER_ID } from "./transport/CoordinatorPeer.ts";
@@ -33,8 +35,14 @@ export interface CoordinatorOptions {
   peerRetentionMs?: number;
   /** Minimum time between progress events of one SSE stream. Default 250 ms. */
   progressMs?: number;
-  /** Instruction budget for running a submitted script's top level once on the coordinator. Default 5e7. */
+  /** Instruction budget for running a submitted script's top level once, on the probe's thread. Default 5e7. */
   probeBudget?: number;
+  /** Wall-clock time a submitted script's top level may run on the probe's thread. Default 2 s. */
+  probeDeadlineMs?: number;
+  /** V8 heap of the probe's thread in MB (the Lua heap gets a quarter). Default 256. */
+  probeHeapMb?: number;
+  /** What one author request may make the coordinator hold, checked before anything is allocated; see {@link AuthorLimits} for the defaults. */
+  limits?: Partial<AuthorLimits>;
   /** Directory of the built web app. Default apps/web/dist. */
   webDist?: string;
   /** The coordinator's PeerJS peer and signalling server; false turns WebRTC off. */
@@ -42,8 +50,9 @@ export interface CoordinatorOptions {
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<CoordinatorOptions, "publicUrl" | "webrtc" | "scheduler">> &
+export type ResolvedOptions = Required<Omit<CoordinatorOptions, "publicUrl" | "webrtc" | "scheduler" | "limits">> &
   Pick<CoordinatorOptions, "publicUrl" | "scheduler"> & {
+    limits: AuthorLimits;
     webrtc: false | { peerId: string; iceServers: PeerOptionsLike["config"]["iceServers"]; maxConnections: number };
   };
 
@@ -62,9 +71,12 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
     peerRetentionMs: 7 * 24 * 60 * 60_000,
     progressMs: 250,
     probeBudget: 5e7,
+    probeDeadlineMs: 2000,
+    probeHeapMb: 256,
     webDist: fileURLToPath(new URL("../../web/dist", import.meta.url)),
     ...withoutUndefined(options),
     dataDir: options.dataDir,
+    limits: resolveAuthorLimits(options.limits),
     webrtc,
   };
 }

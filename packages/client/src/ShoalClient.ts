@@ -3,7 +3,7 @@ import type { GraphRequest } from "./graph/GraphRequest.ts";
 import { readEventStream } from "./readEventStream.ts";
 import { sha256Hex } from "./sha256Hex.ts";
 import { ShoalApiError } from "./ShoalApiError.ts";
-import type { CheckResult, DatasetView, JobEvent, JobRequest, JobResult, JobView, PeerView, UploadResult } from "./types.ts";
+import type { CheckResult, DatasetSummary, DatasetView, JobEvent, JobRequest, JobResult, JobView, PeerView, UploadResult } from "./types.ts";
 
 export interface ShoalClientOptions {
   /** The coordinator's base URL, e.g. `http://localhost:8080`. */
@@ -76,7 +76,9 @@ export class ShoalClient {
     return this.#json("GET", `/api/datasets/${encodeURIComponent(id)}`);
   }
 
-  async listDatasets(): Promise<DatasetView[]> {
+  /** The newest datasets (100 unless `limit` says otherwise), with series counts but not their series. */
+  async listDatasets(limit?: number): Promise<DatasetSummary[]> {
+    if (limit !== undefined) return this.#json("GET", `/api/datasets?limit=${limit}`);
     return this.#json("GET", "/api/datasets");
   }
 

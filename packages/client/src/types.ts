@@ -21,6 +21,9 @@ export interface DatasetView {
   createdAt?: string;
 }
 
+/** A dataset as listings show it: its series counted, not listed (fetch the dataset for them). */
+export type DatasetSummary = Omit<DatasetView, "series"> & { seriesCount: number };
+
 /** An upload's answer: the dataset, and whether bytes were sent (false when the coordinator already had them). */
 export interface UploadResult {
   dataset: DatasetView;
@@ -58,9 +61,13 @@ export interface JobView {
   replicas: number;
   quorum: number;
   error?: JobErrorView;
+  /** While it runs: a Lua error fewer volunteers than its quorum have reported so far. */
+  unconfirmedError?: JobErrorView & { reporters: number };
   createdAt: string;
   finishedAt: string | null;
   spec: {
+    /** The job's name, from the script's first comment line; absent when it opens without one. */
+    title?: string;
     engine: string;
     params: Record<string, ParamValue[]>;
     points: number;

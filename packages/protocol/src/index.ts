@@ -2,6 +2,8 @@ export type { Json } from "./json.ts";
 export * from "./ids.ts";
 export { LIMITS, DEFAULTS } from "./limits.ts";
 export { durationText, parseDuration } from "./parseDuration.ts";
+export { scriptTitle } from "./scriptTitle.ts";
+export { paramsRead, unsetParams } from "./paramsRead.ts";
 export { canonicalJson, sameResult, CANONICAL_DIGITS } from "./canonicalJson.ts";
 export {
   ENGINE_NAMES,

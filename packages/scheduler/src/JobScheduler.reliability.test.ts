@@ -110,41 +110,50 @@ describe("results", () => {
 describe("Lua errors", () => {
   const boom: TaskFailure = { kind: "runtime", message: "job.lua:3: boom", line: 3, traceback: "stack traceback:\n\tjob.lua:3: in function 'map'" };
 
-  it("fail the job only once a second peer confirms them, with message, line and traceback", () => {
+  const quorum2 = () => ({ ...one(), replicas: 2, quorum: 2 });
+
+  it("fail a quorum-1 job at once, as its result would complete it", () => {
     const s = setup(one());
     const a = take(s, A, 0);
+    const error = { ...boom, taskId: "j/map/0" };
+    expect(s.submitFailure(A, a.taskId, a.attempt, boom).events).toEqual([{ type: "job-failed", jobId: "j", error }]);
+    expect(s.jobSnapshot(one().id)).toMatchObject({ status: "failed", error });
+    expect(s.jobSnapshot(one().id)?.unconfirmedError).toBeUndefined();
+  });
+
+  it("fail a quorum-2 job only once a second peer confirms them, showing the error as unconfirmed meanwhile", () => {
+    const s = setup(quorum2());
+    const a = take(s, A, 0);
     expect(s.submitFailure(A, a.taskId, a.attempt, boom)).toMatchObject({ status: "accepted", events: [] });
-    expect(s.requestWork(A, 1, 1).assignments).toEqual([]);
+    expect(s.jobSnapshot(one().id)).toMatchObject({ status: "running", unconfirmedError: { ...boom, taskId: "j/map/0", reporters: 1 } });
     const b = take(s, B, 2);
     const fx = s.submitFailure(B, b.taskId, b.attempt, boom);
     const error = { ...boom, taskId: "j/map/0" };
     expect(fx.events).toEqual([{ type: "job-failed", jobId: "j", error }]);
     expect(s.jobSnapshot(one().id)).toMatchObject({ status: "failed", error });
+    expect(s.jobSnapshot(one().id)?.unconfirmedError).toBeUndefined();
   });
 
-  it("do not fail the job when a single flaky peer reports one", () => {
-    const s = setup(one());
+  it("do not fail a quorum-2 job when a single flaky peer reports one; the notice clears when the task completes", () => {
+    const s = setup(quorum2());
     const a = take(s, A, 0);
     s.submitFailure(A, a.taskId, a.attempt, boom);
-    const b = take(s, B, 1);
-    s.submitResult(B, b.taskId, b.attempt, execute(b.task), 2);
+    for (const [peer, now] of [[B, 1], [C, 2]] as const) {
+      const t = take(s, peer, now);
+      s.submitResult(peer, t.taskId, t.attempt, execute(t.task), now + 1);
+    }
     expect(s.jobSnapshot(one().id)).toMatchObject({ status: "done", result: reference(one()) });
+    expect(s.jobSnapshot(one().id)?.unconfirmedError).toBeUndefined();
   });
 
   it("need the same message to confirm", () => {
-    const s = setup(one());
+    const s = setup(quorum2());
     const a = take(s, A, 0);
     s.submitFailure(A, a.taskId, a.attempt, boom);
     const b = take(s, B, 1);
     s.submitFailure(B, b.taskId, b.attempt, { ...boom, message: "job.lua:4: other" });
     expect(s.jobSnapshot(one().id)?.status).toBe("running");
     expect(take(s, C, 2)).toMatchObject({ attempt: 3 });
-  });
-
-  it("fail at once when one confirmation is configured", () => {
-    const s = setup(one(), { errorConfirmations: 1 });
-    const a = take(s, A, 0);
-    expect(s.submitFailure(A, a.taskId, a.attempt, boom).events).toMatchObject([{ type: "job-failed" }]);
   });
 
   it.each(["deadline", "internal"] as const)("retry %s failures, on the same peer too, until maxAttempts", (kind) => {

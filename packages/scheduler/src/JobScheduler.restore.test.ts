@@ -22,6 +22,23 @@ const sma = (name: string) =>
   });
 
 describe("snapshot and restore", () => {
+  it("names its peers and running jobs without a copy of the state, as the state lists them", () => {
+    const s = new JobScheduler();
+    s.addPeer(A);
+    s.addPeer(B);
+    const [one, two] = [sma("one"), sma("two")];
+    s.submitJob(one);
+    s.submitJob(two);
+    s.cancelJob(one.id);
+    const restored = restore(s);
+    for (const scheduler of [s, restored]) {
+      expect(scheduler.peerIds()).toEqual(scheduler.toJSON().peers.map((p) => p.id));
+      expect(scheduler.runningJobIds()).toEqual([two.id]);
+    }
+    restored.removePeer(A);
+    expect(restored.peerIds()).toEqual([B]);
+  });
+
   it("resumes mid-job from JSON with leases kept, no result counted twice and the same final result", () => {
     const sub = job("j", [series("x", 40)], { split: { kind: "rows", rows: 5 }, params: { a: [1, 2] } });
     let s = new JobScheduler();

@@ -234,9 +234,10 @@ export class JobScheduler {
   }
 
   /**
-   * Takes a failed attempt. A deterministic Lua error fails the job once `errorConfirmations`
-   * distinct peers report the same kind and message; until then, and for deadline or internal
-   * failures, the task is retried — on another peer for Lua errors — up to `maxAttempts`.
+   * Takes a failed attempt. A deterministic Lua error counts as a result does: it fails the job
+   * once the job's quorum of distinct peers report the same kind and message (at once with quorum
+   * 1); until then it is shown as unconfirmed and, like deadline or internal failures, the task is
+   * retried — on another peer for Lua errors — up to `maxAttempts`.
    */
   submitFailure(peerId: PeerId, taskId: TaskId, attempt: number, error: TaskFailure): SubmitOutcome {
     const checked = this.#check(peerId, taskId, attempt);
@@ -251,12 +252,13 @@ export class JobScheduler {
       t.errors.push({ attempt, error: copy(error) });
       const same = t.errors.filter((e) => e.error.kind === error.kind && e.error.message === error.message);
       const reporters = new Set(same.map((e) => t.attempts[e.attempt - 1]?.peer));
-      if (reporters.size >= this.#options.errorConfirmations) {
+      if (reporters.size >= job.state.quorum) {
         const dissent = t.results.map((r) => t.attempts[r.attempt - 1]?.peer as PeerId);
         this.#fail(job, index, { ...copy(error), taskId }, fx);
         if (reporters.size >= 2) this.#judge([...reporters] as PeerId[], dissent, fx);
         return { ...fx, status: "accepted" };
       }
+      job.state.unconfirmed = { ...copy(error), taskId, reporters: reporters.size };
     }
     this.#retryOrFail(ref, error.message, fx);
     return { ...fx, status: "accepted" };
@@ -276,6 +278,7 @@ export class JobScheduler {
     };
     if (state.status === "done") snapshot.result = copy(job.result());
     if (state.error) snapshot.error = copy(state.error);
+    if (state.unconfirmed && state.status === "running") snapshot.unconfirmedError = copy(state.unconfirmed);
     return snapshot;
   }
 
@@ -288,9 +291,14 @@ export class JobScheduler {
     return { id: peerId, online: peer !== undefined, slots: peer?.slots ?? 0, leases, credit, wins, losses, refused };
   }
 
-  /** Ids of the peers it knows (connected, or restored and not yet removed), without copying the state. */
+  /** Ids of the peers it lists, online or restored and not yet removed, without copying the state. */
   peerIds(): PeerId[] {
     return [...this.#peers.keys()];
+  }
+
+  /** Ids of its jobs still running, in submission order, without copying the state. */
+  runningJobIds(): JobId[] {
+    return [...this.#jobs.values()].filter((job) => job.state.status === "running").map((job) => job.state.id);
   }
 
   /** Tasks the scheduler holds across its jobs, a measure of how large a snapshot is. */
@@ -370,6 +378,7 @@ export class JobScheduler {
     const output = t.results.find((r) => r.attempt === first)?.values ?? [];
     for (const ref of this.#leases.on(job, index)) fx.cancel.push(this.#leases.close(ref, "cancelled"));
     job.complete(index, output, now - (t.attempts[first - 1]?.start ?? now));
+    if (job.state.unconfirmed?.taskId === t.id) delete job.state.unconfirmed;
     for (const peer of won) job.state.peers[peer] = (job.state.peers[peer] ?? 0) + 1;
     fx.events.push({ type: "task-done", jobId: job.state.id, taskId: t.id });
     if (job.finished) this.#finish(job, fx);

@@ -4,8 +4,6 @@ export interface SchedulerOptions {
   leaseMs: number;
   /** Failed attempts (expired leases, errors, malformed results) after which a task fails its job. */
   maxAttempts: number;
-  /** Distinct peers that must report the same deterministic Lua error before it fails the job. */
-  errorConfirmations: number;
   /** Replicas `k` each task starts with. */
   replicas: number;
   /** Agreeing replicas `m` that complete a task. */
@@ -32,11 +30,10 @@ export interface SchedulerOptions {
   maxPrefetch: number;
 }
 
-/** Defaults: trusted-pool quorum 1, 30 s leases, 5 attempts, errors confirmed by a second peer. */
+/** Defaults: trusted-pool quorum 1, 30 s leases, 5 attempts. */
 export const SCHEDULER_DEFAULTS: Readonly<SchedulerOptions> = {
   leaseMs: 30_000,
   maxAttempts: 5,
-  errorConfirmations: 2,
   replicas: 1,
   quorum: 1,
   refuseAt: -12,

@@ -1,7 +1,7 @@
 import type { JobId, Json, PeerId, ShardHash } from "@shoal/protocol";
 import type { PeerStanding } from "./Reputation.ts";
 import type { ResultSpec, TaskNode } from "./TaskGraph.ts";
-import type { JobError, JobStatus, TaskFailure } from "./types.ts";
+import type { JobError, JobStatus, TaskFailure, UnconfirmedError } from "./types.ts";
 
 /** Where one attempt stands; only `leased` attempts hold a lease. */
 export type AttemptPhase = "leased" | "result" | "failed" | "expired" | "cancelled" | "discarded";
@@ -41,6 +41,8 @@ export interface JobState {
   result: ResultSpec;
   tasks: TaskState[];
   error?: JobError;
+  /** The latest Lua error still short of the job's quorum; cleared when its task completes. */
+  unconfirmed?: UnconfirmedError;
   /** Run times (ms) of the latest completed tasks, for the backup-task threshold. */
   durations: number[];
   accepted: number;

@@ -50,6 +50,12 @@ export interface JobError {
   traceback?: string;
 }
 
+/** A Lua error some peers reported that the job's quorum has not confirmed yet. */
+export interface UnconfirmedError extends JobError {
+  /** Distinct peers that reported this kind and message so far. */
+  reporters: number;
+}
+
 /** Something the caller may want to announce (SSE, logs); returned by the call that caused it. */
 export type SchedulerEvent =
   | { type: "task-done"; jobId: JobId; taskId: TaskId }
@@ -114,6 +120,8 @@ export interface JobSnapshot {
   peers: Record<string, number>;
   result?: Json;
   error?: JobError;
+  /** While the job runs: the latest Lua error still waiting for its quorum of reporters. */
+  unconfirmedError?: UnconfirmedError;
 }
 
 /** A peer as the scheduler sees it. */

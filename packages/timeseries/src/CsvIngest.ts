@@ -8,7 +8,7 @@ import type { Dataset, Series } from "./Series.ts";
 import { SeriesBuilder, type Duplicate } from "./SeriesBuilder.ts";
 import { MAX_NAME_BYTES } from "./shardCodec.ts";
 
-/** How to read a CSV upload; limits default to 5,000,000 rows, 256 columns and 64 KiB per row. */
+/** How to read a CSV upload; limits default to 5,000,000 rows, 256 columns, 64 KiB per row, 100,000 series and 100 million values (800 MB). */
 export interface CsvOptions {
   /** Name of the single series when the file has no key column. */
   defaultKey: string;
@@ -22,11 +22,17 @@ export interface CsvOptions {
   maxColumns?: number;
   /** Longest row in UTF-8 bytes, quoted line breaks included. */
   maxLineBytes?: number;
+  /** Most distinct keys (series) in the file. */
+  maxSeries?: number;
+  /** Most values (rows × (numeric columns + time)) held in memory: 8 bytes each. */
+  maxCells?: number;
 }
 
 const DEFAULT_MAX_ROWS = 5_000_000;
 const DEFAULT_MAX_COLUMNS = 256;
 const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+const DEFAULT_MAX_SERIES = 100_000;
+const DEFAULT_MAX_CELLS = 100_000_000;
 
 /**
  * Streaming CSV ingest: `push` chunks split anywhere, then `finish` for the Dataset. Rows are
@@ -36,6 +42,8 @@ export class CsvIngest {
   readonly #opts: CsvOptions;
   readonly #maxRows: number;
   readonly #maxColumns: number;
+  readonly #maxSeries: number;
+  readonly #maxCells: number;
   readonly #reader: CsvRecordReader;
   readonly #builders = new Map<string, SeriesBuilder>();
   #layout: CsvLayout | undefined;
@@ -51,6 +59,8 @@ export class CsvIngest {
     this.#opts = opts;
     this.#maxRows = limit(opts.maxRows, DEFAULT_MAX_ROWS, "maxRows");
     this.#maxColumns = limit(opts.maxColumns, DEFAULT_MAX_COLUMNS, "maxColumns");
+    this.#maxSeries = limit(opts.maxSeries, DEFAULT_MAX_SERIES, "maxSeries");
+    this.#maxCells = limit(opts.maxCells, DEFAULT_MAX_CELLS, "maxCells");
     const maxLineBytes = limit(opts.maxLineBytes, DEFAULT_MAX_LINE_BYTES, "maxLineBytes");
     const defaultKey = opts.defaultKey.trim();
     if (defaultKey === "" || byteLength(defaultKey) > MAX_NAME_BYTES) {
@@ -113,6 +123,9 @@ export class CsvIngest {
     }
     if (count !== layout.width) throw new CsvError(line, `expected ${layout.width} cells, got ${count}`);
     if (this.#rows === this.#maxRows) throw new CsvError(line, `more than ${this.#maxRows} rows (maxRows)`);
+    if ((this.#rows + 1) * (this.#values.length + 1) > this.#maxCells) {
+      throw new CsvError(line, `more than ${this.#rows} rows of ${this.#values.length + 1} values each: the limit is ${this.#maxCells} values (maxCells)`);
+    }
     const timeStart = bounds[2 * layout.timeIndex]!;
     const timeEnd = bounds[2 * layout.timeIndex + 1]!;
     if (this.#rows === 0 || !sameText(text, timeStart, timeEnd, this.#lastTimeText)) {
@@ -128,9 +141,10 @@ export class CsvIngest {
       const start = bounds[2 * cell]!;
       const end = bounds[2 * cell + 1]!;
       const value = parseNumber(text, start, end);
-      if (value === undefined) {
+      if (value === undefined || value === Infinity || value === -Infinity) {
         const shown = quoteText(text.slice(start, end));
-        throw new CsvError(line, `column ${quoteText(layout.names[j]!)}: ${shown} is not a number`);
+        const what = value === undefined ? "is not a number" : "is not a finite number";
+        throw new CsvError(line, `column ${quoteText(layout.names[j]!)}: ${shown} ${what}`);
       }
       values[j] = value;
     }
@@ -152,6 +166,9 @@ export class CsvIngest {
       }
       if (byteLength(key) > MAX_NAME_BYTES) {
         throw new CsvError(line, `key ${quoteText(key)} is longer than ${MAX_NAME_BYTES} bytes`);
+      }
+      if (this.#builders.size === this.#maxSeries) {
+        throw new CsvError(line, `key ${quoteText(key)} would be series ${this.#maxSeries + 1}; the limit is ${this.#maxSeries} series per dataset (maxSeries)`);
       }
       builder = new SeriesBuilder(key, this.#values.length);
       this.#builders.set(key, builder);

@@ -21,6 +21,17 @@ describe("parseCsv rejects malformed files with the right line", () => {
   it.each<[string, string, Partial<CsvOptions>, string]>([
     ["bad number", "date,close\n2020-01-01,1\n2020-01-02,abc\n", {}, `line 3: column "close": "abc" is not a number`],
     ["bad time", "date,close\n2020-01-01,1\n2020-13-01,2\n", {}, `line 3: cannot parse time "2020-13-01"`],
+    ["a number that overflows to Infinity", "date,close\n2020-01-01,1\n2020-01-02,1e309\n", {}, `line 3: column "close": "1e309" is not a finite number`],
+    ["one that overflows to -Infinity", "date,close\n2020-01-01,-9e999\n", {}, `line 2: column "close": "-9e999" is not a finite number`],
+    ["Infinity written out", "date,close\n2020-01-01,Infinity\n", {}, `line 2: column "close": "Infinity" is not a number`],
+    ["-inf written out", "date,close\n2020-01-01,-inf\n", {}, `line 2: column "close": "-inf" is not a number`],
+    ["more values than maxCells", "date,open,close\n2020-01-01,1,2\n2020-01-02,3,4\n2020-01-03,5,6\n", { maxCells: 7 }, "line 4: more than 2 rows of 3 values each: the limit is 7 values (maxCells)"],
+    [
+      "more series than maxSeries",
+      `${long}2020-01-01,A,1\n2020-01-01,B,2\n2020-01-02,A,3\n2020-01-01,C,4\n`,
+      { maxSeries: 2 },
+      `line 5: key "C" would be series 3; the limit is 2 series per dataset (maxSeries)`,
+    ],
     ["too few cells", "date,open,close\n2020-01-01,1\n", {}, "line 2: expected 3 cells, got 2"],
     ["too many cells", "date,close\n2020-01-01,1,2\n", {}, "line 2: expected 2 cells, got 3"],
     [

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { startCoordinator } from "@shoal/coordinator";
-import { parseDuration } from "@shoal/protocol";
-import { UsageError } from "../UsageError.ts";
+import { LIMITS, parseDuration } from "@shoal/protocol";
+import { argsError, UsageError } from "../UsageError.ts";
 
 export const COORDINATOR_HELP = `usage: shoal coordinator [options]
 
@@ -11,6 +11,10 @@ export const COORDINATOR_HELP = `usage: shoal coordinator [options]
   --public-url URL    base URL workers reach this coordinator at, if not http://HOST:PORT
   --no-webrtc         serve workers over WebSocket only
   --peer-retention T  how long a volunteer that left may come back under its id (default 7d)
+  --max-tasks-per-job N   most tasks one job may plan (default 100000)
+  --max-queued-tasks N    most tasks running jobs may hold together (default 1000000)
+  --max-series N          most series in one uploaded dataset (default 10000)
+  --max-points N          most points in one job's parameter grid (default 100000)
 
 stdout: the URL, and on first start an author token. Logs go to stderr. Stop with Ctrl-C.`;
 
@@ -27,11 +31,15 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
         "public-url": { type: "string" },
         "no-webrtc": { type: "boolean" },
         "peer-retention": { type: "string" },
+        "max-tasks-per-job": { type: "string" },
+        "max-queued-tasks": { type: "string" },
+        "max-series": { type: "string" },
+        "max-points": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+    throw argsError(error, "coordinator");
   }
   if (values.help) {
     process.stdout.write(`${COORDINATOR_HELP}\n`);
@@ -46,7 +54,14 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`--peer-retention: ${(error as Error).message}`);
   }
+  const limits = {
+    maxTasksPerJob: positive("--max-tasks-per-job", values["max-tasks-per-job"]),
+    maxQueuedTasks: positive("--max-queued-tasks", values["max-queued-tasks"]),
+    maxSeriesPerDataset: positive("--max-series", values["max-series"]),
+    maxPoints: positive("--max-points", values["max-points"], LIMITS.paramPoints),
+  };
   const coordinator = await startCoordinator({
+    limits,
     port,
     dataDir,
     host: values.host,
@@ -62,4 +77,12 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
   });
   await coordinator.close();
   return 0;
+}
+
+/** A limit flag's value: undefined when absent (the coordinator's default), else a positive integer up to `max`. */
+function positive(flag: string, text: string | undefined, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} ${text}: expected an integer from 1 to ${max}`);
+  return n;
 }

@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
 import type { EngineName, JobSpecInput, ParamValue } from "@shoal/protocol";
 import { DEFAULTS, ENGINE_NAMES, LIMITS, parseDuration } from "@shoal/protocol";
-import { UsageError } from "../UsageError.ts";
+import { argsError, UsageError } from "../UsageError.ts";
 
 export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
 
@@ -16,7 +16,7 @@ export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
   --threads N                executor threads (default: CPU count)
   --batch N                  parameter points per task (default ${DEFAULTS.batchSize})
   --engine NAME              Lua engine: fengari (default; Lua 5.3 in JavaScript) or wasmoon
-                             (Lua 5.4 in WebAssembly, 15-30x faster; 64-bit integers)
+                             (Lua 5.4 in WebAssembly, 15-35x faster; 64-bit integers)
   --budget N|off             instructions per Lua call (default ${DEFAULTS.budget}); off drops the
                              count hook (wasmoon about 2x faster), leaving the deadline to stop loops
   --deadline DURATION        wall-clock limit per task (default 10m; at most 1h when given, and
@@ -76,7 +76,7 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: RUN_OPTIONS });
   } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+    throw argsError(error, "run");
   }
   return runArgsFrom(parsed.values, parsed.positionals, "run");
 }

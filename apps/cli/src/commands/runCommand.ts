@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { JobSpecError, parseJobSpec } from "@shoal/protocol";
+import { JobSpecError, parseJobSpec, unsetParams } from "@shoal/protocol";
 import type { JobSpec } from "@shoal/protocol";
 import { prepareEngine } from "@shoal/lua";
 import { planMapTasks } from "@shoal/scheduler";
@@ -23,6 +23,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
   const spec = toSpec(await readScript(args.scriptPath), args.spec);
   const dataset = await readCsvFile(args.dataPath, { keyColumn: args.keyColumn, timeColumn: args.timeColumn });
+  warnUnsetParams(spec);
   const progress = new ProgressLine();
   const pool = new NodeExecutorPool({ threads: args.threads, deadlineMs: args.deadlineMs });
   try {
@@ -64,6 +65,13 @@ export function toSpec(script: string, options: Omit<JobSpec, "script"> | object
   } catch (error) {
     if (error instanceof JobSpecError) throw new UsageError(error.message);
     throw error;
+  }
+}
+
+/** Warns on stderr when the script reads `p.NAME` for a NAME no --param sets: it will be nil there. */
+export function warnUnsetParams(spec: JobSpec): void {
+  for (const name of unsetParams(spec.script, spec.params)) {
+    process.stderr.write(`shoal: warning: the script reads p.${name}, but no --param ${name}=... is given, so p.${name} is nil\n`);
   }
 }
 

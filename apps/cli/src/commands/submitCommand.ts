@@ -5,10 +5,11 @@ import type { JobView } from "@shoal/client";
 import { ShoalApiError, ShoalClient } from "@shoal/client";
 import { uploadDatasetFile } from "@shoal/client/node";
 import { TaskError } from "@shoal/worker";
-import { UsageError } from "../UsageError.ts";
+import { argsError, UsageError } from "../UsageError.ts";
 import type { RunArgs } from "./parseRunArgs.ts";
 import { RUN_HELP, RUN_OPTIONS, runArgsFrom } from "./parseRunArgs.ts";
-import { probeReduce, readScript, toSpec } from "./runCommand.ts";
+import { JobProgress } from "./JobProgress.ts";
+import { probeReduce, readScript, toSpec, warnUnsetParams } from "./runCommand.ts";
 
 export const SUBMIT_HELP = `usage: shoal submit --coordinator URL --token T JOB.lua --data FILE.csv [options]
 
@@ -50,6 +51,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
   await stat(run.dataPath).catch((error: Error) => {
     throw new UsageError(`${run.dataPath}: ${error.message}`);
   });
+  warnUnsetParams(spec);
   const client = new ShoalClient({ url: args.coordinator, token: args.token });
   const say = (line: string) => process.stderr.write(`shoal: ${line}\n`);
   try {
@@ -70,6 +72,11 @@ export async function submitCommand(argv: string[]): Promise<number> {
       throw error;
     }
     say(`submitted job ${job.id}: ${job.tasks.total} tasks${args.replicas ? `, ${args.replicas} replicas, quorum ${args.quorum ?? 1}` : ""}`);
+    say(`follow it at ${new URL(`/dashboard/jobs/${job.id}`, args.coordinator).href}`);
+    const ready = (await client.listPeers()).filter((peer) => peer.engines.includes(job.spec.engine));
+    if (ready.length === 0) {
+      say(`no volunteer that runs ${job.spec.engine} is connected, so the job waits: start one with \`npx shoal worker --coordinator ${args.coordinator}\` or open ${new URL("/", args.coordinator).href} and press Start`);
+    }
     return await follow(client, job, say);
   } catch (error) {
     if (error instanceof ShoalApiError && error.status === 401) throw new UsageError(`the coordinator refused the token: ${error.message}`);
@@ -116,32 +123,6 @@ async function follow(client: ShoalClient, job: JobView, say: (line: string) => 
   return 1;
 }
 
-/** One progress line on stderr: redrawn on a terminal, else a line whenever another quarter is done. */
-class JobProgress {
-  readonly #started = Date.now();
-  #shown = -1;
-  #drawn = false;
-
-  update(job: JobView): void {
-    const { done, total, running } = job.tasks;
-    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
-    const seconds = ((Date.now() - this.#started) / 1000).toFixed(1);
-    const line = `shoal: job ${job.id} ${job.status} ${done}/${total} tasks (${percent}%), ${running} running, ${seconds}s`;
-    if (process.stderr.isTTY) {
-      process.stderr.write(`\r${line}\u001b[K`);
-      this.#drawn = true;
-    } else if (Math.floor(percent / 25) > this.#shown) {
-      this.#shown = Math.floor(percent / 25);
-      process.stderr.write(`${line}\n`);
-    }
-  }
-
-  end(): void {
-    if (this.#drawn) process.stderr.write("\n");
-    this.#drawn = false;
-  }
-}
-
 /** Prints a Lua error as `shoal run` does: Lua's message, then the traceback. */
 function luaError(error: { message: string; traceback?: string | undefined }): number {
   process.stderr.write(`${error.message}${error.traceback ? `\n${error.traceback}` : ""}\n`);
@@ -163,7 +144,7 @@ function parseSubmitArgs(argv: string[]): SubmitArgs | "help" {
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+    throw argsError(error, "submit");
   }
   const { values, positionals } = parsed;
   const run = runArgsFrom(values, positionals, "submit");

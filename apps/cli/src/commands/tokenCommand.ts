@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { createAuthorToken, SqliteStore } from "@shoal/coordinator";
-import { UsageError } from "../UsageError.ts";
+import { argsError, UsageError } from "../UsageError.ts";
 
 export const TOKEN_HELP = `usage: shoal token create [--data-dir D] [--label TEXT]
 
@@ -19,7 +19,7 @@ export async function tokenCommand(argv: string[]): Promise<number> {
       options: { "data-dir": { type: "string" }, label: { type: "string" }, help: { type: "boolean", short: "h" } },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+    throw argsError(error, "token");
   }
   const { values, positionals } = parsed;
   if (values.help) {

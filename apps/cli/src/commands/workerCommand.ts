@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { parseDuration } from "@shoal/protocol";
 import { NodeVolunteer } from "@shoal/worker/node";
 import type { NodeVolunteerStatus } from "@shoal/worker/node";
-import { UsageError } from "../UsageError.ts";
+import { argsError, UsageError } from "../UsageError.ts";
 
 export const WORKER_HELP = `usage: shoal worker --coordinator URL [options]
 
@@ -52,7 +52,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     log,
     lie: args.lie,
   });
-  log(`${args.threads} threads, ${args.transport} transport, coordinator ${args.coordinator}`);
+  log(`${args.threads} thread${args.threads === 1 ? "" : "s"}, ${args.transport} transport, coordinator ${args.coordinator}`);
   const status = setInterval(() => void volunteer.status().then((s) => log(statusLine(s))), args.statusMs);
   const signal = new Promise<"signal">((resolve) => {
     process.once("SIGINT", () => resolve("signal"));
@@ -90,7 +90,7 @@ function parseWorkerArgs(argv: string[]): WorkerArgs | "help" {
       },
     }));
   } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0] ?? "bad arguments");
+    throw argsError(error, "worker");
   }
   if (values.help) return "help";
   if (!values.coordinator) throw new UsageError("--coordinator URL is required (see shoal worker --help)");

@@ -4,8 +4,18 @@ import type { PlannedSeries } from "@shoal/scheduler";
 import { decodeShard, encodeShard, shardHash } from "@shoal/timeseries";
 import { newId } from "../newId.ts";
 import type { DatasetRecord, IngestOptions, SeriesRecord, Store } from "../store/Store.ts";
+import { mapLimited } from "./mapLimited.ts";
 import { readCsvUpload } from "./readCsvUpload.ts";
 import type { ShardFiles } from "./ShardFiles.ts";
+
+/** Shard files written or read at once by an upload or a job's planning. */
+export const SHARD_IO = 8;
+
+/** What an upload may hold: its bytes, and the series in it. */
+export interface UploadLimits {
+  maxUploadBytes: number;
+  maxSeries: number;
+}
 
 /** An upload's outcome: the dataset, and whether it is new (false when the same bytes and options were stored before). */
 export interface UploadOutcome {
@@ -21,25 +31,24 @@ export interface UploadOutcome {
 export class DatasetService {
   readonly #store: Store;
   readonly #shards: ShardFiles;
-  readonly #maxUploadBytes: number;
+  readonly #limits: UploadLimits;
 
-  constructor(store: Store, shards: ShardFiles, maxUploadBytes: number) {
+  constructor(store: Store, shards: ShardFiles, limits: UploadLimits) {
     this.#store = store;
     this.#shards = shards;
-    this.#maxUploadBytes = maxUploadBytes;
+    this.#limits = limits;
   }
 
   async upload(body: AsyncIterable<Uint8Array>, options: IngestOptions): Promise<UploadOutcome> {
-    const { dataset, hash, bytes } = await readCsvUpload(body, options, this.#maxUploadBytes);
+    const { dataset, hash, bytes } = await readCsvUpload(body, options, this.#limits);
     const existing = this.#store.findDataset(hash, options);
     if (existing) return { dataset: existing, created: false };
-    const series: SeriesRecord[] = [];
-    for (const s of dataset.series) {
+    const series = await mapLimited(dataset.series, SHARD_IO, async (s): Promise<SeriesRecord> => {
       const shardBytes = encodeShard(s);
       const shard = asShardHash(await shardHash(shardBytes));
       await this.#shards.write(shard, shardBytes);
-      series.push({ key: s.key, rows: s.time.length, from: s.time[0] ?? 0, to: s.time.at(-1) ?? 0, shard });
-    }
+      return { key: s.key, rows: s.time.length, from: s.time[0] ?? 0, to: s.time.at(-1) ?? 0, shard };
+    });
     const record: DatasetRecord = {
       id: asDatasetId(newId("d")),
       name: options.name,
@@ -63,8 +72,11 @@ export class DatasetService {
     return this.#store.getDataset(id);
   }
 
-  /** What the planner needs of each series: key, timestamps (read from its shard) and shard hash. */
+  /**
+   * What the planner needs of each series: key, timestamps (read from its shard) and shard hash.
+   * At most {@link SHARD_IO} shards are read at once, however many series the dataset has.
+   */
   async plannedSeries(dataset: DatasetRecord): Promise<PlannedSeries[]> {
-    return Promise.all(dataset.series.map(async (s) => ({ key: s.key, time: decodeShard(await this.#shards.read(s.shard)).time, shard: s.shard as ShardHash })));
+    return mapLimited(dataset.series, SHARD_IO, async (s) => ({ key: s.key, time: decodeShard(await this.#shards.read(s.shard)).time, shard: s.shard as ShardHash }));
   }
 }

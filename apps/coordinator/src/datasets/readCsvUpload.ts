@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Dataset } from "@shoal/timeseries";
 import { CsvError, CsvIngest } from "@shoal/timeseries";
 import type { IngestOptions } from "../store/Store.ts";
+import type { UploadLimits } from "./DatasetService.ts";
 import { UploadError } from "./UploadError.ts";
 
 /** A CSV upload read to the end: the parsed dataset, the SHA-256 of its bytes and their count. */
@@ -13,10 +14,12 @@ export interface CsvUpload {
 
 /**
  * Streams an upload through CsvIngest while hashing it, without holding the text. Throws
- * {@link UploadError}: too large past `maxBytes`, else invalid UTF-8 or the first bad row with its line.
+ * {@link UploadError}: too large past `maxUploadBytes`, else invalid UTF-8 or the first bad row
+ * (or the first key past `maxSeries`) with its line.
  */
-export async function readCsvUpload(body: AsyncIterable<Uint8Array>, options: IngestOptions, maxBytes: number): Promise<CsvUpload> {
-  const ingest = new CsvIngest(csvOptions(options));
+export async function readCsvUpload(body: AsyncIterable<Uint8Array>, options: IngestOptions, limits: UploadLimits): Promise<CsvUpload> {
+  const maxBytes = limits.maxUploadBytes;
+  const ingest = new CsvIngest({ ...csvOptions(options), maxSeries: limits.maxSeries });
   const hash = createHash("sha256");
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let bytes = 0;

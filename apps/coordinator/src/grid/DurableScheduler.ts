@@ -208,9 +208,9 @@ export class DurableScheduler {
     return this.#scheduler.peerSnapshot(id);
   }
 
-  /** Ids of the peers the scheduler knows, cheaply (no state copy). */
-  peerIds(): PeerId[] {
-    return this.#scheduler.peerIds();
+  /** Tasks the running jobs hold, done ones included: what the author limit on queued tasks counts. */
+  get taskCount(): number {
+    return this.#scheduler.taskCount;
   }
 
   /** Leases one peer holds now. */
@@ -218,7 +218,17 @@ export class DurableScheduler {
     return this.#scheduler.leases(peerId);
   }
 
-  /** A copy of the whole state, e.g. to see which peers and jobs a restart brought back. */
+  /** Ids of the peers the scheduler lists: after a restart, those that may come back. */
+  peerIds(): PeerId[] {
+    return this.#scheduler.peerIds();
+  }
+
+  /** Ids of the jobs still running. */
+  runningJobIds(): JobId[] {
+    return this.#scheduler.runningJobIds();
+  }
+
+  /** A copy of the whole state (it costs as much as a snapshot: prefer {@link peerIds} and {@link runningJobIds}). */
   state(): SchedulerState {
     return this.#scheduler.toJSON();
   }

@@ -160,9 +160,9 @@ export class Grid implements SessionHost {
 
   /** Removes peers the scheduler still lists (say, from before a restart) that are not connected now. */
   removeAbsent(peerIds: readonly PeerId[]): void {
-    const known = new Set(this.scheduler.peerIds());
+    const listed = new Set(this.scheduler.peerIds());
     for (const peerId of peerIds) {
-      if (this.#sessions.has(peerId) || !known.has(peerId)) continue;
+      if (this.#sessions.has(peerId) || !listed.has(peerId)) continue;
       this.logger.info(`peer ${peerId} did not come back; its leases are re-queued`);
       this.scheduler.run({ type: "remove-peer", peerId });
     }

@@ -1,11 +1,14 @@
 import type { DatasetId, EngineName, JobId, JobSpec } from "@shoal/protocol";
 import { asJobId, JobSpecError, parseJobSpec } from "@shoal/protocol";
 import type { LuaEngine } from "@shoal/lua";
-import { LuaError } from "@shoal/lua";
 import type { JobSnapshot, TaskGraph } from "@shoal/scheduler";
 import { planJob, TaskGraphError } from "@shoal/scheduler";
 import type { DatasetService } from "../datasets/DatasetService.ts";
+import type { AuthorLimits } from "../limits/AuthorLimits.ts";
+import { checkJobLimits, checkQueueLimit } from "../limits/checkJobLimits.ts";
+import { measureJob } from "../limits/measureJob.ts";
 import { newId } from "../newId.ts";
+import type { ScriptProbe } from "../probe/ScriptProbe.ts";
 import type { DatasetRecord, JobRow, Store } from "../store/Store.ts";
 import { bindGraph } from "./bindGraph.ts";
 import type { DurableScheduler } from "./DurableScheduler.ts";
@@ -26,29 +29,32 @@ export interface JobRequest {
 export type CheckResult = { ok: true } | { ok: false; error: { message: string; line: number | null } };
 
 /**
- * Jobs from the author's side: validates and compiles a submission, plans it over the dataset's
- * series and hands it to the scheduler (its row and the submit command in one transaction);
- * answers views, results and cancellations; and tells listeners when a job ends.
+ * Jobs from the author's side: validates a submission, sizes it against the author limits before
+ * anything is allocated, compiles it (running its top level on the probe's thread), plans it over
+ * the dataset's series and hands it to the scheduler (its row and the submit command in one
+ * transaction); answers views, results and cancellations; and tells listeners when a job ends.
  */
 export class JobService {
   readonly #store: Store;
   readonly #scheduler: DurableScheduler;
   readonly #datasets: DatasetService;
   readonly #engines: (name: EngineName) => Promise<LuaEngine>;
-  readonly #probeBudget: number;
+  readonly #probe: ScriptProbe;
+  readonly #limits: AuthorLimits;
   readonly #specs = new Map<JobId, JobSpec>();
   readonly #summaries = new Map<JobId, SpecSummary>();
   readonly #listeners = new Set<(view: JobView) => void>();
   readonly #running: Set<JobId>;
 
-  /** `engines` gives a ready engine by name (such as `prepareEngine`), to compile and probe each job with its own engine. */
-  constructor(deps: { store: Store; scheduler: DurableScheduler; datasets: DatasetService; engines: (name: EngineName) => Promise<LuaEngine>; probeBudget: number }) {
+  /** `engines` gives a ready engine by name (such as `prepareEngine`), to compile each job with its own engine; `probe` runs its top level. */
+  constructor(deps: { store: Store; scheduler: DurableScheduler; datasets: DatasetService; engines: (name: EngineName) => Promise<LuaEngine>; probe: ScriptProbe; limits: AuthorLimits }) {
     this.#store = deps.store;
     this.#scheduler = deps.scheduler;
     this.#datasets = deps.datasets;
     this.#engines = deps.engines;
-    this.#probeBudget = deps.probeBudget;
-    this.#running = new Set(this.#scheduler.state().jobs.filter((j) => j.status === "running").map((j) => j.id));
+    this.#probe = deps.probe;
+    this.#limits = deps.limits;
+    this.#running = new Set(this.#scheduler.runningJobIds());
     this.#scheduler.onApplied(({ finished }) => {
       for (const { id } of finished) {
         this.#specs.delete(id);
@@ -68,7 +74,9 @@ export class JobService {
   async submit(request: JobRequest): Promise<JobView> {
     const dataset = this.#dataset(request.dataset);
     const spec = this.#parseSpec(request.spec);
+    this.#checkSize(spec, dataset, false);
     const hasReduce = await this.#compile(spec);
+    this.#checkSize(spec, dataset, hasReduce);
     const id = asJobId(newId("j"));
     const graph = planJob(id, spec, await this.#datasets.plannedSeries(dataset), hasReduce);
     return this.#enqueue({ id, dataset: dataset.id, spec, hasReduce, graph, replicas: request.replicas, quorum: request.quorum });
@@ -78,6 +86,8 @@ export class JobService {
   async submitGraph(request: GraphRequest): Promise<JobView> {
     const dataset = this.#dataset(request.dataset);
     const spec = this.#parseSpec(request.spec);
+    checkJobLimits({ tasks: request.tasks.length }, this.#limits);
+    checkQueueLimit(request.tasks.length, this.#scheduler.taskCount, this.#limits);
     const id = asJobId(newId("j"));
     const graph = bindGraph(id, request, dataset.series);
     const hasReduce = await this.#compile(spec);
@@ -153,6 +163,7 @@ export class JobService {
       quorum: job.quorum ?? 1,
       createdAt: new Date().toISOString(),
     };
+    checkQueueLimit(graph.tasks.length, this.#scheduler.taskCount, this.#limits);
     this.#specs.set(id, spec);
     this.#running.add(id);
     try {
@@ -185,26 +196,21 @@ export class JobService {
     }
   }
 
+  /** Refuses a job past an author limit, from the spec and the dataset's metadata alone (no shard is read, nothing planned). */
+  #checkSize(spec: JobSpec, dataset: DatasetRecord, hasReduce: boolean): void {
+    const measure = measureJob(spec, dataset.series, hasReduce);
+    checkJobLimits(measure, this.#limits);
+    checkQueueLimit(measure.tasks, this.#scheduler.taskCount, this.#limits);
+  }
+
   /**
-   * Compiles the script and runs its top level once (under a small budget) on the job's own engine,
-   * to learn whether it defines `reduce`; a script only one engine accepts is judged by that one.
+   * Compiles the script here, then runs its top level once on the probe's thread (under a small
+   * budget, a deadline and a memory cap) on the job's own engine, to learn whether it defines
+   * `reduce`; a script only one engine accepts is judged by that one.
    */
   async #compile(spec: JobSpec): Promise<boolean> {
-    const engine = await this.#engines(spec.engine);
-    const checked = engine.check(spec.script);
-    if (!checked.ok) throw new JobRequestError(checked.error.message, luaLine(checked.error));
-    try {
-      const job = engine.load({ source: spec.script, budget: spec.budget === "off" ? this.#probeBudget : Math.min(spec.budget, this.#probeBudget), maxResultBytes: spec.resultBytes });
-      const { hasReduce } = job;
-      job.dispose();
-      return hasReduce;
-    } catch (error) {
-      if (error instanceof LuaError) throw new JobRequestError(error.message, luaLine(error));
-      throw error;
-    }
+    const checked = (await this.#engines(spec.engine)).check(spec.script);
+    if (!checked.ok) throw new JobRequestError(checked.error.message, checked.error.line === undefined ? {} : { line: checked.error.line });
+    return this.#probe.probe(spec);
   }
-}
-
-function luaLine(error: LuaError): { line?: number } {
-  return error.line === undefined ? {} : { line: error.line };
 }

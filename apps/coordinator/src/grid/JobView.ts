@@ -1,6 +1,6 @@
 import type { DatasetId, JobId, JobSpec, ParamValue } from "@shoal/protocol";
-import { gridSize } from "@shoal/protocol";
-import type { JobError, JobSnapshot } from "@shoal/scheduler";
+import { gridSize, scriptTitle } from "@shoal/protocol";
+import type { JobError, JobSnapshot, UnconfirmedError } from "@shoal/scheduler";
 import type { JobRow } from "../store/Store.ts";
 
 /** A job's status as authors see it: `queued` while it runs but no task has started or finished yet. */
@@ -16,6 +16,8 @@ export interface JobView {
   replicas: number;
   quorum: number;
   error?: JobError;
+  /** While it runs: a Lua error fewer volunteers than its quorum have reported so far. */
+  unconfirmedError?: UnconfirmedError;
   createdAt: string;
   finishedAt: string | null;
   spec: SpecSummary;
@@ -23,6 +25,8 @@ export interface JobView {
 
 /** The parts of a job spec worth listing; the script itself is left out. */
 export interface SpecSummary {
+  /** The job's name, from the script's first comment line; absent when it opens without one. */
+  title?: string;
   engine: string;
   params: Record<string, ParamValue[]>;
   points: number;
@@ -56,8 +60,10 @@ export function jobView(row: JobRow, spec: SpecSummary, live: JobSnapshot | unde
     return view;
   }
   const tasks = live?.tasks ?? NO_TASKS;
-  const started = tasks.running > 0 || tasks.done > 0 || tasks.failed > 0;
-  return { ...base, status: started ? "running" : "queued", tasks, results: live?.results ?? { accepted: 0, rejected: 0 }, finishedAt: null };
+  const started = tasks.running > 0 || tasks.done > 0 || tasks.failed > 0 || live?.unconfirmedError !== undefined;
+  const view: JobView = { ...base, status: started ? "running" : "queued", tasks, results: live?.results ?? { accepted: 0, rejected: 0 }, finishedAt: null };
+  if (live?.unconfirmedError) view.unconfirmedError = live.unconfirmedError;
+  return view;
 }
 
 /** The summary of a validated spec. */
@@ -73,6 +79,11 @@ export function summarise(spec: JobSpec, hasReduce: boolean): SpecSummary {
     seed: spec.seed,
     hasReduce,
     scriptBytes: new TextEncoder().encode(spec.script).byteLength,
+    ...optionalTitle(scriptTitle(spec.script)),
     ...(spec.deadlineMs === undefined ? {} : { deadlineMs: spec.deadlineMs }),
   };
+}
+
+function optionalTitle(title: string | undefined): { title?: string } {
+  return title === undefined ? {} : { title };
 }

@@ -184,7 +184,7 @@ export class PeerSession {
     const { heartbeatMs } = this.#host;
     this.send({ type: "welcome", protocol: PROTOCOL_VERSION, peerId, secret, shardHandle: this.shardHandle, heartbeatMs, shardBaseUrl: this.info.shardBaseUrl });
     const asked = hello.peerId !== undefined && !reclaimed ? ` (not given the ${JSON.stringify(hello.peerId)} it asked for)` : "";
-    this.#host.logger.info(`${this.name} joined with ${hello.threads} threads${reclaimed ? " (reconnected)" : asked}`);
+    this.#host.logger.info(`${this.name} joined with ${hello.threads} thread${hello.threads === 1 ? "" : "s"}${reclaimed ? " (reconnected)" : asked}`);
   }
 
   /** Shards a peer reports are added to what it holds, and the scheduler learns the whole set for locality (only when it grew). */

@@ -34,13 +34,14 @@ export class Router {
     return this;
   }
 
+  /** The route for `method` on `path`; HEAD takes the GET route (Node's response drops the body). */
   match(method: string, path: string): Match {
     const allowed: string[] = [];
     for (const route of this.#routes) {
       const found = route.pattern.exec(path);
       if (!found) continue;
-      if (route.method !== method) {
-        allowed.push(route.method);
+      if (route.method !== method && !(method === "HEAD" && route.method === "GET")) {
+        allowed.push(route.method, ...(route.method === "GET" ? ["HEAD"] : []));
         continue;
       }
       const params: Record<string, string> = {};

@@ -1,6 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 
-/** A Server-Sent Events response: named events with JSON data, keep-alive comments, and a close signal. */
+/**
+ * A Server-Sent Events response: named events with JSON data, keep-alive comments, and a close
+ * signal. A HEAD request gets the headers and the end at once.
+ */
 export class SseStream {
   readonly #res: ServerResponse;
   readonly #keepAlive: ReturnType<typeof setInterval>;
@@ -12,12 +15,12 @@ export class SseStream {
     res.writeHead(200, {
       "Content-Type": "text/event-stream; charset=utf-8",
       "Cache-Control": "no-cache, no-transform",
-      Connection: "keep-alive",
       "X-Accel-Buffering": "no",
     });
     res.write(": shoal\n\n");
     this.#keepAlive = setInterval(() => this.#write(": keep-alive\n\n"), keepAliveMs);
     req.on("close", () => this.close());
+    if (req.method === "HEAD") this.close();
   }
 
   get open(): boolean {

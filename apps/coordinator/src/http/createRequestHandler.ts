@@ -5,6 +5,7 @@ import { HttpError } from "./HttpError.ts";
 import type { HttpDeps } from "./HttpDeps.ts";
 import { sendJson } from "./respond.ts";
 import { Router } from "./Router.ts";
+import { BASE_HEADERS } from "./securityHeaders.ts";
 import { datasetRoutes } from "./routes/datasetRoutes.ts";
 import { graphRoutes } from "./routes/graphRoutes.ts";
 import { jobRoutes } from "./routes/jobRoutes.ts";
@@ -18,7 +19,8 @@ export type Mount = (req: IncomingMessage, res: ServerResponse, path: string) =>
 /**
  * The coordinator's HTTP API: bearer-token auth on every `/api/*` route, JSON errors
  * `{error, line?}` with a fitting status, shards and health open to all, and the web app
- * (or a page saying the coordinator is up) everywhere else.
+ * (or a page saying the coordinator is up) everywhere else. Every response says `nosniff` and
+ * sends no Referer; HEAD answers wherever GET does.
  */
 export function createRequestHandler(deps: HttpDeps, mounts: Mount[] = []): RequestListener {
   const router = new Router();
@@ -31,6 +33,7 @@ export function createRequestHandler(deps: HttpDeps, mounts: Mount[] = []): Requ
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://coordinator");
     const path = url.pathname;
+    for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
     if (mounts.some((mount) => mount(req, res, path))) return;
     const api = path === "/api" || path.startsWith("/api/");
     if (api && !isAuthorized(deps.store, req.headers.authorization)) {

@@ -1,7 +1,16 @@
 import type { IncomingMessage } from "node:http";
 import { HttpError } from "./HttpError.ts";
 
-/** Reads a JSON request body of at most `maxBytes`: 413 past the limit, 400 when it is not JSON. */
+/** Keys an author's JSON may not use: they name the prototype chain, and objects built from the body would lose or inherit them. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** Text that may spell one of them, escapes included; bodies without it skip the slower reviver. */
+const MAY_FORBID = /__proto__|constructor|prototype|\\u/;
+
+/**
+ * Reads a JSON request body of at most `maxBytes`: 413 past the limit, 400 when it is not JSON or
+ * when any object in it has a key `__proto__`, `constructor` or `prototype` (which `{...spread}`
+ * and schema parsers would drop or mistake, so `params: {"__proto__": [...]}` became one point).
+ */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
   const declared = Number(req.headers["content-length"]);
   if (declared > maxBytes) throw new HttpError(413, `body is larger than ${maxBytes} bytes`);
@@ -12,9 +21,19 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
     if (bytes > maxBytes) throw new HttpError(413, `body is larger than ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
+  const text = Buffer.concat(chunks).toString("utf8");
+  let forbidden: string | undefined;
+  let body: unknown;
   try {
-    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+    body = !MAY_FORBID.test(text)
+      ? JSON.parse(text)
+      : JSON.parse(text, function (this: unknown, key: string, value: unknown) {
+          if (FORBIDDEN_KEYS.has(key) && !Array.isArray(this)) forbidden ??= key;
+          return value;
+        });
   } catch {
     throw new HttpError(400, "body is not JSON");
   }
+  if (forbidden !== undefined) throw new HttpError(400, `body has the key ${JSON.stringify(forbidden)}, which is not allowed in any object`);
+  return body;
 }

@@ -1,6 +1,7 @@
 import { createReadStream, existsSync, statSync } from "node:fs";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { pageHeaders } from "./securityHeaders.ts";
 
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -27,13 +28,14 @@ const UP_PAGE = `<!doctype html>
 /**
  * Serves the built web app from `dir` (paths without a file fall back to the page owning the
  * client route: dashboard.html under `/dashboard`, index.html elsewhere), or a page saying the
- * coordinator is up when there is no build. False when nothing fits.
+ * coordinator is up when there is no build. Each page carries its own Content-Security-Policy.
+ * False when nothing fits.
  */
 export function serveStatic(dir: string, req: IncomingMessage, res: ServerResponse, path: string): boolean {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
   if (!existsSync(join(dir, "index.html"))) {
     if (path !== "/") return false;
-    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+    res.writeHead(200, { ...pageHeaders("index.html"), "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(UP_PAGE) });
     res.end(req.method === "HEAD" ? undefined : UP_PAGE);
     return true;
   }
@@ -42,6 +44,7 @@ export function serveStatic(dir: string, req: IncomingMessage, res: ServerRespon
   const type = TYPES[extname(file)] ?? "application/octet-stream";
   const immutable = file.includes(`${sep}assets${sep}`);
   res.writeHead(200, {
+    ...pageHeaders(file),
     "Content-Type": type,
     "Content-Length": statSync(file).size,
     "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",

@@ -1,7 +1,7 @@
 import type { DatasetId, JobId, PeerId } from "@shoal/protocol";
 import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import { ingestKey } from "./ingestKey.ts";
-import type { DatasetRecord, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
+import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
 
 interface Tables {
   datasets: Map<DatasetId, DatasetRecord>;
@@ -58,11 +58,13 @@ export class MemoryStore implements Store {
   }
 
   datasetsByHash(hash: string): DatasetRecord[] {
-    return this.listDatasets().filter((d) => d.hash === hash);
+    return newestFirst([...this.#t.datasets.values()].filter((d) => d.hash === hash)).map((d) => structuredClone(d));
   }
 
-  listDatasets(): DatasetRecord[] {
-    return newestFirst([...this.#t.datasets.values()]).map((d) => structuredClone(d));
+  listDatasets(limit: number): DatasetSummary[] {
+    return newestFirst([...this.#t.datasets.values()])
+      .slice(0, limit)
+      .map(({ series, ...rest }) => ({ ...structuredClone(rest), seriesCount: series.length }));
   }
 
   addToken(hash: string, label: string, createdAt: string): void {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import type { DatasetId, PeerId } from "@shoal/protocol";
-import { logged, runStoreTests, sampleDataset } from "./runStoreTests.ts";
+import { largeState, logged, runStoreTests, sampleDataset } from "./runStoreTests.ts";
 import { SqliteStore } from "./SqliteStore.ts";
 
 const freshPath = () => join(mkdtempSync(join(tmpdir(), "shoal-sqlite-")), "shoal.db");
@@ -39,6 +39,42 @@ describe("SqliteStore on disk", () => {
     const again = new SqliteStore(path);
     expect(again.countPeers()).toBe(2);
     again.close();
+  });
+
+  it("stores a snapshot's tasks in rows of bounded size, apart from the outline of jobs and peers", () => {
+    const path = freshPath();
+    const store = new SqliteStore(path);
+    const big = largeState(2_000, 5_000);
+    store.saveSnapshot(big, store.appendCommands(logged({ type: "tick", now: 1 })));
+    store.close();
+    const raw = new Database(path, { readonly: true });
+    const rows = raw.prepare("SELECT job, length(tasks) AS chars FROM scheduler_snapshot_tasks ORDER BY job, position").all() as Array<{ job: number; chars: number }>;
+    const outline = (raw.prepare("SELECT length(state) AS chars FROM scheduler_snapshot").get() as { chars: number }).chars;
+    raw.close();
+    expect(new Set(rows.map((r) => r.job))).toEqual(new Set([0, 1]));
+    expect(rows.length).toBeGreaterThan(2);
+    for (const row of rows) expect(row.chars).toBeLessThanOrEqual(8 * 1024 * 1024 + 6_000);
+    // The outline keeps each job's result inputs, about 40 characters per task however large the tasks.
+    expect(outline).toBeLessThan(50 * 4_000);
+    const again = new SqliteStore(path);
+    expect(again.loadScheduler().snapshot).toEqual(big);
+    again.close();
+  });
+
+  it("reads a snapshot of schema 1, tasks inline, and marks the database schema 2", () => {
+    const path = freshPath();
+    new SqliteStore(path).close();
+    const big = largeState(3, 10);
+    const raw = new Database(path);
+    raw.prepare("UPDATE meta SET value = '1' WHERE key = 'schema'").run();
+    raw.prepare("INSERT INTO scheduler_snapshot (id, seq, state) VALUES (1, 0, ?)").run(JSON.stringify(big));
+    raw.close();
+    const store = new SqliteStore(path);
+    expect(store.loadScheduler().snapshot).toEqual(big);
+    store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "2" });
+    check.close();
   });
 
   it("replays a log written before commands were grouped (one command object per row)", () => {

@@ -3,7 +3,7 @@ import type { DatasetId, JobId, PeerId, ShardHash } from "@shoal/protocol";
 import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import { ingestKey } from "./ingestKey.ts";
 import { SCHEMA_VERSION, SQLITE_SCHEMA } from "./sqliteSchema.ts";
-import type { DatasetRecord, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
+import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
 
 interface DatasetRowSql {
   id: string;
@@ -39,6 +39,9 @@ interface JobRowSql {
   error: string | null;
 }
 
+/** Characters of task JSON stored per snapshot row: every text stays far below V8's longest string (~512 MB). */
+const SNAPSHOT_CHUNK_CHARS = 8 * 1024 * 1024;
+
 const JOB_COLUMNS = "id, dataset_id, spec, has_reduce, replicas, quorum, status, created_at, finished_at, tasks, results, error";
 
 /**
@@ -69,7 +72,9 @@ export class SqliteStore implements Store {
       dataset: db.prepare("SELECT * FROM datasets WHERE id = ?"),
       datasetByKey: db.prepare("SELECT * FROM datasets WHERE hash = ? AND ingest_key = ?"),
       datasetsByHash: db.prepare("SELECT * FROM datasets WHERE hash = ? ORDER BY created_at DESC, rowid DESC"),
-      datasets: db.prepare("SELECT * FROM datasets ORDER BY created_at DESC, rowid DESC"),
+      datasets: db.prepare(
+        "SELECT d.*, (SELECT count(*) FROM dataset_series s WHERE s.dataset_id = d.id) AS series_count FROM datasets d ORDER BY d.created_at DESC, d.rowid DESC LIMIT ?",
+      ),
       series: db.prepare("SELECT key, rows, time_from, time_to, shard FROM dataset_series WHERE dataset_id = ? ORDER BY position"),
       addToken: db.prepare("INSERT OR REPLACE INTO tokens (hash, label, created_at) VALUES (?, ?, ?)"),
       hasToken: db.prepare("SELECT 1 FROM tokens WHERE hash = ?"),
@@ -92,6 +97,9 @@ export class SqliteStore implements Store {
       countPeers: db.prepare("SELECT count(*) AS n FROM peers"),
       appendCommand: db.prepare("INSERT INTO scheduler_log (command) VALUES (?)"),
       saveSnapshot: db.prepare("INSERT OR REPLACE INTO scheduler_snapshot (id, seq, state) VALUES (1, ?, ?)"),
+      clearSnapshotTasks: db.prepare("DELETE FROM scheduler_snapshot_tasks"),
+      saveSnapshotTasks: db.prepare("INSERT INTO scheduler_snapshot_tasks (job, position, tasks) VALUES (?, ?, ?)"),
+      snapshotTasks: db.prepare("SELECT job, tasks FROM scheduler_snapshot_tasks ORDER BY job, position"),
       truncateLog: db.prepare("DELETE FROM scheduler_log WHERE seq <= ?"),
       snapshot: db.prepare("SELECT seq, state FROM scheduler_snapshot WHERE id = 1"),
       log: db.prepare("SELECT seq, command FROM scheduler_log WHERE seq > ? ORDER BY seq"),
@@ -122,8 +130,8 @@ export class SqliteStore implements Store {
     return (this.#q.datasetsByHash.all(hash) as DatasetRowSql[]).map((row) => this.#dataset(row) as DatasetRecord);
   }
 
-  listDatasets(): DatasetRecord[] {
-    return (this.#q.datasets.all() as DatasetRowSql[]).map((row) => this.#dataset(row) as DatasetRecord);
+  listDatasets(limit: number): DatasetSummary[] {
+    return (this.#q.datasets.all(limit) as Array<DatasetRowSql & { series_count: number }>).map((row) => ({ ...this.#outline(row), seriesCount: row.series_count }));
   }
 
   addToken(hash: string, label: string, createdAt: string): void {
@@ -190,9 +198,33 @@ export class SqliteStore implements Store {
     return Number(this.#q.appendCommand.run(`[${encoded.join(",")}]`).lastInsertRowid);
   }
 
+  /**
+   * Writes the state without its tasks as one row, and each job's tasks as rows of at most about
+   * {@link SNAPSHOT_CHUNK_CHARS} characters, so no text grows with the whole grid: one JSON text
+   * of a million tasks overflowed V8's longest string and the coordinator could not restart.
+   */
   saveSnapshot(state: SchedulerState, throughSeq: number): void {
     this.transaction(() => {
-      this.#q.saveSnapshot.run(throughSeq, JSON.stringify(state));
+      this.#q.clearSnapshotTasks.run();
+      state.jobs.forEach((job, index) => {
+        let parts: string[] = [];
+        let chars = 0;
+        let position = 0;
+        const write = () => {
+          this.#q.saveSnapshotTasks.run(index, position++, `[${parts.join(",")}]`);
+          parts = [];
+          chars = 0;
+        };
+        for (const task of job.tasks) {
+          const text = JSON.stringify(task);
+          if (chars > 0 && chars + text.length > SNAPSHOT_CHUNK_CHARS) write();
+          parts.push(text);
+          chars += text.length + 1;
+        }
+        if (parts.length > 0) write();
+      });
+      const outline = { ...state, jobs: state.jobs.map((job) => ({ ...job, tasks: [] })) };
+      this.#q.saveSnapshot.run(throughSeq, JSON.stringify(outline));
       this.#q.truncateLog.run(throughSeq);
     });
   }
@@ -202,12 +234,23 @@ export class SqliteStore implements Store {
     const rows = this.#q.log.all(snapshot?.seq ?? 0) as Array<{ seq: number; command: string }>;
     const lastSeq = rows.at(-1)?.seq ?? snapshot?.seq ?? 0;
     const log: SchedulerLog = { commands: rows.flatMap((row) => JSON.parse(row.command) as SchedulerCommand | SchedulerCommand[]), lastSeq };
-    if (snapshot) log.snapshot = JSON.parse(snapshot.state) as SchedulerState;
+    if (snapshot) log.snapshot = this.#snapshot(snapshot.state);
     return log;
   }
 
   close(): void {
     if (this.#db.open) this.#db.close();
+  }
+
+  /** The snapshot's outline with each job's tasks read back from their rows (snapshots of schema 1 hold them inline). */
+  #snapshot(text: string): SchedulerState {
+    const state = JSON.parse(text) as SchedulerState;
+    for (const row of this.#q.snapshotTasks.iterate() as Iterable<{ job: number; tasks: string }>) {
+      const tasks = state.jobs[row.job]?.tasks;
+      if (!tasks) throw new Error(`the scheduler snapshot has tasks for job ${row.job}, which it does not list`);
+      for (const task of JSON.parse(row.tasks) as SchedulerState["jobs"][number]["tasks"]) tasks.push(task);
+    }
+    return state;
   }
 
   #checkVersion(): void {
@@ -219,8 +262,10 @@ export class SqliteStore implements Store {
       throw new Error(`the database has schema ${row.value}; this coordinator knows up to ${SCHEMA_VERSION}`);
     } else if (Number(row.value) < SCHEMA_VERSION) {
       this.transaction(() => {
-        // Schema 1 kept peers without secrets: they get fresh ids when they come back.
-        this.#db.exec("ALTER TABLE peers ADD COLUMN secret_hash TEXT");
+        // Schema 1 kept peers without secrets: they get fresh ids when they come back. Snapshot
+        // task rows live in a table SQLITE_SCHEMA has just created.
+        const columns = this.#db.prepare("PRAGMA table_info(peers)").all() as Array<{ name: string }>;
+        if (!columns.some((column) => column.name === "secret_hash")) this.#db.exec("ALTER TABLE peers ADD COLUMN secret_hash TEXT");
         this.#db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
       });
     }
@@ -235,6 +280,10 @@ export class SqliteStore implements Store {
       to: s.time_to,
       shard: s.shard as ShardHash,
     }));
+    return { ...this.#outline(row), series };
+  }
+
+  #outline(row: DatasetRowSql): Omit<DatasetRecord, "series"> {
     return {
       id: row.id as DatasetId,
       name: row.name,
@@ -243,7 +292,6 @@ export class SqliteStore implements Store {
       columns: JSON.parse(row.columns) as string[],
       rows: row.rows,
       bytes: row.bytes,
-      series,
       createdAt: row.created_at,
     };
   }

@@ -30,6 +30,9 @@ export interface DatasetRecord {
   createdAt: string;
 }
 
+/** A dataset without its series, as listings show it: how many series it has instead. */
+export type DatasetSummary = Omit<DatasetRecord, "series"> & { seriesCount: number };
+
 /** How a finished job ended; `result` is JSON text, kept as text so it is served without re-encoding. */
 export interface JobOutcome {
   status: "done" | "failed" | "cancelled";
@@ -76,8 +79,8 @@ export interface Store {
   findDataset(hash: string, options: IngestOptions): DatasetRecord | undefined;
   /** Datasets read from CSV bytes with this hash, newest first. */
   datasetsByHash(hash: string): DatasetRecord[];
-  /** All datasets, newest first. */
-  listDatasets(): DatasetRecord[];
+  /** The newest `limit` datasets, newest first, each without its series (which may number thousands). */
+  listDatasets(limit: number): DatasetSummary[];
 
   addToken(hash: string, label: string, createdAt: string): void;
   hasToken(hash: string): boolean;

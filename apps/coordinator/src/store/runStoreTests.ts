@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { DatasetId, JobId, PeerId, ShardHash } from "@shoal/protocol";
+import type { DatasetId, JobId, PeerId, ShardHash, TaskId } from "@shoal/protocol";
 import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
+import { JobScheduler } from "@shoal/scheduler";
 import type { DatasetRecord, JobRow, Store } from "./Store.ts";
 
 const HASH = "a".repeat(64);
@@ -34,6 +35,21 @@ const tick = (now: number): SchedulerCommand => ({ type: "tick", now });
 /** Commands as the scheduler hands them to the store: each already JSON. */
 export const logged = (...commands: SchedulerCommand[]): string[] => commands.map((command) => JSON.stringify(command));
 
+/** A scheduler state holding two jobs of `tasks` map tasks each, every task carrying `pointChars` characters of parameters. */
+export function largeState(tasks: number, pointChars: number): SchedulerState {
+  const scheduler = new JobScheduler();
+  for (const job of ["ja", "jb"] as JobId[]) {
+    const nodes = Array.from({ length: tasks }, (_, i) => ({
+      id: `${job}/map/${i}` as TaskId,
+      work: { kind: "map" as const, slice: { key: "AAA", haloStart: 0, start: i, end: i + 1 }, points: [{ index: 0, p: { label: "x".repeat(pointChars) } }] },
+      inputs: [],
+      shard: SHARD,
+    }));
+    scheduler.submitJob({ id: job, graph: { tasks: nodes, result: { inputs: nodes.map((t) => ({ task: t.id, from: 0, to: 1 })), shape: "list" } }, replicas: 1, quorum: 1 });
+  }
+  return scheduler.toJSON();
+}
+
 /**
  * The behaviour every {@link Store} must show; call it from each implementation's test file with a
  * factory that opens a fresh, empty store.
@@ -60,7 +76,9 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       expect(s.findDataset(HASH, { name: "sp500", timeColumn: "date" })).toBeUndefined();
       expect(s.datasetsByHash(HASH).map((d) => d.id)).toEqual(["d2", "d1"]);
       expect(s.datasetsByHash("c".repeat(64))).toEqual([]);
-      expect(s.listDatasets().map((d) => d.id)).toEqual(["d2", "d1"]);
+      expect(s.listDatasets(10).map((d) => d.id)).toEqual(["d2", "d1"]);
+      const { series, ...outline } = b;
+      expect(s.listDatasets(1)).toEqual([{ ...outline, seriesCount: series.length }]);
       expect(() => s.insertDataset(sampleDataset("d3"))).toThrow();
     });
 
@@ -140,6 +158,17 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       s.saveSnapshot(state(5), later);
       expect(s.loadScheduler()).toEqual({ snapshot: state(5), commands: [], lastSeq: later });
       expect(s.appendCommands(logged(tick(6)))).toBeGreaterThan(later);
+    });
+
+    it("snapshots jobs with many tasks and reads them back exactly", async () => {
+      const s = await open();
+      const big = largeState(2_000, 3_000);
+      s.saveSnapshot(big, s.appendCommands(logged(tick(1))));
+      const restored = s.loadScheduler().snapshot;
+      expect(restored?.jobs.map((j) => j.tasks.length)).toEqual([2_000, 2_000]);
+      expect(restored).toEqual(big);
+      s.saveSnapshot(state(3), s.appendCommands(logged(tick(2))));
+      expect(s.loadScheduler().snapshot).toEqual(state(3));
     });
 
     it("keeps a group of commands as one entry that replays in order", async () => {

@@ -1,4 +1,8 @@
-/** Version of {@link SQLITE_SCHEMA}; a database written by a newer coordinator is refused. */
+/**
+ * Version of {@link SQLITE_SCHEMA}; a database written by a newer coordinator is refused. 2: a
+ * snapshot's tasks live in `scheduler_snapshot_tasks`, which a coordinator of version 1 would miss,
+ * and peers keep the hash of their session secret.
+ */
 export const SCHEMA_VERSION = 2;
 
 /** Tables of the SQLite store. Times are ISO-8601 text; JSON columns hold text written by JSON.stringify. */
@@ -60,6 +64,12 @@ CREATE TABLE IF NOT EXISTS scheduler_snapshot (
   id    INTEGER PRIMARY KEY CHECK (id = 1),
   seq   INTEGER NOT NULL,
   state TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS scheduler_snapshot_tasks (
+  job      INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  tasks    TEXT NOT NULL,
+  PRIMARY KEY (job, position)
 );
 CREATE TABLE IF NOT EXISTS scheduler_log (
   seq     INTEGER PRIMARY KEY AUTOINCREMENT,

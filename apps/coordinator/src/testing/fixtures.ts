@@ -43,7 +43,7 @@ function shoalRunSmaWith(engine: EngineName, sweep: string[]): Promise<Json> {
 }
 
 /** Reads Server-Sent Events from a fetch response until `until` returns true for one, or the stream ends. */
-export async function readEvents(response: Response, until: (event: string) => boolean): Promise<Array<{ event: string; data: unknown }>> {
+export async function readEvents(response: Response, until: (event: string, data: unknown) => boolean): Promise<Array<{ event: string; data: unknown }>> {
   const events: Array<{ event: string; data: unknown }> = [];
   const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
   if (!reader) throw new Error("no body");
@@ -58,8 +58,9 @@ export async function readEvents(response: Response, until: (event: string) => b
       const event = /^event: (.*)$/m.exec(block)?.[1];
       const data = /^data: (.*)$/m.exec(block)?.[1];
       if (event === undefined || data === undefined) continue;
-      events.push({ event, data: JSON.parse(data) });
-      if (until(event)) {
+      const parsed: unknown = JSON.parse(data);
+      events.push({ event, data: parsed });
+      if (until(event, parsed)) {
         await reader.cancel();
         return events;
       }

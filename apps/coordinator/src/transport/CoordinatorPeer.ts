@@ -62,6 +62,9 @@ export class CoordinatorPeer {
       const timer = setTimeout(() => reject(new Error("the coordinator peer did not register within 10 s")), 10_000);
       peer.on("open", () => (clearTimeout(timer), resolve()));
       peer.on("error", (error) => (clearTimeout(timer), reject(error)));
+    }).catch((error: unknown) => {
+      peer.destroy();
+      throw error;
     });
     return new CoordinatorPeer(peer, options);
   }

@@ -10,6 +10,8 @@ export const SIGNALLING_PATH = "/peerjs";
 /** The PeerJS key (the path segment after {@link SIGNALLING_PATH}); PeerJS's default. */
 export const SIGNALLING_KEY = "peerjs";
 
+/** Query parameters PeerJS reads; each may appear once, since our guard and `peer` must read the same value. */
+const SINGLE_PARAMS = ["id", "key", "token"];
 const SIGNAL_TYPES = new Set(["HEARTBEAT", "OFFER", "ANSWER", "CANDIDATE", "LEAVE", "EXPIRE"]);
 const MAX_SIGNAL_BYTES = 64 * 1024;
 
@@ -21,6 +23,9 @@ type PeerApp = ReturnType<typeof ExpressPeerServer> & { mountpath: string; paren
  * upgrades are routed here. Only the holder of `coordinatorToken` may register `coordinatorId`,
  * and messages addressed to the coordinator must be well-formed `raw` data-connection signals,
  * so no client can impersonate the coordinator or feed its PeerJS client something it chokes on.
+ * A request naming `id`, `key` or `token` twice is refused with a 400: the guard reads the same
+ * parameter `peer` does only when there is one. The guard is in place before the server listens,
+ * so nobody can take the coordinator's id while its own peer is still starting.
  */
 export class PeerSignalling {
   readonly #app: PeerApp;
@@ -52,6 +57,13 @@ export class PeerSignalling {
   /** Serves the PeerJS HTTP routes (`/peerjs/<key>/id` and friends); false for other paths. */
   handleRequest(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     if (path !== SIGNALLING_PATH && !path.startsWith(`${SIGNALLING_PATH}/`)) return false;
+    const repeated = repeatedParam(req.url);
+    if (repeated) {
+      const body = JSON.stringify({ error: `the query names ${repeated} more than once` });
+      res.writeHead(400, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
+      res.end(body);
+      return true;
+    }
     req.url = (req.url ?? "/").slice(SIGNALLING_PATH.length) || "/";
     this.#app(req as Parameters<PeerApp>[0], res as Parameters<PeerApp>[1]);
     return true;
@@ -63,6 +75,10 @@ export class PeerSignalling {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (repeatedParam(req.url)) {
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+      return;
+    }
     const query = new URL(req.url ?? "/", "http://coordinator").searchParams;
     if (query.get("id") === this.#coordinatorId && query.get("token") !== this.#coordinatorToken) {
       socket.end("HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n");
@@ -119,6 +135,12 @@ export class PeerSignalling {
         return true;
     }
   }
+}
+
+/** The first of {@link SINGLE_PARAMS} that `url`'s query names more than once, if any. */
+function repeatedParam(url: string | undefined): string | undefined {
+  const query = new URL(url ?? "/", "http://coordinator").searchParams;
+  return SINGLE_PARAMS.find((name) => query.getAll(name).length > 1);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

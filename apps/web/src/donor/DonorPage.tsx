@@ -55,6 +55,7 @@ export function DonorPage() {
           {STATE_TEXT[state]}
           {stats?.pausedBecause ? ` — ${stats.pausedBecause}` : ""}
           {state === "connected" && stats?.transport ? ` over ${stats.transport === "webrtc" ? "WebRTC" : "WebSocket"}` : ""}
+          {state === "connected" && (stats?.currentJob ? " · computing" : " · idle, waiting for tasks")}
         </span>
         <label>
           <span>
@@ -81,18 +82,27 @@ export function DonorPage() {
       <section className="stats" aria-live="polite">
         <Stat label="Tasks done" value={String(stats?.tasksDone ?? 0)} id="tasks-done" />
         <Stat label="CPU time given" value={formatDuration(stats?.cpuMs ?? 0)} id="cpu-time" />
-        <Stat label="Shards cached" value={`${stats?.shardsHeld ?? 0} · ${formatBytes(stats?.bytesCached ?? 0)}`} id="cache" />
-        <Stat label="Current job" value={stats?.currentJob ?? "—"} id="current-job" />
-        <Stat label="Tasks failed" value={String(stats?.tasksFailed ?? 0)} id="tasks-failed" />
-        <Stat label="Shards from peers" value={String(stats?.shardsFrom.peer ?? 0)} id="shards-peer" />
+        <Stat label="Data cached here" value={cachedText(stats?.shardsHeld ?? 0, stats?.bytesCached ?? 0)} id="cache" />
+        <Stat label="Working on" value={stats?.currentJob ? `job ${stats.currentJob}` : "nothing now"} id="current-job" className="job-id" />
+        <Stat label="Tasks ended by the job's error" value={String(stats?.tasksFailed ?? 0)} id="tasks-failed" />
+        <Stat label="Slices fetched from other donors" value={String(stats?.shardsFrom.peer ?? 0)} id="shards-peer" />
       </section>
+      <p className="note">
+        A task ends in an error when the job's own script fails or outruns its limits; it says nothing about your computer, and the job's author sees the
+        message.
+      </p>
     </main>
   );
 }
 
-function Stat({ label, value, id }: { label: string; value: string; id: string }) {
+/** Cached time-series slices in words: "3 slices of data · 1.2 MB", or "nothing yet". */
+function cachedText(shards: number, bytes: number): string {
+  return shards === 0 ? "nothing yet" : `${shards} slice${shards === 1 ? "" : "s"} of data · ${formatBytes(bytes)}`;
+}
+
+function Stat({ label, value, id, className }: { label: string; value: string; id: string; className?: string }) {
   return (
-    <div className="stat">
+    <div className={className ? `stat ${className}` : "stat"}>
       <span className="label">{label}</span>
       <span className="value" data-testid={id}>
         {value}

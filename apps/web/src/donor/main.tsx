@@ -1,3 +1,4 @@
+import "@shoal/protocol/noEval";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { DonorPage } from "./DonorPage.tsx";

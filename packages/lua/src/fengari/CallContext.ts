@@ -12,13 +12,14 @@ export class CallContext {
   readonly log: CallLog;
   /** Traceback captured by the message handler when the call fails. */
   traceback: string | undefined;
+  /** The last string the job passed to `error`, which the message handler leaves without a position. */
+  chosenError: string | null = null;
 
   constructor(limits: GuardLimits, seed: number, maxLogBytes: number) {
     this.guard = new CallGuard(limits);
     this.random = new Xoshiro128(seed);
     this.log = new CallLog(maxLogBytes);
   }
-
 }
 
 let current: CallContext | null = null;

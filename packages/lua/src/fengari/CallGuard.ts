@@ -3,6 +3,8 @@ import type { LuaState } from "fengari";
 import ldebug from "fengari/src/ldebug.js";
 import lopcodes from "fengari/src/lopcodes.js";
 import { HEAP_COST, NUMBER_STRING_BYTES } from "./heapCost.ts";
+import { jobPosition } from "./jobPosition.ts";
+import { FENGARI_STRING_COSTS } from "../stringCosts.ts";
 import { measureHeap } from "./measureHeap.ts";
 
 const { lua, lauxlib, to_luastring } = fengari;
@@ -11,8 +13,7 @@ const OP_CLOSURE = lopcodes.OpCodesI["OP_CLOSURE"];
 
 /** Instructions between two runs of the count hook. */
 export const HOOK_STEP = 1000;
-/** Bytes of string built that cost one instruction of budget. */
-const BYTES_PER_INSTRUCTION = 64;
+const { bytesPerInstruction, perNumberFormatted } = FENGARI_STRING_COSTS;
 /** Least allocation (estimated bytes) between two heap measurements. */
 const MIN_MEASURE_STEP = 8 * 1024 * 1024;
 const MiB = 1024 * 1024;
@@ -22,6 +23,8 @@ const FMT = to_luastring("%s");
 export type RaiseSite = "vm" | "lib";
 
 export interface GuardLimits {
+  /** The job's chunk name, whose line a tripped guard's message carries. */
+  chunkName: string;
   budget: number;
   maxStringBytes: number;
   maxMemoryBytes: number;
@@ -31,12 +34,14 @@ export interface GuardLimits {
  * The limits of one map/reduce call: counts instructions (count hook plus charges from
  * library functions), checks string sizes before they are built, and measures the heap
  * as allocation grows. Budget and heap errors trip the guard: from then on every Lua
- * instruction raises the same error, so `pcall` cannot swallow it.
+ * instruction raises the same error, so `pcall` cannot swallow it. That error carries the
+ * line of the job code running when the guard tripped, so replicas report the same message.
  */
 export class CallGuard {
   readonly limits: GuardLimits;
   /** Instructions counted so far (without the main thread's partial hook interval). */
   used = 0;
+  /** Why the call must stop; `message` starts with the job line that was running ("job.lua:7: ..."). */
   tripped: { kind: "budget" | "memory" | "runtime"; message: string } | null = null;
   /** Messages (without position) of catchable memory errors raised in this call. */
   readonly memoryMessages = new Set<string>();
@@ -62,30 +67,30 @@ export class CallGuard {
   onHook(L: LuaState): void {
     this.used += L.basehookcount;
     if (this.used > this.limits.budget) {
-      this.trip(L, "vm", "budget", `instruction budget exceeded (${this.limits.budget} instructions)`);
+      this.trip(L, "budget", `instruction budget exceeded (${this.limits.budget} instructions)`);
     }
   }
 
   /** Runs before every Lua instruction (fengari calls luaG_traceexec there while a count hook is set). */
   beforeInstruction(L: LuaState): void {
-    if (this.tripped !== null) this.raise(L, "vm", this.tripped.message);
+    if (this.tripped !== null) this.#raiseTripped(L);
     const ci = L.ci;
     const i = ci.l_code[ci.l_savedpc - 1];
     if (i !== undefined) {
       if (i.opcode === OP_CONCAT) this.#checkConcat(L, ci.l_base + i.B, ci.l_base + i.C);
       else if (i.opcode === OP_CLOSURE) this.#charged += HEAP_COST.closure;
     }
-    if (this.#charged >= this.#nextMeasure) this.#measure(L, "vm");
+    if (this.#charged >= this.#nextMeasure) this.#measure(L);
   }
 
   /** Charges `n` instructions of bulk work done by a library function, raising when a limit is hit. */
   tick(L: LuaState, n: number): void {
-    if (this.tripped !== null) this.raise(L, "lib", this.tripped.message);
+    if (this.tripped !== null) this.#raiseTripped(L);
     this.used += n;
     if (this.used > this.limits.budget) {
-      this.trip(L, "lib", "budget", `instruction budget exceeded (${this.limits.budget} instructions)`);
+      this.trip(L, "budget", `instruction budget exceeded (${this.limits.budget} instructions)`);
     }
-    if (this.#charged >= this.#nextMeasure) this.#measure(L, "lib");
+    if (this.#charged >= this.#nextMeasure) this.#measure(L);
   }
 
   /** Raises a memory error before a string of `bytes` is built if it would exceed maxStringBytes. */
@@ -98,7 +103,7 @@ export class CallGuard {
   /** Accounts for a string just created (heap and budget), raising if it exceeds maxStringBytes. */
   stringCreated(L: LuaState, site: RaiseSite, bytes: number): void {
     this.#charged += HEAP_COST.string + bytes;
-    this.used += Math.floor(bytes / BYTES_PER_INSTRUCTION);
+    this.used += Math.floor(bytes / bytesPerInstruction);
     this.checkString(L, site, bytes, "string");
   }
 
@@ -109,16 +114,17 @@ export class CallGuard {
   }
 
   /** Trips the guard and raises; every later instruction of this call raises the same message. */
-  trip(L: LuaState, site: RaiseSite, kind: "budget" | "memory" | "runtime", message: string): never {
-    if (this.tripped === null) this.tripped = { kind, message };
+  trip(L: LuaState, kind: "budget" | "memory" | "runtime", message: string): never {
+    this.tripQuietly(L, kind, message);
     lua.lua_sethook(L, countHook, lua.LUA_MASKCOUNT, 1);
     if (L.l_G.mainthread !== L) lua.lua_sethook(L.l_G.mainthread, countHook, lua.LUA_MASKCOUNT, 1);
-    return this.raise(L, site, this.tripped.message);
+    return this.#raiseTripped(L);
   }
 
-  /** Trips the guard without raising (for errors already being raised, like JavaScript exceptions). */
-  tripQuietly(kind: "budget" | "memory" | "runtime", message: string): void {
-    if (this.tripped === null) this.tripped = { kind, message };
+  /** Trips the guard without raising (for errors already being raised, like JavaScript exceptions); returns the message it keeps. */
+  tripQuietly(L: LuaState, kind: "budget" | "memory" | "runtime", message: string): string {
+    this.tripped ??= { kind, message: jobPosition(L, this.limits.chunkName) + message };
+    return this.tripped.message;
   }
 
   /** Raises a Lua error with the position of the running Lua code, like Lua's own errors. */
@@ -127,6 +133,12 @@ export class CallGuard {
     return lauxlib.luaL_error(L, FMT, to_luastring(message));
   }
 
+  #raiseTripped(L: LuaState): never {
+    lua.lua_pushstring(L, (this.tripped as { message: string }).message);
+    return lua.lua_error(L);
+  }
+
+  /** Checks the size of a `..` before it builds, and charges the numbers it will format. */
   #checkConcat(L: LuaState, from: number, to: number): void {
     let bytes = 0;
     for (let r = from; r <= to; r++) {
@@ -134,19 +146,22 @@ export class CallGuard {
       if (v === undefined) continue;
       const base = v.type & 15;
       if (base === lua.LUA_TSTRING) bytes += (v.value as { realstring: Uint8Array }).realstring.length;
-      else if (base === lua.LUA_TNUMBER) bytes += NUMBER_STRING_BYTES;
+      else if (base === lua.LUA_TNUMBER) {
+        bytes += NUMBER_STRING_BYTES;
+        this.used += perNumberFormatted;
+      }
     }
     this.checkString(L, "vm", bytes, "string");
   }
 
-  #measure(L: LuaState, site: RaiseSite): void {
+  #measure(L: LuaState): void {
     const live = measureHeap(L);
     this.#live = live;
     this.#charged = 0;
     const max = this.limits.maxMemoryBytes;
     if (live > max) {
       const mib = (n: number) => (n / MiB).toFixed(0);
-      this.trip(L, site, "memory", `not enough memory (Lua heap about ${mib(live)} MiB > limit ${mib(max)} MiB)`);
+      this.trip(L, "memory", `not enough memory (Lua heap about ${mib(live)} MiB > limit ${mib(max)} MiB)`);
     }
     this.#nextMeasure = Math.max(MIN_MEASURE_STEP, Math.min(live / 2, max - live));
   }

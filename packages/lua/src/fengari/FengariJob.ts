@@ -10,6 +10,8 @@ import { countHook, HOOK_STEP } from "./CallGuard.ts";
 import { pushJson, pushSeries, readJson, ResultError } from "./convert.ts";
 import { createSandbox, pushEnvironment } from "./sandbox.ts";
 import { compileError } from "./compileError.ts";
+import { jobPosition } from "./jobPosition.ts";
+import { needsPosition } from "../needsPosition.ts";
 
 const { lua, lauxlib, to_luastring, to_jsstring } = fengari;
 const REG = lua.LUA_REGISTRYINDEX;
@@ -163,10 +165,11 @@ export class FengariJob implements LuaJob {
     const chunkName = this.#limits.chunkName;
     return (L) => {
       const type = lua.lua_type(L, 1);
-      const message =
+      let message =
         type === lua.LUA_TSTRING || type === lua.LUA_TNUMBER
           ? to_jsstring(lua.lua_tostring(L, 1) as Uint8Array, 0, undefined, true)
           : `${chunkName}: error object is a ${to_jsstring(lauxlib.luaL_typename(L, 1))} value`;
+      if (type === lua.LUA_TSTRING && needsPosition(message, ctx.chosenError)) message = jobPosition(L, chunkName) + message;
       lauxlib.luaL_traceback(L, L, null, 1);
       ctx.traceback = to_jsstring(lua.lua_tostring(L, -1) as Uint8Array, 0, undefined, true);
       lua.lua_pushstring(L, message);
@@ -182,7 +185,7 @@ export class FengariJob implements LuaJob {
       status !== -1 && lua.lua_type(L, -1) === lua.LUA_TSTRING
         ? to_jsstring(lua.lua_tostring(L, -1) as Uint8Array, 0, undefined, true)
         : `${this.#limits.chunkName}: stack overflow (JavaScript exception in the Lua engine, most likely its stack was exhausted)`;
-    if (tripped !== null && (status === lua.LUA_ERRERR || !message.endsWith(tripped.message))) message = tripped.message;
+    if (tripped !== null) message = tripped.message;
     let kind: LuaError["kind"] = tripped?.kind ?? "runtime";
     if (tripped === null && [...memoryMessages].some((m) => message === m || message.endsWith(`: ${m}`))) kind = "memory";
     const line = new RegExp(`^${escapeRegExp(this.#limits.chunkName)}:(\\d+):`).exec(message)?.[1];

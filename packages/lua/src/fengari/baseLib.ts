@@ -73,11 +73,19 @@ const load: CFunction = (L) => {
     defaultName = code;
   } else {
     lauxlib.luaL_checktype(L, 1, lua.LUA_TFUNCTION);
-    code = readChunk(L);
+    const read = readChunk(L);
+    if (read === null) {
+      lua.lua_pushnil(L);
+      lua.lua_insert(L, -2);
+      return 2;
+    }
+    code = read;
     defaultName = "=(load)";
   }
   const name = lauxlib.luaL_optlstring(L, 2, defaultName) as Uint8Array;
   const mode = to_jsstring(lauxlib.luaL_optlstring(L, 3, "bt") as Uint8Array, 0, undefined, true);
+  // Read before compiling: the compiled chunk is pushed at index 4 when there are three arguments.
+  const hasEnv = lua.lua_type(L, 4) !== lua.LUA_TNONE;
   const fail = (message: string) => {
     lua.lua_pushnil(L);
     lua.lua_pushstring(L, message);
@@ -93,7 +101,7 @@ const load: CFunction = (L) => {
     return 2;
   }
   guard.charge(instructionsIn((lua.lua_topointer(L, -1) as LClosure).p) * HEAP_COST.instruction);
-  if (lua.lua_type(L, 4) !== lua.LUA_TNONE) lua.lua_pushvalue(L, 4);
+  if (hasEnv) lua.lua_pushvalue(L, 4);
   else lua.lua_getfield(L, lua.LUA_REGISTRYINDEX, ENV_FIELD);
   if (lua.lua_setupvalue(L, -2, 1) === null) lua.lua_pop(L, 1);
   return 1;
@@ -109,14 +117,25 @@ function instructionsIn(p: Proto): number {
   return p.p.reduce((n, child) => n + instructionsIn(child), p.code.length);
 }
 
-function readChunk(L: LuaState): Uint8Array {
+/**
+ * The pieces the reader function at index 1 returns, joined; or null, with the error on top of
+ * the stack, when it fails or returns something else than a string, for `load` to return as
+ * Lua's does (nil and the error) instead of raising it.
+ */
+function readChunk(L: LuaState): Uint8Array | null {
   const pieces: Uint8Array[] = [];
   let bytes = 0;
   for (;;) {
     lua.lua_pushvalue(L, 1);
-    lua.lua_call(L, 0, 1);
+    if (lua.lua_pcall(L, 0, 1, 0) !== lua.LUA_OK) return null;
     const isNil = lua.lua_type(L, -1) === lua.LUA_TNIL;
-    if (!isNil && !lua.lua_isstring(L, -1)) lauxlib.luaL_error(L, "reader function must return a string");
+    if (!isNil && !lua.lua_isstring(L, -1)) {
+      lua.lua_pop(L, 1);
+      lauxlib.luaL_where(L, 1);
+      lua.lua_pushstring(L, "reader function must return a string");
+      lua.lua_concat(L, 2);
+      return null;
+    }
     const piece = isNil ? null : (lua.lua_tostring(L, -1) as Uint8Array);
     lua.lua_pop(L, 1);
     if (piece === null || piece.length === 0) break;

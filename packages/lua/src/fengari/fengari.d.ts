@@ -76,7 +76,14 @@ declare module "fengari" {
     basehookcount: number;
   }
 
+  /** What lua_getinfo fills in ("S": source, "l": currentline). */
+  export class lua_Debug {
+    source: LuaString | null;
+    currentline: number;
+  }
+
   export interface LuaApi {
+    lua_Debug: typeof lua_Debug;
     LUA_OK: number;
     LUA_ERRRUN: number;
     LUA_ERRSYNTAX: number;
@@ -108,6 +115,8 @@ declare module "fengari" {
     lua_getfield(L: LuaState, idx: number, k: LuaString | string): number;
     lua_geti(L: LuaState, idx: number, i: number): number;
     lua_getmetatable(L: LuaState, idx: number): boolean;
+    lua_getinfo(L: LuaState, what: LuaString | string, ar: lua_Debug): number;
+    lua_getstack(L: LuaState, level: number, ar: lua_Debug): number;
     lua_gettop(L: LuaState): number;
     lua_insert(L: LuaState, idx: number): void;
     lua_isinteger(L: LuaState, idx: number): boolean;
@@ -124,6 +133,7 @@ declare module "fengari" {
     lua_pushnil(L: LuaState): void;
     lua_pushnumber(L: LuaState, n: number): void;
     lua_pushstring(L: LuaState, s: LuaString | string): void;
+    lua_concat(L: LuaState, n: number): void;
     lua_pushvalue(L: LuaState, idx: number): void;
     lua_rawget(L: LuaState, idx: number): number;
     lua_rawgeti(L: LuaState, idx: number, n: number): number;

@@ -7,6 +7,7 @@ import { activeGuard } from "./CallGuard.ts";
 import { callContext } from "./CallContext.ts";
 import { installFengariPatches } from "./fengariPatches.ts";
 import { HEAP_COST } from "./heapCost.ts";
+import { FENGARI_STRING_COSTS } from "../stringCosts.ts";
 import { mathRandom } from "./mathRandom.ts";
 import { tableLib } from "./tableLib.ts";
 import { tsLib } from "./tsBinding.ts";
@@ -15,6 +16,7 @@ import type { PristineTable } from "./pristineTable.ts";
 import { restoreTable, snapshotTable } from "./pristineTable.ts";
 
 const { lua, lauxlib, lualib } = fengari;
+const { perRepetition, perScannedByte, perMappedByte, perNumberFormatted } = FENGARI_STRING_COSTS;
 const REG = lua.LUA_REGISTRYINDEX;
 const BASE_FIELD = "shoal.base";
 const LIBS_FIELD = "shoal.libs";
@@ -45,7 +47,17 @@ export function createSandbox(): LuaState {
     lua.lua_getfield(L, globals, name);
     lua.lua_setfield(L, -2, name);
   }
-  setFunctions(L, sandboxBase);
+  const original = (name: string) => {
+    lua.lua_getfield(L, globals, name);
+    const fn = lua.lua_tocfunction(L, -1);
+    lua.lua_pop(L, 1);
+    return fn;
+  };
+  setFunctions(L, {
+    ...sandboxBase,
+    tostring: charged(original("tostring"), (L) => (lua.lua_type(L, 1) === lua.LUA_TNUMBER ? perNumberFormatted : 0)),
+    error: choosingError(original("error")),
+  });
   const base = lua.lua_topointer(L, -1) as Table;
   lua.lua_setfield(L, REG, BASE_FIELD);
   for (const name of ["dofile", "loadfile", "load"]) {
@@ -73,6 +85,7 @@ export function createSandbox(): LuaState {
   openQuant(L);
   lua.lua_setfield(L, libs, "quant");
   prototypes.set(L, { base, libs: lua.lua_topointer(L, libs) as Table });
+  registerLoaded(L, libs);
   lua.lua_setfield(L, REG, LIBS_FIELD);
 
   lua.lua_createtable(L, 0, 0);
@@ -177,6 +190,17 @@ function appendEntry(t: Table, hash: unknown, key: TValue, value: TValue): void 
   t.l = entry;
 }
 
+/**
+ * Puts each sandbox library in the registry's `_LOADED`, where luaL_argerror looks a function's
+ * name up: Lua writes "bad argument #1 to 'table.insert'", and without this fengari wrote '?'
+ * for every function the sandbox replaced or added.
+ */
+function registerLoaded(L: LuaState, libs: number): void {
+  lua.lua_getfield(L, REG, LOADED);
+  copyFields(L, libs, lua.lua_gettop(L));
+  lua.lua_pop(L, 1);
+}
+
 function copyFields(L: LuaState, from: number, to: number): void {
   lua.lua_pushnil(L);
   while (lua.lua_next(L, from)) {
@@ -219,8 +243,17 @@ function addOpenedLib(L: LuaState, libs: number, name: string, open: CFunction, 
 
 function addStringLib(L: LuaState, libs: number): void {
   const original = openLib(L, "string", lualib.luaopen_string);
-  const rep = original["rep"] as CFunction;
-  const fns: Record<string, CFunction> = { ...original, rep: checkedRep(rep) };
+  const length = (L: LuaState) => (lua.lua_type(L, 1) === lua.LUA_TSTRING ? (lua.lua_tostring(L, 1) as Uint8Array).length : 0);
+  const fns: Record<string, CFunction> = {
+    ...original,
+    rep: checkedRep(original["rep"]),
+    gsub: charged(original["gsub"], (L) => Math.floor(length(L) * perScannedByte)),
+    upper: charged(original["upper"], (L) => Math.floor(length(L) * perMappedByte)),
+    lower: charged(original["lower"], (L) => Math.floor(length(L) * perMappedByte)),
+    reverse: charged(original["reverse"], (L) => Math.floor(length(L) * perMappedByte)),
+    char: checkedChar(original["char"] as CFunction),
+    gmatch: gmatch53(original["gmatch"] as CFunction),
+  };
   delete fns["dump"];
   lua.lua_createtable(L, 0, 20);
   setFunctions(L, fns);
@@ -238,20 +271,70 @@ function addStringLib(L: LuaState, libs: number): void {
   lua.lua_pop(L, 1);
 }
 
-/** string.rep, refusing before allocation any result longer than maxStringBytes, and instant for empty results. */
-function checkedRep(rep: CFunction): CFunction {
+/**
+ * string.rep, refusing before allocation any result longer than maxStringBytes, charging
+ * each copy before any is made, and instant for empty results.
+ */
+function checkedRep(rep: CFunction | undefined): CFunction {
+  if (rep === undefined) throw new Error("fengari string library is missing rep");
   return (L) => {
     const s = lauxlib.luaL_checkstring(L, 1);
     const n = lua.lua_type(L, 2) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, 2) : 0;
     const sep = lua.lua_isnoneornil(L, 3) ? 0 : lauxlib.luaL_checkstring(L, 3).length;
     const bytes = s.length * n + sep * (n - 1);
-    if (n >= 1) callContext(L).guard.checkString(L, "lib", bytes, "string.rep result");
+    if (n >= 1) {
+      const guard = callContext(L).guard;
+      guard.checkString(L, "lib", bytes, "string.rep result");
+      guard.tick(L, Math.floor(n * perRepetition));
+    }
     if (n >= 1 && bytes === 0) {
       lauxlib.luaL_checkinteger(L, 2);
       lua.lua_pushstring(L, ""); // fengari would loop n times copying nothing
       return 1;
     }
     return rep(L);
+  };
+}
+
+/** A library function charged `cost(L)` instructions of budget (from its arguments) before it runs. */
+function charged(fn: CFunction | null | undefined, cost: (L: LuaState) => number): CFunction {
+  if (fn === undefined || fn === null) throw new Error("fengari library is missing a function the sandbox meters");
+  return (L) => {
+    callContext(L).guard.tick(L, cost(L));
+    return fn(L);
+  };
+}
+
+/** `error`, remembering the message the job chose so the message handler leaves it as it is. */
+function choosingError(error: CFunction | null): CFunction {
+  if (error === null) throw new Error("fengari base library is missing error");
+  return (L) => {
+    if (lua.lua_type(L, 1) === lua.LUA_TSTRING) {
+      callContext(L).chosenError = fengari.to_jsstring(lua.lua_tostring(L, 1) as Uint8Array, 0, undefined, true);
+    }
+    return error(L);
+  };
+}
+
+/**
+ * string.char, with its range check done here: fengari's passes its message where the argument
+ * number goes, so a value outside 0..255 raised a JavaScript TypeError pcall could not catch.
+ */
+function checkedChar(char: CFunction): CFunction {
+  return (L) => {
+    for (let i = 1, n = lua.lua_gettop(L); i <= n; i++) {
+      const c = lauxlib.luaL_checkinteger(L, i);
+      if (c < 0 || c > 255) lauxlib.luaL_argerror(L, i, "value out of range");
+    }
+    return char(L);
+  };
+}
+
+/** string.gmatch, refusing Lua 5.4's third argument (a start position), which fengari's 5.3 gmatch would silently ignore. */
+function gmatch53(gmatch: CFunction): CFunction {
+  return (L) => {
+    if (!lua.lua_isnoneornil(L, 3)) lauxlib.luaL_error(L, "string.gmatch's init argument is Lua 5.4, and fengari is Lua 5.3: use --engine wasmoon");
+    return gmatch(L);
   };
 }
 
@@ -297,7 +380,6 @@ const nativeError: CFunction = (L) => {
     kind = "memory";
     message = `not enough memory (${text})`;
   }
-  activeGuard()?.tripQuietly(kind, message);
-  lua.lua_pushstring(L, message);
+  lua.lua_pushstring(L, activeGuard()?.tripQuietly(L, kind, message) ?? message);
   return 1;
 };

@@ -2,6 +2,7 @@ import fengari from "fengari";
 import type { CFunction, LuaState } from "fengari";
 import { callContext } from "./CallContext.ts";
 import { HEAP_COST } from "./heapCost.ts";
+import { FENGARI_STRING_COSTS } from "../stringCosts.ts";
 
 // Lua 5.3's table library, ported from fengari's ltablib.js (MIT) with two changes: every
 // element a loop touches costs one instruction of budget (so `__len`/`__index` tricks
@@ -109,7 +110,7 @@ const concat: CFunction = (L) => {
   const parts: Uint8Array[] = [];
   let bytes = 0;
   for (; i <= last; i++) {
-    guard.tick(L, 1);
+    guard.tick(L, FENGARI_STRING_COSTS.perJoinedPiece);
     lua.lua_geti(L, 1, i);
     if (!lua.lua_isstring(L, -1)) {
       lauxlib.luaL_error(L, to_luastring("invalid value (%s) at index %d in table for 'concat'"), lauxlib.luaL_typename(L, -1), i);

@@ -20,6 +20,7 @@ export function errorsSuite(engine: LuaEngine): void {
     it("keeps error() messages and levels", () => {
       expect(luaErrorOf(() => runMap(engine, mapBody(`  error("boom")`))).message).toBe("job.lua:2: boom");
       expect(luaErrorOf(() => runMap(engine, mapBody(`  error("boom", 0)`))).message).toBe("boom");
+      expect(luaErrorOf(() => runMap(engine, mapBody(`  error("C stack overflow", 0)`))).message).toBe("C stack overflow");
       expect(luaErrorOf(() => runMap(engine, mapBody(`  foo()`))).message).toBe(
         "job.lua:2: attempt to call a nil value (global 'foo')",
       );
@@ -70,6 +71,66 @@ export function errorsSuite(engine: LuaEngine): void {
         "... log truncated",
       ]);
       expect(luaErrorOf(() => job.map(SERIES, { n: 0, fail: true }, 1)).log).toEqual(["start\t1\ttrue\tnil"]);
+    });
+  });
+
+  describe("errors the engine raises", () => {
+    const lines = (...body: string[]) => ["function map(series, p)", ...body, "end"].join("\n");
+    it.each([
+      {
+        name: "the budget running out in an xpcall handler",
+        source: lines("  local ok = xpcall(function()", "    error('first')", "  end, function(m)", "    while true do end", "  end)", "  return ok"),
+        opts: { budget: 1e5 },
+        kind: "budget",
+        message: /^job\.lua:5: instruction budget exceeded \(100000 instructions\)$/,
+      },
+      {
+        name: "running out of memory",
+        source: lines("  local t = {}", "  for i = 1, 1e9 do t[i] = i end"),
+        opts: { maxMemoryBytes: 32 * 1024 * 1024 },
+        kind: "memory",
+        message: /^job\.lua:3: not enough memory \(Lua heap about \d+ MiB > limit 32 MiB\)$/,
+      },
+      {
+        name: "a string past maxStringBytes refused by the allocator",
+        source: lines("  local pad = 'c' .. 2097152", "  return string.pack(pad, 'x')"),
+        opts: { maxStringBytes: 1024 * 1024 },
+        kind: "memory",
+        message: /^job\.lua:3: string too large/,
+      },
+      {
+        name: "a C stack overflow from gsub calling gsub",
+        source: lines("  local function g(s)", "    return (s:gsub('.', g))", "  end", "  return g('abc')"),
+        opts: {},
+        kind: "runtime",
+        message: /^job\.lua:3: (C|JS) stack overflow$/,
+      },
+      {
+        name: "a C stack overflow from __tostring calling tostring",
+        source: lines("  local t = setmetatable({}, {", "    __tostring = function(t) return tostring(t) end", "  })", "  return tostring(t)"),
+        opts: {},
+        kind: "runtime",
+        message: /^job\.lua:3: (C|JS) stack overflow$/,
+      },
+      {
+        name: "an error raised inside next",
+        source: lines("  local t = {}", "  return next(t, 'absent')"),
+        opts: {},
+        kind: "runtime",
+        message: /^job\.lua:3: invalid key to 'next'$/,
+      },
+      {
+        name: "a comparison failing inside table.sort",
+        source: lines("  local t = { 3, 'x', 1 }", "  table.sort(t)", "  return t"),
+        opts: {},
+        kind: "runtime",
+        message: /^job\.lua:3: attempt to compare (number with string|string with number)$/,
+      },
+    ])("gives $name the line of the job code that was running", ({ source, opts, kind, message }) => {
+      const e = luaErrorOf(() => engine.load({ source, ...opts }).map(SERIES, {}, 1));
+      expect(e.kind).toBe(kind);
+      expect(e.message).toMatch(message);
+      expect(e.line).toBe(Number(/^job\.lua:(\d+):/.exec(e.message)?.[1]));
     });
   });
 

@@ -61,6 +61,15 @@ export function limitsSuite(engine: LuaEngine): void {
       expect(e.kind).toBe("budget");
     });
 
+    it("stops a loop building strings in library functions", () => {
+      const job = engine.load({ source: mapBody(`local n = 0\nfor i = 1, 1e9 do n = n + #string.rep("x", 1e6) end\nreturn n`), budget: 1e7 });
+      expect(luaErrorOf(() => job.map(SERIES, {}, 1))).toMatchObject({
+        kind: "budget",
+        message: "job.lua:3: instruction budget exceeded (10000000 instructions)",
+        line: 3,
+      });
+    });
+
     it("counts instructions used", () => {
       const job = engine.load({ source: mapBody("local x = 0 for i = 1, p.n do x = x + i end return x") });
       const small = job.map(SERIES, { n: 1000 }, 1).instructions;
@@ -75,6 +84,18 @@ export function limitsSuite(engine: LuaEngine): void {
       const job = engine.load({ source: mapBody("local t = {} t[p.n] = 1 table.move(t, 1, p.n, 2) return 1"), budget: 1e6 });
       expect(job.map(SERIES, { n: 1000 }, 1).value).toBe(1);
       expect(luaErrorOf(() => job.map(SERIES, { n: 2e6 }, 1)).kind).toBe("budget");
+    });
+  });
+
+  describe("replicas", () => {
+    it.each([
+      { name: "the budget", code: `local s = "" for i = 1, 1e9 do s = string.rep("ab", i % 1000) .. i end`, opts: { budget: 1e6 } },
+      { name: "memory", code: `local t = {} for i = 1, 1e9 do t[i] = { i } end`, opts: { maxMemoryBytes: 16 * 1024 * 1024 } },
+    ])("fail the same way when $name runs out", ({ code, opts }) => {
+      const run = () => luaErrorOf(() => engine.load({ source: mapBody(code), ...opts }).map(SERIES, {}, 1));
+      const [first, second] = [run(), run()];
+      expect(first.kind).toBe(opts.budget === undefined ? "memory" : "budget");
+      expect({ kind: second.kind, message: second.message, line: second.line }).toEqual({ kind: first.kind, message: first.message, line: 2 });
     });
   });
 

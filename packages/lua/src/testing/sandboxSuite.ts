@@ -82,9 +82,10 @@ export function sandboxSuite(engine: LuaEngine): void {
           local g = assert(load("return y", "=g", "t", { y = 7 }))
           local pieces, i = { "return ", "'ok'" }, 0
           local h = assert(load(function() i = i + 1 return pieces[i] end))
-          return { f(), g(), h(), load("return io")() == nil }`),
+          local m = assert(load("return x", "=m", "t"))
+          return { f(), g(), h(), load("return io")() == nil, m() }`),
       );
-      expect(value).toEqual([42, 7, "ok", true]);
+      expect(value).toEqual([42, 7, "ok", true, 41]);
     });
 
     it("answers collectgarbage's harmless options", () => {

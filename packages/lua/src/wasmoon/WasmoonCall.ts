@@ -19,6 +19,8 @@ export class WasmoonCall {
   L: State = 0;
   /** Traceback captured by the message handler when the call fails. */
   traceback: string | undefined;
+  /** The last string the job passed to `error`, which the message handler leaves without a position. */
+  chosenError: string | null = null;
   /** The series given to map, and the address of the Lua table standing for it. */
   series: SeriesInput | undefined;
   seriesTable = 0;
@@ -36,12 +38,15 @@ export class WasmoonCall {
     limits: GuardLimits & { maxLogBytes: number; chunkName: string },
     seed: number,
     stringOverhead: number,
-    onTrip: (call: WasmoonCall) => void,
+    hooks: { onTrip(call: WasmoonCall): void; locate(call: WasmoonCall, L: State): string },
     body: (call: WasmoonCall, L: State) => void,
   ) {
     this.chunkName = limits.chunkName;
     this.body = (L) => body(this, L);
-    this.guard = new WasmoonGuard(limits, stringOverhead, () => onTrip(this));
+    this.guard = new WasmoonGuard(limits, stringOverhead, {
+      onTrip: () => hooks.onTrip(this),
+      locate: (L) => hooks.locate(this, L ?? this.L),
+    });
     this.random = new Xoshiro128(seed);
     this.log = new CallLog(limits.maxLogBytes);
   }

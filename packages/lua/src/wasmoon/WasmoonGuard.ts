@@ -1,19 +1,29 @@
 import { LUA } from "./luaExports.ts";
 import { LibError } from "./LibError.ts";
+import { WASMOON_STRING_COSTS } from "../stringCosts.ts";
+import type { State } from "./luaExports.ts";
 
-/** Bytes of string built that cost one instruction of budget (as in the fengari engine). */
-const BYTES_PER_INSTRUCTION = 64;
+const { bytesPerInstruction, perString } = WASMOON_STRING_COSTS;
 /** Heap a call may still use after running out, so raising the error does not fail too. */
 const RESERVE_BYTES = 1024 * 1024;
 const MiB = 1024 * 1024;
 
 export interface GuardLimits {
+  /** The job's chunk name, whose line a tripped guard's message carries. */
+  chunkName: string;
   budget: number;
   maxStringBytes: number;
   maxMemoryBytes: number;
 }
 
 export type TripKind = "budget" | "memory" | "runtime";
+
+/** What the guard asks of its call: make the next instruction raise, and say where the job's code is running. */
+export interface GuardHooks {
+  onTrip(): void;
+  /** "job.lua:LINE: " for the job code running in `L` (null: the call's main thread), or "". */
+  locate(L: State | null): string;
+}
 
 /**
  * The limits of one call on wasmoon. The instruction count comes from the count hook and
@@ -22,6 +32,8 @@ export type TripKind = "budget" | "memory" | "runtime";
  * that while a string builder runs, and any growth past maxMemoryBytes (after Lua's
  * emergency collection failed to make room). Running out of budget or memory trips the
  * guard: from then on every instruction raises the same error, so pcall cannot swallow it.
+ * That error carries the line of the job code running when the guard tripped (for a trip
+ * inside a library function or the allocator: of the main thread), so replicas agree on it.
  */
 export class WasmoonGuard {
   readonly limits: GuardLimits;
@@ -33,20 +45,21 @@ export class WasmoonGuard {
   enforcing = false;
   /** What a string builder running now is building ("string", "table.concat result"), for the refusal message. */
   building: string | null = null;
+  /** Why the call must stop; `message` starts with the job line that was running ("job.lua:7: ..."). */
   tripped: { kind: TripKind; message: string } | null = null;
-  /** Why the last allocation was refused, for errors Lua only reports as "not enough memory". */
+  /** Why the last allocation was refused, with the job line, for errors Lua only reports as "not enough memory". */
   refusal: string | null = null;
   /** Messages of catchable memory errors raised in this call. */
   readonly memoryMessages = new Set<string>();
   readonly #stringOverhead: number;
-  readonly #onTrip: () => void;
+  readonly #hooks: GuardHooks;
   #retry: { ptr: number; nsize: number } | null = null;
 
-  /** `stringOverhead` is what a string object adds to its length; `onTrip` makes the next instruction raise. */
-  constructor(limits: GuardLimits, stringOverhead: number, onTrip: () => void) {
+  /** `stringOverhead` is what a string object adds to its length. */
+  constructor(limits: GuardLimits, stringOverhead: number, hooks: GuardHooks) {
     this.limits = limits;
     this.#stringOverhead = stringOverhead;
-    this.#onTrip = onTrip;
+    this.#hooks = hooks;
   }
 
   /** Decides an allocation that grows the heap by `delta` (Lua's allocator arguments). */
@@ -54,11 +67,11 @@ export class WasmoonGuard {
     if (!this.enforcing) return true;
     const maxString = this.limits.maxStringBytes;
     if (ptr === 0 && osize === LUA.TSTRING && nsize - this.#stringOverhead > maxString) {
-      this.refusal = `string too large (${nsize - this.#stringOverhead} bytes > limit ${maxString})`;
+      this.refusal = `${this.#hooks.locate(null)}string too large (${nsize - this.#stringOverhead} bytes > limit ${maxString})`;
       return false;
     }
     if (this.building !== null && nsize > 2 * maxString) {
-      this.refusal = `${this.building} too large (more than ${2 * maxString} bytes)`;
+      this.refusal = `${this.#hooks.locate(null)}${this.building} too large (more than ${2 * maxString} bytes)`;
       return false;
     }
     const limit = this.tripped?.kind === "memory" ? this.limits.maxMemoryBytes + RESERVE_BYTES : this.limits.maxMemoryBytes;
@@ -77,14 +90,14 @@ export class WasmoonGuard {
 
   /** Accounts for a string object of `nsize` bytes just allocated. */
   stringCreated(nsize: number): void {
-    if (this.enforcing) this.used += Math.floor((nsize - this.#stringOverhead) / BYTES_PER_INSTRUCTION);
+    if (this.enforcing) this.used += perString + Math.floor((nsize - this.#stringOverhead) / bytesPerInstruction);
   }
 
-  /** Adds the count hook's interval; true when the call must stop. */
-  onHook(count: number): boolean {
+  /** Adds the count hook's interval (the hook runs in `L`); true when the call must stop. */
+  onHook(count: number, L: State): boolean {
     if (this.tripped === null) {
       this.used += count;
-      if (this.used > this.limits.budget) this.trip("budget", `instruction budget exceeded (${this.limits.budget} instructions)`);
+      if (this.used > this.limits.budget) this.trip("budget", `instruction budget exceeded (${this.limits.budget} instructions)`, L);
     }
     return this.tripped !== null;
   }
@@ -95,7 +108,7 @@ export class WasmoonGuard {
       this.used += n;
       if (this.used > this.limits.budget) this.trip("budget", `instruction budget exceeded (${this.limits.budget} instructions)`);
     }
-    if (this.tripped !== null) throw new LibError(this.tripped.message);
+    if (this.tripped !== null) throw new LibError(this.tripped.message, true);
   }
 
   /** Throws a catchable memory error if a string of `bytes` would exceed maxStringBytes. */
@@ -109,10 +122,10 @@ export class WasmoonGuard {
     throw new LibError(message);
   }
 
-  /** Trips the guard; every later instruction of the call raises `message`. */
-  trip(kind: TripKind, message: string): void {
+  /** Trips the guard; every later instruction of the call raises `message` after the line of the job code running in `L` (null: the main thread). */
+  trip(kind: TripKind, message: string, L: State | null = null): void {
     if (this.tripped !== null) return;
-    this.tripped = { kind, message };
-    this.#onTrip();
+    this.tripped = { kind, message: this.#hooks.locate(L) + message };
+    this.#hooks.onTrip();
   }
 }

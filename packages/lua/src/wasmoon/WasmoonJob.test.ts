@@ -94,6 +94,6 @@ describe("wasmoon runtime", () => {
   it("runs without the count hook when the budget is Infinity, still charging library work", () => {
     const { value, instructions } = runMap(engine, mapBody(`local x = 0 for i = 1, 1e6 do x = x + i end return { x, #ts.cumsum({ 1, 2, 3 }) }`), {}, { budget: Infinity });
     expect(value).toEqual([500000500000, 3]);
-    expect(instructions).toBeLessThan(100);
+    expect(instructions).toBeLessThan(1000);
   });
 });

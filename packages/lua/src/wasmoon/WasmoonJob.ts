@@ -12,6 +12,8 @@ import { openSandbox } from "./sandbox.ts";
 import { WasmoonCall } from "./WasmoonCall.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 import { compileError } from "./compileError.ts";
+import { jobPosition } from "./jobPosition.ts";
+import { needsPosition } from "../needsPosition.ts";
 
 /** Instructions between two runs of the count hook. */
 const HOOK_STEP = 1000;
@@ -73,7 +75,11 @@ export class WasmoonJob implements LuaJob {
     if (this.#disposed) throw new Error("LuaJob used after dispose()");
     const rt = this.#rt;
     const { x } = rt;
-    const call = new WasmoonCall(this.#limits, seed, rt.stringOverhead, (c) => rt.setHook(c.L, 1), (c, L) => this.#body(kind, c, L, pushArgs));
+    const hooks = {
+      onTrip: (c: WasmoonCall) => rt.setHook(c.L, 1),
+      locate: (c: WasmoonCall, L: State) => jobPosition(rt.x, rt.heap, L, c.chunkName),
+    };
+    const call = new WasmoonCall(this.#limits, seed, rt.stringOverhead, hooks, (c, L) => this.#body(kind, c, L, pushArgs));
     const previous = rt.call;
     const stack = x.stackSave();
     rt.call = call;
@@ -138,7 +144,7 @@ export class WasmoonJob implements LuaJob {
     let kind: LuaError["kind"] = "runtime";
     if (tripped !== null) {
       kind = tripped.kind;
-      if (status === LUA.ERRERR || !message.endsWith(tripped.message)) message = tripped.message;
+      message = tripped.message;
     } else if (status === LUA.ERRMEM || message === "not enough memory") {
       kind = "memory";
       message = refusal ?? message;
@@ -177,8 +183,9 @@ const messageHandler: LibFunction = (rt, L) => {
   const { x, heap } = rt;
   const call = rt.current();
   const type = x.lua_type(L, 1);
-  const message =
+  let message =
     type === LUA.TSTRING || type === LUA.TNUMBER ? heap.string(L, 1) : `${call.chunkName}: error object is a ${rt.typeName(L, 1)} value`;
+  if (type === LUA.TSTRING && needsPosition(message, call.chosenError)) message = jobPosition(x, heap, L, call.chunkName) + message;
   x.luaL_traceback(L, L, 0, 1);
   call.traceback = heap.string(L, -1);
   heap.pushString(L, message);

@@ -139,11 +139,14 @@ export class WasmoonRuntime {
     return this.#typeNames[this.x.lua_type(L, idx)] ?? "no value";
   }
 
-  /** Raises a Lua error: `message` prefixed with the position of the function at `level` (1 = the caller of a library function, 0 = running Lua code). */
-  raise(L: State, message: string, level = 1): never {
-    this.x.luaL_where(L, level);
-    this.heap.pushString(L, message);
-    this.x.lua_concat(L, 2);
+  /** Raises a Lua error: `message` prefixed with the position of the function at `level` (1 = the caller of a library function, 0 = running Lua code, null = none). */
+  raise(L: State, message: string, level: number | null = 1): never {
+    if (level === null) this.heap.pushString(L, message);
+    else {
+      this.x.luaL_where(L, level);
+      this.heap.pushString(L, message);
+      this.x.lua_concat(L, 2);
+    }
     this.x.lua_error(L);
     throw new Error("unreachable: lua_error returned");
   }
@@ -241,13 +244,13 @@ export class WasmoonRuntime {
 
   #hook = (L: number): void => {
     const call = this.call;
-    if (call === null || !call.guard.onHook(this.x.lua_gethookcount(L))) return;
+    if (call === null || !call.guard.onHook(this.x.lua_gethookcount(L), L)) return;
     this.setHook(L, 1);
-    this.raise(L, (call.guard.tripped as { message: string }).message, 0);
+    this.raise(L, (call.guard.tripped as { message: string }).message, null);
   };
 
   #raiseException(L: State, e: unknown): never {
-    if (e instanceof LibError) return this.raise(L, e.message);
+    if (e instanceof LibError) return this.raise(L, e.message, e.placed ? null : 1);
     const text = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
     let kind: "runtime" | "memory" = "runtime";
     let message = `internal error in the Lua engine (${text})`;
@@ -256,7 +259,9 @@ export class WasmoonRuntime {
       kind = "memory";
       message = `not enough memory (${text})`;
     }
-    this.call?.guard.trip(kind, message);
-    return this.raise(L, message);
+    const guard = this.call?.guard;
+    if (guard === undefined) return this.raise(L, message);
+    guard.trip(kind, message, L);
+    return this.raise(L, (guard.tripped as { message: string }).message, null);
   }
 }

@@ -2,6 +2,7 @@ import { LUA, upvalueIndex } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
 import { LibError } from "./LibError.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
+import { WASMOON_STRING_COSTS } from "../stringCosts.ts";
 
 /** Largest chunk `load` compiles. */
 export const MAX_CHUNK_BYTES = 1024 * 1024;
@@ -51,7 +52,9 @@ function idOf(rt: WasmoonRuntime, L: State, at: number): number {
 }
 
 const tostring: LibFunction = (rt, L) => {
-  if (rt.x.lua_type(L, 1) === LUA.TNONE) return rt.x.luaL_argerror(L, 1, rt.heap.cstr("value expected"));
+  const type = rt.x.lua_type(L, 1);
+  if (type === LUA.TNONE) return rt.x.luaL_argerror(L, 1, rt.heap.cstr("value expected"));
+  if (type === LUA.TNUMBER) rt.current().guard.tick(WASMOON_STRING_COSTS.perNumberFormatted);
   pushToString(rt, L, 1);
   return 1;
 };
@@ -98,7 +101,13 @@ const load: LibFunction = (rt, L) => {
     name = code;
   } else {
     if (x.lua_type(L, 1) !== LUA.TFUNCTION) return x.luaL_argerror(L, 1, heap.stageCString(`function expected, got ${rt.typeName(L, 1)}`));
-    code = readChunk(rt, L);
+    const read = readChunk(rt, L);
+    if (read === null) {
+      x.lua_pushnil(L);
+      x.lua_rotate(L, -2, 1);
+      return 2;
+    }
+    code = read;
     name = new TextEncoder().encode("=(load)");
   }
   if (x.lua_type(L, 2) > LUA.TNIL) {
@@ -106,6 +115,8 @@ const load: LibFunction = (rt, L) => {
     name = heap.bytes(L, 2);
   }
   const mode = x.lua_type(L, 3) > LUA.TNIL ? heap.string(L, 3) : "bt";
+  // Read before compiling: the compiled chunk is pushed at index 4 when there are three arguments.
+  const hasEnv = x.lua_type(L, 4) !== LUA.TNONE;
   const fail = (message: string) => {
     x.lua_pushnil(L);
     heap.pushString(L, message);
@@ -124,7 +135,7 @@ const load: LibFunction = (rt, L) => {
     x.lua_rotate(L, -2, 1);
     return 2;
   }
-  if (x.lua_type(L, 4) !== LUA.TNONE) {
+  if (hasEnv) {
     x.lua_pushvalue(L, 4);
     if (x.lua_setupvalue(L, -2, 1) === 0) x.lua_settop(L, -2);
   }
@@ -135,15 +146,26 @@ function checkChunkSize(rt: WasmoonRuntime, bytes: number): void {
   if (bytes > MAX_CHUNK_BYTES) rt.current().guard.memoryError(`load: chunk too large (${bytes} bytes > limit ${MAX_CHUNK_BYTES})`);
 }
 
-function readChunk(rt: WasmoonRuntime, L: State): Uint8Array {
+/**
+ * The pieces the reader function at index 1 returns, joined; or null, with the error on top of
+ * the stack, when it fails or returns something else than a string, for `load` to return as
+ * Lua's does (nil and the error) instead of raising it.
+ */
+function readChunk(rt: WasmoonRuntime, L: State): Uint8Array | null {
   const { x, heap } = rt;
   const pieces: Uint8Array[] = [];
   let bytes = 0;
   for (;;) {
     x.lua_pushvalue(L, 1);
-    x.lua_callk(L, 0, 1, 0, 0);
+    if (x.lua_pcallk(L, 0, 1, 0, 0, 0) !== LUA.OK) return null;
     const type = x.lua_type(L, -1);
-    if (type !== LUA.TNIL && type !== LUA.TSTRING) throw new LibError("reader function must return a string");
+    if (type !== LUA.TNIL && x.lua_isstring(L, -1) === 0) {
+      x.lua_settop(L, -2);
+      x.luaL_where(L, 1);
+      heap.pushString(L, "reader function must return a string");
+      x.lua_concat(L, 2);
+      return null;
+    }
     const piece = type === LUA.TNIL ? null : heap.bytes(L, -1);
     x.lua_settop(L, -2);
     if (piece === null || piece.length === 0) break;
@@ -239,5 +261,11 @@ function setField(rt: WasmoonRuntime, L: State, table: number, name: string, val
   rt.x.lua_rawset(L, table);
 }
 
+/** `error`: Lua's, remembering the message the job chose so the message handler leaves it as it is. */
+const error: LibFunction = (rt, L) => {
+  if (rt.x.lua_type(L, 1) === LUA.TSTRING) rt.current().chosenError = rt.heap.string(L, 1);
+  return rt.callC(rt.original("_G.error"), L);
+};
+
 /** Base functions written for the sandbox. */
-export const baseLib: Record<string, LibFunction> = { print, load, tostring, collectgarbage, xpcall, setmetatable };
+export const baseLib: Record<string, LibFunction> = { print, load, tostring, collectgarbage, xpcall, setmetatable, error };

@@ -63,6 +63,8 @@ export interface LuaExports {
   lua_concat(L: State, n: number): void;
   lua_setupvalue(L: State, funcindex: number, n: number): Ptr;
   lua_sethook(L: State, fn: number, mask: number, count: number): void;
+  lua_getstack(L: State, level: number, ar: Ptr): number;
+  lua_getinfo(L: State, what: Ptr, ar: Ptr): number;
   lua_gethookcount(L: State): number;
   luaL_loadbufferx(L: State, buf: Ptr, size: number, name: Ptr, mode: Ptr): number;
   luaL_requiref(L: State, name: Ptr, open: number, global: number): void;

@@ -1,6 +1,9 @@
 import { pushToString } from "./baseLib.ts";
 import { LUA } from "./luaExports.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
+import { WASMOON_STRING_COSTS } from "../stringCosts.ts";
+
+const { perRepetition, perScannedByte, perMappedByte } = WASMOON_STRING_COSTS;
 
 const PERCENT = 0x25;
 /** Characters that may follow '%' before the conversion: flags, width, precision. */
@@ -18,7 +21,7 @@ function building(rt: WasmoonRuntime, L: number, original: string, what: string)
   }
 }
 
-/** string.rep, refusing before allocation any result longer than maxStringBytes, and instant for empty results. */
+/** string.rep, refusing before allocation any result longer than maxStringBytes, charging each copy before any is made, and instant for empty results. */
 const rep: LibFunction = (rt, L) => {
   const { x, heap } = rt;
   const length = heap.checkLength(L, 1);
@@ -27,7 +30,9 @@ const rep: LibFunction = (rt, L) => {
   if (n >= 1n) {
     const count = Number(n);
     const bytes = length * count + sep * (count - 1);
-    rt.current().guard.checkString(bytes, "string.rep result");
+    const guard = rt.current().guard;
+    guard.checkString(bytes, "string.rep result");
+    guard.tick(Math.floor(count * perRepetition));
     if (bytes === 0) {
       heap.pushString(L, "");
       return 1;
@@ -63,8 +68,32 @@ const format: LibFunction = (rt, L) => {
   return building(rt, L, "string.format", "string");
 };
 
-const gsub: LibFunction = (rt, L) => building(rt, L, "string.gsub", "string");
+/** Bytes of the string argument 1 (0 for other values, which Lua's function then coerces or refuses). */
+function subjectBytes(rt: WasmoonRuntime, L: number): number {
+  return rt.x.lua_type(L, 1) === LUA.TSTRING ? Number(rt.x.luaL_len(L, 1)) : 0;
+}
+
+/** Lua's own `string.name`, charged `perByte` instructions per byte of its subject before it runs. */
+function perByte(name: string, cost: number): LibFunction {
+  return (rt, L) => {
+    rt.current().guard.tick(Math.floor(subjectBytes(rt, L) * cost));
+    return rt.callC(rt.original(`string.${name}`), L);
+  };
+}
+
+const gsub: LibFunction = (rt, L) => {
+  rt.current().guard.tick(Math.floor(subjectBytes(rt, L) * perScannedByte));
+  return building(rt, L, "string.gsub", "string");
+};
 const pack: LibFunction = (rt, L) => building(rt, L, "string.pack", "string");
 
 /** Replacements for functions of Lua's string library. */
-export const stringLib: Record<string, LibFunction> = { rep, format, gsub, pack };
+export const stringLib: Record<string, LibFunction> = {
+  rep,
+  format,
+  gsub,
+  pack,
+  upper: perByte("upper", perMappedByte),
+  lower: perByte("lower", perMappedByte),
+  reverse: perByte("reverse", perMappedByte),
+};

@@ -1,4 +1,5 @@
 import { LUA } from "./luaExports.ts";
+import { WASMOON_STRING_COSTS } from "../stringCosts.ts";
 import type { State } from "./luaExports.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 
@@ -31,7 +32,7 @@ const integer = (rt: WasmoonRuntime, L: State, arg: number, def: () => number) =
 export const tableLib: Record<string, LibFunction> = {
   concat: charged(
     "concat",
-    (rt, L) => integer(rt, L, 4, () => length(rt, L)) - integer(rt, L, 3, () => 1) + 1,
+    (rt, L) => (integer(rt, L, 4, () => length(rt, L)) - integer(rt, L, 3, () => 1) + 1) * WASMOON_STRING_COSTS.perJoinedPiece,
     "table.concat result",
   ),
   insert: charged("insert", (rt, L) => (rt.x.lua_gettop(L) === 3 ? length(rt, L) - integer(rt, L, 2, () => 0) + 1 : 1)),

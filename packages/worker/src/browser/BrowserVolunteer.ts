@@ -25,6 +25,7 @@ export interface DonorStats {
   cpuMs: number;
   shardsHeld: number;
   bytesCached: number;
+  /** The job of a task running now; undefined while idle, paused or stopped. */
   currentJob: string | undefined;
   shardsFrom: { cache: number; peer: number; http: number };
   badPeers: number;
@@ -69,7 +70,6 @@ export class BrowserVolunteer {
   #refused: string | undefined;
   #queue: Promise<void> = Promise.resolve();
   readonly #totals = { done: 0, failed: 0, cpuMs: 0, replaced: 0 };
-  #lastJob: string | undefined;
 
   constructor(options: BrowserVolunteerOptions) {
     this.#options = options;
@@ -122,7 +122,7 @@ export class BrowserVolunteer {
       cpuMs: Math.round(this.#totals.cpuMs + (pool?.cpuMs ?? 0)),
       shardsHeld: held.length,
       bytesCached: bytes,
-      currentJob: pool?.currentJob ?? this.#lastJob,
+      currentJob: session?.pool.currentJob,
       shardsFrom: { cache, peer, http },
       badPeers,
       workersReplaced: this.#totals.replaced + (pool?.replaced ?? 0),
@@ -179,7 +179,6 @@ export class BrowserVolunteer {
     this.#totals.failed += status.failed;
     this.#totals.cpuMs += session.pool.stats.cpuMs;
     this.#totals.replaced += session.pool.stats.replaced;
-    this.#lastJob = session.pool.stats.currentJob ?? this.#lastJob;
   }
 
   async #watchBattery(): Promise<void> {

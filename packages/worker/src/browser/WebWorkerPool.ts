@@ -22,7 +22,6 @@ export interface PoolStats {
   cpuMs: number;
   tasks: number;
   replaced: number;
-  currentJob: string | undefined;
 }
 
 interface Pending {
@@ -49,7 +48,12 @@ function defaultWorker(): Worker {
  * script never blocks the page; a CPU cap below 100 % makes each thread rest between tasks.
  */
 export class WebWorkerPool implements VolunteerExecutor {
-  readonly stats: PoolStats = { cpuMs: 0, tasks: 0, replaced: 0, currentJob: undefined };
+  readonly stats: PoolStats = { cpuMs: 0, tasks: 0, replaced: 0 };
+
+  /** The job of a task running now, if any: what the donor page shows as the current job. */
+  get currentJob(): string | undefined {
+    return this.#slots.find((slot) => slot.running)?.running?.request.jobId;
+  }
   readonly #options: WebWorkerPoolOptions;
   readonly #slots: Slot[] = [];
   readonly #queue: Pending[] = [];
@@ -144,13 +148,12 @@ export class WebWorkerPool implements VolunteerExecutor {
   async #runOn(slot: Slot, pending: Pending): Promise<void> {
     const { jobId, spec, task, shard } = pending.request;
     slot.running = pending;
-    this.stats.currentJob = jobId;
     const fresh = !slot.jobs.has(jobId);
     slot.jobs.add(jobId);
     const started = performance.now();
     const deadlineMs = Math.min(this.#options.deadlineMs, spec.deadlineMs ?? Infinity);
     const timer = setTimeout(() => {
-      this.#replace(slot, new TaskError({ kind: "deadline", message: `job.lua: task exceeded its deadline of ${deadlineMs / 1000} s` }));
+      this.#replace(slot, TaskError.deadline(deadlineMs));
     }, deadlineMs);
     let outcome;
     try {

@@ -1,3 +1,4 @@
+import "@shoal/protocol/noEval";
 import * as Comlink from "comlink";
 import { prepareEngine } from "@shoal/lua";
 import type { JobSpec, MapTaskResult, MapTaskSpec, ReduceTaskSpec } from "@shoal/protocol";

@@ -27,7 +27,7 @@ export function openPeer(PeerClass: typeof Peer, coordinatorUrl: string, id?: st
     const fail = (error: Error) => {
       clearTimeout(timer);
       peer.destroy();
-      reject(new Error(`cannot register with ${coordinatorUrl}/peerjs: ${error.message}`));
+      reject(new Error(`cannot register with ${coordinatorUrl}/peerjs: ${errorReason(error)}`));
     };
     peer.once("error", fail);
     peer.once("open", () => {
@@ -36,4 +36,19 @@ export function openPeer(PeerClass: typeof Peer, coordinatorUrl: string, id?: st
       resolve(peer);
     });
   });
+}
+
+/** What PeerJS errors say in words: a failed fetch of an id comes as a `server-error` with no message. */
+const PEERJS_ERRORS: Record<string, string> = {
+  "server-error": "the signalling server did not answer",
+  network: "lost the connection to the signalling server",
+  "unavailable-id": "that peer id is taken",
+  "invalid-id": "that peer id is not allowed",
+  "browser-incompatible": "this runtime has no WebRTC",
+};
+
+function errorReason(error: Error): string {
+  if (error.message) return error.message;
+  const type = (error as Error & { type?: unknown }).type;
+  return typeof type === "string" ? (PEERJS_ERRORS[type] ?? type) : "no reason given";
 }

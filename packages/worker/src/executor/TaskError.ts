@@ -27,6 +27,15 @@ export class TaskError extends Error {
     return { kind: this.kind, message: this.message, line: this.line, traceback: this.traceback };
   }
 
+  /**
+   * The failure of a task stopped by its wall-clock deadline (`deadlineMs`: the shorter of the
+   * executor's and the job's). Its thread was terminated mid-instruction, so no line is known:
+   * the message names the deadline instead ("job.lua: deadline exceeded after 600 s").
+   */
+  static deadline(deadlineMs: number): TaskError {
+    return new TaskError({ kind: "deadline", message: `job.lua: deadline exceeded after ${deadlineMs / 1000} s` });
+  }
+
   /** Wraps anything thrown while running a task; errors from the Lua engine keep their kind, line and traceback. */
   static from(error: unknown): TaskError {
     if (error instanceof TaskError) return error;

@@ -283,8 +283,7 @@ export class NodeExecutorPool implements VolunteerExecutor {
   }
 
   #overran(slot: Slot, running: Pending, deadlineMs: number): void {
-    const seconds = deadlineMs / 1000;
-    this.#replace(slot, new TaskError({ kind: "deadline", message: `job.lua: task exceeded its deadline of ${seconds} s` }), running);
+    this.#replace(slot, TaskError.deadline(deadlineMs), running);
   }
 
   /**

@@ -1,14 +1,20 @@
 import type { DatasetId } from "@shoal/protocol";
 import { UploadError } from "../../datasets/UploadError.ts";
-import type { DatasetRecord, IngestOptions } from "../../store/Store.ts";
+import type { DatasetRecord, DatasetSummary, IngestOptions } from "../../store/Store.ts";
 import { HttpError } from "../HttpError.ts";
 import type { HttpDeps } from "../HttpDeps.ts";
 import { sendJson } from "../respond.ts";
 import type { Router } from "../Router.ts";
 
 const SHA256 = /^[0-9a-f]{64}$/;
+/** Datasets a listing shows unless `?limit=` asks for more, and the most it shows. */
+const DEFAULT_LISTED = 100;
+const MAX_LISTED = 1000;
 
-/** `/api/datasets`: streamed CSV uploads (deduplicated), listings, and lookups by id or CSV hash. */
+/**
+ * `/api/datasets`: streamed CSV uploads (deduplicated), listings (the newest datasets with their
+ * series counts, not their series, which may number thousands each), and lookups by id or CSV hash.
+ */
 export function datasetRoutes(router: Router, deps: HttpDeps): void {
   router.add("POST", "/api/datasets", async ({ req, res, url }) => {
     const options = ingestOptions(url.searchParams, true) as IngestOptions;
@@ -24,7 +30,10 @@ export function datasetRoutes(router: Router, deps: HttpDeps): void {
     }
   });
 
-  router.add("GET", "/api/datasets", ({ res }) => sendJson(res, 200, deps.store.listDatasets().map(datasetView)));
+  router.add("GET", "/api/datasets", ({ res, url }) => {
+    const limit = Math.min(MAX_LISTED, Math.max(1, Number(url.searchParams.get("limit") ?? DEFAULT_LISTED) || DEFAULT_LISTED));
+    sendJson(res, 200, deps.store.listDatasets(limit).map(summaryView));
+  });
 
   router.add("GET", "/api/datasets/by-hash/:hash", ({ res, url, params }) => {
     const hash = params.hash as string;
@@ -44,6 +53,13 @@ export function datasetRoutes(router: Router, deps: HttpDeps): void {
 
 /** A dataset as the API shows it. */
 export type DatasetView = Omit<DatasetRecord, "options">;
+
+/** A dataset as listings show it: its series counted, not listed. */
+export type DatasetSummaryView = Omit<DatasetSummary, "options">;
+
+function summaryView(d: DatasetSummary): DatasetSummaryView {
+  return { id: d.id, name: d.name, hash: d.hash, columns: d.columns, rows: d.rows, bytes: d.bytes, seriesCount: d.seriesCount, createdAt: d.createdAt };
+}
 
 function datasetView(d: DatasetRecord): DatasetView {
   return { id: d.id, name: d.name, hash: d.hash, columns: d.columns, rows: d.rows, bytes: d.bytes, series: d.series, createdAt: d.createdAt };

@@ -121,18 +121,37 @@ describe("jobs over HTTP", () => {
     expect(await json<Json>(c.api(`/api/jobs/${job.id}/result`))).toEqual(await reference);
   });
 
-  it("fails a job on a Lua error confirmed by two workers, with the message, line and traceback", async () => {
-    const script = "function map(s, p)\n  local x = nil\n  return x.field\nend";
-    const job = await json<JobView>(post(c, "/api/jobs", { dataset, spec: { script } }));
-    const events = readEvents(await c.api(`/api/jobs/${job.id}/events`), (e) => e === "failed");
-    for (let i = 0; i < 2; i++) await (await worker()).worker.start();
-    const failed = (await events).at(-1);
-    expect(failed).toMatchObject({ event: "failed", data: { status: "failed" } });
-    const view = await json<JobView>(c.api(`/api/jobs/${job.id}`));
+  const NIL_INDEX = "function map(s, p)\n  local x = nil\n  return x.field\nend";
+  const expectLuaError = (view: JobView) => {
     expect(view.error).toMatchObject({ kind: "runtime", line: 3, message: expect.stringMatching(/^job\.lua:3: attempt to index a nil value/) });
     expect(view.error?.traceback).toMatch(/job\.lua:3/);
+  };
+
+  it("fails a one-replica job on the first volunteer's Lua error, with the message, line and traceback", async () => {
+    const job = await json<JobView>(post(c, "/api/jobs", { dataset, spec: { script: NIL_INDEX } }));
+    const events = readEvents(await c.api(`/api/jobs/${job.id}/events`), (e) => e === "failed");
+    await (await worker()).worker.start();
+    expect((await events).at(-1)).toMatchObject({ event: "failed", data: { status: "failed" } });
+    expectLuaError(await json<JobView>(c.api(`/api/jobs/${job.id}`)));
     expect((await c.api(`/api/jobs/${job.id}/result`)).status).toBe(409);
     expect((await post(c, `/api/jobs/${job.id}/cancel`, {})).status).toBe(409);
+  });
+
+  it("shows a quorum-2 job's Lua error as unconfirmed at once, and fails the job when a second volunteer confirms it", async () => {
+    // Only the volunteers this test starts may report: earlier tests' workers leave first.
+    clients.splice(0).forEach((client) => client.close());
+    while ((await json<PeerView[]>(c.api("/api/peers"))).length > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    const job = await json<JobView>(post(c, "/api/jobs", { dataset, spec: { script: NIL_INDEX }, replicas: 2, quorum: 2 }));
+    const unconfirmed = readEvents(await c.api(`/api/jobs/${job.id}/events`), (_e, data) => (data as JobView).unconfirmedError !== undefined);
+    await (await worker()).worker.start();
+    const seen = (await unconfirmed).at(-1)?.data as JobView;
+    expect(seen).toMatchObject({ status: "running", unconfirmedError: { reporters: 1, kind: "runtime", line: 3 } });
+    const events = readEvents(await c.api(`/api/jobs/${job.id}/events`), (e) => e === "failed");
+    await (await worker()).worker.start();
+    expect((await events).at(-1)).toMatchObject({ event: "failed", data: { status: "failed" } });
+    const view = await json<JobView>(c.api(`/api/jobs/${job.id}`));
+    expectLuaError(view);
+    expect(view.unconfirmedError).toBeUndefined();
   });
 
   it("cancels a job: the holder of its lease is told, events end, the result stays unavailable", async () => {

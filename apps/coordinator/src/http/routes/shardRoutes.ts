@@ -25,6 +25,10 @@ export function shardRoutes(router: Router, deps: HttpDeps): void {
       return;
     }
     res.writeHead(200, { ...headers, "Content-Type": "application/octet-stream", "Content-Length": size });
+    if (req.method === "HEAD") {
+      res.end();
+      return;
+    }
     const file = createReadStream(deps.shards.path(hash as ShardHash));
     file.on("data", (chunk) => (deps.metrics.shardBytesServed += chunk.length));
     file.on("error", (error) => res.destroy(error));

@@ -37,7 +37,7 @@ export function DatasetsPage() {
                   <td>
                     <Link to={routePath({ page: "dataset", id: dataset.id })}>{dataset.name}</Link> <code className="muted">{dataset.id}</code>
                   </td>
-                  <td className="num">{dataset.series.length}</td>
+                  <td className="num">{dataset.seriesCount}</td>
                   <td className="num">{dataset.rows}</td>
                   <td>{dataset.columns.join(", ")}</td>
                   <td className="num">{formatBytes(dataset.bytes)}</td>

@@ -8,6 +8,7 @@ import type { UploadPhase } from "../api/uploadWithProgress.ts";
 import { uploadWithProgress } from "../api/uploadWithProgress.ts";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { useSession } from "../shell/SessionContext.ts";
+import { LineMessage } from "../components/LineMessage.tsx";
 
 /** Picks a CSV, names it, and uploads it with a progress bar; a bad row's line number is shown. */
 export function UploadForm({ onUploaded }: { onUploaded: (dataset: DatasetView, uploaded: boolean) => void }) {
@@ -75,8 +76,7 @@ export function UploadForm({ onUploaded }: { onUploaded: (dataset: DatasetView, 
       )}
       {error && (
         <p className="error" role="alert" data-testid="upload-error">
-          {error.line !== undefined && <strong>Line {error.line}: </strong>}
-          {error.message}
+          <LineMessage message={error.message} line={error.line} />
         </p>
       )}
       {done && (

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import type { JobView } from "@shoal/client";
+import type { JobView, PeerView } from "@shoal/client";
 import { durationText } from "@shoal/protocol";
 import { formatDuration } from "../../donor/format.ts";
 import { describeError, useApi } from "../api/useApi.ts";
@@ -8,6 +8,7 @@ import { ProgressBar } from "../components/ProgressBar.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { formatTime } from "../components/formatTime.ts";
 import { LuaEditor } from "../editor/LuaEditor.tsx";
+import { VolunteerHint } from "../peers/VolunteerHint.tsx";
 import { ResultView } from "../results/ResultView.tsx";
 import { Link } from "../shell/Link.tsx";
 import { routePath } from "../shell/parseRoute.ts";
@@ -17,6 +18,7 @@ import { splitText } from "./parseJobForm.ts";
 import { progressEstimate } from "./progressEstimate.ts";
 import { shoalRunCommand } from "./shoalRunCommand.ts";
 import { useJobProgress } from "./useJobProgress.ts";
+import { LineMessage } from "../components/LineMessage.tsx";
 
 /** One job, live: progress with throughput and ETA, the peers on it, cancel; then its result, or its Lua error on its line. */
 export function JobPage({ id }: { id: string }) {
@@ -24,6 +26,7 @@ export function JobPage({ id }: { id: string }) {
   const active = job?.status === "queued" || job?.status === "running";
   const now = useNow(active ? 1000 : undefined);
   const script = useApi((client) => client.getJobScript(id), [id]);
+  const peers = useApi((client) => (active ? client.listPeers() : Promise.resolve(undefined)), [id, active], { refreshMs: 2000 });
 
   if (!job) return error ? <Notice kind="error">Cannot load job {id}: {error}</Notice> : <Notice kind="loading">Loading job…</Notice>;
   const live = progressEstimate(samples, job.tasks.total, now);
@@ -36,7 +39,7 @@ export function JobPage({ id }: { id: string }) {
     <>
       <div className="page-head">
         <h1>
-          Job <code>{job.id}</code>
+          {job.spec.title ?? "Job"} <code className="job-id">{job.id}</code>
         </h1>
         <StatusBadge status={job.status} />
         <button type="button" className="secondary" onClick={() => navigate(routePath({ page: "new-job", from: id }))} data-testid="edit-job">
@@ -48,14 +51,17 @@ export function JobPage({ id }: { id: string }) {
       <section className="card" aria-label="Progress">
         <ProgressBar value={fraction} label={`${Math.floor(fraction * 100)} % · ${job.tasks.done}/${job.tasks.total} tasks`} testId="job-progress" />
         <div className="stats">
-          <Stat label="Assigned to peers" value={String(job.tasks.running)} />
-          <Stat label="Queued" value={String(job.tasks.queued + job.tasks.waiting)} />
+          {active && <Stat label="Assigned to peers" value={String(job.tasks.running)} />}
+          {active && <Stat label="Queued" value={String(job.tasks.queued + job.tasks.waiting)} />}
+          {!active && job.status !== "done" && <Stat label="Never finished" value={`${job.tasks.total - job.tasks.done} tasks`} />}
           <Stat label="Throughput" value={tasksPerSecond === undefined ? "—" : `${tasksPerSecond.toFixed(1)} tasks/s`} testId="throughput" />
           <Stat label={active ? "ETA" : "Took"} value={active ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : tookMs === undefined ? "—" : formatDuration(tookMs)} testId="eta" />
           <Stat label="Results accepted" value={`${job.results.accepted}${job.results.rejected ? ` (${job.results.rejected} rejected)` : ""}`} />
-          {active && <JobPeers id={id} />}
+          {active && <JobPeers id={id} peers={peers.data} />}
         </div>
       </section>
+      {active && <VolunteerHint peers={peers.data} engine={job.spec.engine} />}
+      {active && job.unconfirmedError && <UnconfirmedError job={job} />}
       {job.status === "failed" && job.error && <JobError job={job} script={script.data} />}
       {job.status === "cancelled" && <Notice kind="empty">This job was cancelled; it has no result.</Notice>}
       {job.status === "done" && <JobResult job={job} />}
@@ -101,10 +107,23 @@ function CancelButton({ id }: { id: string }) {
   );
 }
 
-function JobPeers({ id }: { id: string }) {
-  const peers = useApi((client) => client.listPeers(), [], { refreshMs: 2000 });
-  const on = peers.data?.filter((peer) => peer.jobs.includes(id));
+function JobPeers({ id, peers }: { id: string; peers: PeerView[] | undefined }) {
+  const on = peers?.filter((peer) => peer.jobs.includes(id));
   return <Stat label="Peers on it" value={on ? `${on.length} (${on.reduce((sum, p) => sum + p.threads, 0)} threads)` : "—"} testId="job-peers" />;
+}
+
+/** A Lua error short of the job's quorum: shown at once, while other volunteers confirm or refute it. */
+function UnconfirmedError({ job }: { job: JobView }) {
+  const error = job.unconfirmedError!;
+  const reporters = `${error.reporters} volunteer${error.reporters === 1 ? "" : "s"}`;
+  return (
+    <div className="notice notice-error" role="alert" data-testid="unconfirmed-error">
+      <strong>
+        Error reported by {reporters}, confirming ({job.quorum} needed):
+      </strong>{" "}
+      {error.message}
+    </div>
+  );
 }
 
 function JobError({ job, script }: { job: JobView; script: string | undefined }) {
@@ -113,8 +132,7 @@ function JobError({ job, script }: { job: JobView; script: string | undefined })
     <section className="card failed" aria-labelledby="error-heading">
       <h2 id="error-heading">{error.kind === "runtime" || error.kind === "syntax" ? "Lua error" : "Failed"}</h2>
       <p className="error" data-testid="job-error-message">
-        {error.line !== undefined && <strong>Line {error.line}: </strong>}
-        {error.message}
+        <LineMessage message={error.message} line={error.line} />
       </p>
       {error.traceback && (
         <pre className="traceback" data-testid="traceback">

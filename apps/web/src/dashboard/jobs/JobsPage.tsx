@@ -1,3 +1,6 @@
+import { useMemo, useState } from "react";
+import type { JobView } from "@shoal/client";
+import { formatDuration } from "../../donor/format.ts";
 import { Notice } from "../components/Notice.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
@@ -5,10 +8,19 @@ import { formatTime } from "../components/formatTime.ts";
 import { useApi } from "../api/useApi.ts";
 import { Link } from "../shell/Link.tsx";
 import { routePath } from "../shell/parseRoute.ts";
+import type { StatusFilter } from "./filterJobs.ts";
+import { filterJobs } from "./filterJobs.ts";
 
-/** Every job, newest first, with live status and progress. */
+const STATUS_FILTERS: Record<StatusFilter, string> = { all: "All", active: "Queued or running", done: "Done", failed: "Failed", cancelled: "Cancelled" };
+
+/** Every job, newest first, with its name, dataset, live status, progress and duration; filtered by status and searched by text. */
 export function JobsPage() {
   const { data: jobs, error, loading } = useApi((client) => client.listJobs({ limit: 200 }), [], { refreshMs: 2000 });
+  const datasets = useApi((client) => client.listDatasets(), []);
+  const [status, setStatus] = useState<StatusFilter>("all");
+  const [text, setText] = useState("");
+  const names = useMemo(() => new Map(datasets.data?.map((d) => [d.id, d.name]) ?? []), [datasets.data]);
+  const shown = jobs ? filterJobs(jobs, status, text, names) : undefined;
   return (
     <>
       <div className="page-head">
@@ -25,30 +37,59 @@ export function JobsPage() {
         </Notice>
       )}
       {jobs && jobs.length > 0 && (
+        <div className="filters">
+          <label className="field">
+            <span>Status</span>
+            <select value={status} onChange={(e) => setStatus(e.target.value as StatusFilter)} data-testid="jobs-status">
+              {Object.entries(STATUS_FILTERS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            <span>Search</span>
+            <input type="search" value={text} onChange={(e) => setText(e.target.value)} placeholder="name, id, dataset or engine" data-testid="jobs-search" />
+          </label>
+          <span className="muted small">
+            {shown?.length} of {jobs.length} jobs
+          </span>
+        </div>
+      )}
+      {shown && jobs && jobs.length > 0 && shown.length === 0 && <Notice kind="empty">No job matches.</Notice>}
+      {shown && shown.length > 0 && (
         <div className="table-scroll">
           <table className="data" data-testid="jobs-table">
             <thead>
               <tr>
                 <th>Job</th>
+                <th>Dataset</th>
                 <th>Status</th>
                 <th className="wide">Progress</th>
-                <th>Points</th>
+                <th>Engine</th>
+                <th className="num">Points</th>
+                <th className="num">Took</th>
                 <th>Created</th>
               </tr>
             </thead>
             <tbody>
-              {jobs.map((job) => (
+              {shown.map((job) => (
                 <tr key={job.id}>
                   <td>
-                    <Link to={routePath({ page: "job", id: job.id })}>{job.id}</Link>
+                    <Link to={routePath({ page: "job", id: job.id })}>{job.spec.title ?? job.id}</Link>
+                    {job.spec.title !== undefined && <div className="muted small">{job.id}</div>}
                   </td>
+                  <td>{names.get(job.dataset) ?? job.dataset}</td>
                   <td>
                     <StatusBadge status={job.status} />
                   </td>
                   <td>
                     <ProgressBar value={job.tasks.total ? job.tasks.done / job.tasks.total : 0} label={`${job.tasks.done}/${job.tasks.total}`} />
                   </td>
+                  <td>{job.spec.engine}</td>
                   <td className="num">{job.spec.points}</td>
+                  <td className="num">{took(job)}</td>
                   <td>{formatTime(job.createdAt)}</td>
                 </tr>
               ))}
@@ -58,4 +99,9 @@ export function JobsPage() {
       )}
     </>
   );
+}
+
+/** How long an ended job took; a dash while it runs. */
+function took(job: JobView): string {
+  return job.finishedAt ? formatDuration(Date.parse(job.finishedAt) - Date.parse(job.createdAt)) : "—";
 }

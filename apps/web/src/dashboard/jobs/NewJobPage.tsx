@@ -1,5 +1,6 @@
 import type { FormEvent } from "react";
 import { useEffect, useMemo, useState } from "react";
+import type { PeerView } from "@shoal/client";
 import { ShoalApiError } from "@shoal/client";
 import type { EngineName } from "@shoal/protocol";
 import { DEFAULTS, durationText, gridSize, LIMITS } from "@shoal/protocol";
@@ -7,6 +8,7 @@ import { describeError, TOKEN_REFUSED, useApi } from "../api/useApi.ts";
 import { Notice } from "../components/Notice.tsx";
 import { fetchSampleDataset, SAMPLE_DATASET } from "../datasets/sampleDataset.ts";
 import { LuaEditor } from "../editor/LuaEditor.tsx";
+import { VolunteerHint, volunteersFor } from "../peers/VolunteerHint.tsx";
 import { routePath } from "../shell/parseRoute.ts";
 import { useSession } from "../shell/SessionContext.ts";
 import { navigate } from "../shell/useRoute.ts";
@@ -17,6 +19,7 @@ import { budgetText, parseJobForm, splitText } from "./parseJobForm.ts";
 import type { TaskPlan } from "./TaskCountLine.tsx";
 import { TaskCountLine } from "./TaskCountLine.tsx";
 import { TEMPLATES } from "./templates.ts";
+import { LineMessage } from "../components/LineMessage.tsx";
 
 const SAMPLE = "sample";
 /** Most copies of a task the form offers; the coordinator takes up to 16. */
@@ -36,6 +39,7 @@ interface Problem {
 export function NewJobPage({ from }: { from?: string | undefined }) {
   const { client, signOut } = useSession();
   const datasets = useApi((c) => c.listDatasets(), []);
+  const peers = useApi((c) => c.listPeers(), [], { refreshMs: 5000 });
   const [template, setTemplate] = useState<JobTemplate | undefined>(TEMPLATES[0]);
   const [script, setScript] = useState(TEMPLATES[0]?.script ?? "function map(series, p)\n  return { key = series.key, rows = #series.time }\nend\n");
   const [params, setParams] = useState(TEMPLATES[0]?.params.join("\n") ?? "");
@@ -85,7 +89,9 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
 
   const latestSample = datasets.data?.filter((d) => d.name === SAMPLE_DATASET.name).at(-1);
   const dataset = picked ?? latestSample?.id ?? SAMPLE;
-  const series = datasets.data?.find((d) => d.id === dataset)?.series;
+  // Listings count series without listing them; the task count needs the picked dataset's own.
+  const details = useApi((c) => (dataset === SAMPLE ? Promise.resolve(undefined) : c.getDataset(dataset)), [dataset]);
+  const series = details.data?.id === dataset ? details.data.series : undefined;
 
   const hasReduce = definesReduce(script);
   const plan = useMemo((): TaskPlan => {
@@ -160,15 +166,23 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
     <form onSubmit={submit} className="new-job">
       <div className="page-head">
         <h1>New job</h1>
+        <button type="submit" disabled={busy !== undefined} data-testid="submit-top">
+          {busy ?? "Submit job"}
+        </button>
       </div>
       <section className="templates" aria-label="Templates">
         {TEMPLATES.map((t) => (
-          <button key={t.id} type="button" className={`template${template?.id === t.id ? " selected" : ""}`} onClick={() => choose(t)} data-testid={`template-${t.id}`} aria-pressed={template?.id === t.id}>
+          <button key={t.id} type="button" title={t.description} className={`template${template?.id === t.id ? " selected" : ""}`} onClick={() => choose(t)} data-testid={`template-${t.id}`} aria-pressed={template?.id === t.id}>
             <strong>{t.title}</strong>
             <span>{t.description}</span>
           </button>
         ))}
       </section>
+      {template && (
+        <p className="template-about muted small" data-testid="template-about">
+          <strong>{template.title}:</strong> {template.description}
+        </p>
+      )}
       <div className="job-form">
         <div className="editor-pane">
           <div className="card-head">
@@ -177,6 +191,7 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
               Check syntax
             </button>
           </div>
+          {problem && problem.line !== undefined && <ProblemText problem={problem} />}
           <LuaEditor
             value={script}
             onChange={(text) => {
@@ -200,7 +215,7 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
               {!latestSample && <option value={SAMPLE}>{SAMPLE_DATASET.label}</option>}
               {datasets.data?.map((d) => (
                 <option key={d.id} value={d.id}>
-                  {d.name} ({d.series.length} series, {d.rows} rows)
+                  {d.name} ({d.seriesCount} series, {d.rows} rows)
                 </option>
               ))}
             </select>
@@ -271,17 +286,34 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
           <p className="hint muted small">
             {replicas === "1" ? "Each task runs once: for a pool of donors you trust." : `Each task runs on ${replicas} donors; a result counts once ${quorum} of them agree.`}
           </p>
-          {problem && (
-            <div className="error" role="alert" data-testid="job-error">
-              {problem.line !== undefined && <strong>Line {problem.line}: </strong>}
-              {problem.message}
-            </div>
-          )}
-          <button type="submit" disabled={busy !== undefined} data-testid="submit">
-            {busy ?? "Submit job"}
-          </button>
+          <div className="submit-bar">
+            {problem && problem.line === undefined && <ProblemText problem={problem} />}
+            <VolunteerHint peers={peers.data} engine={engine} />
+            {peers.data && volunteersFor(peers.data, engine).length > 0 && (
+              <p className="hint muted small" data-testid="volunteer-count">
+                {volunteerCount(volunteersFor(peers.data, engine), engine)}
+              </p>
+            )}
+            <button type="submit" disabled={busy !== undefined} data-testid="submit">
+              {busy ?? "Submit job"}
+            </button>
+          </div>
         </div>
       </div>
     </form>
+  );
+}
+
+function volunteerCount(ready: readonly PeerView[], engine: string): string {
+  const threads = ready.reduce((sum, peer) => sum + peer.threads, 0);
+  return `${ready.length} volunteer${ready.length === 1 ? "" : "s"} (${threads} thread${threads === 1 ? "" : "s"}) connected that run ${engine}.`;
+}
+
+/** A problem with the script (it has a line) shows above the editor, by the Check button; others by Submit. */
+function ProblemText({ problem }: { problem: Problem }) {
+  return (
+    <div className="error" role="alert" data-testid="job-error">
+      <LineMessage message={problem.message} line={problem.line} />
+    </div>
   );
 }

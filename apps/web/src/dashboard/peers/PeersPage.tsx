@@ -3,6 +3,7 @@ import { formatTime } from "../components/formatTime.ts";
 import { useApi } from "../api/useApi.ts";
 import { Link } from "../shell/Link.tsx";
 import { routePath } from "../shell/parseRoute.ts";
+import { VolunteerHint } from "./VolunteerHint.tsx";
 
 /** The volunteers connected now: transport, threads, work done and held, reputation, and the jobs they work on. */
 export function PeersPage() {
@@ -15,11 +16,7 @@ export function PeersPage() {
       </div>
       {error && <Notice kind="error">Cannot list peers: {error}</Notice>}
       {!peers && loading && <Notice kind="loading">Loading peers…</Notice>}
-      {peers && peers.length === 0 && (
-        <Notice kind="empty">
-          No volunteers are connected. Open <a href="/">the donor page</a> and press Start, or run <code>npx shoal worker --coordinator {location.origin}</code>.
-        </Notice>
-      )}
+      <VolunteerHint peers={peers} />
       {peers && peers.length > 0 && (
         <div className="table-scroll">
           <table className="data" data-testid="peers-table">

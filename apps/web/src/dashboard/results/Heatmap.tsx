@@ -2,13 +2,19 @@ import { formatCell } from "./formatCell.ts";
 import type { HeatmapGrid } from "./heatmapGrid.ts";
 
 /** A diverging colour for a value between min and max: red below zero, green above, grey-blue when all share a sign. */
-function colour(value: number, min: number, max: number): string {
+/** A cell's fill for `value`, and a text colour that stays readable on it (white on the darker fills). */
+function colour(value: number, min: number, max: number): { background: string; color: string } {
+  let hue: number;
+  let saturation: number;
+  let lightness: number;
   if (min < 0 && max > 0) {
     const t = value < 0 ? value / min : value / max;
-    return value < 0 ? `hsl(4 70% ${92 - t * 42}%)` : `hsl(150 55% ${92 - t * 50}%)`;
+    [hue, saturation, lightness] = value < 0 ? [4, 70, 92 - t * 42] : [150, 55, 92 - t * 50];
+  } else {
+    const t = max === min ? 1 : (value - min) / (max - min);
+    [hue, saturation, lightness] = [205, 65, 94 - t * 52];
   }
-  const t = max === min ? 1 : (value - min) / (max - min);
-  return `hsl(205 65% ${94 - t * 52}%)`;
+  return { background: `hsl(${hue} ${saturation}% ${lightness}%)`, color: lightness < 62 ? "#fff" : "#10202c" };
 }
 
 /** A metric over two swept parameters: one cell per point, the value written in it, coloured by size. */
@@ -34,7 +40,7 @@ export function Heatmap({ grid, x, y, metric, averaged }: { grid: HeatmapGrid; x
               <div
                 key={`${String(yValue)}:${String(xValue)}`}
                 className="heatmap-cell"
-                style={{ background: value === null ? "#eef2f5" : colour(value, grid.min, grid.max) }}
+                style={value === null ? { background: "#eef2f5" } : colour(value, grid.min, grid.max)}
                 title={`${x}=${formatCell(xValue)} ${y}=${formatCell(yValue)} ${metric}=${value === null ? "none" : String(value)}`}
                 data-testid="heatmap-cell"
               >

@@ -8,11 +8,14 @@ import { lineSeries, timeColumn } from "./lineSeries.ts";
 import { numberColumns } from "./numberColumns.ts";
 import { resultSummary } from "./resultSummary.ts";
 import type { ResultTable } from "./resultTables.ts";
-import { resultTables } from "./resultTables.ts";
+import { resultTables, tableLabel } from "./resultTables.ts";
 import { SortableTable } from "./SortableTable.tsx";
 import { tableCsv } from "./tableCsv.ts";
 
 const PREFERRED_METRICS = ["sharpe", "total_return", "cagr", "score", "share_above"];
+/** More lines than this over time is a tangle: the chart shows their mean instead. */
+const MAX_LINES = 8;
+
 
 /** A done job's result: downloads, a heatmap over two swept parameters, a line chart over time, and the sortable table. */
 export function ResultView({ jobId, result, params }: { jobId: string; result: Json; params: string[] }) {
@@ -53,7 +56,7 @@ export function ResultView({ jobId, result, params }: { jobId: string; result: J
           <select value={index} onChange={(e) => setIndex(Number(e.target.value))} data-testid="table-select">
             {tables.map((t, i) => (
               <option key={t.path} value={i}>
-                {t.path} ({t.rows.length} rows)
+                {tableLabel(t.path)} ({t.rows.length} rows)
               </option>
             ))}
           </select>
@@ -74,7 +77,9 @@ function Charts({ table, params }: { table: ResultTable; params: string[] }) {
   const [metric, setMetric] = useState(PREFERRED_METRICS.find((m) => metrics.includes(m)) ?? metrics[0]);
   const grid = useMemo(() => (x && y && metric && x !== y ? heatmapGrid(table.rows, x, y, metric) : undefined), [table, x, y, metric]);
   const sweptKey = swept.join();
-  const lines = useMemo(() => (time && metric ? lineSeries(table.rows, time, metric, sweptKey ? sweptKey.split(",") : []) : undefined), [table, time, metric, sweptKey]);
+  const lines = useMemo(() => (time && metric ? linesOverTime(table, time, metric, sweptKey ? sweptKey.split(",") : []) : undefined), [table, time, metric, sweptKey]);
+  const one = !time && swept.length === 1 && table.rows.every((row) => typeof row[swept[0]!] === "number") ? swept[0] : undefined;
+  const curve = useMemo(() => (one && metric ? lineSeries(table.rows, one, metric, []) : undefined), [table, one, metric]);
   if (!metric) return null;
 
   const select = (label: string, value: string | undefined, options: string[], set: (v: string) => void, testId: string) => (
@@ -97,6 +102,27 @@ function Charts({ table, params }: { table: ResultTable; params: string[] }) {
       </div>
       {!time && swept.length >= 2 && (grid ? <Heatmap grid={grid} x={x!} y={y!} metric={metric} averaged={swept.length > 2} /> : <p className="muted">Pick two different parameters for the heatmap.</p>)}
       {lines && lines.lines.length > 0 && <LineChart data={lines} time testId="line-chart" />}
+      {curve && curve.lines.length > 0 && (
+        <figure className="chart-figure">
+          <LineChart data={curve} time={false} testId="sweep-chart" />
+          <figcaption className="muted small">
+            {metric} by {one}
+            {table.rows.length > curve.xs.length ? " (mean over the other rows)" : ""}
+          </figcaption>
+        </figure>
+      )}
     </div>
   );
+}
+
+/**
+ * The metric over time: one line when each time has one row (a walk-forward's folds), else one
+ * line per swept point, and past MAX_LINES points one line of their mean.
+ */
+function linesOverTime(table: ResultTable, time: string, metric: string, swept: string[]) {
+  const each = lineSeries(table.rows, time, metric, swept);
+  if (each.xs.length === table.rows.length) return lineSeries(table.rows, time, metric, []);
+  if (each.lines.length <= MAX_LINES) return each;
+  const mean = lineSeries(table.rows, time, metric, []);
+  return { xs: mean.xs, lines: mean.lines.map((line) => ({ ...line, label: `${metric}, mean of ${each.lines.length} parameter points` })) };
 }

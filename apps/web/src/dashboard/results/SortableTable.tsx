@@ -1,6 +1,7 @@
 import { useMemo, useState } from "react";
 import { formatDate } from "../components/formatTime.ts";
 import { formatCell } from "./formatCell.ts";
+import { nestedColumns, nestedText } from "./nestedColumns.ts";
 import { numberColumns } from "./numberColumns.ts";
 import { timeColumns } from "./lineSeries.ts";
 import type { ResultTable } from "./resultTables.ts";
@@ -15,6 +16,8 @@ export function SortableTable({ table }: { table: ResultTable }) {
   const [all, setAll] = useState(false);
   const rows = useMemo(() => (order ? sortRows(table.rows, order) : table.rows), [table, order]);
   const times = useMemo(() => new Set(timeColumns(table.columns, table.rows)), [table]);
+  // Nested arrays (a fold's trades) read as counts; their JSON is in the cell's tooltip and the CSV.
+  const nested = useMemo(() => new Set(nestedColumns(table.columns, table.rows)), [table]);
   // Headers of number columns (timestamps too) sit right, over their right-aligned cells.
   const numeric = useMemo(() => new Set(numberColumns(table.columns, table.rows)), [table]);
   const shown = all ? rows : rows.slice(0, PAGE_ROWS);
@@ -38,8 +41,8 @@ export function SortableTable({ table }: { table: ResultTable }) {
           {shown.map((row, index) => (
             <tr key={index}>
               {table.columns.map((column) => (
-                <td key={column} className={typeof row[column] === "number" ? "num" : undefined} title={times.has(column) ? String(row[column]) : undefined}>
-                  {times.has(column) ? formatDate(row[column] as number) : formatCell(row[column])}
+                <td key={column} className={typeof row[column] === "number" ? "num" : undefined} title={times.has(column) || nested.has(column) ? String(row[column]).slice(0, 2000) : undefined}>
+                  {times.has(column) ? formatDate(row[column] as number) : nested.has(column) ? nestedText(row[column]) : formatCell(row[column])}
                 </td>
               ))}
             </tr>

@@ -1,12 +1,23 @@
 import { describe, expect, it } from "vitest";
+import { formatDate } from "../components/formatTime.ts";
 import { resultSummary } from "./resultSummary.ts";
 
 describe("resultSummary", () => {
-  it("keeps an object result's non-table parts", () => {
-    expect(resultSummary({ best: { fast: 5, slow: 200 }, runs: [{ fast: 5 }], total: 3, empty: [] })).toEqual([
-      ["best", '{"fast":5,"slow":200}'],
+  it("keeps an object result's non-table parts, in words rather than JSON", () => {
+    expect(resultSummary({ best: { fast: 5, slow: 200, sharpe: 0.8312345678 }, runs: [{ fast: 5 }], total: 3, empty: [], tags: ["a", "b"] })).toEqual([
+      ["best", "fast 5 · slow 200 · sharpe 0.831235"],
       ["total", "3"],
-      ["empty", "[]"],
+      ["empty", "none"],
+      ["tags", "a, b"],
+    ]);
+  });
+
+  it("shows timestamps in time-named keys as dates, and nests objects in parentheses", () => {
+    const from = Date.UTC(2019, 0, 2);
+    expect(resultSummary({ window: { from, params: { fast: 10 } }, flag: true, missing: null })).toEqual([
+      ["window", `from ${formatDate(from)} · params (fast 10)`],
+      ["flag", "true"],
+      ["missing", "—"],
     ]);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resultTables } from "./resultTables.ts";
+import { resultTables, tableLabel } from "./resultTables.ts";
 import { tableCsv } from "./tableCsv.ts";
 
 const sweep = {
@@ -48,5 +48,15 @@ describe("tableCsv", () => {
     expect(csv.endsWith("\n")).toBe(true);
     const odd = tableCsv({ path: "$", columns: ["a", "b,c"], rows: [{ a: 'say "hi"', "b,c": null }, { a: "x\ny" }] });
     expect(odd).toBe('a,"b,c"\n"say ""hi""",\n"x\ny",\n');
+  });
+});
+
+describe("tableLabel", () => {
+  it.each([
+    ["$", "result"],
+    ["$.folds", "folds"],
+    ["$.best.trades", "best › trades"],
+  ])("%s → %s", (path, label) => {
+    expect(tableLabel(path)).toBe(label);
   });
 });

@@ -15,6 +15,11 @@ export interface ResultTable {
 
 const MAX_DEPTH = 4;
 
+/** A table's path in words for the picker: `$` → `result`, `$.folds` → `folds`, `$.a.b` → `a › b`. */
+export function tableLabel(path: string): string {
+  return path === "$" ? "result" : path.slice(2).split(".").join(" › ");
+}
+
 /**
  * Finds the tables in a job's result: the result itself when it is an array (map outputs), and
  * every array of objects inside it (a reduce's `runs`, `folds`...), largest first. A result

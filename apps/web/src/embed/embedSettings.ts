@@ -1,0 +1,54 @@
+/** What the snippet's data attributes ask of the visitor, within the frame's bounds. */
+export interface EmbedSettings {
+  /** Origin of the page framing us, as checked by {@link hostOriginOf}; undefined when unknown or forged. */
+  hostOrigin: string | undefined;
+  /** Executor threads, 1–4 (`data-threads`). */
+  threads: number;
+  /** Share of each thread's time spent computing, 10–100 (`data-cpu`). */
+  cpuPercent: number;
+}
+
+/** Where the frame learns who frames it: the address it was given, and what the browser says. */
+export interface FrameContext {
+  /** The fragment of the frame's address, `host=…&threads=…&cpu=…`, written by the loader (or anyone). */
+  hash: string;
+  /** `location.ancestorOrigins` where the browser has it (Chromium, Safari): the parent's real origin first. */
+  ancestorOrigins: readonly string[] | undefined;
+  /** `document.referrer`: the parent's address or origin when the browser sends it. */
+  referrer: string;
+  /** False when the frame was opened as a top-level page. */
+  framed: boolean;
+}
+
+/**
+ * Reads the frame's settings. The host origin in the address is only a claim: it must match the
+ * parent origin the browser reports (ancestorOrigins, else the referrer), so a site cannot pose as
+ * another one to reuse the consent given there.
+ */
+export function embedSettings(context: FrameContext): EmbedSettings {
+  const params = new URLSearchParams(context.hash.replace(/^#/, ""));
+  const threads = Math.round(Math.max(1, Math.min(4, Number(params.get("threads")) || 1)));
+  const cpuPercent = Math.round(Math.max(10, Math.min(100, Number(params.get("cpu")) || 50)));
+  return { hostOrigin: hostOriginOf(params.get("host"), context), threads, cpuPercent };
+}
+
+function hostOriginOf(claimed: string | null, context: FrameContext): string | undefined {
+  if (!context.framed) return undefined;
+  const claim = claimed === null ? undefined : originOf(claimed);
+  if (claimed !== null && claim !== claimed) return undefined;
+  const parent = context.ancestorOrigins?.[0] ?? originOf(context.referrer);
+  if (parent !== undefined && parent !== originOf(parent)) return undefined;
+  if (claim !== undefined && parent !== undefined) return claim === parent ? claim : undefined;
+  return parent ?? claim;
+}
+
+/** The http(s) origin of `url`, or undefined. */
+function originOf(url: string): string | undefined {
+  if (url.length > 2048) return undefined;
+  try {
+    const { protocol, origin } = new URL(url);
+    return protocol === "http:" || protocol === "https:" ? origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
