@@ -31,6 +31,8 @@ export interface CoordinatorOptions {
   heartbeatMs?: number;
   /** A connection that has not said hello by then is closed. Default 10 s. */
   helloTimeoutMs?: number;
+  /** How long a peer id that left stays reclaimable (with its secret) before the store prunes it. Default 7 days. */
+  peerRetentionMs?: number;
   /** Minimum time between progress events of one SSE stream. Default 250 ms. */
   progressMs?: number;
   /** Instruction budget for running a submitted script's top level once, on the probe's thread. Default 5e7. */
@@ -66,6 +68,7 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
     peerGraceMs: 15_000,
     heartbeatMs: 10_000,
     helloTimeoutMs: 10_000,
+    peerRetentionMs: 7 * 24 * 60 * 60_000,
     progressMs: 250,
     probeBudget: 5e7,
     probeDeadlineMs: 2000,

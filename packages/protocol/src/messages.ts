@@ -4,7 +4,7 @@ import type { Json } from "./json.ts";
 import type { MapTaskSpec, ReduceTaskSpec } from "./tasks.ts";
 
 /** Bumped on any incompatible change to the messages below; peers say it in their hello. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Why a task failed, as a worker reports it. */
 export interface TaskFailureData {
@@ -32,6 +32,8 @@ export interface Hello {
   protocol: number;
   /** The id this worker had before a reconnect, so its late results are still credited. */
   peerId?: string;
+  /** The secret the welcome gave with `peerId`; without it the worker gets a fresh id. */
+  secret?: string;
   threads: number;
   engines: string[];
   /** Shards the worker holds, for locality. */
@@ -82,6 +84,10 @@ export interface Welcome {
   type: "welcome";
   protocol: number;
   peerId: string;
+  /** Proves the worker is `peerId` when it reconnects: random, sent once, kept by the coordinator only as a hash. */
+  secret: string;
+  /** This session's opaque name in other workers' shard-holders (never its peer id): it serves shards under it. */
+  shardHandle: string;
   heartbeatMs: number;
   /** Base URL of content-addressed shards: `${shardBaseUrl}/${hash}`. */
   shardBaseUrl: string;
@@ -100,11 +106,11 @@ export interface Cancel {
   type: "cancel";
   taskIds: string[];
 }
-/** Other peers known to hold shards, so a worker can ask them before HTTP. */
+/** Other peers known to hold shards, by their welcome's `shardHandle`, so a worker can ask them before HTTP. */
 export interface ShardHolders {
   type: "shard-holders";
   shard: ShardHash;
-  peerIds: string[];
+  handles: string[];
 }
 export interface Refused {
   type: "refused";

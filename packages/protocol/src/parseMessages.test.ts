@@ -9,6 +9,7 @@ describe("parseWorkerMessage", () => {
   it.each([
     { type: "hello", protocol: PROTOCOL_VERSION, threads: 2, engines: ["fengari"], shards: [HASH] },
     { type: "hello", protocol: PROTOCOL_VERSION, peerId: "p1", threads: 1, engines: [], shards: [] },
+    { type: "hello", protocol: PROTOCOL_VERSION, peerId: "p1", secret: "Zm9v-YmFy_0", threads: 1, engines: [], shards: [] },
     { type: "request-work", freeSlots: 3 },
     { type: "heartbeat" },
     { type: "task-result", taskId: "j/map/0", attempt: 1, result: { outputs: [{ a: 1 }, null] }, log: ["hi"], instructions: 10, elapsedMs: 2 },
@@ -39,6 +40,13 @@ describe("parseWorkerMessage", () => {
     ["oversized control", text({ type: "heartbeat", pad: "x".repeat(MESSAGE_LIMITS.controlBytes) }), /larger than/],
     ["job from a worker", text({ type: "job", jobId: "j", spec: { script: "" } }), /bad job message/],
     ["empty outcomes", text({ type: "outcomes", outcomes: [] }), /outcomes/],
+    ["a secret with other characters", text({ type: "hello", protocol: PROTOCOL_VERSION, peerId: "p", secret: "a b", threads: 1, engines: [], shards: [] }), /secret/],
+    ["an oversized secret", text({ type: "hello", protocol: PROTOCOL_VERSION, peerId: "p", secret: "a".repeat(65), threads: 1, engines: [], shards: [] }), /secret/],
+    ["a result nested 10,000 deep", `{"type":"task-result","taskId":"t","attempt":1,"result":{"output":${"[".repeat(10_000)}${"]".repeat(10_000)}},"log":[],"instructions":0,"elapsedMs":0}`, /nested deeper than 80/],
+    ["a result nested 5,000 deep among outcomes", `{"type":"outcomes","outcomes":[{"type":"task-result","taskId":"t","attempt":1,"result":{"outputs":[${"{\"a\":".repeat(5_000)}1${"}".repeat(5_000)}]},"log":[],"instructions":0,"elapsedMs":0}]}`, /nested deeper/],
+    ["an output one level deeper than Lua's limit", text({ type: "task-result", taskId: "t", attempt: 1, result: { outputs: [1, JSON.parse("[".repeat(65) + "]".repeat(65))] }, log: [], instructions: 0, elapsedMs: 0 }), /output nested deeper than 64/],
+    ["an output too deep among outcomes", text({ type: "outcomes", outcomes: [{ type: "task-result", taskId: "t", attempt: 1, result: { output: JSON.parse("[".repeat(70) + "]".repeat(70)) }, log: [], instructions: 0, elapsedMs: 0 }] }), /output nested deeper than 64/],
+    ["a heartbeat nested deep in an extra field", text({ type: "heartbeat", x: JSON.parse("[".repeat(100) + "]".repeat(100)) }), /nested deeper/],
     ["nested outcomes", text({ type: "outcomes", outcomes: [{ type: "outcomes", outcomes: [] }] }), /outcomes/],
     ["a hello among outcomes", text({ type: "outcomes", outcomes: [{ type: "heartbeat" }] }), /outcomes/],
     [
@@ -69,6 +77,30 @@ describe("parseCoordinatorMessage", () => {
     expect(parseCoordinatorMessage(text(assign))).toEqual(assign);
     const job = parseCoordinatorMessage(text({ type: "job", jobId: "j", spec: { script: "function map() end" } }));
     expect(job.type === "job" && job.spec.batchSize).toBe(16);
+  });
+
+  it("accepts a welcome with its secret and shard handle, and shard holders by handle", () => {
+    const welcome = { type: "welcome", protocol: PROTOCOL_VERSION, peerId: "p1", secret: "s".repeat(43), shardHandle: "h1", heartbeatMs: 1000, shardBaseUrl: "/shards" };
+    expect(parseCoordinatorMessage(text(welcome))).toEqual(welcome);
+    const holders = { type: "shard-holders", shard: HASH, handles: ["h1", "h2"] };
+    expect(parseCoordinatorMessage(text(holders))).toEqual(holders);
+    expect(() => parseCoordinatorMessage(text({ ...welcome, secret: undefined }))).toThrow(/secret/);
+    expect(() => parseCoordinatorMessage(text({ ...holders, handles: ["../x"] }))).toThrow(/handles/);
+  });
+
+  it("rejects an assignment whose reduce inputs nest too deep", () => {
+    const deep = JSON.parse("[".repeat(90) + "]".repeat(90)) as unknown;
+    const assign = { type: "assign", assignments: [{ taskId: "r", attempt: 1, jobId: "j", leaseDeadline: 1, task: { kind: "reduce", level: 1, group: 0, values: [deep] } }] };
+    expect(() => parseCoordinatorMessage(text(assign))).toThrow(/nested deeper than 80/);
+  });
+
+  it("carries back in a reduce assignment any output a worker may report", () => {
+    const deepest = JSON.parse("[".repeat(MESSAGE_LIMITS.valueDepth) + "]".repeat(MESSAGE_LIMITS.valueDepth)) as unknown;
+    const reported = { type: "task-result", taskId: "t", attempt: 1, result: { output: deepest }, log: [], instructions: 0, elapsedMs: 0 };
+    expect(parseWorkerMessage(text({ type: "outcomes", outcomes: [reported] }))).toBeTruthy();
+    const values = Array.from({ length: 1000 }, () => deepest);
+    const assign = { type: "assign", assignments: [{ taskId: "r", attempt: 1, jobId: "j", leaseDeadline: 1, task: { kind: "reduce", level: 1, group: 0, values } }] };
+    expect(parseCoordinatorMessage(text(assign))).toEqual(assign);
   });
 
   it("rejects a job spec over its limits", () => {

@@ -3,6 +3,7 @@ import { isAssignMessage, isOutcomesMessage } from "./fastMessages.ts";
 import { jobSpecSchema } from "./jobSpec.ts";
 import { LIMITS } from "./limits.ts";
 import type { CoordinatorToWorker, PeerToPeer, WorkerToCoordinator } from "./messages.ts";
+import { exceedsDepth } from "./exceedsDepth.ts";
 import { ProtocolError } from "./ProtocolError.ts";
 
 /** Size limits of protocol messages, checked before and after parsing. */
@@ -25,6 +26,15 @@ export const MESSAGE_LIMITS = {
   outcomes: 256,
   /** Slots or threads one peer may claim. */
   slots: 256,
+  /** Nesting of any message: a Lua value's 64 levels (the engines' limit) with room for the message around it. */
+  depth: 80,
+  /**
+   * Nesting of one reported output: the Lua engines' own limit, so every stored result fits,
+   * with the message around it, in the reduce assignment that hands it on.
+   */
+  valueDepth: 64,
+  /** Characters of a session secret or shard handle. */
+  secretChars: 64,
 } as const;
 
 const CARRIES_DATA = new Set(["task-result", "outcomes", "assign", "shard-chunk", "job"]);
@@ -34,6 +44,7 @@ const sha256 = z.string().regex(/^[0-9a-f]{64}$/, "expected a sha256 hex digest"
 const id = z.string().min(1).max(200);
 const count = z.number().int().min(0);
 const shardList = z.array(sha256).max(MESSAGE_LIMITS.shards);
+const token = z.string().regex(/^[A-Za-z0-9_-]+$/, "expected letters, digits, _ or -").max(MESSAGE_LIMITS.secretChars);
 
 const failure = z.strictObject({
   kind: z.enum(["syntax", "runtime", "budget", "memory", "result", "deadline", "internal"]),
@@ -62,6 +73,7 @@ export const workerToCoordinator = z.discriminatedUnion("type", [
     type: z.literal("hello"),
     protocol: z.number().int(),
     peerId: id.optional(),
+    secret: token.optional(),
     threads: z.number().int().min(1).max(MESSAGE_LIMITS.slots),
     engines: z.array(z.string().max(32)).max(8),
     shards: shardList,
@@ -90,6 +102,8 @@ export const coordinatorToWorker = z.discriminatedUnion("type", [
     type: z.literal("welcome"),
     protocol: z.number().int(),
     peerId: id,
+    secret: token,
+    shardHandle: token,
     heartbeatMs: z.number().int().min(100).max(600_000),
     shardBaseUrl: z.string().max(2048),
   }),
@@ -103,7 +117,7 @@ export const coordinatorToWorker = z.discriminatedUnion("type", [
       .max(MESSAGE_LIMITS.assignments),
   }),
   z.strictObject({ type: z.literal("cancel"), taskIds: z.array(id).max(10_000) }),
-  z.strictObject({ type: z.literal("shard-holders"), shard: sha256, peerIds: z.array(id).max(64) }),
+  z.strictObject({ type: z.literal("shard-holders"), shard: sha256, handles: z.array(token).max(64) }),
   z.strictObject({ type: z.literal("refused"), reason: z.string().max(1024) }),
   z.strictObject({ type: z.literal("error"), message: z.string().max(4096) }),
 ]);
@@ -123,7 +137,15 @@ const peerToPeer = z.discriminatedUnion("type", [
 
 /** Parses a message a worker sent to the coordinator; throws ProtocolError on anything malformed, oversized or unknown. */
 export function parseWorkerMessage(raw: unknown): WorkerToCoordinator {
-  return parse(raw, workerToCoordinator, "worker", isOutcomesMessage) as WorkerToCoordinator;
+  const message = parse(raw, workerToCoordinator, "worker", isOutcomesMessage) as WorkerToCoordinator;
+  for (const outcome of message.type === "outcomes" ? message.outcomes : [message]) {
+    if (outcome.type !== "task-result") continue;
+    const values = "outputs" in outcome.result ? outcome.result.outputs : [outcome.result.output];
+    if (values.some((value) => exceedsDepth(value, MESSAGE_LIMITS.valueDepth))) {
+      throw new ProtocolError(`task-result from worker has an output nested deeper than ${MESSAGE_LIMITS.valueDepth} levels`);
+    }
+  }
+  return message;
 }
 
 /** Parses a message the coordinator sent to a worker; a worker trusts the coordinator no more than anyone else. */
@@ -156,8 +178,9 @@ function parse(raw: unknown, schema: z.ZodType, from: string, fast?: FastPath): 
   const type = typeof value === "object" && value !== null && "type" in value ? (value as { type: unknown }).type : undefined;
   if (typeof type !== "string") throw new ProtocolError(`message from ${from} has no type`);
   if (!CARRIES_DATA.has(type) && raw.length > MESSAGE_LIMITS.controlBytes) {
-    throw new ProtocolError(`${type} message from ${from} is larger than ${MESSAGE_LIMITS.controlBytes} bytes`);
+    throw new ProtocolError(`${type.slice(0, 40)} message from ${from} is larger than ${MESSAGE_LIMITS.controlBytes} bytes`);
   }
+  if (exceedsDepth(value, MESSAGE_LIMITS.depth)) throw new ProtocolError(`message from ${from} is nested deeper than ${MESSAGE_LIMITS.depth} levels`);
   if (fast?.(value as Record<string, unknown>, MESSAGE_LIMITS)) return value;
   const parsed = schema.safeParse(value);
   if (!parsed.success) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PeerId, TaskId } from "@shoal/protocol";
+import type { Json, PeerId, TaskId } from "@shoal/protocol";
 import { asTaskId } from "@shoal/protocol";
 import { JobScheduler } from "./JobScheduler.ts";
 import type { SchedulerOptions } from "./SchedulerOptions.ts";
@@ -64,6 +64,26 @@ describe("results", () => {
     ["a reduce-shaped result for a map task", (s) => { const a = take(s, A, 0); return s.submitResult(A, a.taskId, a.attempt, { output: 1 }, 1); }, { status: "rejected" }],
   ])("%s", (_, act, expected) => {
     expect(act(setup(rows(2)))).toMatchObject(expected);
+  });
+
+  it("takes a result all or nothing: one too deep to canonicalise throws and leaves the lease open", () => {
+    const s = setup(one());
+    const a = take(s, A, 0);
+    const before = s.toJSON();
+    const deep = JSON.parse("[".repeat(20_000) + "]".repeat(20_000)) as Json;
+    expect(() => s.submitResult(A, a.taskId, a.attempt, { outputs: [deep] }, 1)).toThrow(RangeError);
+    expect(s.toJSON()).toEqual(before);
+    expect(s.submitResult(A, a.taskId, a.attempt, honest(a), 2)).toMatchObject({ status: "accepted" });
+    expect(s.jobSnapshot(one().id)?.results).toEqual({ accepted: 1, rejected: 0 });
+  });
+
+  it("rejects an output larger than the job's result size as malformed, and takes one at the limit", () => {
+    const s = setup({ ...one(), resultBytes: 1024 });
+    const a = take(s, A, 0);
+    const big = "x".repeat(1024);
+    expect(s.submitResult(A, a.taskId, a.attempt, { outputs: [big] }, 1)).toMatchObject({ status: "rejected", reason: "malformed result: output 0 is larger than the job's 1024 bytes" });
+    const b = take(s, B, 2);
+    expect(s.submitResult(B, b.taskId, b.attempt, { outputs: [big.slice(2)] }, 3)).toMatchObject({ status: "accepted" });
   });
 
   it("re-queues a malformed result's task and counts it against the peer", () => {
@@ -255,12 +275,24 @@ describe("jobs side by side", () => {
 });
 
 describe("a leaving peer", () => {
-  it("fails a job at most once when its leases run the job out of attempts", () => {
+  it("re-queues its leases without spending attempts, however often peers take leases and leave", () => {
     const s = setup(rows(3), { maxAttempts: 1 });
+    for (let i = 0; i < 10; i++) {
+      const hitAndRun = peerId(`H${i}`);
+      s.addPeer(hitAndRun);
+      s.requestWork(hitAndRun, 2, i);
+      const fx = s.removePeer(hitAndRun);
+      expect(fx.events).toEqual([]);
+      expect(fx.expired.length).toBeGreaterThan(0);
+    }
+    expect(s.jobSnapshot(rows(3).id)?.status).toBe("running");
+    expect(s.requestWork(A, 3, 20).assignments.map((a) => a.taskId)).toEqual(["j/map/0", "j/map/1", "j/map/2"]);
+  });
+
+  it("still fails a job once when leases expire while their peer stays, out of attempts", () => {
+    const s = setup(rows(3), { maxAttempts: 1, leaseMs: 10 });
     s.requestWork(A, 2, 0);
-    const fx = s.removePeer(A);
-    expect(fx.events).toMatchObject([{ type: "job-failed", error: { message: "task j/map/0 failed after 1 attempts: peer A left" } }]);
-    expect(fx.expired.map((l) => l.taskId)).toEqual(["j/map/0"]);
-    expect(fx.cancel.map((l) => l.taskId)).toEqual(["j/map/1", "j/map/2"]);
+    const fx = s.tick(100);
+    expect(fx.events.filter((e) => e.type === "job-failed")).toMatchObject([{ error: { message: "task j/map/0 failed after 1 attempts: lease expired" } }]);
   });
 });

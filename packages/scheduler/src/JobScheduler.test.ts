@@ -230,6 +230,7 @@ describe("JobScheduler: cancel and peers", () => {
     expect(gone.expired.map((l) => [l.taskId, l.attempt])).toEqual(held.map((a) => [a.taskId, a.attempt]));
     expect(s.requestWork(B, 1, 1).assignments.map((a) => [a.taskId, a.attempt])).toEqual([["j/map/0", 2], ["j/map/1", 2]]);
     expect(s.peerSnapshot(A)).toMatchObject({ online: false, leases: 0 });
+    expect(s.peerIds()).toEqual([B]);
     expect(s.requestWork(A, 1, 2).refused).toMatch(/unknown peer/);
   });
 

@@ -139,10 +139,14 @@ export class JobScheduler {
     if (engines !== undefined) peer.engines = new Set(engines);
   }
 
-  /** Forgets a peer that left; its leases expire at once and their tasks are re-queued. */
+  /**
+   * Forgets a peer that left; its leases expire at once and their tasks are re-queued without
+   * spending an attempt: leaving says nothing about the task, and a volunteer that takes leases
+   * and hangs up, again and again under fresh ids, must not run a job out of attempts.
+   */
   removePeer(peerId: PeerId): Expiry {
     const fx: Expiry = { ...effects(), expired: [] };
-    for (const ref of this.#leases.heldBy(peerId)) this.#expire(ref, `peer ${peerId} left`, fx);
+    for (const ref of this.#leases.heldBy(peerId)) this.#expire(ref, `peer ${peerId} left`, fx, false);
     this.#peers.delete(peerId);
     return fx;
   }
@@ -199,28 +203,32 @@ export class JobScheduler {
   /**
    * Takes a task's value from the peer that ran `attempt`. Idempotent: the same attempt again is a
    * `duplicate`; a result for a finished task or job is `stale`; a late result after the lease expired
-   * still counts while the task is open.
+   * still counts while the task is open. All or nothing: a value too deep to copy or canonicalise
+   * throws before anything changed, so the lease stays open for an honest report.
    */
   submitResult(peerId: PeerId, taskId: TaskId, attempt: number, result: TaskResult, now: number): SubmitOutcome {
     const checked = this.#check(peerId, taskId, attempt);
     if (!checked.ok) return checked.outcome;
     const { ref } = checked;
-    this.#counted(peerId, now);
     const { job, index } = ref;
     const t = job.task(index);
     const values = t.work.kind === "map" ? ("outputs" in result ? result.outputs : undefined) : "output" in result ? [result.output] : undefined;
     const fx = effects();
-    if (!Array.isArray(values) || (t.work.kind === "map" && values.length !== t.work.points.length)) {
+    const malformed = malformedOutputs(t.work.kind === "map" ? t.work.points.length : undefined, values, job.state.resultBytes);
+    if (values === undefined || malformed !== undefined) {
+      this.#counted(peerId, now);
       this.#leases.close(ref, "failed");
       job.state.rejected++;
       job.refresh(index);
       this.#judge([], [peerId], fx);
-      const expected = t.work.kind === "map" ? `${t.work.points.length} outputs` : "one output";
-      return { ...fx, status: "rejected", reason: `malformed result: expected ${expected}` };
+      return { ...fx, status: "rejected", reason: `malformed result: ${malformed ?? "no outputs"}` };
     }
+    // Both may throw on a value no parser limited (too deep to serialise): before any change, so nothing is half done.
+    const taken = { attempt, values: copy(values), canonical: canonicalJson(values) };
+    this.#counted(peerId, now);
     this.#leases.close(ref, "result");
     job.state.accepted++;
-    t.results.push({ attempt, values: copy(values), canonical: canonicalJson(values) });
+    t.results.push(taken);
     this.#settle(ref, now, fx);
     return { ...fx, status: "accepted" };
   }
@@ -343,7 +351,7 @@ export class JobScheduler {
       return { ok: false, outcome: { ...effects(), status: "rejected", reason: this.#refusal(peerId) } };
     }
     const checked = checkReport(job, peerId, taskId, attempt);
-    if (typeof checked !== "number" || !job) return { ok: false, outcome: { ...effects(), ...(checked as ReportRefusal) } };
+    if (typeof checked !== "number" || !job) return { ok: false, outcome: { ...effects(), ...(checked as ReportRefusal), untouched: true } };
     return { ok: true, ref: { job, index: checked, attempt } };
   }
 
@@ -402,9 +410,10 @@ export class JobScheduler {
     this.#fail(ref.job, ref.index, { taskId: t.id, message: `task ${t.id} failed after ${t.failures} attempts: ${cause}` }, fx);
   }
 
-  #expire(ref: LeaseRef, cause: string, fx: Expiry): void {
+  #expire(ref: LeaseRef, cause: string, fx: Expiry, spendsAttempt = true): void {
     if (attemptOf(ref).phase !== "leased") return;
     fx.expired.push(this.#leases.close(ref, "expired"));
+    if (!spendsAttempt) return ref.job.refresh(ref.index);
     ref.job.task(ref.index).failures++;
     this.#retryOrFail(ref, cause, fx);
   }
@@ -428,4 +437,16 @@ export class JobScheduler {
   #refusal(peer: PeerId): string {
     return `peer ${peer} is refused: its results lost too many quorums (score ${this.#reputation.score(peer)})`;
   }
+}
+
+/**
+ * Why `values` cannot be a task's outputs — not `points` of them for a map task (one for a
+ * reduce), or one larger than `resultBytes` as JSON — or undefined when they can be.
+ */
+function malformedOutputs(points: number | undefined, values: unknown, resultBytes: number | undefined): string | undefined {
+  if (!Array.isArray(values) || values.length !== (points ?? 1)) return `expected ${points === undefined ? "one output" : `${points} outputs`}`;
+  if (resultBytes === undefined) return undefined;
+  // UTF-16 length never exceeds the UTF-8 bytes the engines count, so an honest output always passes.
+  const index = values.findIndex((value) => JSON.stringify(value).length > resultBytes);
+  return index < 0 ? undefined : `output ${index} is larger than the job's ${resultBytes} bytes`;
 }

@@ -2,6 +2,9 @@ import type { JobId, PeerId, ShardHash, TaskId } from "@shoal/protocol";
 import type { JobScheduler } from "./JobScheduler.ts";
 import type { Effects, Expiry, JobSubmission, Lease, SubmitOutcome, TaskFailure, TaskResult, WorkGrant } from "./types.ts";
 
+/** A result no task takes (neither outputs nor an output): it replays down the malformed-result path. */
+const REFUSED_RESULT = { outputs: null } as unknown as TaskResult;
+
 /**
  * Every state-changing call of a {@link JobScheduler} as plain JSON. Appending each command to a log
  * before acting on its outcome, and replaying the log over the last {@link JobScheduler.toJSON}
@@ -33,6 +36,17 @@ export interface CommandOutcomes {
   tick: Expiry;
   "submit-result": SubmitOutcome;
   "submit-failure": SubmitOutcome;
+}
+
+/**
+ * The command to log once `command` was applied with `outcome`. A result turned away as
+ * rejected still changed state (its lease closed, a loss or a refusal counted) but its values are
+ * never read again: it is logged with a stand-in that replays to the same state, rather than with
+ * a payload as large as the frame limit allows.
+ */
+export function commandToLog(command: SchedulerCommand, outcome: unknown): SchedulerCommand {
+  if (command.type !== "submit-result" || (outcome as SubmitOutcome).status !== "rejected") return command;
+  return { ...command, result: REFUSED_RESULT };
 }
 
 /** Runs one command against a scheduler and returns what the matching method returns. */

@@ -36,6 +36,8 @@ export interface JobState {
   leaseMs: number;
   /** The Lua engine the job's peers must run; absent: any. */
   engine?: string;
+  /** Largest JSON size of one output; absent: no limit beyond the protocol's. */
+  resultBytes?: number;
   result: ResultSpec;
   tasks: TaskState[];
   error?: JobError;

@@ -25,6 +25,7 @@ export function createJobState(job: JobSubmission, options: SchedulerOptions): J
     weight,
     leaseMs,
     ...(job.engine === undefined ? {} : { engine: job.engine }),
+    ...(job.resultBytes === undefined ? {} : { resultBytes: job.resultBytes }),
     result: copy(job.graph.result),
     tasks: job.graph.tasks.map((node) => pendingTask(copyTaskNode(node))),
     durations: [],

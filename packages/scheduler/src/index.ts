@@ -15,5 +15,5 @@ export { JobScheduler } from "./JobScheduler.ts";
 export { SCHEDULER_DEFAULTS, type SchedulerOptions } from "./SchedulerOptions.ts";
 export type { SchedulerState, JobState, TaskState, AttemptState, AttemptPhase, PeerState } from "./SchedulerState.ts";
 export type { PeerStanding } from "./Reputation.ts";
-export { applyCommand, type SchedulerCommand, type CommandOutcomes } from "./SchedulerCommand.ts";
+export { applyCommand, commandToLog, type SchedulerCommand, type CommandOutcomes } from "./SchedulerCommand.ts";
 export type * from "./types.ts";

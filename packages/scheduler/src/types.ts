@@ -79,6 +79,8 @@ export interface WorkGrant extends Effects {
 export interface SubmitOutcome extends Effects {
   status: "accepted" | "duplicate" | "stale" | "rejected";
   reason?: string;
+  /** Set when the report was turned away before it touched any state (unknown, foreign, duplicate, stale): there is nothing to log. */
+  untouched?: true;
 }
 
 /** Leases that ran out (or whose peer left) and were re-queued. */
@@ -98,6 +100,11 @@ export interface JobSubmission {
   leaseMs?: number;
   /** The Lua engine every task needs: only peers advertising it get them, and the job waits queued until one connects. Unset: any peer. */
   engine?: string;
+  /**
+   * Largest JSON size of one output, as the job's engines enforce it: a reported output past it is
+   * a malformed result, so no stored output can make the assignment that hands it on too large.
+   */
+  resultBytes?: number;
 }
 
 export type JobStatus = "running" | "done" | "failed" | "cancelled";

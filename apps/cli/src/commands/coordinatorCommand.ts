@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { startCoordinator } from "@shoal/coordinator";
-import { LIMITS } from "@shoal/protocol";
+import { LIMITS, parseDuration } from "@shoal/protocol";
 import { argsError, UsageError } from "../UsageError.ts";
 
 export const COORDINATOR_HELP = `usage: shoal coordinator [options]
@@ -10,6 +10,7 @@ export const COORDINATOR_HELP = `usage: shoal coordinator [options]
   --data-dir D        SQLite store and shards (default ./data)
   --public-url URL    base URL workers reach this coordinator at, if not http://HOST:PORT
   --no-webrtc         serve workers over WebSocket only
+  --peer-retention T  how long a volunteer that left may come back under its id (default 7d)
   --max-tasks-per-job N   most tasks one job may plan (default 100000)
   --max-queued-tasks N    most tasks running jobs may hold together (default 1000000)
   --max-series N          most series in one uploaded dataset (default 10000)
@@ -29,6 +30,7 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
         "data-dir": { type: "string" },
         "public-url": { type: "string" },
         "no-webrtc": { type: "boolean" },
+        "peer-retention": { type: "string" },
         "max-tasks-per-job": { type: "string" },
         "max-queued-tasks": { type: "string" },
         "max-series": { type: "string" },
@@ -46,6 +48,12 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
   const port = values.port === undefined ? 8080 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: expected 0 to 65535`);
   const dataDir = values["data-dir"] ?? "./data";
+  let peerRetentionMs: number | undefined;
+  try {
+    peerRetentionMs = values["peer-retention"] === undefined ? undefined : parseDuration(values["peer-retention"]);
+  } catch (error) {
+    throw new UsageError(`--peer-retention: ${(error as Error).message}`);
+  }
   const limits = {
     maxTasksPerJob: positive("--max-tasks-per-job", values["max-tasks-per-job"]),
     maxQueuedTasks: positive("--max-queued-tasks", values["max-queued-tasks"]),
@@ -59,6 +67,7 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
     host: values.host,
     publicUrl: values["public-url"]?.replace(/\/+$/, ""),
     webrtc: values["no-webrtc"] ? false : undefined,
+    peerRetentionMs,
   });
   process.stdout.write(`shoal coordinator: ${coordinator.url} (data in ${dataDir})\n`);
   if (coordinator.token) process.stdout.write(`author token (shown once; make more with 'shoal token create'): ${coordinator.token}\n`);

@@ -1,14 +1,15 @@
 import { describe, expect, it } from "vitest";
-import type { DatasetId, JobId, PeerId, ShardHash } from "@shoal/protocol";
+import type { DatasetId, JobId, Json, PeerId, ShardHash, TaskId } from "@shoal/protocol";
 import { parseJobSpec } from "@shoal/protocol";
 import type { Assignment, JobSubmission } from "@shoal/scheduler";
 import { planJob } from "@shoal/scheduler";
 import { MemoryStore } from "../store/MemoryStore.ts";
 import { sampleDataset } from "../store/runStoreTests.ts";
 import type { Applied } from "./DurableScheduler.ts";
-import { DurableScheduler } from "./DurableScheduler.ts";
+import { DurableScheduler, UnloggableCommand } from "./DurableScheduler.ts";
 
 const A = "A" as PeerId;
+const B = "B" as PeerId;
 const SHARD = "c".repeat(64) as ShardHash;
 
 function submission(id: string, rows = 40): JobSubmission {
@@ -80,6 +81,59 @@ describe("DurableScheduler", () => {
     expect(logged()).toBe(n);
     expect(s.run({ type: "tick", now: 150 }).expired).toHaveLength(2);
     expect(logged()).toBe(n + 1);
+  });
+
+  it("logs no report that changed nothing: unknown task, another peer's lease, a duplicate", () => {
+    const store = storeWithDataset();
+    const s = DurableScheduler.open(store);
+    s.run({ type: "add-peer", peerId: A });
+    s.run({ type: "add-peer", peerId: B });
+    submit(s, store, submission("j"));
+    const [a] = s.run({ type: "request-work", peerId: A, freeSlots: 1, now: 0 }).assignments;
+    s.run({ type: "submit-result", peerId: A, taskId: a!.taskId, attempt: a!.attempt, result: answer(a!), now: 1 });
+    const logged = store.loadScheduler().commands.length;
+    const big = { outputs: ["x".repeat(1_000_000)] };
+    const reports = [
+      s.run({ type: "submit-result", peerId: B, taskId: "j/map/made-up" as TaskId, attempt: 1, result: big, now: 2 }),
+      s.run({ type: "submit-result", peerId: B, taskId: a!.taskId, attempt: a!.attempt, result: big, now: 2 }),
+      s.run({ type: "submit-result", peerId: A, taskId: a!.taskId, attempt: a!.attempt, result: answer(a!), now: 2 }),
+      s.run({ type: "submit-failure", peerId: B, taskId: a!.taskId, attempt: 9, error: { kind: "internal", message: "x" } }),
+    ];
+    expect(reports.map((r) => r.status)).toEqual(["rejected", "rejected", "duplicate", "rejected"]);
+    expect(store.loadScheduler().commands.length).toBe(logged);
+  });
+
+  it("logs a result rejected as malformed without its payload, and replays it to the same state", () => {
+    const store = storeWithDataset();
+    const s = DurableScheduler.open(store);
+    s.run({ type: "add-peer", peerId: A });
+    submit(s, store, submission("j"));
+    const [a] = s.run({ type: "request-work", peerId: A, freeSlots: 1, now: 0 }).assignments;
+    const before = store.loadScheduler().commands.length;
+    const outcome = s.run({ type: "submit-result", peerId: A, taskId: a!.taskId, attempt: a!.attempt, result: { outputs: ["x".repeat(1_000_000)] }, now: 1 });
+    expect(outcome.status).toBe("rejected");
+    const logged = store.loadScheduler().commands.slice(before);
+    expect(logged).toHaveLength(1);
+    expect(JSON.stringify(logged).length).toBeLessThan(1_000);
+    expect(DurableScheduler.open(store).state()).toEqual(s.state());
+  });
+
+  it("turns away a command it cannot log before applying it, and commits the others of its group", () => {
+    const store = storeWithDataset();
+    const s = DurableScheduler.open(store);
+    s.run({ type: "add-peer", peerId: A, slots: 2 });
+    submit(s, store, submission("j"));
+    const [a, b] = s.run({ type: "request-work", peerId: A, freeSlots: 2, now: 0 }).assignments;
+    const deep = JSON.parse("[".repeat(20_000) + "]".repeat(20_000)) as Json;
+    s.defer({ type: "submit-result", peerId: A, taskId: b!.taskId, attempt: b!.attempt, result: answer(b!), now: 1 });
+    expect(() => s.defer({ type: "submit-result", peerId: A, taskId: a!.taskId, attempt: a!.attempt, result: { outputs: [deep, deep] }, now: 1 })).toThrow(UnloggableCommand);
+    s.flush();
+    const held = s.leases(A).map((l) => l.taskId);
+    expect(held).toContain(a!.taskId);
+    expect(held).not.toContain(b!.taskId);
+    expect(s.jobSnapshot("j" as JobId)?.results).toEqual({ accepted: 1, rejected: 0 });
+    expect(DurableScheduler.open(store).state()).toEqual(s.state());
+    expect(s.run({ type: "submit-result", peerId: A, taskId: a!.taskId, attempt: a!.attempt, result: answer(a!), now: 2 }).status).toBe("accepted");
   });
 
   it("rolls the scheduler back with the store when the transaction fails", () => {

@@ -1,6 +1,6 @@
 import type { JobId, PeerId } from "@shoal/protocol";
 import type { CommandOutcomes, Effects, JobSnapshot, Lease, PeerSnapshot, SchedulerCommand, SchedulerOptions, SchedulerState } from "@shoal/scheduler";
-import { applyCommand, JobScheduler } from "@shoal/scheduler";
+import { applyCommand, commandToLog, JobScheduler } from "@shoal/scheduler";
 import type { JobOutcome, Store } from "../store/Store.ts";
 
 /** A job that ended during a command; its outcome is already stored and the scheduler has forgotten it. */
@@ -20,11 +20,19 @@ export interface Applied extends Effects {
 /** Logged commands per task held before a snapshot is due: a snapshot's cost grows with the tasks. */
 const SNAPSHOT_PER_TASK = 4;
 
-/** A logged command waiting for its transaction. */
+/** A logged command waiting for its transaction, already JSON so the commit cannot fail on it. */
 interface Pending {
-  command: SchedulerCommand;
+  text: string;
   write: (() => void) | undefined;
   finished: FinishedJob[];
+}
+
+/** Characters of encoded commands a group commit gathers before it commits early, far below V8's longest string. */
+const GROUP_CHARS = 64 * 1024 * 1024;
+
+/** A command that cannot be logged (say, nested too deep to encode); it was not applied, and nothing else is affected. */
+export class UnloggableCommand extends Error {
+  override readonly name = "UnloggableCommand";
 }
 
 /**
@@ -49,6 +57,7 @@ export class DurableScheduler {
   #lastSeq = 0;
   #sinceSnapshot = 0;
   #pending: Pending[] = [];
+  #pendingChars = 0;
   #afterCommit: Array<() => void> = [];
   #flushQueued = false;
 
@@ -95,12 +104,14 @@ export class DurableScheduler {
   /**
    * Applies a command now and logs it in the group commit at the end of this event-loop turn; what
    * the caller sends about it must go through {@link afterCommit}. A command that finishes a job
-   * commits at once, so the job's outcome is in the store whenever the scheduler has forgotten it.
+   * commits at once, so the job's outcome is in the store whenever the scheduler has forgotten it;
+   * so does a group past 64 MB of log text. A command with no log text throws
+   * {@link UnloggableCommand} unapplied, so no one else's commands fail with it.
    */
   defer<C extends SchedulerCommand>(command: C): CommandOutcomes[C["type"]] {
     const before = this.#pending.length;
     const outcome = this.#apply(command, undefined);
-    if (this.#pending.length > before && this.#pending.at(-1)!.finished.length > 0) this.flush();
+    if (this.#pending.length > before && (this.#pending.at(-1)!.finished.length > 0 || this.#pendingChars > GROUP_CHARS)) this.flush();
     else this.#queueFlush();
     return outcome;
   }
@@ -116,6 +127,7 @@ export class DurableScheduler {
     const batch = this.#pending;
     const after = this.#afterCommit;
     this.#pending = [];
+    this.#pendingChars = 0;
     this.#afterCommit = [];
     if (batch.length > 0) this.#commit(batch);
     for (const fn of after) fn();
@@ -129,6 +141,7 @@ export class DurableScheduler {
   }
 
   #apply<C extends SchedulerCommand>(command: C, write: (() => void) | undefined): CommandOutcomes[C["type"]] {
+    const text = encode(command);
     const slotsBefore = command.type === "request-work" ? this.#scheduler.peerSnapshot(command.peerId).slots : 0;
     const outcome = applyCommand(this.#scheduler, command);
     if (!changesState(command, outcome, () => this.#scheduler.peerSnapshot((command as { peerId: PeerId }).peerId).slots !== slotsBefore)) {
@@ -137,7 +150,10 @@ export class DurableScheduler {
     const fx = effectsOf(outcome);
     const finished = this.#finished(command, fx);
     for (const job of finished) applyCommand(this.#scheduler, { type: "forget-job", jobId: job.id });
-    this.#pending.push({ command, write, finished });
+    const logged = commandToLog(command, outcome);
+    const entry = logged === command ? text : encode(logged);
+    this.#pending.push({ text: entry, write, finished });
+    this.#pendingChars += entry.length;
     const expired = "expired" in fx ? (fx.expired as unknown[]).length : 0;
     const applied: Applied = { command, cancel: fx.cancel, events: fx.events, expired, finished };
     this.#afterCommit.push(() => {
@@ -150,13 +166,13 @@ export class DurableScheduler {
     let logged = 0;
     try {
       this.#store.transaction(() => {
-        const commands: SchedulerCommand[] = [];
-        for (const { command, write, finished } of batch) {
+        const commands: string[] = [];
+        for (const { text, write, finished } of batch) {
           write?.();
-          commands.push(command);
+          commands.push(text);
           for (const job of finished) {
             this.#store.finishJob(job.id, job.outcome);
-            commands.push({ type: "forget-job", jobId: job.id });
+            commands.push(encode({ type: "forget-job", jobId: job.id }));
           }
         }
         this.#lastSeq = this.#store.appendCommands(commands);
@@ -247,6 +263,15 @@ export class DurableScheduler {
   }
 }
 
+/** The command as log text; throws {@link UnloggableCommand} (before it is applied) if it has none. */
+function encode(command: SchedulerCommand): string {
+  try {
+    return JSON.stringify(command);
+  } catch (error) {
+    throw new UnloggableCommand(`a ${command.type} command cannot be logged: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 function effectsOf(outcome: unknown): Effects & { expired?: unknown[] } {
   if (typeof outcome === "object" && outcome !== null && "cancel" in outcome && "events" in outcome) return outcome as Effects;
   return { cancel: [], events: [] };
@@ -255,7 +280,8 @@ function effectsOf(outcome: unknown): Effects & { expired?: unknown[] } {
 /**
  * False for commands that provably left the state as it was, which need no log entry: a tick that
  * expired nothing, a heartbeat from a peer without leases, a request that granted nothing and
- * taught the scheduler no new slot count, a duplicate or stale report.
+ * taught the scheduler no new slot count, a report turned away untouched (unknown task, another
+ * peer's lease, a duplicate, a stale one).
  */
 function changesState(command: SchedulerCommand, outcome: unknown, slotsChanged: () => boolean): boolean {
   switch (command.type) {
@@ -268,10 +294,8 @@ function changesState(command: SchedulerCommand, outcome: unknown, slotsChanged:
     case "request-work":
       return (outcome as CommandOutcomes["request-work"]).assignments.length > 0 || slotsChanged();
     case "submit-result":
-    case "submit-failure": {
-      const { status } = outcome as CommandOutcomes["submit-result"];
-      return status !== "duplicate" && status !== "stale";
-    }
+    case "submit-failure":
+      return (outcome as CommandOutcomes["submit-result"]).untouched !== true;
     default:
       return true;
   }

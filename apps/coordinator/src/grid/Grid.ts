@@ -7,6 +7,7 @@ import type { Applied, DurableScheduler } from "./DurableScheduler.ts";
 import type { Metrics } from "./Metrics.ts";
 import type { SessionHost } from "./PeerSession.ts";
 import { PeerSession } from "./PeerSession.ts";
+import { hashSecret, newToken, secretMatches } from "./sessionSecret.ts";
 import type { ChannelInfo, WorkerChannel } from "./WorkerChannel.ts";
 
 /** Peers named in one shard-holders message (the protocol allows 64). */
@@ -36,6 +37,16 @@ export interface GridOptions {
   spec: (jobId: JobId) => JobSpec | undefined;
   heartbeatMs: number;
   helloTimeoutMs: number;
+  /** How long the store keeps a peer id that left (so it can come back under it) before pruning it. */
+  peerRetentionMs: number;
+}
+
+/** What {@link Grid.admit} gives a session: its peer id and the secret that proves it on a reconnect. */
+export interface Admission {
+  peerId: PeerId;
+  secret: string;
+  /** True when the session proved it is a peer this coordinator issued before. */
+  reclaimed: boolean;
 }
 
 /**
@@ -52,6 +63,8 @@ export class Grid implements SessionHost {
   readonly #store: Store;
   readonly #spec: (jobId: JobId) => JobSpec | undefined;
   readonly #helloTimeoutMs: number;
+  readonly #peerRetentionMs: number;
+  #prunedAt = Number.NEGATIVE_INFINITY;
   readonly #sessions = new Map<PeerId, PeerSession>();
   readonly #channels = new Set<WorkerChannel>();
   #offerQueued = false;
@@ -65,6 +78,7 @@ export class Grid implements SessionHost {
     this.#spec = options.spec;
     this.heartbeatMs = options.heartbeatMs;
     this.#helloTimeoutMs = options.helloTimeoutMs;
+    this.#peerRetentionMs = options.peerRetentionMs;
     this.scheduler.onApplied((applied) => this.#applied(applied));
     this.scheduler.onCommitFailed((error) => this.#commitFailed(error));
   }
@@ -85,28 +99,53 @@ export class Grid implements SessionHost {
     return this.#spec(jobId);
   }
 
+  /** Shard handles (never peer ids) of other connected sessions that hold `shard`. */
   shardHolders(shard: ShardHash, asking: PeerSession): string[] {
     const holders: string[] = [];
-    for (const [peerId, session] of this.#sessions) {
-      if (session !== asking && session.held.has(shard)) holders.push(peerId);
+    for (const session of this.#sessions.values()) {
+      if (session !== asking && session.held.has(shard)) holders.push(session.shardHandle);
       if (holders.length === MAX_SHARD_HOLDERS) break;
     }
     return holders;
   }
 
-  admit(session: PeerSession, requested: string | undefined, now: number): PeerId {
+  /**
+   * Gives the session the peer id it asks for only when it presents that id's current secret and
+   * the id is not connected now; anyone else gets a fresh id. Either way a new secret is issued
+   * (its hash replaces the old one in the same transaction as the peer's `add-peer`).
+   */
+  admit(session: PeerSession, requested: string | undefined, secret: string | undefined, now: number): Admission {
     const wanted = requested === undefined ? undefined : asPeerId(requested);
-    const peerId = wanted && !this.#sessions.has(wanted) && this.#store.knowsPeer(wanted) ? wanted : asPeerId(newId("p"));
+    const stored = wanted === undefined || this.#sessions.has(wanted) ? undefined : this.#store.peerSecretHash(wanted);
+    const reclaimed = wanted !== undefined && stored !== undefined && secret !== undefined && secretMatches(secret, stored);
+    const peerId = reclaimed ? wanted : asPeerId(newId("p"));
+    const issued = newToken();
     this.#sessions.set(peerId, session);
-    this.scheduler.run({ type: "add-peer", peerId, slots: session.threads || undefined, engines: session.engines }, () => this.#store.rememberPeer(peerId, new Date(now).toISOString()));
-    return peerId;
+    this.scheduler.run({ type: "add-peer", peerId, slots: session.threads || undefined, engines: session.engines }, () => {
+      this.#store.rememberPeer(peerId, hashSecret(issued), new Date(now).toISOString());
+      if (!reclaimed) this.#prune(now);
+    });
+    return { peerId, secret: issued, reclaimed };
+  }
+
+  /**
+   * Forgets stored peer ids unseen for longer than the retention, at most once per retention
+   * period (or minute), keeping connected peers and any the scheduler still lists (their leases
+   * may still be reported after a restart).
+   */
+  #prune(now: number): void {
+    if (now - this.#prunedAt < Math.min(this.#peerRetentionMs, 60_000)) return;
+    this.#prunedAt = now;
+    const keep = new Set<PeerId>(this.#sessions.keys());
+    for (const peerId of this.scheduler.peerIds()) keep.add(peerId);
+    this.#store.prunePeers(new Date(now - this.#peerRetentionMs).toISOString(), keep);
   }
 
   leave(session: PeerSession, reason: string): void {
     const peerId = session.peerId;
     if (!peerId || this.#sessions.get(peerId) !== session) return;
     this.#sessions.delete(peerId);
-    this.logger.info(`${session.name} left: ${reason}`);
+    this.logger.info(`${session.name} left: ${JSON.stringify(reason)}`);
     if (!this.#closing) this.scheduler.run({ type: "remove-peer", peerId });
   }
 

@@ -167,7 +167,7 @@ export class JobService {
     this.#specs.set(id, spec);
     this.#running.add(id);
     try {
-      const submission = { id, graph, replicas: row.replicas, quorum: row.quorum, engine: spec.engine };
+      const submission = { id, graph, replicas: row.replicas, quorum: row.quorum, engine: spec.engine, resultBytes: spec.resultBytes };
       this.#scheduler.run({ type: "submit-job", job: submission }, () => this.#store.insertJob(row));
     } catch (error) {
       this.#specs.delete(id);

@@ -3,7 +3,10 @@ import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, Protocol
 import type { Assignment, WorkGrant } from "@shoal/scheduler";
 import type { Logger } from "../Logger.ts";
 import type { DurableScheduler } from "./DurableScheduler.ts";
+import { UnloggableCommand } from "./DurableScheduler.ts";
+import type { Admission } from "./Grid.ts";
 import type { Metrics } from "./Metrics.ts";
+import { newToken } from "./sessionSecret.ts";
 import type { ChannelInfo, WorkerChannel } from "./WorkerChannel.ts";
 
 /** What a session needs from the grid around it. */
@@ -15,8 +18,8 @@ export interface SessionHost {
   spec(jobId: JobId): JobSpec | undefined;
   /** Other connected peers that hold `shard`, so `session` can fetch it from them before HTTP. */
   shardHolders(shard: ShardHash, session: PeerSession): string[];
-  /** Gives the session its peer id — the one it asks for if this coordinator issued it and it is free — and records it. */
-  admit(session: PeerSession, requested: string | undefined, now: number): PeerId;
+  /** Gives the session its peer id — the one it asks for only with that id's secret, if it is free — and a new secret, and records them. */
+  admit(session: PeerSession, requested: string | undefined, secret: string | undefined, now: number): Admission;
   /** The session's channel closed after it was admitted. */
   leave(session: PeerSession, reason: string): void;
   /** The peer asked for work: offer it (batched with other peers' asks) at the end of this turn. */
@@ -25,6 +28,10 @@ export interface SessionHost {
 
 /** Assignment send times kept per session for the latency histogram; older ones are dropped past this. */
 const MAX_TIMED = 10_000;
+/** Shards taken from a hello on trust (the coordinator cannot check a cache it never saw); honest caches hold far fewer. */
+const MAX_HELLO_SHARDS = 1024;
+/** Refused reports and failures logged per session; past this they are only counted (in /metrics), so a flood cannot fill the log. */
+const MAX_LOGGED_REPORTS = 20;
 
 /**
  * One worker connection, from hello to close. Every incoming message goes through
@@ -36,11 +43,15 @@ export class PeerSession {
   readonly info: ChannelInfo;
   readonly connectedAt = new Date().toISOString();
   peerId: PeerId | undefined;
+  /** What other workers know this session by in shard-holders: random per session, unrelated to its peer id. */
+  readonly shardHandle = newToken(16);
   threads = 0;
   /** The Lua engines the peer said it runs. */
   engines: string[] = [];
-  /** Shards the peer said it holds (hello plus every shards-held since). */
+  /** Shards the peer said it holds: up to {@link MAX_HELLO_SHARDS} from its hello, then those of its own assignments it announced. */
   readonly held = new Set<ShardHash>();
+  /** Shards of the assignments sent on this session: the only ones a shards-held may add. */
+  readonly #assignedShards = new Set<ShardHash>();
   tasksDone = 0;
   readonly #host: SessionHost;
   readonly #sentJobs = new Set<JobId>();
@@ -48,6 +59,8 @@ export class PeerSession {
   /** When each assignment (`taskId#attempt`) was handed to the channel, for the latency histogram. */
   readonly #assignedAt = new Map<string, number>();
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
+  #loggedReports = 0;
+  #lastHeartbeat = Number.NEGATIVE_INFINITY;
 
   constructor(host: SessionHost, channel: WorkerChannel, info: ChannelInfo, helloTimeoutMs: number) {
     this.#host = host;
@@ -79,7 +92,7 @@ export class PeerSession {
   /** Answers a protocol breach with an error message, closes the channel and logs the peer. */
   fail(error: ProtocolError): void {
     this.#host.metrics.protocolErrors++;
-    this.#host.logger.warn(`${this.name} broke the protocol: ${error.message}`);
+    this.#host.logger.warn(`${this.name} broke the protocol: ${JSON.stringify(error.message)}`);
     this.send({ type: "error", message: error.message.slice(0, 4096) });
     this.#close(error.message.slice(0, 100));
   }
@@ -108,6 +121,7 @@ export class PeerSession {
       this.#handle(parseWorkerMessage(text));
     } catch (error) {
       if (error instanceof ProtocolError) return this.fail(error);
+      if (error instanceof UnloggableCommand) return this.fail(new ProtocolError(error.message));
       this.#host.logger.error(`${this.name}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       this.send({ type: "error", message: "internal error in the coordinator" });
       this.#close("internal error");
@@ -125,6 +139,9 @@ export class PeerSession {
         this.#freeSlots = message.freeSlots;
         return this.#host.wantWork();
       case "heartbeat":
+        // Leases last several heartbeat intervals; one extension per quarter interval is plenty, and more would only fill the log.
+        if (now - this.#lastHeartbeat < this.#host.heartbeatMs / 4) return;
+        this.#lastHeartbeat = now;
         scheduler.defer({ type: "heartbeat", peerId, now });
         return;
       case "task-result": {
@@ -133,14 +150,14 @@ export class PeerSession {
         const outcome = scheduler.defer({ type: "submit-result", peerId, taskId: asTaskId(taskId), attempt, result, now });
         metrics.results[outcome.status]++;
         if (outcome.status === "accepted") this.tasksDone++;
-        else this.#host.logger.info(`${this.name}: result for ${taskId}#${attempt} ${outcome.status}: ${outcome.reason ?? ""}`);
+        else this.#logReport(`result for ${JSON.stringify(`${taskId}#${attempt}`)} ${outcome.status}: ${JSON.stringify(outcome.reason ?? "")}`);
         return;
       }
       case "task-failed": {
         const { taskId, attempt, error } = message;
         metrics.taskFailures++;
         this.#timed(taskId, attempt);
-        this.#host.logger.info(`${this.name}: ${taskId}#${attempt} failed (${error.kind}): ${error.message}`);
+        this.#logReport(`${JSON.stringify(`${taskId}#${attempt}`)} failed (${error.kind}): ${JSON.stringify(error.message)}`);
         scheduler.defer({ type: "submit-failure", peerId, taskId: asTaskId(taskId), attempt, error });
         return;
       }
@@ -148,7 +165,7 @@ export class PeerSession {
         for (const outcome of message.outcomes) this.#handle(outcome);
         return;
       case "shards-held":
-        this.#hold(peerId, message.shards);
+        this.#hold(peerId, message.shards.filter((shard) => this.#assignedShards.has(shard)));
         return;
     }
   }
@@ -161,17 +178,27 @@ export class PeerSession {
     clearTimeout(this.#helloTimer);
     this.threads = hello.threads;
     this.engines = hello.engines;
-    const peerId = this.#host.admit(this, hello.peerId, Date.now());
+    const { peerId, secret, reclaimed } = this.#host.admit(this, hello.peerId, hello.secret, Date.now());
     this.peerId = peerId;
-    if (hello.shards.length > 0) this.#hold(peerId, hello.shards);
-    this.send({ type: "welcome", protocol: PROTOCOL_VERSION, peerId, heartbeatMs: this.#host.heartbeatMs, shardBaseUrl: this.info.shardBaseUrl });
-    this.#host.logger.info(`${this.name} joined with ${hello.threads} threads${hello.peerId === peerId ? " (reconnected)" : ""}`);
+    this.#hold(peerId, hello.shards.slice(0, MAX_HELLO_SHARDS));
+    const { heartbeatMs } = this.#host;
+    this.send({ type: "welcome", protocol: PROTOCOL_VERSION, peerId, secret, shardHandle: this.shardHandle, heartbeatMs, shardBaseUrl: this.info.shardBaseUrl });
+    const asked = hello.peerId !== undefined && !reclaimed ? ` (not given the ${JSON.stringify(hello.peerId)} it asked for)` : "";
+    this.#host.logger.info(`${this.name} joined with ${hello.threads} thread${hello.threads === 1 ? "" : "s"}${reclaimed ? " (reconnected)" : asked}`);
   }
 
-  /** Shards a peer reports are added to what it holds, and the scheduler learns the whole set for locality. */
+  /** Shards a peer reports are added to what it holds, and the scheduler learns the whole set for locality (only when it grew). */
   #hold(peerId: PeerId, shards: readonly ShardHash[]): void {
+    const before = this.held.size;
     for (const shard of shards) this.held.add(shard);
+    if (this.held.size === before) return;
     this.#host.scheduler.defer({ type: "set-peer-shards", peerId, shards: [...this.held] });
+  }
+
+  #logReport(text: string): void {
+    const n = ++this.#loggedReports;
+    if (n <= MAX_LOGGED_REPORTS) this.#host.logger.info(`${this.name}: ${text}`);
+    if (n === MAX_LOGGED_REPORTS) this.#host.logger.info(`${this.name}: further failures and refused results of this session are counted, not logged`);
   }
 
   /** Observes the time since the attempt was assigned on this session, if it was. */
@@ -187,10 +214,11 @@ export class PeerSession {
   #deliver(grant: WorkGrant): void {
     if (grant.refused) return this.refuse(grant.refused);
     if (grant.assignments.length === 0) return;
+    for (const a of grant.assignments) if (a.shard !== undefined) this.#assignedShards.add(a.shard);
     const missing = new Set(grant.assignments.flatMap((a) => (a.shard !== undefined && !this.held.has(a.shard) ? [a.shard] : [])));
     for (const shard of missing) {
-      const peerIds = this.#host.shardHolders(shard, this);
-      if (peerIds.length > 0) this.send({ type: "shard-holders", shard, peerIds });
+      const handles = this.#host.shardHolders(shard, this);
+      if (handles.length > 0) this.send({ type: "shard-holders", shard, handles });
     }
     for (const a of grant.assignments) {
       if (this.#sentJobs.has(a.jobId)) continue;

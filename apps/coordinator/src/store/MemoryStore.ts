@@ -7,7 +7,7 @@ interface Tables {
   datasets: Map<DatasetId, DatasetRecord>;
   tokens: Map<string, { label: string; createdAt: string }>;
   jobs: Map<JobId, JobRow>;
-  peers: Map<PeerId, string>;
+  peers: Map<PeerId, { secretHash: string; lastSeen: string }>;
   snapshot: { state: SchedulerState; seq: number } | undefined;
   log: Array<{ seq: number; commands: SchedulerCommand[] }>;
   seq: number;
@@ -110,17 +110,29 @@ export class MemoryStore implements Store {
     return counts;
   }
 
-  rememberPeer(id: PeerId, at: string): void {
-    this.#t.peers.set(id, at);
+  rememberPeer(id: PeerId, secretHash: string, at: string): void {
+    this.#t.peers.set(id, { secretHash, lastSeen: at });
   }
 
-  knowsPeer(id: PeerId): boolean {
-    return this.#t.peers.has(id);
+  peerSecretHash(id: PeerId): string | undefined {
+    return this.#t.peers.get(id)?.secretHash;
   }
 
-  appendCommands(commands: readonly SchedulerCommand[]): number {
+  prunePeers(before: string, keep: ReadonlySet<PeerId>): number {
+    let pruned = 0;
+    for (const [id, { lastSeen }] of this.#t.peers) {
+      if (lastSeen < before && !keep.has(id)) pruned += Number(this.#t.peers.delete(id));
+    }
+    return pruned;
+  }
+
+  countPeers(): number {
+    return this.#t.peers.size;
+  }
+
+  appendCommands(encoded: readonly string[]): number {
     const seq = ++this.#t.seq;
-    this.#t.log.push({ seq, commands: structuredClone([...commands]) });
+    this.#t.log.push({ seq, commands: encoded.map((text) => JSON.parse(text) as SchedulerCommand) });
     return seq;
   }
 

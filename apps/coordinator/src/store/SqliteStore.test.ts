@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import type { DatasetId } from "@shoal/protocol";
-import { largeState, runStoreTests, sampleDataset } from "./runStoreTests.ts";
+import type { DatasetId, PeerId } from "@shoal/protocol";
+import { largeState, logged, runStoreTests, sampleDataset } from "./runStoreTests.ts";
 import { SqliteStore } from "./SqliteStore.ts";
 
 const freshPath = () => join(mkdtempSync(join(tmpdir(), "shoal-sqlite-")), "shoal.db");
@@ -16,7 +16,7 @@ describe("SqliteStore on disk", () => {
     const path = freshPath();
     const first = new SqliteStore(path);
     first.insertDataset(sampleDataset("d1"));
-    first.appendCommands([{ type: "tick", now: 1 }]);
+    first.appendCommands(logged({ type: "tick", now: 1 }));
     expect(existsSync(`${path}-wal`)).toBe(true);
     first.close();
     const again = new SqliteStore(path);
@@ -25,11 +25,27 @@ describe("SqliteStore on disk", () => {
     again.close();
   });
 
+  it("adds secret hashes to a schema 1 database; its old peers have none, so they cannot be reclaimed", () => {
+    const path = freshPath();
+    const raw = new Database(path);
+    raw.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema', '1');");
+    raw.exec("CREATE TABLE peers (id TEXT PRIMARY KEY, last_seen TEXT NOT NULL); INSERT INTO peers VALUES ('p-old', '2024-01-01T00:00:00.000Z');");
+    raw.close();
+    const store = new SqliteStore(path);
+    expect(store.peerSecretHash("p-old" as PeerId)).toBeUndefined();
+    store.rememberPeer("p-new" as PeerId, "h", "2024-01-02T00:00:00.000Z");
+    expect(store.peerSecretHash("p-new" as PeerId)).toBe("h");
+    store.close();
+    const again = new SqliteStore(path);
+    expect(again.countPeers()).toBe(2);
+    again.close();
+  });
+
   it("stores a snapshot's tasks in rows of bounded size, apart from the outline of jobs and peers", () => {
     const path = freshPath();
     const store = new SqliteStore(path);
     const big = largeState(2_000, 5_000);
-    store.saveSnapshot(big, store.appendCommands([{ type: "tick", now: 1 }]));
+    store.saveSnapshot(big, store.appendCommands(logged({ type: "tick", now: 1 })));
     store.close();
     const raw = new Database(path, { readonly: true });
     const rows = raw.prepare("SELECT job, length(tasks) AS chars FROM scheduler_snapshot_tasks ORDER BY job, position").all() as Array<{ job: number; chars: number }>;
@@ -68,7 +84,7 @@ describe("SqliteStore on disk", () => {
     raw.prepare("INSERT INTO scheduler_log (command) VALUES (?)").run(JSON.stringify({ type: "tick", now: 1 }));
     raw.close();
     const store = new SqliteStore(path);
-    store.appendCommands([{ type: "tick", now: 2 }, { type: "tick", now: 3 }]);
+    store.appendCommands(logged({ type: "tick", now: 2 }, { type: "tick", now: 3 }));
     expect(store.loadScheduler().commands).toEqual([1, 2, 3].map((now) => ({ type: "tick", now })));
     store.close();
   });

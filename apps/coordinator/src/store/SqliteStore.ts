@@ -89,8 +89,12 @@ export class SqliteStore implements Store {
       jobs: db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?`),
       jobResult: db.prepare("SELECT result FROM jobs WHERE id = ?"),
       countJobs: db.prepare("SELECT status, count(*) AS n FROM jobs GROUP BY status"),
-      rememberPeer: db.prepare("INSERT INTO peers (id, last_seen) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET last_seen = excluded.last_seen"),
-      knowsPeer: db.prepare("SELECT 1 FROM peers WHERE id = ?"),
+      rememberPeer: db.prepare(
+        "INSERT INTO peers (id, secret_hash, last_seen) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET secret_hash = excluded.secret_hash, last_seen = excluded.last_seen",
+      ),
+      peerSecretHash: db.prepare("SELECT secret_hash FROM peers WHERE id = ?"),
+      prunePeers: db.prepare("DELETE FROM peers WHERE last_seen < ? AND id NOT IN (SELECT value FROM json_each(?))"),
+      countPeers: db.prepare("SELECT count(*) AS n FROM peers"),
       appendCommand: db.prepare("INSERT INTO scheduler_log (command) VALUES (?)"),
       saveSnapshot: db.prepare("INSERT OR REPLACE INTO scheduler_snapshot (id, seq, state) VALUES (1, ?, ?)"),
       clearSnapshotTasks: db.prepare("DELETE FROM scheduler_snapshot_tasks"),
@@ -172,17 +176,26 @@ export class SqliteStore implements Store {
     return counts;
   }
 
-  rememberPeer(id: PeerId, at: string): void {
-    this.#q.rememberPeer.run(id, at);
+  rememberPeer(id: PeerId, secretHash: string, at: string): void {
+    this.#q.rememberPeer.run(id, secretHash, at);
   }
 
-  knowsPeer(id: PeerId): boolean {
-    return this.#q.knowsPeer.get(id) !== undefined;
+  peerSecretHash(id: PeerId): string | undefined {
+    const row = this.#q.peerSecretHash.get(id) as { secret_hash: string | null } | undefined;
+    return row?.secret_hash ?? undefined;
+  }
+
+  prunePeers(before: string, keep: ReadonlySet<PeerId>): number {
+    return this.#q.prunePeers.run(before, JSON.stringify([...keep])).changes;
+  }
+
+  countPeers(): number {
+    return (this.#q.countPeers.get() as { n: number }).n;
   }
 
   /** One row per group commit: a JSON array of its commands (a single object in logs written before batching). */
-  appendCommands(commands: readonly SchedulerCommand[]): number {
-    return Number(this.#q.appendCommand.run(JSON.stringify(commands)).lastInsertRowid);
+  appendCommands(encoded: readonly string[]): number {
+    return Number(this.#q.appendCommand.run(`[${encoded.join(",")}]`).lastInsertRowid);
   }
 
   /**
@@ -248,8 +261,13 @@ export class SqliteStore implements Store {
       this.#db.close();
       throw new Error(`the database has schema ${row.value}; this coordinator knows up to ${SCHEMA_VERSION}`);
     } else if (Number(row.value) < SCHEMA_VERSION) {
-      // Every change so far only added tables, which SQLITE_SCHEMA has just created.
-      this.#db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
+      this.transaction(() => {
+        // Schema 1 kept peers without secrets: they get fresh ids when they come back. Snapshot
+        // task rows live in a table SQLITE_SCHEMA has just created.
+        const columns = this.#db.prepare("PRAGMA table_info(peers)").all() as Array<{ name: string }>;
+        if (!columns.some((column) => column.name === "secret_hash")) this.#db.exec("ALTER TABLE peers ADD COLUMN secret_hash TEXT");
+        this.#db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
+      });
     }
   }
 

@@ -97,15 +97,23 @@ export interface Store {
   /** Number of jobs by stored status: `running` until they end. */
   countJobs(): Record<"running" | JobOutcome["status"], number>;
 
-  /** Records that this coordinator issued (or saw again) a peer id. */
-  rememberPeer(id: PeerId, at: string): void;
-  knowsPeer(id: PeerId): boolean;
+  /**
+   * Records that this coordinator issued (or welcomed back) a peer id, with the SHA-256 (hex) of the
+   * session secret its welcome carried; a reconnecting peer keeps its one row.
+   */
+  rememberPeer(id: PeerId, secretHash: string, at: string): void;
+  /** The secret hash stored for a peer id this coordinator issued and has not pruned. */
+  peerSecretHash(id: PeerId): string | undefined;
+  /** Forgets peers last seen before `before` (ISO time), except those in `keep`; returns how many went. */
+  prunePeers(before: string, keep: ReadonlySet<PeerId>): number;
+  countPeers(): number;
 
   /**
-   * Appends scheduler commands to the log as one entry (a group commit's worth); returns the
-   * entry's sequence number. Replay yields the commands in order.
+   * Appends scheduler commands, each already JSON text (encoded when applied, so a command that
+   * cannot be encoded never reaches a commit), to the log as one entry (a group commit's worth);
+   * returns the entry's sequence number. Replay yields the commands in order.
    */
-  appendCommands(commands: readonly SchedulerCommand[]): number;
+  appendCommands(encoded: readonly string[]): number;
   /** Replaces the snapshot with `state`, which includes every command up to `throughSeq`, and drops those from the log. */
   saveSnapshot(state: SchedulerState, throughSeq: number): void;
   loadScheduler(): SchedulerLog;

@@ -32,6 +32,8 @@ function sampleJob(id: string, dataset: string, createdAt = "2024-01-02T00:00:00
 
 const state = (jobs: number): SchedulerState => ({ version: 1, jobs: [], peers: [{ id: `p${jobs}` as PeerId, slots: jobs, shards: [] }], reputation: [] });
 const tick = (now: number): SchedulerCommand => ({ type: "tick", now });
+/** Commands as the scheduler hands them to the store: each already JSON. */
+export const logged = (...commands: SchedulerCommand[]): string[] => commands.map((command) => JSON.stringify(command));
 
 /** A scheduler state holding two jobs of `tasks` map tasks each, every task carrying `pointChars` characters of parameters. */
 export function largeState(tasks: number, pointChars: number): SchedulerState {
@@ -123,45 +125,56 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       expect(s.countJobs()).toEqual({ running: 0, done: 1, failed: 1, cancelled: 0 });
     });
 
-    it("remembers the peer ids it issued", async () => {
+    it("remembers the peer ids it issued with their latest secret hash, one row each", async () => {
       const s = await open();
-      s.rememberPeer("p1" as PeerId, "2024-01-01T00:00:00.000Z");
-      s.rememberPeer("p1" as PeerId, "2024-01-02T00:00:00.000Z");
-      expect(s.knowsPeer("p1" as PeerId)).toBe(true);
-      expect(s.knowsPeer("p2" as PeerId)).toBe(false);
+      s.rememberPeer("p1" as PeerId, "h1", "2024-01-01T00:00:00.000Z");
+      s.rememberPeer("p1" as PeerId, "h2", "2024-01-02T00:00:00.000Z");
+      expect(s.peerSecretHash("p1" as PeerId)).toBe("h2");
+      expect(s.peerSecretHash("p2" as PeerId)).toBeUndefined();
+      expect(s.countPeers()).toBe(1);
+    });
+
+    it("prunes peers last seen before a time, except those it is told to keep", async () => {
+      const s = await open();
+      s.rememberPeer("old" as PeerId, "h", "2024-01-01T00:00:00.000Z");
+      s.rememberPeer("kept" as PeerId, "h", "2024-01-01T00:00:00.000Z");
+      s.rememberPeer("new" as PeerId, "h", "2024-01-03T00:00:00.000Z");
+      expect(s.prunePeers("2024-01-02T00:00:00.000Z", new Set(["kept" as PeerId]))).toBe(1);
+      expect(s.peerSecretHash("old" as PeerId)).toBeUndefined();
+      expect(s.countPeers()).toBe(2);
     });
 
     it("logs scheduler commands in order and truncates the log at a snapshot", async () => {
       const s = await open();
       expect(s.loadScheduler()).toEqual({ commands: [], lastSeq: 0 });
-      const seqs = [1, 2, 3].map((n) => s.appendCommands([tick(n)]));
+      const seqs = [1, 2, 3].map((n) => s.appendCommands(logged(tick(n))));
       expect(seqs[1]! > seqs[0]! && seqs[2]! > seqs[1]!).toBe(true);
       expect(s.loadScheduler()).toEqual({ commands: [tick(1), tick(2), tick(3)], lastSeq: seqs[2] });
       s.saveSnapshot(state(2), seqs[1]!);
-      const fourth = s.appendCommands([tick(4)]);
+      const fourth = s.appendCommands(logged(tick(4)));
       expect(s.loadScheduler()).toEqual({ snapshot: state(2), commands: [tick(3), tick(4)], lastSeq: fourth });
-      const later = s.appendCommands([tick(5)]);
+      const later = s.appendCommands(logged(tick(5)));
       expect(later).toBeGreaterThan(fourth);
       s.saveSnapshot(state(5), later);
       expect(s.loadScheduler()).toEqual({ snapshot: state(5), commands: [], lastSeq: later });
-      expect(s.appendCommands([tick(6)])).toBeGreaterThan(later);
+      expect(s.appendCommands(logged(tick(6)))).toBeGreaterThan(later);
     });
 
     it("snapshots jobs with many tasks and reads them back exactly", async () => {
       const s = await open();
       const big = largeState(2_000, 3_000);
-      s.saveSnapshot(big, s.appendCommands([tick(1)]));
+      s.saveSnapshot(big, s.appendCommands(logged(tick(1))));
       const restored = s.loadScheduler().snapshot;
       expect(restored?.jobs.map((j) => j.tasks.length)).toEqual([2_000, 2_000]);
       expect(restored).toEqual(big);
-      s.saveSnapshot(state(3), s.appendCommands([tick(2)]));
+      s.saveSnapshot(state(3), s.appendCommands(logged(tick(2))));
       expect(s.loadScheduler().snapshot).toEqual(state(3));
     });
 
     it("keeps a group of commands as one entry that replays in order", async () => {
       const s = await open();
-      const first = s.appendCommands([tick(1), tick(2)]);
-      const second = s.appendCommands([tick(3)]);
+      const first = s.appendCommands(logged(tick(1), tick(2)));
+      const second = s.appendCommands(logged(tick(3)));
       expect(s.loadScheduler()).toEqual({ commands: [tick(1), tick(2), tick(3)], lastSeq: second });
       s.saveSnapshot(state(2), first);
       expect(s.loadScheduler()).toEqual({ snapshot: state(2), commands: [tick(3)], lastSeq: second });
@@ -169,11 +182,11 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
 
     it("rolls a failed transaction back entirely, nested ones included", async () => {
       const s = await open();
-      s.appendCommands([tick(1)]);
+      s.appendCommands(logged(tick(1)));
       expect(() =>
         s.transaction(() => {
           s.insertDataset(sampleDataset("d1"));
-          s.transaction(() => s.appendCommands([tick(2)]));
+          s.transaction(() => s.appendCommands(logged(tick(2))));
           s.addToken("h", "t", "2024-01-01T00:00:00.000Z");
           throw new Error("boom");
         }),
@@ -181,7 +194,7 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       expect(s.getDataset("d1" as DatasetId)).toBeUndefined();
       expect(s.countTokens()).toBe(0);
       expect(s.loadScheduler().commands).toEqual([tick(1)]);
-      expect(s.transaction(() => (s.appendCommands([tick(3)]), 7))).toBe(7);
+      expect(s.transaction(() => (s.appendCommands(logged(tick(3))), 7))).toBe(7);
       expect(s.loadScheduler().commands).toEqual([tick(1), tick(3)]);
     });
   });

@@ -1,6 +1,7 @@
 /**
  * Version of {@link SQLITE_SCHEMA}; a database written by a newer coordinator is refused. 2: a
- * snapshot's tasks live in `scheduler_snapshot_tasks`, which a coordinator of version 1 would miss.
+ * snapshot's tasks live in `scheduler_snapshot_tasks`, which a coordinator of version 1 would miss,
+ * and peers keep the hash of their session secret.
  */
 export const SCHEMA_VERSION = 2;
 
@@ -54,9 +55,11 @@ CREATE TABLE IF NOT EXISTS jobs (
 );
 CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created_at);
 CREATE TABLE IF NOT EXISTS peers (
-  id        TEXT PRIMARY KEY,
-  last_seen TEXT NOT NULL
+  id          TEXT PRIMARY KEY,
+  secret_hash TEXT,
+  last_seen   TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS peers_by_last_seen ON peers (last_seen);
 CREATE TABLE IF NOT EXISTS scheduler_snapshot (
   id    INTEGER PRIMARY KEY CHECK (id = 1),
   seq   INTEGER NOT NULL,

@@ -30,6 +30,8 @@ export class TestWorker {
   readonly sent: TaskResultMessage[] = [];
   readonly received: CoordinatorToWorker[] = [];
   peerId: string | undefined;
+  /** The last welcome's secret, sent back on {@link reconnect} to keep the peer id. */
+  secret: string | undefined;
   #wire: TestWire;
   #ready = false;
   readonly #options: Required<TestWorkerOptions>;
@@ -47,9 +49,9 @@ export class TestWorker {
     this.#listen(wire);
   }
 
-  /** Says hello (reclaiming `peerId` if given), waits for the welcome, then asks for work. */
-  async start(peerId?: string): Promise<string> {
-    await this.#hello(peerId);
+  /** Says hello, waits for the welcome, then asks for work. */
+  async start(): Promise<string> {
+    await this.#hello(undefined);
     this.send({ type: "request-work", freeSlots: this.#options.threads });
     return this.peerId as string;
   }
@@ -77,7 +79,7 @@ export class TestWorker {
   async #hello(peerId: string | undefined): Promise<void> {
     const welcomed = new Promise<string>((resolve) => (this.#welcomed = resolve));
     const hello: Hello = { type: "hello", protocol: PROTOCOL_VERSION, threads: this.#options.threads, engines: this.#options.engines, shards: [] };
-    if (peerId) hello.peerId = peerId;
+    if (peerId !== undefined && this.secret !== undefined) Object.assign(hello, { peerId, secret: this.secret });
     this.#wire.send(encodeMessage(hello));
     this.peerId = await welcomed;
     this.#ready = true;
@@ -100,6 +102,7 @@ export class TestWorker {
     switch (message.type) {
       case "welcome":
         this.#shardBaseUrl = message.shardBaseUrl;
+        this.secret = message.secret;
         this.#welcomed?.(message.peerId);
         return;
       case "job":

@@ -18,10 +18,22 @@ export const SMA_SPEC = {
   batchSize: 4,
 };
 
+/** A smaller SMA sweep for tests that run many jobs: 6 slices of 1000 rows, 4 points in one batch each. */
+export const SMALL_SMA_SPEC = { ...SMA_SPEC, params: { fast: [5, 20], slow: [50, 100] }, split: { kind: "rows" as const, rows: 1000 } };
+
 /** What `shoal run` prints for the SMA sweep on an engine, parsed: the reference every distributed run must equal. */
 export function shoalRunSma(engine: EngineName = "fengari"): Promise<Json> {
+  return shoalRunSmaWith(engine, ["--param", "fast=5,10,20,50", "--param", "slow=50,100,150,200", "--split", "rows=500"]);
+}
+
+/** What `shoal run` prints for {@link SMALL_SMA_SPEC}. */
+export function shoalRunSmallSma(): Promise<Json> {
+  return shoalRunSmaWith("fengari", ["--param", "fast=5,20", "--param", "slow=50,100", "--split", "rows=1000"]);
+}
+
+function shoalRunSmaWith(engine: EngineName, sweep: string[]): Promise<Json> {
   const args = ["apps/cli/bin/shoal.js", "run", "examples/sma-crossover.lua", "--data", "public/datasets/sp500.csv", "--engine", engine];
-  args.push("--param", "fast=5,10,20,50", "--param", "slow=50,100,150,200", "--split", "rows=500", "--halo", "250", "--threads", "2");
+  args.push(...sweep, "--halo", "250", "--threads", "2");
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { cwd: ROOT_DIR, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
       if (error) reject(error);

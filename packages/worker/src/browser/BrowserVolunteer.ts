@@ -78,7 +78,7 @@ export class BrowserVolunteer {
     this.#shardPeer = new ShardPeer(openBrowserPeer, options.coordinatorUrl, options.store, this.#log);
     this.#fetcher = new ShardFetcher({
       store: options.store,
-      dialPeer: (peerId) => this.#shardPeer.dial(peerId),
+      dialPeer: (handle) => this.#shardPeer.dial(handle),
       onBadPeer: (peerId, reason) => this.#log(`peer ${peerId} sent a bad shard and will not be asked again: ${reason}`),
     });
     if (typeof document !== "undefined") document.addEventListener("visibilitychange", () => this.#reconcile());
@@ -159,7 +159,7 @@ export class BrowserVolunteer {
       engines,
       coordinatorUrl,
       log: this.#log,
-      onWelcome: (peerId) => void this.#shardPeer.serveAs(peerId),
+      onWelcome: ({ shardHandle }) => void this.#shardPeer.serveAs(shardHandle),
     });
     const session: Session = { volunteer, pool, threads };
     this.#session = session;

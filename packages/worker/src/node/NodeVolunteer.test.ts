@@ -87,7 +87,7 @@ describe("NodeVolunteer transports and shards", () => {
     await s.coordinator.until(() => s.coordinator.peers.size === 2);
     const other = [...s.coordinator.peers.keys()].find((id) => id !== holder)!;
     await eventually(async () => (await a.v.status()).shards.serving && (await b.v.status()).shards.serving, 30_000);
-    s.coordinator.send(other, { type: "shard-holders", shard: shard.hash, peerIds: [holder] });
+    s.coordinator.send(other, { type: "shard-holders", shard: shard.hash, handles: [`h-${holder}`] });
     s.coordinator.send(other, { type: "job", jobId: "job-1", spec: meanJob() });
     s.coordinator.send(other, { type: "assign", assignments: tasks("b", 1) });
     await s.coordinator.until(() => s.coordinator.messages("task-result").length === 2, 40_000);

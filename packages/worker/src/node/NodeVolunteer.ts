@@ -64,7 +64,7 @@ export class NodeVolunteer {
     this.#shardPeer = shardPeer;
     this.#fetcher = new ShardFetcher({
       store,
-      ...(shardPeer ? { dialPeer: (peerId: string) => shardPeer.dial(peerId, options.shardPeerTimeoutMs) } : {}),
+      ...(shardPeer ? { dialPeer: (handle: string) => shardPeer.dial(handle, options.shardPeerTimeoutMs) } : {}),
       ...(options.shardPeerTimeoutMs === undefined ? {} : { peerTimeoutMs: options.shardPeerTimeoutMs }),
       onPeerFailed: (peerId, hash, reason) => log(`shard ${hash.slice(0, 12)}… not got from peer ${peerId} (${reason}); trying the next source`),
       onBadPeer: (peerId, reason) => log(`peer ${peerId} sent a bad shard and will not be asked again: ${reason}`),
@@ -77,7 +77,7 @@ export class NodeVolunteer {
       engines: [...ENGINE_NAMES],
       coordinatorUrl: options.coordinatorUrl,
       log,
-      onWelcome: (peerId) => void shardPeer?.serveAs(peerId),
+      onWelcome: ({ shardHandle }) => void shardPeer?.serveAs(shardHandle),
       lie: options.lie === true,
     });
     this.#done = this.#volunteer.run();

@@ -9,9 +9,9 @@ export type OpenPeer = (coordinatorUrl: string, id: string) => Promise<Peer>;
 
 const PEERJS_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
 
-/** The PeerJS id under which the volunteer the coordinator calls `peerId` serves its shards. */
-export function shardPeerId(peerId: string): string | undefined {
-  const id = `shoal-shards-${peerId}`;
+/** The PeerJS id under which the volunteer with shard handle `handle` (from its welcome) serves its shards. */
+export function shardPeerId(handle: string): string | undefined {
+  const id = `shoal-shards-${handle}`;
   return PEERJS_ID.test(id) && id.length <= 128 ? id : undefined;
 }
 
@@ -35,9 +35,9 @@ export class ShardPeer {
     this.#log = log;
   }
 
-  /** Registers (again, if the id changed or the registration was lost) as the shard peer of `peerId`. */
-  serveAs(peerId: string): Promise<void> {
-    const id = shardPeerId(peerId);
+  /** Registers (again, if the handle changed or the registration was lost) as the shard peer of `handle`. */
+  serveAs(handle: string): Promise<void> {
+    const id = shardPeerId(handle);
     const peer = this.#peer;
     if (this.#closed || id === undefined || this.#opening) return this.#opening ?? Promise.resolve();
     if (peer && peer.id === id && !peer.disconnected && !peer.destroyed) return Promise.resolve();
@@ -61,10 +61,10 @@ export class ShardPeer {
     return peer !== undefined && !peer.disconnected && !peer.destroyed;
   }
 
-  /** Opens a data channel to the shard peer of `peerId`; waits for this volunteer's own registration if it is under way. */
-  async dial(peerId: string, timeoutMs = 5_000): Promise<Channel> {
-    const id = shardPeerId(peerId);
-    if (id === undefined) throw new Error(`no shard peer id can be made from ${JSON.stringify(peerId)}`);
+  /** Opens a data channel to the shard peer of `handle`; waits for this volunteer's own registration if it is under way. */
+  async dial(handle: string, timeoutMs = 5_000): Promise<Channel> {
+    const id = shardPeerId(handle);
+    if (id === undefined) throw new Error(`no shard peer id can be made from ${JSON.stringify(handle)}`);
     if (this.#opening) await this.#opening;
     const peer = this.#peer;
     if (!peer || peer.disconnected || peer.destroyed) throw new Error("this volunteer is not registered on the signalling server");

@@ -21,6 +21,7 @@ export class FakeCoordinator {
   readonly jobs = new Map<string, JobSpec>();
   readonly #waiters: Array<() => void> = [];
   #nextPeer = 1;
+  #nextSecret = 1;
   heartbeatMs = 200;
   shardBaseUrl = "http://coordinator.test/shards";
 
@@ -42,7 +43,8 @@ export class FakeCoordinator {
         const id = message.peerId ?? `peer-${this.#nextPeer++}`;
         peer = { id, channel, hello: message, jobsSent: new Set() };
         this.peers.set(id, peer);
-        this.#send(channel, { type: "welcome", protocol: PROTOCOL_VERSION, peerId: id, heartbeatMs: this.heartbeatMs, shardBaseUrl: this.shardBaseUrl });
+        const welcome = { protocol: PROTOCOL_VERSION, peerId: id, secret: `s-${this.#nextSecret++}`, shardHandle: `h-${id}` };
+        this.#send(channel, { type: "welcome", ...welcome, heartbeatMs: this.heartbeatMs, shardBaseUrl: this.shardBaseUrl });
       } else if (message.type === "request-work" && peer) {
         this.#grant(peer, message.freeSlots);
       }

@@ -88,7 +88,7 @@ describe("Volunteer", () => {
     expect(state.httpGets).toBe(1);
     ends[0]!.close("restart");
     await coordinator.until(() => coordinator.messages("hello").length === 2);
-    expect(coordinator.messages("hello")[1]).toMatchObject({ peerId: "peer-1", shards: [shard.hash] });
+    expect(coordinator.messages("hello")[1]).toMatchObject({ peerId: "peer-1", secret: "s-1", shards: [shard.hash] });
   });
 
   it("sends heartbeats at the coordinator's interval", async () => {
@@ -133,7 +133,7 @@ describe("Volunteer", () => {
   it("closes the channel when the coordinator welcomes twice", async () => {
     const { coordinator, ends, log } = setup();
     await coordinator.until(() => coordinator.peers.has("peer-1"));
-    ends[0]!.send(JSON.stringify({ type: "welcome", protocol: PROTOCOL_VERSION, peerId: "other", heartbeatMs: 1000, shardBaseUrl: "/s" }));
+    ends[0]!.send(JSON.stringify({ type: "welcome", protocol: PROTOCOL_VERSION, peerId: "other", secret: "s", shardHandle: "h", heartbeatMs: 1000, shardBaseUrl: "/s" }));
     await coordinator.until(() => coordinator.messages("hello").length === 2);
     expect(log.some((line) => /a second welcome/.test(line))).toBe(true);
     expect(coordinator.messages("hello")[1]?.peerId).toBe("peer-1");
@@ -169,13 +169,14 @@ describe("Volunteer", () => {
     await coordinator.until(() => coordinator.messages("hello").length === 2, 2_000);
   });
 
-  it("stops for good when refused", async () => {
-    const { coordinator, done, volunteer } = setup();
+  it("stops for good when refused, logging the coordinator's reason quoted", async () => {
+    const { coordinator, done, volunteer, log } = setup();
     await coordinator.until(() => coordinator.peers.size === 1);
-    coordinator.send("peer-1", { type: "refused", reason: "lost too many quorums" });
-    await expect(done).resolves.toBe("lost too many quorums");
+    coordinator.send("peer-1", { type: "refused", reason: "lost too many quorums\nshoal worker: forged" });
+    await expect(done).resolves.toBe("lost too many quorums\nshoal worker: forged");
     expect(volunteer.status().state).toBe("refused");
     expect(coordinator.messages("hello")).toHaveLength(1);
+    expect(log.filter((line) => line.includes("forged"))).toEqual(['refused by the coordinator: "lost too many quorums\\nshoal worker: forged"']);
   });
 
   it("TEST-ONLY lie mode reports results of the same shape with different values", async () => {

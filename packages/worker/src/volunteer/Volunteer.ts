@@ -1,4 +1,4 @@
-import type { Assignment, CoordinatorToWorker, JobSpec, Json, ShardHash, TaskFailureData, WorkerToCoordinator } from "@shoal/protocol";
+import type { Assignment, CoordinatorToWorker, JobSpec, Json, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
 import { TaskError } from "../executor/TaskError.ts";
@@ -31,8 +31,8 @@ export interface VolunteerOptions {
   welcomeTimeoutMs?: number;
   random?: () => number;
   log?: (line: string) => void;
-  /** Called after every welcome with the id the coordinator gave (e.g. to serve shards under it). */
-  onWelcome?: (peerId: string) => void;
+  /** Called after every welcome with the peer id and shard handle the coordinator gave (serve shards under the handle). */
+  onWelcome?: (session: { peerId: string; shardHandle: string }) => void;
   /** TEST ONLY: report corrupted results, to exercise replication and reputation. */
   lie?: boolean;
 }
@@ -79,6 +79,9 @@ export class Volunteer {
   #channel: Channel | undefined;
   #welcomed = false;
   #peerId: string | undefined;
+  /** The last welcome's secret: it alone lets a reconnect keep `#peerId`. Never logged or shown. */
+  #secret: string | undefined;
+  #shardHandle: string | undefined;
   #refused: string | undefined;
   #stopped = false;
   #timers: Array<ReturnType<typeof setInterval>> = [];
@@ -160,7 +163,7 @@ export class Volunteer {
       try {
         message = parseCoordinatorMessage(text);
       } catch (error) {
-        this.#log(`closing: ${(error as Error).message}`);
+        this.#log(`closing: ${JSON.stringify((error as Error).message)}`);
         channel.close((error as Error).message);
         return;
       }
@@ -177,7 +180,7 @@ export class Volunteer {
     this.#send({
       type: "hello",
       protocol: PROTOCOL_VERSION,
-      ...(this.#peerId === undefined ? {} : { peerId: this.#peerId }),
+      ...(this.#peerId === undefined || this.#secret === undefined ? {} : { peerId: this.#peerId, secret: this.#secret }),
       threads: this.#options.threads,
       engines: this.#options.engines ?? ["fengari"],
       shards: (await this.#options.shards.store.list()).slice(0, MESSAGE_LIMITS.shards),
@@ -195,7 +198,7 @@ export class Volunteer {
   #handle(message: CoordinatorToWorker): void {
     switch (message.type) {
       case "welcome":
-        return this.#welcome(message.protocol, message.peerId, message.heartbeatMs, message.shardBaseUrl);
+        return this.#welcome(message);
       case "job":
         return this.#rememberJob(message.jobId, message.spec);
       case "assign":
@@ -204,22 +207,22 @@ export class Volunteer {
       case "cancel":
         return this.#cancel(new Set(message.taskIds));
       case "shard-holders":
-        this.#holders.set(message.shard, message.peerIds.filter((id) => id !== this.#peerId));
+        this.#holders.set(message.shard, message.handles.filter((handle) => handle !== this.#shardHandle));
         if (this.#holders.size > 1000) this.#holders.delete(this.#holders.keys().next().value!);
         return;
       case "refused":
         this.#refused = message.reason;
-        this.#log(`refused by the coordinator: ${message.reason}`);
+        this.#log(`refused by the coordinator: ${JSON.stringify(message.reason)}`);
         this.#channel?.close("refused");
         return;
       case "error":
-        this.#log(`the coordinator reports a protocol error: ${message.message}`);
+        this.#log(`the coordinator reports a protocol error: ${JSON.stringify(message.message)}`);
         this.#channel?.close(message.message);
         return;
     }
   }
 
-  #welcome(protocol: number, peerId: string, heartbeatMs: number, shardBaseUrl: string): void {
+  #welcome({ protocol, peerId, secret, shardHandle, heartbeatMs, shardBaseUrl }: Welcome): void {
     if (protocol !== PROTOCOL_VERSION) {
       this.#refused = `the coordinator speaks protocol ${protocol}, this volunteer ${PROTOCOL_VERSION}`;
       this.#log(this.#refused);
@@ -228,12 +231,14 @@ export class Volunteer {
     }
     const previous = this.#peerId;
     this.#peerId = peerId;
+    this.#secret = secret;
+    this.#shardHandle = shardHandle;
     this.#welcomed = true;
     this.#connects++;
     this.#options.shards.httpBase = new URL(shardBaseUrl, this.#options.coordinatorUrl).href;
     const again = previous === undefined ? "" : previous === peerId ? " (same peer id)" : ` (was ${previous})`;
     this.#log(`connected to the coordinator over ${this.#channel?.transport} as ${peerId}${again}`);
-    this.#options.onWelcome?.(peerId);
+    this.#options.onWelcome?.({ peerId, shardHandle });
     this.#timers.push(setInterval(() => this.#send({ type: "heartbeat" }), heartbeatMs));
     this.#timers.push(setInterval(() => this.#requestWork(), this.#options.idlePollMs ?? heartbeatMs));
     for (const outcome of this.#outbox.takeForResend(Date.now())) this.#send(outcome);

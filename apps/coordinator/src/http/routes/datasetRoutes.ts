@@ -22,7 +22,7 @@ export function datasetRoutes(router: Router, deps: HttpDeps): void {
     if (declared > deps.maxUploadBytes) throw new HttpError(413, `upload is larger than ${deps.maxUploadBytes} bytes`);
     try {
       const { dataset, created } = await deps.datasets.upload(req.iterator({ destroyOnReturn: false }), options);
-      if (created) deps.logger.info(`dataset ${dataset.id} "${dataset.name}": ${dataset.series.length} series, ${dataset.rows} rows`);
+      if (created) deps.logger.info(`dataset ${dataset.id} ${JSON.stringify(dataset.name)}: ${dataset.series.length} series, ${dataset.rows} rows`);
       sendJson(res, created ? 201 : 200, datasetView(dataset));
     } catch (error) {
       if (error instanceof UploadError) throw new HttpError(error.tooLarge ? 413 : 400, error.message, lineOf(error));

@@ -1,0 +1,1 @@
+export { COORDINATOR_FRAMES, hostileText, mutated, PEER_FRAMES, WORKER_FRAMES } from "./hostileFrames.ts";
