@@ -64,7 +64,28 @@ const format: LibFunction = (rt, L) => {
 };
 
 const gsub: LibFunction = (rt, L) => building(rt, L, "string.gsub", "string");
-const pack: LibFunction = (rt, L) => building(rt, L, "string.pack", "string");
+
+/** Pack options whose size is C's long or size_t: 4 bytes in wasmoon (wasm32), 8 in Lua 5.4 on 64-bit Linux. */
+const WASM32_SIZED = new Set([..."lLT"].map((c) => c.charCodeAt(0)));
+
+/** string.pack, packsize and unpack, refusing the options whose size would silently differ from Lua 5.4's. */
+function packing(run: LibFunction): LibFunction {
+  return (rt, L) => {
+    const { x, heap } = rt;
+    if (x.lua_isstring(L, 1) !== 0) {
+      const option = heap.bytes(L, 1).find((b) => WASM32_SIZED.has(b));
+      if (option !== undefined) {
+        const c = String.fromCharCode(option);
+        return x.luaL_argerror(L, 1, heap.cstr(`option '${c}' is 4 bytes in wasmoon (wasm32), 8 in Lua 5.4 on 64-bit Linux; write ${c === "l" ? "i8" : "I8"} instead`));
+      }
+    }
+    return run(rt, L);
+  };
+}
+
+const pack = packing((rt, L) => building(rt, L, "string.pack", "string"));
+const packsize = packing((rt, L) => rt.callC(rt.original("string.packsize"), L));
+const unpack = packing((rt, L) => rt.callC(rt.original("string.unpack"), L));
 
 /** Replacements for functions of Lua's string library. */
-export const stringLib: Record<string, LibFunction> = { rep, format, gsub, pack };
+export const stringLib: Record<string, LibFunction> = { rep, format, gsub, pack, packsize, unpack };
