@@ -6,6 +6,7 @@ import { BASE_NAMES, ENV_FIELD, sandboxBase } from "./baseLib.ts";
 import { activeGuard } from "./CallGuard.ts";
 import { callContext } from "./CallContext.ts";
 import { installFengariPatches } from "./fengariPatches.ts";
+import { hideIntegerLimits, int32Lib } from "./int32Lib.ts";
 import { HEAP_COST } from "./heapCost.ts";
 import { mathRandom } from "./mathRandom.ts";
 import { tableLib } from "./tableLib.ts";
@@ -46,6 +47,10 @@ export function createSandbox(): LuaState {
     lua.lua_setfield(L, -2, name);
   }
   setFunctions(L, sandboxBase);
+  lua.lua_getfield(L, globals, "tonumber");
+  lua.lua_pushcfunction(L, int32Lib.tonumber(lua.lua_tocfunction(L, -1)!));
+  lua.lua_setfield(L, -3, "tonumber");
+  lua.lua_pop(L, 1);
   const base = lua.lua_topointer(L, -1) as Table;
   lua.lua_setfield(L, REG, BASE_FIELD);
   for (const name of ["dofile", "loadfile", "load"]) {
@@ -60,7 +65,10 @@ export function createSandbox(): LuaState {
   lua.lua_createtable(L, 0, 8);
   setFunctions(L, tableLib);
   lua.lua_setfield(L, libs, "table");
-  addOpenedLib(L, libs, "math", lualib.luaopen_math, mathRandom);
+  addOpenedLib(L, libs, "math", lualib.luaopen_math, { ...mathRandom, ...int32Lib.math(openLib(L, "math", lualib.luaopen_math)) });
+  lua.lua_getfield(L, libs, "math");
+  hideIntegerLimits(L, -1);
+  lua.lua_pop(L, 1);
   addOpenedLib(L, libs, "utf8", lualib.luaopen_utf8, {});
   const co = openLib(L, "coroutine", lualib.luaopen_coroutine);
   addOpenedLib(L, libs, "coroutine", lualib.luaopen_coroutine, {
@@ -135,6 +143,12 @@ function buildEnvironment(L: LuaState): number {
     const copy = ltable.luaH_new(L);
     copies.push(copy);
     entries += copyEntries(copy, lib.value.value as Table);
+    const meta = (lib.value.value as Table).metatable;
+    if (meta !== null) {
+      copy.metatable = ltable.luaH_new(L);
+      copies.push(copy.metatable);
+      entries += copyEntries(copy.metatable, meta);
+    }
     if (envTable.strong.has(hash)) throw new Error("a library's name is also a base function's");
     appendEntry(envTable, hash, new lobject.TValue(lib.key.type, lib.key.value), new lobject.TValue(TTABLE, copy));
     entries++;
@@ -220,7 +234,7 @@ function addOpenedLib(L: LuaState, libs: number, name: string, open: CFunction, 
 function addStringLib(L: LuaState, libs: number): void {
   const original = openLib(L, "string", lualib.luaopen_string);
   const rep = original["rep"] as CFunction;
-  const fns: Record<string, CFunction> = { ...original, rep: checkedRep(rep) };
+  const fns: Record<string, CFunction> = { ...original, ...int32Lib.string(original), rep: checkedRep(rep) };
   delete fns["dump"];
   lua.lua_createtable(L, 0, 20);
   setFunctions(L, fns);

@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { findNativeLua } from "./nativeLua.ts";
 
 /**
@@ -20,11 +23,14 @@ ${calls}
 
 /**
  * What native Lua 5.4 gives for each of `exprs` (see hexResultsLua), evaluated in one
- * lua5.4 process so a whole table of cases costs one spawn.
+ * lua5.4 process so a whole table of cases costs one spawn. The chunk is job.lua and starts
+ * one line down, as hexResultsLua does inside `mapBody`, so error messages match too.
  */
 export function nativeResults(exprs: readonly string[]): string[] {
-  const source = `${hexResultsLua(exprs)}for i = 1, #out do io.write(out[i], "\\n") end\n`;
-  const run = spawnSync(findNativeLua(), ["-"], { input: source, encoding: "utf8" });
+  const dir = mkdtempSync(join(tmpdir(), "shoal-lua54-"));
+  writeFileSync(join(dir, "job.lua"), `\n${hexResultsLua(exprs)}for i = 1, #out do io.write(out[i], "\\n") end\n`);
+  const run = spawnSync(findNativeLua(), ["job.lua"], { cwd: dir, encoding: "utf8" });
+  rmSync(dir, { recursive: true });
   if (run.status !== 0) throw new Error(`lua5.4 failed: ${run.stderr}`);
   const lines = run.stdout.split("\n").slice(0, -1);
   if (lines.length !== exprs.length) throw new Error(`lua5.4 gave ${lines.length} results for ${exprs.length} cases`);
