@@ -36,9 +36,17 @@ const rep: LibFunction = (rt, L) => {
   return rt.callC(rt.original("string.rep"), L);
 };
 
+/** True when argument `arg` is a float between 0 and 2^-1022: musl's %a writes 0x1p-1074 where glibc writes 0x0.0000000000001p-1022. */
+function isSubnormal(rt: WasmoonRuntime, L: number, arg: number): boolean {
+  const { x } = rt;
+  if (x.lua_type(L, arg) !== LUA.TNUMBER || x.lua_isinteger(L, arg) !== 0) return false;
+  const n = Math.abs(x.lua_tonumberx(L, arg, 0));
+  return n > 0 && n < 2 ** -1022;
+}
+
 /**
  * string.format: Lua's, except that `%s` shows objects with their per-call `tostring` id
- * and `%p` (an address, different on every replica) is refused.
+ * and `%p` (an address, different on every replica) and `%a`/`%q` of subnormal floats are refused.
  */
 const format: LibFunction = (rt, L) => {
   const { x, heap } = rt;
@@ -53,6 +61,9 @@ const format: LibFunction = (rt, L) => {
       arg++;
       const conversion = String.fromCharCode(fmt[i] ?? 0);
       if (conversion === "p") return x.luaL_argerror(L, arg, heap.cstr("'%p' is not supported in the sandbox"));
+      if ((conversion === "a" || conversion === "A" || conversion === "q") && arg <= top && isSubnormal(rt, L, arg)) {
+        return x.luaL_argerror(L, arg, heap.cstr(`'%${conversion}' of a subnormal float is written otherwise by wasmoon's C library than by Lua 5.4 on Linux`));
+      }
       if (conversion === "s" && arg <= top && x.lua_type(L, arg) >= LUA.TTABLE) {
         pushToString(rt, L, arg);
         x.lua_copy(L, -1, arg);
