@@ -1,6 +1,6 @@
 /** Options of one C printf conversion of a double: `%[flags][width][.precision](e|E|f|F|g|G)`. */
 export interface FloatSpec {
-  conversion: "e" | "E" | "f" | "F" | "g" | "G";
+  conversion: "a" | "A" | "e" | "E" | "f" | "F" | "g" | "G";
   precision?: number;
   width?: number;
   /** printf flags: "-", "+", " ", "#", "0". */
@@ -81,6 +81,32 @@ function exponentForm(digits: string, exp10: number, alt: boolean, upper: boolea
   return `${mantissa}${upper ? "E" : "e"}${e}`;
 }
 
+/** glibc's `%a` of finite x >= 0: "0x1.8p+1"; subnormals as "0x0.…p-1022"; `precision` hex digits rounded half to even. */
+function hexFloat(x: number, precision: number | undefined, alt: boolean): string {
+  FLOAT[0] = x;
+  const bits = BITS[0]!;
+  const biased = Number((bits >> 52n) & 0x7ffn);
+  const fraction = bits & ((1n << 52n) - 1n);
+  if (biased === 0 && fraction === 0n) return `0x0${precision ? `.${"0".repeat(precision)}` : alt ? "." : ""}p+0`;
+  const exponent = biased === 0 ? -1022 : biased - 1023;
+  let full = (biased === 0 ? 0n : 1n << 52n) | fraction;
+  let digits = 13;
+  if (precision !== undefined && precision < 13) {
+    const shift = BigInt(52 - 4 * precision);
+    const kept = full >> shift;
+    const rest = full & ((1n << shift) - 1n);
+    const half = 1n << (shift - 1n);
+    full = rest > half || (rest === half && (kept & 1n) === 1n) ? kept + 1n : kept;
+    digits = precision;
+  }
+  const lead = full >> BigInt(4 * digits);
+  let hex = digits === 0 ? "" : (full & ((1n << BigInt(4 * digits)) - 1n)).toString(16).padStart(digits, "0");
+  if (precision === undefined) hex = hex.replace(/0+$/, "");
+  else hex = hex.padEnd(precision, "0");
+  const point = hex !== "" || alt ? "." : "";
+  return `0x${lead.toString(16)}${point}${hex}p${exponent < 0 ? "-" : "+"}${Math.abs(exponent)}`;
+}
+
 /** The digits of |x| for one conversion (no sign, no padding). */
 function body(x: number, spec: FloatSpec, alt: boolean): string {
   const c = spec.conversion;
@@ -88,6 +114,10 @@ function body(x: number, spec: FloatSpec, alt: boolean): string {
   if (!Number.isFinite(x)) {
     const word = Number.isNaN(x) ? "nan" : "inf";
     return upper ? word.toUpperCase() : word;
+  }
+  if (c === "a" || c === "A") {
+    const hex = hexFloat(x, spec.precision, alt);
+    return c === "A" ? hex.toUpperCase() : hex;
   }
   const p = spec.precision ?? 6;
   if (c === "f" || c === "F") return alt && p === 0 ? `${fixed(x, 0)}.` : fixed(x, p);

@@ -9,6 +9,7 @@ import { installFengariPatches } from "./fengariPatches.ts";
 import { hideIntegerLimits, int32Lib } from "./int32Lib.ts";
 import { HEAP_COST } from "./heapCost.ts";
 import { mathRandom } from "./mathRandom.ts";
+import { stringFormat } from "./stringFormat.ts";
 import { tableLib } from "./tableLib.ts";
 import { tsLib } from "./tsBinding.ts";
 import { openQuant } from "../quant/quantBinding.ts";
@@ -234,7 +235,7 @@ function addOpenedLib(L: LuaState, libs: number, name: string, open: CFunction, 
 function addStringLib(L: LuaState, libs: number): void {
   const original = openLib(L, "string", lualib.luaopen_string);
   const rep = original["rep"] as CFunction;
-  const fns: Record<string, CFunction> = { ...original, ...int32Lib.string(original), rep: checkedRep(rep) };
+  const fns: Record<string, CFunction> = { ...original, ...int32Lib.string(original), format: stringFormat(original["format"]!), rep: checkedRep(rep) };
   delete fns["dump"];
   lua.lua_createtable(L, 0, 20);
   setFunctions(L, fns);

@@ -51,6 +51,34 @@ const SAME_AS_LUA54: Readonly<Record<string, readonly string[]>> = {
     "2^31 // 1",
     "(function() local t = {} t[1.0] = 'a' t[2.5] = 'b' local k = {} for key in pairs(t) do k[#k + 1] = tostring(key) end table.sort(k) return table.concat(k, ' ') end)()",
   ],
+  "string.format writes numbers as C's printf does, integers on 64 bits": [
+    ...["%d", "%5.2d", "%-5d|", "%+.3d", "% d", "%05d", "%.0d", "%i", "%u", "%x", "%X", "%#x", "%#o", "%#.3x", "%o", "%c"].flatMap((f) =>
+      ["42", "0", "-1", "255", "3.0", "-2147483647 - 1"].map((x) => `string.format('${f}', ${x})`),
+    ),
+    ...["%g", "%.3f", "%5.1f", "%e", "%.0f", "%#.0f", "%+.2e", "%-10.3g|", "%010.2f", "%.0e", "%G", "%.20g", "%.99f", "%E", "%.14g", "%f", "%a", "%.3a", "%5.1s"].flatMap((f) =>
+      ["0.0", "-0.0", "1", "0.1", "2/3", "2^53", "2^63", "1e-5", "123456.789", "1e-300", "1e300", "1/0", "-1/0", "0/0", "-(0/0)", "12345678901234.5", "0.25", "2.5", "999999.5"].map(
+        (x) => `string.format('${f}', ${x})`,
+      ),
+    ),
+    "string.format('%d', 2^31)",
+    "string.format('%d', -2^63)",
+    "string.format('%x', 2^40)",
+    "string.format('%d', '12')",
+    "string.format('%5.2s|%-5s|%s', 'abc', 'd', 1.5)",
+    "string.format('%s %s %s', 2^53, -0.0, 10 // 3)",
+    "string.format('%c%c%c', 65, 256 + 66, 200)",
+    "string.format('%q', 'a\\0b\\n\\r\\\\\"\\1272')",
+    "string.format('%q %q %q %q %q %q', 1/0, -1/0, 0/0, -2147483647 - 1, 2^31, 0.1)",
+    "string.format('%%|%5%|%s', 'x')",
+    "string.format('%.3s|%10.3s|', 'abcdef', 'abcdef')",
+    "string.format('%s', string.rep('x', 120))",
+    ...["%#d", "%+x", "%5.1c", "%123d", "%5.123f", "%10q", "%y", "%", "%5", "%05s", "%.3c", "%-+ #0-+ #0-+ #0-+ #0-+ #05d"].map((f) => `string.format('${f}', 42)`),
+    "string.format('%d', 3.5)",
+    "string.format('%d', 2^63)",
+    "string.format('%d')",
+    "string.format('%f', 'x')",
+    "string.format('%5s', 'a\\0b')",
+  ],
   "string order is byte order, for long strings and bytes below 16 too": [
     `string.rep("z", 33) < "a"`,
     `"a\\n" < "0"`,
@@ -159,6 +187,9 @@ const BEYOND_INT32: readonly string[] = [
 /** C's long and size_t: 8 bytes in Lua 5.4 on 64-bit Linux, 4 in fengari and in wasmoon (wasm32). Both must refuse. */
 const NATIVE_SIZES: readonly string[] = ["#string.pack('l', 1)", "string.packsize('L')", "string.unpack('T', string.rep('\\0', 8))", "string.packsize('i4 !8 Xl')"];
 
+/** Formats whose C-library output differs between glibc (native Lua 5.4) and musl (wasmoon); fengari writes glibc's. */
+const SUBNORMAL_HEX: readonly string[] = ["string.format('%a', 5e-324)", "string.format('%.3A', 1e-310)", "string.format('%q', 2^-1040)"];
+
 /** Chunks Lua 5.4 compiles and fengari (Lua 5.3, 32-bit integers) cannot, with what its error must say. */
 const LUA54_ONLY_SOURCE: readonly { source: string; fengari: RegExp }[] = [
   { source: "return 3000000000", fengari: /^job\.lua:1: integer 3000000000 does not fit fengari's 32-bit integers \(Lua 5\.4 has 64; use --engine wasmoon\)$/ },
@@ -192,6 +223,14 @@ export function lua54Suite(engine: LuaEngine): void {
         else expect(`${expr} → ${got[i]}`).toMatch(/→ error: job\.lua:\d+: .*(does not fit fengari's 32-bit integers \(Lua 5\.4 has 64; use --engine wasmoon\)|as an integer, fengari as a float)/);
       }
     });
+  });
+
+  it(engine.name === "fengari" ? "writes subnormal floats in hex as glibc does" : "refuses to write subnormal floats in hex", () => {
+    const expected = nativeResults(SUBNORMAL_HEX);
+    for (const [i, got] of engineResults(engine, SUBNORMAL_HEX).entries()) {
+      if (engine.name === "fengari") expect(`${SUBNORMAL_HEX[i]} → ${got}`).toBe(`${SUBNORMAL_HEX[i]} → ${expected[i]}`);
+      else expect(got).toMatch(/^error: job\.lua:\d+: bad argument #2 to 'format' \('%[aAq]' of a subnormal float is written otherwise by wasmoon's C library/);
+    }
   });
 
   it("refuses pack options sized by C's long and size_t", () => {
