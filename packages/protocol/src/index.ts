@@ -3,6 +3,7 @@ export * from "./ids.ts";
 export { LIMITS, DEFAULTS } from "./limits.ts";
 export { durationText, parseDuration } from "./parseDuration.ts";
 export { canonicalJson, sameResult, CANONICAL_DIGITS } from "./canonicalJson.ts";
+export { decodeScript, firstInvalidUtf8, hasLoneSurrogate, LONE_SURROGATE_PROBLEM } from "./decodeScript.ts";
 export {
   ENGINE_NAMES,
   jobSpecSchema,

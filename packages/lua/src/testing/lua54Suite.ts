@@ -79,6 +79,16 @@ const SAME_AS_LUA54: Readonly<Record<string, readonly string[]>> = {
     "string.format('%f', 'x')",
     "string.format('%5s', 'a\\0b')",
   ],
+  "a UTF-8 source's characters are their bytes": [
+    `#"é"`,
+    `table.concat({ ("é"):byte(1, -1) }, ",")`,
+    `#"日本語"`,
+    `"\\u{E9}" == "é"`,
+    `"\\xC3\\xA9" == "é"`,
+    `utf8.len("héllo")`,
+    `("é"):rep(2):sub(2, 3) == "\\xA9\\xC3"`,
+    `#"😀"`,
+  ],
   "string order is byte order, for long strings and bytes below 16 too": [
     `string.rep("z", 33) < "a"`,
     `"a\\n" < "0"`,
