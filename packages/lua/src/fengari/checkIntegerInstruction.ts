@@ -1,4 +1,4 @@
-import type { LuaState, TString, TValue } from "fengari";
+import type { Instruction, LuaState, TString, TValue } from "fengari";
 import lobject from "fengari/src/lobject.js";
 import defs from "fengari/src/defs.js";
 import lopcodes from "fengari/src/lopcodes.js";
@@ -16,65 +16,103 @@ const isString = (o: TValue) => (o.type & 0x0f) === STRING;
 const BITRK = lopcodes.BITRK;
 const op = (name: string) => lopcodes.OpCodesI[name]!;
 
-/** Binary opcodes whose integer result fengari wraps to 32 bits, by opcode. */
-const BINARY: (IntegerOp | undefined)[] = [];
-BINARY[op("OP_ADD")] = "+";
-BINARY[op("OP_SUB")] = "-";
-BINARY[op("OP_MUL")] = "*";
-BINARY[op("OP_IDIV")] = "//";
-BINARY[op("OP_SHL")] = "<<";
-BINARY[op("OP_SHR")] = ">>";
-const OP_UNM = op("OP_UNM");
-const OP_MOD = op("OP_MOD");
+/** Arithmetic opcodes whose integer result fengari wraps to 32 bits (or, for %, reads strings as floats), by opcode. */
+const ARITH: (IntegerOp | "%" | undefined)[] = [];
+ARITH[op("OP_ADD")] = "+";
+ARITH[op("OP_SUB")] = "-";
+ARITH[op("OP_MUL")] = "*";
+ARITH[op("OP_IDIV")] = "//";
+ARITH[op("OP_SHL")] = "<<";
+ARITH[op("OP_SHR")] = ">>";
+ARITH[op("OP_UNM")] = "unm";
+ARITH[op("OP_MOD")] = "%";
 const OP_FORPREP = op("OP_FORPREP");
 const OP_FORLOOP = op("OP_FORLOOP");
+/** 1 for the loop opcodes, so every other instruction costs one load. */
+const LOOP = new Uint8Array(64);
+LOOP[OP_FORPREP] = 1;
+LOOP[OP_FORLOOP] = 1;
 const INT32_MAX = 0x7fffffff;
 const INT32_MIN = -0x80000000;
 
 /** Loop indexes whose FORPREP wrapped (start - step), with that value: their first FORLOOP wraps back. */
 const wrappedStarts = new WeakMap<TValue, number>();
 
+/** The instruction the running Lua function of `L` is executing, or undefined in a C function. */
+function current(L: LuaState): { i: Instruction; base: number; k: TValue[] } | undefined {
+  const ci = L.ci;
+  // A C function's CallInfo has no code (undefined, or null at the base of the stack).
+  const code: Instruction[] | null | undefined = ci.l_code;
+  const i = code?.[ci.l_savedpc - 1];
+  return i === undefined ? undefined : { i, base: ci.l_base, k: ci.func.value.p.k };
+}
+
+function operand(L: LuaState, base: number, k: TValue[], r: number): TValue {
+  return r & BITRK ? k[r & ~BITRK]! : L.stack[base + r]!;
+}
+
 /**
- * Runs before each Lua instruction (from luaG_traceexec, so while a count hook is set,
- * as in every call of a job): raises a Lua error where fengari's 32-bit integer arithmetic
- * would silently give another result than Lua 5.4's 64-bit one (+ - * // << >> and unary
- * minus, integer `for` loops), and where 5.4 refuses a `for` step of zero that 5.3 loops on.
- * Shifts take any integral operands, as the VM's own do; the rest only integers.
+ * Runs before each Lua instruction (from luaG_traceexec, so while a count hook is set, as
+ * in every call of a job), and costs one table load for all but two: integer `for` loops
+ * would wrap past 32 bits where Lua 5.4 goes on or stops, and 5.4 refuses a step of zero
+ * that 5.3 loops on.
  */
 export function checkIntegerInstruction(L: LuaState): void {
   const ci = L.ci;
   const i = ci.l_code[ci.l_savedpc - 1];
+  if (i === undefined || LOOP[i.opcode] === 0) return;
+  if (i.opcode === OP_FORPREP) forPrep(L, ci.l_base + i.A);
+  else forLoop(L, ci.l_base + i.A);
+}
+
+/**
+ * Runs as fengari's VM stores an integer into `target` (TValue.setivalue), before the
+ * store: when that is the result of + - * // << >> or unary minus on integers, raises
+ * where Lua 5.4's 64-bit result differs from the 32-bit one fengari computed. Float
+ * arithmetic never gets here, so float-heavy code pays nothing.
+ */
+export function checkIntegerResult(L: LuaState, target: TValue): void {
+  const ci = L.ci;
+  // A C function's CallInfo has no code (undefined, or null at the base of the stack).
+  const code: Instruction[] | null | undefined = ci.l_code;
+  const i = code?.[ci.l_savedpc - 1];
   if (i === undefined) return;
-  const code = i.opcode;
-  const binary = BINARY[code];
-  if (binary !== undefined) {
-    const k = ci.func.value.p.k;
-    const b = i.B & BITRK ? k[i.B & ~BITRK]! : L.stack[ci.l_base + i.B]!;
-    const c = i.C & BITRK ? k[i.C & ~BITRK]! : L.stack[ci.l_base + i.C]!;
-    let x: number | false, y: number | false;
-    if (b.type === INT && c.type === INT) {
-      x = b.value as number;
-      y = c.value as number;
-    } else if (binary === "<<" || binary === ">>") {
-      if ((x = lvm.tointeger(b)) === false || (y = lvm.tointeger(c)) === false) return;
-    } else {
-      if (isString(b) || isString(c)) checkStringArith(L, binary, b, c);
-      return;
-    }
-    if (int32Overflows(binary, x, y)) raise(L, overflowMessage(binary, x, y));
-  } else if (code === OP_UNM) {
+  const op = ARITH[i.opcode];
+  if (op === undefined || op === "%" || target !== L.stack[ci.l_base + i.A]) return;
+  if (op === "unm") {
     const o = L.stack[ci.l_base + i.B]!;
-    if (isString(o)) checkStringArith(L, "unm", o, o);
-    else if (o.type === INT && int32Overflows("unm", o.value as number, 0)) raise(L, overflowMessage("unm", o.value as number, 0));
-  } else if (code === OP_MOD) {
-    const k = ci.func.value.p.k;
-    const b = i.B & BITRK ? k[i.B & ~BITRK]! : L.stack[ci.l_base + i.B]!;
-    const c = i.C & BITRK ? k[i.C & ~BITRK]! : L.stack[ci.l_base + i.C]!;
-    if (isString(b) || isString(c)) checkStringArith(L, "%", b, c);
-  } else if (code === OP_FORPREP) {
-    forPrep(L, ci.l_base + i.A);
-  } else if (code === OP_FORLOOP) {
-    forLoop(L, ci.l_base + i.A);
+    if (o.type === INT && int32Overflows("unm", o.value as number, 0)) raise(L, overflowMessage("unm", o.value as number, 0));
+    return;
+  }
+  const k = ci.func.value.p.k;
+  const b = operand(L, ci.l_base, k, i.B);
+  const c = operand(L, ci.l_base, k, i.C);
+  const shift = op === "<<" || op === ">>";
+  const x = shift ? lvm.tointeger(b) : b.type === INT && (b.value as number);
+  const y = shift ? lvm.tointeger(c) : c.type === INT && (c.value as number);
+  if (x !== false && y !== false && int32Overflows(op, x, y)) raise(L, overflowMessage(op, x, y));
+}
+
+let checkingStrings = false;
+
+/**
+ * Runs when fengari's VM has read a numeric string as an integer (luaO_str2num): if that
+ * was for + - * % // or unary minus whose operands all read as integers, Lua 5.4 gives an
+ * integer where fengari (like 5.3's VM) computes a float, so raise instead.
+ */
+export function checkStringArithmetic(L: LuaState): void {
+  if (checkingStrings) return;
+  const at = current(L);
+  if (at === undefined) return;
+  const { i, base, k } = at;
+  const op = ARITH[i.opcode];
+  if (op === undefined || op === "<<" || op === ">>") return;
+  checkingStrings = true;
+  try {
+    const b = operand(L, base, k, i.B);
+    checkStringArith(L, op, b, op === "unm" ? b : operand(L, base, k, i.C));
+  } finally {
+    checkingStrings = false;
   }
 }
 

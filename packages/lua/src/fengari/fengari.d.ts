@@ -236,7 +236,7 @@ declare module "fengari/src/defs.js" {
 declare module "fengari/src/lobject.js" {
   import type { LuaState, TString, TValue } from "fengari";
   const lobject: {
-    TValue: new (type: number, value: unknown) => TValue;
+    TValue: { new (type: number, value: unknown): TValue; prototype: { setivalue(this: TValue, x: number): void } };
     pushsvalue2s(L: LuaState, ts: TString): void;
     /** Arithmetic on two values into `res` (also lcode.js's constant folding, with L null). */
     luaO_arith(L: LuaState | null, op: number, p1: TValue, p2: TValue, res: TValue): void;

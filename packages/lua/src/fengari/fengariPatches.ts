@@ -8,7 +8,7 @@ import lstring from "fengari/src/lstring.js";
 import lvm from "fengari/src/lvm.js";
 import ltable from "fengari/src/ltable.js";
 import { activeGuard } from "./CallGuard.ts";
-import { checkIntegerInstruction } from "./checkIntegerInstruction.ts";
+import { checkIntegerInstruction, checkIntegerResult, checkStringArithmetic } from "./checkIntegerInstruction.ts";
 import { HEAP_COST } from "./heapCost.ts";
 import type { IntegerOp } from "./int32Overflow.ts";
 import { luaFloatString } from "./formatFloat.ts";
@@ -64,6 +64,13 @@ export function installFengariPatches(): void {
     traceexec(L);
   };
 
+  // Integer results of arithmetic, checked as the VM stores them (see checkIntegerResult).
+  lobject.TValue.prototype.setivalue = function (this: TValue, x: number) {
+    if (running !== null) checkIntegerResult(running, this);
+    this.type = INT;
+    this.value = x;
+  };
+
   // Constant folding would wrap `2147483647 + 1` at compile time: leave such operations to
   // the VM, whose check above raises with the line. A NaN result is what lcode.js never folds.
   const arith = lobject.luaO_arith;
@@ -105,16 +112,23 @@ export function installFengariPatches(): void {
   // (see compileError.ts), in a running call (tonumber, "3000000000" + 0) with a Lua error.
   const parser = lparser.luaY_parser;
   lparser.luaY_parser = (...args: unknown[]) => {
+    const wasRunning = running;
     parsing++;
+    running = null;
     try {
       return parser(...args);
     } finally {
       parsing--;
+      running = wasRunning;
     }
   };
   const str2num = lobject.luaO_str2num;
   lobject.luaO_str2num = (s, o) => {
-    if (!numeralBeyondInt32(s)) return str2num(s, o);
+    if (!numeralBeyondInt32(s)) {
+      const length = str2num(s, o);
+      if (length !== 0 && o.type === INT && parsing === 0 && running !== null && activeGuard() !== null) checkStringArithmetic(running);
+      return length;
+    }
     if (parsing === 0 && running !== null && activeGuard() !== null) {
       const text = fengari.to_jsstring(s, 0, undefined, true).trim();
       raiseLuaError(running, beyondInt32(`integer ${text.length > 40 ? `${text.slice(0, 40)}…` : text}`));
