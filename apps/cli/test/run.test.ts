@@ -166,6 +166,28 @@ describe("shoal run", () => {
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
   });
 
+  it("prints the same bytes on both engines: keys sorted, numbers as the quorum rounds them", async () => {
+    const job = file(
+      "keys.lua",
+      'function map(series, p)\n  local t = { zeta = 0.1 + 0.2, alpha = { z = 1, b = math.exp(1) }, mid = "é" }\n  t.beta = #"é"\n  return t\nend\n',
+    );
+    const [fengari, wasmoon] = await Promise.all([
+      runShoal(["run", job, "--data", SP500, "--engine", "fengari"]),
+      runShoal(["run", job, "--data", SP500, "--engine", "wasmoon"]),
+    ]);
+    expect(fengari.code).toBe(0);
+    expect(fengari.stdout).toBe('[{"alpha":{"b":2.71828182846,"z":1},"beta":2,"mid":"é","zeta":0.3}]\n');
+    expect(wasmoon.stdout).toBe(fengari.stdout);
+  });
+
+  it("refuses a script that is not UTF-8, naming the byte, rather than run it altered", async () => {
+    const path = join(dir, "latin1.lua");
+    writeFileSync(path, Buffer.concat([Buffer.from('function map(series, p)\n  return #"'), Buffer.from([0xe1]), Buffer.from('b"\nend\n')]));
+    const run = await runShoal(["run", path, "--data", SP500]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim()).toBe(`shoal: ${path} is not valid UTF-8 at byte 36 (0xE1); write such bytes as \\xNN escapes in Lua strings`);
+  });
+
   it("exits 2 naming the line of a bad CSV row", async () => {
     const data = file("bad.csv", "date,close\n2020-01-01,1\n2020-01-02,abc\n");
     const run = await runShoal(["run", "examples/sma-crossover.lua", "--data", data]);

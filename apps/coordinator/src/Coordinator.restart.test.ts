@@ -8,6 +8,7 @@ import { ProtocolClient } from "./testing/ProtocolClient.ts";
 import type { TestWire } from "./testing/TestWorker.ts";
 import { TestWorker } from "./testing/TestWorker.ts";
 import type { Json } from "@shoal/protocol";
+import { canonicalJson } from "@shoal/protocol";
 import type { JobView } from "./grid/JobView.ts";
 import type { DatasetView } from "./http/routes/datasetRoutes.ts";
 import type { SpawnedCoordinator } from "./testing/spawnCoordinator.ts";
@@ -63,7 +64,7 @@ describe("a coordinator killed with SIGKILL mid-job", () => {
     }
     expect(view).toMatchObject({ status: "done", tasks: { total: 56, done: 56 }, results: { accepted: 56 } });
     const result = await json<Json>(api(second.url, `/api/jobs/${job.id}/result`));
-    expect(result).toEqual(await reference);
+    expect(canonicalJson(result)).toBe(await reference);
 
     second.child.kill("SIGTERM");
     expect(await new Promise((resolve) => second.child.on("exit", resolve))).toBe(0);

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Hello, Json, TaskResultMessage } from "@shoal/protocol";
 import { startCoordinator } from "../src/Coordinator.ts";
 import { silentLogger } from "../src/Logger.ts";
+import { canonicalJson } from "@shoal/protocol";
 import { shoalRunSmallSma } from "../src/testing/fixtures.ts";
 import { GridHarness, helloOf } from "../src/testing/GridHarness.ts";
 import { ProtocolClient } from "../src/testing/ProtocolClient.ts";
@@ -20,7 +21,7 @@ const resultText = (taskId: string, attempt: number, output: string) =>
   `{"type":"task-result","taskId":${JSON.stringify(taskId)},"attempt":${attempt},"result":{"outputs":[${output}]},"log":[],"instructions":1,"elapsedMs":1}`;
 
 let grid: GridHarness;
-let reference: Promise<Json>;
+let reference: Promise<string>;
 
 beforeAll(async () => {
   reference = shoalRunSmallSma();
@@ -49,7 +50,7 @@ describe("hostile volunteers", () => {
     const done = await grid.finished(job.id);
     expect(done.status).toBe("done");
     expect(done.results).toEqual({ accepted: done.tasks.total, rejected: 0 });
-    expect(await grid.result(job.id)).toEqual(await reference);
+    expect(canonicalJson(await grid.result(job.id))).toBe(await reference);
     keptSession(honest.client, honest.worker);
     expect(await grid.healthy()).toBe(true);
   });
@@ -76,7 +77,7 @@ describe("hostile volunteers", () => {
     const honest = [await grid.honest({ threads: 2 }), await grid.honest({ threads: 2 })];
     const done = await grid.finished(job.id);
     expect(done).toMatchObject({ status: "done", results: { rejected: 0 } });
-    expect(await grid.result(job.id)).toEqual(await reference);
+    expect(canonicalJson(await grid.result(job.id))).toBe(await reference);
     for (const { client, worker } of honest) keptSession(client, worker);
     const named = honest.flatMap(({ worker }) => worker.received.flatMap((m) => (m.type === "shard-holders" ? m.handles : [])));
     for (const { worker } of honest) expect(named).not.toContain(worker.peerId);
@@ -97,7 +98,7 @@ describe("hostile volunteers", () => {
     expect(done.status).toBe("done");
     expect(done.tasks.done).toBe(done.tasks.total);
     expect(done.results).toEqual({ accepted: done.tasks.total, rejected: 0 });
-    expect(await grid.result(job.id)).toEqual(await reference);
+    expect(canonicalJson(await grid.result(job.id))).toBe(await reference);
     keptSession(honest.client, honest.worker);
   });
 
@@ -116,7 +117,7 @@ describe("hostile volunteers", () => {
     const done = await grid.finished(job.id);
     expect(done.status).toBe("done");
     expect(done.results).toEqual({ accepted: done.tasks.total, rejected: 1 });
-    expect(await grid.result(job.id)).toEqual(await reference);
+    expect(canonicalJson(await grid.result(job.id))).toBe(await reference);
     keptSession(honest.client, honest.worker);
   });
 
@@ -140,7 +141,7 @@ describe("hostile volunteers", () => {
     replayer.send({ type: "heartbeat" });
     await expect.poll(counted, { timeout: 10_000 }).toBe(seen + 3 * replays.length);
     expect(await grid.job(job.id)).toMatchObject({ status: "done", results: done.results });
-    expect(await grid.result(job.id)).toEqual(await reference);
+    expect(canonicalJson(await grid.result(job.id))).toBe(await reference);
     expect(grid.commandLog()).toEqual(log);
     keptSession(honest.client, honest.worker);
   });

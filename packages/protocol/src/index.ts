@@ -5,6 +5,7 @@ export { durationText, parseDuration } from "./parseDuration.ts";
 export { scriptTitle } from "./scriptTitle.ts";
 export { paramsRead, unsetParams } from "./paramsRead.ts";
 export { canonicalJson, sameResult, CANONICAL_DIGITS } from "./canonicalJson.ts";
+export { decodeScript, firstInvalidUtf8, hasLoneSurrogate, LONE_SURROGATE_PROBLEM } from "./decodeScript.ts";
 export {
   ENGINE_NAMES,
   jobSpecSchema,

@@ -26,6 +26,8 @@ describe("parseJobSpec", () => {
     [{ script: "", batchSize: LIMITS.batchSize + 1 }, /batchSize/],
     [{ script: "", unknown: 1 }, /unrecognized|unknown/i],
     [{ script: "", engine: "luajit" }, /engine/],
+    [{ script: 'return "\uD800"' }, /not valid Unicode \(it holds a lone surrogate\)/],
+    [{ script: 'return "\uDC00\uD800"' }, /lone surrogate/],
     [{ script: "", budget: "on" }, /budget/],
     [{ script: "", budget: 10 }, /budget/],
     [{ script: "", deadlineMs: 50 }, /deadlineMs/],

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasLoneSurrogate, LONE_SURROGATE_PROBLEM } from "./decodeScript.ts";
 import { DEFAULTS, LIMITS } from "./limits.ts";
 
 const utf8 = new TextEncoder();
@@ -20,7 +21,8 @@ const splitSchema = z.discriminatedUnion("kind", [
 export const jobSpecSchema = z.strictObject({
   script: z
     .string()
-    .refine((s) => utf8.encode(s).byteLength <= LIMITS.scriptBytes, `script is larger than ${LIMITS.scriptBytes} bytes`),
+    .refine((s) => utf8.encode(s).byteLength <= LIMITS.scriptBytes, `script is larger than ${LIMITS.scriptBytes} bytes`)
+    .refine((s) => !hasLoneSurrogate(s), LONE_SURROGATE_PROBLEM),
   engine: z.enum(ENGINE_NAMES).default("fengari"),
   params: z
     .record(z.string(), z.array(paramValue).min(1).max(LIMITS.paramValues))

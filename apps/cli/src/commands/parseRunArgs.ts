@@ -23,7 +23,8 @@ export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
                              then part of the job: volunteers apply it too)
   --seed N                   job seed for math.random (default 0)
 
-stdout: the result as JSON. exit 1 on a Lua error, 2 on bad arguments or data.`;
+stdout: the result as canonical JSON (keys sorted, floats to 12 digits: the same bytes on
+either engine). exit 1 on a Lua error, 2 on bad arguments, data or a script that is not UTF-8.`;
 
 /** Everything `shoal run` was asked to do, checked. */
 export interface RunArgs {

@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { JobSpecError, parseJobSpec, unsetParams } from "@shoal/protocol";
+import { canonicalJson, decodeScript, JobSpecError, parseJobSpec, unsetParams } from "@shoal/protocol";
 import type { JobSpec } from "@shoal/protocol";
 import { prepareEngine } from "@shoal/lua";
 import { planMapTasks } from "@shoal/scheduler";
@@ -13,7 +13,8 @@ import { readCsvFile } from "./readCsvFile.ts";
 
 /**
  * `shoal run`: runs a job on this machine exactly as the grid would — same planning,
- * same executor, same reduce tree — on worker threads. Prints the result as JSON.
+ * same executor, same reduce tree — on worker threads. Prints the result as canonical JSON
+ * (sorted keys, the quorum's rounding), so both engines print the same bytes for one job.
  */
 export async function runCommand(argv: string[]): Promise<number> {
   const args = parseRunArgs(argv);
@@ -38,7 +39,7 @@ export async function runCommand(argv: string[]): Promise<number> {
       onLog: (lines) => progress.print(lines),
     });
     progress.end();
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.stdout.write(`${canonicalJson(result)}\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof TaskError)) throw error;
@@ -51,11 +52,18 @@ export async function runCommand(argv: string[]): Promise<number> {
   }
 }
 
+/** The job script at `path`, refused (exit 2) unless it is valid UTF-8: other bytes would reach Lua altered. */
 export async function readScript(path: string): Promise<string> {
+  let bytes: Uint8Array;
   try {
-    return await readFile(path, "utf8");
+    bytes = await readFile(path);
   } catch (error) {
     throw new UsageError(`${path}: ${(error as Error).message}`);
+  }
+  try {
+    return decodeScript(bytes, path);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
 }
 

@@ -3,6 +3,7 @@ import { basename, extname } from "node:path";
 import { parseArgs } from "node:util";
 import type { JobView } from "@shoal/client";
 import { ShoalApiError, ShoalClient } from "@shoal/client";
+import { canonicalJson } from "@shoal/protocol";
 import { uploadDatasetFile } from "@shoal/client/node";
 import { TaskError } from "@shoal/worker";
 import { argsError, UsageError } from "../UsageError.ts";
@@ -111,7 +112,7 @@ async function follow(client: ShoalClient, job: JobView, say: (line: string) => 
   }
   progress.end();
   if (last.status === "done") {
-    process.stdout.write(`${JSON.stringify(await client.getResult(job.id))}\n`);
+    process.stdout.write(`${canonicalJson(await client.getResult(job.id))}\n`);
     return 0;
   }
   if (last.status === "failed" && last.error) {

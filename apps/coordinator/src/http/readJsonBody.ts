@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { firstInvalidUtf8 } from "@shoal/protocol";
 import { HttpError } from "./HttpError.ts";
 
 /** Keys an author's JSON may not use: they name the prototype chain, and objects built from the body would lose or inherit them. */
@@ -7,8 +8,8 @@ const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 const MAY_FORBID = /__proto__|constructor|prototype|\\u/;
 
 /**
- * Reads a JSON request body of at most `maxBytes`: 413 past the limit, 400 when it is not JSON or
- * when any object in it has a key `__proto__`, `constructor` or `prototype` (which `{...spread}`
+ * Reads a JSON request body of at most `maxBytes`: 413 past the limit, 400 when it is not UTF-8 JSON
+ * (decoding with replacement would hand a job script U+FFFD where the client sent other bytes) or when any object in it has a key `__proto__`, `constructor` or `prototype` (which `{...spread}`
  * and schema parsers would drop or mistake, so `params: {"__proto__": [...]}` became one point).
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<unknown> {
@@ -21,7 +22,10 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
     if (bytes > maxBytes) throw new HttpError(413, `body is larger than ${maxBytes} bytes`);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString("utf8");
+  const raw = Buffer.concat(chunks);
+  const bad = firstInvalidUtf8(raw);
+  if (bad >= 0) throw new HttpError(400, `body is not valid UTF-8 at byte ${bad + 1}`);
+  const text = raw.toString("utf8");
   let forbidden: string | undefined;
   let body: unknown;
   try {

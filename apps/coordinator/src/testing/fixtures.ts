@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import type { EngineName, Json } from "@shoal/protocol";
+import type { EngineName } from "@shoal/protocol";
 
 /** The repository root. */
 export const ROOT_DIR = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -21,23 +21,26 @@ export const SMA_SPEC = {
 /** A smaller SMA sweep for tests that run many jobs: 6 slices of 1000 rows, 4 points in one batch each. */
 export const SMALL_SMA_SPEC = { ...SMA_SPEC, params: { fast: [5, 20], slow: [50, 100] }, split: { kind: "rows" as const, rows: 1000 } };
 
-/** What `shoal run` prints for the SMA sweep on an engine, parsed: the reference every distributed run must equal. */
-export function shoalRunSma(engine: EngineName = "fengari"): Promise<Json> {
+/**
+ * What `shoal run` prints for the SMA sweep on an engine (canonical JSON, without the
+ * newline): the reference every distributed run's result, canonicalised, must equal.
+ */
+export function shoalRunSma(engine: EngineName = "fengari"): Promise<string> {
   return shoalRunSmaWith(engine, ["--param", "fast=5,10,20,50", "--param", "slow=50,100,150,200", "--split", "rows=500"]);
 }
 
-/** What `shoal run` prints for {@link SMALL_SMA_SPEC}. */
-export function shoalRunSmallSma(): Promise<Json> {
+/** What `shoal run` prints for {@link SMALL_SMA_SPEC} (canonical JSON, without the newline). */
+export function shoalRunSmallSma(): Promise<string> {
   return shoalRunSmaWith("fengari", ["--param", "fast=5,20", "--param", "slow=50,100", "--split", "rows=1000"]);
 }
 
-function shoalRunSmaWith(engine: EngineName, sweep: string[]): Promise<Json> {
+function shoalRunSmaWith(engine: EngineName, sweep: string[]): Promise<string> {
   const args = ["apps/cli/bin/shoal.js", "run", "examples/sma-crossover.lua", "--data", "public/datasets/sp500.csv", "--engine", engine];
   args.push(...sweep, "--halo", "250", "--threads", "2");
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, { cwd: ROOT_DIR, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
       if (error) reject(error);
-      else resolve(JSON.parse(stdout) as Json);
+      else resolve(stdout.trimEnd());
     });
   });
 }

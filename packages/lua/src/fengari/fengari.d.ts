@@ -10,6 +10,7 @@ declare module "fengari" {
   export interface TValue {
     type: number;
     value: unknown;
+    setsvalue(ts: TString): void;
   }
   export interface TString {
     realstring: Uint8Array;
@@ -57,6 +58,8 @@ declare module "fengari" {
     uservalue: TValue;
   }
   export interface CallInfo {
+    callstatus: number;
+    func: { value: LClosure };
     l_base: number;
     l_code: Instruction[];
     l_savedpc: number;
@@ -222,26 +225,58 @@ declare module "fengari/src/ltable.js" {
 }
 
 declare module "fengari/src/lopcodes.js" {
-  const lopcodes: { OpCodesI: Record<string, number> };
+  const lopcodes: { OpCodesI: Record<string, number>; BITRK: number };
   export default lopcodes;
 }
 
 declare module "fengari/src/defs.js" {
-  const defs: { constant_types: Record<string, number> };
+  const defs: {
+    constant_types: Record<string, number>;
+    LUA_OPADD: number;
+    LUA_OPSUB: number;
+    LUA_OPMUL: number;
+    LUA_OPIDIV: number;
+    LUA_OPSHL: number;
+    LUA_OPSHR: number;
+    LUA_OPUNM: number;
+  };
   export default defs;
 }
 
 declare module "fengari/src/lobject.js" {
   import type { LuaState, TString, TValue } from "fengari";
   const lobject: {
-    TValue: new (type: number, value: unknown) => TValue;
+    TValue: { new (type: number, value: unknown): TValue; prototype: { setivalue(this: TValue, x: number): void } };
     pushsvalue2s(L: LuaState, ts: TString): void;
+    /** Arithmetic on two values into `res` (also lcode.js's constant folding, with L null). */
+    luaO_arith(L: LuaState | null, op: number, p1: TValue, p2: TValue, res: TValue): void;
+    /** Reads a numeral into `o`; returns its length + 1, or 0 when `s` is no numeral. */
+    luaO_str2num(s: Uint8Array, o: TValue): number;
+    /** Sets `obj` (a number on the stack) to its string form. */
+    luaO_tostring(L: LuaState, obj: TValue): void;
+    luaO_pushvfstring(L: LuaState, fmt: Uint8Array, argp: unknown[]): Uint8Array;
     setsvalue2s(L: LuaState, index: number, ts: TString): void;
   };
   export default lobject;
 }
 
 declare module "fengari/src/lstring.js" {
-  const lstring: { TString: { prototype: object } };
+  import type { LuaState, TString } from "fengari";
+  const lstring: { TString: { prototype: object }; luaS_bless(L: LuaState, s: Uint8Array): TString };
   export default lstring;
+}
+
+declare module "fengari/src/lvm.js" {
+  import type { TValue } from "fengari";
+  const lvm: {
+    luaV_shiftl(x: number, y: number): number;
+    /** The integer value of a number or numeric string (floats only when integral), or false. */
+    tointeger(o: TValue): number | false;
+  };
+  export default lvm;
+}
+
+declare module "fengari/src/lparser.js" {
+  const lparser: { luaY_parser(...args: unknown[]): unknown };
+  export default lparser;
 }

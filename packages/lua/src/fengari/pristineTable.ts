@@ -8,6 +8,8 @@ import type { Table, TableEntry } from "fengari";
  */
 export interface PristineTable {
   readonly table: Table;
+  /** The metatable it was built with (a library's locked one, or none). */
+  readonly metatable: Table | null;
   readonly entries: readonly TableEntry[];
   readonly types: readonly number[];
   readonly values: readonly unknown[];
@@ -15,21 +17,21 @@ export interface PristineTable {
 
 export function snapshotTable(table: Table): PristineTable {
   const entries = [...table.strong.values()];
-  return { table, entries, types: entries.map((e) => e.value.type), values: entries.map((e) => e.value.value) };
+  return { table, metatable: table.metatable, entries, types: entries.map((e) => e.value.type), values: entries.map((e) => e.value.value) };
 }
 
 /**
  * Puts `pristine.table` back as it was built, if a call only added fields to it (and
  * `allowAdditions`): the added fields are removed. Returns false, changing nothing, when any
- * built field was deleted, re-added or set to another value, or the table got a metatable;
+ * built field was deleted, re-added or set to another value, or its metatable changed;
  * the caller then builds a fresh table. A restored table cannot be told from a fresh copy:
  * the same entries, values and iteration order, no dead keys kept for `next`.
  */
 export function restoreTable(pristine: PristineTable, allowAdditions: boolean): boolean {
-  const { table, entries, types, values } = pristine;
+  const { table, metatable, entries, types, values } = pristine;
   const n = entries.length;
   const size = table.strong.size;
-  if (table.metatable !== null || size < n || (size > n && !allowAdditions)) return false;
+  if (table.metatable !== metatable || size < n || (size > n && !allowAdditions)) return false;
   let entry = table.f;
   for (let i = 0; i < n; i++) {
     if (entry !== entries[i] || entry!.value.type !== types[i] || entry!.value.value !== values[i]) return false;

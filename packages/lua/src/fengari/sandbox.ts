@@ -6,9 +6,11 @@ import { BASE_NAMES, ENV_FIELD, sandboxBase } from "./baseLib.ts";
 import { activeGuard } from "./CallGuard.ts";
 import { callContext } from "./CallContext.ts";
 import { installFengariPatches } from "./fengariPatches.ts";
+import { hideIntegerLimits, int32Lib } from "./int32Lib.ts";
 import { HEAP_COST } from "./heapCost.ts";
 import { FENGARI_STRING_COSTS } from "../stringCosts.ts";
 import { mathRandom } from "./mathRandom.ts";
+import { stringFormat } from "./stringFormat.ts";
 import { tableLib } from "./tableLib.ts";
 import { tsLib } from "./tsBinding.ts";
 import { openQuant } from "../quant/quantBinding.ts";
@@ -57,6 +59,7 @@ export function createSandbox(): LuaState {
     ...sandboxBase,
     tostring: charged(original("tostring"), (L) => (lua.lua_type(L, 1) === lua.LUA_TNUMBER ? perNumberFormatted : 0)),
     error: choosingError(original("error")),
+    tonumber: int32Lib.tonumber(original("tonumber")!),
   });
   const base = lua.lua_topointer(L, -1) as Table;
   lua.lua_setfield(L, REG, BASE_FIELD);
@@ -72,7 +75,10 @@ export function createSandbox(): LuaState {
   lua.lua_createtable(L, 0, 8);
   setFunctions(L, tableLib);
   lua.lua_setfield(L, libs, "table");
-  addOpenedLib(L, libs, "math", lualib.luaopen_math, mathRandom);
+  addOpenedLib(L, libs, "math", lualib.luaopen_math, { ...mathRandom, ...int32Lib.math(openLib(L, "math", lualib.luaopen_math)) });
+  lua.lua_getfield(L, libs, "math");
+  hideIntegerLimits(L, -1);
+  lua.lua_pop(L, 1);
   addOpenedLib(L, libs, "utf8", lualib.luaopen_utf8, {});
   const co = openLib(L, "coroutine", lualib.luaopen_coroutine);
   addOpenedLib(L, libs, "coroutine", lualib.luaopen_coroutine, {
@@ -148,6 +154,12 @@ function buildEnvironment(L: LuaState): number {
     const copy = ltable.luaH_new(L);
     copies.push(copy);
     entries += copyEntries(copy, lib.value.value as Table);
+    const meta = (lib.value.value as Table).metatable;
+    if (meta !== null) {
+      copy.metatable = ltable.luaH_new(L);
+      copies.push(copy.metatable);
+      entries += copyEntries(copy.metatable, meta);
+    }
     if (envTable.strong.has(hash)) throw new Error("a library's name is also a base function's");
     appendEntry(envTable, hash, new lobject.TValue(lib.key.type, lib.key.value), new lobject.TValue(TTABLE, copy));
     entries++;
@@ -246,6 +258,8 @@ function addStringLib(L: LuaState, libs: number): void {
   const length = (L: LuaState) => (lua.lua_type(L, 1) === lua.LUA_TSTRING ? (lua.lua_tostring(L, 1) as Uint8Array).length : 0);
   const fns: Record<string, CFunction> = {
     ...original,
+    ...int32Lib.string(original),
+    format: stringFormat(original["format"]!),
     rep: checkedRep(original["rep"]),
     gsub: charged(original["gsub"], (L) => Math.floor(length(L) * perScannedByte)),
     upper: charged(original["upper"], (L) => Math.floor(length(L) * perMappedByte)),

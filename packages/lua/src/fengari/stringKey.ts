@@ -5,32 +5,32 @@ export const KEY = Symbol("shoal.stringKey");
 
 type Keyed = TString & { [KEY]?: string | null };
 
-/** Two hex digits for each byte from 16 up (the short form only takes those). */
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16));
+/** Bytes written as two hex digits at the head of a key; the rest go one char per byte. */
+const HEX_HEAD = 32;
+
+/** Two hex digits for each byte, zero-padded so that their order is the bytes' order. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
 /**
- * The Map key fengari uses for a string in a table. fengari's own luaS_hash ("|" then
- * unpadded hex digits, appended one `+=` at a time) collides ("\1\0" and "\16" are both
- * "|10") and builds a rope of ~28 heap bytes per byte of key. We keep its format for short
- * strings whose bytes are all >= 16 (two hex digits each, so it is injective there, and
- * the lexer's table of reserved words still matches) and use "|!" plus one char per byte
- * for everything else; the two forms cannot meet since hex digits never include "!".
+ * The Map key fengari uses for a string in a table, and the one its `l_strcmp` orders
+ * strings by (`<`, `<=`, table.sort), so it must be injective and sort as the bytes do
+ * (Lua's strcoll in the C locale). fengari's own luaS_hash ("|" then unpadded hex, one
+ * `+=` at a time) collides ("\1\0" and "\16" are both "|10"), misorders bytes below 16
+ * and builds a rope of ~28 heap bytes per byte. We write "|", the first 32 bytes as two
+ * padded hex digits each (fengari's form for bytes >= 16, so the lexer's table of reserved
+ * words still matches), then any further bytes one char each. Every key compares as its
+ * bytes do: two keys agree in form up to the first byte where their strings differ, and a
+ * string that is a prefix of another has a key that is a prefix of the other's.
  */
 export function stringKey(bytes: Uint8Array): string {
   const n = bytes.length;
-  if (n <= 32) {
-    let key = "|";
-    let i = 0;
-    for (; i < n; i++) {
-      const b = bytes[i]!;
-      if (b < 16) break;
-      key += HEX[b];
-    }
-    if (i === n) return key;
-  }
-  const parts = ["|!"];
-  for (let i = 0; i < bytes.length; i += 8192) {
-    parts.push(String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]));
+  const head = n < HEX_HEAD ? n : HEX_HEAD;
+  let key = "|";
+  for (let i = 0; i < head; i++) key += HEX[bytes[i]!];
+  if (n === head) return key;
+  const parts = [key];
+  for (let i = head; i < n; i += 8192) {
+    parts.push(String.fromCharCode.apply(null, bytes.subarray(i, Math.min(n, i + 8192)) as unknown as number[]));
   }
   return parts.join("");
 }

@@ -41,9 +41,17 @@ const rep: LibFunction = (rt, L) => {
   return rt.callC(rt.original("string.rep"), L);
 };
 
+/** True when argument `arg` is a float between 0 and 2^-1022: musl's %a writes 0x1p-1074 where glibc writes 0x0.0000000000001p-1022. */
+function isSubnormal(rt: WasmoonRuntime, L: number, arg: number): boolean {
+  const { x } = rt;
+  if (x.lua_type(L, arg) !== LUA.TNUMBER || x.lua_isinteger(L, arg) !== 0) return false;
+  const n = Math.abs(x.lua_tonumberx(L, arg, 0));
+  return n > 0 && n < 2 ** -1022;
+}
+
 /**
  * string.format: Lua's, except that `%s` shows objects with their per-call `tostring` id
- * and `%p` (an address, different on every replica) is refused.
+ * and `%p` (an address, different on every replica) and `%a`/`%q` of subnormal floats are refused.
  */
 const format: LibFunction = (rt, L) => {
   const { x, heap } = rt;
@@ -58,6 +66,9 @@ const format: LibFunction = (rt, L) => {
       arg++;
       const conversion = String.fromCharCode(fmt[i] ?? 0);
       if (conversion === "p") return x.luaL_argerror(L, arg, heap.cstr("'%p' is not supported in the sandbox"));
+      if ((conversion === "a" || conversion === "A" || conversion === "q") && arg <= top && isSubnormal(rt, L, arg)) {
+        return x.luaL_argerror(L, arg, heap.cstr(`'%${conversion}' of a subnormal float is written otherwise by wasmoon's C library than by Lua 5.4 on Linux`));
+      }
       if (conversion === "s" && arg <= top && x.lua_type(L, arg) >= LUA.TTABLE) {
         pushToString(rt, L, arg);
         x.lua_copy(L, -1, arg);
@@ -85,7 +96,28 @@ const gsub: LibFunction = (rt, L) => {
   rt.current().guard.tick(Math.floor(subjectBytes(rt, L) * perScannedByte));
   return building(rt, L, "string.gsub", "string");
 };
-const pack: LibFunction = (rt, L) => building(rt, L, "string.pack", "string");
+
+/** Pack options whose size is C's long or size_t: 4 bytes in wasmoon (wasm32), 8 in Lua 5.4 on 64-bit Linux. */
+const WASM32_SIZED = new Set([..."lLT"].map((c) => c.charCodeAt(0)));
+
+/** string.pack, packsize and unpack, refusing the options whose size would silently differ from Lua 5.4's. */
+function packing(run: LibFunction): LibFunction {
+  return (rt, L) => {
+    const { x, heap } = rt;
+    if (x.lua_isstring(L, 1) !== 0) {
+      const option = heap.bytes(L, 1).find((b) => WASM32_SIZED.has(b));
+      if (option !== undefined) {
+        const c = String.fromCharCode(option);
+        return x.luaL_argerror(L, 1, heap.cstr(`option '${c}' is 4 bytes in wasmoon (wasm32), 8 in Lua 5.4 on 64-bit Linux; write ${c === "l" ? "i8" : "I8"} instead`));
+      }
+    }
+    return run(rt, L);
+  };
+}
+
+const pack = packing((rt, L) => building(rt, L, "string.pack", "string"));
+const packsize = packing((rt, L) => rt.callC(rt.original("string.packsize"), L));
+const unpack = packing((rt, L) => rt.callC(rt.original("string.unpack"), L));
 
 /** Replacements for functions of Lua's string library. */
 export const stringLib: Record<string, LibFunction> = {
@@ -93,6 +125,8 @@ export const stringLib: Record<string, LibFunction> = {
   format,
   gsub,
   pack,
+  packsize,
+  unpack,
   upper: perByte("upper", perMappedByte),
   lower: perByte("lower", perMappedByte),
   reverse: perByte("reverse", perMappedByte),

@@ -143,7 +143,7 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
     const shard = await testShard(testSeries("AAA", 50));
     const quick = (i: number) => ({ jobId: "quick", spec: meanJob(), shard, task: mapTask("AAA", 0, 50, [i]) });
     for (let i = 0; i < 40; i++) await pool.run(quick(i)); // the thread learns the job is short
-    const slow = { jobId: "slow", spec: parseJobSpec({ script: "function map(s, p) local t = 0 for i = 1, 3e6 do t = t + i end return t end", budget: 1e12 }), shard, task: mapTask("AAA", 0, 50) };
+    const slow = { jobId: "slow", spec: parseJobSpec({ script: "function map(s, p) local t = 0.0 for i = 1, 3e6 do t = t + i end return t end", budget: 1e12 }), shard, task: mapTask("AAA", 0, 50) };
     let slowDone = false;
     const quicks = Array.from({ length: 30 }, (_, i) => pool.run(quick(i)));
     const long = pool.run(slow).then(() => (slowDone = true));
@@ -171,7 +171,7 @@ describe("NodeExecutorPool as a volunteer's executor", () => {
   it("holds a task posted behind a longer-deadline one to its own shorter deadline", { timeout: 30_000 }, async () => {
     pool = new NodeExecutorPool({ threads: 1, deadlineMs: 60_000 });
     const shard = await testShard(testSeries("AAA", 50));
-    const slow = { jobId: "slow", spec: parseJobSpec({ script: "function map(s, p) local t = 0 for i = 1, 3e6 do t = t + i end return t end", budget: 1e12 }), shard, task: mapTask("AAA", 0, 50) };
+    const slow = { jobId: "slow", spec: parseJobSpec({ script: "function map(s, p) local t = 0.0 for i = 1, 3e6 do t = t + i end return t end", budget: 1e12 }), shard, task: mapTask("AAA", 0, 50) };
     const spin = { jobId: "spin", spec: parseJobSpec({ script: "function map(s, p) while true do end end", engine: "wasmoon", budget: "off", deadlineMs: 500 }), shard, task: mapTask("AAA", 0, 50) };
     const first = pool.run(slow);
     // Without a watch that looks again by the shorter limit, this would run until the pool's 60 s.

@@ -110,7 +110,7 @@ describe("Volunteer", () => {
 
   it("drops a cancelled task without reporting it", async () => {
     const { coordinator, volunteer } = setup({ threads: 1 });
-    const slow = parseJobSpec({ script: "function map(s, p)\n  local n = 0\n  for i = 1, 1e6 do n = n + i end\n  return n\nend" });
+    const slow = parseJobSpec({ script: "function map(s, p)\n  local n = 0.0\n  for i = 1, 1e6 do n = n + i end\n  return n\nend" });
     coordinator.enqueue("job-1", slow, [assignment("slow-1"), assignment("slow-2")]);
     await coordinator.until(() => volunteer.status().running === 2);
     coordinator.send("peer-1", { type: "cancel", taskIds: ["slow-2"] });
@@ -141,7 +141,7 @@ describe("Volunteer", () => {
 
   it("keeps running tasks across a coordinator outage and delivers their results after reconnecting, resending recent ones", async () => {
     const { coordinator, ends, state, volunteer } = setup({ threads: 1 });
-    const slow = parseJobSpec({ script: "function map(s, p)\n  local n = 0\n  for i = 1, 1e6 do n = n + i end\n  return n\nend" });
+    const slow = parseJobSpec({ script: "function map(s, p)\n  local n = 0.0\n  for i = 1, 1e6 do n = n + i end\n  return n\nend" });
     coordinator.enqueue("job-1", slow, [assignment("first"), assignment("second")]);
     await coordinator.until(() => coordinator.messages("task-result").length === 1);
     state.down = true;

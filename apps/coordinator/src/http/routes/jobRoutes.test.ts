@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Json } from "@shoal/protocol";
+import { canonicalJson } from "@shoal/protocol";
 import { readEvents, shoalRunSma, SMA_SCRIPT, SMA_SPEC, SP500_CSV } from "../../testing/fixtures.ts";
 import { ProtocolClient } from "../../testing/ProtocolClient.ts";
 import type { TestCoordinator } from "../../testing/startTestCoordinator.ts";
@@ -17,7 +18,7 @@ const post = (c: TestCoordinator, path: string, body: unknown) =>
 describe("jobs over HTTP", () => {
   let c: TestCoordinator;
   let dataset: string;
-  let reference: Promise<Json>;
+  let reference: Promise<string>;
   const clients: ProtocolClient[] = [];
   beforeAll(async () => {
     reference = shoalRunSma();
@@ -43,6 +44,17 @@ describe("jobs over HTTP", () => {
     expect(await json<unknown>(post(c, "/api/check", { script: "function map() end" }))).toEqual({ ok: true });
     expect((await post(c, "/api/check", { code: "x" })).status).toBe(400);
     expect((await c.api("/api/check", { method: "POST", body: "{" })).status).toBe(400);
+  });
+
+  it("refuses a script that would reach Lua with other bytes than were sent", async () => {
+    // "\xE1b" written raw: decoded with replacement it would become U+FFFD, three other bytes.
+    const raw = Buffer.concat([Buffer.from('{"script":"return \\"'), Buffer.from([0xe1, 0x62]), Buffer.from('\\" function map() end"}')]);
+    const response = await c.api("/api/check", { method: "POST", body: raw, headers: { "Content-Type": "application/json" } });
+    expect(response.status).toBe(400);
+    expect((await json<ErrorBody>(response)).error).toBe("body is not valid UTF-8 at byte 21");
+    const lone = await post(c, "/api/check", { script: 'return "\uD800"' });
+    expect(lone.status).toBe(400);
+    expect((await json<ErrorBody>(lone)).error).toMatch(/lone surrogate/);
   });
 
   it.each([
@@ -96,7 +108,7 @@ describe("jobs over HTTP", () => {
     expect(done).toMatchObject({ status: "done", tasks: { total: 56, done: 56 }, results: { accepted: 56, rejected: 0 } });
     expect(done.finishedAt).toEqual(expect.any(String));
     const result = await json<Json>(c.api(`/api/jobs/${job.id}/result`));
-    expect(result).toEqual(await reference);
+    expect(canonicalJson(result)).toBe(await reference);
     expect(w.sent).toHaveLength(56);
     const [peer] = await json<PeerView[]>(c.api("/api/peers"));
     expect(peer).toMatchObject({ id: w.peerId, transport: "ws", threads: 2, tasksDone: 56, jobs: [] });
@@ -118,7 +130,7 @@ describe("jobs over HTTP", () => {
     const { worker: w } = await worker({ threads: 4, batch: true });
     await w.start();
     expect((await events).at(-1)).toMatchObject({ event: "done", data: { status: "done", results: { accepted: 56, rejected: 0 } } });
-    expect(await json<Json>(c.api(`/api/jobs/${job.id}/result`))).toEqual(await reference);
+    expect(canonicalJson(await json<Json>(c.api(`/api/jobs/${job.id}/result`)))).toBe(await reference);
   });
 
   const NIL_INDEX = "function map(s, p)\n  local x = nil\n  return x.field\nend";
@@ -191,7 +203,7 @@ describe("jobs over HTTP", () => {
     const { worker: both } = await worker({ threads: 2, engines: ["fengari", "wasmoon"] });
     await both.start();
     expect((await events).at(-1)).toMatchObject({ event: "done", data: { status: "done" } });
-    expect(await json<Json>(c.api(`/api/jobs/${job.id}/result`))).toEqual(await expected);
+    expect(canonicalJson(await json<Json>(c.api(`/api/jobs/${job.id}/result`)))).toBe(await expected);
     expect(fengariOnly.sent).toHaveLength(0);
     const peers = await json<PeerView[]>(c.api("/api/peers"));
     expect(peers.find((p) => p.id === both.peerId)?.engines).toEqual(["fengari", "wasmoon"]);

@@ -1,5 +1,5 @@
 import type { EngineName, JobId } from "@shoal/protocol";
-import { ENGINE_NAMES, LIMITS } from "@shoal/protocol";
+import { ENGINE_NAMES, hasLoneSurrogate, LIMITS, LONE_SURROGATE_PROBLEM } from "@shoal/protocol";
 import { JobRequestError } from "../../grid/JobRequestError.ts";
 import type { JobRequest } from "../../grid/JobService.ts";
 import { HttpError } from "../HttpError.ts";
@@ -22,6 +22,7 @@ export function jobRoutes(router: Router, deps: HttpDeps): void {
     const script = isObject(body) ? body.script : undefined;
     if (typeof script !== "string") throw new HttpError(400, "expected {script: string}");
     if (Buffer.byteLength(script) > LIMITS.scriptBytes) throw new HttpError(400, `script is larger than ${LIMITS.scriptBytes} bytes`);
+    if (hasLoneSurrogate(script)) throw new HttpError(400, LONE_SURROGATE_PROBLEM);
     const engine = isObject(body) ? (body.engine ?? "fengari") : undefined;
     if (!ENGINE_NAMES.includes(engine as EngineName)) throw new HttpError(400, `expected engine to be ${ENGINE_NAMES.join(" or ")}`);
     sendJson(res, 200, await jobs.check(script, engine as EngineName));

@@ -1,5 +1,6 @@
 import { useMemo, useState } from "react";
 import type { Json } from "@shoal/protocol";
+import { canonicalJson } from "@shoal/protocol";
 import { downloadText } from "./downloadText.ts";
 import { Heatmap } from "./Heatmap.tsx";
 import { heatmapGrid } from "./heatmapGrid.ts";
@@ -30,7 +31,7 @@ export function ResultView({ jobId, result, params }: { jobId: string; result: J
       <div className="card-head">
         <h2 id="result-heading">Result</h2>
         <div className="actions">
-          <button type="button" className="secondary" onClick={() => downloadText(`${jobId}.json`, `${JSON.stringify(result)}\n`, "application/json")} data-testid="download-json">
+          <button type="button" className="secondary" onClick={() => downloadText(`${jobId}.json`, `${canonicalJson(result)}\n`, "application/json")} data-testid="download-json">
             Download JSON
           </button>
           <button type="button" className="secondary" onClick={() => downloadText(csvName, tableCsv(table), "text/csv")} data-testid="download-csv">
