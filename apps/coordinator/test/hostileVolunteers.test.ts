@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import type { Hello, Json, TaskResultMessage } from "@shoal/protocol";
+import type { Hello, TaskResultMessage } from "@shoal/protocol";
 import { startCoordinator } from "../src/Coordinator.ts";
 import { silentLogger } from "../src/Logger.ts";
 import { canonicalJson } from "@shoal/protocol";
