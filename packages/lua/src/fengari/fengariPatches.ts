@@ -23,6 +23,7 @@ const LETTER_F = 0x66;
 const LETTER_S = 0x73;
 const INT = defs.constant_types["LUA_TNUMINT"]!;
 const FLT = defs.constant_types["LUA_TNUMFLT"]!;
+const NIL = defs.constant_types["LUA_TNIL"]!;
 /** lua_arith's operators (LUA_OPADD...) whose integer results fengari wraps to 32 bits. */
 const FOLDED: Partial<Record<number, IntegerOp>> = {
   [defs.LUA_OPADD]: "+",
@@ -102,6 +103,13 @@ export function installFengariPatches(): void {
   };
   const setfrom = ltable.luaH_setfrom;
   ltable.luaH_setfrom = (L: LuaState, t: Table, key: TValue, value: TValue) => {
+    // Lua 5.4 stores a float key with an integer value as that integer (t[2^53] comes back from
+    // pairs as 9007199254740992); fengari can only do so within 32 bits, so past them it refuses
+    // rather than hand back a float key that prints as 9.007199254741e+15. (The compiler keys its
+    // constant cache by float too; that table never reaches Lua.)
+    if (parsing === 0 && key.type === FLT && value.type !== NIL && floatKeyBeyondInt32(key.value as number)) {
+      raiseLuaError(L, beyondInt32(`table key ${luaFloatString(key.value as number)} (an integer key in Lua 5.4)`));
+    }
     const size = t.strong.size;
     setfrom(L, t, key, value);
     if (t.strong.size > size) activeGuard()?.charge(HEAP_COST.entry);
@@ -207,4 +215,9 @@ function floatsAsStrings(fmt: Uint8Array, argp: unknown[]): { fmt: Uint8Array; a
     a++;
   }
   return out;
+}
+
+/** A float with an integer value that Lua 5.4 would turn into a 64-bit integer key, but fengari's 32 bits cannot hold. */
+function floatKeyBeyondInt32(value: number): boolean {
+  return Number.isInteger(value) && (value | 0) !== value && value >= -(2 ** 63) && value < 2 ** 63;
 }

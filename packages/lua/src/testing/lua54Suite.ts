@@ -109,6 +109,8 @@ const SAME_AS_LUA54: Readonly<Record<string, readonly string[]>> = {
 
 /** Integer operations that stay within 32 bits, or whose 64-bit result wraps back into them: no engine may refuse them. */
 const INTEGERS_IN_RANGE: readonly string[] = [
+  "(function() local t = {} t[2^31 - 1.0] = 1 local k = next(t) return math.type(k) .. ' ' .. k end)()",
+  "(function() local t = {} t[1.5] = 1 t[-0.0] = 2 local a, b = next(t), t[0] return math.type(a) .. ' ' .. a .. ' ' .. b end)()",
   "2147483646 + 1",
   "-2147483647 - 1",
   "(-2147483647 - 1) + 0",
@@ -158,6 +160,8 @@ const INTEGERS_IN_RANGE: readonly string[] = [
 
 /** Integer results Lua 5.4 has and fengari's 32-bit integers do not: fengari must refuse each with a clear error, never wrap. */
 const BEYOND_INT32: readonly string[] = [
+  "(function() local t = {} t[2^53] = 1 local k = next(t) return k end)()",
+  "(function() local t = {} t[1.6e12] = true for k in pairs(t) do return math.type(k) .. ' ' .. k end end)()",
   "(function() local a = 2147483647 return a + 1 end)()",
   "2147483647 + 1",
   "(-2147483647 - 1) - 1",
