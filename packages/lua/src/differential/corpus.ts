@@ -1,5 +1,6 @@
 import type { DiffCase } from "./DiffCase.ts";
 import { errorCases } from "./corpus/errorCases.ts";
+import { fixedCases } from "./corpus/fixedCases.ts";
 import { formatCases } from "./corpus/formatCases.ts";
 import { functionCases } from "./corpus/functionCases.ts";
 import { knownCases } from "./corpus/knownCases.ts";
@@ -21,5 +22,6 @@ export const CORPUS: readonly DiffCase[] = [
   ...errorCases,
   ...utf8Cases,
   ...knownCases,
+  ...fixedCases,
   ...openCases,
 ];

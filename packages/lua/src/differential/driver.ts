@@ -32,6 +32,7 @@ local function report(ok, ...)
   for i = 1, select("#", ...) do parts[i] = show1((select(i, ...))) end
   return concat(parts, ", ")
 end
+local getmetatable, setmetatable = getmetatable, setmetatable
 local base = {}
 for k, v in pairs(_G) do base[k] = v end
 local function freshEnv()
@@ -40,6 +41,9 @@ local function freshEnv()
     if type(v) == "table" and k ~= "_G" then
       local copy = {}
       for f, g in pairs(v) do copy[f] = g end
+      -- fengari's math has a metatable that refuses maxinteger and mininteger: keep it.
+      local mt = getmetatable(v)
+      if type(mt) == "table" then setmetatable(copy, mt) end
       env[k] = copy
     else env[k] = v end
   end

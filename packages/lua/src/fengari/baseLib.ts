@@ -2,6 +2,7 @@ import fengari from "fengari";
 import type { CFunction, LClosure, LuaState, Proto } from "fengari";
 import { callContext } from "./CallContext.ts";
 import { HEAP_COST } from "./heapCost.ts";
+import { explainLua53 } from "./compileError.ts";
 
 const { lua, lauxlib, to_jsstring } = fengari;
 
@@ -96,6 +97,7 @@ const load: CFunction = (L) => {
   checkChunkSize(L, code.length);
   guard.tick(L, Math.ceil(code.length / 64));
   if (lauxlib.luaL_loadbufferx(L, code, code.length, name, "t") !== lua.LUA_OK) {
+    explainOnTop(L);
     lua.lua_pushnil(L);
     lua.lua_insert(L, -2);
     return 2;
@@ -169,4 +171,14 @@ const collectgarbage: CFunction = (L) => {
 };
 
 /** Base functions written for the sandbox. */
+/** A load error on top of the stack, with the reason fengari refuses what Lua 5.4 compiles (as jobs' own compile errors get it). */
+function explainOnTop(L: LuaState): void {
+  if (lua.lua_type(L, -1) !== lua.LUA_TSTRING) return;
+  const message = fengari.to_jsstring(lua.lua_tostring(L, -1) as Uint8Array, 0, undefined, true);
+  const explained = explainLua53(message);
+  if (explained === message) return;
+  lua.lua_pop(L, 1);
+  lua.lua_pushstring(L, fengari.to_luastring(explained));
+}
+
 export const sandboxBase: Record<string, CFunction> = { print, load, collectgarbage };

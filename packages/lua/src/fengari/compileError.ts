@@ -19,7 +19,7 @@ export function compileError(L: LuaState, chunkName: string): LuaError {
  * Says why fengari refuses what Lua 5.4 compiles: integer numerals past 32 bits (which
  * fengari's patched reader refuses, see fengariPatches.ts), and 5.4-only syntax.
  */
-function explainLua53(message: string): string {
+export function explainLua53(message: string): string {
   const numeral = /^(.*?: )malformed number near '([^']*)'$/.exec(message);
   if (numeral && numeralBeyondInt32(to_luastring(numeral[2]!))) return `${numeral[1]}${beyondInt32(`integer ${numeral[2]}`)}`;
   if (/unexpected symbol near '<'$/.test(message)) return `${message} (fengari is Lua 5.3: <const>/<close> need --engine wasmoon)`;

@@ -173,8 +173,10 @@ function g14(x: number): string | null {
     const mantissa = kept.length > 1 ? `${kept[0]}.${kept.slice(1)}` : kept;
     text = `${mantissa}e${exp10 < 0 ? "-" : "+"}${String(Math.abs(exp10)).padStart(2, "0")}`;
   } else {
-    text = exp10 >= 0 ? `${digits.slice(0, exp10 + 1)}.${digits.slice(exp10 + 1)}` : `0.${"0".repeat(-exp10 - 1)}${digits}`;
-    text = text.replace(/\.?0+$/, "");
+    // With 14 integer digits there is no fraction at all: "12345678901234", never "12345678901234.".
+    const whole = exp10 >= 0 ? digits.slice(0, exp10 + 1) : "0";
+    const fraction = (exp10 >= 0 ? digits.slice(exp10 + 1) : `${"0".repeat(-exp10 - 1)}${digits}`).replace(/0+$/, "");
+    text = fraction === "" ? whole : `${whole}.${fraction}`;
   }
   return x < 0 ? `-${text}` : text;
 }
