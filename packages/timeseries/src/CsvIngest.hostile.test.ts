@@ -77,6 +77,26 @@ describe("CsvIngest on random text", () => {
     );
   });
 
+  it("reports a quoted row past maxLineBytes as too long, whether or not a chunk ends inside it (a case fast-check found)", () => {
+    const text = [
+      "date,symbol,close,volume",
+      "1996-07-28T00:00:00.000Z,A,0,0",
+      "2004-05-09T00:00:00.000Z,A,0,0",
+      '1984-02-04T00:00:00.000Z,A,0,"',
+      "1970-04-13T00:00:00.000Z,A,0,0",
+      "1989-12-03T00:00:00.000Z,A,0,0",
+      "2019-09-08T00:00:00.000Z,A,0,0",
+      "1981-06-11T00:00:00.000Z,A,0,0",
+      "1975-07-11T00:00:00.000Z,A,0,-99999888558434.02",
+      '1985-08-23T00:00:00.000Z,A,0," "',
+      "1985-05-02T00:00:00.000Z,A,,0",
+    ].join("\n");
+    const cut = 768350325 % (text.length + 1);
+    for (const chunks of [[text], [text.slice(0, cut), text.slice(cut)]]) {
+      expect((ingest(chunks) as CsvError).message).toBe("line 4: row is longer than 200 bytes (maxLineBytes)");
+    }
+  });
+
   it("refuses 1e309 and Infinity in a numeric column with the line, as it refuses words", () => {
     for (const bad of ["1e309", "-1e309", "Infinity", "-Infinity"]) {
       const outcome = ingest([`date,close\n2020-01-01,1\n2020-01-02,${bad}\n`]);

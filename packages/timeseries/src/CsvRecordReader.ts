@@ -143,7 +143,10 @@ export class CsvRecordReader {
         for (;;) {
           const close = text.indexOf('"', from);
           if (close === -1) {
-            if (eof) throw new CsvError(opened, "unterminated quoted field");
+            if (eof) {
+              this.#checkLength(text, pos, n, line);
+              throw new CsvError(opened, "unterminated quoted field");
+            }
             return undefined;
           }
           if (close + 1 === n && !eof) return undefined;
@@ -167,6 +170,8 @@ export class CsvRecordReader {
         if (c === CR && (i + 1 === n || text.charCodeAt(i + 1) === LF)) {
           return { cells, end: Math.min(i + 2, n), lines: lines + 1 };
         }
+        // However the upload was cut into chunks, a row past the limit is reported as such first.
+        this.#checkLength(text, pos, i, line);
         throw new CsvError(line + lines, `unexpected text after a closing quote in cell ${cells.length}`);
       }
       let j = i;
@@ -174,7 +179,10 @@ export class CsvRecordReader {
       for (; j < n; j++) {
         c = text.charCodeAt(j);
         if (c === COMMA || c === LF) break;
-        if (c === QUOTE) throw new CsvError(line + lines, `quote inside unquoted cell ${cells.length + 1}`);
+        if (c === QUOTE) {
+          this.#checkLength(text, pos, j, line);
+          throw new CsvError(line + lines, `quote inside unquoted cell ${cells.length + 1}`);
+        }
       }
       if (j === n && !eof) return undefined;
       if (c === COMMA && j < n) {
