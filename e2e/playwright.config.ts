@@ -16,7 +16,8 @@ export default defineConfig({
     launchOptions: { executablePath: findChromium(), args: [...CHROMIUM_ARGS, "--disable-features=WebRtcHideLocalIpsWithMdns"] },
   },
   webServer: {
-    command: `npx vite --config e2e/fixtures/vite.config.ts --port ${PORT} --strictPort --host 127.0.0.1`,
+    // --force: a dependency cache left by an earlier checkout would be re-optimised mid-test, reloading the page.
+    command: `npx vite --config e2e/fixtures/vite.config.ts --port ${PORT} --strictPort --host 127.0.0.1 --force`,
     cwd: "..",
     url: `http://127.0.0.1:${PORT}/lua-worker/`,
     reuseExistingServer: false,
