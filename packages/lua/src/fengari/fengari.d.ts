@@ -136,6 +136,7 @@ declare module "fengari" {
     lua_pushnil(L: LuaState): void;
     lua_pushnumber(L: LuaState, n: number): void;
     lua_pushstring(L: LuaState, s: LuaString | string): void;
+    lua_pushlstring(L: LuaState, s: LuaString, len: number): void;
     lua_concat(L: LuaState, n: number): void;
     lua_pushvalue(L: LuaState, idx: number): void;
     lua_rawget(L: LuaState, idx: number): number;

@@ -80,6 +80,11 @@ export function createSandbox(): LuaState {
   hideIntegerLimits(L, -1);
   lua.lua_pop(L, 1);
   addOpenedLib(L, libs, "utf8", lualib.luaopen_utf8, {});
+  // Lua 5.4's utf8.charpattern lets lead bytes run to \xFD; fengari's (5.3's) stops at \xF4.
+  lua.lua_getfield(L, libs, "utf8");
+  lua.lua_pushlstring(L, UTF8_CHARPATTERN, UTF8_CHARPATTERN.length);
+  lua.lua_setfield(L, -2, "charpattern");
+  lua.lua_pop(L, 1);
   const co = openLib(L, "coroutine", lualib.luaopen_coroutine);
   addOpenedLib(L, libs, "coroutine", lualib.luaopen_coroutine, {
     create: chargingThread(co.create),
@@ -221,6 +226,9 @@ function copyFields(L: LuaState, from: number, to: number): void {
     lua.lua_rawset(L, to);
   }
 }
+
+/** Lua 5.4's `utf8.charpattern`: "[\0-\x7F\xC2-\xFD][\x80-\xBF]*". */
+const UTF8_CHARPATTERN = Uint8Array.of(0x5b, 0x00, 0x2d, 0x7f, 0xc2, 0x2d, 0xfd, 0x5d, 0x5b, 0x80, 0x2d, 0xbf, 0x5d, 0x2a);
 
 function setFunctions(L: LuaState, fns: Record<string, CFunction>): void {
   for (const [name, fn] of Object.entries(fns)) {

@@ -19,5 +19,6 @@ export const fixedCases: DiffCase[] = casesOf("fixed", {
   "format %f default precision": "return string.format(\"%f\", 3.14159)",
   "format %.Nf rounds exact ties to even": "return string.format(\"%.0f %.0f %.2f %.1f %5.1f\", 2.5, 0.5, 0.125, 0.25, 2.25)",
   "format %q of infinities": "return string.format(\"%q %q\", 1/0, -1/0)",
+  "utf8.charpattern": "return utf8.charpattern",
   "utf8 escapes past U+10FFFF": "return #\"\\u{7FFFFFFF}\", #\"\\u{110000}\"",
 });
