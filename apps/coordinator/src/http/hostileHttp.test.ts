@@ -1,8 +1,6 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeWebDist } from "../testing/fakeWebDist.ts";
 import { SP500_CSV } from "../testing/fixtures.ts";
 import type { TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../testing/startTestCoordinator.ts";
@@ -35,14 +33,7 @@ function csp(response: Response): string {
 describe("the coordinator's HTTP surface under hostile use", () => {
   let c: TestCoordinator;
   beforeAll(async () => {
-    const dist = mkdtempSync(join(tmpdir(), "shoal-web-"));
-    mkdirSync(join(dist, "assets"));
-    writeFileSync(join(dist, "index.html"), "<!doctype html><title>Shoal</title>");
-    writeFileSync(join(dist, "dashboard.html"), "<!doctype html><title>Shoal dashboard</title>");
-    writeFileSync(join(dist, "embed-frame.html"), "<!doctype html><title>Shoal volunteer</title>");
-    writeFileSync(join(dist, "embed.js"), "(()=>{})();");
-    writeFileSync(join(dist, "assets", "app-1234.js"), "console.log('donor');");
-    c = await startTestCoordinator({ webDist: dist });
+    c = await startTestCoordinator({ webDist: fakeWebDist() });
   });
   afterAll(() => c.close());
   let uploaded: Promise<DatasetView> | undefined;

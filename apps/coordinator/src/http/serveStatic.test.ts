@@ -1,20 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { get } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fakeWebDist } from "../testing/fakeWebDist.ts";
 import type { TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { startTestCoordinator } from "../testing/startTestCoordinator.ts";
 
 describe("the built web app", () => {
   let c: TestCoordinator;
   beforeAll(async () => {
-    const dist = mkdtempSync(join(tmpdir(), "shoal-web-"));
-    mkdirSync(join(dist, "assets"));
-    writeFileSync(join(dist, "index.html"), "<!doctype html><title>Shoal</title>");
-    writeFileSync(join(dist, "dashboard.html"), "<!doctype html><title>Shoal dashboard</title>");
-    writeFileSync(join(dist, "assets", "app-1234.js"), "console.log('donor');");
-    c = await startTestCoordinator({ webDist: dist });
+    c = await startTestCoordinator({ webDist: fakeWebDist() });
   });
   afterAll(() => c.close());
 

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { frameMessage, Reassembler } from "@shoal/protocol";
 import { SP500_CSV } from "../testing/fixtures.ts";
 import type { TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { startTestCoordinator } from "../testing/startTestCoordinator.ts";
-import { TestWorker } from "../testing/TestWorker.ts";
+import { dataConnectionWorker } from "../testing/dataConnectionWorker.ts";
 import { COORDINATOR_PEER_ID } from "./CoordinatorPeer.ts";
 import type { DataConnectionLike, PeerConstructor, PeerLike } from "./peerjsTypes.ts";
 import { SIGNALLING_KEY, SIGNALLING_PATH } from "./PeerSignalling.ts";
@@ -48,13 +47,7 @@ describe("the coordinator's PeerJS peer over WebRTC", () => {
     const dataset = (await json<DatasetView>(c.api("/api/datasets?name=sp500", { method: "POST", body: SP500_CSV }))).id;
     const job = await json<JobView>(c.api("/api/jobs", { method: "POST", body: JSON.stringify({ dataset, spec: BIG_SPEC }) }));
     const connection = await connect();
-    const reassembler = new Reassembler();
-    const listeners: Array<(text: string) => void> = [];
-    connection.on("data", (data) => {
-      const text = reassembler.push(data as string);
-      if (text !== undefined) listeners.forEach((l) => l(text));
-    });
-    const worker = new TestWorker({ send: (text) => frameMessage(text).forEach((f) => connection.send(f)), onMessage: (l) => listeners.push(l) });
+    const worker = dataConnectionWorker(connection);
     await worker.start();
     for (let i = 0; i < 200; i++) {
       const view = await json<JobView>(c.api(`/api/jobs/${job.id}`));

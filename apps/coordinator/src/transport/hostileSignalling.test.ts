@@ -2,11 +2,11 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { frameMessage, Reassembler } from "@shoal/protocol";
 import type { PeerView } from "../grid/Grid.ts";
 import type { TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../testing/startTestCoordinator.ts";
-import { TestWorker } from "../testing/TestWorker.ts";
+import { dataConnectionWorker } from "../testing/dataConnectionWorker.ts";
+import type { TestWorker } from "../testing/TestWorker.ts";
 import { COORDINATOR_PEER_ID } from "./CoordinatorPeer.ts";
 import type { DataConnectionLike, PeerConstructor, PeerLike } from "./peerjsTypes.ts";
 import { SIGNALLING_KEY, SIGNALLING_PATH } from "./PeerSignalling.ts";
@@ -35,13 +35,7 @@ async function donor(Peer: PeerConstructor, port: number, peers: PeerLike[]): Pr
   await new Promise<void>((resolve, reject) => (peer.on("open", () => resolve()), peer.on("error", reject)));
   const connection = (peer as unknown as { connect(id: string, o: object): DataConnectionLike }).connect(COORDINATOR_PEER_ID, { reliable: true, serialization: "raw" });
   await new Promise<void>((resolve, reject) => (connection.on("open", resolve), connection.on("error", reject)));
-  const reassembler = new Reassembler();
-  const listeners: Array<(text: string) => void> = [];
-  connection.on("data", (data) => {
-    const text = reassembler.push(data as string);
-    if (text !== undefined) listeners.forEach((l) => l(text));
-  });
-  const worker = new TestWorker({ send: (text) => frameMessage(text).forEach((f) => connection.send(f)), onMessage: (l) => listeners.push(l) });
+  const worker = dataConnectionWorker(connection);
   await worker.start();
   return worker;
 }
