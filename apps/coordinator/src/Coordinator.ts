@@ -55,7 +55,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const probe = new ScriptProbe({ deadlineMs: o.probeDeadlineMs, heapMb: o.probeHeapMb, budget: o.probeBudget });
   const engines = (name: EngineName) => prepareEngine(name, { warmUp: false });
   const jobs = new JobService({ store, scheduler, datasets, engines, probe, limits: o.limits });
-  const grid = new Grid({ scheduler, store, metrics, logger, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs });
+  const grid = new Grid({ scheduler, store, metrics, logger, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs, silenceMs: o.silenceMs });
 
   const server = createServer({ requestTimeout: 30 * 60_000, maxHeaderSize: MAX_HEADER_BYTES });
   const signallingToken = randomBytes(24).toString("hex");

@@ -31,6 +31,8 @@ export interface CoordinatorOptions {
   heartbeatMs?: number;
   /** A connection that has not said hello by then is closed. Default 10 s. */
   helloTimeoutMs?: number;
+  /** A volunteer that sends nothing (not even a heartbeat) for this long is closed and leaves. Default 3 heartbeats (30 s). */
+  silenceMs?: number;
   /** How long a peer id that left stays reclaimable (with its secret) before the store prunes it. Default 7 days. */
   peerRetentionMs?: number;
   /** Minimum time between progress events of one SSE stream. Default 250 ms. */
@@ -68,6 +70,7 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
     peerGraceMs: 15_000,
     heartbeatMs: 10_000,
     helloTimeoutMs: 10_000,
+    silenceMs: 3 * (options.heartbeatMs ?? 10_000),
     peerRetentionMs: 7 * 24 * 60 * 60_000,
     progressMs: 250,
     probeBudget: 5e7,

@@ -39,6 +39,12 @@ export interface GridOptions {
   helloTimeoutMs: number;
   /** How long the store keeps a peer id that left (so it can come back under it) before pruning it. */
   peerRetentionMs: number;
+  /**
+   * A session that sent nothing, heartbeats included, for this long is closed and its peer leaves
+   * (leases back in the queue); default three heartbeat intervals. Liveness never waits for the
+   * transport's close event, which a vanished browser may never send.
+   */
+  silenceMs?: number;
 }
 
 /** What {@link Grid.admit} gives a session: its peer id and the secret that proves it on a reconnect. */
@@ -69,6 +75,8 @@ export class Grid implements SessionHost {
   readonly #channels = new Set<WorkerChannel>();
   #offerQueued = false;
   #closing = false;
+  readonly #silenceMs: number;
+  readonly #silenceTimer: ReturnType<typeof setInterval>;
 
   constructor(options: GridOptions) {
     this.scheduler = options.scheduler;
@@ -79,6 +87,9 @@ export class Grid implements SessionHost {
     this.heartbeatMs = options.heartbeatMs;
     this.#helloTimeoutMs = options.helloTimeoutMs;
     this.#peerRetentionMs = options.peerRetentionMs;
+    this.#silenceMs = options.silenceMs ?? 3 * options.heartbeatMs;
+    this.#silenceTimer = setInterval(() => this.#closeSilent(Date.now()), Math.max(50, Math.min(this.heartbeatMs, this.#silenceMs / 3)));
+    this.#silenceTimer.unref();
     this.scheduler.onApplied((applied) => this.#applied(applied));
     this.scheduler.onCommitFailed((error) => this.#commitFailed(error));
   }
@@ -180,7 +191,19 @@ export class Grid implements SessionHost {
   /** Closes every channel without removing the peers from the scheduler, so they can come back after a restart. */
   close(): void {
     this.#closing = true;
+    clearInterval(this.#silenceTimer);
     for (const channel of [...this.#channels]) channel.close("coordinator is shutting down");
+  }
+
+  /** Closes the channel of every admitted session silent for longer than the silence limit. */
+  #closeSilent(now: number): void {
+    for (const session of [...this.#sessions.values()]) {
+      const silent = now - session.lastHeardAt;
+      if (silent <= this.#silenceMs) continue;
+      const seconds = Math.round(silent / 1000);
+      this.logger.warn(`${session.name} sent nothing for ${seconds} s; closing it, so its leases go back in the queue`);
+      session.channel.close(`silent for ${seconds} s`);
+    }
   }
 
   /**

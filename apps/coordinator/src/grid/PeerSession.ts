@@ -61,6 +61,8 @@ export class PeerSession {
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
   #loggedReports = 0;
   #lastHeartbeat = Number.NEGATIVE_INFINITY;
+  /** When the peer last sent anything (ms since the epoch): heartbeats keep it above the grid's silence limit. */
+  lastHeardAt = Date.now();
 
   constructor(host: SessionHost, channel: WorkerChannel, info: ChannelInfo, helloTimeoutMs: number) {
     this.#host = host;
@@ -117,6 +119,7 @@ export class PeerSession {
   }
 
   #receive(text: string): void {
+    this.lastHeardAt = Date.now();
     try {
       this.#handle(parseWorkerMessage(text));
     } catch (error) {

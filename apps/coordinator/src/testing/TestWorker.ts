@@ -42,6 +42,7 @@ export class TestWorker {
   #shardBaseUrl = "";
   #running = false;
   #welcomed: ((peerId: string) => void) | undefined;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(wire: TestWire, options: TestWorkerOptions = {}) {
     this.#wire = wire;
@@ -103,6 +104,10 @@ export class TestWorker {
       case "welcome":
         this.#shardBaseUrl = message.shardBaseUrl;
         this.secret = message.secret;
+        // As real volunteers do: a silent session is closed by the coordinator.
+        clearInterval(this.#heartbeat);
+        this.#heartbeat = setInterval(() => this.send({ type: "heartbeat" }), message.heartbeatMs);
+        this.#heartbeat.unref();
         this.#welcomed?.(message.peerId);
         return;
       case "job":
