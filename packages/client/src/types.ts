@@ -113,6 +113,8 @@ export interface PeerView {
   jobs: string[];
   reputation: { wins: number; losses: number; refused: boolean };
   connectedAt: string;
+  /** When it last sent anything; past the coordinator's silence limit it is dropped. */
+  lastHeardAt: string;
 }
 
 /** A syntax check's answer. */

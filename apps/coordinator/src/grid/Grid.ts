@@ -27,6 +27,8 @@ export interface PeerView {
   jobs: JobId[];
   reputation: { wins: number; losses: number; refused: boolean };
   connectedAt: string;
+  /** When it last sent anything; past the silence limit it is dropped. */
+  lastHeardAt: string;
 }
 
 export interface GridOptions {
@@ -184,7 +186,7 @@ export class Grid implements SessionHost {
       const id = s.peerId as PeerId;
       const { wins, losses, refused, leases } = this.scheduler.peerSnapshot(id);
       const jobs = [...new Set(this.scheduler.leases(id).map((lease) => lease.jobId))];
-      return { id, transport: s.channel.transport, threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, jobs, reputation: { wins, losses, refused }, connectedAt: s.connectedAt };
+      return { id, transport: s.channel.transport, threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, jobs, reputation: { wins, losses, refused }, connectedAt: s.connectedAt, lastHeardAt: new Date(s.lastHeardAt).toISOString() };
     });
   }
 

@@ -5,7 +5,7 @@ import { Link } from "../shell/Link.tsx";
 import { routePath } from "../shell/parseRoute.ts";
 import { VolunteerHint } from "./VolunteerHint.tsx";
 
-/** The volunteers connected now: transport, threads, work done and held, reputation, and the jobs they work on. */
+/** The volunteers connected now: transport, engines, threads, work done and held, reputation, the jobs they work on, and when each was last heard. */
 export function PeersPage() {
   const { data: peers, error, loading } = useApi((client) => client.listPeers(), [], { refreshMs: 2000 });
   return (
@@ -24,6 +24,7 @@ export function PeersPage() {
               <tr>
                 <th>Peer</th>
                 <th>Transport</th>
+                <th>Engines</th>
                 <th>Threads</th>
                 <th>Tasks done</th>
                 <th>Leases</th>
@@ -31,6 +32,7 @@ export function PeersPage() {
                 <th>Quorums won/lost</th>
                 <th>Working on</th>
                 <th>Connected</th>
+                <th>Last heard</th>
               </tr>
             </thead>
             <tbody>
@@ -41,6 +43,7 @@ export function PeersPage() {
                     {peer.reputation.refused && <span className="badge badge-failed">refused</span>}
                   </td>
                   <td>{peer.transport === "webrtc" ? "WebRTC" : "WebSocket"}</td>
+                  <td>{peer.engines.join(", ")}</td>
                   <td className="num">{peer.threads}</td>
                   <td className="num">{peer.tasksDone}</td>
                   <td className="num">{peer.leases}</td>
@@ -58,6 +61,7 @@ export function PeersPage() {
                         ))}
                   </td>
                   <td>{formatTime(peer.connectedAt)}</td>
+                  <td>{secondsAgo(peer.lastHeardAt)}</td>
                 </tr>
               ))}
             </tbody>
@@ -66,4 +70,10 @@ export function PeersPage() {
       )}
     </>
   );
+}
+
+/** `2026-12-01T05:40:03Z` → `4 s ago`, for how recently a peer was heard from. */
+function secondsAgo(time: string): string {
+  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(time)) / 1000));
+  return `${seconds} s ago`;
 }
