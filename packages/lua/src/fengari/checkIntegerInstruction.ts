@@ -1,4 +1,6 @@
 import type { Instruction, LuaState, TString, TValue } from "fengari";
+import fengari from "fengari";
+import ldebug from "fengari/src/ldebug.js";
 import lobject from "fengari/src/lobject.js";
 import defs from "fengari/src/defs.js";
 import lopcodes from "fengari/src/lopcodes.js";
@@ -26,6 +28,10 @@ ARITH[op("OP_SHL")] = "<<";
 ARITH[op("OP_SHR")] = ">>";
 ARITH[op("OP_UNM")] = "unm";
 ARITH[op("OP_MOD")] = "%";
+/** Bitwise opcodes: Lua 5.4 refuses strings there (its string coercions cover arithmetic only); fengari converted them. */
+const BITWISE = new Set(["OP_BAND", "OP_BOR", "OP_BXOR", "OP_SHL", "OP_SHR", "OP_BNOT"].map(op));
+const OP_BNOT = op("OP_BNOT");
+const BITWISE_ERROR = fengari.to_luastring("perform bitwise operation on");
 const OP_FORPREP = op("OP_FORPREP");
 const OP_FORLOOP = op("OP_FORLOOP");
 /** 1 for the loop opcodes, so every other instruction costs one load. */
@@ -96,15 +102,20 @@ export function checkIntegerResult(L: LuaState, target: TValue): void {
 let checkingStrings = false;
 
 /**
- * Runs when fengari's VM has read a numeric string as an integer (luaO_str2num): if that
- * was for + - * % // or unary minus whose operands all read as integers, Lua 5.4 gives an
- * integer where fengari (like 5.3's VM) computes a float, so raise instead.
+ * Runs when fengari's VM has read a numeric string (luaO_str2num). For a bitwise operator,
+ * Lua 5.4 raises where fengari would compute ("3" | 0 is 3); for + - * % // or unary minus
+ * whose operands all read as integers, Lua 5.4 gives an integer where fengari (like 5.3's VM)
+ * computes a float. Either way, raise instead.
  */
 export function checkStringArithmetic(L: LuaState): void {
   if (checkingStrings) return;
   const at = current(L);
   if (at === undefined) return;
   const { i, base, k } = at;
+  if (BITWISE.has(i.opcode)) {
+    const b = operand(L, base, k, i.B);
+    ldebug.luaG_typeerror(L, isString(b) || i.opcode === OP_BNOT ? b : operand(L, base, k, i.C), BITWISE_ERROR);
+  }
   const op = ARITH[i.opcode];
   if (op === undefined || op === "<<" || op === ">>") return;
   checkingStrings = true;

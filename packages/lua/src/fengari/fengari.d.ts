@@ -207,10 +207,11 @@ declare module "fengari" {
 }
 
 declare module "fengari/src/ldebug.js" {
-  import type { LuaState, LuaString } from "fengari";
+  import type { LuaState, LuaString, TValue } from "fengari";
   const ldebug: {
     luaG_traceexec(L: LuaState): void;
     luaG_runerror(L: LuaState, fmt: LuaString, ...args: unknown[]): never;
+    luaG_typeerror(L: LuaState, o: TValue, op: LuaString): never;
   };
   export default ldebug;
 }

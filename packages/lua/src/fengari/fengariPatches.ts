@@ -134,7 +134,7 @@ export function installFengariPatches(): void {
   lobject.luaO_str2num = (s, o) => {
     if (!numeralBeyondInt32(s)) {
       const length = str2num(s, o);
-      if (length !== 0 && o.type === INT && parsing === 0 && running !== null && activeGuard() !== null) checkStringArithmetic(running);
+      if (length !== 0 && parsing === 0 && running !== null && activeGuard() !== null) checkStringArithmetic(running);
       return length;
     }
     if (parsing === 0 && running !== null && activeGuard() !== null) {
