@@ -6,6 +6,7 @@ import defs from "fengari/src/defs.js";
 import lopcodes from "fengari/src/lopcodes.js";
 import lvm from "fengari/src/lvm.js";
 import type { IntegerOp } from "./int32Overflow.ts";
+import { luaFloatString } from "./formatFloat.ts";
 import { int32Overflows, overflowMessage } from "./int32Overflow.ts";
 import { raiseLuaError as raise } from "./raiseLuaError.ts";
 
@@ -34,10 +35,12 @@ const OP_BNOT = op("OP_BNOT");
 const BITWISE_ERROR = fengari.to_luastring("perform bitwise operation on");
 const OP_FORPREP = op("OP_FORPREP");
 const OP_FORLOOP = op("OP_FORLOOP");
-/** 1 for the loop opcodes, so every other instruction costs one load. */
+const OP_MOD = op("OP_MOD");
+/** 1 for the opcodes checked before they run (loops, %), so every other instruction costs one load. */
 const LOOP = new Uint8Array(64);
 LOOP[OP_FORPREP] = 1;
 LOOP[OP_FORLOOP] = 1;
+LOOP[OP_MOD] = 1;
 const INT32_MAX = 0x7fffffff;
 const INT32_MIN = -0x80000000;
 
@@ -68,7 +71,23 @@ export function checkIntegerInstruction(L: LuaState): void {
   const i = ci.l_code[ci.l_savedpc - 1];
   if (i === undefined || LOOP[i.opcode] === 0) return;
   if (i.opcode === OP_FORPREP) forPrep(L, ci.l_base + i.A);
-  else forLoop(L, ci.l_base + i.A);
+  else if (i.opcode === OP_FORLOOP) forLoop(L, ci.l_base + i.A);
+  else floatMod(L, operand(L, ci.l_base, ci.func.value.p.k, i.B), operand(L, ci.l_base, ci.func.value.p.k, i.C));
+}
+
+/**
+ * Float `%` as Lua 5.4 corrects fmod's sign (by comparing m and b) against fengari's Lua 5.3
+ * rule (m * b < 0), which underflows for tiny operands: `(-2.1e-300) % 2e-300` comes out
+ * negative. Where the two differ, raise rather than answer otherwise.
+ */
+function floatMod(L: LuaState, b: TValue, c: TValue): void {
+  if ((b.type & 0x0f) !== NUMBER || (c.type & 0x0f) !== NUMBER || (b.type === INT && c.type === INT)) return;
+  const x = b.value as number;
+  const y = c.value as number;
+  const m = x % y;
+  const lua53 = m * y < 0;
+  const lua54 = m > 0 ? y < 0 : m < 0 && y !== m;
+  if (lua53 !== lua54) raise(L, `float modulo ${luaFloatString(x)} % ${luaFloatString(y)}: fengari's Lua 5.3 rule loses the sign of so small a result (Lua 5.4 keeps it; use --engine wasmoon)`);
 }
 
 /**

@@ -20,6 +20,7 @@ export const fixedCases: DiffCase[] = casesOf("fixed", {
   "format %.Nf rounds exact ties to even": "return string.format(\"%.0f %.0f %.2f %.1f %5.1f\", 2.5, 0.5, 0.125, 0.25, 2.25)",
   "format %q of infinities": "return string.format(\"%q %q\", 1/0, -1/0)",
   "utf8.charpattern": "return utf8.charpattern",
+  "float modulo of tiny numbers": "local b = 1e-300\nreturn (-2.1 * b) % (2 * b) > 0, (2.1 * b) % (-2 * b) < 0",
   "bitwise operators refuse numeric strings": "return (pcall(function() return \"3\" | 0 end)), (pcall(function() local x = \"7\" return ~x end)), (pcall(function() return 1 << \"2\" end)), (pcall(function() return \"3.0\" & 1 end))",
   "utf8 escapes past U+10FFFF": "return #\"\\u{7FFFFFFF}\", #\"\\u{110000}\"",
 });
