@@ -3,6 +3,7 @@ import type { CFunction, LuaState } from "fengari";
 import { activeGuard } from "./CallGuard.ts";
 import type { FloatSpec } from "./formatFloat.ts";
 import { formatFloat } from "./formatFloat.ts";
+import { pushConcat } from "./pushConcat.ts";
 
 const { lua, lauxlib, to_luastring } = fengari;
 const PERCENT = 0x25;
@@ -179,13 +180,7 @@ export function stringFormat(original: CFunction): CFunction {
       else add(formatFloat(lauxlib.luaL_checknumber(L, arg), { ...spec, conversion: c as FloatSpec["conversion"] }));
     }
     if (literal < fmt.length) add(fmt.subarray(literal));
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    lua.lua_pushstring(L, out);
+    pushConcat(L, parts, total);
     return 1;
   };
 }

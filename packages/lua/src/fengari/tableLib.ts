@@ -3,6 +3,7 @@ import type { CFunction, LuaState } from "fengari";
 import { callContext } from "./CallContext.ts";
 import { HEAP_COST } from "./heapCost.ts";
 import { FENGARI_STRING_COSTS } from "../stringCosts.ts";
+import { pushConcat } from "./pushConcat.ts";
 
 // Lua 5.3's table library, ported from fengari's ltablib.js (MIT) with two changes: every
 // element a loop touches costs one instruction of budget (so `__len`/`__index` tricks
@@ -122,13 +123,7 @@ const concat: CFunction = (L) => {
     if (i < last && sep.length > 0) parts.push(sep);
     lua.lua_pop(L, 1);
   }
-  const out = new Uint8Array(bytes);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  lua.lua_pushstring(L, out);
+  pushConcat(L, parts, bytes);
   return 1;
 };
 
