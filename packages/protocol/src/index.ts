@@ -23,6 +23,7 @@ export {
 } from "./jobSpec.ts";
 export * from "./tasks.ts";
 export * from "./messages.ts";
+export * from "./taskViews.ts";
 export { ProtocolError } from "./ProtocolError.ts";
 export { parseWorkerMessage, parseCoordinatorMessage, parsePeerMessage, encodeMessage, MESSAGE_LIMITS } from "./parseMessages.ts";
 export { frameMessage, Reassembler, FRAME_CHARS } from "./frames.ts";

@@ -1,4 +1,4 @@
-import type { JobId, PeerId, ShardHash, TaskId } from "@shoal/protocol";
+import type { JobId, PartialResult, PeerId, ShardHash, TaskId } from "@shoal/protocol";
 import { canonicalJson } from "@shoal/protocol";
 import type { ReportRefusal } from "./checkReport.ts";
 import { checkReport } from "./checkReport.ts";
@@ -6,6 +6,7 @@ import { copyJson as copy } from "./copyJson.ts";
 import { copyMapWork } from "./copyTask.ts";
 import { createJobState, taskState } from "./createJobState.ts";
 import { JobRecord } from "./JobRecord.ts";
+import { partialResult } from "./partialResult.ts";
 import type { LeaseRef } from "./LeaseBook.ts";
 import { attemptOf, LeaseBook, leaseOf } from "./LeaseBook.ts";
 import { pickBackup, pickTask } from "./pickTask.ts";
@@ -283,6 +284,12 @@ export class JobScheduler {
   }
 
   /** A peer's slots, leases, credit and reputation; also answers for peers that left or were refused. */
+  /** What has arrived of a job's result while it runs (see {@link partialResult}); undefined for a job not held. */
+  partialResult(jobId: JobId, limit: number): PartialResult | undefined {
+    const job = this.#jobs.get(jobId);
+    return job && copy(partialResult(job.state, limit));
+  }
+
   peerSnapshot(peerId: PeerId): PeerSnapshot {
     const { wins, losses, refused } = this.#reputation.standing(peerId);
     const peer = this.#peers.get(peerId);
