@@ -20,6 +20,9 @@ import type { Mount } from "./http/createRequestHandler.ts";
 import { createRequestHandler } from "./http/createRequestHandler.ts";
 import { ScriptProbe } from "./probe/ScriptProbe.ts";
 import { SqliteStore } from "./store/SqliteStore.ts";
+import { JobTasks } from "./tasks/JobTasks.ts";
+import { SqliteTaskHistoryStore } from "./tasks/SqliteTaskHistoryStore.ts";
+import { TaskHistory } from "./tasks/TaskHistory.ts";
 import { CoordinatorPeer } from "./transport/CoordinatorPeer.ts";
 import type { Closable } from "./transport/keepCoordinatorPeer.ts";
 import { keepCoordinatorPeer } from "./transport/keepCoordinatorPeer.ts";
@@ -55,7 +58,10 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const probe = new ScriptProbe({ deadlineMs: o.probeDeadlineMs, heapMb: o.probeHeapMb, budget: o.probeBudget });
   const engines = (name: EngineName) => prepareEngine(name, { warmUp: false });
   const jobs = new JobService({ store, scheduler, datasets, engines, probe, limits: o.limits });
-  const grid = new Grid({ scheduler, store, metrics, logger, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs, silenceMs: o.silenceMs });
+  const historyStore = new SqliteTaskHistoryStore(join(o.dataDir, "shoal.db"));
+  const history = new TaskHistory(historyStore, scheduler, logger);
+  const tasks = new JobTasks(historyStore, jobs, scheduler);
+  const grid = new Grid({ scheduler, store, metrics, logger, history, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs, silenceMs: o.silenceMs });
 
   const server = createServer({ requestTimeout: 30 * 60_000, maxHeaderSize: MAX_HEADER_BYTES });
   const signallingToken = randomBytes(24).toString("hex");
@@ -64,7 +70,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   let baseUrl = "";
   const shardBaseUrl = (req?: IncomingMessage) => `${o.publicUrl ?? hostUrl(req) ?? baseUrl}/shards`;
   const ws = new WebSocketTransport(grid, logger, shardBaseUrl);
-  const deps = { store, datasets, shards, jobs, grid, metrics, logger, maxUploadBytes: o.maxUploadBytes, webDist: o.webDist, progressMs: o.progressMs };
+  const deps = { store, datasets, shards, jobs, tasks, grid, metrics, logger, maxUploadBytes: o.maxUploadBytes, webDist: o.webDist, progressMs: o.progressMs };
   server.on("request", createRequestHandler(deps, mounts));
   server.on("upgrade", (req, socket, head) => {
     const path = new URL(req.url ?? "/", "http://coordinator").pathname;
@@ -113,6 +119,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       });
       await probe.close();
       scheduler.snapshot();
+      history.flush();
+      historyStore.close();
       store.close();
     })());
   const running: RunningCoordinator = { url: baseUrl, port, close };

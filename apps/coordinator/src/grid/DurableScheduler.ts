@@ -1,4 +1,4 @@
-import type { JobId, PeerId } from "@shoal/protocol";
+import type { JobId, PartialResult, PeerId } from "@shoal/protocol";
 import type { CommandOutcomes, Effects, JobSnapshot, Lease, PeerSnapshot, SchedulerCommand, SchedulerOptions, SchedulerState } from "@shoal/scheduler";
 import { applyCommand, commandToLog, JobScheduler } from "@shoal/scheduler";
 import type { JobOutcome, Store } from "../store/Store.ts";
@@ -12,6 +12,8 @@ export interface FinishedJob {
 /** What one logged command did, for whoever must tell peers or watchers. */
 export interface Applied extends Effects {
   command: SchedulerCommand;
+  /** What the scheduler answered (assignments granted, how a report was taken, leases expired). */
+  outcome: CommandOutcomes[SchedulerCommand["type"]];
   /** Leases that ran out or whose peer left, from `tick` and `remove-peer`. */
   expired: number;
   finished: FinishedJob[];
@@ -155,7 +157,7 @@ export class DurableScheduler {
     this.#pending.push({ text: entry, write, finished });
     this.#pendingChars += entry.length;
     const expired = "expired" in fx ? (fx.expired as unknown[]).length : 0;
-    const applied: Applied = { command, cancel: fx.cancel, events: fx.events, expired, finished };
+    const applied: Applied = { command, outcome, cancel: fx.cancel, events: fx.events, expired, finished };
     this.#afterCommit.push(() => {
       for (const listener of this.#listeners) listener(applied);
     });
@@ -202,6 +204,11 @@ export class DurableScheduler {
 
   jobSnapshot(id: JobId): JobSnapshot | undefined {
     return this.#scheduler.jobSnapshot(id);
+  }
+
+  /** What has arrived of a running job's result, at most `limit` values; undefined once it ended. */
+  partialResult(id: JobId, limit: number): PartialResult | undefined {
+    return this.#scheduler.partialResult(id, limit);
   }
 
   peerSnapshot(id: PeerId): PeerSnapshot {

@@ -4,6 +4,7 @@ import type { Logger } from "../Logger.ts";
 import { newId } from "../newId.ts";
 import type { Store } from "../store/Store.ts";
 import type { Applied, DurableScheduler } from "./DurableScheduler.ts";
+import type { TaskHistory } from "../tasks/TaskHistory.ts";
 import type { Metrics } from "./Metrics.ts";
 import type { SessionHost } from "./PeerSession.ts";
 import { PeerSession } from "./PeerSession.ts";
@@ -47,6 +48,8 @@ export interface GridOptions {
    * transport's close event, which a vanished browser may never send.
    */
   silenceMs?: number;
+  /** Where results' `print` output goes, with the rest of each attempt's history. */
+  history?: TaskHistory;
 }
 
 /** What {@link Grid.admit} gives a session: its peer id and the secret that proves it on a reconnect. */
@@ -78,6 +81,7 @@ export class Grid implements SessionHost {
   #offerQueued = false;
   #closing = false;
   readonly #silenceMs: number;
+  readonly #history: TaskHistory | undefined;
   readonly #silenceTimer: ReturnType<typeof setInterval>;
 
   constructor(options: GridOptions) {
@@ -90,6 +94,7 @@ export class Grid implements SessionHost {
     this.#helloTimeoutMs = options.helloTimeoutMs;
     this.#peerRetentionMs = options.peerRetentionMs;
     this.#silenceMs = options.silenceMs ?? 3 * options.heartbeatMs;
+    this.#history = options.history;
     this.#silenceTimer = setInterval(() => this.#closeSilent(Date.now()), Math.max(50, Math.min(this.heartbeatMs, this.#silenceMs / 3)));
     this.#silenceTimer.unref();
     this.scheduler.onApplied((applied) => this.#applied(applied));
@@ -164,6 +169,10 @@ export class Grid implements SessionHost {
 
   wantWork(): void {
     this.#queueOffer();
+  }
+
+  noteLog(taskId: string, attempt: number, lines: readonly string[]): void {
+    this.#history?.noteLog(taskId, attempt, lines);
   }
 
   /** Expires leases past their deadline; call every few hundred milliseconds. */

@@ -24,6 +24,8 @@ export interface SessionHost {
   leave(session: PeerSession, reason: string): void;
   /** The peer asked for work: offer it (batched with other peers' asks) at the end of this turn. */
   wantWork(): void;
+  /** A result's `print` lines, handed over before the result goes to the scheduler, for the task history. */
+  noteLog?(taskId: string, attempt: number, lines: readonly string[]): void;
 }
 
 /** Assignment send times kept per session for the latency histogram; older ones are dropped past this. */
@@ -150,6 +152,7 @@ export class PeerSession {
       case "task-result": {
         const { taskId, attempt, result } = message;
         this.#timed(taskId, attempt);
+        this.#host.noteLog?.(taskId, attempt, message.log);
         const outcome = scheduler.defer({ type: "submit-result", peerId, taskId: asTaskId(taskId), attempt, result, now });
         metrics.results[outcome.status]++;
         if (outcome.status === "accepted") this.tasksDone++;

@@ -5,6 +5,7 @@ import type { JobService } from "../grid/JobService.ts";
 import type { Metrics } from "../grid/Metrics.ts";
 import type { Logger } from "../Logger.ts";
 import type { Store } from "../store/Store.ts";
+import type { JobTasks } from "../tasks/JobTasks.ts";
 
 /** Everything the HTTP routes reach. */
 export interface HttpDeps {
@@ -12,6 +13,8 @@ export interface HttpDeps {
   datasets: DatasetService;
   shards: ShardFiles;
   jobs: JobService;
+  /** Tasks, attempts and partial results of jobs. */
+  tasks: JobTasks;
   grid: Grid;
   metrics: Metrics;
   logger: Logger;

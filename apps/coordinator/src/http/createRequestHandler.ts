@@ -11,6 +11,7 @@ import { graphRoutes } from "./routes/graphRoutes.ts";
 import { jobRoutes } from "./routes/jobRoutes.ts";
 import { shardRoutes } from "./routes/shardRoutes.ts";
 import { systemRoutes } from "./routes/systemRoutes.ts";
+import { taskRoutes } from "./routes/taskRoutes.ts";
 import { serveStatic } from "./serveStatic.ts";
 
 /** Another handler mounted on the same server (the PeerJS signalling routes); true when it took the request. */
@@ -29,6 +30,7 @@ export function createRequestHandler(deps: HttpDeps, mounts: Mount[] = []): Requ
   datasetRoutes(router, deps);
   jobRoutes(router, deps);
   graphRoutes(router, deps);
+  taskRoutes(router, deps);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://coordinator");

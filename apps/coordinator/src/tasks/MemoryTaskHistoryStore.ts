@@ -1,0 +1,60 @@
+import type { AttemptView, JobId, TaskId } from "@shoal/protocol";
+import type { AttemptEnd, TaskHistoryStore, TaskRecord } from "./TaskHistoryStore.ts";
+import { takesEnd } from "./TaskHistoryStore.ts";
+
+/** The {@link TaskHistoryStore} in memory, for unit tests. */
+export class MemoryTaskHistoryStore implements TaskHistoryStore {
+  readonly #jobs = new Map<JobId, TaskRecord[]>();
+  readonly #tasks = new Map<TaskId, { job: JobId; record: TaskRecord; attempts: AttemptView[] }>();
+
+  transaction<T>(fn: () => T): T {
+    return fn();
+  }
+
+  addTasks(job: JobId, tasks: readonly TaskRecord[]): void {
+    const list = this.#jobs.get(job) ?? [];
+    for (const task of tasks) {
+      if (this.#tasks.has(task.id)) continue;
+      const record = { ...task };
+      list.push(record);
+      this.#tasks.set(task.id, { job, record, attempts: [] });
+    }
+    list.sort((a, b) => a.index - b.index);
+    this.#jobs.set(job, list);
+  }
+
+  setTaskState(task: TaskId, state: TaskRecord["state"]): void {
+    const entry = this.#tasks.get(task);
+    if (entry) entry.record.state = state;
+  }
+
+  startAttempt(task: TaskId, attempt: number, peer: string, start: number): void {
+    const entry = this.#tasks.get(task);
+    if (!entry || entry.attempts.some((a) => a.attempt === attempt)) return;
+    entry.attempts.push({ task: entry.record.index, attempt, peer, start, end: null, outcome: "running" });
+    entry.attempts.sort((a, b) => a.attempt - b.attempt);
+  }
+
+  endAttempt(task: TaskId, attempt: number, end: AttemptEnd): void {
+    const a = this.#tasks.get(task)?.attempts.find((x) => x.attempt === attempt);
+    if (a && takesEnd(a.outcome, end.outcome)) Object.assign(a, end);
+  }
+
+  tasks(job: JobId, offset: number, limit: number): { total: number; tasks: TaskRecord[] } {
+    const list = this.#jobs.get(job) ?? [];
+    return { total: list.length, tasks: list.slice(offset, offset + limit).map((t) => ({ ...t })) };
+  }
+
+  attemptsOf(job: JobId, from: number, to: number): AttemptView[] {
+    const list = this.#jobs.get(job) ?? [];
+    return list.filter((t) => t.index >= from && t.index < to).flatMap((t) => (this.#tasks.get(t.id)?.attempts ?? []).map((a) => ({ ...a })));
+  }
+
+  latestAttempts(job: JobId, limit: number): { total: number; attempts: AttemptView[] } {
+    const all = (this.#jobs.get(job) ?? []).flatMap((t) => this.#tasks.get(t.id)?.attempts ?? []);
+    all.sort((a, b) => a.start - b.start || a.task - b.task || a.attempt - b.attempt);
+    return { total: all.length, attempts: all.slice(Math.max(0, all.length - limit)).map((a) => ({ ...a })) };
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,151 @@
+import Database from "better-sqlite3";
+import type { AttemptOutcome, AttemptView, JobId, TaskId } from "@shoal/protocol";
+import type { AttemptEnd, TaskHistoryStore, TaskRecord } from "./TaskHistoryStore.ts";
+import { REPORTED } from "./TaskHistoryStore.ts";
+
+/**
+ * Tables of the task history, in the coordinator's database beside the store's own; a coordinator
+ * that predates them ignores them, so no schema version is needed. Times are epoch ms.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS job_tasks (
+  task_id  TEXT PRIMARY KEY,
+  job_id   TEXT NOT NULL,
+  position INTEGER NOT NULL,
+  kind     TEXT NOT NULL,
+  key      TEXT NOT NULL,
+  points   INTEGER NOT NULL,
+  state    TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS job_tasks_by_job ON job_tasks (job_id, position);
+CREATE TABLE IF NOT EXISTS task_attempts (
+  task_id       TEXT NOT NULL,
+  attempt       INTEGER NOT NULL,
+  job_id        TEXT NOT NULL,
+  position      INTEGER NOT NULL,
+  peer          TEXT NOT NULL,
+  started_at    REAL NOT NULL,
+  ended_at      REAL,
+  outcome       TEXT NOT NULL,
+  kind          TEXT,
+  message       TEXT,
+  line          INTEGER,
+  log           TEXT,
+  log_truncated INTEGER,
+  PRIMARY KEY (task_id, attempt)
+);
+CREATE INDEX IF NOT EXISTS task_attempts_by_job ON task_attempts (job_id, position);
+CREATE INDEX IF NOT EXISTS task_attempts_by_start ON task_attempts (job_id, started_at);
+`;
+
+interface TaskRowSql {
+  task_id: string;
+  position: number;
+  kind: string;
+  key: string;
+  points: number;
+  state: string;
+}
+
+interface AttemptRowSql {
+  position: number;
+  attempt: number;
+  peer: string;
+  started_at: number;
+  ended_at: number | null;
+  outcome: string;
+  kind: string | null;
+  message: string | null;
+  line: number | null;
+  log: string | null;
+  log_truncated: number | null;
+}
+
+const ATTEMPT_COLUMNS = "position, attempt, peer, started_at, ended_at, outcome, kind, message, line, log, log_truncated";
+
+/** The {@link TaskHistoryStore} on SQLite: its own connection to the coordinator's database file (WAL). */
+export class SqliteTaskHistoryStore implements TaskHistoryStore {
+  readonly #db: Database.Database;
+  readonly #q;
+
+  constructor(path: string) {
+    const db = new Database(path);
+    this.#db = db;
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma("busy_timeout = 5000");
+    db.exec(SCHEMA);
+    this.#q = {
+      addTask: db.prepare("INSERT OR IGNORE INTO job_tasks (task_id, job_id, position, kind, key, points, state) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+      setState: db.prepare("UPDATE job_tasks SET state = ? WHERE task_id = ?"),
+      start: db.prepare(
+        "INSERT OR IGNORE INTO task_attempts (task_id, attempt, job_id, position, peer, started_at, outcome) SELECT task_id, ?, job_id, position, ?, ?, 'running' FROM job_tasks WHERE task_id = ?",
+      ),
+      end: db.prepare(
+        "UPDATE task_attempts SET ended_at = ?, outcome = ?, kind = ?, message = ?, line = ?, log = ?, log_truncated = ? WHERE task_id = ? AND attempt = ? AND (outcome = 'running' OR (outcome IN ('timeout', 'disconnect') AND ? = 1))",
+      ),
+      count: db.prepare("SELECT count(*) AS n FROM job_tasks WHERE job_id = ?"),
+      page: db.prepare("SELECT task_id, position, kind, key, points, state FROM job_tasks WHERE job_id = ? ORDER BY position LIMIT ? OFFSET ?"),
+      attemptsOf: db.prepare(`SELECT ${ATTEMPT_COLUMNS} FROM task_attempts WHERE job_id = ? AND position >= ? AND position < ? ORDER BY position, attempt`),
+      countAttempts: db.prepare("SELECT count(*) AS n FROM task_attempts WHERE job_id = ?"),
+      latest: db.prepare(
+        `SELECT * FROM (SELECT ${ATTEMPT_COLUMNS} FROM task_attempts WHERE job_id = ? ORDER BY started_at DESC, position DESC, attempt DESC LIMIT ?) ORDER BY started_at, position, attempt`,
+      ),
+    };
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn)();
+  }
+
+  addTasks(job: JobId, tasks: readonly TaskRecord[]): void {
+    this.transaction(() => {
+      for (const t of tasks) this.#q.addTask.run(t.id, job, t.index, t.kind, t.key, t.points, t.state);
+    });
+  }
+
+  setTaskState(task: TaskId, state: TaskRecord["state"]): void {
+    this.#q.setState.run(state, task);
+  }
+
+  startAttempt(task: TaskId, attempt: number, peer: string, start: number): void {
+    this.#q.start.run(attempt, peer, start, task);
+  }
+
+  endAttempt(task: TaskId, attempt: number, e: AttemptEnd): void {
+    const truncated = e.logTruncated === undefined ? null : Number(e.logTruncated);
+    this.#q.end.run(e.end, e.outcome, e.kind ?? null, e.message ?? null, e.line ?? null, e.log ?? null, truncated, task, attempt, Number(REPORTED.has(e.outcome)));
+  }
+
+  tasks(job: JobId, offset: number, limit: number): { total: number; tasks: TaskRecord[] } {
+    const total = (this.#q.count.get(job) as { n: number }).n;
+    const rows = this.#q.page.all(job, limit, offset) as TaskRowSql[];
+    return {
+      total,
+      tasks: rows.map((r) => ({ id: r.task_id as TaskId, index: r.position, kind: r.kind as TaskRecord["kind"], key: r.key, points: r.points, state: r.state as TaskRecord["state"] })),
+    };
+  }
+
+  attemptsOf(job: JobId, from: number, to: number): AttemptView[] {
+    return (this.#q.attemptsOf.all(job, from, to) as AttemptRowSql[]).map(toView);
+  }
+
+  latestAttempts(job: JobId, limit: number): { total: number; attempts: AttemptView[] } {
+    const total = (this.#q.countAttempts.get(job) as { n: number }).n;
+    return { total, attempts: (this.#q.latest.all(job, limit) as AttemptRowSql[]).map(toView) };
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+function toView(r: AttemptRowSql): AttemptView {
+  const view: AttemptView = { task: r.position, attempt: r.attempt, peer: r.peer, start: r.started_at, end: r.ended_at, outcome: r.outcome as AttemptOutcome };
+  if (r.kind !== null) view.kind = r.kind;
+  if (r.message !== null) view.message = r.message;
+  if (r.line !== null) view.line = r.line;
+  if (r.log !== null) view.log = r.log;
+  if (r.log_truncated !== null) view.logTruncated = r.log_truncated === 1;
+  return view;
+}

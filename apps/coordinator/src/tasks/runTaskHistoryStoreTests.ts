@@ -1,0 +1,80 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { JobId, TaskId } from "@shoal/protocol";
+import type { TaskHistoryStore, TaskRecord } from "./TaskHistoryStore.ts";
+
+const J = "j1" as JobId;
+const task = (job: string, index: number, kind: TaskRecord["kind"] = "map"): TaskRecord => ({
+  id: `${job}/map/${index}` as TaskId,
+  index,
+  kind,
+  key: `S${index}`,
+  points: 2,
+  state: "pending",
+});
+const id = (index: number, job = "j1") => `${job}/map/${index}` as TaskId;
+
+/** The suite every {@link TaskHistoryStore} passes. */
+export function runTaskHistoryStoreTests(name: string, open: () => TaskHistoryStore): void {
+  describe(`${name} (TaskHistoryStore)`, () => {
+    let store: TaskHistoryStore;
+    afterEach(() => store.close());
+
+    it("pages a job's tasks in plan order, apart from other jobs' tasks", () => {
+      store = open();
+      store.addTasks(J, [task("j1", 2), task("j1", 0), task("j1", 1)]);
+      store.addTasks("j2" as JobId, [task("j2", 0)]);
+      expect(store.tasks(J, 0, 2)).toEqual({ total: 3, tasks: [task("j1", 0), task("j1", 1)] });
+      expect(store.tasks(J, 2, 2).tasks.map((t) => t.index)).toEqual([2]);
+      expect(store.tasks(J, 5, 2)).toEqual({ total: 3, tasks: [] });
+      expect(store.tasks("nope" as JobId, 0, 10)).toEqual({ total: 0, tasks: [] });
+    });
+
+    it("records attempts from start to end, ends each once, and ignores attempts of unknown tasks", () => {
+      store = open();
+      store.addTasks(J, [task("j1", 0), task("j1", 1)]);
+      store.startAttempt(id(0), 1, "p-a", 100);
+      store.startAttempt(id(0), 1, "p-b", 150);
+      store.startAttempt(id(0), 2, "p-b", 200);
+      store.startAttempt(id(1), 1, "p-a", 300);
+      store.startAttempt("j9/map/0" as TaskId, 1, "p-a", 300);
+      store.endAttempt(id(0), 1, { end: 400, outcome: "timeout" });
+      store.endAttempt(id(0), 1, { end: 500, outcome: "cancelled" });
+      store.endAttempt(id(0), 2, { end: 450, outcome: "result", log: "hi\n", logTruncated: false });
+      store.endAttempt(id(1), 1, { end: 460, outcome: "error", kind: "runtime", message: "job.lua:3: boom", line: 3 });
+      store.setTaskState(id(0), "done");
+      expect(store.tasks(J, 0, 1).tasks[0]?.state).toBe("done");
+      expect(store.attemptsOf(J, 0, 1)).toEqual([
+        { task: 0, attempt: 1, peer: "p-a", start: 100, end: 400, outcome: "timeout" },
+        { task: 0, attempt: 2, peer: "p-b", start: 200, end: 450, outcome: "result", log: "hi\n", logTruncated: false },
+      ]);
+      expect(store.attemptsOf(J, 1, 2)).toEqual([{ task: 1, attempt: 1, peer: "p-a", start: 300, end: 460, outcome: "error", kind: "runtime", message: "job.lua:3: boom", line: 3 }]);
+    });
+
+    it("lets a report that arrives after the lease ran out replace the timeout, but nothing replace a report", () => {
+      store = open();
+      store.addTasks(J, [task("j1", 0)]);
+      store.startAttempt(id(0), 1, "p", 10);
+      store.endAttempt(id(0), 1, { end: 20, outcome: "timeout" });
+      store.endAttempt(id(0), 1, { end: 25, outcome: "cancelled" });
+      expect(store.attemptsOf(J, 0, 1)[0]).toMatchObject({ end: 20, outcome: "timeout" });
+      store.endAttempt(id(0), 1, { end: 30, outcome: "result" });
+      store.endAttempt(id(0), 1, { end: 40, outcome: "timeout" });
+      store.endAttempt(id(0), 1, { end: 50, outcome: "error", message: "forged" });
+      expect(store.attemptsOf(J, 0, 1)).toEqual([{ task: 0, attempt: 1, peer: "p", start: 10, end: 30, outcome: "result" }]);
+    });
+
+    it("gives the latest-started attempts oldest first, with the count of all", () => {
+      store = open();
+      store.addTasks(J, [task("j1", 0), task("j1", 1), task("j1", 2)]);
+      store.startAttempt(id(2), 1, "p", 30);
+      store.startAttempt(id(0), 1, "p", 10);
+      store.startAttempt(id(1), 1, "p", 20);
+      const latest = store.latestAttempts(J, 2);
+      expect(latest.total).toBe(3);
+      expect(latest.attempts.map((a) => [a.task, a.start, a.end, a.outcome])).toEqual([
+        [1, 20, null, "running"],
+        [2, 30, null, "running"],
+      ]);
+    });
+  });
+}
