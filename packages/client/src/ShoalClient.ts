@@ -1,4 +1,4 @@
-import type { EngineName } from "@shoal/protocol";
+import type { AttemptTimeline, EngineName, PartialResult, TaskPage } from "@shoal/protocol";
 import type { GraphRequest } from "./graph/GraphRequest.ts";
 import { readEventStream } from "./readEventStream.ts";
 import { sha256Hex } from "./sha256Hex.ts";
@@ -113,6 +113,21 @@ export class ShoalClient {
   /** The final value of a done job; a ShoalApiError with status 409 while it is not done. */
   async getResult(id: string): Promise<JobResult> {
     return this.#json("GET", `/api/jobs/${encodeURIComponent(id)}/result`);
+  }
+
+  /** One page of a job's tasks, each with its attempts (`limit` up to `MAX_TASK_PAGE`). */
+  async listTasks(id: string, options: { offset?: number; limit?: number } = {}): Promise<TaskPage> {
+    return this.#json("GET", `/api/jobs/${encodeURIComponent(id)}/tasks?offset=${options.offset ?? 0}&limit=${options.limit ?? 50}`);
+  }
+
+  /** A job's latest attempts, for a timeline. */
+  async getAttempts(id: string, options: { limit?: number } = {}): Promise<AttemptTimeline> {
+    return this.#json("GET", `/api/jobs/${encodeURIComponent(id)}/attempts${options.limit ? `?limit=${options.limit}` : ""}`);
+  }
+
+  /** What has arrived of a running job's result, marked partial; a ShoalApiError with status 409 once it ended. */
+  async getPartialResult(id: string, options: { limit?: number } = {}): Promise<PartialResult> {
+    return this.#json("GET", `/api/jobs/${encodeURIComponent(id)}/partial${options.limit ? `?limit=${options.limit}` : ""}`);
   }
 
   async cancelJob(id: string): Promise<JobView> {

@@ -19,6 +19,9 @@ import { progressEstimate } from "./progressEstimate.ts";
 import { shoalRunCommand } from "./shoalRunCommand.ts";
 import { useJobProgress } from "./useJobProgress.ts";
 import { LineMessage } from "../components/LineMessage.tsx";
+import { PartialResultCard } from "../tasks/PartialResultCard.tsx";
+import { TaskTable } from "../tasks/TaskTable.tsx";
+import { TaskTimeline } from "../tasks/TaskTimeline.tsx";
 
 /** One job, live: progress with throughput and ETA, the peers on it, cancel; then its result, or its Lua error on its line. */
 export function JobPage({ id }: { id: string }) {
@@ -64,7 +67,10 @@ export function JobPage({ id }: { id: string }) {
       {active && job.unconfirmedError && <UnconfirmedError job={job} />}
       {job.status === "failed" && job.error && <JobError job={job} script={script.data} />}
       {job.status === "cancelled" && <Notice kind="empty">This job was cancelled; it has no result.</Notice>}
+      {active && <PartialResultCard job={job} />}
       {job.status === "done" && <JobResult job={job} />}
+      <TaskTimeline id={id} active={active} />
+      <TaskTable id={id} active={active} />
       <JobFacts job={job} />
       {job.status !== "failed" && script.data !== undefined && (
         <details className="card">
