@@ -37,7 +37,8 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 test.beforeAll(async ({ browser }) => {
   await grid.start();
-  worker = new ShoalProcess(["worker", "--coordinator", grid.url]);
+  // One thread runs the tasks in plan order, so the tasks before the failing one have finished when it fails.
+  worker = new ShoalProcess(["worker", "--coordinator", grid.url, "--threads", "1"]);
   const dataset = await api<{ id: string }>("/api/datasets?name=sp500", { method: "POST", body: readFileSync("public/datasets/sp500.csv") });
   const spec = { script: SCRIPT, params: { a: [1, 2, 3, 4, 5, 6] }, batchSize: 1 };
   jobId = (await api<{ id: string }>("/api/jobs", { method: "POST", body: JSON.stringify({ dataset: dataset.id, spec }), headers: { "Content-Type": "application/json" } })).id;

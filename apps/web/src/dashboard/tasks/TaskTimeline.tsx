@@ -38,6 +38,7 @@ export function TaskTimeline({ id, active }: { id: string; active: boolean }) {
           {layout.bars.length} attempts on {layout.lanes.length} volunteer{layout.lanes.length === 1 ? "" : "s"} over {(span / 1000).toFixed(1)} s{shown}
         </span>
       </div>
+      <div className="timeline-wrap">
       <svg className="timeline" viewBox={`0 0 ${WIDTH} ${lanesHeight + RATE_HEIGHT + 24}`} role="img" aria-label="Attempts per volunteer over time" data-testid="task-timeline">
         {layout.lanes.map(({ peer, first, rows }, i) => (
           <g key={peer}>
@@ -77,6 +78,7 @@ export function TaskTimeline({ id, active }: { id: string; active: boolean }) {
           })}
         </g>
       </svg>
+      </div>
       <ul className="legend">
         {seen.map((outcome) => (
           <li key={outcome}>
