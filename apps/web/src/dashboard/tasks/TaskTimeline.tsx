@@ -47,7 +47,7 @@ export function TaskTimeline({ id, active }: { id: string; active: boolean }) {
               {peer.length > 14 ? `${peer.slice(0, 13)}…` : peer}
             </text>
             <text x={LABEL - 6} y={first * (LANE + GAP) + 2 * LANE - 2} textAnchor="end" className="lane-label">
-              {rows > 1 ? `${rows} at once` : ""}
+              {rows > 1 ? `${rows} leases at once` : ""}
             </text>
           </g>
         ))}
@@ -79,6 +79,7 @@ export function TaskTimeline({ id, active }: { id: string; active: boolean }) {
         </g>
       </svg>
       </div>
+      <p className="muted">Each bar runs from the lease to the report, so a task prefetched by a busy volunteer waits in its bar before it runs.</p>
       <ul className="legend">
         {seen.map((outcome) => (
           <li key={outcome}>
