@@ -63,6 +63,7 @@ test("the task list shows each task's print output as text and the failing task'
   const failed = page.locator('[data-testid="task-row"][data-state="failed"]');
   await expect(failed).toHaveCount(1);
   await expect(failed.getByTestId("attempt-error")).toHaveText(/^job\.lua:4: boom at 4/);
+  await expect(failed.getByTestId("attempt-log")).toHaveText("hello 4 <b>not bold</b>\n");
   await expect(failed.getByTestId("attempt")).toHaveAttribute("data-outcome", "error");
   const first = rows.first();
   await expect(first.getByTestId("attempt-log")).toHaveText("hello 1 <b>not bold</b>\n");

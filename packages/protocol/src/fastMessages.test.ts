@@ -27,6 +27,7 @@ const VALID: Obj[] = [
   result({ result: { output: { nested: [1, 2] } }, log: [] }),
   failed(),
   failed({ error: { kind: "deadline", message: "too slow" } }),
+  failed({ log: ["printed before the error"] }),
   { type: "outcomes", outcomes: [result(), failed()] },
   { type: "outcomes", outcomes: [result({ result: { outputs: [] } })] },
 ];

@@ -9,13 +9,13 @@ import { LIMITS } from "./limits.ts";
 /** `outcomes`, `task-result` or `task-failed` from a worker (5 us → 2 us per outcome in a batch of 16). */
 export function isOutcomesMessage(value: Record<string, unknown>, limits: OutcomeLimits): boolean {
   if (value["type"] === "task-result") return isTaskResult(value, limits);
-  if (value["type"] === "task-failed") return isTaskFailed(value);
+  if (value["type"] === "task-failed") return isTaskFailed(value, limits);
   if (value["type"] !== "outcomes" || !hasOnlyKeys(value, OUTCOMES_KEYS)) return false;
   const outcomes = value["outcomes"];
   if (!Array.isArray(outcomes) || outcomes.length < 1 || outcomes.length > limits.outcomes) return false;
   for (const outcome of outcomes) {
     if (!isPlainObject(outcome)) return false;
-    if (outcome["type"] === "task-result" ? !isTaskResult(outcome, limits) : !isTaskFailed(outcome)) return false;
+    if (outcome["type"] === "task-result" ? !isTaskResult(outcome, limits) : !isTaskFailed(outcome, limits)) return false;
   }
   return true;
 }
@@ -28,16 +28,14 @@ export interface OutcomeLimits {
 
 const OUTCOMES_KEYS = new Set(["type", "outcomes"]);
 const RESULT_KEYS = new Set(["type", "taskId", "attempt", "result", "log", "instructions", "elapsedMs"]);
-const FAILED_KEYS = new Set(["type", "taskId", "attempt", "error"]);
+const FAILED_KEYS = new Set(["type", "taskId", "attempt", "error", "log"]);
 const FAILURE_KEYS = new Set(["kind", "message", "line", "traceback"]);
 const FAILURE_KINDS = new Set(["syntax", "runtime", "budget", "memory", "result", "deadline", "internal"]);
 
 function isTaskResult(o: Record<string, unknown>, limits: OutcomeLimits): boolean {
   if (!hasOnlyKeys(o, RESULT_KEYS) || !isId(o["taskId"]) || !isCount(o["attempt"])) return false;
   if (!isNonNegative(o["instructions"]) || !isNonNegative(o["elapsedMs"])) return false;
-  const log = o["log"];
-  if (!Array.isArray(log) || log.length > limits.logLines) return false;
-  for (const line of log) if (typeof line !== "string" || line.length > limits.logLineBytes) return false;
+  if (!isLog(o["log"], limits)) return false;
   const result = o["result"];
   if (!isPlainObject(result)) return false;
   const keys = Object.keys(result);
@@ -48,8 +46,15 @@ function isTaskResult(o: Record<string, unknown>, limits: OutcomeLimits): boolea
   return keys[0] === "outputs" && Array.isArray(outputs) && outputs.length <= LIMITS.batchSize;
 }
 
-function isTaskFailed(o: Record<string, unknown>): boolean {
+function isLog(log: unknown, limits: OutcomeLimits): boolean {
+  if (!Array.isArray(log) || log.length > limits.logLines) return false;
+  for (const line of log) if (typeof line !== "string" || line.length > limits.logLineBytes) return false;
+  return true;
+}
+
+function isTaskFailed(o: Record<string, unknown>, limits: OutcomeLimits): boolean {
   if (o["type"] !== "task-failed" || !hasOnlyKeys(o, FAILED_KEYS) || !isId(o["taskId"]) || !isCount(o["attempt"])) return false;
+  if (o["log"] !== undefined && !isLog(o["log"], limits)) return false;
   const error = o["error"];
   if (!isPlainObject(error) || !hasOnlyKeys(error, FAILURE_KEYS)) return false;
   const e = error;

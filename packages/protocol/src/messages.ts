@@ -61,6 +61,8 @@ export interface TaskFailedMessage {
   taskId: string;
   attempt: number;
   error: TaskFailureData;
+  /** The attempt's `print` output up to its error, bounded as a result's `log` is; absent from workers that predate it. */
+  log?: string[];
 }
 /**
  * Several task outcomes at once: a worker finishing short tasks sends what finished in the same

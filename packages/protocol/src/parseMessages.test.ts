@@ -15,6 +15,7 @@ describe("parseWorkerMessage", () => {
     { type: "task-result", taskId: "j/map/0", attempt: 1, result: { outputs: [{ a: 1 }, null] }, log: ["hi"], instructions: 10, elapsedMs: 2 },
     { type: "task-result", taskId: "j/reduce/0/0", attempt: 0, result: { output: [1, "x"] }, log: [], instructions: 0, elapsedMs: 0 },
     { type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "job.lua:3: boom", line: 3, traceback: "stack" } },
+    { type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "job.lua:3: boom", line: 3 }, log: ["before", "the error"] },
     { type: "shards-held", shards: [HASH] },
     {
       type: "outcomes",
@@ -36,6 +37,9 @@ describe("parseWorkerMessage", () => {
     ["negative slots", text({ type: "request-work", freeSlots: -1 }), /freeSlots/],
     ["too many slots", text({ type: "request-work", freeSlots: 10_000 }), /freeSlots/],
     ["bad hash", text({ type: "shards-held", shards: ["../../etc/passwd"] }), /sha256/],
+    ["a failure's print output of too many lines", text({ type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "x" }, log: Array.from({ length: MESSAGE_LIMITS.logLines + 1 }, () => "") }), /log/],
+    ["a failure's print line too long", text({ type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "x" }, log: ["x".repeat(MESSAGE_LIMITS.logLineBytes + 1)] }), /log/],
+    ["a failure's print output that is not lines", text({ type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "x" }, log: "<b>text</b>" }), /log/],
     ["unknown error kind", text({ type: "task-failed", taskId: "t", attempt: 1, error: { kind: "panic", message: "" } }), /error\.kind/],
     ["oversized control", text({ type: "heartbeat", pad: "x".repeat(MESSAGE_LIMITS.controlBytes) }), /larger than/],
     ["job from a worker", text({ type: "job", jobId: "j", spec: { script: "" } }), /bad job message/],

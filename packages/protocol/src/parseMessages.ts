@@ -53,6 +53,8 @@ const failure = z.strictObject({
   traceback: z.string().max(64 * 1024).optional(),
 });
 
+const logLines = z.array(z.string().max(MESSAGE_LIMITS.logLineBytes)).max(MESSAGE_LIMITS.logLines);
+
 const taskResult = z.strictObject({
   type: z.literal("task-result"),
   taskId: id,
@@ -61,11 +63,11 @@ const taskResult = z.strictObject({
     z.strictObject({ outputs: z.array(json).max(LIMITS.batchSize) }),
     z.strictObject({ output: json }),
   ]),
-  log: z.array(z.string().max(MESSAGE_LIMITS.logLineBytes)).max(MESSAGE_LIMITS.logLines),
+  log: logLines,
   instructions: z.number().min(0),
   elapsedMs: z.number().min(0),
 });
-const taskFailed = z.strictObject({ type: z.literal("task-failed"), taskId: id, attempt: count, error: failure });
+const taskFailed = z.strictObject({ type: z.literal("task-failed"), taskId: id, attempt: count, error: failure, log: logLines.optional() });
 
 /** The schema of worker messages; exported for the fast-path parity test. */
 export const workerToCoordinator = z.discriminatedUnion("type", [

@@ -24,7 +24,7 @@ export interface SessionHost {
   leave(session: PeerSession, reason: string): void;
   /** The peer asked for work: offer it (batched with other peers' asks) at the end of this turn. */
   wantWork(): void;
-  /** A result's `print` lines, handed over before the result goes to the scheduler, for the task history. */
+  /** A result's or failure's `print` lines, handed over before the report goes to the scheduler, for the task history. */
   noteLog?(taskId: string, attempt: number, lines: readonly string[]): void;
 }
 
@@ -163,6 +163,7 @@ export class PeerSession {
         const { taskId, attempt, error } = message;
         metrics.taskFailures++;
         this.#timed(taskId, attempt);
+        this.#host.noteLog?.(taskId, attempt, message.log ?? []);
         this.#logReport(`${JSON.stringify(`${taskId}#${attempt}`)} failed (${error.kind}): ${JSON.stringify(error.message)}`);
         scheduler.defer({ type: "submit-failure", peerId, taskId: asTaskId(taskId), attempt, error });
         return;

@@ -60,22 +60,15 @@ export class TaskHistory {
         break;
       case "submit-result": {
         const { status, reason } = outcome as CommandOutcomes["submit-result"];
-        const lines = this.#logs.get(`${c.taskId}#${c.attempt}`) ?? [];
-        this.#logs.delete(`${c.taskId}#${c.attempt}`);
         const end: AttemptEnd = { end: c.now, outcome: status === "accepted" ? "result" : status === "rejected" ? "rejected" : "late" };
         if (reason !== undefined) end.message = reason;
-        if (lines.length > 0) {
-          const { log, truncated } = capLog(lines, MAX_ATTEMPT_LOG_BYTES);
-          end.log = log;
-          end.logTruncated = truncated;
-        }
-        this.#write(() => s.endAttempt(c.taskId, c.attempt, end));
+        this.#write(() => s.endAttempt(c.taskId, c.attempt, this.#withLog(c.taskId, c.attempt, end)));
         break;
       }
       case "submit-failure": {
         const end: AttemptEnd = { end: Date.now(), outcome: "error", kind: c.error.kind, message: c.error.message };
         if (c.error.line !== undefined) end.line = c.error.line;
-        this.#write(() => s.endAttempt(c.taskId, c.attempt, end));
+        this.#write(() => s.endAttempt(c.taskId, c.attempt, this.#withLog(c.taskId, c.attempt, end)));
         break;
       }
       case "tick":
@@ -92,6 +85,16 @@ export class TaskHistory {
       const failed = event.type === "job-failed" ? event.error.taskId : undefined;
       if (failed !== undefined) this.#write(() => s.setTaskState(failed, "failed"));
     }
+  }
+
+  /** The end with the attempt's noted `print` output, capped, which it claims. */
+  #withLog(taskId: string, attempt: number, end: AttemptEnd): AttemptEnd {
+    const key = `${taskId}#${attempt}`;
+    const lines = this.#logs.get(key);
+    this.#logs.delete(key);
+    if (!lines) return end;
+    const { log, truncated } = capLog(lines, MAX_ATTEMPT_LOG_BYTES);
+    return { ...end, log, logTruncated: truncated };
   }
 
   #write(fn: () => void): void {

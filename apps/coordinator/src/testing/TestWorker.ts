@@ -158,7 +158,10 @@ export class TestWorker {
       message.elapsedMs = performance.now() - started;
       return message;
     } catch (error) {
-      return { type: "task-failed", taskId: a.taskId, attempt: a.attempt, error: TaskError.from(error).toData() } satisfies TaskFailedMessage;
+      const { log, ...failure } = TaskError.from(error).toData();
+      const message: TaskFailedMessage = { type: "task-failed", taskId: a.taskId, attempt: a.attempt, error: failure };
+      if (log !== undefined && log.length > 0) message.log = log;
+      return message;
     }
   }
 

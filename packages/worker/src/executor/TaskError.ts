@@ -7,6 +7,8 @@ export interface TaskErrorData {
   message: string;
   line?: number;
   traceback?: string;
+  /** The task's `print` output up to its error. */
+  log?: string[];
 }
 
 /** A task failure raised to callers of an executor; `message` reads like Lua's (`job.lua:12: boom`). */
@@ -15,16 +17,20 @@ export class TaskError extends Error {
   readonly kind: TaskErrorKind;
   readonly line: number | undefined;
   readonly traceback: string | undefined;
+  readonly log: string[] | undefined;
 
   constructor(data: TaskErrorData) {
     super(data.message);
     this.kind = data.kind;
     this.line = data.line;
     this.traceback = data.traceback;
+    this.log = data.log;
   }
 
   toData(): TaskErrorData {
-    return { kind: this.kind, message: this.message, line: this.line, traceback: this.traceback };
+    const data: TaskErrorData = { kind: this.kind, message: this.message, line: this.line, traceback: this.traceback };
+    if (this.log !== undefined) data.log = this.log;
+    return data;
   }
 
   /**
@@ -40,8 +46,10 @@ export class TaskError extends Error {
   static from(error: unknown): TaskError {
     if (error instanceof TaskError) return error;
     if (error instanceof Error && "kind" in error && typeof error.kind === "string") {
-      const lua = error as Error & { kind: TaskErrorKind; line?: number; traceback?: string };
-      return new TaskError({ kind: lua.kind, message: lua.message, line: lua.line, traceback: lua.traceback });
+      const lua = error as Error & { kind: TaskErrorKind; line?: number; traceback?: string; log?: string[] };
+      const data: TaskErrorData = { kind: lua.kind, message: lua.message, line: lua.line, traceback: lua.traceback };
+      if (lua.log !== undefined) data.log = lua.log;
+      return new TaskError(data);
     }
     return new TaskError({ kind: "internal", message: error instanceof Error ? error.message : String(error) });
   }

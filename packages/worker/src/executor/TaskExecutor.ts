@@ -55,7 +55,9 @@ export class TaskExecutor {
         log.add(call.log);
         instructions += call.instructions;
       } catch (error) {
-        throw TaskError.from(error);
+        const failed = TaskError.from(error);
+        log.add(failed.log ?? []);
+        throw new TaskError({ ...failed.toData(), log: log.lines });
       }
     }
     return { outputs, log: log.lines, instructions };

@@ -108,6 +108,16 @@ describe("Volunteer", () => {
     expect(failed?.error.traceback).toMatch(/traceback/);
   });
 
+  it("reports the print output of a failed task: its earlier points' and the failing call's, up to the error", async () => {
+    const { coordinator } = setup();
+    const spec = parseJobSpec({ script: 'function map(series, p)\n  print("point " .. p.k)\n  if p.k == 2 then error("boom") end\n  return p.k\nend' });
+    coordinator.enqueue("job-1", spec, [assignment("boom")]);
+    await coordinator.until(() => coordinator.messages("task-failed").length === 1);
+    const [failed] = coordinator.messages("task-failed");
+    expect(failed).toMatchObject({ taskId: "boom", error: { kind: "runtime", line: 3 }, log: ["point 1", "point 2"] });
+    expect(Object.keys(failed?.error ?? {})).not.toContain("log");
+  });
+
   it("drops a cancelled task without reporting it", async () => {
     const { coordinator, volunteer } = setup({ threads: 1 });
     const slow = parseJobSpec({ script: "function map(s, p)\n  local n = 0.0\n  for i = 1, 1e6 do n = n + i end\n  return n\nend" });

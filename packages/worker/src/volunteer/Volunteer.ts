@@ -298,7 +298,8 @@ export class Volunteer {
       const data: TaskFailureData = { kind: failure.kind, message: failure.message.slice(0, 16 * 1024) };
       if (failure.line !== undefined) data.line = failure.line;
       if (failure.traceback !== undefined) data.traceback = failure.traceback.slice(0, 64 * 1024);
-      this.#report({ type: "task-failed", taskId, attempt, error: data });
+      const printed = failure.log !== undefined && failure.log.length > 0 ? { log: failure.log } : {};
+      this.#report({ type: "task-failed", taskId, attempt, error: data, ...printed });
     }
   }
 

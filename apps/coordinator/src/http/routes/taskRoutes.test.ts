@@ -57,7 +57,7 @@ describe("a job's tasks, attempts and partial result over HTTP", () => {
     const rest = await json<TaskPage>(c.api(`/api/jobs/${job.id}/tasks?offset=2&limit=2`));
     const boom = rest.tasks[0];
     expect(boom).toMatchObject({ index: 2, state: "failed" });
-    expect(boom?.attempts[0]).toMatchObject({ outcome: "error", kind: "runtime", line: 3, message: expect.stringMatching(/^job\.lua:3: boom/) });
+    expect(boom?.attempts[0]).toMatchObject({ outcome: "error", kind: "runtime", line: 3, message: expect.stringMatching(/^job\.lua:3: boom/), log: "hello 3\n" });
     expect(rest.tasks[1]?.state).toBe("unfinished");
     const timeline = await json<AttemptTimeline>(c.api(`/api/jobs/${job.id}/attempts`));
     expect(timeline.total).toBeGreaterThanOrEqual(3);
