@@ -116,8 +116,9 @@ describe("a job's tasks, attempts and partial result over HTTP", () => {
     clients.push(forger);
     forger.send({ type: "hello", protocol: PROTOCOL_VERSION, threads: 1, engines: ["fengari"], shards: [] });
     await forger.next("welcome");
-    const forged = { type: "task-result", result: { outputs: [0] }, log: ["<img src=x onerror=alert(1)>"], instructions: 0, elapsedMs: 0 } as const;
-    for (let i = 0; i < 4; i++) forger.send({ ...forged, taskId: `${job.id}/map/${i}`, attempt: 1 });
+    for (let i = 0; i < 4; i++) {
+      forger.send({ type: "task-result", taskId: `${job.id}/map/${i}`, attempt: 1, result: { outputs: [0] }, log: ["<img src=x onerror=alert(1)>"], instructions: 0, elapsedMs: 0 });
+    }
     const done = until(job.id, "done");
     await (await worker()).start();
     await done;
