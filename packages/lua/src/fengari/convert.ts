@@ -3,7 +3,7 @@ import fengari from "fengari";
 import type { LuaState } from "fengari";
 import { jsonStringBytes } from "../jsonStringBytes.ts";
 import type { SeriesInput } from "../LuaEngine.ts";
-import { callContext } from "./CallContext.ts";
+import { pushNumberTable } from "./numberTable.ts";
 
 const { lua, lauxlib, to_jsstring, to_luastring } = fengari;
 const KEY = to_luastring("key");
@@ -68,12 +68,7 @@ export function pushSeries(L: LuaState, series: SeriesInput): void {
     const name = to_jsstring(lua.lua_tostring(L, 2) as Uint8Array, 0, undefined, true);
     const column = name === "time" ? series.time : Object.hasOwn(series.columns, name) ? series.columns[name] : undefined;
     if (column === undefined) return 0;
-    callContext(L).guard.tick(L, column.length);
-    lua.lua_createtable(L, column.length, 0);
-    for (let i = 0; i < column.length; i++) {
-      lua.lua_pushnumber(L, column[i] as number);
-      lua.lua_rawseti(L, -2, i + 1);
-    }
+    pushNumberTable(L, column);
     lua.lua_pushvalue(L, 2);
     lua.lua_pushvalue(L, -2);
     lua.lua_rawset(L, 1);

@@ -1,7 +1,9 @@
 import { LibError } from "./LibError.ts";
 import { LUA } from "./luaExports.ts";
 import type { Ptr, State } from "./luaExports.ts";
-import { pushNumbers, readNumbers } from "./luaArrays.ts";
+import { readNumbers } from "../builtins/ArgShape.ts";
+import { pushNumbers } from "./luaArrays.ts";
+import { WasmoonBuiltinCall } from "./WasmoonBuiltinCall.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 
 /** Registry name of the vectors' metatable. */
@@ -55,12 +57,7 @@ export function vectorAt(rt: WasmoonRuntime, L: State, arg: number): Float64Arra
 
 /** A vector, or an array of numbers copied (one instruction per element); throws `quant.<fn>: …` otherwise. */
 export function arrayArg(rt: WasmoonRuntime, L: State, fn: string, arg: number, what = `argument #${arg}`): Float64Array {
-  return (
-    vectorAt(rt, L, arg) ??
-    readNumbers(rt, L, arg, ({ element, got }) =>
-      fail(fn, element === undefined ? `${what} must be a quant vector or an array of numbers (got ${got})` : `element ${element} of ${what} is not a number`),
-    )
-  );
+  return readNumbers(new WasmoonBuiltinCall(rt, L), { lib: "quant", name: fn }, arg, what);
 }
 
 /** Throws the LibError "quant.<fn>: <message>". */
