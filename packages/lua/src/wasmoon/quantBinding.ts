@@ -9,7 +9,8 @@ import { LUA } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
 import { quantRun } from "./quantRun.ts";
 import { arrayArg, fail, installVectorMetatable, pushView, toTable, toVector, typeName } from "./quantVector.ts";
-import { readJson, ResultError } from "./readJson.ts";
+import { ResultError } from "../convert/ResultError.ts";
+import { readJson } from "./readJson.ts";
 import { wasmoonBuiltins } from "./WasmoonBuiltinCall.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 
