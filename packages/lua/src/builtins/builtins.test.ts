@@ -9,6 +9,7 @@ import { loadWasmoonEngine } from "../wasmoon/WasmoonEngine.ts";
 import type { ArgShape } from "./ArgShape.ts";
 import type { Builtin } from "./Builtin.ts";
 import { builtinTable } from "./builtinTable.ts";
+import { vectorMetamethods } from "./vectorMetamethods.ts";
 
 // Every entry of the builtin table, called with good and bad arguments made from its argument
 // shapes, must give the same results and the same error messages on both engines; builtins
@@ -92,6 +93,23 @@ describe("every builtin of the table", () => {
     expect(w).toEqual(f);
     f.slice(0, goodCalls.length).forEach((o, i) => expect(o.error, goodCalls[i]).toBeUndefined());
     f.slice(goodCalls.length).forEach((o, i) => expect(o.error, badCalls[i]).toMatch(new RegExp(`^job\\.lua:\\d+: ${name.replace(".", "\\.")}: `)));
+  });
+});
+
+const OPERATORS: Record<string, string> = { __add: "+", __sub: "-", __mul: "*", __div: "/", __pow: "^" };
+
+describe("vector arithmetic", () => {
+  it.each(Object.keys(vectorMetamethods))("%s gives the same results and errors on fengari and wasmoon", (name) => {
+    const op = OPERATORS[name];
+    const v = "quant.vector({ 1, -2.5, 0/0 })";
+    const exprs =
+      op === undefined
+        ? [`-${v}`, "-quant.vector({})"]
+        : [`${v} ${op} ${v}`, `${v} ${op} 2`, `3 ${op} ${v}`, `${v} ${op} { 4, 5, 6 }`, `{ 4, 5, 6 } ${op} ${v}`, `${v} ${op} { 1 }`, `${v} ${op} 'x'`, `${v} ${op} { 1, 'a', 3 }`];
+    const f = outcomes(fengariEngine, exprs) as Array<{ ok?: Json[]; error?: string }>;
+    expect(outcomes(wasmoon, exprs)).toEqual(f);
+    expect(f[0]?.ok).toBeDefined();
+    if (op !== undefined) expect(f[5]?.error).toMatch(/quant\.vector: lengths differ \(3 and 1\) in /);
   });
 });
 

@@ -53,7 +53,12 @@ export class FengariBuiltinCall implements BuiltinCall {
   }
 }
 
+/** A shared builtin as a fengari C function. */
+export function fengariFunction(b: Builtin): CFunction {
+  return (L) => b.call(new FengariBuiltinCall(L));
+}
+
 /** The builtins of `lib` from the shared table, as fengari library functions. */
 export function fengariBuiltins(table: readonly Builtin[], lib: Builtin["lib"]): Record<string, CFunction> {
-  return Object.fromEntries(table.filter((b) => b.lib === lib).map((b) => [b.name, (L: LuaState) => b.call(new FengariBuiltinCall(L))]));
+  return Object.fromEntries(table.filter((b) => b.lib === lib).map((b) => [b.name, fengariFunction(b)]));
 }

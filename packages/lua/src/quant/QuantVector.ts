@@ -1,7 +1,8 @@
 import fengari from "fengari";
 import type { CFunction, LuaState } from "fengari";
 import { readNumbers } from "../builtins/ArgShape.ts";
-import { FengariBuiltinCall } from "../fengari/FengariBuiltinCall.ts";
+import { vectorMetamethods } from "../builtins/vectorMetamethods.ts";
+import { FengariBuiltinCall, fengariFunction } from "../fengari/FengariBuiltinCall.ts";
 import { callContext } from "../fengari/CallContext.ts";
 import { HEAP_COST } from "../fengari/heapCost.ts";
 import { pushNumberTable } from "../fengari/numberTable.ts";
@@ -86,15 +87,7 @@ export function installVectorMetatable(L: LuaState): void {
       lua.lua_pushstring(L, `quant.vector(${(vectorAt(L, 1) as Float64Array).length})`);
       return 1;
     },
-    __add: arithmetic("+", (x, y) => x + y),
-    __sub: arithmetic("-", (x, y) => x - y),
-    __mul: arithmetic("*", (x, y) => x * y),
-    __div: arithmetic("/", (x, y) => x / y),
-    __pow: arithmetic("^", (x, y) => x ** y),
-    __unm: (L) => {
-      pushVector(L, (vectorAt(L, 1) as Float64Array).map((x) => -x));
-      return 1;
-    },
+    ...Object.fromEntries(Object.entries(vectorMetamethods).map(([name, b]) => [name, fengariFunction(b)])),
   };
   for (const [name, fn] of Object.entries(meta)) {
     lua.lua_pushcfunction(L, fn);
@@ -127,18 +120,3 @@ const newIndex: CFunction = (L) => {
   a[i - 1] = lua.lua_tonumber(L, 3);
   return 0;
 };
-
-function arithmetic(op: string, f: (x: number, y: number) => number): CFunction {
-  return (L) => {
-    const operand = (arg: number): Float64Array | number =>
-      lua.lua_type(L, arg) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, arg) : arrayArg(L, "vector", arg, `operand of ${op}`);
-    const x = operand(1);
-    const y = operand(2);
-    const n = typeof x === "number" ? (y as Float64Array).length : x.length;
-    if (typeof y !== "number" && y.length !== n) fail(L, "vector", `lengths differ (${n} and ${y.length}) in ${op}`);
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = f(typeof x === "number" ? x : (x[i] as number), typeof y === "number" ? y : (y[i] as number));
-    pushVector(L, out);
-    return 1;
-  };
-}

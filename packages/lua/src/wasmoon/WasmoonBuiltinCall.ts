@@ -54,7 +54,12 @@ export class WasmoonBuiltinCall implements BuiltinCall {
   }
 }
 
+/** A shared builtin as a wasmoon library function. */
+export function wasmoonFunction(b: Builtin): LibFunction {
+  return (rt, L) => b.call(new WasmoonBuiltinCall(rt, L));
+}
+
 /** The builtins of `lib` from the shared table, as wasmoon library functions. */
 export function wasmoonBuiltins(table: readonly Builtin[], lib: Builtin["lib"]): Record<string, LibFunction> {
-  return Object.fromEntries(table.filter((b) => b.lib === lib).map((b) => [b.name, (rt: WasmoonRuntime, L: State) => b.call(new WasmoonBuiltinCall(rt, L))]));
+  return Object.fromEntries(table.filter((b) => b.lib === lib).map((b) => [b.name, wasmoonFunction(b)]));
 }
