@@ -3,15 +3,14 @@ import fengari from "fengari";
 import type { LuaState } from "fengari";
 import { jsonStringBytes } from "../jsonStringBytes.ts";
 import type { SeriesInput } from "../LuaEngine.ts";
-import { callContext } from "./CallContext.ts";
+import { MAX_DEPTH, ResultError } from "../convert/ResultError.ts";
+import { pushNumberTable } from "./numberTable.ts";
 
 const { lua, lauxlib, to_jsstring, to_luastring } = fengari;
 const KEY = to_luastring("key");
 const FIRST = to_luastring("first");
 const INDEX = to_luastring("__index");
 
-/** Deepest nesting accepted in either direction. */
-export const MAX_DEPTH = 64;
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 
@@ -68,12 +67,7 @@ export function pushSeries(L: LuaState, series: SeriesInput): void {
     const name = to_jsstring(lua.lua_tostring(L, 2) as Uint8Array, 0, undefined, true);
     const column = name === "time" ? series.time : Object.hasOwn(series.columns, name) ? series.columns[name] : undefined;
     if (column === undefined) return 0;
-    callContext(L).guard.tick(L, column.length);
-    lua.lua_createtable(L, column.length, 0);
-    for (let i = 0; i < column.length; i++) {
-      lua.lua_pushnumber(L, column[i] as number);
-      lua.lua_rawseti(L, -2, i + 1);
-    }
+    pushNumberTable(L, column);
     lua.lua_pushvalue(L, 2);
     lua.lua_pushvalue(L, -2);
     lua.lua_rawset(L, 1);
@@ -90,8 +84,6 @@ export function seriesOf(L: LuaState, idx: number): SeriesInput | undefined {
   return lua.lua_type(L, idx) === lua.LUA_TTABLE ? seriesTables.get(lua.lua_topointer(L, idx) as object) : undefined;
 }
 
-/** Why a call's value cannot become JSON; `message` starts with "result". */
-export class ResultError extends Error {}
 
 /**
  * Reads the Lua value at `idx` as JSON: tables with keys exactly 1..n become arrays, the
@@ -103,7 +95,7 @@ export class ResultError extends Error {}
 export function readJson(L: LuaState, idx: number, maxBytes: number): Json {
   const reader = new JsonReader(L, maxBytes);
   const value = reader.read(lua.lua_absindex(L, idx), "$", 0);
-  if (reader.bytes > maxBytes) throw new ResultError(`result too large (${reader.bytes} bytes > limit ${maxBytes})`);
+  if (reader.bytes > maxBytes) throw ResultError.tooLarge(reader.bytes, maxBytes);
   return value;
 }
 
@@ -143,16 +135,16 @@ class JsonReader {
       case lua.LUA_TTABLE:
         return this.#table(idx, path, depth);
       default:
-        throw new ResultError(`result: ${typeName(L, idx)} at ${path} cannot be converted to JSON`);
+        throw ResultError.notConvertible(typeName(L, idx), path);
     }
   }
 
   #table(idx: number, path: string, depth: number): Json {
     const L = this.#L;
-    if (depth >= MAX_DEPTH) throw new ResultError(`result: table at ${path} is nested deeper than ${MAX_DEPTH} levels`);
+    if (depth >= MAX_DEPTH) throw ResultError.tooDeep(path);
     const ptr = lua.lua_topointer(L, idx);
-    if (this.#path.has(ptr)) throw new ResultError(`result: table at ${path} contains itself (cycle)`);
-    if (!lua.lua_checkstack(L, 4)) throw new ResultError(`result: table at ${path} is nested too deeply`);
+    if (this.#path.has(ptr)) throw ResultError.cycle(path);
+    if (!lua.lua_checkstack(L, 4)) throw ResultError.noStack(path);
     let ints = 0;
     let strings = 0;
     let maxInt = 0;
@@ -166,12 +158,12 @@ class JsonReader {
       } else {
         const key = lua.lua_type(L, -2) === lua.LUA_TTABLE ? "table" : describeKey(L, -2);
         lua.lua_pop(L, 2);
-        throw new ResultError(`result: table at ${path} has a non-string key (${key})`);
+        throw ResultError.nonStringKey(path, key);
       }
       lua.lua_pop(L, 1);
     }
-    if (ints > 0 && strings > 0) throw new ResultError(`result: table at ${path} mixes array items and string keys`);
-    if (ints !== maxInt) throw new ResultError(`result: table at ${path} is a sparse array (keys must be exactly 1..n)`);
+    if (ints > 0 && strings > 0) throw ResultError.mixed(path);
+    if (ints !== maxInt) throw ResultError.sparse(path);
     this.#path.add(ptr);
     let out: Json;
     if (strings === 0) {
@@ -191,7 +183,7 @@ class JsonReader {
       while (lua.lua_next(L, idx)) {
         const key = this.#string(lua.lua_tostring(L, -2) as Uint8Array, `${path} (a key)`);
         this.bytes += jsonStringBytes(key) + 1;
-        const item = this.read(lua.lua_gettop(L), childPath(path, key), depth + 1);
+        const item = this.read(lua.lua_gettop(L), ResultError.childPath(path, key), depth + 1);
         lua.lua_pop(L, 1);
         if (this.bytes <= this.#maxBytes) obj[key] = item;
       }
@@ -205,14 +197,11 @@ class JsonReader {
     try {
       return to_jsstring(bytes);
     } catch {
-      throw new ResultError(`result: string at ${path} is not valid UTF-8`);
+      throw ResultError.invalidUtf8(path);
     }
   }
 }
 
-function childPath(path: string, key: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-}
 
 function typeName(L: LuaState, idx: number): string {
   return to_jsstring(lauxlib.luaL_typename(L, idx));

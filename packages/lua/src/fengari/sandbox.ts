@@ -12,10 +12,14 @@ import { FENGARI_STRING_COSTS } from "../stringCosts.ts";
 import { mathRandom } from "./mathRandom.ts";
 import { stringFormat } from "./stringFormat.ts";
 import { tableLib } from "./tableLib.ts";
-import { tsLib } from "./tsBinding.ts";
+import { builtinTable } from "../builtins/builtinTable.ts";
+import { fengariBuiltins } from "./FengariBuiltinCall.ts";
 import { openQuant } from "../quant/quantBinding.ts";
 import type { PristineTable } from "./pristineTable.ts";
 import { restoreTable, snapshotTable } from "./pristineTable.ts";
+
+/** The `ts` library's functions, made once for every state. */
+const tsLib = fengariBuiltins(builtinTable, "ts");
 
 const { lua, lauxlib, lualib } = fengari;
 const { perRepetition, perScannedByte, perMappedByte, perNumberFormatted } = FENGARI_STRING_COSTS;

@@ -1,10 +1,13 @@
 import fengari from "fengari";
-import type { CFunction, LuaState, Table } from "fengari";
+import type { CFunction, LuaState } from "fengari";
+import { readNumbers } from "../builtins/ArgShape.ts";
+import { vectorMetamethods } from "../builtins/vectorMetamethods.ts";
+import { FengariBuiltinCall, fengariFunction } from "../fengari/FengariBuiltinCall.ts";
 import { callContext } from "../fengari/CallContext.ts";
 import { HEAP_COST } from "../fengari/heapCost.ts";
+import { pushNumberTable } from "../fengari/numberTable.ts";
 
 const { lua, lauxlib, to_jsstring } = fengari;
-const NUMBER = 3;
 const META = "shoal.quant.vector";
 /** Where a vector's userdata keeps its Float64Array; only JavaScript can reach it. */
 const VALUES = Symbol("shoal.quant.values");
@@ -44,24 +47,9 @@ export function vectorAt(L: LuaState, arg: number): Float64Array | undefined {
   return values instanceof Float64Array ? values : undefined;
 }
 
-/** A vector, or an array of numbers copied (one instruction per element); raises `fn: …` otherwise. */
+/** A vector, or an array of numbers copied (one instruction per element); raises `quant.<fn>: …` otherwise. */
 export function arrayArg(L: LuaState, fn: string, arg: number, what = `argument #${arg}`): Float64Array {
-  const v = vectorAt(L, arg);
-  if (v !== undefined) return v;
-  if (lua.lua_type(L, arg) !== lua.LUA_TTABLE) {
-    fail(L, fn, `${what} must be a quant vector or an array of numbers (got ${typeName(L, arg)})`);
-  }
-  const n = lua.lua_rawlen(L, arg);
-  callContext(L).guard.tick(L, n);
-  // Read-only access to the table's storage: much faster than n lua_rawgeti calls.
-  const t = lua.lua_topointer(L, arg) as Table;
-  const out = new Float64Array(n);
-  for (let i = 1; i <= n; i++) {
-    const v = t.strong.get(i)?.value;
-    if (v === undefined || (v.type & 15) !== NUMBER) fail(L, fn, `element ${i} of ${what} is not a number`);
-    out[i - 1] = v.value as number;
-  }
-  return out;
+  return readNumbers(new FengariBuiltinCall(L), { lib: "quant", name: fn }, arg, what);
 }
 
 /** Raises a Lua error "quant.<fn>: <message>". */
@@ -73,19 +61,9 @@ export function typeName(L: LuaState, arg: number): string {
   return vectorAt(L, arg) ? "quant vector" : to_jsstring(lauxlib.luaL_typename(L, arg));
 }
 
-/** Pushes a vector as a plain Lua array of numbers. */
-export function pushTable(L: LuaState, a: Float64Array): void {
-  callContext(L).guard.tick(L, a.length);
-  lua.lua_createtable(L, a.length, 0);
-  for (let i = 0; i < a.length; i++) {
-    lua.lua_pushnumber(L, a[i] as number);
-    lua.lua_rawseti(L, -2, i + 1);
-  }
-}
-
 /** `quant.table(v)` / `v:table()`: the vector as a Lua array. */
 export const toTable: CFunction = (L) => {
-  pushTable(L, arrayArg(L, "table", 1));
+  pushNumberTable(L, arrayArg(L, "table", 1));
   return 1;
 };
 
@@ -109,15 +87,7 @@ export function installVectorMetatable(L: LuaState): void {
       lua.lua_pushstring(L, `quant.vector(${(vectorAt(L, 1) as Float64Array).length})`);
       return 1;
     },
-    __add: arithmetic("+", (x, y) => x + y),
-    __sub: arithmetic("-", (x, y) => x - y),
-    __mul: arithmetic("*", (x, y) => x * y),
-    __div: arithmetic("/", (x, y) => x / y),
-    __pow: arithmetic("^", (x, y) => x ** y),
-    __unm: (L) => {
-      pushVector(L, (vectorAt(L, 1) as Float64Array).map((x) => -x));
-      return 1;
-    },
+    ...Object.fromEntries(Object.entries(vectorMetamethods).map(([name, b]) => [name, fengariFunction(b)])),
   };
   for (const [name, fn] of Object.entries(meta)) {
     lua.lua_pushcfunction(L, fn);
@@ -150,18 +120,3 @@ const newIndex: CFunction = (L) => {
   a[i - 1] = lua.lua_tonumber(L, 3);
   return 0;
 };
-
-function arithmetic(op: string, f: (x: number, y: number) => number): CFunction {
-  return (L) => {
-    const operand = (arg: number): Float64Array | number =>
-      lua.lua_type(L, arg) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, arg) : arrayArg(L, "vector", arg, `operand of ${op}`);
-    const x = operand(1);
-    const y = operand(2);
-    const n = typeof x === "number" ? (y as Float64Array).length : x.length;
-    if (typeof y !== "number" && y.length !== n) fail(L, "vector", `lengths differ (${n} and ${y.length}) in ${op}`);
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = f(typeof x === "number" ? x : (x[i] as number), typeof y === "number" ? y : (y[i] as number));
-    pushVector(L, out);
-    return 1;
-  };
-}

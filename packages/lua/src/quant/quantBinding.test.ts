@@ -57,8 +57,8 @@ describe("quant indicators in Lua", () => {
   it.each([
     ["quant.sma(series.close, 0)", "quant.sma: window must be a positive integer"],
     ["quant.stdev({ 1, 2 }, 2, 2)", "quant.stdev: ddof must be an integer in [0, window)"],
-    ["quant.ema('x', 3)", "quant.ema: argument #1 must be a quant vector or an array of numbers (got string)"],
-    ["quant.sma({ 1, 'a' }, 1)", "quant.sma: element 2 of argument #1 is not a number"],
+    ["quant.ema('x', 3)", "quant.ema: argument #1 must be an array of numbers or a quant vector (got string)"],
+    ["quant.sma({ 1, 'a' }, 1)", "quant.sma: element 2 of argument #1 is not a number (got string)"],
     ["quant.above({ 1, 2 }, { 1 })", "quant.above: lengths differ (2 and 1)"],
     ["quant.macd({ 1, 2 }, 26, 12)", "quant.macd: fast period must be shorter than slow period"],
     ["quant.columns({})", "quant.columns: argument #1 must be the series passed to map (got table)"],

@@ -2,15 +2,16 @@ import type { Json } from "@shoal/protocol";
 import fengari from "fengari";
 import type { CFunction, LuaState } from "fengari";
 import { callContext } from "../fengari/CallContext.ts";
-import { pushJson, readJson, ResultError, seriesOf } from "../fengari/convert.ts";
+import { ResultError } from "../convert/ResultError.ts";
+import { pushJson, readJson, seriesOf } from "../fengari/convert.ts";
 import type { BacktestResult } from "./backtest.ts";
 import { backtest, combine } from "./backtest.ts";
 import type { BacktestParts } from "./BacktestParts.ts";
 import { parsePartsList } from "./BacktestParts.ts";
-import * as q from "./indicators.ts";
-import { arrayArg, fail, installVectorMetatable, pushVector, pushView, toTable, toVector, typeName } from "./QuantVector.ts";
+import { arrayArg, fail, installVectorMetatable, pushView, toTable, toVector, typeName } from "./QuantVector.ts";
 import { run } from "./runBinding.ts";
-import { integerArg, optionalNumber } from "./luaArgs.ts";
+import { builtinTable } from "../builtins/builtinTable.ts";
+import { fengariBuiltins } from "../fengari/FengariBuiltinCall.ts";
 
 const { lua } = fengari;
 /** Largest JSON accepted per item by quant.combine. */
@@ -25,95 +26,6 @@ function guarded<T>(L: LuaState, fn: string, f: () => T): T {
     throw e;
   }
 }
-
-const windowed =
-  (fn: string, f: (a: Float64Array, n: number) => Float64Array, def?: number): CFunction =>
-  (L) => {
-    const a = arrayArg(L, fn, 1);
-    const n = integerArg(L, fn, 2, "window", 1, def);
-    callContext(L).guard.tick(L, a.length);
-    pushVector(L, guarded(L, fn, () => f(a, n)));
-    return 1;
-  };
-
-const withDdof =
-  (fn: string, f: (a: Float64Array, n: number, ddof: number) => Float64Array): CFunction =>
-  (L) => {
-    const a = arrayArg(L, fn, 1);
-    const n = integerArg(L, fn, 2, "window", 1);
-    const ddof = integerArg(L, fn, 3, "ddof", 0, 1);
-    callContext(L).guard.tick(L, 4 * a.length);
-    pushVector(L, guarded(L, fn, () => f(a, n, ddof)));
-    return 1;
-  };
-
-const lagged =
-  (fn: string, f: (a: Float64Array, k: number) => Float64Array): CFunction =>
-  (L) => {
-    pushVector(L, guarded(L, fn, () => f(arrayArg(L, fn, 1), integerArg(L, fn, 2, "lag", -Infinity, 1))));
-    return 1;
-  };
-
-/** Functions of (a, b) where b may be a number. */
-const paired =
-  (fn: string, f: (a: Float64Array, b: Float64Array | number) => Float64Array): CFunction =>
-  (L) => {
-    const a = arrayArg(L, fn, 1);
-    const b = lua.lua_type(L, 2) === lua.LUA_TNUMBER ? lua.lua_tonumber(L, 2) : arrayArg(L, fn, 2);
-    if (typeof b !== "number" && b.length !== a.length) fail(L, fn, `lengths differ (${a.length} and ${b.length})`);
-    pushVector(L, f(a, b));
-    return 1;
-  };
-
-const macd: CFunction = (L) => {
-  const a = arrayArg(L, "macd", 1);
-  const fast = integerArg(L, "macd", 2, "fast period", 1, 12);
-  const slow = integerArg(L, "macd", 3, "slow period", 1, 26);
-  const signal = integerArg(L, "macd", 4, "signal period", 1, 9);
-  const r = guarded(L, "macd", () => q.macd(a, fast, slow, signal));
-  pushVector(L, r.macd);
-  pushVector(L, r.signal);
-  pushVector(L, r.histogram);
-  return 3;
-};
-
-const bbands: CFunction = (L) => {
-  const a = arrayArg(L, "bbands", 1);
-  const n = integerArg(L, "bbands", 2, "window", 1, 20);
-  const k = optionalNumber(L, "bbands", 3, "width", 2);
-  callContext(L).guard.tick(L, 4 * a.length);
-  const r = guarded(L, "bbands", () => q.bbands(a, n, k));
-  pushVector(L, r.middle);
-  pushVector(L, r.upper);
-  pushVector(L, r.lower);
-  return 3;
-};
-
-const hlc = (L: LuaState, fn: string) => {
-  const [high, low, close] = [arrayArg(L, fn, 1), arrayArg(L, fn, 2), arrayArg(L, fn, 3)];
-  if (high.length !== low.length || low.length !== close.length) fail(L, fn, "high, low and close must have the same length");
-  return [high, low, close] as const;
-};
-
-const atr: CFunction = (L) => {
-  const [high, low, close] = hlc(L, "atr");
-  const n = integerArg(L, "atr", 4, "window", 1, 14);
-  pushVector(L, q.atr(high, low, close, n));
-  return 1;
-};
-
-const trueRange: CFunction = (L) => {
-  pushVector(L, q.trueRange(...hlc(L, "true_range")));
-  return 1;
-};
-
-const hold: CFunction = (L) => {
-  const enter = arrayArg(L, "hold", 1);
-  const exit = arrayArg(L, "hold", 2);
-  if (enter.length !== exit.length) fail(L, "hold", `lengths differ (${enter.length} and ${exit.length})`);
-  pushVector(L, q.hold(enter, exit, optionalNumber(L, "hold", 3, "size", 1)));
-  return 1;
-};
 
 /** `quant.columns(series)`: the series' time and columns as read-only vectors (no Lua arrays built), with key and first. */
 const columns: CFunction = (L) => {
@@ -216,31 +128,12 @@ function pushResult(L: LuaState, result: BacktestResult): void {
   pushJson(L, result as unknown as Json);
 }
 
-/** The `quant` library: indicators, vectors and backtests from this folder, for fengari. */
+/** The `quant` library for fengari: the shared builtins (indicators) and the vectors and backtests from this folder. */
 export const quantLib: Record<string, CFunction> = {
   vector: toVector,
   table: toTable,
   columns,
-  sma: windowed("sma", q.sma),
-  ema: windowed("ema", q.ema),
-  wma: windowed("wma", q.wma),
-  stdev: withDdof("stdev", q.stdev),
-  zscore: withDdof("zscore", q.zscore),
-  rsi: windowed("rsi", q.rsi, 14),
-  macd,
-  bbands,
-  atr,
-  true_range: trueRange,
-  rolling_min: windowed("rolling_min", q.rollingMin),
-  rolling_max: windowed("rolling_max", q.rollingMax),
-  returns: lagged("returns", q.returns),
-  log_returns: lagged("log_returns", q.logReturns),
-  shift: lagged("shift", q.shift),
-  crossover: paired("crossover", q.crossover),
-  crossunder: paired("crossunder", q.crossunder),
-  above: paired("above", q.above),
-  below: paired("below", q.below),
-  hold,
+  ...fengariBuiltins(builtinTable, "quant"),
   backtest: backtestFn,
   combine: combineFn,
   run,

@@ -5,7 +5,8 @@ import { callContext } from "../fengari/CallContext.ts";
 import { pushJson, seriesOf } from "../fengari/convert.ts";
 import { resultOf } from "./backtest.ts";
 import { Backtester } from "./Backtester.ts";
-import { optionalNumber } from "./luaArgs.ts";
+import { number } from "../builtins/ArgShape.ts";
+import { FengariBuiltinCall } from "../fengari/FengariBuiltinCall.ts";
 import { arrayArg, fail, typeName, vectorAt } from "./QuantVector.ts";
 
 const { lua } = fengari;
@@ -39,7 +40,7 @@ export const run: CFunction = (L) => {
   const option = (name: string) => {
     if (lua.lua_type(L, 3) !== lua.LUA_TTABLE) return undefined;
     lua.lua_getfield(L, 3, name);
-    const x = lua.lua_type(L, -1) === lua.LUA_TNIL ? undefined : optionalNumber(L, "run", lua.lua_gettop(L), `opts.${name}`, NaN);
+    const x = lua.lua_type(L, -1) === lua.LUA_TNIL ? undefined : number(`opts.${name}`).read(new FengariBuiltinCall(L), { lib: "quant", name: "run" }, lua.lua_gettop(L));
     lua.lua_pop(L, 1);
     return x;
   };

@@ -1,4 +1,5 @@
 import { ExactSum, addSquare, varianceOf } from "./ExactSum.ts";
+import { rollingExactSum } from "./rollingExactSum.ts";
 
 // Numeric kernels behind the Lua `ts` library, on Float64Array and engine-independent.
 // Conventions (documented in docs/lua-api.md): reductions skip NaN like pandas; a rolling
@@ -57,12 +58,14 @@ export function max(a: Float64Array): number {
 
 /** Sum over the trailing window of `n` values. */
 export function rollingSum(a: Float64Array, n: number): Float64Array {
-  return rollingExact(a, n, (s) => s.value());
+  checkWindow(n);
+  return rollingExactSum(a, n, 1);
 }
 
 /** Mean over the trailing window of `n` values. */
 export function rollingMean(a: Float64Array, n: number): Float64Array {
-  return rollingExact(a, n, (s) => s.value() / n);
+  checkWindow(n);
+  return rollingExactSum(a, n, n);
 }
 
 /** Sample standard deviation over the trailing window of `n` values (NaN for n = 1). */
@@ -194,18 +197,6 @@ export function clip(a: Float64Array, lo: number, hi: number): Float64Array {
 
 function checkWindow(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError("window must be a positive integer");
-}
-
-function rollingExact(a: Float64Array, n: number, result: (s: ExactSum) => number): Float64Array {
-  checkWindow(n);
-  const out = new Float64Array(a.length).fill(NaN);
-  const s = new ExactSum();
-  for (let i = 0; i < a.length; i++) {
-    s.add(a[i] as number);
-    if (i >= n) s.remove(a[i - n] as number);
-    if (i >= n - 1) out[i] = result(s);
-  }
-  return out;
 }
 
 function rollingExtreme(a: Float64Array, n: number, keeps: (x: number, y: number) => boolean): Float64Array {

@@ -1,4 +1,5 @@
 import type { Json } from "@shoal/protocol";
+import { MAX_DEPTH } from "../convert/ResultError.ts";
 import type { SeriesInput } from "../LuaEngine.ts";
 import { LUA } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
@@ -6,8 +7,6 @@ import { LibError } from "./LibError.ts";
 import { pushNumbers } from "./luaArrays.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 
-/** Deepest nesting accepted in either direction. */
-export const MAX_DEPTH = 64;
 const INT_MIN = -2147483648;
 const INT_MAX = 2147483647;
 

@@ -1,5 +1,6 @@
 import { LUA } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
+import type { NotNumbers } from "../builtins/BuiltinCall.ts";
 import type { WasmoonRuntime } from "./WasmoonRuntime.ts";
 
 /** TValue type tags of a float and an integer; the low four bits of any tag are its basic type. */
@@ -7,20 +8,14 @@ const TAG_FLOAT = 0x13;
 const TAG_INT = 0x03;
 const TYPE_NAMES = ["nil", "boolean", "userdata", "number", "string", "table", "function", "userdata", "thread"];
 
-/** What is wrong with an argument that should be an array of numbers: not a table, or element `element` is not a number. */
-export interface NotNumbers {
-  element?: number;
-  got: string;
-}
-
 /**
  * Reads the Lua array at `arg` (elements 1..#a, all numbers) into a Float64Array, charging
  * one instruction per element. Elements in the table's array part are read straight from
- * wasm memory; the rest one by one. Otherwise calls `fail`, which throws.
+ * wasm memory; the rest one by one. Or says what is wrong with it.
  */
-export function readNumbers(rt: WasmoonRuntime, L: State, arg: number, fail: (problem: NotNumbers) => never): Float64Array {
+export function readNumbers(rt: WasmoonRuntime, L: State, arg: number): Float64Array | NotNumbers {
   const { x, heap } = rt;
-  if (x.lua_type(L, arg) !== LUA.TTABLE) fail({ got: rt.typeName(L, arg) });
+  if (x.lua_type(L, arg) !== LUA.TTABLE) return { got: rt.typeName(L, arg) };
   const n = Number(x.lua_rawlen(L, arg));
   rt.current().guard.tick(n);
   const out = new Float64Array(n);
@@ -35,11 +30,15 @@ export function readNumbers(rt: WasmoonRuntime, L: State, arg: number, fail: (pr
     const tag = u8[at + 8];
     if (tag === TAG_FLOAT) out[i] = f64[at >> 3] as number;
     else if (tag === TAG_INT) out[i] = Number(heap.i64[at >> 3]);
-    else fail({ element: i + 1, got: TYPE_NAMES[(tag as number) & 15] ?? "value" });
+    else return { element: i + 1, got: TYPE_NAMES[(tag as number) & 15] ?? "value" };
   }
   for (let i = direct; i < n; i++) {
     const type = x.lua_rawgeti(L, arg, BigInt(i + 1));
-    if (type !== LUA.TNUMBER) fail({ element: i + 1, got: rt.typeName(L, -1) });
+    if (type !== LUA.TNUMBER) {
+      const got = rt.typeName(L, -1);
+      x.lua_settop(L, -2);
+      return { element: i + 1, got };
+    }
     out[i] = x.lua_tonumberx(L, -1, 0);
     x.lua_settop(L, -2);
   }

@@ -3,14 +3,15 @@ import type { BacktestResult } from "../quant/backtest.ts";
 import { backtest, combine } from "../quant/backtest.ts";
 import type { BacktestParts } from "../quant/BacktestParts.ts";
 import { parsePartsList } from "../quant/BacktestParts.ts";
-import * as q from "../quant/indicators.ts";
+import { builtinTable } from "../builtins/builtinTable.ts";
 import { pushJson, seriesAt } from "./convert.ts";
 import { LUA } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
-import { integerArg, optionalNumber } from "./quantArgs.ts";
 import { quantRun } from "./quantRun.ts";
-import { arrayArg, fail, installVectorMetatable, pushVector, pushView, toTable, toVector, typeName } from "./quantVector.ts";
-import { readJson, ResultError } from "./readJson.ts";
+import { arrayArg, fail, installVectorMetatable, pushView, toTable, toVector, typeName } from "./quantVector.ts";
+import { ResultError } from "../convert/ResultError.ts";
+import { readJson } from "./readJson.ts";
+import { wasmoonBuiltins } from "./WasmoonBuiltinCall.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 
 /** Largest JSON accepted per item by quant.combine. */
@@ -25,94 +26,6 @@ function guarded<T>(fn: string, f: () => T): T {
     throw e;
   }
 }
-
-const windowed =
-  (fn: string, f: (a: Float64Array, n: number) => Float64Array, def?: number): LibFunction =>
-  (rt, L) => {
-    const a = arrayArg(rt, L, fn, 1);
-    const n = integerArg(rt, L, fn, 2, "window", 1, def);
-    rt.current().guard.tick(a.length);
-    pushVector(rt, L, guarded(fn, () => f(a, n)));
-    return 1;
-  };
-
-const withDdof =
-  (fn: string, f: (a: Float64Array, n: number, ddof: number) => Float64Array): LibFunction =>
-  (rt, L) => {
-    const a = arrayArg(rt, L, fn, 1);
-    const n = integerArg(rt, L, fn, 2, "window", 1);
-    const ddof = integerArg(rt, L, fn, 3, "ddof", 0, 1);
-    rt.current().guard.tick(4 * a.length);
-    pushVector(rt, L, guarded(fn, () => f(a, n, ddof)));
-    return 1;
-  };
-
-const lagged =
-  (fn: string, f: (a: Float64Array, k: number) => Float64Array): LibFunction =>
-  (rt, L) => {
-    pushVector(rt, L, guarded(fn, () => f(arrayArg(rt, L, fn, 1), integerArg(rt, L, fn, 2, "lag", -Infinity, 1))));
-    return 1;
-  };
-
-/** Functions of (a, b) where b may be a number. */
-const paired =
-  (fn: string, f: (a: Float64Array, b: Float64Array | number) => Float64Array): LibFunction =>
-  (rt, L) => {
-    const a = arrayArg(rt, L, fn, 1);
-    const b = rt.x.lua_type(L, 2) === LUA.TNUMBER ? rt.x.lua_tonumberx(L, 2, 0) : arrayArg(rt, L, fn, 2);
-    if (typeof b !== "number" && b.length !== a.length) fail(fn, `lengths differ (${a.length} and ${b.length})`);
-    pushVector(rt, L, f(a, b));
-    return 1;
-  };
-
-const macd: LibFunction = (rt, L) => {
-  const a = arrayArg(rt, L, "macd", 1);
-  const fast = integerArg(rt, L, "macd", 2, "fast period", 1, 12);
-  const slow = integerArg(rt, L, "macd", 3, "slow period", 1, 26);
-  const signal = integerArg(rt, L, "macd", 4, "signal period", 1, 9);
-  const r = guarded("macd", () => q.macd(a, fast, slow, signal));
-  pushVector(rt, L, r.macd);
-  pushVector(rt, L, r.signal);
-  pushVector(rt, L, r.histogram);
-  return 3;
-};
-
-const bbands: LibFunction = (rt, L) => {
-  const a = arrayArg(rt, L, "bbands", 1);
-  const n = integerArg(rt, L, "bbands", 2, "window", 1, 20);
-  const k = optionalNumber(rt, L, "bbands", 3, "width", 2);
-  rt.current().guard.tick(4 * a.length);
-  const r = guarded("bbands", () => q.bbands(a, n, k));
-  pushVector(rt, L, r.middle);
-  pushVector(rt, L, r.upper);
-  pushVector(rt, L, r.lower);
-  return 3;
-};
-
-function hlc(rt: WasmoonRuntime, L: State, fn: string): [Float64Array, Float64Array, Float64Array] {
-  const [high, low, close] = [arrayArg(rt, L, fn, 1), arrayArg(rt, L, fn, 2), arrayArg(rt, L, fn, 3)];
-  if (high.length !== low.length || low.length !== close.length) fail(fn, "high, low and close must have the same length");
-  return [high, low, close];
-}
-
-const atr: LibFunction = (rt, L) => {
-  const [high, low, close] = hlc(rt, L, "atr");
-  pushVector(rt, L, q.atr(high, low, close, integerArg(rt, L, "atr", 4, "window", 1, 14)));
-  return 1;
-};
-
-const trueRange: LibFunction = (rt, L) => {
-  pushVector(rt, L, q.trueRange(...hlc(rt, L, "true_range")));
-  return 1;
-};
-
-const hold: LibFunction = (rt, L) => {
-  const enter = arrayArg(rt, L, "hold", 1);
-  const exit = arrayArg(rt, L, "hold", 2);
-  if (enter.length !== exit.length) fail("hold", `lengths differ (${enter.length} and ${exit.length})`);
-  pushVector(rt, L, q.hold(enter, exit, optionalNumber(rt, L, "hold", 3, "size", 1)));
-  return 1;
-};
 
 /** `quant.columns(series)`: the series' time and columns as read-only vectors (no Lua arrays built), with key and first. */
 const columns: LibFunction = (rt, L) => {
@@ -221,31 +134,12 @@ function pushResult(rt: WasmoonRuntime, L: State, result: BacktestResult): void 
   pushJson(rt, L, result as unknown as Json);
 }
 
-/** The `quant` library on wasmoon: the kernels of src/quant with the fengari binding's names, arguments and messages. */
+/** The `quant` library on wasmoon: the shared builtins (indicators) and the vectors and backtests, as on fengari. */
 const quantLib: Record<string, LibFunction> = {
   vector: toVector,
   table: toTable,
   columns,
-  sma: windowed("sma", q.sma),
-  ema: windowed("ema", q.ema),
-  wma: windowed("wma", q.wma),
-  stdev: withDdof("stdev", q.stdev),
-  zscore: withDdof("zscore", q.zscore),
-  rsi: windowed("rsi", q.rsi, 14),
-  macd,
-  bbands,
-  atr,
-  true_range: trueRange,
-  rolling_min: windowed("rolling_min", q.rollingMin),
-  rolling_max: windowed("rolling_max", q.rollingMax),
-  returns: lagged("returns", q.returns),
-  log_returns: lagged("log_returns", q.logReturns),
-  shift: lagged("shift", q.shift),
-  crossover: paired("crossover", q.crossover),
-  crossunder: paired("crossunder", q.crossunder),
-  above: paired("above", q.above),
-  below: paired("below", q.below),
-  hold,
+  ...wasmoonBuiltins(builtinTable, "quant"),
   backtest: backtestFn,
   combine: combineFn,
   run: quantRun,

@@ -4,7 +4,8 @@ import { Backtester } from "../quant/Backtester.ts";
 import { pushJson, seriesAt } from "./convert.ts";
 import { LUA, upvalueIndex } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
-import { optionalNumber } from "./quantArgs.ts";
+import { number } from "../builtins/ArgShape.ts";
+import { WasmoonBuiltinCall } from "./WasmoonBuiltinCall.ts";
 import { arrayArg, fail, typeName, vectorAt } from "./quantVector.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 
@@ -42,7 +43,7 @@ export const quantRun: LibFunction = (rt, L) => {
   const option = (name: string) => {
     if (x.lua_type(L, 3) !== LUA.TTABLE) return undefined;
     const type = x.lua_getfield(L, 3, heap.cstr(name));
-    const v = type === LUA.TNIL ? undefined : optionalNumber(rt, L, "run", x.lua_gettop(L), `opts.${name}`, NaN);
+    const v = type === LUA.TNIL ? undefined : number(`opts.${name}`).read(new WasmoonBuiltinCall(rt, L), { lib: "quant", name: "run" }, x.lua_gettop(L));
     x.lua_settop(L, -2);
     return v;
   };

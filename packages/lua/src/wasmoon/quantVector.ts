@@ -1,7 +1,10 @@
 import { LibError } from "./LibError.ts";
 import { LUA } from "./luaExports.ts";
 import type { Ptr, State } from "./luaExports.ts";
-import { pushNumbers, readNumbers } from "./luaArrays.ts";
+import { readNumbers } from "../builtins/ArgShape.ts";
+import { pushNumbers } from "./luaArrays.ts";
+import { vectorMetamethods } from "../builtins/vectorMetamethods.ts";
+import { WasmoonBuiltinCall, wasmoonFunction } from "./WasmoonBuiltinCall.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 
 /** Registry name of the vectors' metatable. */
@@ -55,12 +58,7 @@ export function vectorAt(rt: WasmoonRuntime, L: State, arg: number): Float64Arra
 
 /** A vector, or an array of numbers copied (one instruction per element); throws `quant.<fn>: …` otherwise. */
 export function arrayArg(rt: WasmoonRuntime, L: State, fn: string, arg: number, what = `argument #${arg}`): Float64Array {
-  return (
-    vectorAt(rt, L, arg) ??
-    readNumbers(rt, L, arg, ({ element, got }) =>
-      fail(fn, element === undefined ? `${what} must be a quant vector or an array of numbers (got ${got})` : `element ${element} of ${what} is not a number`),
-    )
-  );
+  return readNumbers(new WasmoonBuiltinCall(rt, L), { lib: "quant", name: fn }, arg, what);
 }
 
 /** Throws the LibError "quant.<fn>: <message>". */
@@ -124,21 +122,6 @@ const newIndex: LibFunction = (rt, L) => {
   return 0;
 };
 
-function arithmetic(op: string, f: (a: number, b: number) => number): LibFunction {
-  return (rt, L) => {
-    const operand = (arg: number): Float64Array | number =>
-      rt.x.lua_type(L, arg) === LUA.TNUMBER ? rt.x.lua_tonumberx(L, arg, 0) : arrayArg(rt, L, "vector", arg, `operand of ${op}`);
-    const a = operand(1);
-    const b = operand(2);
-    const n = typeof a === "number" ? (b as Float64Array).length : a.length;
-    if (typeof b !== "number" && b.length !== n) fail("vector", `lengths differ (${n} and ${b.length}) in ${op}`);
-    const out = new Float64Array(n);
-    for (let i = 0; i < n; i++) out[i] = f(typeof a === "number" ? a : (a[i] as number), typeof b === "number" ? b : (b[i] as number));
-    pushVector(rt, L, out);
-    return 1;
-  };
-}
-
 const metamethods: Record<string, LibFunction> = {
   __index: index,
   __newindex: newIndex,
@@ -150,13 +133,5 @@ const metamethods: Record<string, LibFunction> = {
     rt.heap.pushString(L, `quant.vector(${rt.heap.u32[vectorPtr(rt, L, 1) >> 2] as number})`);
     return 1;
   },
-  __add: arithmetic("+", (a, b) => a + b),
-  __sub: arithmetic("-", (a, b) => a - b),
-  __mul: arithmetic("*", (a, b) => a * b),
-  __div: arithmetic("/", (a, b) => a / b),
-  __pow: arithmetic("^", (a, b) => a ** b),
-  __unm: (rt, L) => {
-    pushVector(rt, L, (vectorAt(rt, L, 1) as Float64Array).map((v) => -v));
-    return 1;
-  },
+  ...Object.fromEntries(Object.entries(vectorMetamethods).map(([name, b]) => [name, wasmoonFunction(b)])),
 };

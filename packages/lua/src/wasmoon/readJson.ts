@@ -2,11 +2,9 @@ import type { Json } from "@shoal/protocol";
 import { jsonStringBytes } from "../jsonStringBytes.ts";
 import { LUA } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
-import { MAX_DEPTH } from "./convert.ts";
+import { MAX_DEPTH, ResultError } from "../convert/ResultError.ts";
 import type { WasmoonRuntime } from "./WasmoonRuntime.ts";
 
-/** Why a call's value cannot become JSON; `message` starts with "result". */
-export class ResultError extends Error {}
 
 /**
  * Reads the Lua value at `idx` as JSON, with the fengari engine's rules: tables with keys
@@ -18,7 +16,7 @@ export class ResultError extends Error {}
 export function readJson(rt: WasmoonRuntime, L: State, idx: number, maxBytes: number): Json {
   const reader = new JsonReader(rt, L, maxBytes);
   const value = reader.read(rt.x.lua_absindex(L, idx), "$", 0);
-  if (reader.bytes > maxBytes) throw new ResultError(`result too large (${reader.bytes} bytes > limit ${maxBytes})`);
+  if (reader.bytes > maxBytes) throw ResultError.tooLarge(reader.bytes, maxBytes);
   return value;
 }
 
@@ -61,17 +59,17 @@ class JsonReader {
       case LUA.TTABLE:
         return this.#table(idx, path, depth);
       default:
-        throw new ResultError(`result: ${this.#rt.typeName(L, idx)} at ${path} cannot be converted to JSON`);
+        throw ResultError.notConvertible(this.#rt.typeName(L, idx), path);
     }
   }
 
   #table(idx: number, path: string, depth: number): Json {
     const { x } = this.#rt;
     const L = this.#L;
-    if (depth >= MAX_DEPTH) throw new ResultError(`result: table at ${path} is nested deeper than ${MAX_DEPTH} levels`);
+    if (depth >= MAX_DEPTH) throw ResultError.tooDeep(path);
     const ptr = x.lua_topointer(L, idx);
-    if (this.#path.has(ptr)) throw new ResultError(`result: table at ${path} contains itself (cycle)`);
-    if (x.lua_checkstack(L, 4) === 0) throw new ResultError(`result: table at ${path} is nested too deeply`);
+    if (this.#path.has(ptr)) throw ResultError.cycle(path);
+    if (x.lua_checkstack(L, 4) === 0) throw ResultError.noStack(path);
     let ints = 0;
     let strings = 0;
     let maxInt = 0;
@@ -85,12 +83,12 @@ class JsonReader {
       } else {
         const key = this.#describeKey(-2);
         x.lua_settop(L, -3);
-        throw new ResultError(`result: table at ${path} has a non-string key (${key})`);
+        throw ResultError.nonStringKey(path, key);
       }
       x.lua_settop(L, -2);
     }
-    if (ints > 0 && strings > 0) throw new ResultError(`result: table at ${path} mixes array items and string keys`);
-    if (ints !== maxInt) throw new ResultError(`result: table at ${path} is a sparse array (keys must be exactly 1..n)`);
+    if (ints > 0 && strings > 0) throw ResultError.mixed(path);
+    if (ints !== maxInt) throw ResultError.sparse(path);
     this.#path.add(ptr);
     let out: Json;
     if (strings === 0) {
@@ -110,7 +108,7 @@ class JsonReader {
       while (x.lua_next(L, idx) !== 0) {
         const key = this.#string(-2, `${path} (a key)`);
         this.bytes += jsonStringBytes(key) + 1;
-        const item = this.read(x.lua_gettop(L), childPath(path, key), depth + 1);
+        const item = this.read(x.lua_gettop(L), ResultError.childPath(path, key), depth + 1);
         x.lua_settop(L, -2);
         if (this.bytes <= this.#maxBytes) obj[key] = item;
       }
@@ -124,7 +122,7 @@ class JsonReader {
     try {
       return this.#rt.heap.string(this.#L, idx, true);
     } catch {
-      throw new ResultError(`result: string at ${path} is not valid UTF-8`);
+      throw ResultError.invalidUtf8(path);
     }
   }
 
@@ -138,6 +136,3 @@ class JsonReader {
   }
 }
 
-function childPath(path: string, key: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-}

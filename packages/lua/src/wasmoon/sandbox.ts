@@ -5,8 +5,12 @@ import { mathRandom } from "./mathRandom.ts";
 import { openQuant } from "./quantBinding.ts";
 import { stringLib } from "./stringLib.ts";
 import { tableLib } from "./tableLib.ts";
-import { tsLib } from "./tsBinding.ts";
+import { builtinTable } from "../builtins/builtinTable.ts";
+import { wasmoonBuiltins } from "./WasmoonBuiltinCall.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
+
+/** The `ts` library, made once: the runtime registers each function once, by identity. */
+const tsLib = wasmoonBuiltins(builtinTable, "ts");
 
 /**
  * Opens the sandbox in a fresh state (inside a protected call): Lua 5.4's base (without

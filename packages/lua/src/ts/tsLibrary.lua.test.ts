@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { luaErrorOf, mapBody, runMap, SERIES } from "../testing/fixtures.ts";
-import * as kernels from "../ts/tsLibrary.ts";
-import { fengariEngine } from "./FengariEngine.ts";
+import * as kernels from "./tsLibrary.ts";
+import { fengariEngine } from "../fengari/FengariEngine.ts";
 
 const run = (body: string, opts = {}) => runMap(fengariEngine, mapBody(body), {}, opts);
 const close = SERIES.columns["close"] as Float64Array;
@@ -39,11 +39,11 @@ describe("ts library in Lua", () => {
     ["ts.rolling_mean(series.close, 0)", "ts.rolling_mean: window must be a positive integer"],
     ["ts.rolling_std(series.close, 2.5)", "ts.rolling_std: window must be a positive integer"],
     ["ts.ema(series.close)", "ts.ema: window must be a positive integer"],
-    ["ts.mean('abc')", "ts.mean: argument #1 must be an array of numbers (got string)"],
+    ["ts.mean('abc')", "ts.mean: argument #1 must be an array of numbers or a quant vector (got string)"],
     ["ts.sum({ 1, 'x' })", "ts.sum: element 2 of argument #1 is not a number (got string)"],
     ["ts.max({ 1, nil, 3 })", "ts.max: element 2 of argument #1 is not a number (got nil)"],
     ["ts.diff(series.close, 0.5)", "ts.diff: lag must be an integer"],
-    ["ts.crossover({ 1, 2 }, { 1 })", "ts.crossover: arrays must have the same length (2 and 1)"],
+    ["ts.crossover({ 1, 2 }, { 1 })", "ts.crossover: lengths differ (2 and 1)"],
     ["ts.clip({ 1 }, 2, 1)", "ts.clip: lower bound must not exceed upper bound"],
   ])("%s fails with a clear message", (call, message) => {
     expect(luaErrorOf(() => run(`return ${call}`)).message).toBe(`job.lua:2: ${message}`);
