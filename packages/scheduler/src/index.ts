@@ -17,3 +17,4 @@ export type { SchedulerState, JobState, TaskState, AttemptState, AttemptPhase, P
 export type { PeerStanding } from "./Reputation.ts";
 export { applyCommand, commandToLog, type SchedulerCommand, type CommandOutcomes } from "./SchedulerCommand.ts";
 export type * from "./types.ts";
+export { taskUnits } from "./taskUnits.ts";
