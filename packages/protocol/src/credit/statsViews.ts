@@ -9,7 +9,10 @@ export const STATS_WINDOWS: readonly StatsWindow[] = ["24h", "7d", "all"];
 /** One line of a leaderboard: `credit` is in credit units (see docs/credit.md). */
 export interface StatsRow {
   rank: number;
-  name: string;
+  /** Stable across renames: a donor's public id (never its key or key hash), a team's or site's name. */
+  id: string;
+  /** Absent for a donor who chose no name. */
+  name?: string;
   credit: number;
   /** Accepted results behind the credit. */
   results: number;
