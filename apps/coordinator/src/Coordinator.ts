@@ -9,6 +9,7 @@ import type { EngineName } from "@shoal/protocol";
 import { createAuthorToken } from "./auth/authorTokens.ts";
 import type { CoordinatorOptions } from "./CoordinatorOptions.ts";
 import { resolveOptions } from "./CoordinatorOptions.ts";
+import { creditEntries } from "./credit/creditEntries.ts";
 import { DatasetService } from "./datasets/DatasetService.ts";
 import { ShardFiles } from "./datasets/ShardFiles.ts";
 import { DurableScheduler } from "./grid/DurableScheduler.ts";
@@ -48,6 +49,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const store = new SqliteStore(join(o.dataDir, "shoal.db"));
   const token = store.countTokens() === 0 ? createAuthorToken(store, "first start") : undefined;
   const scheduler = DurableScheduler.open(store, o.scheduler, o.snapshotEvery);
+  scheduler.withinCommit((events) => store.credit.record(creditEntries(events, store.credit, new Date().toISOString())));
   const restoredPeers = scheduler.peerIds();
   const metrics = new Metrics();
   const shards = new ShardFiles(join(o.dataDir, "shards"), join(o.dataDir, "tmp"));

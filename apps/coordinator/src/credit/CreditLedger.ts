@@ -47,11 +47,13 @@ export interface BoardPage {
  * cannot count twice. Every total is derived from it. Lives in the {@link Store}.
  */
 export interface CreditLedger {
-  /** Binds a peer id to whom its work is credited; a donor key hash gets a donor row (no name) if it had none. */
+  /** Binds a peer id to whom its work is credited (no donor row is made: a hello storm of new keys leaves none behind). */
   bindPeer(peerId: PeerId, binding: PeerBinding, at: string): void;
   peerBinding(peerId: PeerId): PeerBinding | undefined;
   /** Forgets the bindings of peers the store no longer remembers (after it pruned them). */
   pruneBindings(): void;
+  /** True for a donor key hash that has credit, a profile, or a peer bound to it now: the only ones that may set a profile. */
+  knows(donor: string): boolean;
   /** Sets the public name and team of a donor key hash (creating its row). */
   setProfile(donor: string, profile: DonorProfile, at: string): void;
   profile(donor: string): DonorProfile | undefined;

@@ -28,9 +28,12 @@ export class MemoryCreditLedger implements CreditLedger {
   }
 
   bindPeer(peerId: PeerId, binding: PeerBinding, _at: string): void {
+    this.#t().peers.set(peerId, { ...binding });
+  }
+
+  knows(donor: string): boolean {
     const { donors, peers } = this.#t();
-    if (binding.donor !== undefined && !donors.has(binding.donor)) donors.set(binding.donor, { publicId: publicDonorId(binding.donor) });
-    peers.set(peerId, { ...binding });
+    return donors.has(donor) || [...peers.values()].some((binding) => binding.donor === donor);
   }
 
   peerBinding(peerId: PeerId): PeerBinding | undefined {

@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS credit (
   at      TEXT NOT NULL,
   PRIMARY KEY (job_id, task_id, account)
 );
+CREATE INDEX IF NOT EXISTS peer_donors_by_donor ON peer_donors (donor);
 CREATE INDEX IF NOT EXISTS credit_by_at ON credit (at);
 CREATE INDEX IF NOT EXISTS credit_by_donor ON credit (donor, at);
 `;
@@ -54,6 +55,7 @@ export class SqliteCreditLedger implements CreditLedger {
       ensureDonor: db.prepare("INSERT OR IGNORE INTO donors (hash, public_id, updated_at) VALUES (?, ?, ?)"),
       bindPeer: db.prepare("INSERT OR REPLACE INTO peer_donors (peer_id, donor, site) VALUES (?, ?, ?)"),
       peerBinding: db.prepare("SELECT donor, site FROM peer_donors WHERE peer_id = ?"),
+      knows: db.prepare("SELECT EXISTS (SELECT 1 FROM donors WHERE hash = @d) OR EXISTS (SELECT 1 FROM peer_donors WHERE donor = @d) AS known"),
       pruneBindings: db.prepare("DELETE FROM peer_donors WHERE peer_id NOT IN (SELECT id FROM peers)"),
       setProfile: db.prepare(
         "INSERT INTO donors (hash, public_id, name, team, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (hash) DO UPDATE SET name = excluded.name, team = excluded.team, updated_at = excluded.updated_at",
@@ -66,14 +68,17 @@ export class SqliteCreditLedger implements CreditLedger {
     };
   }
 
-  bindPeer(peerId: PeerId, binding: PeerBinding, at: string): void {
-    if (binding.donor !== undefined) this.#q.ensureDonor.run(binding.donor, publicDonorId(binding.donor), at);
+  bindPeer(peerId: PeerId, binding: PeerBinding, _at: string): void {
     this.#q.bindPeer.run(peerId, binding.donor ?? null, binding.site ?? null);
   }
 
   peerBinding(peerId: PeerId): PeerBinding | undefined {
     const row = this.#q.peerBinding.get(peerId) as { donor: string | null; site: string | null } | undefined;
     return row && present({ donor: row.donor, site: row.site });
+  }
+
+  knows(donor: string): boolean {
+    return (this.#q.knows.get({ d: donor }) as { known: number }).known === 1;
   }
 
   pruneBindings(): void {

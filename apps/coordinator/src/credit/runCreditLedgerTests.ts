@@ -91,11 +91,14 @@ export function runCreditLedgerTests(makeStore: () => Store | Promise<Store>): v
       store.rememberPeer("p1" as PeerId, "h", T0);
       credit.bindPeer("p1" as PeerId, { donor: ADA }, T0);
       expect(credit.peerBinding("p1" as PeerId)).toEqual({ donor: ADA });
-      expect(credit.profile(ADA)).toEqual({});
+      expect(credit.profile(ADA)).toBeUndefined();
+      expect(credit.knows(ADA)).toBe(true);
+      expect(credit.knows(BOB)).toBe(false);
       credit.bindPeer("p1" as PeerId, { site: "example.org" }, T1);
       expect(credit.peerBinding("p1" as PeerId)).toEqual({ site: "example.org" });
       expect(store.prunePeers(T2, new Set())).toBe(1);
       expect(credit.peerBinding("p1" as PeerId)).toBeUndefined();
+      expect(credit.knows(ADA)).toBe(false);
     });
   });
 }
