@@ -66,7 +66,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   let baseUrl = "";
   const shardBaseUrl = (req?: IncomingMessage) => `${o.publicUrl ?? hostUrl(req) ?? baseUrl}/shards`;
   const ws = new WebSocketTransport(grid, logger, shardBaseUrl);
-  const deps = { store, datasets, shards, jobs, grid, metrics, logger, maxUploadBytes: o.maxUploadBytes, webDist: o.webDist, progressMs: o.progressMs };
+  const deps = { store, datasets, shards, jobs, grid, metrics, logger, maxUploadBytes: o.maxUploadBytes, webDist: o.webDist, progressMs: o.progressMs, publicRequestsPerSecond: o.publicRequestsPerSecond };
   server.on("request", createRequestHandler(deps, mounts));
   server.on("upgrade", (req, socket, head) => {
     const path = new URL(req.url ?? "/", "http://coordinator").pathname;
