@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PROTOCOL_VERSION } from "../messages.ts";
 import { parseWorkerMessage } from "../parseMessages.ts";
-import { DONOR_LIMITS, displayTextProblem } from "./donorText.ts";
+import { DONOR_LIMITS, displayTextProblem } from "./displayTextProblem.ts";
 
 const KEY = "k".repeat(43);
 const hello = (donor: unknown) => JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, threads: 1, engines: [], shards: [], donor });
