@@ -59,7 +59,7 @@ export interface CreditLedger {
   profile(donor: string): DonorProfile | undefined;
   /** Appends entries; one for a (job, task, account) already credited is ignored. Returns how many were added. */
   record(entries: readonly CreditEntry[]): number;
-  /** Accounts on a board by credit in the window, highest first; ties by id. */
+  /** Accounts on a board by credit in the window, highest first, ties in id order with equal rank. */
   board(board: StatsBoard, window: CreditWindow, limit: number, offset: number): BoardPage;
   /** A donor's all-time credit, and its rank among donors while it has any. */
   standing(donor: string): DonorStanding;

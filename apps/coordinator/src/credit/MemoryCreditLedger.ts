@@ -79,7 +79,9 @@ export class MemoryCreditLedger implements CreditLedger {
       totals.set(key, row);
     }
     const ranked = [...totals.values()].sort((a, b) => b.credit - a.credit || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const rows = ranked.slice(offset, offset + limit).map(({ id, name, credit, results }, i) => ({ rank: offset + i + 1, id, credit, results, ...(name === undefined ? {} : { name }) }));
+    // Competition ranking, as the SQL rank(): equal credit, equal rank.
+    const rankOf = (i: number): number => (i > 0 && ranked[i - 1]!.credit === ranked[i]!.credit ? rankOf(i - 1) : i + 1);
+    const rows = ranked.slice(offset, offset + limit).map(({ id, name, credit, results }, i) => ({ rank: rankOf(offset + i), id, credit, results, ...(name === undefined ? {} : { name }) }));
     return { total: ranked.length, rows };
   }
 

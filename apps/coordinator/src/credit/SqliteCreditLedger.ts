@@ -109,9 +109,11 @@ export class SqliteCreditLedger implements CreditLedger {
     const range = [window.since ?? FAR_PAST, window.until ?? FAR_FUTURE];
     const total = (this.#db.prepare(`SELECT count(DISTINCT ${key}) AS n FROM credit c ${where}`).get(...range) as { n: number }).n;
     const rows = this.#db
-      .prepare(`SELECT ${select}, sum(c.units) AS credit, count(*) AS results FROM credit c ${join} ${where} GROUP BY ${key} ORDER BY credit DESC, id LIMIT ? OFFSET ?`)
-      .all(...range, limit, offset) as Array<{ id: string; name: string | null; credit: number; results: number }>;
-    return { total, rows: rows.map((row, i) => toRow(row, offset + i + 1)) };
+      .prepare(
+        `SELECT ${select}, sum(c.units) AS credit, count(*) AS results, rank() OVER (ORDER BY sum(c.units) DESC) AS rank FROM credit c ${join} ${where} GROUP BY ${key} ORDER BY credit DESC, id LIMIT ? OFFSET ?`,
+      )
+      .all(...range, limit, offset) as SqlRow[];
+    return { total, rows: rows.map(toRow) };
   }
 
   standing(donor: string): DonorStanding {
@@ -126,8 +128,16 @@ export class SqliteCreditLedger implements CreditLedger {
   }
 }
 
-function toRow(row: { id: string; name: string | null; credit: number; results: number }, rank: number): StatsRow {
-  const out: StatsRow = { rank, id: row.id, credit: row.credit, results: row.results };
+interface SqlRow {
+  id: string;
+  name: string | null;
+  credit: number;
+  results: number;
+  rank: number;
+}
+
+function toRow(row: SqlRow): StatsRow {
+  const out: StatsRow = { rank: row.rank, id: row.id, credit: row.credit, results: row.results };
   if (row.name !== null) out.name = row.name;
   return out;
 }

@@ -85,6 +85,15 @@ export function runCreditLedgerTests(makeStore: () => Store | Promise<Store>): v
       expect(credit.board("donors", {}, 10, 50)).toEqual({ total: 5, rows: [] });
     });
 
+    it("gives equal credit an equal rank, across pages too", async () => {
+      const { credit } = await makeStore();
+      const donors = ["a", "b", "c", "d"].map((c) => c.repeat(64));
+      credit.record(donors.map((donor, i) => entry(`${i}`, `d:${donor}`, i === 0 ? 20 : 10, T0, { donor })));
+      expect(credit.board("donors", {}, 10, 0).rows.map((r) => [r.rank, r.credit])).toEqual([[1, 20], [2, 10], [2, 10], [2, 10]]);
+      expect(credit.board("donors", {}, 1, 3).rows.map((r) => r.rank)).toEqual([2]);
+      expect(credit.standing(donors[3]!).rank).toBe(2);
+    });
+
     it("binds peers to donors or sites, rebinds on the next hello, and forgets bindings of pruned peers", async () => {
       const store = await makeStore();
       const { credit } = store;
