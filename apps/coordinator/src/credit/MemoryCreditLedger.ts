@@ -48,8 +48,7 @@ export class MemoryCreditLedger implements CreditLedger {
   profile(donor: string): DonorProfile | undefined {
     const row = this.#t().donors.get(donor);
     if (!row) return undefined;
-    const { publicId: _, ...profile } = row;
-    return profile;
+    return { ...(row.name === undefined ? {} : { name: row.name }), ...(row.team === undefined ? {} : { team: row.team }) };
   }
 
   record(entries: readonly CreditEntry[]): number {
