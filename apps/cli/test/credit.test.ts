@@ -27,8 +27,8 @@ afterAll(async () => {
   await Promise.all(spawned.map((p) => p.kill9()));
 });
 
-async function startCoordinator(port: number): Promise<{ p: ShoalProcess; url: string }> {
-  const p = start(["coordinator", "--port", String(port), "--data-dir", dataDir]);
+async function startCoordinator(port: number, dir = dataDir): Promise<{ p: ShoalProcess; url: string }> {
+  const p = start(["coordinator", "--port", String(port), "--data-dir", dir]);
   return { p, url: (await p.waitFor(/coordinator: (http:\/\/\S+)/))[1]! };
 }
 
@@ -75,5 +75,16 @@ describe("credit with real processes", () => {
     // A rename after the restart moves no credit: the key holds it.
     await post(url, "/api/donor", { key: ADA, profile: { name: "Countess", team: "Engines" } });
     expect((await stats(url, "board=donors")).rows.find((r) => r.name === "Countess")?.credit).toBe(ada.credit);
+  }, 120_000);
+
+  it("grants nothing when both replicas of every task come from sessions under one key", async () => {
+    const { p: coordinator, url } = await startCoordinator(0, mkdtempSync(join(tmpdir(), "shoal-credit-one-key-")));
+    const token = (await coordinator.waitFor(/author token[^:]*: (\S+)\n/))[1]!;
+    const sessions = [0, 1].map(() => start(["worker", "--coordinator", url, "--threads", "1", "--transport", "ws", "--status-every", "1h", "--donor-key", ADA]));
+    await Promise.all(sessions.map((w) => w.waitFor(/connected to the coordinator/)));
+    const submit = start(["submit", "--coordinator", url, "--token", token, ...JOB, "--replicas", "2", "--quorum", "2"]);
+    expect(await submit.exited, submit.stderr).toBe(0);
+    expect(await post<DonorStanding>(url, "/api/donor", { key: ADA })).toEqual({ credit: 0, results: 0 });
+    expect((await stats(url, "board=donors")).total).toBe(0);
   }, 120_000);
 });
