@@ -1,4 +1,6 @@
-import type { Browser, Page } from "@playwright/test";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 import type { DonorStanding } from "@shoal/protocol";
 import { ShoalProcess } from "../apps/cli/test/shoalProcess.ts";
@@ -16,6 +18,7 @@ const grid = new TestGrid();
 const LIAR_KEY = "liar-key-0123456789-abcdefghijklmnopqrstuv";
 const SHOTS = process.env.SHOAL_SCREENSHOTS;
 let liar: ShoalProcess | undefined;
+const contexts: BrowserContext[] = [];
 
 test.beforeAll(async () => {
   await grid.start();
@@ -27,7 +30,9 @@ test.afterAll(async () => {
 });
 
 async function openDonor(browser: Browser, name: string, team: string): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+  const context = await browser.newContext();
+  contexts.push(context);
+  const page = await context.newPage();
   await page.goto(`${grid.url}/?transport=ws`);
   await expect(page.getByTestId("toggle")).toBeEnabled();
   await page.getByTestId("donor-name").fill(name);
@@ -75,4 +80,39 @@ test("two named donor pages earn credit for an accepted job, a lying volunteer n
   await expect(names).toHaveText(["Engines"]);
   await board.getByTestId("board-donors").click();
   await shoot(board, "leaderboard");
+});
+
+test("an embedding site that names itself earns its visitor's credit as a site row, not under the visitor", async ({ browser }) => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+  await liar?.kill9();
+  const host = createServer((_req, res) => {
+    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A host site</title></head>
+<body><h1>Weather in Lisbon</h1><script src="${grid.url}/embed.js" data-site="Lisbon Weather" data-threads="1" data-cpu="100" async></script></body></html>`);
+  });
+  await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+  try {
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto(`http://localhost:${(host.address() as AddressInfo).port}/`);
+    const badge = visitor.frameLocator(`iframe[src^="${grid.url}/embed-frame.html"]`);
+    await badge.getByRole("button", { name: "Allow" }).click();
+    const cleo = await openDonor(browser, "Cleo", "");
+    // Two honest volunteers and quorum 2: both run every task, so the site and Cleo earn the same.
+    await grid.submit([...SWEEP, "--replicas", "2", "--quorum", "2"]).result();
+    const sites = async () => ((await (await fetch(`${grid.url}/api/stats?board=sites`)).json()) as { rows: Array<{ name?: string; credit: number }> }).rows;
+    await expect.poll(async () => (await sites()).map((r) => r.name), { timeout: 20_000 }).toEqual(["Lisbon Weather"]);
+    const siteCredit = (await sites())[0]?.credit ?? 0;
+    expect(siteCredit).toBeGreaterThan(0);
+    await expect.poll(async () => Number((await cleo.getByTestId("my-credit").textContent())?.replace(/,/g, "")), { timeout: 20_000 }).toBe(siteCredit);
+    const board = await (await browser.newContext()).newPage();
+    await board.goto(`${grid.url}/leaderboard`);
+    await board.getByTestId("board-sites").click();
+    await expect(board.locator("table.board td.name")).toHaveText(["Lisbon Weather"]);
+    await board.getByTestId("board-donors").click();
+    await expect(board.locator("table.board td.name")).toContainText(["Cleo"]);
+    await expect(board.locator("table.board td.name")).toHaveCount(3);
+    await shoot(board, "leaderboard-sites");
+  } finally {
+    host.close();
+  }
 });
