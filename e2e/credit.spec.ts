@@ -69,6 +69,10 @@ test("two named donor pages earn credit for an accepted job, a lying volunteer n
   await shoot(ada, "donor");
 
   const board = await (await browser.newContext()).newPage();
+  const violations: string[] = [];
+  board.on("console", (message) => {
+    if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+  });
   await board.goto(`${grid.url}/leaderboard`);
   const names = board.locator("table.board td.name");
   // Equal credit: the order between them is by public id, so compare as a set.
@@ -79,6 +83,7 @@ test("two named donor pages earn credit for an accepted job, a lying volunteer n
   await board.getByTestId("window-24h").click();
   await expect(names).toHaveText(["Engines"]);
   await board.getByTestId("board-donors").click();
+  expect(violations).toEqual([]);
   await shoot(board, "leaderboard");
 });
 
