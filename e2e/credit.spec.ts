@@ -68,6 +68,26 @@ test("two named donor pages earn credit for an accepted job, a lying volunteer n
   expect(liarStanding).toEqual({ credit: 0, results: 0 });
   await shoot(ada, "donor");
 
+  // The credit moves with the key: another browser that takes Ada's key shows her name and credit.
+  const credit = (page: Page) => async () => Number((await page.getByTestId("my-credit").textContent())?.replace(/,/g, ""));
+  const adaKey = (await ada.getByTestId("donor-key").textContent()) ?? "";
+  const adaStanding = (await (await fetch(`${grid.url}/api/donor`, { method: "POST", body: JSON.stringify({ key: adaKey }) })).json()) as DonorStanding;
+  expect(adaStanding).toMatchObject({ name: "Ada", team: "Engines" });
+  await expect.poll(credit(ada), { timeout: 20_000 }).toBe(adaStanding.credit);
+  const moved = await (await browser.newContext()).newPage();
+  contexts.push(moved.context());
+  await moved.goto(`${grid.url}/?transport=ws`);
+  await moved.locator("details.donor-key summary").click();
+  await moved.getByTestId("other-key").fill("not a key");
+  await expect(moved.getByTestId("use-key")).toBeDisabled();
+  await moved.getByTestId("other-key").fill(adaKey);
+  await moved.getByTestId("use-key").click();
+  await expect(moved.getByTestId("donor-name")).toHaveValue("Ada", { timeout: 20_000 });
+  await expect(moved.getByTestId("donor-team")).toHaveValue("Engines");
+  await expect.poll(credit(moved), { timeout: 20_000 }).toBe(adaStanding.credit);
+  await moved.locator("details.donor-key summary").click();
+  await shoot(moved, "donor-key");
+
   const board = await (await browser.newContext()).newPage();
   const violations: string[] = [];
   board.on("console", (message) => {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import type { DonorStanding } from "@shoal/protocol";
 import { formatCredit, postDonor } from "./creditApi.ts";
+import { DonorKeyPanel } from "./DonorKeyPanel.tsx";
 import type { ProfileDraft } from "./donorProfile.ts";
 import { loadProfile, profileProblems, saveProfile, toProfile } from "./donorProfile.ts";
 
@@ -13,8 +14,9 @@ const REFRESH_MS = 3_000;
  * once the coordinator knows the key (after the first connection), and again while it differs.
  */
 export function DonorCredit({ donorKey, connected }: { donorKey: string; connected: boolean }) {
-  const [saved, setSaved] = useState<ProfileDraft>(loadProfile);
-  const [draft, setDraft] = useState<ProfileDraft>(saved);
+  // Undefined until the donor saves a profile in this browser: until then the coordinator's is shown and never overwritten.
+  const [saved, setSaved] = useState<ProfileDraft | undefined>(loadProfile);
+  const [draft, setDraft] = useState<ProfileDraft>(saved ?? { name: "", team: "" });
   const [standing, setStanding] = useState<DonorStanding>();
   const [message, setMessage] = useState<string>();
   const [failed, setFailed] = useState<string>();
@@ -23,13 +25,14 @@ export function DonorCredit({ donorKey, connected }: { donorKey: string; connect
   useEffect(() => {
     let stopped = false;
     const refresh = () => {
-      const differs = (standing?.name ?? "") !== saved.name || (standing?.team ?? "") !== saved.team;
-      const request = connected && differs ? { key: donorKey, profile: toProfile(saved) } : { key: donorKey };
+      const differs = saved !== undefined && ((standing?.name ?? "") !== saved.name || (standing?.team ?? "") !== saved.team);
+      const request = connected && saved && differs ? { key: donorKey, profile: toProfile(saved) } : { key: donorKey };
       postDonor(request).then(
         (next) => {
           if (stopped) return;
           setStanding(next);
           setFailed(undefined);
+          if (saved === undefined) setDraft((d) => (d.name === "" && d.team === "" ? { name: next.name ?? "", team: next.team ?? "" } : d));
         },
         (error: Error) => !stopped && setFailed(error.message),
       );
@@ -85,7 +88,8 @@ export function DonorCredit({ donorKey, connected }: { donorKey: string; connect
           {text}
         </p>
       ))}
-      {message && (standing?.name ?? "") !== saved.name && <p className="note">{message}</p>}
+      {message && (standing?.name ?? "") !== saved?.name && <p className="note">{message}</p>}
+      <DonorKeyPanel donorKey={donorKey} />
     </section>
   );
 }

@@ -17,10 +17,12 @@ describe("the donor's profile on the page", () => {
     expect(toProfile({ name: "Ada", team: "" })).toEqual({ name: "Ada" });
   });
 
-  it("ignores a stored profile that is malformed or holds what the coordinator would refuse", () => {
+  it("ignores a stored profile that is missing, malformed or holds what the coordinator would refuse", () => {
     expect(loadProfile(storage('{"name":"Ada","team":"Engines"}'))).toEqual({ name: "Ada", team: "Engines" });
-    expect(loadProfile(storage("{"))).toEqual({ name: "", team: "" });
-    expect(loadProfile(storage('{"name":"A\\u0000"}'))).toEqual({ name: "", team: "" });
-    expect(loadProfile(storage('{"name":42}'))).toEqual({ name: "", team: "" });
+    expect(loadProfile(storage('{"name":"","team":""}'))).toEqual({ name: "", team: "" });
+    expect(loadProfile(storage(null))).toBeUndefined();
+    expect(loadProfile(storage("{"))).toBeUndefined();
+    expect(loadProfile(storage('{"name":"A\\u0000","team":""}'))).toBeUndefined();
+    expect(loadProfile(storage('{"name":42,"team":""}'))).toBeUndefined();
   });
 });

@@ -24,15 +24,26 @@ export function toProfile(draft: ProfileDraft): { name?: string; team?: string }
   return { ...(draft.name ? { name: draft.name } : {}), ...(draft.team ? { team: draft.team } : {}) };
 }
 
-/** The profile kept in this browser, or an empty one (anything malformed there is ignored). */
-export function loadProfile(storage: Pick<Storage, "getItem"> = localStorage): ProfileDraft {
+/**
+ * The profile saved in this browser, or undefined when none was (or it is malformed, or holds what
+ * the coordinator would refuse): then the page shows what the coordinator has for the key.
+ */
+export function loadProfile(storage: Pick<Storage, "getItem"> = localStorage): ProfileDraft | undefined {
   try {
-    const saved = JSON.parse(storage.getItem(STORAGE_KEY) ?? "{}") as Partial<Record<string, unknown>>;
-    const draft = { name: typeof saved.name === "string" ? saved.name : "", team: typeof saved.team === "string" ? saved.team : "" };
-    return Object.keys(profileProblems(draft)).length === 0 ? draft : { name: "", team: "" };
+    const text = storage.getItem(STORAGE_KEY);
+    if (text === null) return undefined;
+    const saved = JSON.parse(text) as Partial<Record<string, unknown>>;
+    if (typeof saved.name !== "string" || typeof saved.team !== "string") return undefined;
+    const draft = { name: saved.name, team: saved.team };
+    return Object.keys(profileProblems(draft)).length === 0 ? draft : undefined;
   } catch {
-    return { name: "", team: "" };
+    return undefined;
   }
+}
+
+/** Forgets the saved profile, when the browser takes another donor's key. */
+export function clearProfile(storage: Pick<Storage, "removeItem"> = localStorage): void {
+  storage.removeItem(STORAGE_KEY);
 }
 
 export function saveProfile(draft: ProfileDraft, storage: Pick<Storage, "setItem"> = localStorage): void {
