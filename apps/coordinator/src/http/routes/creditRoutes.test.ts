@@ -85,6 +85,14 @@ describe("the public credit API", () => {
     expect((await json<ErrorBody>(response)).error).toMatch(reason);
   });
 
+  it("closes a session whose hello carries a malformed donor, and binds nothing for it", async () => {
+    const hostile = await ProtocolClient.connect(c.wsUrl);
+    hostile.sendRaw(JSON.stringify({ type: "hello", protocol: PROTOCOL_VERSION, threads: 1, engines: [], shards: [], donor: { key: STRANGER, name: "Mallory" } }));
+    expect((await hostile.next("error")).message).toMatch(/donor/);
+    await hostile.closed;
+    expect((await donor(c, { key: STRANGER, profile: { name: "Mallory" } })).status).toBe(404);
+  });
+
   it("lets the key's holder name itself and its team, and answers its standing; renaming keeps the credit", async () => {
     expect(await json<DonorStanding>(donor(c, { key: KEY, profile: { name: "Ada", team: "Engines" } }))).toMatchObject({ name: "Ada", team: "Engines", rank: 1 });
     // Markup is only text here: pages render names as text nodes, never as HTML.
