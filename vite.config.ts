@@ -62,6 +62,7 @@ export default defineConfig(({ command }) => ({
       input: {
         index: join(WEB, "index.html"),
         dashboard: join(WEB, "dashboard.html"),
+        leaderboard: join(WEB, "leaderboard.html"),
         "embed-frame": join(WEB, "embed-frame.html"),
         embed: join(WEB, "src/embed/embed.ts"),
       },

@@ -15,6 +15,7 @@ describe.concurrent("shoal submit, worker and coordinator arguments", () => {
     [["worker", "--coordinator", "ftp://x"], /http/],
     [["worker", "--coordinator", "http://x", "--transport", "carrier-pigeon"], /--transport/],
     [["worker", "--coordinator", "http://x", "--cache-size", "lots"], /--cache-size/],
+    [["worker", "--coordinator", "http://x", "--donor-key", "short"], /--donor-key: a donor key is 32 to 64/],
     [["coordinator", "--peer-retention", "forever"], /--peer-retention: bad duration/],
     [["run", "examples/sma-crossover.lua", "--bogus"], /^shoal: unknown option --bogus \(shoal run --help lists the options\)$/m],
     [["submit", "--frob"], /^shoal: unknown option --frob \(shoal submit --help lists the options\)$/m],

@@ -9,6 +9,7 @@ import type { EngineName } from "@shoal/protocol";
 import { createAuthorToken } from "./auth/authorTokens.ts";
 import type { CoordinatorOptions } from "./CoordinatorOptions.ts";
 import { resolveOptions } from "./CoordinatorOptions.ts";
+import { creditEntries } from "./credit/creditEntries.ts";
 import { DatasetService } from "./datasets/DatasetService.ts";
 import { ShardFiles } from "./datasets/ShardFiles.ts";
 import { DurableScheduler } from "./grid/DurableScheduler.ts";
@@ -51,6 +52,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const store = new SqliteStore(join(o.dataDir, "shoal.db"));
   const token = store.countTokens() === 0 ? createAuthorToken(store, "first start") : undefined;
   const scheduler = DurableScheduler.open(store, o.scheduler, o.snapshotEvery);
+  scheduler.withinCommit((events) => store.credit.record(creditEntries(events, store.credit, new Date().toISOString())));
   const restoredPeers = scheduler.peerIds();
   const metrics = new Metrics();
   const shards = new ShardFiles(join(o.dataDir, "shards"), join(o.dataDir, "tmp"));
@@ -70,7 +72,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   let baseUrl = "";
   const shardBaseUrl = (req?: IncomingMessage) => `${o.publicUrl ?? hostUrl(req) ?? baseUrl}/shards`;
   const ws = new WebSocketTransport(grid, logger, shardBaseUrl);
-  const deps = { store, datasets, shards, jobs, tasks, grid, metrics, logger, maxUploadBytes: o.maxUploadBytes, webDist: o.webDist, progressMs: o.progressMs };
+  const deps = { store, datasets, shards, jobs, tasks, grid, metrics, logger, maxUploadBytes: o.maxUploadBytes, webDist: o.webDist, progressMs: o.progressMs, publicRequestsPerSecond: o.publicRequestsPerSecond };
   server.on("request", createRequestHandler(deps, mounts));
   server.on("upgrade", (req, socket, head) => {
     const path = new URL(req.url ?? "/", "http://coordinator").pathname;

@@ -37,6 +37,8 @@ export interface CoordinatorOptions {
   peerRetentionMs?: number;
   /** Minimum time between progress events of one SSE stream. Default 250 ms. */
   progressMs?: number;
+  /** Requests per second one address may make of the public credit API (stats, export, donor) when not served from cache. Default 20. */
+  publicRequestsPerSecond?: number;
   /** Instruction budget for running a submitted script's top level once, on the probe's thread. Default 5e7. */
   probeBudget?: number;
   /** Wall-clock time a submitted script's top level may run on the probe's thread. Default 2 s. */
@@ -73,6 +75,7 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
     silenceMs: 3 * (options.heartbeatMs ?? 10_000),
     peerRetentionMs: 7 * 24 * 60 * 60_000,
     progressMs: 250,
+    publicRequestsPerSecond: 20,
     probeBudget: 5e7,
     probeDeadlineMs: 2000,
     probeHeapMb: 256,

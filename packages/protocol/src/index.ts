@@ -27,3 +27,4 @@ export * from "./taskViews.ts";
 export { ProtocolError } from "./ProtocolError.ts";
 export { parseWorkerMessage, parseCoordinatorMessage, parsePeerMessage, encodeMessage, MESSAGE_LIMITS } from "./parseMessages.ts";
 export { frameMessage, Reassembler, FRAME_CHARS } from "./frames.ts";
+export * from "./credit/index.ts";

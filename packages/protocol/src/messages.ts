@@ -1,3 +1,4 @@
+import type { DonorHello } from "./credit/DonorHello.ts";
 import type { ShardHash } from "./ids.ts";
 import type { JobSpec } from "./jobSpec.ts";
 import type { Json } from "./json.ts";
@@ -38,6 +39,8 @@ export interface Hello {
   engines: string[];
   /** Shards the worker holds, for locality. */
   shards: ShardHash[];
+  /** Whom its accepted work is credited to; absent: anonymous. */
+  donor?: DonorHello;
 }
 export interface RequestWork {
   type: "request-work";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isAssignMessage, isOutcomesMessage } from "./fastMessages.ts";
+import { donorHelloSchema } from "./credit/DonorHello.ts";
 import { jobSpecSchema } from "./jobSpec.ts";
 import { LIMITS } from "./limits.ts";
 import type { CoordinatorToWorker, PeerToPeer, WorkerToCoordinator } from "./messages.ts";
@@ -79,6 +80,7 @@ export const workerToCoordinator = z.discriminatedUnion("type", [
     threads: z.number().int().min(1).max(MESSAGE_LIMITS.slots),
     engines: z.array(z.string().max(32)).max(8),
     shards: shardList,
+    donor: donorHelloSchema.optional(),
   }),
   z.strictObject({ type: z.literal("request-work"), freeSlots: z.number().int().min(0).max(MESSAGE_LIMITS.slots) }),
   z.strictObject({ type: z.literal("heartbeat") }),

@@ -11,6 +11,7 @@ import type { LeaseRef } from "./LeaseBook.ts";
 import { attemptOf, LeaseBook, leaseOf } from "./LeaseBook.ts";
 import { pickBackup, pickTask } from "./pickTask.ts";
 import { Reputation } from "./Reputation.ts";
+import { taskUnits } from "./taskUnits.ts";
 import type { SchedulerOptions } from "./SchedulerOptions.ts";
 import { SCHEDULER_DEFAULTS } from "./SchedulerOptions.ts";
 import type { JobState, SchedulerState, ThroughputState } from "./SchedulerState.ts";
@@ -387,7 +388,7 @@ export class JobScheduler {
     job.complete(index, output, now - (t.attempts[first - 1]?.start ?? now));
     if (job.state.unconfirmed?.taskId === t.id) delete job.state.unconfirmed;
     for (const peer of won) job.state.peers[peer] = (job.state.peers[peer] ?? 0) + 1;
-    fx.events.push({ type: "task-done", jobId: job.state.id, taskId: t.id });
+    fx.events.push({ type: "task-done", jobId: job.state.id, taskId: t.id, winners: [...new Set(won)], units: taskUnits(t), quorum: job.state.quorum });
     if (job.finished) this.#finish(job, fx);
     if (winners.length >= 2) this.#judge(won, lost, fx);
   }

@@ -18,3 +18,4 @@ export type { PeerStanding } from "./Reputation.ts";
 export { applyCommand, commandToLog, type SchedulerCommand, type CommandOutcomes } from "./SchedulerCommand.ts";
 export type * from "./types.ts";
 export { partialResult } from "./partialResult.ts";
+export { taskUnits } from "./taskUnits.ts";

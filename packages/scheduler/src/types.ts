@@ -58,7 +58,16 @@ export interface UnconfirmedError extends JobError {
 
 /** Something the caller may want to announce (SSE, logs); returned by the call that caused it. */
 export type SchedulerEvent =
-  | { type: "task-done"; jobId: JobId; taskId: TaskId }
+  | {
+      type: "task-done";
+      jobId: JobId;
+      taskId: TaskId;
+      /** Distinct peers whose agreeing results completed it: those that may be credited. */
+      winners: PeerId[];
+      /** What the task is worth ({@link taskUnits}), and the quorum its job asked for. */
+      units: number;
+      quorum: number;
+    }
   | { type: "job-done"; jobId: JobId; result: Json }
   | { type: "job-failed"; jobId: JobId; error: JobError }
   | { type: "peer-refused"; peerId: PeerId; reason: string };

@@ -4,6 +4,7 @@ import { parseDuration } from "@shoal/protocol";
 import { NodeVolunteer } from "@shoal/worker/node";
 import type { NodeVolunteerStatus } from "@shoal/worker/node";
 import { argsError, UsageError } from "../UsageError.ts";
+import { readDonorKey } from "./readDonorKey.ts";
 
 export const WORKER_HELP = `usage: shoal worker --coordinator URL [options]
 
@@ -14,6 +15,8 @@ export const WORKER_HELP = `usage: shoal worker --coordinator URL [options]
   --cache-size BYTES         shard cache quota, e.g. 2G, 500M (default: unlimited)
   --deadline DURATION        wall-clock limit per task (default 10m)
   --status-every DURATION    how often to log a status line (default 30s)
+  --donor-key KEY            credit accepted work to this donor key (the donor page shows yours)
+  --donor-key-file PATH      read the donor key from PATH, or make one there if it does not exist
 
 Each executor thread first warms its task path up (about 0.3 s of CPU) so its first tasks run at full
 speed. Runs until Ctrl-C (SIGINT) or SIGTERM. Logs to stderr. Exit 1 if the coordinator refuses
@@ -28,6 +31,8 @@ interface WorkerArgs {
   cacheBytes: number | undefined;
   deadlineMs: number;
   statusMs: number;
+  /** Whom accepted work is credited to; unset: anonymous. */
+  donorKey: string | undefined;
   /** TEST ONLY (hidden `--lie`, or SHOAL_TEST_LIE=1): corrupt every result, to exercise quorum and reputation. */
   lie: boolean;
 }
@@ -51,6 +56,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     warmUp: true,
     log,
     lie: args.lie,
+    ...(args.donorKey === undefined ? {} : { donor: { key: args.donorKey } }),
   });
   log(`${args.threads} thread${args.threads === 1 ? "" : "s"}, ${args.transport} transport, coordinator ${args.coordinator}`);
   const status = setInterval(() => void volunteer.status().then((s) => log(statusLine(s))), args.statusMs);
@@ -85,6 +91,8 @@ function parseWorkerArgs(argv: string[]): WorkerArgs | "help" {
         "cache-size": { type: "string" },
         deadline: { type: "string" },
         "status-every": { type: "string" },
+        "donor-key": { type: "string" },
+        "donor-key-file": { type: "string" },
         lie: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -113,6 +121,7 @@ function parseWorkerArgs(argv: string[]): WorkerArgs | "help" {
     cacheBytes: values["cache-size"] === undefined ? undefined : bytes(values["cache-size"]),
     deadlineMs: values.deadline === undefined ? 10 * 60_000 : duration("--deadline", values.deadline),
     statusMs: values["status-every"] === undefined ? 30_000 : duration("--status-every", values["status-every"]),
+    donorKey: readDonorKey(values["donor-key"], values["donor-key-file"]),
     lie: values.lie === true || process.env.SHOAL_TEST_LIE === "1",
   };
 }

@@ -27,6 +27,7 @@ interface Pending {
   text: string;
   write: (() => void) | undefined;
   finished: FinishedJob[];
+  events: Effects["events"];
 }
 
 /** Characters of encoded commands a group commit gathers before it commits early, far below V8's longest string. */
@@ -55,6 +56,7 @@ export class DurableScheduler {
   readonly #snapshotEvery: number;
   readonly #listeners = new Set<(applied: Applied) => void>();
   readonly #failureListeners = new Set<(error: unknown) => void>();
+  readonly #commitWriters = new Set<(events: Effects["events"]) => void>();
   #scheduler: JobScheduler;
   #lastSeq = 0;
   #sinceSnapshot = 0;
@@ -80,6 +82,15 @@ export class DurableScheduler {
   onApplied(listener: (applied: Applied) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Runs inside the transaction of every logged command, with its events, so what it writes (the
+   * credit ledger) lands exactly when the command does: never for a command that was rolled back.
+   */
+  withinCommit(writer: (events: Effects["events"]) => void): () => void {
+    this.#commitWriters.add(writer);
+    return () => this.#commitWriters.delete(writer);
   }
 
   /**
@@ -154,7 +165,7 @@ export class DurableScheduler {
     for (const job of finished) applyCommand(this.#scheduler, { type: "forget-job", jobId: job.id });
     const logged = commandToLog(command, outcome);
     const entry = logged === command ? text : encode(logged);
-    this.#pending.push({ text: entry, write, finished });
+    this.#pending.push({ text: entry, write, finished, events: fx.events });
     this.#pendingChars += entry.length;
     const expired = "expired" in fx ? (fx.expired as unknown[]).length : 0;
     const applied: Applied = { command, outcome, cancel: fx.cancel, events: fx.events, expired, finished };
@@ -169,8 +180,9 @@ export class DurableScheduler {
     try {
       this.#store.transaction(() => {
         const commands: string[] = [];
-        for (const { text, write, finished } of batch) {
+        for (const { text, write, finished, events } of batch) {
           write?.();
+          for (const writer of this.#commitWriters) writer(events);
           commands.push(text);
           for (const job of finished) {
             this.#store.finishJob(job.id, job.outcome);

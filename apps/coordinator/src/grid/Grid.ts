@@ -1,4 +1,4 @@
-import type { JobId, JobSpec, PeerId, ShardHash } from "@shoal/protocol";
+import type { DonorHello, JobId, JobSpec, PeerId, ShardHash } from "@shoal/protocol";
 import { asPeerId } from "@shoal/protocol";
 import type { Logger } from "../Logger.ts";
 import { newId } from "../newId.ts";
@@ -130,9 +130,10 @@ export class Grid implements SessionHost {
   /**
    * Gives the session the peer id it asks for only when it presents that id's current secret and
    * the id is not connected now; anyone else gets a fresh id. Either way a new secret is issued
-   * (its hash replaces the old one in the same transaction as the peer's `add-peer`).
+   * (its hash replaces the old one in the same transaction as the peer's `add-peer`). The hello's
+   * donor key (kept only as its hash) or site is bound to the peer id for credit, in that transaction too.
    */
-  admit(session: PeerSession, requested: string | undefined, secret: string | undefined, now: number): Admission {
+  admit(session: PeerSession, requested: string | undefined, secret: string | undefined, now: number, donor: DonorHello = {}): Admission {
     const wanted = requested === undefined ? undefined : asPeerId(requested);
     const stored = wanted === undefined || this.#sessions.has(wanted) ? undefined : this.#store.peerSecretHash(wanted);
     const reclaimed = wanted !== undefined && stored !== undefined && secret !== undefined && secretMatches(secret, stored);
@@ -140,7 +141,9 @@ export class Grid implements SessionHost {
     const issued = newToken();
     this.#sessions.set(peerId, session);
     this.scheduler.run({ type: "add-peer", peerId, slots: session.threads || undefined, engines: session.engines }, () => {
-      this.#store.rememberPeer(peerId, hashSecret(issued), new Date(now).toISOString());
+      const at = new Date(now).toISOString();
+      this.#store.rememberPeer(peerId, hashSecret(issued), at);
+      this.#store.credit.bindPeer(peerId, donor.site !== undefined ? { site: donor.site } : donor.key !== undefined ? { donor: hashSecret(donor.key) } : {}, at);
       if (!reclaimed) this.#prune(now);
     });
     return { peerId, secret: issued, reclaimed };

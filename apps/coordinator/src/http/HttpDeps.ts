@@ -24,4 +24,6 @@ export interface HttpDeps {
   webDist: string;
   /** Minimum time between two progress events of one SSE stream. */
   progressMs: number;
+  /** Uncached requests per second one address may make of the public credit API. */
+  publicRequestsPerSecond: number;
 }

@@ -6,6 +6,7 @@ import type { HttpDeps } from "./HttpDeps.ts";
 import { sendJson } from "./respond.ts";
 import { Router } from "./Router.ts";
 import { BASE_HEADERS } from "./securityHeaders.ts";
+import { creditRoutes, PUBLIC_API_PATHS } from "./routes/creditRoutes.ts";
 import { datasetRoutes } from "./routes/datasetRoutes.ts";
 import { graphRoutes } from "./routes/graphRoutes.ts";
 import { jobRoutes } from "./routes/jobRoutes.ts";
@@ -31,6 +32,7 @@ export function createRequestHandler(deps: HttpDeps, mounts: Mount[] = []): Requ
   jobRoutes(router, deps);
   graphRoutes(router, deps);
   taskRoutes(router, deps);
+  creditRoutes(router, deps);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://coordinator");
@@ -38,7 +40,7 @@ export function createRequestHandler(deps: HttpDeps, mounts: Mount[] = []): Requ
     for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
     if (mounts.some((mount) => mount(req, res, path))) return;
     const api = path === "/api" || path.startsWith("/api/");
-    if (api && !isAuthorized(deps.store, req.headers.authorization)) {
+    if (api && !PUBLIC_API_PATHS.has(path) && !isAuthorized(deps.store, req.headers.authorization)) {
       throw new HttpError(401, "missing or wrong bearer token (Authorization: Bearer <token>)", { headers: { "WWW-Authenticate": "Bearer" } });
     }
     const match = router.match(req.method ?? "GET", path);

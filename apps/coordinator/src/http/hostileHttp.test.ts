@@ -39,7 +39,7 @@ describe("the coordinator's HTTP surface under hostile use", () => {
   let uploaded: Promise<DatasetView> | undefined;
   const dataset = () => (uploaded ??= json<DatasetView>(c.api("/api/datasets?name=sp500", { method: "POST", body: SP500_CSV })));
 
-  it.each(["/", "/dashboard", "/dashboard/jobs/j_1", "/index.html"])("%s may not be framed by anyone and runs only our own scripts", async (path) => {
+  it.each(["/", "/dashboard", "/dashboard/jobs/j_1", "/index.html", "/leaderboard"])("%s may not be framed by anyone and runs only our own scripts", async (path) => {
     const page = await fetch(`${c.url}${path}`);
     expect(page.status).toBe(200);
     expect(csp(page)).toContain("frame-ancestors 'none'");

@@ -23,6 +23,11 @@ describe("the built web app", () => {
     expect(await (await fetch(`${c.url}/dashboards`)).text()).toContain("<title>Shoal</title>");
   });
 
+  it("serves the public leaderboard page at /leaderboard only", async () => {
+    expect(await (await fetch(`${c.url}/leaderboard`)).text()).toContain("<title>Shoal leaderboard</title>");
+    expect(await (await fetch(`${c.url}/leaderboard/x`)).text()).toContain("<title>Shoal</title>");
+  });
+
   it("is served at /, with client routes falling back to index.html and hashed assets cached for good", async () => {
     const home = await fetch(`${c.url}/`);
     expect(home.headers.get("content-type")).toMatch(/text\/html/);

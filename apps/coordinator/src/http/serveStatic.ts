@@ -27,7 +27,7 @@ const UP_PAGE = `<!doctype html>
 
 /**
  * Serves the built web app from `dir` (paths without a file fall back to the page owning the
- * client route: dashboard.html under `/dashboard`, index.html elsewhere), or a page saying the
+ * client route: dashboard.html under `/dashboard`, leaderboard.html at `/leaderboard`, index.html elsewhere), or a page saying the
  * coordinator is up when there is no build. Each page carries its own Content-Security-Policy.
  * False when nothing fits.
  */
@@ -63,6 +63,8 @@ function resolveFile(dir: string, path: string): string | undefined {
   if (extname(path) !== "") return undefined;
   const dashboard = join(root, "dashboard.html");
   if ((path === "/dashboard" || path.startsWith("/dashboard/")) && isFile(dashboard)) return dashboard;
+  const leaderboard = join(root, "leaderboard.html");
+  if (path === "/leaderboard" && isFile(leaderboard)) return leaderboard;
   return join(root, "index.html");
 }
 

@@ -1,5 +1,8 @@
 import type { DatasetId, JobId, PeerId } from "@shoal/protocol";
 import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
+import type { CreditLedger } from "../credit/CreditLedger.ts";
+import type { CreditTables } from "../credit/MemoryCreditLedger.ts";
+import { emptyCreditTables, MemoryCreditLedger } from "../credit/MemoryCreditLedger.ts";
 import { ingestKey } from "./ingestKey.ts";
 import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
 
@@ -11,6 +14,7 @@ interface Tables {
   snapshot: { state: SchedulerState; seq: number } | undefined;
   log: Array<{ seq: number; commands: SchedulerCommand[] }>;
   seq: number;
+  credit: CreditTables;
 }
 
 const empty = (): Tables => ({
@@ -21,12 +25,17 @@ const empty = (): Tables => ({
   snapshot: undefined,
   log: [],
   seq: 0,
+  credit: emptyCreditTables(),
 });
 
 /** A {@link Store} in memory, for tests and throwaway grids; transactions roll back by restoring a copy. */
 export class MemoryStore implements Store {
   #t: Tables = empty();
   #depth = 0;
+  readonly credit: CreditLedger = new MemoryCreditLedger(
+    () => this.#t.credit,
+    (peerId) => this.#t.peers.has(peerId),
+  );
 
   transaction<T>(fn: () => T): T {
     if (this.#depth > 0) return fn();
@@ -123,6 +132,7 @@ export class MemoryStore implements Store {
     for (const [id, { lastSeen }] of this.#t.peers) {
       if (lastSeen < before && !keep.has(id)) pruned += Number(this.#t.peers.delete(id));
     }
+    if (pruned > 0) this.credit.pruneBindings();
     return pruned;
   }
 

@@ -1,6 +1,8 @@
 import Database from "better-sqlite3";
 import type { DatasetId, JobId, PeerId, ShardHash } from "@shoal/protocol";
 import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
+import type { CreditLedger } from "../credit/CreditLedger.ts";
+import { SqliteCreditLedger } from "../credit/SqliteCreditLedger.ts";
 import { ingestKey } from "./ingestKey.ts";
 import { SCHEMA_VERSION, SQLITE_SCHEMA } from "./sqliteSchema.ts";
 import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
@@ -52,6 +54,7 @@ const JOB_COLUMNS = "id, dataset_id, spec, has_reduce, replicas, quorum, status,
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #q;
+  readonly credit: CreditLedger;
 
   constructor(path: string) {
     const db = new Database(path);
@@ -62,6 +65,7 @@ export class SqliteStore implements Store {
     db.pragma("busy_timeout = 5000");
     db.exec(SQLITE_SCHEMA);
     this.#checkVersion();
+    this.credit = new SqliteCreditLedger(db);
     this.#q = {
       insertDataset: db.prepare(
         "INSERT INTO datasets (id, name, hash, ingest_key, options, columns, rows, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -186,7 +190,9 @@ export class SqliteStore implements Store {
   }
 
   prunePeers(before: string, keep: ReadonlySet<PeerId>): number {
-    return this.#q.prunePeers.run(before, JSON.stringify([...keep])).changes;
+    const pruned = this.#q.prunePeers.run(before, JSON.stringify([...keep])).changes;
+    if (pruned > 0) this.credit.pruneBindings();
+    return pruned;
   }
 
   countPeers(): number {

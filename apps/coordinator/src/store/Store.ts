@@ -1,5 +1,6 @@
 import type { DatasetId, JobId, PeerId, ShardHash } from "@shoal/protocol";
 import type { JobSnapshot, SchedulerCommand, SchedulerState } from "@shoal/scheduler";
+import type { CreditLedger } from "../credit/CreditLedger.ts";
 
 /** One series of a stored dataset: its rows, time range (epoch ms) and the shard that holds it. */
 export interface SeriesRecord {
@@ -70,6 +71,9 @@ export interface SchedulerLog {
  * {@link Store.transaction} land together or not at all.
  */
 export interface Store {
+  /** Donor bindings and the append-only credit ledger, in this store's transactions. */
+  readonly credit: CreditLedger;
+
   /** Runs `fn` atomically; nested calls join the outer transaction. A throw rolls everything back. */
   transaction<T>(fn: () => T): T;
 
@@ -104,7 +108,7 @@ export interface Store {
   rememberPeer(id: PeerId, secretHash: string, at: string): void;
   /** The secret hash stored for a peer id this coordinator issued and has not pruned. */
   peerSecretHash(id: PeerId): string | undefined;
-  /** Forgets peers last seen before `before` (ISO time), except those in `keep`; returns how many went. */
+  /** Forgets peers last seen before `before` (ISO time), except those in `keep`, with their credit bindings; returns how many went. */
   prunePeers(before: string, keep: ReadonlySet<PeerId>): number;
   countPeers(): number;
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { DatasetId, JobId, PeerId, ShardHash, TaskId } from "@shoal/protocol";
 import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import { JobScheduler } from "@shoal/scheduler";
+import { runCreditLedgerTests } from "../credit/runCreditLedgerTests.ts";
 import type { DatasetRecord, JobRow, Store } from "./Store.ts";
 
 const HASH = "a".repeat(64);
@@ -62,6 +63,8 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       store?.close();
       store = undefined;
     });
+
+    runCreditLedgerTests(open);
 
     it("stores datasets with their series and finds them by id, hash and options", async () => {
       const s = await open();

@@ -8,6 +8,7 @@ export function fakeWebDist(): string {
   mkdirSync(join(dist, "assets"));
   writeFileSync(join(dist, "index.html"), "<!doctype html><title>Shoal</title>");
   writeFileSync(join(dist, "dashboard.html"), "<!doctype html><title>Shoal dashboard</title>");
+  writeFileSync(join(dist, "leaderboard.html"), "<!doctype html><title>Shoal leaderboard</title>");
   writeFileSync(join(dist, "embed-frame.html"), "<!doctype html><title>Shoal volunteer</title>");
   writeFileSync(join(dist, "embed.js"), "(()=>{})();");
   writeFileSync(join(dist, "assets", "app-1234.js"), "console.log('donor');");

@@ -1,5 +1,7 @@
 import { useState } from "react";
 import type { DonorSettings, DonorStats } from "@shoal/worker/browser";
+import { DonorCredit } from "../credit/DonorCredit.tsx";
+import { loadDonorKey } from "../credit/donorKey.ts";
 import { loadSettings, maxThreads, saveSettings } from "./donorSettings.ts";
 import { formatBytes, formatDuration } from "./format.ts";
 import { useVolunteer } from "./useVolunteer.ts";
@@ -16,7 +18,8 @@ const STATE_TEXT: Record<DonorStats["state"], string> = {
 export function DonorPage() {
   const [settings, setSettings] = useState<DonorSettings>(loadSettings);
   const [running, setRunning] = useState(false);
-  const { volunteer, stats, error } = useVolunteer(settings);
+  const [donorKey] = useState(loadDonorKey);
+  const { volunteer, stats, error } = useVolunteer(settings, donorKey);
 
   const change = (next: Partial<DonorSettings>) => {
     const updated = { ...settings, ...next };
@@ -87,6 +90,7 @@ export function DonorPage() {
         <Stat label="Tasks ended by the job's error" value={String(stats?.tasksFailed ?? 0)} id="tasks-failed" />
         <Stat label="Slices fetched from other donors" value={String(stats?.shardsFrom.peer ?? 0)} id="shards-peer" />
       </section>
+      <DonorCredit donorKey={donorKey} connected={state === "connected"} />
       <p className="note">
         A task ends in an error when the job's own script fails or outruns its limits; it says nothing about your computer, and the job's author sees the
         message.

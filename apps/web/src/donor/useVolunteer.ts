@@ -13,8 +13,8 @@ function pageOptions(): { deadlineMs?: number; transport?: "webrtc" | "ws" } {
   };
 }
 
-/** One volunteer for the page, created on mount with the donor's settings, and its stats refreshed twice a second. */
-export function useVolunteer(settings: DonorSettings): { volunteer: BrowserVolunteer | undefined; stats: DonorStats | undefined; error: string | undefined } {
+/** One volunteer for the page, created on mount with the donor's settings and key, and its stats refreshed twice a second. */
+export function useVolunteer(settings: DonorSettings, donorKey: string): { volunteer: BrowserVolunteer | undefined; stats: DonorStats | undefined; error: string | undefined } {
   const [volunteer, setVolunteer] = useState<BrowserVolunteer>();
   const [stats, setStats] = useState<DonorStats>();
   const [error, setError] = useState<string>();
@@ -25,7 +25,7 @@ export function useVolunteer(settings: DonorSettings): { volunteer: BrowserVolun
     IdbShardStore.open().then(
       (store) => {
         if (cancelled) return store.close();
-        created = new BrowserVolunteer({ coordinatorUrl: location.origin, store, settings, ...pageOptions(), log: (line) => console.info(`shoal: ${line}`) });
+        created = new BrowserVolunteer({ coordinatorUrl: location.origin, store, settings, donor: { key: donorKey }, ...pageOptions(), log: (line) => console.info(`shoal: ${line}`) });
         setVolunteer(created);
       },
       (failure: Error) => setError(`Cannot open the shard cache: ${failure.message}`),

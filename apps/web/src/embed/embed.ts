@@ -21,6 +21,7 @@
   frame.setAttribute("sandbox", "allow-scripts allow-same-origin");
   frame.style.cssText = "border:0;width:0;height:0;background:transparent;color-scheme:light";
   const params = new URLSearchParams({ host: location.origin, threads: script.dataset.threads ?? "1", cpu: script.dataset.cpu ?? "50" });
+  if (script.dataset.site) params.set("site", script.dataset.site);
   frame.src = `${origin}/embed-frame.html#${params}`;
   host.attachShadow({ mode: "open" }).append(frame);
 

@@ -34,4 +34,15 @@ describe("embedSettings: which host frames the embed, checked against what the b
   ])("bounds the snippet's threads and CPU share: %s", (hash, threads, cpuPercent) => {
     expect(embedSettings(frame(`#${hash}`))).toMatchObject({ threads, cpuPercent });
   });
+
+  it.each<[string, string | undefined]>([
+    ["site=Ada%27s%20blog", "Ada's blog"],
+    ["", undefined],
+    [`site=${"s".repeat(65)}`, undefined],
+    ["site=evil%E2%80%AEgro.elpmaxe", undefined],
+    ["site=two%0Alines", undefined],
+    ["site=", undefined],
+  ])("takes the site's name only as short plain text: %s", (hash, site) => {
+    expect(embedSettings(frame(`#${hash}`)).site).toBe(site);
+  });
 });

@@ -1,3 +1,5 @@
+import { DONOR_LIMITS, displayTextProblem } from "@shoal/protocol/displayText";
+
 /** What the snippet's data attributes ask of the visitor, within the frame's bounds. */
 export interface EmbedSettings {
   /** Origin of the page framing us, as checked by {@link hostOriginOf}; undefined when unknown or forged. */
@@ -6,6 +8,8 @@ export interface EmbedSettings {
   threads: number;
   /** Share of each thread's time spent computing, 10–100 (`data-cpu`). */
   cpuPercent: number;
+  /** The site's public name (`data-site`), credited with its visitors' accepted work; undefined when absent or not plain text. */
+  site: string | undefined;
 }
 
 /** Where the frame learns who frames it: the address it was given, and what the browser says. */
@@ -29,7 +33,9 @@ export function embedSettings(context: FrameContext): EmbedSettings {
   const params = new URLSearchParams(context.hash.replace(/^#/, ""));
   const threads = Math.round(Math.max(1, Math.min(4, Number(params.get("threads")) || 1)));
   const cpuPercent = Math.round(Math.max(10, Math.min(100, Number(params.get("cpu")) || 50)));
-  return { hostOrigin: hostOriginOf(params.get("host"), context), threads, cpuPercent };
+  const site = params.get("site") ?? undefined;
+  const named = site !== undefined && displayTextProblem(site, DONOR_LIMITS.siteChars) === undefined ? site : undefined;
+  return { hostOrigin: hostOriginOf(params.get("host"), context), threads, cpuPercent, site: named };
 }
 
 function hostOriginOf(claimed: string | null, context: FrameContext): string | undefined {

@@ -106,6 +106,7 @@ async function run(agreed: Pick<ConsentRecord, "threads" | "cpuPercent">): Promi
       coordinatorUrl: location.origin,
       store: await IdbShardStore.open(),
       settings: { threads, cpuPercent, pauseWhenHidden: false, pauseOnBattery: true },
+      ...(settings.site === undefined ? {} : { donor: { site: settings.site } }),
     });
   }
   // Stop, Withdraw or the host's pause may have come while the volunteer's code was loading.

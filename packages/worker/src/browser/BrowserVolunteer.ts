@@ -1,3 +1,4 @@
+import type { DonorHello } from "@shoal/protocol";
 import type { ShardStore } from "../shards/ShardStore.ts";
 import { ShardFetcher } from "../shards/ShardFetcher.ts";
 import { Volunteer } from "../volunteer/Volunteer.ts";
@@ -40,6 +41,8 @@ export interface BrowserVolunteerOptions {
   deadlineMs?: number;
   transport?: "webrtc" | "ws";
   log?: (line: string) => void;
+  /** Whom accepted work is credited to: the donor page's key, or the embedding site. */
+  donor?: DonorHello;
 }
 
 /** Threads a donor gives by default: all cores but one, at least one. */
@@ -160,6 +163,7 @@ export class BrowserVolunteer {
       coordinatorUrl,
       log: this.#log,
       onWelcome: ({ shardHandle }) => void this.#shardPeer.serveAs(shardHandle),
+      ...(this.#options.donor === undefined ? {} : { donor: this.#options.donor }),
     });
     const session: Session = { volunteer, pool, threads };
     this.#session = session;

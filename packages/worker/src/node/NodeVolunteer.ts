@@ -1,3 +1,4 @@
+import type { DonorHello } from "@shoal/protocol";
 import { ENGINE_NAMES } from "@shoal/protocol";
 import { FileShardStore } from "./FileShardStore.ts";
 import { MemoryShardStore } from "../shards/MemoryShardStore.ts";
@@ -31,6 +32,8 @@ export interface NodeVolunteerOptions {
   /** How long dialling another volunteer and getting a shard from it may take before HTTP is used. */
   shardPeerTimeoutMs?: number;
   log?: (line: string) => void;
+  /** Whom accepted work is credited to (`shoal worker --donor-key`). */
+  donor?: DonorHello;
   /** TEST ONLY: report corrupted results. */
   lie?: boolean;
 }
@@ -79,6 +82,7 @@ export class NodeVolunteer {
       log,
       onWelcome: ({ shardHandle }) => void shardPeer?.serveAs(shardHandle),
       lie: options.lie === true,
+      ...(options.donor === undefined ? {} : { donor: options.donor }),
     });
     this.#done = this.#volunteer.run();
   }

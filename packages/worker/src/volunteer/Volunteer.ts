@@ -1,4 +1,4 @@
-import type { Assignment, CoordinatorToWorker, JobSpec, Json, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
+import type { Assignment, CoordinatorToWorker, DonorHello, JobSpec, Json, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
 import { TaskError } from "../executor/TaskError.ts";
@@ -33,6 +33,8 @@ export interface VolunteerOptions {
   log?: (line: string) => void;
   /** Called after every welcome with the peer id and shard handle the coordinator gave (serve shards under the handle). */
   onWelcome?: (session: { peerId: string; shardHandle: string }) => void;
+  /** Whom accepted work is credited to (a donor key, or an embedding site); said in every hello. Unset: anonymous. */
+  donor?: DonorHello;
   /** TEST ONLY: report corrupted results, to exercise replication and reputation. */
   lie?: boolean;
 }
@@ -184,6 +186,7 @@ export class Volunteer {
       threads: this.#options.threads,
       engines: this.#options.engines ?? ["fengari"],
       shards: (await this.#options.shards.store.list()).slice(0, MESSAGE_LIMITS.shards),
+      ...(this.#options.donor === undefined ? {} : { donor: this.#options.donor }),
     });
     const reason = await closed;
     clearTimeout(welcomeTimer);
