@@ -1,11 +1,10 @@
+import type { DatasetView, JobView } from "@shoal/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MESSAGE_LIMITS, PROTOCOL_VERSION } from "@shoal/protocol";
 import { SMA_SPEC, SP500_CSV } from "../testing/fixtures.ts";
 import { ProtocolClient } from "../testing/ProtocolClient.ts";
 import type { TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { startTestCoordinator } from "../testing/startTestCoordinator.ts";
-import type { JobView } from "../grid/JobView.ts";
-import type { DatasetView } from "../http/routes/datasetRoutes.ts";
 import { json } from "../testing/startTestCoordinator.ts";
 
 const hello = { type: "hello", protocol: PROTOCOL_VERSION, threads: 1, engines: ["fengari"], shards: [] };
