@@ -1,4 +1,4 @@
-// Entry of the installed `shoal` (bundled by apps/cli/scripts/buildCliPackage.ts): the package's own
+// Entry of the installed `shoal` (bundled by scripts/packages/buildCliPackage.ts): the package's own
 // package.json carries the version, and the built dashboard sits in the package's web/ folder.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
