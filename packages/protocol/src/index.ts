@@ -25,6 +25,7 @@ export * from "./tasks.ts";
 export * from "./messages.ts";
 export { ProtocolError } from "./ProtocolError.ts";
 export { protocolMismatch } from "./protocolMismatch.ts";
+export { jobSpecJsonSchema } from "./jobSpecJsonSchema.ts";
 export { parseWorkerMessage, parseCoordinatorMessage, parsePeerMessage, encodeMessage, MESSAGE_LIMITS } from "./parseMessages.ts";
 export { frameMessage, Reassembler, FRAME_CHARS } from "./frames.ts";
 export type * from "./api/index.ts";
