@@ -14,7 +14,7 @@ import { ShoalProcess } from "./shoalProcess.ts";
  * Shoal outside its repository: the packages are built and packed as a release would be, installed
  * from the tarballs into a temporary project (no workspace, no dev dependencies, install scripts off
  * as on a volunteer's machine without a C++ toolchain), and used there: the installed `shoal worker`
- * serves a coordinator started from the source tree, a plain .mjs script drives a job through the
+ * serves, over WebRTC, a coordinator started from the source tree, a plain .mjs script drives a job through the
  * installed SDK, and its result is what the installed `shoal run` prints. The dashboard build is left
  * out of this test's package (vite takes longer than the rest); `npm run build:packages` includes it.
  */
@@ -96,7 +96,7 @@ beforeAll(async () => {
   writeFileSync(join(app, "package.json"), JSON.stringify({ name: "outside", private: true, type: "module" }));
   await npm(["install", "--omit=dev", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", ...packed], app);
   figures.push(`install: ${Date.now() - started} ms`);
-  const coordinator = new ShoalProcess(["coordinator", "--port", "0", "--data-dir", join(dir, "data"), "--no-webrtc"]);
+  const coordinator = new ShoalProcess(["coordinator", "--port", "0", "--data-dir", join(dir, "data")]);
   spawned.push(coordinator);
   url = (await coordinator.waitFor(/coordinator: (http:\/\/\S+)/))[1]!;
   token = (await coordinator.waitFor(/author token.*: (shoal_\S+)/))[1]!;
@@ -122,11 +122,13 @@ describe("the installed packages", () => {
   });
 
   it("runs a job through the installed worker and SDK with the result the installed shoal run prints", async () => {
-    const worker = new ShoalProcess(["worker", "--coordinator", url, "--threads", "1", "--transport", "ws", "--status-every", "1h"], {}, {
+    const worker = new ShoalProcess(["worker", "--coordinator", url, "--threads", "1", "--transport", "webrtc", "--status-every", "1h"], {}, {
       bin: join(app, "node_modules/shoal/dist/shoal.mjs"),
       cwd: app,
     });
     spawned.push(worker);
+    // Over WebRTC: Node's own loader sees PeerJS as CommonJS, which tsx in the repository hides.
+    await worker.waitFor(/connected to the coordinator over webrtc/);
     writeFileSync(join(app, "job.mjs"), SDK_SCRIPT);
     const started = Date.now();
     const [sdk, local] = await Promise.all([
