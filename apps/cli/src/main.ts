@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from "@shoal/protocol";
 import { coordinatorCommand } from "./commands/coordinatorCommand.ts";
 import { runCommand } from "./commands/runCommand.ts";
 import { submitCommand } from "./commands/submitCommand.ts";
@@ -14,11 +15,20 @@ usage:
   shoal worker --coordinator URL [options]      lend this machine's CPUs to the grid
   shoal coordinator [--port P] [--data-dir D]   run the grid's coordinator
   shoal token create [--data-dir D]             make an author token
+  shoal --version                               the version, and the protocol it speaks
 
 run 'shoal <command> --help' for the options.`;
 
+/** What the entry that starts `shoal` knows about where it runs: from the repository or installed. */
+export interface MainOptions {
+  /** The released version, the root package.json's (printed by `shoal --version`). */
+  version: string;
+  /** The built dashboard the coordinator serves; by default the repository's apps/web/dist. */
+  webDist?: string;
+}
+
 /** Entry point of the `shoal` command; returns the process exit code. */
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], options: MainOptions): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -29,9 +39,13 @@ export async function main(argv: string[]): Promise<number> {
       case "worker":
         return await workerCommand(rest);
       case "coordinator":
-        return await coordinatorCommand(rest);
+        return await coordinatorCommand(rest, options.webDist);
       case "token":
         return await tokenCommand(rest);
+      case "--version":
+      case "-v":
+        process.stdout.write(`shoal ${options.version} (protocol ${PROTOCOL_VERSION})\n`);
+        return 0;
       case undefined:
       case "help":
       case "--help":

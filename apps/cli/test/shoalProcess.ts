@@ -13,8 +13,9 @@ export class ShoalProcess {
   stderr = "";
   readonly #waiters = new Set<() => void>();
 
-  constructor(args: string[], env: Record<string, string> = {}) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
+  /** Runs the repository's `shoal` unless `where` names another (an installed one) and its directory. */
+  constructor(args: string[], env: Record<string, string> = {}, where: { bin: string; cwd: string } = { bin: BIN, cwd: ROOT }) {
+    this.child = spawn(process.execPath, [where.bin, ...args], { cwd: where.cwd, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     this.child.stdout!.setEncoding("utf8").on("data", (chunk: string) => this.#append("stdout", chunk));
     this.child.stderr!.setEncoding("utf8").on("data", (chunk: string) => this.#append("stderr", chunk));
     this.exited = new Promise((resolve) => this.child.on("exit", (code) => resolve(code)));

@@ -1,10 +1,9 @@
+import type { DatasetView, JobView } from "@shoal/protocol";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { JobView } from "./grid/JobView.ts";
-import type { DatasetView } from "./http/routes/datasetRoutes.ts";
 import { DEFAULT_AUTHOR_LIMITS } from "./limits/AuthorLimits.ts";
 import type { SpawnedCoordinator } from "./testing/spawnCoordinator.ts";
 import { spawnCoordinator } from "./testing/spawnCoordinator.ts";

@@ -1,3 +1,4 @@
+import type { DatasetView, JobView, Json } from "@shoal/protocol";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,10 +8,7 @@ import { shoalRunSma, SMA_SPEC, SP500_CSV } from "./testing/fixtures.ts";
 import { ProtocolClient } from "./testing/ProtocolClient.ts";
 import type { TestWire } from "./testing/TestWorker.ts";
 import { TestWorker } from "./testing/TestWorker.ts";
-import type { Json } from "@shoal/protocol";
 import { canonicalJson } from "@shoal/protocol";
-import type { JobView } from "./grid/JobView.ts";
-import type { DatasetView } from "./http/routes/datasetRoutes.ts";
 import type { SpawnedCoordinator } from "./testing/spawnCoordinator.ts";
 import { spawnCoordinator as spawnChild } from "./testing/spawnCoordinator.ts";
 import { json } from "./testing/startTestCoordinator.ts";

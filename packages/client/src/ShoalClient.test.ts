@@ -1,3 +1,4 @@
+import { asDatasetId } from "@shoal/protocol";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "./sha256Hex.ts";
 import { ShoalApiError } from "./ShoalApiError.ts";
@@ -18,7 +19,7 @@ function fake(handler: Handler) {
 }
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
-const dataset = (hash: string): DatasetView => ({ id: "d1", name: "prices", hash, columns: ["close"], rows: 2, bytes: 20, series: [] });
+const dataset = (hash: string): DatasetView => ({ id: asDatasetId("d1"), name: "prices", hash, columns: ["close"], rows: 2, bytes: 20, series: [], createdAt: "2026-01-01T00:00:00.000Z" });
 const job = (status: JobView["status"], done: number): JobView =>
   ({ id: "j1", status, tasks: { total: 4, waiting: 0, queued: 4 - done, running: 0, done, failed: 0 } }) as JobView;
 

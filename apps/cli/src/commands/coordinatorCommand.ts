@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { startCoordinator } from "@shoal/coordinator";
 import { LIMITS, parseDuration } from "@shoal/protocol";
+import { loadCoordinator } from "../loadCoordinator.ts";
 import { argsError, UsageError } from "../UsageError.ts";
 
 export const COORDINATOR_HELP = `usage: shoal coordinator [options]
@@ -19,7 +19,7 @@ export const COORDINATOR_HELP = `usage: shoal coordinator [options]
 stdout: the URL, and on first start an author token. Logs go to stderr. Stop with Ctrl-C.`;
 
 /** `shoal coordinator`: runs the coordinator until SIGINT or SIGTERM, then shuts it down cleanly. */
-export async function coordinatorCommand(argv: string[]): Promise<number> {
+export async function coordinatorCommand(argv: string[], webDist?: string): Promise<number> {
   let values;
   try {
     ({ values } = parseArgs({
@@ -60,7 +60,9 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
     maxSeriesPerDataset: positive("--max-series", values["max-series"]),
     maxPoints: positive("--max-points", values["max-points"], LIMITS.paramPoints),
   };
+  const { startCoordinator } = await loadCoordinator("coordinator");
   const coordinator = await startCoordinator({
+    webDist,
     limits,
     port,
     dataDir,

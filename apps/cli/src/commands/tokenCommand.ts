@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { createAuthorToken, SqliteStore } from "@shoal/coordinator";
+import { loadCoordinator } from "../loadCoordinator.ts";
 import { argsError, UsageError } from "../UsageError.ts";
 
 export const TOKEN_HELP = `usage: shoal token create [--data-dir D] [--label TEXT]
@@ -28,6 +28,7 @@ export async function tokenCommand(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1 || positionals[0] !== "create") throw new UsageError("expected 'shoal token create' (see shoal token --help)");
   const dataDir = values["data-dir"] ?? "./data";
+  const { createAuthorToken, SqliteStore } = await loadCoordinator("token");
   mkdirSync(dataDir, { recursive: true });
   const store = new SqliteStore(join(dataDir, "shoal.db"));
   try {

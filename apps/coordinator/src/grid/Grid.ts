@@ -1,4 +1,4 @@
-import type { DonorHello, JobId, JobSpec, PeerId, ShardHash } from "@shoal/protocol";
+import type { DonorHello, JobId, JobSpec, PeerId, PeerView, ShardHash } from "@shoal/protocol";
 import { asPeerId } from "@shoal/protocol";
 import type { Logger } from "../Logger.ts";
 import { newId } from "../newId.ts";
@@ -13,24 +13,6 @@ import type { ChannelInfo, WorkerChannel } from "./WorkerChannel.ts";
 
 /** Peers named in one shard-holders message (the protocol allows 64). */
 const MAX_SHARD_HOLDERS = 16;
-
-/** A connected peer as `GET /api/peers` lists it. */
-export interface PeerView {
-  id: PeerId;
-  transport: WorkerChannel["transport"];
-  threads: number;
-  /** The Lua engines it said it runs; it only gets tasks of jobs on one of them. */
-  engines: string[];
-  tasksDone: number;
-  shards: number;
-  leases: number;
-  /** Jobs this peer holds leases for now, each once. */
-  jobs: JobId[];
-  reputation: { wins: number; losses: number; refused: boolean };
-  connectedAt: string;
-  /** When it last sent anything; past the silence limit it is dropped. */
-  lastHeardAt: string;
-}
 
 export interface GridOptions {
   scheduler: DurableScheduler;

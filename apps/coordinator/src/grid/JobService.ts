@@ -1,4 +1,4 @@
-import type { DatasetId, EngineName, JobId, JobSpec } from "@shoal/protocol";
+import type { CheckResult, DatasetId, EngineName, JobId, JobSpec, JobView, SpecSummary } from "@shoal/protocol";
 import { asJobId, JobSpecError, parseJobSpec } from "@shoal/protocol";
 import type { LuaEngine } from "@shoal/lua";
 import type { JobSnapshot, TaskGraph } from "@shoal/scheduler";
@@ -13,9 +13,8 @@ import type { DatasetRecord, JobRow, Store } from "../store/Store.ts";
 import { bindGraph } from "./bindGraph.ts";
 import type { DurableScheduler } from "./DurableScheduler.ts";
 import { JobRequestError } from "./JobRequestError.ts";
-import type { JobView, SpecSummary } from "./JobView.ts";
 import { jobView, summarise } from "./JobView.ts";
-import type { GraphRequest } from "./parseGraphRequest.ts";
+import type { ParsedGraphRequest } from "./parseGraphRequest.ts";
 
 /** A job submission as the API takes it: a dataset id, a spec to validate, and optional replication. */
 export interface JobRequest {
@@ -25,8 +24,6 @@ export interface JobRequest {
   quorum?: number;
 }
 
-/** A syntax check's answer, with Lua's message and line. */
-export type CheckResult = { ok: true } | { ok: false; error: { message: string; line: number | null } };
 
 /**
  * Jobs from the author's side: validates a submission, sizes it against the author limits before
@@ -83,7 +80,7 @@ export class JobService {
   }
 
   /** Submits a general task graph: its map tasks read the dataset's series by key, its result is the graph's result. */
-  async submitGraph(request: GraphRequest): Promise<JobView> {
+  async submitGraph(request: ParsedGraphRequest): Promise<JobView> {
     const dataset = this.#dataset(request.dataset);
     const spec = this.#parseSpec(request.spec);
     checkJobLimits({ tasks: request.tasks.length }, this.#limits);

@@ -1,5 +1,5 @@
 import type { CoordinatorToWorker, DonorHello, Hello, JobId, JobSpec, PeerId, ShardHash, WorkerToCoordinator } from "@shoal/protocol";
-import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, ProtocolError } from "@shoal/protocol";
+import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, protocolMismatch, ProtocolError } from "@shoal/protocol";
 import type { Assignment, WorkGrant } from "@shoal/scheduler";
 import type { Logger } from "../Logger.ts";
 import type { DurableScheduler } from "./DurableScheduler.ts";
@@ -179,10 +179,9 @@ export class PeerSession {
 
   #hello(hello: Hello): void {
     if (this.peerId) throw new ProtocolError("hello sent twice");
-    if (hello.protocol !== PROTOCOL_VERSION) {
-      throw new ProtocolError(`protocol version ${hello.protocol} is not supported; this coordinator speaks ${PROTOCOL_VERSION}`);
-    }
     clearTimeout(this.#helloTimer);
+    // Refused rather than failed: an old volunteer stops and shows why instead of reconnecting.
+    if (hello.protocol !== PROTOCOL_VERSION) return this.refuse(protocolMismatch(hello.protocol));
     this.threads = hello.threads;
     this.engines = hello.engines;
     const { peerId, secret, reclaimed } = this.#host.admit(this, hello.peerId, hello.secret, Date.now(), hello.donor);

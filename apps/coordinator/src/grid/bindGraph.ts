@@ -3,7 +3,7 @@ import { asTaskId } from "@shoal/protocol";
 import type { TaskGraph, TaskInput } from "@shoal/scheduler";
 import { checkTaskGraph, TaskGraphError } from "@shoal/scheduler";
 import type { SeriesRecord } from "../store/Store.ts";
-import type { GraphRequest } from "./parseGraphRequest.ts";
+import type { ParsedGraphRequest } from "./parseGraphRequest.ts";
 import { JobRequestError } from "./JobRequestError.ts";
 
 /**
@@ -11,7 +11,7 @@ import { JobRequestError } from "./JobRequestError.ts";
  * (messages name the submitted ids), gives each map task the shard of its series after checking
  * its rows exist, and prefixes every task id with the job id as planJob does.
  */
-export function bindGraph(job: JobId, request: Pick<GraphRequest, "tasks" | "result">, series: readonly SeriesRecord[]): TaskGraph {
+export function bindGraph(job: JobId, request: Pick<ParsedGraphRequest, "tasks" | "result">, series: readonly SeriesRecord[]): TaskGraph {
   try {
     checkTaskGraph({ tasks: request.tasks, result: request.result });
   } catch (error) {

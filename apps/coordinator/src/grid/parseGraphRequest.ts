@@ -14,7 +14,7 @@ const TASK_ID = /^[A-Za-z0-9_.:/-]{1,128}$/;
 const SPEC_FIELDS = ["script", "engine", "budget", "resultBytes", "seed"];
 
 /** A graph job as the API takes it (`POST /api/graphs`); map tasks name series by key and carry no shard yet. */
-export interface GraphRequest {
+export interface ParsedGraphRequest {
   dataset: string;
   spec: Record<string, unknown>;
   tasks: TaskNode[];
@@ -27,7 +27,7 @@ export interface GraphRequest {
  * Validates the shape of an untrusted graph job body `{dataset, spec, graph: {tasks, result}, replicas?, quorum?}`;
  * the spec's values, the graph's references and the rows are checked by the job service.
  */
-export function parseGraphRequest(body: unknown): GraphRequest {
+export function parseGraphRequest(body: unknown): ParsedGraphRequest {
   const root = object(body, "the body", ["dataset", "spec", "graph", "replicas", "quorum"]);
   const { dataset, spec, graph, replicas, quorum } = root;
   if (typeof dataset !== "string" || dataset.length === 0 || dataset.length > 200) fail("dataset must be a dataset id");
@@ -38,7 +38,7 @@ export function parseGraphRequest(body: unknown): GraphRequest {
   const tasks = g.tasks.map((task: unknown, i) => parseTask(task, `graph.tasks[${i}]`));
   const r = object(g.result, "graph.result", ["inputs", "shape"]);
   if (r.shape !== "list" && r.shape !== "value") fail('graph.result.shape must be "list" or "value"');
-  const request: GraphRequest = { dataset, spec: specObject, tasks, result: { inputs: parseInputs(r.inputs, "graph.result.inputs", MAX_RESULT_INPUTS), shape: r.shape } };
+  const request: ParsedGraphRequest = { dataset, spec: specObject, tasks, result: { inputs: parseInputs(r.inputs, "graph.result.inputs", MAX_RESULT_INPUTS), shape: r.shape } };
   if (replicas !== undefined) request.replicas = integer(replicas, "replicas", 1, MAX_REPLICAS);
   if (quorum !== undefined) request.quorum = integer(quorum, "quorum", 1, request.replicas ?? 1);
   return request;

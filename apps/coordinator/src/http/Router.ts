@@ -12,6 +12,7 @@ export type Handler = (ctx: RequestContext) => void | Promise<void>;
 
 interface Route {
   method: string;
+  path: string;
   pattern: RegExp;
   names: string[];
   handler: Handler;
@@ -30,8 +31,13 @@ export class Router {
       .split("/")
       .map((part) => (part.startsWith(":") ? (names.push(part.slice(1)), "([^/]+)") : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")))
       .join("/");
-    this.#routes.push({ method, pattern: new RegExp(`^${source}$`), names, handler });
+    this.#routes.push({ method, path, pattern: new RegExp(`^${source}$`), names, handler });
     return this;
+  }
+
+  /** Every registered route's method and path, as registered (`:name` for a parameter). */
+  routes(): { method: string; path: string }[] {
+    return this.#routes.map(({ method, path }) => ({ method, path }));
   }
 
   /** The route for `method` on `path`; HEAD takes the GET route (Node's response drops the body). */

@@ -6,12 +6,12 @@ import type { HttpDeps } from "./HttpDeps.ts";
 import { sendJson } from "./respond.ts";
 import { Router } from "./Router.ts";
 import { BASE_HEADERS } from "./securityHeaders.ts";
-import { creditRoutes, PUBLIC_API_PATHS } from "./routes/creditRoutes.ts";
+import { creditRoutes, PUBLIC_CREDIT_PATHS } from "./routes/creditRoutes.ts";
 import { datasetRoutes } from "./routes/datasetRoutes.ts";
 import { graphRoutes } from "./routes/graphRoutes.ts";
 import { jobRoutes } from "./routes/jobRoutes.ts";
 import { shardRoutes } from "./routes/shardRoutes.ts";
-import { systemRoutes } from "./routes/systemRoutes.ts";
+import { PUBLIC_API_PATHS, systemRoutes } from "./routes/systemRoutes.ts";
 import { taskRoutes } from "./routes/taskRoutes.ts";
 import { serveStatic } from "./serveStatic.ts";
 
@@ -19,20 +19,13 @@ import { serveStatic } from "./serveStatic.ts";
 export type Mount = (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 
 /**
- * The coordinator's HTTP API: bearer-token auth on every `/api/*` route, JSON errors
+ * The coordinator's HTTP API: bearer-token auth on every `/api/*` route but the OpenAPI document, JSON errors
  * `{error, line?}` with a fitting status, shards and health open to all, and the web app
  * (or a page saying the coordinator is up) everywhere else. Every response says `nosniff` and
  * sends no Referer; HEAD answers wherever GET does.
  */
 export function createRequestHandler(deps: HttpDeps, mounts: Mount[] = []): RequestListener {
-  const router = new Router();
-  systemRoutes(router, deps);
-  shardRoutes(router, deps);
-  datasetRoutes(router, deps);
-  jobRoutes(router, deps);
-  graphRoutes(router, deps);
-  taskRoutes(router, deps);
-  creditRoutes(router, deps);
+  const router = apiRouter(deps);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://coordinator");
@@ -40,7 +33,7 @@ export function createRequestHandler(deps: HttpDeps, mounts: Mount[] = []): Requ
     for (const [name, value] of Object.entries(BASE_HEADERS)) res.setHeader(name, value);
     if (mounts.some((mount) => mount(req, res, path))) return;
     const api = path === "/api" || path.startsWith("/api/");
-    if (api && !PUBLIC_API_PATHS.has(path) && !isAuthorized(deps.store, req.headers.authorization)) {
+    if (api && !PUBLIC_API_PATHS.has(path) && !PUBLIC_CREDIT_PATHS.has(path) && !isAuthorized(deps.store, req.headers.authorization)) {
       throw new HttpError(401, "missing or wrong bearer token (Authorization: Bearer <token>)", { headers: { "WWW-Authenticate": "Bearer" } });
     }
     const match = router.match(req.method ?? "GET", path);
@@ -53,6 +46,19 @@ export function createRequestHandler(deps: HttpDeps, mounts: Mount[] = []): Requ
   return (req, res) => {
     handle(req, res).catch((error: unknown) => fail(req, res, error, deps.logger));
   };
+}
+
+/** Every route of the API, shards, health and metrics; the OpenAPI document must describe each. */
+export function apiRouter(deps: HttpDeps): Router {
+  const router = new Router();
+  systemRoutes(router, deps);
+  shardRoutes(router, deps);
+  datasetRoutes(router, deps);
+  jobRoutes(router, deps);
+  graphRoutes(router, deps);
+  taskRoutes(router, deps);
+  creditRoutes(router, deps);
+  return router;
 }
 
 function fail(req: IncomingMessage, res: ServerResponse, error: unknown, logger: Logger): void {

@@ -1,10 +1,10 @@
+import type { DatasetView } from "@shoal/protocol";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fakeWebDist } from "../testing/fakeWebDist.ts";
 import { SP500_CSV } from "../testing/fixtures.ts";
 import type { TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../testing/startTestCoordinator.ts";
-import type { DatasetView } from "./routes/datasetRoutes.ts";
 
 /** Sends `request` as raw bytes and resolves with everything the server wrote before it closed. */
 function raw(port: number, request: string): Promise<string> {

@@ -1,9 +1,9 @@
+import type { DatasetView } from "@shoal/protocol";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatasetView } from "../http/routes/datasetRoutes.ts";
 import { SP500_CSV } from "../testing/fixtures.ts";
 import type { SpawnedCoordinator } from "../testing/spawnCoordinator.ts";
 import { spawnCoordinator } from "../testing/spawnCoordinator.ts";

@@ -1,3 +1,4 @@
+import type { DatasetView, JobView, PeerView } from "@shoal/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { SP500_CSV } from "../testing/fixtures.ts";
@@ -7,9 +8,6 @@ import { dataConnectionWorker } from "../testing/dataConnectionWorker.ts";
 import { COORDINATOR_PEER_ID } from "./CoordinatorPeer.ts";
 import type { DataConnectionLike, PeerConstructor, PeerLike } from "./peerjsTypes.ts";
 import { SIGNALLING_KEY, SIGNALLING_PATH } from "./PeerSignalling.ts";
-import type { PeerView } from "../grid/Grid.ts";
-import type { JobView } from "../grid/JobView.ts";
-import type { DatasetView } from "../http/routes/datasetRoutes.ts";
 import { json } from "../testing/startTestCoordinator.ts";
 
 /** A job whose map output is large enough that replies and results go in several frames. */

@@ -1,8 +1,8 @@
+import type { PeerView } from "@shoal/protocol";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { PeerView } from "../grid/Grid.ts";
 import type { TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../testing/startTestCoordinator.ts";
 import { dataConnectionWorker } from "../testing/dataConnectionWorker.ts";

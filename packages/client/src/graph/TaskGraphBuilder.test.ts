@@ -1,4 +1,4 @@
-import { asJobId, parseJobSpec } from "@shoal/protocol";
+import { asJobId, asShardHash, parseJobSpec } from "@shoal/protocol";
 import { planJob, TaskGraphError } from "@shoal/scheduler";
 import { describe, expect, it } from "vitest";
 import type { SeriesView } from "../types.ts";
@@ -45,10 +45,10 @@ describe("TaskGraphBuilder", () => {
 
 describe("mapReduceGraph", () => {
   const series: SeriesView[] = [
-    { key: "ZZZ", rows: 1234, from: 0, to: 1, shard: "b".repeat(64) },
-    { key: "AAA", rows: 5104, from: 0, to: 1, shard: "a".repeat(64) },
+    { key: "ZZZ", rows: 1234, from: 0, to: 1, shard: asShardHash("b".repeat(64)) },
+    { key: "AAA", rows: 5104, from: 0, to: 1, shard: asShardHash("a".repeat(64)) },
   ];
-  const outlines = series.map((s) => ({ key: s.key, time: Float64Array.from({ length: s.rows }, (_, i) => i * 86_400_000), shard: s.shard as never }));
+  const outlines = series.map((s) => ({ key: s.key, time: Float64Array.from({ length: s.rows }, (_, i) => i * 86_400_000), shard: s.shard }));
 
   it.each([
     ["rows split with reduce", { split: { kind: "rows", rows: 500 }, halo: 250, batchSize: 3, reduceFanIn: 4 }, true],

@@ -19,7 +19,10 @@ export function loadPeerJs(): Promise<PeerJsModule> {
     globals.RTCSessionDescription ??= wrtc.RTCSessionDescription;
     globals.RTCIceCandidate ??= wrtc.RTCIceCandidate;
     globals.WebSocket ??= WebSocket;
-    return import("peerjs");
+    // Node's own ESM loader (the installed, bundled shoal) sees PeerJS's CommonJS build as one
+    // default export; tsx also offers its names.
+    const peerjs = (await import("peerjs")) as PeerJsModule & { default?: PeerJsModule };
+    return peerjs.default?.Peer !== undefined && peerjs.Peer === undefined ? peerjs.default : peerjs;
   })();
   return loaded;
 }

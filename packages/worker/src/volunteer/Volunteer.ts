@@ -1,5 +1,5 @@
 import type { Assignment, CoordinatorToWorker, DonorHello, JobSpec, Json, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
-import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
+import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION, protocolMismatch } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
 import { TaskError } from "../executor/TaskError.ts";
 import type { ShardFetcher } from "../shards/ShardFetcher.ts";
@@ -227,7 +227,7 @@ export class Volunteer {
 
   #welcome({ protocol, peerId, secret, shardHandle, heartbeatMs, shardBaseUrl }: Welcome): void {
     if (protocol !== PROTOCOL_VERSION) {
-      this.#refused = `the coordinator speaks protocol ${protocol}, this volunteer ${PROTOCOL_VERSION}`;
+      this.#refused = protocolMismatch(PROTOCOL_VERSION, protocol);
       this.#log(this.#refused);
       this.#channel?.close("protocol mismatch");
       return;

@@ -11,7 +11,7 @@ import type { Router } from "../Router.ts";
 import { EXPORT_PAGE_LIMIT, hourEnd, parseStatsQuery, STATS_PAGE_LIMIT, windowStart } from "./statsQuery.ts";
 
 /** Paths under `/api` that answer without an author token. */
-export const PUBLIC_API_PATHS: ReadonlySet<string> = new Set(["/api/stats", "/api/stats/export", "/api/donor"]);
+export const PUBLIC_CREDIT_PATHS: ReadonlySet<string> = new Set(["/api/stats", "/api/stats/export", "/api/donor"]);
 
 /** How long one board page is served from memory: the live board refreshes at this pace at most. */
 const STATS_CACHE_MS = 2_000;

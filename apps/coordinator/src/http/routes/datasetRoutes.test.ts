@@ -1,3 +1,4 @@
+import type { DatasetSummary, DatasetView } from "@shoal/protocol";
 import { createHash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -6,7 +7,6 @@ import { decodeShard } from "@shoal/timeseries";
 import { SP500_CSV } from "../../testing/fixtures.ts";
 import type { ErrorBody, TestCoordinator } from "../../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../../testing/startTestCoordinator.ts";
-import type { DatasetSummaryView, DatasetView } from "./datasetRoutes.ts";
 
 const SP500_HASH = createHash("sha256").update(SP500_CSV).digest("hex");
 const upload = (c: TestCoordinator, body: string | Uint8Array, query = "name=sp500") => c.api(`/api/datasets?${query}`, { method: "POST", body });
@@ -55,10 +55,10 @@ describe("datasets over HTTP", () => {
     expect((await c.api(`/api/datasets/by-hash/${SP500_HASH}?name=other`)).status).toBe(404);
     expect((await c.api(`/api/datasets/${first.id}`)).status).toBe(200);
     expect((await c.api("/api/datasets/d_nope")).status).toBe(404);
-    const list = await json<DatasetSummaryView[]>(c.api("/api/datasets"));
+    const list = await json<DatasetSummary[]>(c.api("/api/datasets"));
     expect(list.map((d) => d.name).sort()).toEqual(["sp500", "spx"]);
     expect(list.map((d) => ({ seriesCount: d.seriesCount, listsSeries: "series" in d }))).toEqual([{ seriesCount: 1, listsSeries: false }, { seriesCount: 1, listsSeries: false }]);
-    expect(await json<DatasetSummaryView[]>(c.api("/api/datasets?limit=1"))).toHaveLength(1);
+    expect(await json<DatasetSummary[]>(c.api("/api/datasets?limit=1"))).toHaveLength(1);
   });
 
   it("rejects a bad row with its line number and stores nothing of it", async () => {
@@ -75,7 +75,7 @@ describe("datasets over HTTP", () => {
     expect((await upload(c, "time,close\n2024-01-01,1\n", "")).status).toBe(400);
     expect(readdirSync(join(c.dataDir, "shards"))).toHaveLength(shardsBefore);
     expect(readdirSync(join(c.dataDir, "tmp"))).toEqual([]);
-    const names = (await json<DatasetSummaryView[]>(c.api("/api/datasets"))).map((d) => d.name);
+    const names = (await json<DatasetSummary[]>(c.api("/api/datasets"))).map((d) => d.name);
     expect(names).not.toContain("bad");
   });
 

@@ -1,6 +1,6 @@
-import type { DatasetId } from "@shoal/protocol";
+import type { DatasetId, DatasetSummary, DatasetView } from "@shoal/protocol";
 import { UploadError } from "../../datasets/UploadError.ts";
-import type { DatasetRecord, DatasetSummary, IngestOptions } from "../../store/Store.ts";
+import type { DatasetRecord, DatasetSummary as StoredSummary, IngestOptions } from "../../store/Store.ts";
 import { HttpError } from "../HttpError.ts";
 import type { HttpDeps } from "../HttpDeps.ts";
 import { sendJson } from "../respond.ts";
@@ -51,13 +51,7 @@ export function datasetRoutes(router: Router, deps: HttpDeps): void {
   });
 }
 
-/** A dataset as the API shows it. */
-export type DatasetView = Omit<DatasetRecord, "options">;
-
-/** A dataset as listings show it: its series counted, not listed. */
-export type DatasetSummaryView = Omit<DatasetSummary, "options">;
-
-function summaryView(d: DatasetSummary): DatasetSummaryView {
+function summaryView(d: StoredSummary): DatasetSummary {
   return { id: d.id, name: d.name, hash: d.hash, columns: d.columns, rows: d.rows, bytes: d.bytes, seriesCount: d.seriesCount, createdAt: d.createdAt };
 }
 

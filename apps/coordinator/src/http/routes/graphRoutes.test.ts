@@ -1,15 +1,13 @@
+import type { DatasetView, JobView, Json } from "@shoal/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SeriesView } from "@shoal/client";
 import { mapReduceGraph, TaskGraphBuilder } from "@shoal/client";
-import type { Json } from "@shoal/protocol";
 import { parseJobSpec } from "@shoal/protocol";
-import type { JobView } from "../../grid/JobView.ts";
 import { readEvents, SMA_SCRIPT, SMA_SPEC, SP500_CSV } from "../../testing/fixtures.ts";
 import { ProtocolClient } from "../../testing/ProtocolClient.ts";
 import type { ErrorBody, TestCoordinator } from "../../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../../testing/startTestCoordinator.ts";
 import { TestWorker } from "../../testing/TestWorker.ts";
-import type { DatasetView } from "./datasetRoutes.ts";
 
 /** Counts the rows each slice owns times `p.k`; reduce sums. */
 const COUNT_SCRIPT = `function map(s, p) return (#s.time - s.first + 1) * p.k end

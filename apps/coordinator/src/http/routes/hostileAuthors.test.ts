@@ -1,9 +1,8 @@
+import type { DatasetSummary, DatasetView, JobView } from "@shoal/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JobView } from "../../grid/JobView.ts";
 import { SP500_CSV } from "../../testing/fixtures.ts";
 import type { ErrorBody, TestCoordinator } from "../../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../../testing/startTestCoordinator.ts";
-import type { DatasetSummaryView, DatasetView } from "./datasetRoutes.ts";
 
 const post = (c: TestCoordinator, path: string, body: unknown) =>
   c.api(path, { method: "POST", body: typeof body === "string" ? body : JSON.stringify(body), headers: { "Content-Type": "application/json" } });
@@ -47,7 +46,7 @@ describe("authors past the limits, with the default limits", () => {
     const many = await json<DatasetView>(c.api("/api/datasets?name=many", { method: "POST", body: lines.join("\n") }));
     expect(many.series).toHaveLength(2_000);
     const text = await (await c.api("/api/datasets")).text();
-    const listed = JSON.parse(text) as DatasetSummaryView[];
+    const listed = JSON.parse(text) as DatasetSummary[];
     expect(listed.find((d) => d.id === many.id)?.seriesCount).toBe(2_000);
     expect(text.length).toBeLessThan(1_000);
     expect(JSON.parse(await (await c.api("/api/datasets?limit=1")).text())).toHaveLength(1);
@@ -109,6 +108,6 @@ describe("authors past limits an operator set lower", () => {
     const response = await c.api("/api/datasets?name=many", { method: "POST", body: csv });
     expect(response.status).toBe(400);
     expect(await json<ErrorBody>(response)).toEqual({ error: 'line 6: key "D" would be series 4; the limit is 3 series per dataset (maxSeries)', line: 6 });
-    expect((await json<DatasetSummaryView[]>(c.api("/api/datasets"))).map((d) => d.name)).toEqual(["sp500"]);
+    expect((await json<DatasetSummary[]>(c.api("/api/datasets"))).map((d) => d.name)).toEqual(["sp500"]);
   });
 });

@@ -1,16 +1,13 @@
+import type { DatasetView, JobView, Json, PeerView } from "@shoal/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Json } from "@shoal/protocol";
 import { canonicalJson } from "@shoal/protocol";
 import { readEvents, shoalRunSma, SMA_SCRIPT, SMA_SPEC, SP500_CSV } from "../../testing/fixtures.ts";
 import { ProtocolClient } from "../../testing/ProtocolClient.ts";
 import type { TestCoordinator } from "../../testing/startTestCoordinator.ts";
 import { startTestCoordinator } from "../../testing/startTestCoordinator.ts";
 import { TestWorker } from "../../testing/TestWorker.ts";
-import type { JobView } from "../../grid/JobView.ts";
-import type { PeerView } from "../../grid/Grid.ts";
 import type { ErrorBody } from "../../testing/startTestCoordinator.ts";
 import { json } from "../../testing/startTestCoordinator.ts";
-import type { DatasetView } from "./datasetRoutes.ts";
 
 const post = (c: TestCoordinator, path: string, body: unknown) =>
   c.api(path, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });

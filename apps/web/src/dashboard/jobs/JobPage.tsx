@@ -60,7 +60,7 @@ export function JobPage({ id }: { id: string }) {
           <Stat label="Throughput" value={tasksPerSecond === undefined ? "—" : `${tasksPerSecond.toFixed(1)} tasks/s`} testId="throughput" />
           <Stat label={active ? "ETA" : "Took"} value={active ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : tookMs === undefined ? "—" : formatDuration(tookMs)} testId="eta" />
           <Stat label="Results accepted" value={`${job.results.accepted}${job.results.rejected ? ` (${job.results.rejected} rejected)` : ""}`} />
-          {active && <JobPeers id={id} peers={peers.data} />}
+          {active && <JobPeers id={job.id} peers={peers.data} />}
         </div>
       </section>
       {active && <VolunteerHint peers={peers.data} engine={job.spec.engine} />}
@@ -113,7 +113,7 @@ function CancelButton({ id }: { id: string }) {
   );
 }
 
-function JobPeers({ id, peers }: { id: string; peers: PeerView[] | undefined }) {
+function JobPeers({ id, peers }: { id: JobView["id"]; peers: PeerView[] | undefined }) {
   const on = peers?.filter((peer) => peer.jobs.includes(id));
   return <Stat label="Peers on it" value={on ? `${on.length} (${on.reduce((sum, p) => sum + p.threads, 0)} threads)` : "—"} testId="job-peers" />;
 }

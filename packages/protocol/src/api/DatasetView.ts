@@ -1,0 +1,25 @@
+import type { DatasetId, ShardHash } from "../ids.ts";
+
+/** One series of an uploaded dataset: its key, row count, time range (epoch ms) and shard address. */
+export interface SeriesView {
+  key: string;
+  rows: number;
+  from: number;
+  to: number;
+  shard: ShardHash;
+}
+
+/** A dataset as the HTTP API shows it; `hash` is the SHA-256 of the uploaded CSV bytes, `bytes` their count. */
+export interface DatasetView {
+  id: DatasetId;
+  name: string;
+  hash: string;
+  columns: string[];
+  rows: number;
+  bytes: number;
+  series: SeriesView[];
+  createdAt: string;
+}
+
+/** A dataset as listings (`GET /api/datasets`) show it: its series counted, not listed. */
+export type DatasetSummary = Omit<DatasetView, "series"> & { seriesCount: number };
