@@ -21,6 +21,7 @@ import { createRequestHandler } from "./http/createRequestHandler.ts";
 import { ScriptProbe } from "./probe/ScriptProbe.ts";
 import { SqliteStore } from "./store/SqliteStore.ts";
 import { CoordinatorPeer } from "./transport/CoordinatorPeer.ts";
+import { IceServerIssuer } from "./transport/IceServerIssuer.ts";
 import type { Closable } from "./transport/keepCoordinatorPeer.ts";
 import { keepCoordinatorPeer } from "./transport/keepCoordinatorPeer.ts";
 import { PeerSignalling } from "./transport/PeerSignalling.ts";
@@ -55,7 +56,9 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const probe = new ScriptProbe({ deadlineMs: o.probeDeadlineMs, heapMb: o.probeHeapMb, budget: o.probeBudget });
   const engines = (name: EngineName) => prepareEngine(name, { warmUp: false });
   const jobs = new JobService({ store, scheduler, datasets, engines, probe, limits: o.limits });
-  const grid = new Grid({ scheduler, store, metrics, logger, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs, silenceMs: o.silenceMs });
+  const ice = o.ice ? new IceServerIssuer(o.ice) : undefined;
+  const iceServers = ice ? (peerId: string, now: number) => ice.issue(peerId, now) : undefined;
+  const grid = new Grid({ scheduler, store, metrics, logger, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs, silenceMs: o.silenceMs, iceServers });
 
   const server = createServer({ requestTimeout: 30 * 60_000, maxHeaderSize: MAX_HEADER_BYTES });
   const signallingToken = randomBytes(24).toString("hex");

@@ -26,3 +26,4 @@ export * from "./messages.ts";
 export { ProtocolError } from "./ProtocolError.ts";
 export { parseWorkerMessage, parseCoordinatorMessage, parsePeerMessage, encodeMessage, MESSAGE_LIMITS } from "./parseMessages.ts";
 export { frameMessage, Reassembler, FRAME_CHARS } from "./frames.ts";
+export { ICE_LIMITS, iceServerListSchema, isTurnServer, parseIceServers, type IceServer } from "./iceServers.ts";

@@ -1,3 +1,4 @@
+import type { IceServer } from "./iceServers.ts";
 import type { ShardHash } from "./ids.ts";
 import type { JobSpec } from "./jobSpec.ts";
 import type { Json } from "./json.ts";
@@ -91,6 +92,8 @@ export interface Welcome {
   heartbeatMs: number;
   /** Base URL of content-addressed shards: `${shardBaseUrl}/${hash}`. */
   shardBaseUrl: string;
+  /** STUN and TURN servers for this session's data channels; TURN credentials are time-limited and its own. */
+  iceServers?: IceServer[];
 }
 /** Sent once per job before its first assignment to a worker. */
 export interface JobMessage {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isAssignMessage, isOutcomesMessage } from "./fastMessages.ts";
+import { iceServerListSchema } from "./iceServers.ts";
 import { jobSpecSchema } from "./jobSpec.ts";
 import { LIMITS } from "./limits.ts";
 import type { CoordinatorToWorker, PeerToPeer, WorkerToCoordinator } from "./messages.ts";
@@ -106,6 +107,7 @@ export const coordinatorToWorker = z.discriminatedUnion("type", [
     shardHandle: token,
     heartbeatMs: z.number().int().min(100).max(600_000),
     shardBaseUrl: z.string().max(2048),
+    iceServers: iceServerListSchema.optional(),
   }),
   z.strictObject({ type: z.literal("job"), jobId: id, spec: jobSpecSchema }),
   z.strictObject({

@@ -1,4 +1,4 @@
-import type { JobId, JobSpec, PeerId, ShardHash } from "@shoal/protocol";
+import type { IceServer, JobId, JobSpec, PeerId, ShardHash } from "@shoal/protocol";
 import { asPeerId } from "@shoal/protocol";
 import type { Logger } from "../Logger.ts";
 import { newId } from "../newId.ts";
@@ -47,6 +47,8 @@ export interface GridOptions {
    * transport's close event, which a vanished browser may never send.
    */
   silenceMs?: number;
+  /** The ICE servers (with TURN credentials) a welcome gives a peer; none when absent. */
+  iceServers?: (peerId: PeerId, now: number) => IceServer[] | undefined;
 }
 
 /** What {@link Grid.admit} gives a session: its peer id and the secret that proves it on a reconnect. */
@@ -79,6 +81,7 @@ export class Grid implements SessionHost {
   #closing = false;
   readonly #silenceMs: number;
   readonly #silenceTimer: ReturnType<typeof setInterval>;
+  readonly #iceServers: GridOptions["iceServers"];
 
   constructor(options: GridOptions) {
     this.scheduler = options.scheduler;
@@ -90,6 +93,7 @@ export class Grid implements SessionHost {
     this.#helloTimeoutMs = options.helloTimeoutMs;
     this.#peerRetentionMs = options.peerRetentionMs;
     this.#silenceMs = options.silenceMs ?? 3 * options.heartbeatMs;
+    this.#iceServers = options.iceServers;
     this.#silenceTimer = setInterval(() => this.#closeSilent(Date.now()), Math.max(50, Math.min(this.heartbeatMs, this.#silenceMs / 3)));
     this.#silenceTimer.unref();
     this.scheduler.onApplied((applied) => this.#applied(applied));
@@ -113,6 +117,10 @@ export class Grid implements SessionHost {
   }
 
   /** Shard handles (never peer ids) of other connected sessions that hold `shard`. */
+  iceServers(peerId: PeerId, now: number): IceServer[] | undefined {
+    return this.#iceServers?.(peerId, now);
+  }
+
   shardHolders(shard: ShardHash, asking: PeerSession): string[] {
     const holders: string[] = [];
     for (const session of this.#sessions.values()) {

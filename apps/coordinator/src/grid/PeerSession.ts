@@ -1,4 +1,4 @@
-import type { CoordinatorToWorker, Hello, JobId, JobSpec, PeerId, ShardHash, WorkerToCoordinator } from "@shoal/protocol";
+import type { CoordinatorToWorker, Hello, IceServer, JobId, JobSpec, PeerId, ShardHash, WorkerToCoordinator } from "@shoal/protocol";
 import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, ProtocolError } from "@shoal/protocol";
 import type { Assignment, WorkGrant } from "@shoal/scheduler";
 import type { Logger } from "../Logger.ts";
@@ -24,6 +24,8 @@ export interface SessionHost {
   leave(session: PeerSession, reason: string): void;
   /** The peer asked for work: offer it (batched with other peers' asks) at the end of this turn. */
   wantWork(): void;
+  /** STUN and TURN servers (with this peer's own time-limited TURN credentials) for its welcome; undefined when none are configured. */
+  iceServers(peerId: PeerId, now: number): IceServer[] | undefined;
 }
 
 /** Assignment send times kept per session for the latency histogram; older ones are dropped past this. */
@@ -185,7 +187,9 @@ export class PeerSession {
     this.peerId = peerId;
     this.#hold(peerId, hello.shards.slice(0, MAX_HELLO_SHARDS));
     const { heartbeatMs } = this.#host;
-    this.send({ type: "welcome", protocol: PROTOCOL_VERSION, peerId, secret, shardHandle: this.shardHandle, heartbeatMs, shardBaseUrl: this.info.shardBaseUrl });
+    const iceServers = this.#host.iceServers(peerId, Date.now());
+    const welcome = { type: "welcome", protocol: PROTOCOL_VERSION, peerId, secret, shardHandle: this.shardHandle, heartbeatMs, shardBaseUrl: this.info.shardBaseUrl } as const;
+    this.send(iceServers ? { ...welcome, iceServers } : welcome);
     const asked = hello.peerId !== undefined && !reclaimed ? ` (not given the ${JSON.stringify(hello.peerId)} it asked for)` : "";
     this.#host.logger.info(`${this.name} joined with ${hello.threads} thread${hello.threads === 1 ? "" : "s"}${reclaimed ? " (reconnected)" : asked}`);
   }

@@ -159,7 +159,7 @@ export class BrowserVolunteer {
       engines,
       coordinatorUrl,
       log: this.#log,
-      onWelcome: ({ shardHandle }) => void this.#shardPeer.serveAs(shardHandle),
+      onWelcome: ({ shardHandle, iceServers }) => void this.#shardPeer.serveAs(shardHandle, { iceServers }),
     });
     const session: Session = { volunteer, pool, threads };
     this.#session = session;

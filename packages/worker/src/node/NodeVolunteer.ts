@@ -28,6 +28,8 @@ export interface NodeVolunteerOptions {
   webrtcTimeoutMs?: number;
   /** Exchange shards with other volunteers over WebRTC before using HTTP. */
   peerShards?: boolean;
+  /** Shard exchange only through the TURN relays the coordinator names (`iceTransportPolicy: "relay"`), as behind a strict NAT. */
+  relayOnly?: boolean;
   /** How long dialling another volunteer and getting a shard from it may take before HTTP is used. */
   shardPeerTimeoutMs?: number;
   log?: (line: string) => void;
@@ -77,7 +79,7 @@ export class NodeVolunteer {
       engines: [...ENGINE_NAMES],
       coordinatorUrl: options.coordinatorUrl,
       log,
-      onWelcome: ({ shardHandle }) => void shardPeer?.serveAs(shardHandle),
+      onWelcome: ({ shardHandle, iceServers }) => void shardPeer?.serveAs(shardHandle, { iceServers, iceTransportPolicy: options.relayOnly ? "relay" : "all" }),
       lie: options.lie === true,
     });
     this.#done = this.#volunteer.run();

@@ -1,4 +1,4 @@
-import type { Assignment, CoordinatorToWorker, JobSpec, Json, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
+import type { Assignment, CoordinatorToWorker, IceServer, JobSpec, Json, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
 import { TaskError } from "../executor/TaskError.ts";
@@ -32,7 +32,7 @@ export interface VolunteerOptions {
   random?: () => number;
   log?: (line: string) => void;
   /** Called after every welcome with the peer id and shard handle the coordinator gave (serve shards under the handle). */
-  onWelcome?: (session: { peerId: string; shardHandle: string }) => void;
+  onWelcome?: (session: { peerId: string; shardHandle: string; iceServers: IceServer[] }) => void;
   /** TEST ONLY: report corrupted results, to exercise replication and reputation. */
   lie?: boolean;
 }
@@ -222,7 +222,7 @@ export class Volunteer {
     }
   }
 
-  #welcome({ protocol, peerId, secret, shardHandle, heartbeatMs, shardBaseUrl }: Welcome): void {
+  #welcome({ protocol, peerId, secret, shardHandle, heartbeatMs, shardBaseUrl, iceServers = [] }: Welcome): void {
     if (protocol !== PROTOCOL_VERSION) {
       this.#refused = `the coordinator speaks protocol ${protocol}, this volunteer ${PROTOCOL_VERSION}`;
       this.#log(this.#refused);
@@ -238,7 +238,7 @@ export class Volunteer {
     this.#options.shards.httpBase = new URL(shardBaseUrl, this.#options.coordinatorUrl).href;
     const again = previous === undefined ? "" : previous === peerId ? " (same peer id)" : ` (was ${previous})`;
     this.#log(`connected to the coordinator over ${this.#channel?.transport} as ${peerId}${again}`);
-    this.#options.onWelcome?.({ peerId, shardHandle });
+    this.#options.onWelcome?.({ peerId, shardHandle, iceServers });
     this.#timers.push(setInterval(() => this.#send({ type: "heartbeat" }), heartbeatMs));
     this.#timers.push(setInterval(() => this.#requestWork(), this.#options.idlePollMs ?? heartbeatMs));
     for (const outcome of this.#outbox.takeForResend(Date.now())) this.#send(outcome);
