@@ -77,7 +77,19 @@ export interface ShardsHeld {
   shards: ShardHash[];
 }
 
-export type WorkerToCoordinator = Hello | RequestWork | Heartbeat | TaskResultMessage | TaskFailedMessage | Outcomes | ShardsHeld;
+/**
+ * How other volunteers can reach this one for shard exchange, from its connectivity check:
+ * `direct` (its own addresses work), `relay-only` (only through a TURN relay), `websocket-only`
+ * (no data channel at all, so it is never offered as a shard holder nor given holders).
+ */
+export type Reach = "direct" | "relay-only" | "websocket-only";
+/** The outcome of the volunteer's connectivity check; sent after the welcome and whenever it changes. */
+export interface Connectivity {
+  type: "connectivity";
+  reach: Reach;
+}
+
+export type WorkerToCoordinator = Hello | RequestWork | Heartbeat | TaskResultMessage | TaskFailedMessage | Outcomes | ShardsHeld | Connectivity;
 
 // ---- coordinator → worker ----
 

@@ -16,6 +16,7 @@ describe("parseWorkerMessage", () => {
     { type: "task-result", taskId: "j/reduce/0/0", attempt: 0, result: { output: [1, "x"] }, log: [], instructions: 0, elapsedMs: 0 },
     { type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "job.lua:3: boom", line: 3, traceback: "stack" } },
     { type: "shards-held", shards: [HASH] },
+    { type: "connectivity", reach: "relay-only" },
     {
       type: "outcomes",
       outcomes: [
@@ -36,6 +37,8 @@ describe("parseWorkerMessage", () => {
     ["negative slots", text({ type: "request-work", freeSlots: -1 }), /freeSlots/],
     ["too many slots", text({ type: "request-work", freeSlots: 10_000 }), /freeSlots/],
     ["bad hash", text({ type: "shards-held", shards: ["../../etc/passwd"] }), /sha256/],
+    ["a reach that is not one of the three", text({ type: "connectivity", reach: "everywhere" }), /bad connectivity message from worker at reach/],
+    ["connectivity with extra counts", text({ type: "connectivity", reach: "direct", relay: 9 }), /bad connectivity/],
     ["unknown error kind", text({ type: "task-failed", taskId: "t", attempt: 1, error: { kind: "panic", message: "" } }), /error\.kind/],
     ["oversized control", text({ type: "heartbeat", pad: "x".repeat(MESSAGE_LIMITS.controlBytes) }), /larger than/],
     ["job from a worker", text({ type: "job", jobId: "j", spec: { script: "" } }), /bad job message/],

@@ -85,6 +85,7 @@ export const workerToCoordinator = z.discriminatedUnion("type", [
   taskFailed,
   z.strictObject({ type: z.literal("outcomes"), outcomes: z.array(z.discriminatedUnion("type", [taskResult, taskFailed])).min(1).max(MESSAGE_LIMITS.outcomes) }),
   z.strictObject({ type: z.literal("shards-held"), shards: shardList }),
+  z.strictObject({ type: z.literal("connectivity"), reach: z.enum(["direct", "relay-only", "websocket-only"]) }),
 ]);
 
 const sliceRef = z.strictObject({ key: z.string().max(256), haloStart: count, start: count, end: count });

@@ -1,4 +1,4 @@
-import type { IceServer, JobId, JobSpec, PeerId, ShardHash } from "@shoal/protocol";
+import type { IceServer, JobId, JobSpec, PeerId, Reach, ShardHash } from "@shoal/protocol";
 import { asPeerId } from "@shoal/protocol";
 import type { Logger } from "../Logger.ts";
 import { newId } from "../newId.ts";
@@ -21,6 +21,8 @@ export interface PeerView {
   /** The Lua engines it said it runs; it only gets tasks of jobs on one of them. */
   engines: string[];
   tasksDone: number;
+  /** How other peers can reach it for shards (its connectivity check), if it reported one. */
+  reach?: Reach;
   shards: number;
   leases: number;
   /** Jobs this peer holds leases for now, each once. */
@@ -121,10 +123,12 @@ export class Grid implements SessionHost {
     return this.#iceServers?.(peerId, now);
   }
 
+  /** Never names a WebSocket-only peer, nor any peer to one: neither end would get a data channel. */
   shardHolders(shard: ShardHash, asking: PeerSession): string[] {
     const holders: string[] = [];
+    if (asking.reach === "websocket-only") return holders;
     for (const session of this.#sessions.values()) {
-      if (session !== asking && session.held.has(shard)) holders.push(session.shardHandle);
+      if (session !== asking && session.reach !== "websocket-only" && session.held.has(shard)) holders.push(session.shardHandle);
       if (holders.length === MAX_SHARD_HOLDERS) break;
     }
     return holders;
@@ -194,7 +198,7 @@ export class Grid implements SessionHost {
       const id = s.peerId as PeerId;
       const { wins, losses, refused, leases } = this.scheduler.peerSnapshot(id);
       const jobs = [...new Set(this.scheduler.leases(id).map((lease) => lease.jobId))];
-      return { id, transport: s.channel.transport, threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, jobs, reputation: { wins, losses, refused }, connectedAt: s.connectedAt, lastHeardAt: new Date(s.lastHeardAt).toISOString() };
+      return { id, transport: s.channel.transport, ...(s.reach ? { reach: s.reach } : {}), threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, jobs, reputation: { wins, losses, refused }, connectedAt: s.connectedAt, lastHeardAt: new Date(s.lastHeardAt).toISOString() };
     });
   }
 

@@ -1,4 +1,4 @@
-import type { CoordinatorToWorker, Hello, IceServer, JobId, JobSpec, PeerId, ShardHash, WorkerToCoordinator } from "@shoal/protocol";
+import type { CoordinatorToWorker, Hello, IceServer, JobId, JobSpec, PeerId, Reach, ShardHash, WorkerToCoordinator } from "@shoal/protocol";
 import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, ProtocolError } from "@shoal/protocol";
 import type { Assignment, WorkGrant } from "@shoal/scheduler";
 import type { Logger } from "../Logger.ts";
@@ -50,6 +50,8 @@ export class PeerSession {
   threads = 0;
   /** The Lua engines the peer said it runs. */
   engines: string[] = [];
+  /** How other peers can reach it for shards, from its connectivity check; unknown until it reports one. */
+  reach: Reach | undefined;
   /** Shards the peer said it holds: up to {@link MAX_HELLO_SHARDS} from its hello, then those of its own assignments it announced. */
   readonly held = new Set<ShardHash>();
   /** Shards of the assignments sent on this session: the only ones a shards-held may add. */
@@ -171,6 +173,9 @@ export class PeerSession {
         return;
       case "shards-held":
         this.#hold(peerId, message.shards.filter((shard) => this.#assignedShards.has(shard)));
+        return;
+      case "connectivity":
+        this.reach = message.reach;
         return;
     }
   }
