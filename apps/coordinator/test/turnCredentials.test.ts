@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gatherCandidates, makeNodePeerConnection } from "@shoal/worker/node";
+import { gatherCandidates } from "@shoal/worker";
+import { makeNodePeerConnection } from "@shoal/worker/node";
 import type { Coturn } from "@shoal/worker/node/testing";
 import { startCoturn } from "@shoal/worker/node/testing";
 import { IceServerIssuer } from "../src/transport/IceServerIssuer.ts";

@@ -21,3 +21,9 @@ export type { VolunteerExecutor, TaskRequest } from "./volunteer/VolunteerExecut
 export { TaskCancel } from "./volunteer/VolunteerExecutor.ts";
 export { InlineExecutor } from "./volunteer/InlineExecutor.ts";
 export { backoffDelay } from "./volunteer/backoff.ts";
+export { gatherCandidates, type CandidateCounts } from "./connectivity/gatherCandidates.ts";
+export type { MakePeerConnection, PeerConnectionLike, DataChannelLike } from "./connectivity/PeerConnectionLike.ts";
+export { checkConnectivity, type ConnectivityReport, type ConnectivityCheckOptions } from "./connectivity/checkConnectivity.ts";
+export { classifyReach, type ReachEvidence } from "./connectivity/classifyReach.ts";
+export { measureRelay, type RelayMeasurement } from "./connectivity/measureRelay.ts";
+export { reportLines, reportPassed, REACH_WORDS } from "./connectivity/reportLines.ts";

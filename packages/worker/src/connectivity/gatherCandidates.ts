@@ -1,16 +1,5 @@
 import type { IceServer } from "@shoal/protocol";
-
-/** The part of RTCPeerConnection that gathering needs; the browser's and @roamhq/wrtc's both fit. */
-export interface GatheringPeerConnection {
-  createDataChannel(label: string): unknown;
-  createOffer(): Promise<{ type: string; sdp?: string }>;
-  setLocalDescription(description: { type: string; sdp?: string }): Promise<void>;
-  onicecandidate: ((event: { candidate: { candidate: string } | null }) => void) | null;
-  close(): void;
-}
-
-/** Makes a peer connection with the given ICE configuration (the runtime's RTCPeerConnection). */
-export type MakePeerConnection = (config: { iceServers: IceServer[]; iceTransportPolicy: "all" | "relay" }) => GatheringPeerConnection;
+import type { MakePeerConnection } from "./PeerConnectionLike.ts";
 
 /** How many ICE candidates of each type were gathered. */
 export interface CandidateCounts {

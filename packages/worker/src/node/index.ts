@@ -4,4 +4,4 @@ export { FileShardStore } from "./FileShardStore.ts";
 export { connectCoordinator, webSocketUrl, COORDINATOR_PEER_ID, type ConnectOptions } from "./connectCoordinator.ts";
 export { signallingOptions } from "../channel/openPeer.ts";
 export { loadPeerJs, makeNodePeerConnection, openNodePeer } from "./nodePeerJs.ts";
-export { gatherCandidates, type CandidateCounts, type MakePeerConnection } from "../connectivity/gatherCandidates.ts";
+export { checkNodeConnectivity } from "./checkNodeConnectivity.ts";

@@ -2,7 +2,7 @@ import wrtc from "@roamhq/wrtc";
 import { WebSocket } from "ws";
 import type * as PeerJs from "peerjs";
 import type { Peer } from "peerjs";
-import type { GatheringPeerConnection, MakePeerConnection } from "../connectivity/gatherCandidates.ts";
+import type { MakePeerConnection, PeerConnectionLike } from "../connectivity/PeerConnectionLike.ts";
 import { openPeer } from "../channel/openPeer.ts";
 import type { PeerRtcConfig } from "../channel/openPeer.ts";
 
@@ -33,4 +33,4 @@ export async function openNodePeer(coordinatorUrl: string, id?: string, timeoutM
 }
 
 /** A peer connection of @roamhq/wrtc, for gathering candidates in Node. */
-export const makeNodePeerConnection: MakePeerConnection = (config) => new wrtc.RTCPeerConnection(config) as unknown as GatheringPeerConnection;
+export const makeNodePeerConnection: MakePeerConnection = (config) => new wrtc.RTCPeerConnection(config) as unknown as PeerConnectionLike;
