@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Reach } from "@shoal/protocol";
 import { asShardHash, canonicalJson } from "@shoal/protocol";
 import { MemoryShardStore, ShardPeer } from "@shoal/worker";
 import { NodeVolunteer, openNodePeer } from "@shoal/worker/node";
 import type { Coturn } from "@shoal/worker/node/testing";
 import { startCoturn } from "@shoal/worker/node/testing";
+import type { PeerView } from "../src/grid/Grid.ts";
 import type { DatasetView } from "../src/http/routes/datasetRoutes.ts";
 import { shoalRunSmallSma } from "../src/testing/fixtures.ts";
 import { GridHarness, helloOf } from "../src/testing/GridHarness.ts";
@@ -67,4 +69,25 @@ it("a relay-only volunteer completes a job and gets its shards from a peer throu
   expect(status.shards).toMatchObject({ peer: hashes.length, http: 0 });
   // coturn saw an allocation under the donor's own credentials: the shards crossed the relay.
   expect(coturn.log()).toContain(`:${status.peerId}`);
+  expect(status.reach).toBe("relay-only");
+  expect(await shownReach(status.peerId!, "relay-only")).toBe("relay-only");
 });
+
+it("a volunteer that does not exchange shards reports itself WebSocket-only", async () => {
+  const plain = await NodeVolunteer.start({ coordinatorUrl: grid.coordinator.url, threads: 1, transport: "ws", peerShards: false });
+  cleanup.push(() => plain.stop());
+  for (let i = 0; (await plain.status()).reach === undefined && i < 400; i++) await new Promise((resolve) => setTimeout(resolve, 25));
+  const { peerId, reach } = await plain.status();
+  expect(reach).toBe("websocket-only");
+  expect(await shownReach(peerId!, "websocket-only")).toBe("websocket-only");
+});
+
+/** The reach /api/peers shows for `peerId`, once it is `expected` or after 10 s (then whatever it is). */
+async function shownReach(peerId: string, expected: Reach): Promise<Reach | undefined> {
+  let shown: Reach | undefined;
+  for (let i = 0; i < 400 && shown !== expected; i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 25));
+    shown = (await json<PeerView[]>(grid.coordinator.api("/api/peers"))).find((peer) => peer.id === peerId)?.reach;
+  }
+  return shown;
+}

@@ -2,7 +2,8 @@ import type { ShardStore } from "../shards/ShardStore.ts";
 import { ShardFetcher } from "../shards/ShardFetcher.ts";
 import { Volunteer } from "../volunteer/Volunteer.ts";
 import { ShardPeer } from "../shards/ShardPeer.ts";
-import { openBrowserPeer } from "./browserPeer.ts";
+import { serveAndReportReach } from "../connectivity/serveAndReportReach.ts";
+import { makeBrowserPeerConnection, openBrowserPeer } from "./browserPeer.ts";
 import { connectFromBrowser } from "./connectFromBrowser.ts";
 import { WebWorkerPool } from "./WebWorkerPool.ts";
 
@@ -159,7 +160,15 @@ export class BrowserVolunteer {
       engines,
       coordinatorUrl,
       log: this.#log,
-      onWelcome: ({ shardHandle, iceServers }) => void this.#shardPeer.serveAs(shardHandle, { iceServers }),
+      onWelcome: ({ shardHandle, iceServers }) =>
+        void serveAndReportReach({
+          shardPeer: this.#shardPeer,
+          handle: shardHandle,
+          iceServers,
+          relayOnly: false,
+          makePeerConnection: makeBrowserPeerConnection,
+          report: (reach) => volunteer.reportReach(reach),
+        }),
     });
     const session: Session = { volunteer, pool, threads };
     this.#session = session;

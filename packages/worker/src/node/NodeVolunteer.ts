@@ -1,4 +1,6 @@
+import type { Reach } from "@shoal/protocol";
 import { ENGINE_NAMES } from "@shoal/protocol";
+import { serveAndReportReach } from "../connectivity/serveAndReportReach.ts";
 import { FileShardStore } from "./FileShardStore.ts";
 import { MemoryShardStore } from "../shards/MemoryShardStore.ts";
 import type { ShardStore } from "../shards/ShardStore.ts";
@@ -9,7 +11,7 @@ import type { VolunteerStatus } from "../volunteer/Volunteer.ts";
 import { connectCoordinator } from "./connectCoordinator.ts";
 import { NodeExecutorPool } from "./NodeExecutorPool.ts";
 import { ShardPeer } from "../shards/ShardPeer.ts";
-import { openNodePeer } from "./nodePeerJs.ts";
+import { makeNodePeerConnection, openNodePeer } from "./nodePeerJs.ts";
 
 export interface NodeVolunteerOptions {
   /** The coordinator's base URL, `http(s)://host:port`. */
@@ -39,6 +41,8 @@ export interface NodeVolunteerOptions {
 
 /** A Node volunteer's status with its shard cache. */
 export interface NodeVolunteerStatus extends VolunteerStatus {
+  /** How other volunteers can reach this one, as last reported to the coordinator. */
+  reach?: Reach;
   shards: ShardFetchStats & { held: number; bytes: number; serving: boolean };
 }
 
@@ -55,6 +59,7 @@ export class NodeVolunteer {
   readonly #fetcher: ShardFetcher;
   readonly #shardPeer: ShardPeer | undefined;
   readonly #done: Promise<string | undefined>;
+  #reach: Reach | undefined;
 
   private constructor(options: NodeVolunteerOptions, store: ShardStore) {
     const log = options.log ?? (() => undefined);
@@ -79,7 +84,18 @@ export class NodeVolunteer {
       engines: [...ENGINE_NAMES],
       coordinatorUrl: options.coordinatorUrl,
       log,
-      onWelcome: ({ shardHandle, iceServers }) => void shardPeer?.serveAs(shardHandle, { iceServers, iceTransportPolicy: options.relayOnly ? "relay" : "all" }),
+      onWelcome: ({ shardHandle, iceServers }) =>
+        void serveAndReportReach({
+          shardPeer,
+          handle: shardHandle,
+          iceServers,
+          relayOnly: options.relayOnly ?? false,
+          makePeerConnection: makeNodePeerConnection,
+          report: (reach) => {
+            this.#reach = reach;
+            this.#volunteer.reportReach(reach);
+          },
+        }),
       lie: options.lie === true,
     });
     this.#done = this.#volunteer.run();
@@ -99,7 +115,7 @@ export class NodeVolunteer {
 
   async status(): Promise<NodeVolunteerStatus> {
     const [held, bytes] = await Promise.all([this.#store.list(), this.#store.bytesUsed()]);
-    return { ...this.#volunteer.status(), shards: { ...this.#fetcher.stats, held: held.length, bytes, serving: this.#shardPeer?.serving ?? false } };
+    return { ...this.#volunteer.status(), ...(this.#reach ? { reach: this.#reach } : {}), shards: { ...this.#fetcher.stats, held: held.length, bytes, serving: this.#shardPeer?.serving ?? false } };
   }
 
   async stop(): Promise<void> {

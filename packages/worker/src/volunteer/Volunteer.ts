@@ -1,4 +1,4 @@
-import type { Assignment, CoordinatorToWorker, IceServer, JobSpec, Json, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
+import type { Assignment, CoordinatorToWorker, IceServer, JobSpec, Json, Reach, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
 import { TaskError } from "../executor/TaskError.ts";
@@ -110,6 +110,11 @@ export class Volunteer {
     this.#channel?.close("volunteer stopping");
     this.#wake?.();
     await this.#loop;
+  }
+
+  /** Tells the coordinator how other volunteers can reach this one (its connectivity check), so it names holders only where a channel can open. */
+  reportReach(reach: Reach): void {
+    this.#send({ type: "connectivity", reach });
   }
 
   status(): VolunteerStatus {
