@@ -1,6 +1,6 @@
 import type { IceServer } from "@shoal/protocol";
 import { SendQueue } from "../channel/SendQueue.ts";
-import type { DataChannelLike, MakePeerConnection, PeerConnectionLike } from "./PeerConnectionLike.ts";
+import type { CandidateLike, DataChannelLike, MakePeerConnection, PeerConnectionLike } from "./PeerConnectionLike.ts";
 
 /** What a data channel through the TURN relay measured. */
 export interface RelayMeasurement {
@@ -13,14 +13,16 @@ export interface RelayMeasurement {
 const FRAME = "x".repeat(16 * 1024);
 
 /**
- * Opens a data channel between two peer connections of this runtime, one of which may use only
- * TURN relays, so every byte crosses the relay; then measures round trips and throughput on it.
- * Rejects when no channel opens within `timeoutMs` (the relay refused or cannot be reached).
+ * Opens a data channel between two peer connections of this runtime that may both use only
+ * TURN relays, so every byte crosses the relay twice (as between two donors behind strict NATs,
+ * and without needing this machine's own addresses to be reachable from the relay); then
+ * measures round trips and throughput on it. Rejects when no channel opens within `timeoutMs`
+ * (the relay refused the credentials or cannot be reached).
  */
 export async function measureRelay(make: MakePeerConnection, iceServers: IceServer[], options: { timeoutMs?: number; bytes?: number; pings?: number } = {}): Promise<RelayMeasurement> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const relayed = make({ iceServers, iceTransportPolicy: "relay" });
-  const local = make({ iceServers: [], iceTransportPolicy: "all" });
+  const local = make({ iceServers, iceTransportPolicy: "relay" });
   try {
     const channel = await connect(relayed, local, timeoutMs);
     const rtts: number[] = [];
@@ -46,8 +48,10 @@ export async function measureRelay(make: MakePeerConnection, iceServers: IceServ
 
 /** Connects `a` (which dials) to `b` (which echoes pings and counts frames), exchanging descriptions and candidates in memory. */
 async function connect(a: PeerConnectionLike, b: PeerConnectionLike, timeoutMs: number): Promise<DataChannelLike> {
-  a.onicecandidate = (event) => void (event.candidate && b.addIceCandidate(event.candidate).catch(() => undefined));
-  b.onicecandidate = (event) => void (event.candidate && a.addIceCandidate(event.candidate).catch(() => undefined));
+  const toA = candidatesFor(a);
+  const toB = candidatesFor(b);
+  a.onicecandidate = (event) => event.candidate && toB.add(event.candidate);
+  b.onicecandidate = (event) => event.candidate && toA.add(event.candidate);
   b.ondatachannel = ({ channel }) => {
     let frames = 0;
     channel.onmessage = ({ data }) => {
@@ -64,11 +68,26 @@ async function connect(a: PeerConnectionLike, b: PeerConnectionLike, timeoutMs: 
   const offer = await a.createOffer();
   await a.setLocalDescription(offer);
   await b.setRemoteDescription(offer);
+  toB.ready();
   const answer = await b.createAnswer();
   await b.setLocalDescription(answer);
   await a.setRemoteDescription(answer);
+  toA.ready();
   await open;
   return channel;
+}
+
+/** Candidates for `pc`, held until it has the remote description (a candidate added before it is refused). */
+function candidatesFor(pc: PeerConnectionLike): { add(candidate: CandidateLike): void; ready(): void } {
+  let held: CandidateLike[] | undefined = [];
+  const add = (candidate: CandidateLike) => void pc.addIceCandidate(candidate).catch(() => undefined);
+  return {
+    add: (candidate) => (held ? held.push(candidate) : add(candidate)),
+    ready: () => {
+      held?.forEach(add);
+      held = undefined;
+    },
+  };
 }
 
 async function roundTrip(channel: DataChannelLike, text: string, timeoutMs: number): Promise<number> {
