@@ -27,8 +27,9 @@ export class TestGrid {
   url = "";
   token = "";
 
-  async start(): Promise<void> {
-    const coordinator = this.#spawn(["coordinator", "--port", "0", "--data-dir", this.dataDir]);
+  /** Starts the coordinator, with `extra` flags (say, `--ice-servers FILE`) after the usual ones. */
+  async start(extra: string[] = []): Promise<void> {
+    const coordinator = this.#spawn(["coordinator", "--port", "0", "--data-dir", this.dataDir, ...extra]);
     this.url = (await coordinator.waitFor(/coordinator: (http:\/\/\S+) /))[1]!;
     this.token = (await coordinator.waitFor(/author token[^:]*: (\S+)\n/))[1]!;
   }

@@ -25,6 +25,7 @@ import { JobTasks } from "./tasks/JobTasks.ts";
 import { SqliteTaskHistoryStore } from "./tasks/SqliteTaskHistoryStore.ts";
 import { TaskHistory } from "./tasks/TaskHistory.ts";
 import { CoordinatorPeer } from "./transport/CoordinatorPeer.ts";
+import { IceServerIssuer } from "./transport/IceServerIssuer.ts";
 import type { Closable } from "./transport/keepCoordinatorPeer.ts";
 import { keepCoordinatorPeer } from "./transport/keepCoordinatorPeer.ts";
 import { PeerSignalling } from "./transport/PeerSignalling.ts";
@@ -63,7 +64,9 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const historyStore = new SqliteTaskHistoryStore(join(o.dataDir, "shoal.db"));
   const history = new TaskHistory(historyStore, scheduler, logger);
   const tasks = new JobTasks(historyStore, jobs, scheduler);
-  const grid = new Grid({ scheduler, store, metrics, logger, history, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs, silenceMs: o.silenceMs });
+  const ice = o.ice ? new IceServerIssuer(o.ice) : undefined;
+  const iceServers = ice ? (peerId: string, now: number) => ice.issue(peerId, now) : undefined;
+  const grid = new Grid({ scheduler, store, metrics, logger, history, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs, silenceMs: o.silenceMs, iceServers });
 
   const server = createServer({ requestTimeout: 30 * 60_000, maxHeaderSize: MAX_HEADER_BYTES });
   const signallingToken = randomBytes(24).toString("hex");

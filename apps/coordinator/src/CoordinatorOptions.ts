@@ -5,6 +5,7 @@ import { resolveAuthorLimits } from "./limits/AuthorLimits.ts";
 import type { Logger } from "./Logger.ts";
 import { consoleLogger } from "./Logger.ts";
 import { COORDINATOR_PEER_ID } from "./transport/CoordinatorPeer.ts";
+import type { IceConfig } from "./transport/IceServerIssuer.ts";
 import type { PeerOptionsLike } from "./transport/peerjsTypes.ts";
 
 /** How to run a coordinator; only `dataDir` is required. */
@@ -51,11 +52,13 @@ export interface CoordinatorOptions {
   webDist?: string;
   /** The coordinator's PeerJS peer and signalling server; false turns WebRTC off. */
   webrtc?: false | { peerId?: string; iceServers?: PeerOptionsLike["config"]["iceServers"]; maxConnections?: number };
+  /** STUN and TURN servers for volunteers' data channels, given in each welcome with time-limited TURN credentials. */
+  ice?: IceConfig;
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<CoordinatorOptions, "publicUrl" | "webrtc" | "scheduler" | "limits">> &
-  Pick<CoordinatorOptions, "publicUrl" | "scheduler"> & {
+export type ResolvedOptions = Required<Omit<CoordinatorOptions, "publicUrl" | "webrtc" | "scheduler" | "limits" | "ice">> &
+  Pick<CoordinatorOptions, "publicUrl" | "scheduler" | "ice"> & {
     limits: AuthorLimits;
     webrtc: false | { peerId: string; iceServers: PeerOptionsLike["config"]["iceServers"]; maxConnections: number };
   };

@@ -7,3 +7,5 @@ export { MemoryStore } from "./store/MemoryStore.ts";
 export type { Store } from "./store/Store.ts";
 export { COORDINATOR_PEER_ID } from "./transport/CoordinatorPeer.ts";
 export { SIGNALLING_PATH, SIGNALLING_KEY } from "./transport/PeerSignalling.ts";
+export { IceServerIssuer, MIN_TURN_SECRET_CHARS, MAX_TURN_SECRET_CHARS, type IceConfig } from "./transport/IceServerIssuer.ts";
+export { turnCredentials, type TurnCredentials } from "./transport/turnCredentials.ts";

@@ -31,3 +31,4 @@ export { parseWorkerMessage, parseCoordinatorMessage, parsePeerMessage, encodeMe
 export { frameMessage, Reassembler, FRAME_CHARS } from "./frames.ts";
 export * from "./credit/index.ts";
 export type * from "./api/index.ts";
+export { ICE_LIMITS, iceServerListSchema, isTurnServer, parseIceServers, type IceServer } from "./iceServers.ts";

@@ -1,4 +1,5 @@
 import type { DonorHello } from "./credit/DonorHello.ts";
+import type { IceServer } from "./iceServers.ts";
 import type { ShardHash } from "./ids.ts";
 import type { JobSpec } from "./jobSpec.ts";
 import type { Json } from "./json.ts";
@@ -81,7 +82,19 @@ export interface ShardsHeld {
   shards: ShardHash[];
 }
 
-export type WorkerToCoordinator = Hello | RequestWork | Heartbeat | TaskResultMessage | TaskFailedMessage | Outcomes | ShardsHeld;
+/**
+ * How other volunteers can reach this one for shard exchange, from its connectivity check:
+ * `direct` (its own addresses work), `relay-only` (only through a TURN relay), `websocket-only`
+ * (no data channel at all, so it is never offered as a shard holder nor given holders).
+ */
+export type Reach = "direct" | "relay-only" | "websocket-only";
+/** The outcome of the volunteer's connectivity check; sent after the welcome and whenever it changes. */
+export interface Connectivity {
+  type: "connectivity";
+  reach: Reach;
+}
+
+export type WorkerToCoordinator = Hello | RequestWork | Heartbeat | TaskResultMessage | TaskFailedMessage | Outcomes | ShardsHeld | Connectivity;
 
 // ---- coordinator → worker ----
 
@@ -96,6 +109,8 @@ export interface Welcome {
   heartbeatMs: number;
   /** Base URL of content-addressed shards: `${shardBaseUrl}/${hash}`. */
   shardBaseUrl: string;
+  /** STUN and TURN servers for this session's data channels; TURN credentials are time-limited and its own. */
+  iceServers?: IceServer[];
 }
 /** Sent once per job before its first assignment to a worker. */
 export interface JobMessage {

@@ -17,6 +17,7 @@ describe("parseWorkerMessage", () => {
     { type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "job.lua:3: boom", line: 3, traceback: "stack" } },
     { type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "job.lua:3: boom", line: 3 }, log: ["before", "the error"] },
     { type: "shards-held", shards: [HASH] },
+    { type: "connectivity", reach: "relay-only" },
     {
       type: "outcomes",
       outcomes: [
@@ -40,6 +41,8 @@ describe("parseWorkerMessage", () => {
     ["a failure's print output of too many lines", text({ type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "x" }, log: Array.from({ length: MESSAGE_LIMITS.logLines + 1 }, () => "") }), /log/],
     ["a failure's print line too long", text({ type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "x" }, log: ["x".repeat(MESSAGE_LIMITS.logLineBytes + 1)] }), /log/],
     ["a failure's print output that is not lines", text({ type: "task-failed", taskId: "t", attempt: 1, error: { kind: "runtime", message: "x" }, log: "<b>text</b>" }), /log/],
+    ["a reach that is not one of the three", text({ type: "connectivity", reach: "everywhere" }), /bad connectivity message from worker at reach/],
+    ["connectivity with extra counts", text({ type: "connectivity", reach: "direct", relay: 9 }), /bad connectivity/],
     ["unknown error kind", text({ type: "task-failed", taskId: "t", attempt: 1, error: { kind: "panic", message: "" } }), /error\.kind/],
     ["oversized control", text({ type: "heartbeat", pad: "x".repeat(MESSAGE_LIMITS.controlBytes) }), /larger than/],
     ["job from a worker", text({ type: "job", jobId: "j", spec: { script: "" } }), /bad job message/],

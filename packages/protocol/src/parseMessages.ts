@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isAssignMessage, isOutcomesMessage } from "./fastMessages.ts";
 import { donorHelloSchema } from "./credit/DonorHello.ts";
+import { iceServerListSchema } from "./iceServers.ts";
 import { jobSpecSchema } from "./jobSpec.ts";
 import { LIMITS } from "./limits.ts";
 import type { CoordinatorToWorker, PeerToPeer, WorkerToCoordinator } from "./messages.ts";
@@ -88,6 +89,7 @@ export const workerToCoordinator = z.discriminatedUnion("type", [
   taskFailed,
   z.strictObject({ type: z.literal("outcomes"), outcomes: z.array(z.discriminatedUnion("type", [taskResult, taskFailed])).min(1).max(MESSAGE_LIMITS.outcomes) }),
   z.strictObject({ type: z.literal("shards-held"), shards: shardList }),
+  z.strictObject({ type: z.literal("connectivity"), reach: z.enum(["direct", "relay-only", "websocket-only"]) }),
 ]);
 
 const sliceRef = z.strictObject({ key: z.string().max(256), haloStart: count, start: count, end: count });
@@ -110,6 +112,7 @@ export const coordinatorToWorker = z.discriminatedUnion("type", [
     shardHandle: token,
     heartbeatMs: z.number().int().min(100).max(600_000),
     shardBaseUrl: z.string().max(2048),
+    iceServers: iceServerListSchema.optional(),
   }),
   z.strictObject({ type: z.literal("job"), jobId: id, spec: jobSpecSchema }),
   z.strictObject({

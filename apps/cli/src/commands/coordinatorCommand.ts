@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { LIMITS, parseDuration } from "@shoal/protocol";
 import { loadCoordinator } from "../loadCoordinator.ts";
 import { argsError, UsageError } from "../UsageError.ts";
+import { readIceConfig } from "./readIceConfig.ts";
 
 export const COORDINATOR_HELP = `usage: shoal coordinator [options]
 
@@ -15,6 +16,11 @@ export const COORDINATOR_HELP = `usage: shoal coordinator [options]
   --max-queued-tasks N    most tasks running jobs may hold together (default 1000000)
   --max-series N          most series in one uploaded dataset (default 10000)
   --max-points N          most points in one job's parameter grid (default 100000)
+  --ice-servers FILE      STUN/TURN servers for volunteers' data channels (a JSON list of RTCIceServer, at most 16 KiB)
+  --turn-secret SECRET    coturn's static-auth-secret: TURN servers in FILE without a username get time-limited
+                          credentials per volunteer (use-auth-secret); the secret itself is never sent
+  --turn-secret-file F    the same, read from a file
+  --turn-ttl SECONDS      how long issued TURN credentials last (default 3600)
 
 stdout: the URL, and on first start an author token. Logs go to stderr. Stop with Ctrl-C.`;
 
@@ -35,6 +41,10 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
         "max-queued-tasks": { type: "string" },
         "max-series": { type: "string" },
         "max-points": { type: "string" },
+        "ice-servers": { type: "string" },
+        "turn-secret": { type: "string" },
+        "turn-secret-file": { type: "string" },
+        "turn-ttl": { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -61,6 +71,7 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
     maxPoints: positive("--max-points", values["max-points"], LIMITS.paramPoints),
   };
   const { startCoordinator } = await loadCoordinator("coordinator");
+  const ice = readIceConfig({ iceServers: values["ice-servers"], turnSecret: values["turn-secret"], turnSecretFile: values["turn-secret-file"], turnTtl: values["turn-ttl"] });
   const coordinator = await startCoordinator({
     webDist,
     limits,
@@ -70,6 +81,7 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
     publicUrl: values["public-url"]?.replace(/\/+$/, ""),
     webrtc: values["no-webrtc"] ? false : undefined,
     peerRetentionMs,
+    ice,
   });
   process.stdout.write(`shoal coordinator: ${coordinator.url} (data in ${dataDir})\n`);
   if (coordinator.token) process.stdout.write(`author token (shown once; make more with 'shoal token create'): ${coordinator.token}\n`);

@@ -1,7 +1,8 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { parseDuration } from "@shoal/protocol";
-import { NodeVolunteer } from "@shoal/worker/node";
+import { reportLines, reportPassed } from "@shoal/worker";
+import { checkNodeConnectivity, NodeVolunteer } from "@shoal/worker/node";
 import type { NodeVolunteerStatus } from "@shoal/worker/node";
 import { argsError, UsageError } from "../UsageError.ts";
 import { readDonorKey } from "./readDonorKey.ts";
@@ -17,6 +18,10 @@ export const WORKER_HELP = `usage: shoal worker --coordinator URL [options]
   --status-every DURATION    how often to log a status line (default 30s)
   --donor-key KEY            credit accepted work to this donor key (the donor page shows yours)
   --donor-key-file PATH      read the donor key from PATH, or make one there if it does not exist
+  --relay-only               exchange shards with other volunteers only through the coordinator's TURN relays
+  --check                    check connectivity instead of working: the coordinator over WebSocket, ICE
+                             candidates, a data channel through the TURN relay (RTT, throughput); prints a
+                             report and exits 0 when all passed and other volunteers can reach this one, else 1
 
 Each executor thread first warms its task path up (about 0.3 s of CPU) so its first tasks run at full
 speed. Runs until Ctrl-C (SIGINT) or SIGTERM. Logs to stderr. Exit 1 if the coordinator refuses
@@ -33,6 +38,8 @@ interface WorkerArgs {
   statusMs: number;
   /** Whom accepted work is credited to; unset: anonymous. */
   donorKey: string | undefined;
+  relayOnly: boolean;
+  check: boolean;
   /** TEST ONLY (hidden `--lie`, or SHOAL_TEST_LIE=1): corrupt every result, to exercise quorum and reputation. */
   lie: boolean;
 }
@@ -44,6 +51,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${WORKER_HELP}\n`);
     return 0;
   }
+  if (args.check) return check(args);
   const log = (line: string) => process.stderr.write(`shoal worker: ${line}\n`);
   if (args.lie) log("TEST ONLY: --lie is set, every result this worker reports is corrupted");
   const volunteer = await NodeVolunteer.start({
@@ -54,6 +62,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     cacheBytes: args.cacheBytes,
     deadlineMs: args.deadlineMs,
     warmUp: true,
+    relayOnly: args.relayOnly,
     log,
     lie: args.lie,
     ...(args.donorKey === undefined ? {} : { donor: { key: args.donorKey } }),
@@ -70,6 +79,18 @@ export async function workerCommand(argv: string[]): Promise<number> {
   await volunteer.stop();
   log(statusLine(await volunteer.status()));
   return outcome === "signal" ? 0 : 1;
+}
+
+/** `--check`: the connectivity report on stdout, exit 0 when it passed. */
+async function check(args: WorkerArgs): Promise<number> {
+  const report = await checkNodeConnectivity(args.coordinator, { relayOnly: args.relayOnly });
+  const lines = reportLines(report);
+  const width = Math.max(...lines.map(([label]) => label.length));
+  process.stdout.write(`shoal worker --check ${args.coordinator}\n`);
+  for (const [label, value] of lines) process.stdout.write(`  ${label.padEnd(width)}  ${value}\n`);
+  const passed = reportPassed(report);
+  process.stdout.write(passed ? "passed\n" : "failed\n");
+  return passed ? 0 : 1;
 }
 
 function statusLine(s: NodeVolunteerStatus): string {
@@ -94,6 +115,8 @@ function parseWorkerArgs(argv: string[]): WorkerArgs | "help" {
         "donor-key": { type: "string" },
         "donor-key-file": { type: "string" },
         lie: { type: "boolean" },
+        "relay-only": { type: "boolean" },
+        check: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     }));
@@ -122,6 +145,8 @@ function parseWorkerArgs(argv: string[]): WorkerArgs | "help" {
     deadlineMs: values.deadline === undefined ? 10 * 60_000 : duration("--deadline", values.deadline),
     statusMs: values["status-every"] === undefined ? 30_000 : duration("--status-every", values["status-every"]),
     donorKey: readDonorKey(values["donor-key"], values["donor-key-file"]),
+    relayOnly: values["relay-only"] === true,
+    check: values.check === true,
     lie: values.lie === true || process.env.SHOAL_TEST_LIE === "1",
   };
 }

@@ -1,4 +1,4 @@
-import type { DonorHello, JobId, JobSpec, PeerId, PeerView, ShardHash } from "@shoal/protocol";
+import type { DonorHello, IceServer, JobId, JobSpec, PeerId, PeerView, Reach, ShardHash } from "@shoal/protocol";
 import { asPeerId } from "@shoal/protocol";
 import type { Logger } from "../Logger.ts";
 import { newId } from "../newId.ts";
@@ -32,6 +32,8 @@ export interface GridOptions {
   silenceMs?: number;
   /** Where results' `print` output goes, with the rest of each attempt's history. */
   history?: TaskHistory;
+  /** The ICE servers (with TURN credentials) a welcome gives a peer; none when absent. */
+  iceServers?: (peerId: PeerId, now: number) => IceServer[] | undefined;
 }
 
 /** What {@link Grid.admit} gives a session: its peer id and the secret that proves it on a reconnect. */
@@ -65,6 +67,7 @@ export class Grid implements SessionHost {
   readonly #silenceMs: number;
   readonly #history: TaskHistory | undefined;
   readonly #silenceTimer: ReturnType<typeof setInterval>;
+  readonly #iceServers: GridOptions["iceServers"];
 
   constructor(options: GridOptions) {
     this.scheduler = options.scheduler;
@@ -77,6 +80,7 @@ export class Grid implements SessionHost {
     this.#peerRetentionMs = options.peerRetentionMs;
     this.#silenceMs = options.silenceMs ?? 3 * options.heartbeatMs;
     this.#history = options.history;
+    this.#iceServers = options.iceServers;
     this.#silenceTimer = setInterval(() => this.#closeSilent(Date.now()), Math.max(50, Math.min(this.heartbeatMs, this.#silenceMs / 3)));
     this.#silenceTimer.unref();
     this.scheduler.onApplied((applied) => this.#applied(applied));
@@ -100,10 +104,16 @@ export class Grid implements SessionHost {
   }
 
   /** Shard handles (never peer ids) of other connected sessions that hold `shard`. */
+  iceServers(peerId: PeerId, now: number): IceServer[] | undefined {
+    return this.#iceServers?.(peerId, now);
+  }
+
+  /** Never names a WebSocket-only peer, nor any peer to one: neither end would get a data channel. */
   shardHolders(shard: ShardHash, asking: PeerSession): string[] {
     const holders: string[] = [];
+    if (asking.reach === "websocket-only") return holders;
     for (const session of this.#sessions.values()) {
-      if (session !== asking && session.held.has(shard)) holders.push(session.shardHandle);
+      if (session !== asking && session.reach !== "websocket-only" && session.held.has(shard)) holders.push(session.shardHandle);
       if (holders.length === MAX_SHARD_HOLDERS) break;
     }
     return holders;
@@ -180,7 +190,7 @@ export class Grid implements SessionHost {
       const id = s.peerId as PeerId;
       const { wins, losses, refused, leases } = this.scheduler.peerSnapshot(id);
       const jobs = [...new Set(this.scheduler.leases(id).map((lease) => lease.jobId))];
-      return { id, transport: s.channel.transport, threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, jobs, reputation: { wins, losses, refused }, connectedAt: s.connectedAt, lastHeardAt: new Date(s.lastHeardAt).toISOString() };
+      return { id, transport: s.channel.transport, ...(s.reach ? { reach: s.reach } : {}), threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, jobs, reputation: { wins, losses, refused }, connectedAt: s.connectedAt, lastHeardAt: new Date(s.lastHeardAt).toISOString() };
     });
   }
 

@@ -1,4 +1,4 @@
-import type { CoordinatorToWorker, DonorHello, Hello, JobId, JobSpec, PeerId, ShardHash, WorkerToCoordinator } from "@shoal/protocol";
+import type { CoordinatorToWorker, DonorHello, Hello, IceServer, JobId, JobSpec, PeerId, Reach, ShardHash, WorkerToCoordinator } from "@shoal/protocol";
 import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, protocolMismatch, ProtocolError } from "@shoal/protocol";
 import type { Assignment, WorkGrant } from "@shoal/scheduler";
 import type { Logger } from "../Logger.ts";
@@ -26,6 +26,8 @@ export interface SessionHost {
   wantWork(): void;
   /** A result's or failure's `print` lines, handed over before the report goes to the scheduler, for the task history. */
   noteLog?(taskId: string, attempt: number, lines: readonly string[]): void;
+  /** STUN and TURN servers (with this peer's own time-limited TURN credentials) for its welcome; undefined when none are configured. */
+  iceServers(peerId: PeerId, now: number): IceServer[] | undefined;
 }
 
 /** Assignment send times kept per session for the latency histogram; older ones are dropped past this. */
@@ -50,6 +52,8 @@ export class PeerSession {
   threads = 0;
   /** The Lua engines the peer said it runs. */
   engines: string[] = [];
+  /** How other peers can reach it for shards, from its connectivity check; unknown until it reports one. */
+  reach: Reach | undefined;
   /** Shards the peer said it holds: up to {@link MAX_HELLO_SHARDS} from its hello, then those of its own assignments it announced. */
   readonly held = new Set<ShardHash>();
   /** Shards of the assignments sent on this session: the only ones a shards-held may add. */
@@ -174,6 +178,9 @@ export class PeerSession {
       case "shards-held":
         this.#hold(peerId, message.shards.filter((shard) => this.#assignedShards.has(shard)));
         return;
+      case "connectivity":
+        this.reach = message.reach;
+        return;
     }
   }
 
@@ -188,7 +195,9 @@ export class PeerSession {
     this.peerId = peerId;
     this.#hold(peerId, hello.shards.slice(0, MAX_HELLO_SHARDS));
     const { heartbeatMs } = this.#host;
-    this.send({ type: "welcome", protocol: PROTOCOL_VERSION, peerId, secret, shardHandle: this.shardHandle, heartbeatMs, shardBaseUrl: this.info.shardBaseUrl });
+    const iceServers = this.#host.iceServers(peerId, Date.now());
+    const welcome = { type: "welcome", protocol: PROTOCOL_VERSION, peerId, secret, shardHandle: this.shardHandle, heartbeatMs, shardBaseUrl: this.info.shardBaseUrl } as const;
+    this.send(iceServers ? { ...welcome, iceServers } : welcome);
     const asked = hello.peerId !== undefined && !reclaimed ? ` (not given the ${JSON.stringify(hello.peerId)} it asked for)` : "";
     this.#host.logger.info(`${this.name} joined with ${hello.threads} thread${hello.threads === 1 ? "" : "s"}${reclaimed ? " (reconnected)" : asked}`);
   }

@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { DonorSettings, DonorStats } from "@shoal/worker/browser";
 import { DonorCredit } from "../credit/DonorCredit.tsx";
 import { loadDonorKey } from "../credit/donorKey.ts";
+import { ConnectionCheck } from "./ConnectionCheck.tsx";
 import { loadSettings, maxThreads, saveSettings } from "./donorSettings.ts";
 import { formatBytes, formatDuration } from "./format.ts";
 import { useVolunteer } from "./useVolunteer.ts";
@@ -95,6 +96,7 @@ export function DonorPage() {
         A task ends in an error when the job's own script fails or outruns its limits; it says nothing about your computer, and the job's author sees the
         message.
       </p>
+      <ConnectionCheck />
     </main>
   );
 }

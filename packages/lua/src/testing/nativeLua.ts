@@ -2,17 +2,18 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 /**
- * Finds a Debian program the tests compare against: `envVar` when set, else the first of
- * `bins` on the PATH, else — when running as root on Debian — installs `pkg` with apt-get.
- * Never downloads anything else (there is no network but the registries).
+ * Finds a Debian program the tests run: `envVar` when set, else the first of `bins` on the
+ * PATH, else — when running as root on Debian — installs `pkg` with apt-get. A program counts
+ * as found when `bin ...probe` exits 0. Never downloads anything else (there is no network but
+ * the registries).
  */
-function findDebianProgram(bins: readonly string[], pkg: string, envVar: string): string {
+export function findDebianProgram(bins: readonly string[], pkg: string, envVar: string, probe: readonly string[] = ["-v"]): string {
   const fromEnv = process.env[envVar];
   if (fromEnv) {
-    if (spawnSync(fromEnv, ["-v"]).status !== 0) throw new Error(`${envVar}=${fromEnv} does not run`);
+    if (spawnSync(fromEnv, probe).status !== 0) throw new Error(`${envVar}=${fromEnv} does not run`);
     return fromEnv;
   }
-  const runs = (bin: string) => spawnSync(bin, ["-v"]).status === 0;
+  const runs = (bin: string) => spawnSync(bin, probe).status === 0;
   const found = bins.find(runs);
   if (found) return found;
   if (process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {

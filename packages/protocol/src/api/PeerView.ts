@@ -1,4 +1,5 @@
 import type { JobId, PeerId } from "../ids.ts";
+import type { Reach } from "../messages.ts";
 
 /** A connected volunteer as `GET /api/peers` lists it. */
 export interface PeerView {
@@ -9,6 +10,8 @@ export interface PeerView {
   /** The Lua engines it said it runs; it only gets tasks of jobs on one of them. */
   engines: string[];
   tasksDone: number;
+  /** How other peers can reach it for shards (its connectivity check), if it reported one. */
+  reach?: Reach;
   shards: number;
   leases: number;
   /** Jobs this peer holds leases for now, each once. */

@@ -18,10 +18,12 @@ export const WORKER_FRAMES = [
   failed,
   { type: "outcomes", outcomes: [result, failed] },
   { type: "shards-held", shards: [HASH] },
+  { type: "connectivity", reach: "websocket-only" },
 ];
 /** Valid coordinator → worker frames. */
 export const COORDINATOR_FRAMES = [
   { type: "welcome", protocol: PROTOCOL_VERSION, peerId: "p1", secret: "s".repeat(64), shardHandle: "h1", heartbeatMs: 1000, shardBaseUrl: "/shards" },
+  { type: "welcome", protocol: PROTOCOL_VERSION, peerId: "p1", secret: "s".repeat(64), shardHandle: "h1", heartbeatMs: 1000, shardBaseUrl: "/shards", iceServers: [{ urls: "turn:127.0.0.1:3478", username: "1:p1", credential: "c" }] },
   { type: "job", jobId: "j", spec: { script: "function map() end" } },
   { type: "assign", assignments: [{ taskId: "j/map/0", attempt: 1, jobId: "j", leaseDeadline: 5, shard: HASH, task: { kind: "map", slice: { key: "k", haloStart: 0, start: 0, end: 9 }, points: [{ index: 0, p: { fast: 5 } }] } }] },
   { type: "assign", assignments: [{ taskId: "j/r/0", attempt: 1, jobId: "j", leaseDeadline: 5, task: { kind: "reduce", level: 1, group: 0, values: [[1], { a: 2 }] } }] },

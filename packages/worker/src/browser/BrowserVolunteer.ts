@@ -3,7 +3,8 @@ import type { ShardStore } from "../shards/ShardStore.ts";
 import { ShardFetcher } from "../shards/ShardFetcher.ts";
 import { Volunteer } from "../volunteer/Volunteer.ts";
 import { ShardPeer } from "../shards/ShardPeer.ts";
-import { openBrowserPeer } from "./browserPeer.ts";
+import { serveAndReportReach } from "../connectivity/serveAndReportReach.ts";
+import { makeBrowserPeerConnection, openBrowserPeer } from "./browserPeer.ts";
 import { connectFromBrowser } from "./connectFromBrowser.ts";
 import { WebWorkerPool } from "./WebWorkerPool.ts";
 
@@ -162,7 +163,15 @@ export class BrowserVolunteer {
       engines,
       coordinatorUrl,
       log: this.#log,
-      onWelcome: ({ shardHandle }) => void this.#shardPeer.serveAs(shardHandle),
+      onWelcome: ({ shardHandle, iceServers }) =>
+        void serveAndReportReach({
+          shardPeer: this.#shardPeer,
+          handle: shardHandle,
+          iceServers,
+          relayOnly: false,
+          makePeerConnection: makeBrowserPeerConnection,
+          report: (reach) => volunteer.reportReach(reach),
+        }),
       ...(this.#options.donor === undefined ? {} : { donor: this.#options.donor }),
     });
     const session: Session = { volunteer, pool, threads };

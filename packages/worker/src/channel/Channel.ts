@@ -12,6 +12,11 @@ export interface Channel {
   /** True until the channel closes. */
   readonly open: boolean;
   send(text: string): void;
+  /**
+   * Resolves once the channel's outgoing buffer is below its high-water mark (at once for
+   * channels without one, and once closed): a sender of many messages awaits it between them.
+   */
+  whenWritable(): Promise<void>;
   /** Adds a listener for incoming messages; returns a function that removes it. */
   onMessage(listener: (text: string) => void): () => void;
   /** Adds a listener for the close of the channel, with a human-readable reason. */

@@ -19,6 +19,10 @@ export abstract class ChannelBase implements Channel {
     if (this.open) this.transmit(text);
   }
 
+  whenWritable(): Promise<void> {
+    return Promise.resolve();
+  }
+
   onMessage(listener: (text: string) => void): () => void {
     this.#messageListeners.add(listener);
     if (this.#messageListeners.size === 1 && this.#early.length > 0) {

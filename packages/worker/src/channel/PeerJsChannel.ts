@@ -1,6 +1,7 @@
 import type { DataConnection, Peer } from "peerjs";
 import { frameMessage, Reassembler } from "@shoal/protocol";
 import { ChannelBase } from "./ChannelBase.ts";
+import { SendQueue } from "./SendQueue.ts";
 
 /** PeerJS serialization our channels use on both ends: strings as they are, framed by `frameMessage`. */
 export const PEERJS_SERIALIZATION = "raw";
@@ -13,14 +14,16 @@ export class PeerJsChannel extends ChannelBase {
   readonly transport = "webrtc";
   readonly #connection: DataConnection;
   readonly #reassembler = new Reassembler();
+  readonly #queue: SendQueue;
 
   /** Wraps an open connection, one this peer dialled or one it accepted. */
   constructor(connection: DataConnection) {
     super();
     this.#connection = connection;
+    this.#queue = new SendQueue(connection.dataChannel, (frame) => connection.send(frame), (reason) => this.close(reason));
     connection.on("data", (data) => this.#receive(data));
-    connection.on("close", () => this.closed("data channel closed"));
-    connection.on("error", (error) => this.closed(`data channel error: ${error.message}`));
+    connection.on("close", () => this.#closedRemotely("data channel closed"));
+    connection.on("error", (error) => this.#closedRemotely(`data channel error: ${error.message}`));
     const ice = connection.peerConnection;
     ice?.addEventListener("iceconnectionstatechange", () => {
       if (ice.iceConnectionState === "failed" || ice.iceConnectionState === "disconnected") this.close(`ICE ${ice.iceConnectionState}`);
@@ -57,12 +60,32 @@ export class PeerJsChannel extends ChannelBase {
     });
   }
 
+  /** Frames waiting to be sent plus the data channel's own buffer, for status lines. */
+  get queuedBytes(): number {
+    return this.#queue.queuedBytes;
+  }
+
+  /** The most ever waiting to be sent at once; stays near the high-water mark for senders that await {@link whenWritable}. */
+  get peakQueuedBytes(): number {
+    return this.#queue.peakQueuedBytes;
+  }
+
+  override whenWritable(): Promise<void> {
+    return this.#queue.whenWritable();
+  }
+
   protected transmit(text: string): void {
-    for (const frame of frameMessage(text)) this.#connection.send(frame);
+    this.#queue.push(frameMessage(text));
   }
 
   protected shutdown(): void {
+    this.#queue.stop();
     this.#connection.close();
+  }
+
+  #closedRemotely(reason: string): void {
+    this.#queue.stop();
+    this.closed(reason);
   }
 
   #receive(data: unknown): void {

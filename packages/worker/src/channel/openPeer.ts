@@ -1,7 +1,14 @@
 import type { Peer, PeerOptions } from "peerjs";
+import type { IceServer } from "@shoal/protocol";
+
+/** The WebRTC settings of a volunteer's data channels: the ICE servers its welcome gave, and whether to use only TURN relays. */
+export interface PeerRtcConfig {
+  iceServers: IceServer[];
+  iceTransportPolicy?: "all" | "relay";
+}
 
 /** PeerJS options for the signalling server a coordinator hosts at `{url}/peerjs`; loopback and LAN need no ICE servers. */
-export function signallingOptions(coordinatorUrl: string): PeerOptions {
+export function signallingOptions(coordinatorUrl: string, rtc: PeerRtcConfig = { iceServers: [] }): PeerOptions {
   const url = new URL(coordinatorUrl);
   const secure = url.protocol === "https:";
   return {
@@ -9,7 +16,7 @@ export function signallingOptions(coordinatorUrl: string): PeerOptions {
     port: Number(url.port) || (secure ? 443 : 80),
     path: `${url.pathname.replace(/\/+$/, "")}/peerjs`,
     secure,
-    config: { iceServers: [] },
+    config: { iceServers: rtc.iceServers, iceTransportPolicy: rtc.iceTransportPolicy ?? "all" },
     debug: 0,
   };
 }
@@ -17,10 +24,11 @@ export function signallingOptions(coordinatorUrl: string): PeerOptions {
 /**
  * Registers a PeerJS peer (with `id`, or one the server picks) with a coordinator's signalling
  * server and resolves once it was accepted. `PeerClass` is PeerJS's `Peer` as the runtime loaded
- * it: the browser's module, or Node's after its WebRTC globals are installed.
+ * it: the browser's module, or Node's after its WebRTC globals are installed; `rtc` sets the ICE
+ * servers (and policy) of every data channel it opens or accepts.
  */
-export function openPeer(PeerClass: typeof Peer, coordinatorUrl: string, id?: string, timeoutMs = 10_000): Promise<Peer> {
-  const options = signallingOptions(coordinatorUrl);
+export function openPeer(PeerClass: typeof Peer, coordinatorUrl: string, id?: string, timeoutMs = 10_000, rtc?: PeerRtcConfig): Promise<Peer> {
+  const options = signallingOptions(coordinatorUrl, rtc);
   const peer = id === undefined ? new PeerClass(options) : new PeerClass(id, options);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`signalling server did not answer within ${timeoutMs} ms`)), timeoutMs);

@@ -1,5 +1,7 @@
 import type { DonorHello } from "@shoal/protocol";
+import type { Reach } from "@shoal/protocol";
 import { ENGINE_NAMES } from "@shoal/protocol";
+import { serveAndReportReach } from "../connectivity/serveAndReportReach.ts";
 import { FileShardStore } from "./FileShardStore.ts";
 import { MemoryShardStore } from "../shards/MemoryShardStore.ts";
 import type { ShardStore } from "../shards/ShardStore.ts";
@@ -10,7 +12,7 @@ import type { VolunteerStatus } from "../volunteer/Volunteer.ts";
 import { connectCoordinator } from "./connectCoordinator.ts";
 import { NodeExecutorPool } from "./NodeExecutorPool.ts";
 import { ShardPeer } from "../shards/ShardPeer.ts";
-import { openNodePeer } from "./nodePeerJs.ts";
+import { makeNodePeerConnection, openNodePeer } from "./nodePeerJs.ts";
 
 export interface NodeVolunteerOptions {
   /** The coordinator's base URL, `http(s)://host:port`. */
@@ -29,6 +31,8 @@ export interface NodeVolunteerOptions {
   webrtcTimeoutMs?: number;
   /** Exchange shards with other volunteers over WebRTC before using HTTP. */
   peerShards?: boolean;
+  /** Shard exchange only through the TURN relays the coordinator names (`iceTransportPolicy: "relay"`), as behind a strict NAT. */
+  relayOnly?: boolean;
   /** How long dialling another volunteer and getting a shard from it may take before HTTP is used. */
   shardPeerTimeoutMs?: number;
   log?: (line: string) => void;
@@ -40,6 +44,8 @@ export interface NodeVolunteerOptions {
 
 /** A Node volunteer's status with its shard cache. */
 export interface NodeVolunteerStatus extends VolunteerStatus {
+  /** How other volunteers can reach this one, as last reported to the coordinator. */
+  reach?: Reach;
   shards: ShardFetchStats & { held: number; bytes: number; serving: boolean };
 }
 
@@ -56,6 +62,7 @@ export class NodeVolunteer {
   readonly #fetcher: ShardFetcher;
   readonly #shardPeer: ShardPeer | undefined;
   readonly #done: Promise<string | undefined>;
+  #reach: Reach | undefined;
 
   private constructor(options: NodeVolunteerOptions, store: ShardStore) {
     const log = options.log ?? (() => undefined);
@@ -80,7 +87,18 @@ export class NodeVolunteer {
       engines: [...ENGINE_NAMES],
       coordinatorUrl: options.coordinatorUrl,
       log,
-      onWelcome: ({ shardHandle }) => void shardPeer?.serveAs(shardHandle),
+      onWelcome: ({ shardHandle, iceServers }) =>
+        void serveAndReportReach({
+          shardPeer,
+          handle: shardHandle,
+          iceServers,
+          relayOnly: options.relayOnly ?? false,
+          makePeerConnection: makeNodePeerConnection,
+          report: (reach) => {
+            this.#reach = reach;
+            this.#volunteer.reportReach(reach);
+          },
+        }),
       lie: options.lie === true,
       ...(options.donor === undefined ? {} : { donor: options.donor }),
     });
@@ -101,7 +119,7 @@ export class NodeVolunteer {
 
   async status(): Promise<NodeVolunteerStatus> {
     const [held, bytes] = await Promise.all([this.#store.list(), this.#store.bytesUsed()]);
-    return { ...this.#volunteer.status(), shards: { ...this.#fetcher.stats, held: held.length, bytes, serving: this.#shardPeer?.serving ?? false } };
+    return { ...this.#volunteer.status(), ...(this.#reach ? { reach: this.#reach } : {}), shards: { ...this.#fetcher.stats, held: held.length, bytes, serving: this.#shardPeer?.serving ?? false } };
   }
 
   async stop(): Promise<void> {

@@ -3,4 +3,5 @@ export { NodeVolunteer, type NodeVolunteerOptions, type NodeVolunteerStatus } fr
 export { FileShardStore } from "./FileShardStore.ts";
 export { connectCoordinator, webSocketUrl, COORDINATOR_PEER_ID, type ConnectOptions } from "./connectCoordinator.ts";
 export { signallingOptions } from "../channel/openPeer.ts";
-export { loadPeerJs, openNodePeer } from "./nodePeerJs.ts";
+export { loadPeerJs, makeNodePeerConnection, openNodePeer } from "./nodePeerJs.ts";
+export { checkNodeConnectivity } from "./checkNodeConnectivity.ts";

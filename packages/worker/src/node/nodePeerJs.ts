@@ -2,7 +2,9 @@ import wrtc from "@roamhq/wrtc";
 import { WebSocket } from "ws";
 import type * as PeerJs from "peerjs";
 import type { Peer } from "peerjs";
+import type { MakePeerConnection, PeerConnectionLike } from "../connectivity/PeerConnectionLike.ts";
 import { openPeer } from "../channel/openPeer.ts";
+import type { PeerRtcConfig } from "../channel/openPeer.ts";
 
 type PeerJsModule = typeof PeerJs;
 
@@ -28,7 +30,10 @@ export function loadPeerJs(): Promise<PeerJsModule> {
 }
 
 /** Registers a PeerJS peer (with `id`, or one the server picks) and resolves once the signalling server has accepted it. */
-export async function openNodePeer(coordinatorUrl: string, id?: string, timeoutMs = 10_000): Promise<Peer> {
+export async function openNodePeer(coordinatorUrl: string, id?: string, timeoutMs = 10_000, rtc?: PeerRtcConfig): Promise<Peer> {
   const { Peer } = await loadPeerJs();
-  return openPeer(Peer, coordinatorUrl, id, timeoutMs);
+  return openPeer(Peer, coordinatorUrl, id, timeoutMs, rtc);
 }
+
+/** A peer connection of @roamhq/wrtc, for gathering candidates in Node. */
+export const makeNodePeerConnection: MakePeerConnection = (config) => new wrtc.RTCPeerConnection(config) as unknown as PeerConnectionLike;

@@ -1,11 +1,12 @@
 import type { Peer } from "peerjs";
 import type { Channel } from "../channel/Channel.ts";
+import type { PeerRtcConfig } from "../channel/openPeer.ts";
 import { PeerJsChannel } from "../channel/PeerJsChannel.ts";
 import { serveShards } from "./serveShards.ts";
 import type { ShardStore } from "./ShardStore.ts";
 
 /** Opens a PeerJS peer registered under `id` on the coordinator's signalling server (Node or browser). */
-export type OpenPeer = (coordinatorUrl: string, id: string) => Promise<Peer>;
+export type OpenPeer = (coordinatorUrl: string, id: string, timeoutMs?: number, rtc?: PeerRtcConfig) => Promise<Peer>;
 
 const PEERJS_ID = /^[A-Za-z0-9]+(?:[ _-][A-Za-z0-9]+)*$/;
 
@@ -25,6 +26,7 @@ export class ShardPeer {
   readonly #store: ShardStore;
   readonly #log: (line: string) => void;
   #peer: Peer | undefined;
+  #rtc = "";
   #opening: Promise<void> | undefined;
   #closed = false;
 
@@ -35,15 +37,20 @@ export class ShardPeer {
     this.#log = log;
   }
 
-  /** Registers (again, if the handle changed or the registration was lost) as the shard peer of `handle`. */
-  serveAs(handle: string): Promise<void> {
+  /**
+   * Registers (again, if the handle or the WebRTC settings changed or the registration was lost)
+   * as the shard peer of `handle`, with the ICE servers of the latest welcome in `rtc`.
+   */
+  serveAs(handle: string, rtc?: PeerRtcConfig): Promise<void> {
     const id = shardPeerId(handle);
     const peer = this.#peer;
+    const rtcKey = JSON.stringify(rtc ?? {});
     if (this.#closed || id === undefined || this.#opening) return this.#opening ?? Promise.resolve();
-    if (peer && peer.id === id && !peer.disconnected && !peer.destroyed) return Promise.resolve();
+    if (peer && peer.id === id && this.#rtc === rtcKey && !peer.disconnected && !peer.destroyed) return Promise.resolve();
     peer?.destroy();
     this.#peer = undefined;
-    this.#opening = this.#openPeer(this.#coordinatorUrl, id)
+    this.#rtc = rtcKey;
+    this.#opening = this.#openPeer(this.#coordinatorUrl, id, undefined, rtc)
       .then((opened) => {
         if (this.#closed) return opened.destroy();
         this.#peer = opened;

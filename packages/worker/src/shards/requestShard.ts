@@ -6,7 +6,8 @@ import { fromBase64 } from "./base64.ts";
 /**
  * Asks the peer on `channel` for a shard and reassembles its chunks. Resolves with the bytes
  * (not yet verified — the caller checks the hash) or undefined when the peer does not hold it;
- * rejects on a protocol violation, a shard larger than `maxBytes`, a closed channel or a timeout.
+ * rejects on a protocol violation, a shard larger than `maxBytes`, a closed channel, or when
+ * `timeoutMs` passes without a chunk (an idle timeout, so a large shard on a slow link still arrives).
  */
 export function requestShard(channel: Channel, shard: ShardHash, options: { timeoutMs: number; maxBytes: number }): Promise<Uint8Array | undefined> {
   return new Promise((resolve, reject) => {
@@ -19,7 +20,8 @@ export function requestShard(channel: Channel, shard: ShardHash, options: { time
       if (error) reject(error);
       else resolve(bytes);
     };
-    const timer = setTimeout(() => done(new Error(`no shard from the peer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const idle = () => done(new Error(`no shard data from the peer within ${options.timeoutMs} ms`));
+    let timer = setTimeout(idle, options.timeoutMs);
     const offClose = channel.onClose((reason) => done(new Error(`peer closed the channel: ${reason}`)));
     const off = channel.onMessage((text) => {
       try {
@@ -36,6 +38,8 @@ export function requestShard(channel: Channel, shard: ShardHash, options: { time
         if (piece.byteLength !== expected) throw new ProtocolError(`chunk ${next} has ${piece.byteLength} bytes, expected ${expected}`);
         out!.set(piece, offset);
         next++;
+        clearTimeout(timer);
+        timer = setTimeout(idle, options.timeoutMs);
         if (next === message.count) done(undefined, out);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);

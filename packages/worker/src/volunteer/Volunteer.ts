@@ -1,4 +1,4 @@
-import type { Assignment, CoordinatorToWorker, DonorHello, JobSpec, Json, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
+import type { Assignment, CoordinatorToWorker, DonorHello, IceServer, JobSpec, Json, Reach, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION, protocolMismatch } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
 import { TaskError } from "../executor/TaskError.ts";
@@ -32,7 +32,7 @@ export interface VolunteerOptions {
   random?: () => number;
   log?: (line: string) => void;
   /** Called after every welcome with the peer id and shard handle the coordinator gave (serve shards under the handle). */
-  onWelcome?: (session: { peerId: string; shardHandle: string }) => void;
+  onWelcome?: (session: { peerId: string; shardHandle: string; iceServers: IceServer[] }) => void;
   /** Whom accepted work is credited to (a donor key, or an embedding site); said in every hello. Unset: anonymous. */
   donor?: DonorHello;
   /** TEST ONLY: report corrupted results, to exercise replication and reputation. */
@@ -112,6 +112,11 @@ export class Volunteer {
     this.#channel?.close("volunteer stopping");
     this.#wake?.();
     await this.#loop;
+  }
+
+  /** Tells the coordinator how other volunteers can reach this one (its connectivity check), so it names holders only where a channel can open. */
+  reportReach(reach: Reach): void {
+    this.#send({ type: "connectivity", reach });
   }
 
   status(): VolunteerStatus {
@@ -225,7 +230,7 @@ export class Volunteer {
     }
   }
 
-  #welcome({ protocol, peerId, secret, shardHandle, heartbeatMs, shardBaseUrl }: Welcome): void {
+  #welcome({ protocol, peerId, secret, shardHandle, heartbeatMs, shardBaseUrl, iceServers = [] }: Welcome): void {
     if (protocol !== PROTOCOL_VERSION) {
       this.#refused = protocolMismatch(PROTOCOL_VERSION, protocol);
       this.#log(this.#refused);
@@ -241,7 +246,7 @@ export class Volunteer {
     this.#options.shards.httpBase = new URL(shardBaseUrl, this.#options.coordinatorUrl).href;
     const again = previous === undefined ? "" : previous === peerId ? " (same peer id)" : ` (was ${previous})`;
     this.#log(`connected to the coordinator over ${this.#channel?.transport} as ${peerId}${again}`);
-    this.#options.onWelcome?.({ peerId, shardHandle });
+    this.#options.onWelcome?.({ peerId, shardHandle, iceServers });
     this.#timers.push(setInterval(() => this.#send({ type: "heartbeat" }), heartbeatMs));
     this.#timers.push(setInterval(() => this.#requestWork(), this.#options.idlePollMs ?? heartbeatMs));
     for (const outcome of this.#outbox.takeForResend(Date.now())) this.#send(outcome);

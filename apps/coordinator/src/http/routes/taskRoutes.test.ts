@@ -1,16 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { AttemptTimeline, PartialResult, TaskPage } from "@shoal/protocol";
+import type { AttemptTimeline, DatasetView, JobView, PartialResult, TaskPage } from "@shoal/protocol";
 import { MAX_TASK_PAGE, PROTOCOL_VERSION } from "@shoal/protocol";
 import { join } from "node:path";
 import { startCoordinator } from "../../Coordinator.ts";
-import type { JobView } from "../../grid/JobView.ts";
 import { silentLogger } from "../../Logger.ts";
 import { readEvents, SP500_CSV } from "../../testing/fixtures.ts";
 import { ProtocolClient } from "../../testing/ProtocolClient.ts";
 import type { ErrorBody, TestCoordinator } from "../../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../../testing/startTestCoordinator.ts";
 import { TestWorker } from "../../testing/TestWorker.ts";
-import type { DatasetView } from "./datasetRoutes.ts";
 
 const PRINTS = 'function map(s, p)\n  print("hello " .. p.a)\n  if p.a == 3 then error("boom") end\n  return p.a\nend';
 const SWEEP = { script: "function map(s, p)\n  return { a = p.a, n = #s.close }\nend", params: { a: [1, 2, 3, 4] }, batchSize: 1 };

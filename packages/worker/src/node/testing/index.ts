@@ -1,0 +1,1 @@
+export { startCoturn, findTurnserver, type Coturn } from "./startCoturn.ts";
