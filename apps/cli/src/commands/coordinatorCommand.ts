@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { startCoordinator } from "@shoal/coordinator";
-import { LIMITS, parseDuration } from "@shoal/protocol";
+import { durationText, LIMITS, parseDuration } from "@shoal/protocol";
 import { argsError, UsageError } from "../UsageError.ts";
 
 export const COORDINATOR_HELP = `usage: shoal coordinator [options]
@@ -11,6 +11,9 @@ export const COORDINATOR_HELP = `usage: shoal coordinator [options]
   --public-url URL    base URL workers reach this coordinator at, if not http://HOST:PORT
   --no-webrtc         serve workers over WebSocket only
   --peer-retention T  how long a volunteer that left may come back under its id (default 7d)
+  --heartbeat T       how often volunteers must say they are alive (default 10s; 1s to 60s)
+  --silence-timeout T a volunteer silent this long is dropped and its tasks re-queued
+                      (default 3 heartbeats, 30s; from 2 heartbeats to 10m)
   --max-tasks-per-job N   most tasks one job may plan (default 100000)
   --max-queued-tasks N    most tasks running jobs may hold together (default 1000000)
   --max-series N          most series in one uploaded dataset (default 10000)
@@ -31,6 +34,8 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
         "public-url": { type: "string" },
         "no-webrtc": { type: "boolean" },
         "peer-retention": { type: "string" },
+        heartbeat: { type: "string" },
+        "silence-timeout": { type: "string" },
         "max-tasks-per-job": { type: "string" },
         "max-queued-tasks": { type: "string" },
         "max-series": { type: "string" },
@@ -54,6 +59,7 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
   } catch (error) {
     throw new UsageError(`--peer-retention: ${(error as Error).message}`);
   }
+  const { heartbeatMs, silenceMs } = liveness(values.heartbeat, values["silence-timeout"]);
   const limits = {
     maxTasksPerJob: positive("--max-tasks-per-job", values["max-tasks-per-job"]),
     maxQueuedTasks: positive("--max-queued-tasks", values["max-queued-tasks"]),
@@ -68,6 +74,8 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
     publicUrl: values["public-url"]?.replace(/\/+$/, ""),
     webrtc: values["no-webrtc"] ? false : undefined,
     peerRetentionMs,
+    heartbeatMs,
+    silenceMs,
   });
   process.stdout.write(`shoal coordinator: ${coordinator.url} (data in ${dataDir})\n`);
   if (coordinator.token) process.stdout.write(`author token (shown once; make more with 'shoal token create'): ${coordinator.token}\n`);
@@ -77,6 +85,37 @@ export async function coordinatorCommand(argv: string[]): Promise<number> {
   });
   await coordinator.close();
   return 0;
+}
+
+/** The most often a volunteer may be asked to heartbeat, and the least often. */
+const HEARTBEAT_MS = { min: 1000, max: 60_000, default: 10_000 };
+/** The longest silence tolerated: past it a vanished donor would hold its leases for too long. */
+const MAX_SILENCE_MS = 10 * 60_000;
+
+/**
+ * `--heartbeat` and `--silence-timeout` as milliseconds (undefined: the coordinator's default). The
+ * silence must span at least two heartbeats, so one late heartbeat never drops a live volunteer.
+ */
+function liveness(heartbeat: string | undefined, silence: string | undefined): { heartbeatMs?: number; silenceMs?: number } {
+  const heartbeatMs = duration("--heartbeat", heartbeat);
+  if (heartbeatMs !== undefined && (heartbeatMs < HEARTBEAT_MS.min || heartbeatMs > HEARTBEAT_MS.max)) {
+    throw new UsageError(`--heartbeat ${heartbeat}: expected from ${durationText(HEARTBEAT_MS.min)} to ${durationText(HEARTBEAT_MS.max)}`);
+  }
+  const silenceMs = duration("--silence-timeout", silence);
+  const beat = heartbeatMs ?? HEARTBEAT_MS.default;
+  if (silenceMs !== undefined && (silenceMs < 2 * beat || silenceMs > MAX_SILENCE_MS)) {
+    throw new UsageError(`--silence-timeout ${silence}: expected from two heartbeats (${durationText(2 * beat)}) to ${durationText(MAX_SILENCE_MS)}`);
+  }
+  return { heartbeatMs, silenceMs };
+}
+
+function duration(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
 }
 
 /** A limit flag's value: undefined when absent (the coordinator's default), else a positive integer up to `max`. */
