@@ -1,12 +1,15 @@
-import type { JobId, JobSpec, PeerId, ShardHash } from "@shoal/protocol";
+import type { JobId, JobSpec, PeerId, ShardHash, VolunteerRuntime } from "@shoal/protocol";
 import { asPeerId } from "@shoal/protocol";
 import type { Logger } from "../Logger.ts";
 import { newId } from "../newId.ts";
 import type { Store } from "../store/Store.ts";
+import type { CurrentTask } from "./currentTasks.ts";
+import { currentTasks } from "./currentTasks.ts";
 import type { Applied, DurableScheduler } from "./DurableScheduler.ts";
 import type { Metrics } from "./Metrics.ts";
 import type { SessionHost } from "./PeerSession.ts";
 import { PeerSession } from "./PeerSession.ts";
+import type { SpeedView } from "./PeerSpeed.ts";
 import { hashSecret, newToken, secretMatches } from "./sessionSecret.ts";
 import type { ChannelInfo, WorkerChannel } from "./WorkerChannel.ts";
 
@@ -25,6 +28,12 @@ export interface PeerView {
   leases: number;
   /** Jobs this peer holds leases for now, each once. */
   jobs: JobId[];
+  /** Browser or Node, as its hello said; null when it did not say. */
+  runtime: VolunteerRuntime | null;
+  /** Measured by the coordinator from results it accepted from this peer over a recent window. */
+  speed: SpeedView;
+  /** Up to eight of the tasks it holds leases for now (`leases` counts them all). */
+  tasks: CurrentTask[];
   reputation: { wins: number; losses: number; refused: boolean };
   connectedAt: string;
   /** When it last sent anything; past the silence limit it is dropped. */
@@ -182,11 +191,14 @@ export class Grid implements SessionHost {
   }
 
   peers(): PeerView[] {
+    const now = Date.now();
     return [...this.#sessions.values()].map((s) => {
       const id = s.peerId as PeerId;
       const { wins, losses, refused, leases } = this.scheduler.peerSnapshot(id);
-      const jobs = [...new Set(this.scheduler.leases(id).map((lease) => lease.jobId))];
-      return { id, transport: s.channel.transport, threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, jobs, reputation: { wins, losses, refused }, connectedAt: s.connectedAt, lastHeardAt: new Date(s.lastHeardAt).toISOString() };
+      const held = this.scheduler.leases(id);
+      const jobs = [...new Set(held.map((lease) => lease.jobId))];
+      const current = { runtime: s.runtime, speed: s.speed.view(now), tasks: currentTasks(held, this.#spec) };
+      return { id, transport: s.channel.transport, threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, jobs, ...current, reputation: { wins, losses, refused }, connectedAt: s.connectedAt, lastHeardAt: new Date(s.lastHeardAt).toISOString() };
     });
   }
 

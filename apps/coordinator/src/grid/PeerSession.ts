@@ -1,4 +1,4 @@
-import type { CoordinatorToWorker, Hello, JobId, JobSpec, PeerId, ShardHash, WorkerToCoordinator } from "@shoal/protocol";
+import type { CoordinatorToWorker, Hello, JobId, JobSpec, PeerId, ShardHash, VolunteerRuntime, WorkerToCoordinator } from "@shoal/protocol";
 import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, ProtocolError } from "@shoal/protocol";
 import type { Assignment, WorkGrant } from "@shoal/scheduler";
 import type { Logger } from "../Logger.ts";
@@ -6,6 +6,7 @@ import type { DurableScheduler } from "./DurableScheduler.ts";
 import { UnloggableCommand } from "./DurableScheduler.ts";
 import type { Admission } from "./Grid.ts";
 import type { Metrics } from "./Metrics.ts";
+import { PeerSpeed } from "./PeerSpeed.ts";
 import { newToken } from "./sessionSecret.ts";
 import type { ChannelInfo, WorkerChannel } from "./WorkerChannel.ts";
 
@@ -48,6 +49,10 @@ export class PeerSession {
   threads = 0;
   /** The Lua engines the peer said it runs. */
   engines: string[] = [];
+  /** Where the peer said it runs (browser or Node), if it said. */
+  runtime: VolunteerRuntime | null = null;
+  /** Accepted results over a recent window, measured here. */
+  readonly speed = new PeerSpeed(Date.now());
   /** Shards the peer said it holds: up to {@link MAX_HELLO_SHARDS} from its hello, then those of its own assignments it announced. */
   readonly held = new Set<ShardHash>();
   /** Shards of the assignments sent on this session: the only ones a shards-held may add. */
@@ -149,10 +154,13 @@ export class PeerSession {
         return;
       case "task-result": {
         const { taskId, attempt, result } = message;
-        this.#timed(taskId, attempt);
+        const tookMs = this.#timed(taskId, attempt);
         const outcome = scheduler.defer({ type: "submit-result", peerId, taskId: asTaskId(taskId), attempt, result, now });
         metrics.results[outcome.status]++;
-        if (outcome.status === "accepted") this.tasksDone++;
+        if (outcome.status === "accepted") {
+          this.tasksDone++;
+          this.speed.accepted(now, tookMs);
+        }
         else this.#logReport(`result for ${JSON.stringify(`${taskId}#${attempt}`)} ${outcome.status}: ${JSON.stringify(outcome.reason ?? "")}`);
         return;
       }
@@ -181,6 +189,7 @@ export class PeerSession {
     clearTimeout(this.#helloTimer);
     this.threads = hello.threads;
     this.engines = hello.engines;
+    this.runtime = hello.runtime ?? null;
     const { peerId, secret, reclaimed } = this.#host.admit(this, hello.peerId, hello.secret, Date.now());
     this.peerId = peerId;
     this.#hold(peerId, hello.shards.slice(0, MAX_HELLO_SHARDS));
@@ -204,13 +213,15 @@ export class PeerSession {
     if (n === MAX_LOGGED_REPORTS) this.#host.logger.info(`${this.name}: further failures and refused results of this session are counted, not logged`);
   }
 
-  /** Observes the time since the attempt was assigned on this session, if it was. */
-  #timed(taskId: string, attempt: number): void {
+  /** Observes the time since the attempt was assigned on this session, if it was, and returns it. */
+  #timed(taskId: string, attempt: number): number | undefined {
     const key = `${taskId}#${attempt}`;
     const at = this.#assignedAt.get(key);
-    if (at === undefined) return;
+    if (at === undefined) return undefined;
     this.#assignedAt.delete(key);
-    this.#host.metrics.taskLatency.observe(performance.now() - at);
+    const took = performance.now() - at;
+    this.#host.metrics.taskLatency.observe(took);
+    return took;
   }
 
   /** Sends the specs of jobs this peer has not seen, who holds the shards it lacks, then the assignments. */

@@ -157,6 +157,7 @@ export class BrowserVolunteer {
       shards: this.#fetcher,
       threads,
       engines,
+      runtime: "browser",
       coordinatorUrl,
       log: this.#log,
       onWelcome: ({ shardHandle }) => void this.#shardPeer.serveAs(shardHandle),

@@ -1,4 +1,4 @@
-import type { Assignment, CoordinatorToWorker, JobSpec, Json, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
+import type { Assignment, CoordinatorToWorker, JobSpec, Json, ShardHash, TaskFailureData, VolunteerRuntime, Welcome, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
 import { TaskError } from "../executor/TaskError.ts";
@@ -19,6 +19,8 @@ export interface VolunteerOptions {
   /** Tasks run at once; announced in the hello. */
   threads: number;
   engines?: string[];
+  /** Where this volunteer runs, said in the hello for the peers page. */
+  runtime?: VolunteerRuntime;
   /** Resolves a relative `shardBaseUrl` from the welcome. */
   coordinatorUrl?: string;
   /** Reconnect delays: doubling from `initialMs` to `maxMs`, with jitter. */
@@ -183,6 +185,7 @@ export class Volunteer {
       ...(this.#peerId === undefined || this.#secret === undefined ? {} : { peerId: this.#peerId, secret: this.#secret }),
       threads: this.#options.threads,
       engines: this.#options.engines ?? ["fengari"],
+      ...(this.#options.runtime === undefined ? {} : { runtime: this.#options.runtime }),
       shards: (await this.#options.shards.store.list()).slice(0, MESSAGE_LIMITS.shards),
     });
     const reason = await closed;

@@ -1,0 +1,30 @@
+import type { JobId, JobSpec } from "@shoal/protocol";
+import { scriptTitle } from "@shoal/protocol";
+import type { Lease } from "@shoal/scheduler";
+
+/** Tasks listed per peer on the peers page; its lease count says how many it holds in all. */
+export const MAX_LISTED_TASKS = 8;
+
+/** One task a peer holds a lease for, named for people: the job's title and the task within it. */
+export interface CurrentTask {
+  jobId: JobId;
+  /** The job's name from its script's first comment line, when it has one. */
+  title?: string;
+  /** The task within its job, e.g. `map/12` or `reduce/1/0`. */
+  task: string;
+  attempt: number;
+}
+
+/** The first {@link MAX_LISTED_TASKS} of `leases`, with their jobs' titles (looked up once per job). */
+export function currentTasks(leases: readonly Lease[], spec: (jobId: JobId) => JobSpec | undefined): CurrentTask[] {
+  const titles = new Map<JobId, string | undefined>();
+  return leases.slice(0, MAX_LISTED_TASKS).map(({ jobId, taskId, attempt }) => {
+    if (!titles.has(jobId)) {
+      const script = spec(jobId)?.script;
+      titles.set(jobId, script === undefined ? undefined : scriptTitle(script));
+    }
+    const title = titles.get(jobId);
+    const task = taskId.startsWith(`${jobId}/`) ? taskId.slice(jobId.length + 1) : taskId;
+    return { jobId, ...(title === undefined ? {} : { title }), task, attempt };
+  });
+}
