@@ -111,6 +111,12 @@ export interface PeerView {
   leases: number;
   /** Jobs the peer holds leases for now. */
   jobs: string[];
+  /** Browser or Node, as its hello said; null when it did not say. */
+  runtime: "browser" | "node" | null;
+  /** Measured by the coordinator from results it accepted over the last `windowMs`, not claimed by the peer. */
+  speed: { tasksPerMinute: number; meanTaskMs: number | null; windowMs: number };
+  /** Up to eight tasks it holds leases for now: job, its title, the task within it (e.g. `map/12`). */
+  tasks: Array<{ jobId: string; title?: string; task: string; attempt: number }>;
   reputation: { wins: number; losses: number; refused: boolean };
   connectedAt: string;
   /** When it last sent anything; past the coordinator's silence limit it is dropped. */
