@@ -5,7 +5,8 @@ import { firstDifference, runShoal, TestGrid } from "./support/grid.ts";
 import { signalTree } from "./support/processTree.ts";
 
 /*
- * A donor browser that dies without a word (its whole process tree frozen, then killed: no close
+ * Donor liveness against a coordinator that drops a volunteer after 6 s of silence. A donor whose
+ * page timers are throttled (a background tab) still heartbeats, from its ticker Web Worker. A donor browser that dies without a word (its whole process tree frozen, then killed: no close
  * frame, no FIN, as when a laptop lid shuts or the OS kills the tab) leaves the grid once it has
  * been silent for the coordinator's --silence-timeout; its tasks go to the remaining Node worker
  * and the job's result equals `shoal run`'s.
@@ -22,8 +23,14 @@ function map(series, p)
 end
 `;
 
+test.describe.configure({ mode: "serial" });
+
 const grid = new TestGrid();
 let server: BrowserServer | undefined;
+
+test.beforeAll(async () => {
+  await grid.start(SILENCE);
+});
 
 test.afterAll(async () => {
   const pid = server?.process().pid;
@@ -46,9 +53,31 @@ async function openPeersPage(page: Page): Promise<void> {
   await page.goto(`${grid.url}/dashboard/peers`);
 }
 
+test("a donor whose page timers never fire (a throttled background tab) keeps heartbeating from its Web Worker and stays connected", async ({ browser }) => {
+  const context = await browser.newContext();
+  const donor = await context.newPage();
+  await donor.goto(`${grid.url}/`);
+  await expect(donor.getByTestId("toggle")).toBeEnabled();
+  await donor.getByTestId("toggle").click();
+  await expect(donor.getByTestId("state")).toContainText("Running", { timeout: 20_000 });
+  // The harshest throttling: from now on the page's own intervals never run (workers keep their timers).
+  await donor.evaluate(() => {
+    for (let id = 0; id < 100_000; id++) window.clearInterval(id);
+    window.setInterval = (() => 0) as unknown as typeof window.setInterval;
+  });
+  expect(donor.workers().some((worker) => worker.url().includes("tickerWorker"))).toBe(true);
+  const [peer] = await peers();
+  expect(peer).toMatchObject({ runtime: "browser" });
+  // Three silence timeouts with nothing to do: only heartbeats can keep it listed.
+  await donor.waitForTimeout(18_000);
+  expect((await peers()).map((p) => p.id)).toEqual([peer!.id]);
+  expect(grid.coordinator!.stderr).not.toMatch(new RegExp(`peer ${peer!.id} [^\\n]*(sent nothing|left:)`));
+  await context.close();
+  await expect.poll(async () => (await peers()).length, { timeout: 30_000 }).toBe(0);
+});
+
 test("a donor browser that dies silently is dropped after the silence timeout, and the job finishes on a Node worker as shoal run prints it", async ({ page }) => {
   test.setTimeout(240_000);
-  await grid.start(SILENCE);
   const script = grid.script("slow.lua", SLOW);
   const job = [script, "--data", "public/datasets/sp500.csv", "--param", "n=1,2,3,4,5,6,7,8", "--batch", "1"];
   const reference = runShoal(["run", ...job, "--threads", "2"]);

@@ -18,3 +18,4 @@ export type { VolunteerExecutor, TaskRequest } from "./volunteer/VolunteerExecut
 export { TaskCancel } from "./volunteer/VolunteerExecutor.ts";
 export { InlineExecutor } from "./volunteer/InlineExecutor.ts";
 export { backoffDelay } from "./volunteer/backoff.ts";
+export { intervalTicker, type Ticker } from "./volunteer/Ticker.ts";

@@ -5,6 +5,7 @@ import { ShardPeer } from "../shards/ShardPeer.ts";
 import { openBrowserPeer } from "./browserPeer.ts";
 import { connectFromBrowser } from "./connectFromBrowser.ts";
 import { WebWorkerPool } from "./WebWorkerPool.ts";
+import { workerTicker } from "./workerTicker.ts";
 
 /** What a donor chooses; kept by the page (e.g. in localStorage). */
 export interface DonorSettings {
@@ -63,6 +64,8 @@ export class BrowserVolunteer {
   readonly #fetcher: ShardFetcher;
   readonly #shardPeer: ShardPeer;
   readonly #log: (line: string) => void;
+  /** One heartbeat clock in a Web Worker for every session of this page. */
+  readonly #ticker = workerTicker();
   #settings: DonorSettings;
   #wanted = false;
   #onBattery = false;
@@ -158,6 +161,7 @@ export class BrowserVolunteer {
       threads,
       engines,
       runtime: "browser",
+      ticker: this.#ticker,
       coordinatorUrl,
       log: this.#log,
       onWelcome: ({ shardHandle }) => void this.#shardPeer.serveAs(shardHandle),
