@@ -84,7 +84,7 @@ function Summary({ run }: { run: Run }) {
   const lines = resultSummary(run.result);
   if (lines.length === 0) return <span className="muted">{JSON.stringify(run.result).length.toLocaleString()} bytes of JSON</span>;
   return (
-    <ul className="peer-tasks">
+    <ul className="compare-summary">
       {lines.map(([name, text]) => (
         <li key={name}>
           <strong>{name}</strong> {text}

@@ -115,7 +115,7 @@ function CompareLink({ picked }: { picked: string[] }) {
   const [a, b] = picked;
   if (a === undefined || b === undefined) return <span className="muted small">{picked.length === 0 ? "Tick two jobs to compare their runs" : "Tick one more job to compare"}</span>;
   return (
-    <Link to={routePath({ page: "compare", a, b })} className="button" data-testid="compare-open">
+    <Link to={routePath({ page: "compare", a, b })} className="button">
       Compare the two
     </Link>
   );
