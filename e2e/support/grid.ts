@@ -26,10 +26,13 @@ export class TestGrid {
   readonly #spawned: ShoalProcess[] = [];
   url = "";
   token = "";
+  /** The coordinator process, for its log (stderr). */
+  coordinator: ShoalProcess | undefined;
 
-  /** Starts the coordinator, with `extra` flags (say, `--ice-servers FILE`) after the usual ones. */
-  async start(extra: string[] = []): Promise<void> {
-    const coordinator = this.#spawn(["coordinator", "--port", "0", "--data-dir", this.dataDir, ...extra]);
+  /** Starts the coordinator; `args` are more `shoal coordinator` flags (e.g. `--silence-timeout`). */
+  async start(args: string[] = []): Promise<void> {
+    const coordinator = this.#spawn(["coordinator", "--port", "0", "--data-dir", this.dataDir, ...args]);
+    this.coordinator = coordinator;
     this.url = (await coordinator.waitFor(/coordinator: (http:\/\/\S+) /))[1]!;
     this.token = (await coordinator.waitFor(/author token[^:]*: (\S+)\n/))[1]!;
   }
@@ -45,6 +48,13 @@ export class TestGrid {
         return JSON.parse(process.stdout);
       },
     };
+  }
+
+  /** Starts a `shoal worker` (Node volunteer) against the grid and waits until the coordinator welcomed it. */
+  async worker(args: string[] = []): Promise<ShoalProcess> {
+    const worker = this.#spawn(["worker", "--coordinator", this.url, ...args]);
+    await worker.waitFor(/connected|welcome|joined/i);
+    return worker;
   }
 
   /** Writes a Lua job into the data dir and returns its path. */

@@ -23,6 +23,12 @@ describe.concurrent("shoal submit, worker and coordinator arguments", () => {
     [["coordinator", "--zz"], /^shoal: unknown option --zz \(shoal coordinator --help lists the options\)$/m],
     [["coordinator", "--max-tasks-per-job", "lots"], /--max-tasks-per-job lots: expected an integer from 1 to/],
     [["coordinator", "--max-queued-tasks", "0"], /--max-queued-tasks 0: expected an integer from 1 to/],
+    [["coordinator", "--heartbeat", "0.5s"], /--heartbeat 0\.5s: expected from 1s to 1m/],
+    [["coordinator", "--heartbeat", "soon"], /--heartbeat: bad duration "soon"/],
+    [["coordinator", "--silence-timeout", "15s"], /--silence-timeout 15s: expected from two heartbeats \(20s\) to 10m/],
+    [["coordinator", "--heartbeat", "2s", "--silence-timeout", "3s"], /--silence-timeout 3s: expected from two heartbeats \(4s\) to 10m/],
+    [["coordinator", "--silence-timeout", "1d"], /--silence-timeout 1d: expected from two heartbeats \(20s\) to 10m/],
+    [["coordinator", "--silence-timeout=-5s"], /--silence-timeout: bad duration "-5s"/],
     [["coordinator", "--max-points", "200000"], /--max-points 200000: expected an integer from 1 to 100000/],
   ])("exits 2 with a one-line reason %#", async (args, reason) => {
     const run = await runShoal(args);

@@ -29,6 +29,10 @@ export interface Assignment {
 
 // ---- worker → coordinator ----
 
+/** The kinds of volunteer a hello may name: a donor page (or embed frame), or `shoal worker` in Node. */
+export const VOLUNTEER_RUNTIMES = ["browser", "node"] as const;
+export type VolunteerRuntime = (typeof VOLUNTEER_RUNTIMES)[number];
+
 export interface Hello {
   type: "hello";
   protocol: number;
@@ -38,6 +42,8 @@ export interface Hello {
   secret?: string;
   threads: number;
   engines: string[];
+  /** Where the volunteer runs, as it says (shown on the peers page, never trusted for anything). */
+  runtime?: VolunteerRuntime;
   /** Shards the worker holds, for locality. */
   shards: ShardHash[];
   /** Whom its accepted work is credited to; absent: anonymous. */

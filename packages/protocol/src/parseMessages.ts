@@ -5,6 +5,7 @@ import { iceServerListSchema } from "./iceServers.ts";
 import { jobSpecSchema } from "./jobSpec.ts";
 import { LIMITS } from "./limits.ts";
 import type { CoordinatorToWorker, PeerToPeer, WorkerToCoordinator } from "./messages.ts";
+import { VOLUNTEER_RUNTIMES } from "./messages.ts";
 import { exceedsDepth } from "./exceedsDepth.ts";
 import { ProtocolError } from "./ProtocolError.ts";
 
@@ -80,6 +81,7 @@ export const workerToCoordinator = z.discriminatedUnion("type", [
     secret: token.optional(),
     threads: z.number().int().min(1).max(MESSAGE_LIMITS.slots),
     engines: z.array(z.string().max(32)).max(8),
+    runtime: z.enum(VOLUNTEER_RUNTIMES).optional(),
     shards: shardList,
     donor: donorHelloSchema.optional(),
   }),

@@ -27,3 +27,4 @@ export { checkConnectivity, type ConnectivityReport, type ConnectivityCheckOptio
 export { classifyReach, type ReachEvidence } from "./connectivity/classifyReach.ts";
 export { measureRelay, type RelayMeasurement } from "./connectivity/measureRelay.ts";
 export { reportLines, reportPassed, REACH_WORDS } from "./connectivity/reportLines.ts";
+export { intervalTicker, type Ticker } from "./volunteer/Ticker.ts";

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { LIMITS, parseDuration } from "@shoal/protocol";
+import { durationText, LIMITS, parseDuration } from "@shoal/protocol";
 import { loadCoordinator } from "../loadCoordinator.ts";
 import { argsError, UsageError } from "../UsageError.ts";
 import { readIceConfig } from "./readIceConfig.ts";
@@ -12,6 +12,9 @@ export const COORDINATOR_HELP = `usage: shoal coordinator [options]
   --public-url URL    base URL workers reach this coordinator at, if not http://HOST:PORT
   --no-webrtc         serve workers over WebSocket only
   --peer-retention T  how long a volunteer that left may come back under its id (default 7d)
+  --heartbeat T       how often volunteers must say they are alive (default 10s; 1s to 60s)
+  --silence-timeout T a volunteer silent this long is dropped and its tasks re-queued
+                      (default 3 heartbeats, 30s; from 2 heartbeats to 10m)
   --max-tasks-per-job N   most tasks one job may plan (default 100000)
   --max-queued-tasks N    most tasks running jobs may hold together (default 1000000)
   --max-series N          most series in one uploaded dataset (default 10000)
@@ -37,6 +40,8 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
         "public-url": { type: "string" },
         "no-webrtc": { type: "boolean" },
         "peer-retention": { type: "string" },
+        heartbeat: { type: "string" },
+        "silence-timeout": { type: "string" },
         "max-tasks-per-job": { type: "string" },
         "max-queued-tasks": { type: "string" },
         "max-series": { type: "string" },
@@ -64,6 +69,7 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
   } catch (error) {
     throw new UsageError(`--peer-retention: ${(error as Error).message}`);
   }
+  const { heartbeatMs, silenceMs } = liveness(values.heartbeat, values["silence-timeout"]);
   const limits = {
     maxTasksPerJob: positive("--max-tasks-per-job", values["max-tasks-per-job"]),
     maxQueuedTasks: positive("--max-queued-tasks", values["max-queued-tasks"]),
@@ -82,6 +88,8 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
     webrtc: values["no-webrtc"] ? false : undefined,
     peerRetentionMs,
     ice,
+    heartbeatMs,
+    silenceMs,
   });
   process.stdout.write(`shoal coordinator: ${coordinator.url} (data in ${dataDir})\n`);
   if (coordinator.token) process.stdout.write(`author token (shown once; make more with 'shoal token create'): ${coordinator.token}\n`);
@@ -91,6 +99,37 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
   });
   await coordinator.close();
   return 0;
+}
+
+/** The most often a volunteer may be asked to heartbeat, and the least often. */
+const HEARTBEAT_MS = { min: 1000, max: 60_000, default: 10_000 };
+/** The longest silence tolerated: past it a vanished donor would hold its leases for too long. */
+const MAX_SILENCE_MS = 10 * 60_000;
+
+/**
+ * `--heartbeat` and `--silence-timeout` as milliseconds (undefined: the coordinator's default). The
+ * silence must span at least two heartbeats, so one late heartbeat never drops a live volunteer.
+ */
+function liveness(heartbeat: string | undefined, silence: string | undefined): { heartbeatMs?: number; silenceMs?: number } {
+  const heartbeatMs = duration("--heartbeat", heartbeat);
+  if (heartbeatMs !== undefined && (heartbeatMs < HEARTBEAT_MS.min || heartbeatMs > HEARTBEAT_MS.max)) {
+    throw new UsageError(`--heartbeat ${heartbeat}: expected from ${durationText(HEARTBEAT_MS.min)} to ${durationText(HEARTBEAT_MS.max)}`);
+  }
+  const silenceMs = duration("--silence-timeout", silence);
+  const beat = heartbeatMs ?? HEARTBEAT_MS.default;
+  if (silenceMs !== undefined && (silenceMs < 2 * beat || silenceMs > MAX_SILENCE_MS)) {
+    throw new UsageError(`--silence-timeout ${silence}: expected from two heartbeats (${durationText(2 * beat)}) to ${durationText(MAX_SILENCE_MS)}`);
+  }
+  return { heartbeatMs, silenceMs };
+}
+
+function duration(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parseDuration(text);
+  } catch (error) {
+    throw new UsageError(`${flag}: ${(error as Error).message}`);
+  }
 }
 
 /** A limit flag's value: undefined when absent (the coordinator's default), else a positive integer up to `max`. */

@@ -1,8 +1,9 @@
-import type { DonorHello, IceServer, JobId, JobSpec, PeerId, PeerView, Reach, ShardHash } from "@shoal/protocol";
+import type { DonorHello, IceServer, JobId, JobSpec, PeerId, PeerView, ShardHash } from "@shoal/protocol";
 import { asPeerId } from "@shoal/protocol";
 import type { Logger } from "../Logger.ts";
 import { newId } from "../newId.ts";
 import type { Store } from "../store/Store.ts";
+import { currentTasks } from "./currentTasks.ts";
 import type { Applied, DurableScheduler } from "./DurableScheduler.ts";
 import type { TaskHistory } from "../tasks/TaskHistory.ts";
 import type { Metrics } from "./Metrics.ts";
@@ -186,11 +187,14 @@ export class Grid implements SessionHost {
   }
 
   peers(): PeerView[] {
+    const now = Date.now();
     return [...this.#sessions.values()].map((s) => {
       const id = s.peerId as PeerId;
       const { wins, losses, refused, leases } = this.scheduler.peerSnapshot(id);
-      const jobs = [...new Set(this.scheduler.leases(id).map((lease) => lease.jobId))];
-      return { id, transport: s.channel.transport, ...(s.reach ? { reach: s.reach } : {}), threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, jobs, reputation: { wins, losses, refused }, connectedAt: s.connectedAt, lastHeardAt: new Date(s.lastHeardAt).toISOString() };
+      const held = this.scheduler.leases(id);
+      const jobs = [...new Set(held.map((lease) => lease.jobId))];
+      const current = { runtime: s.runtime, speed: s.speed.view(now), tasks: currentTasks(held, this.#spec) };
+      return { id, transport: s.channel.transport, ...(s.reach ? { reach: s.reach } : {}), threads: s.threads, engines: s.engines, tasksDone: s.tasksDone, shards: s.held.size, leases, jobs, ...current, reputation: { wins, losses, refused }, connectedAt: s.connectedAt, lastHeardAt: new Date(s.lastHeardAt).toISOString() };
     });
   }
 

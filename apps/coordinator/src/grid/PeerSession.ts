@@ -1,4 +1,4 @@
-import type { CoordinatorToWorker, DonorHello, Hello, IceServer, JobId, JobSpec, PeerId, Reach, ShardHash, WorkerToCoordinator } from "@shoal/protocol";
+import type { CoordinatorToWorker, DonorHello, Hello, IceServer, JobId, JobSpec, PeerId, Reach, ShardHash, VolunteerRuntime, WorkerToCoordinator } from "@shoal/protocol";
 import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, protocolMismatch, ProtocolError } from "@shoal/protocol";
 import type { Assignment, WorkGrant } from "@shoal/scheduler";
 import type { Logger } from "../Logger.ts";
@@ -6,6 +6,7 @@ import type { DurableScheduler } from "./DurableScheduler.ts";
 import { UnloggableCommand } from "./DurableScheduler.ts";
 import type { Admission } from "./Grid.ts";
 import type { Metrics } from "./Metrics.ts";
+import { PeerSpeed } from "./PeerSpeed.ts";
 import { newToken } from "./sessionSecret.ts";
 import type { ChannelInfo, WorkerChannel } from "./WorkerChannel.ts";
 
@@ -54,6 +55,10 @@ export class PeerSession {
   engines: string[] = [];
   /** How other peers can reach it for shards, from its connectivity check; unknown until it reports one. */
   reach: Reach | undefined;
+  /** Where the peer said it runs (browser or Node), if it said. */
+  runtime: VolunteerRuntime | null = null;
+  /** Accepted results over a recent window, measured here. */
+  readonly speed = new PeerSpeed(Date.now());
   /** Shards the peer said it holds: up to {@link MAX_HELLO_SHARDS} from its hello, then those of its own assignments it announced. */
   readonly held = new Set<ShardHash>();
   /** Shards of the assignments sent on this session: the only ones a shards-held may add. */
@@ -155,11 +160,14 @@ export class PeerSession {
         return;
       case "task-result": {
         const { taskId, attempt, result } = message;
-        this.#timed(taskId, attempt);
+        const tookMs = this.#timed(taskId, attempt);
         this.#host.noteLog?.(taskId, attempt, message.log);
         const outcome = scheduler.defer({ type: "submit-result", peerId, taskId: asTaskId(taskId), attempt, result, now });
         metrics.results[outcome.status]++;
-        if (outcome.status === "accepted") this.tasksDone++;
+        if (outcome.status === "accepted") {
+          this.tasksDone++;
+          this.speed.accepted(now, tookMs);
+        }
         else this.#logReport(`result for ${JSON.stringify(`${taskId}#${attempt}`)} ${outcome.status}: ${JSON.stringify(outcome.reason ?? "")}`);
         return;
       }
@@ -191,6 +199,7 @@ export class PeerSession {
     if (hello.protocol !== PROTOCOL_VERSION) return this.refuse(protocolMismatch(hello.protocol));
     this.threads = hello.threads;
     this.engines = hello.engines;
+    this.runtime = hello.runtime ?? null;
     const { peerId, secret, reclaimed } = this.#host.admit(this, hello.peerId, hello.secret, Date.now(), hello.donor);
     this.peerId = peerId;
     this.#hold(peerId, hello.shards.slice(0, MAX_HELLO_SHARDS));
@@ -216,13 +225,15 @@ export class PeerSession {
     if (n === MAX_LOGGED_REPORTS) this.#host.logger.info(`${this.name}: further failures and refused results of this session are counted, not logged`);
   }
 
-  /** Observes the time since the attempt was assigned on this session, if it was. */
-  #timed(taskId: string, attempt: number): void {
+  /** Observes the time since the attempt was assigned on this session, if it was, and returns it. */
+  #timed(taskId: string, attempt: number): number | undefined {
     const key = `${taskId}#${attempt}`;
     const at = this.#assignedAt.get(key);
-    if (at === undefined) return;
+    if (at === undefined) return undefined;
     this.#assignedAt.delete(key);
-    this.#host.metrics.taskLatency.observe(performance.now() - at);
+    const took = performance.now() - at;
+    this.#host.metrics.taskLatency.observe(took);
+    return took;
   }
 
   /** Sends the specs of jobs this peer has not seen, who holds the shards it lacks, then the assignments. */

@@ -7,6 +7,7 @@ import { serveAndReportReach } from "../connectivity/serveAndReportReach.ts";
 import { makeBrowserPeerConnection, openBrowserPeer } from "./browserPeer.ts";
 import { connectFromBrowser } from "./connectFromBrowser.ts";
 import { WebWorkerPool } from "./WebWorkerPool.ts";
+import { workerTicker } from "./workerTicker.ts";
 
 /** What a donor chooses; kept by the page (e.g. in localStorage). */
 export interface DonorSettings {
@@ -67,6 +68,8 @@ export class BrowserVolunteer {
   readonly #fetcher: ShardFetcher;
   readonly #shardPeer: ShardPeer;
   readonly #log: (line: string) => void;
+  /** One heartbeat clock in a Web Worker for every session of this page. */
+  readonly #ticker = workerTicker();
   #settings: DonorSettings;
   #wanted = false;
   #onBattery = false;
@@ -161,6 +164,8 @@ export class BrowserVolunteer {
       shards: this.#fetcher,
       threads,
       engines,
+      runtime: "browser",
+      ticker: this.#ticker,
       coordinatorUrl,
       log: this.#log,
       onWelcome: ({ shardHandle, iceServers }) =>

@@ -85,6 +85,7 @@ export class NodeVolunteer {
       shards: this.#fetcher,
       threads: options.threads,
       engines: [...ENGINE_NAMES],
+      runtime: "node",
       coordinatorUrl: options.coordinatorUrl,
       log,
       onWelcome: ({ shardHandle, iceServers }) =>

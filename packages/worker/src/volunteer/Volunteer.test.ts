@@ -97,6 +97,26 @@ describe("Volunteer", () => {
     await coordinator.until(() => coordinator.messages("heartbeat").length >= 3, 2_000);
   });
 
+  it("takes its heartbeats from the ticker it is given, at the welcome's interval, and stops them on disconnect", async () => {
+    const clocks: Array<{ tick: () => void; ms: number; stopped: boolean }> = [];
+    const ticker = (tick: () => void, ms: number) => {
+      const clock = { tick, ms, stopped: false };
+      clocks.push(clock);
+      return () => void (clock.stopped = true);
+    };
+    const { coordinator, ends } = setup({ ticker, idlePollMs: 60_000 });
+    coordinator.heartbeatMs = 7000;
+    await coordinator.until(() => clocks.length === 2);
+    expect(clocks.map((c) => c.ms)).toEqual([7000, 60_000]);
+    const before = coordinator.messages("heartbeat").length;
+    clocks[0]!.tick();
+    clocks[0]!.tick();
+    await coordinator.until(() => coordinator.messages("heartbeat").length === before + 2);
+    ends[0]!.close("gone");
+    await coordinator.until(() => clocks.length === 4);
+    expect(clocks.slice(0, 2).map((c) => c.stopped)).toEqual([true, true]);
+  });
+
   it("reports a Lua error with its line and traceback", async () => {
     const { coordinator } = setup();
     const spec = parseJobSpec({ script: "function map(series, p)\n  local x = nil\n  return x.y\nend" });

@@ -1,4 +1,4 @@
-import type { Assignment, CoordinatorToWorker, DonorHello, IceServer, JobSpec, Json, Reach, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
+import type { Assignment, CoordinatorToWorker, DonorHello, IceServer, JobSpec, Json, Reach, ShardHash, TaskFailureData, VolunteerRuntime, Welcome, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION, protocolMismatch } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
 import { TaskError } from "../executor/TaskError.ts";
@@ -8,6 +8,8 @@ import { corruptJson } from "./corruptJson.ts";
 import type { Outcome } from "./batchOutcomes.ts";
 import { batchOutcomes, nextTurn } from "./batchOutcomes.ts";
 import { ResultOutbox } from "./ResultOutbox.ts";
+import type { Ticker } from "./Ticker.ts";
+import { intervalTicker } from "./Ticker.ts";
 import { TaskCancel } from "./VolunteerExecutor.ts";
 import type { VolunteerExecutor } from "./VolunteerExecutor.ts";
 
@@ -19,6 +21,10 @@ export interface VolunteerOptions {
   /** Tasks run at once; announced in the hello. */
   threads: number;
   engines?: string[];
+  /** Where this volunteer runs, said in the hello for the peers page. */
+  runtime?: VolunteerRuntime;
+  /** The clock of heartbeats and asks for work (default `setInterval`); a browser passes a Web Worker's, which hidden tabs do not throttle. */
+  ticker?: Ticker;
   /** Resolves a relative `shardBaseUrl` from the welcome. */
   coordinatorUrl?: string;
   /** Reconnect delays: doubling from `initialMs` to `maxMs`, with jitter. */
@@ -86,7 +92,7 @@ export class Volunteer {
   #shardHandle: string | undefined;
   #refused: string | undefined;
   #stopped = false;
-  #timers: Array<ReturnType<typeof setInterval>> = [];
+  #timers: Array<() => void> = [];
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #done = 0;
@@ -190,12 +196,13 @@ export class Volunteer {
       ...(this.#peerId === undefined || this.#secret === undefined ? {} : { peerId: this.#peerId, secret: this.#secret }),
       threads: this.#options.threads,
       engines: this.#options.engines ?? ["fengari"],
+      ...(this.#options.runtime === undefined ? {} : { runtime: this.#options.runtime }),
       shards: (await this.#options.shards.store.list()).slice(0, MESSAGE_LIMITS.shards),
       ...(this.#options.donor === undefined ? {} : { donor: this.#options.donor }),
     });
     const reason = await closed;
     clearTimeout(welcomeTimer);
-    for (const timer of this.#timers) clearInterval(timer);
+    for (const stop of this.#timers) stop();
     this.#timers = [];
     if (this.#welcomed) this.#log(`disconnected from the coordinator: ${reason}`);
     this.#welcomed = false;
@@ -247,8 +254,9 @@ export class Volunteer {
     const again = previous === undefined ? "" : previous === peerId ? " (same peer id)" : ` (was ${previous})`;
     this.#log(`connected to the coordinator over ${this.#channel?.transport} as ${peerId}${again}`);
     this.#options.onWelcome?.({ peerId, shardHandle, iceServers });
-    this.#timers.push(setInterval(() => this.#send({ type: "heartbeat" }), heartbeatMs));
-    this.#timers.push(setInterval(() => this.#requestWork(), this.#options.idlePollMs ?? heartbeatMs));
+    const ticker = this.#options.ticker ?? intervalTicker;
+    this.#timers.push(ticker(() => this.#send({ type: "heartbeat" }), heartbeatMs));
+    this.#timers.push(ticker(() => this.#requestWork(), this.#options.idlePollMs ?? heartbeatMs));
     for (const outcome of this.#outbox.takeForResend(Date.now())) this.#send(outcome);
     this.#requestWork();
   }

@@ -108,7 +108,9 @@ describe("jobs over HTTP", () => {
     expect(canonicalJson(result)).toBe(await reference);
     expect(w.sent).toHaveLength(56);
     const [peer] = await json<PeerView[]>(c.api("/api/peers"));
-    expect(peer).toMatchObject({ id: w.peerId, transport: "ws", threads: 2, tasksDone: 56, jobs: [] });
+    expect(peer).toMatchObject({ id: w.peerId, transport: "ws", threads: 2, tasksDone: 56, jobs: [], tasks: [], runtime: null, speed: { windowMs: 300_000 } });
+    expect(peer?.speed.tasksPerMinute).toBeGreaterThan(0);
+    expect(peer?.speed.meanTaskMs).toEqual(expect.any(Number));
     expect(await json<unknown>(c.api(`/api/jobs/${job.id}/script`))).toEqual({ script: SMA_SPEC.script });
     const metrics = await (await fetch(`${c.url}/metrics`)).text();
     expect(metrics).toContain('shoal_results_total{outcome="accepted"} 56');
@@ -170,6 +172,10 @@ describe("jobs over HTTP", () => {
     const assign = await client.next("assign");
     const [holder] = await json<PeerView[]>(c.api("/api/peers"));
     expect(holder?.jobs).toEqual([job.id]);
+    expect(holder?.leases).toBeGreaterThan(0);
+    expect(holder?.tasks.length).toBe(Math.min(8, holder?.leases ?? 0));
+    for (const task of holder?.tasks ?? []) expect(task).toEqual({ jobId: job.id, title: job.spec.title, task: expect.stringMatching(/^map\/\d+$/), attempt: 1 });
+    expect(holder?.speed).toMatchObject({ tasksPerMinute: 0, meanTaskMs: null });
     const events = readEvents(await c.api(`/api/jobs/${job.id}/events`), (e) => e === "cancelled");
     const cancelled = await post(c, `/api/jobs/${job.id}/cancel`, {});
     expect(cancelled.status).toBe(200);

@@ -21,6 +21,8 @@ export function JobsPage() {
   const [text, setText] = useState("");
   const names = useMemo(() => new Map(datasets.data?.map((d) => [d.id, d.name]) ?? []), [datasets.data]);
   const shown = jobs ? filterJobs(jobs, status, text, names) : undefined;
+  const [picked, setPicked] = useState<string[]>([]);
+  const pick = (id: string, on: boolean) => setPicked((ids) => (on ? [...ids.filter((x) => x !== id), id].slice(-2) : ids.filter((x) => x !== id)));
   return (
     <>
       <div className="page-head">
@@ -55,6 +57,7 @@ export function JobsPage() {
           <span className="muted small">
             {shown?.length} of {jobs.length} jobs
           </span>
+          <CompareLink picked={picked} />
         </div>
       )}
       {shown && jobs && jobs.length > 0 && shown.length === 0 && <Notice kind="empty">No job matches.</Notice>}
@@ -63,6 +66,9 @@ export function JobsPage() {
           <table className="data" data-testid="jobs-table">
             <thead>
               <tr>
+                <th>
+                  <span className="sr-only">Compare</span>
+                </th>
                 <th>Job</th>
                 <th>Dataset</th>
                 <th>Status</th>
@@ -76,6 +82,9 @@ export function JobsPage() {
             <tbody>
               {shown.map((job) => (
                 <tr key={job.id}>
+                  <td>
+                    <input type="checkbox" checked={picked.includes(job.id)} onChange={(e) => pick(job.id, e.target.checked)} aria-label={`Compare ${job.spec.title ?? job.id}`} data-testid="compare-pick" />
+                  </td>
                   <td>
                     <Link to={routePath({ page: "job", id: job.id })}>{job.spec.title ?? job.id}</Link>
                     {job.spec.title !== undefined && <div className="muted small">{job.id}</div>}
@@ -98,6 +107,17 @@ export function JobsPage() {
         </div>
       )}
     </>
+  );
+}
+
+/** Opens the compare view once two jobs are ticked; says how many more to tick before. */
+function CompareLink({ picked }: { picked: string[] }) {
+  const [a, b] = picked;
+  if (a === undefined || b === undefined) return <span className="muted small">{picked.length === 0 ? "Tick two jobs to compare their runs" : "Tick one more job to compare"}</span>;
+  return (
+    <Link to={routePath({ page: "compare", a, b })} className="button">
+      Compare the two
+    </Link>
   );
 }
 

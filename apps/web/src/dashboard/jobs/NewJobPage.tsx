@@ -18,6 +18,7 @@ import type { JobTemplate } from "./parseTemplate.ts";
 import { budgetText, parseJobForm, splitText } from "./parseJobForm.ts";
 import type { TaskPlan } from "./TaskCountLine.tsx";
 import { TaskCountLine } from "./TaskCountLine.tsx";
+import { unsetParamNames, unsetParamsText } from "./unsetParamNames.ts";
 import { TEMPLATES } from "./templates.ts";
 import { LineMessage } from "../components/LineMessage.tsx";
 
@@ -94,6 +95,7 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
   const series = details.data?.id === dataset ? details.data.series : undefined;
 
   const hasReduce = definesReduce(script);
+  const unset = useMemo(() => unsetParamNames(script, params), [script, params]);
   const plan = useMemo((): TaskPlan => {
     // The budget has its own inline error; this line speaks of the grid, split and batch size.
     const form = parseJobForm({ params, split, halo, batchSize, engine, budget: "", seed: "", deadline: "" });
@@ -288,6 +290,11 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
           </p>
           <div className="submit-bar">
             {problem && problem.line === undefined && <ProblemText problem={problem} />}
+            {unset.length > 0 && (
+              <p className="warning small" role="status" data-testid="unset-params">
+                {unsetParamsText(unset)}
+              </p>
+            )}
             <VolunteerHint peers={peers.data} engine={engine} />
             {peers.data && volunteersFor(peers.data, engine).length > 0 && (
               <p className="hint muted small" data-testid="volunteer-count">

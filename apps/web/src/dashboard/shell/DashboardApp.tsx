@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useState } from "react";
 import { ShoalClient } from "@shoal/client";
 import { Notice } from "../components/Notice.tsx";
+import { ComparePage } from "../compare/ComparePage.tsx";
 import { DatasetPage } from "../datasets/DatasetPage.tsx";
 import { DatasetsPage } from "../datasets/DatasetsPage.tsx";
 import { JobPage } from "../jobs/JobPage.tsx";
@@ -64,6 +65,8 @@ function Page({ route }: { route: Route }) {
       return <DatasetPage key={route.id} id={route.id} />;
     case "peers":
       return <PeersPage />;
+    case "compare":
+      return <ComparePage key={`${route.a}/${route.b}`} a={route.a} b={route.b} />;
     case "not-found":
       return <Notice kind="error">There is no dashboard page at {route.path}.</Notice>;
   }

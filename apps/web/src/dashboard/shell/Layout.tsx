@@ -4,7 +4,7 @@ import type { Route } from "./parseRoute.ts";
 import { routePath } from "./parseRoute.ts";
 
 const SECTIONS = [
-  { label: "Jobs", path: routePath({ page: "jobs" }), pages: ["jobs", "job"] },
+  { label: "Jobs", path: routePath({ page: "jobs" }), pages: ["jobs", "job", "compare"] },
   { label: "New job", path: routePath({ page: "new-job" }), pages: ["new-job"] },
   { label: "Datasets", path: routePath({ page: "datasets" }), pages: ["datasets", "dataset"] },
   { label: "Peers", path: routePath({ page: "peers" }), pages: ["peers"] },

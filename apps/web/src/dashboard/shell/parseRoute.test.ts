@@ -15,6 +15,10 @@ describe("parseRoute", () => {
     ["/dashboard/peers/p_1", { page: "not-found", path: "/dashboard/peers/p_1" }],
     ["/dashboard/jobs/j_1/extra", { page: "not-found", path: "/dashboard/jobs/j_1/extra" }],
     ["/dashboard/nope", { page: "not-found", path: "/dashboard/nope" }],
+    ["/dashboard/compare/j_1/j_2", { page: "compare", a: "j_1", b: "j_2" }],
+    ["/dashboard/compare/j_1", { page: "not-found", path: "/dashboard/compare/j_1" }],
+    ["/dashboard/compare/j_1/j_2/j_3", { page: "not-found", path: "/dashboard/compare/j_1/j_2/j_3" }],
+    [`/dashboard/compare/j_1/${"x".repeat(201)}`, { page: "not-found", path: `/dashboard/compare/j_1/${"x".repeat(201)}` }],
   ])("%s", (path, route) => {
     expect(parseRoute(path)).toEqual(route);
   });
@@ -26,7 +30,7 @@ describe("parseRoute", () => {
   });
 
   it("round-trips through routePath, encoding ids", () => {
-    for (const route of [{ page: "job", id: "j/ x" }, { page: "dataset", id: "d_1" }, { page: "new-job" }, { page: "new-job", from: "j 1" }, { page: "peers" }] as const) {
+    for (const route of [{ page: "job", id: "j/ x" }, { page: "dataset", id: "d_1" }, { page: "new-job" }, { page: "new-job", from: "j 1" }, { page: "peers" }, { page: "compare", a: "j/1", b: "j 2" }] as const) {
       const [path, search] = routePath(route).split("?");
       expect(parseRoute(path!, search === undefined ? "" : `?${search}`)).toEqual(route);
     }

@@ -7,7 +7,12 @@ export type Route =
   | { page: "datasets" }
   | { page: "dataset"; id: string }
   | { page: "peers" }
+  /** Two jobs' runs side by side. */
+  | { page: "compare"; a: string; b: string }
   | { page: "not-found"; path: string };
+
+/** The longest id a path may name; longer is no id of ours (job ids are about 18 characters). */
+const MAX_ID_CHARS = 200;
 
 /** Where the dashboard lives; the coordinator serves dashboard.html for every path under it. */
 export const BASE = "/dashboard";
@@ -17,6 +22,10 @@ export function parseRoute(pathname: string, search = ""): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
   const parts = rest.split("/").filter(Boolean).map(decodeURIComponent);
   const [section, id, extra] = parts;
+  if (section === "compare") {
+    const ok = parts.length === 3 && id !== undefined && extra !== undefined && id.length <= MAX_ID_CHARS && extra.length <= MAX_ID_CHARS;
+    return ok ? { page: "compare", a: id, b: extra } : { page: "not-found", path: pathname };
+  }
   if (extra !== undefined) return { page: "not-found", path: pathname };
   if (section === undefined || (section === "jobs" && id === undefined)) return { page: "jobs" };
   if (section === "jobs" && id === "new") {
@@ -44,5 +53,7 @@ export function routePath(route: Exclude<Route, { page: "not-found" }>): string 
       return `${BASE}/datasets/${encodeURIComponent(route.id)}`;
     case "peers":
       return `${BASE}/peers`;
+    case "compare":
+      return `${BASE}/compare/${encodeURIComponent(route.a)}/${encodeURIComponent(route.b)}`;
   }
 }
