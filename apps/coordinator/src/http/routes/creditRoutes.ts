@@ -24,7 +24,8 @@ const DONOR_BODY_BYTES = 1024;
  * standing, and its public name and team, proven by its key). Rate-limited per address.
  */
 export function creditRoutes(router: Router, deps: HttpDeps): void {
-  const { credit } = deps.store;
+  // Read at request time: registering the routes (the OpenAPI test lists them) touches no dependency.
+  const ledger = () => deps.store.credit;
   const cache = new Map<string, { at: number; page: StatsPage }>();
   const limiter = new RateLimiter(deps.publicRequestsPerSecond, 1_000);
   const limit = (req: IncomingMessage) => {
@@ -39,7 +40,7 @@ export function creditRoutes(router: Router, deps: HttpDeps): void {
     if (!hit || now - hit.at >= STATS_CACHE_MS) {
       limit(req);
       const since = windowStart(q.window, now);
-      const page = credit.board(q.board, since === undefined ? {} : { since }, q.limit, q.offset);
+      const page = ledger().board(q.board, since === undefined ? {} : { since }, q.limit, q.offset);
       hit = { at: now, page: { board: q.board, window: q.window, offset: q.offset, ...page, asOf: new Date(now).toISOString() } };
       cache.delete(key);
       cache.set(key, hit);
@@ -52,7 +53,7 @@ export function creditRoutes(router: Router, deps: HttpDeps): void {
     const q = parseStatsQuery(url.searchParams, ["hour", "board", "offset", "limit"], EXPORT_PAGE_LIMIT);
     const until = hourEnd(q.hour, Date.now());
     limit(req);
-    const page = credit.board(q.board, { until }, q.limit, q.offset);
+    const page = ledger().board(q.board, { until }, q.limit, q.offset);
     const body: StatsExport = { hour: q.hour as string, until, board: q.board, offset: q.offset, ...page };
     sendJson(res, 200, body, { "Cache-Control": "public, max-age=31536000, immutable" });
   });
@@ -64,10 +65,10 @@ export function creditRoutes(router: Router, deps: HttpDeps): void {
     const { key, profile } = parsed;
     const donor = hashSecret(key);
     if (profile !== undefined) {
-      if (!credit.knows(donor)) throw new HttpError(404, "this donor key has not donated yet: start donating, then choose a name");
-      deps.store.transaction(() => credit.setProfile(donor, profile, new Date().toISOString()));
+      if (!ledger().knows(donor)) throw new HttpError(404, "this donor key has not donated yet: start donating, then choose a name");
+      deps.store.transaction(() => ledger().setProfile(donor, profile, new Date().toISOString()));
     }
-    const standing: DonorStanding = credit.standing(donor);
+    const standing: DonorStanding = ledger().standing(donor);
     sendJson(res, 200, standing, { "Cache-Control": "no-store" });
   });
 }
