@@ -7,13 +7,17 @@
 // Native Lua times only the kernel over a table it already holds, while a job's map call also
 // opens a fresh state and takes its series in: "kernel ×" subtracts that per-call overhead,
 // measured with a map that only touches its data, to compare like with like. Then the guard
-// candidates (bench/lua/guardCandidates.ts): what each way of stopping runaway code costs.
+// candidates (bench/lua/guardCandidates.ts): what each way of stopping runaway code costs; and
+// the grid row (bench/lua/gridRow.ts): the sweep through a coordinator and two volunteers.
+// BENCH_BARS, BENCH_REPEATS, BENCH_ROUNDS, BENCH_GUARD_ROUNDS, BENCH_GRID_RUNS and
+// BENCH_GRID_PORT (default 0: any free port) shorten or steer it.
 import { loadavg } from "node:os";
 import { child as runChild, median, nativeLua as runNative } from "./runners.ts";
 import type { Row } from "./runners.ts";
 import type { SweepConfig } from "./sweep.ts";
 import { POINTS } from "./kernels.ts";
 import { guardCandidates } from "./guardCandidates.ts";
+import { gridRow } from "./gridRow.ts";
 
 const BARS = Number(process.env.BENCH_BARS ?? 1_000_000);
 const REPEATS = Math.max(3, Number(process.env.BENCH_REPEATS ?? 5));
@@ -79,6 +83,7 @@ function headToHead(): string[] {
 }
 const duel = headToHead();
 const guards = guardCandidates(BARS, Math.max(1, Number(process.env.BENCH_GUARD_ROUNDS ?? 3)));
+const grid = await gridRow(BARS, Math.max(1, Number(process.env.BENCH_GRID_RUNS ?? 2)), Number(process.env.BENCH_GRID_PORT ?? 0));
 
 const base = typeof native === "string" ? rows[rows.length - 1]! : native;
 const ms = (x: number | null) => (x === null ? "" : x.toFixed(1));
@@ -95,6 +100,7 @@ for (const row of rows) {
 }
 for (const line of duel) console.log(line);
 for (const line of guards) console.log(line);
+for (const line of grid) console.log(line);
 for (const note of notes) console.log(`\n${note}`);
 console.log(`\nreference results (sharpe/trades): ${base.results}`);
 console.log(`"after prepareEngine's warm-up" shows its first sweep: what an executor thread's first task gets.`);
