@@ -76,15 +76,17 @@ async function runJob(client: ShoalClient, dataset: string, engine: string, work
   const i = Array.from({ length: points }, (_, k) => k + 1);
   for (const w of workers) if (w.child.exitCode !== null) throw new Error(`a worker exited:\n${w.output.slice(-2000)}`);
   const cpu0 = workers.map((w) => cpuMs(w.child.pid!));
-  const t0 = performance.now();
   const job = await client.createJob({ dataset, spec: { script: SCRIPT, engine: engine as "wasmoon", params: { i }, batchSize: 1 } });
+  let wallMs: number;
   for (;;) {
     const view = await client.getJob(job.id);
-    if (view.status === "done") break;
+    if (view.status === "done") {
+      wallMs = Date.parse(view.finishedAt!) - Date.parse(view.createdAt);
+      break;
+    }
     if (view.status !== "running" && view.status !== "queued") throw new Error(`grid job ${view.status}: ${JSON.stringify(view)}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  const wallMs = performance.now() - t0;
   const cpu = workers.reduce((sum, w, k) => sum + cpuMs(w.child.pid!) - cpu0[k]!, 0);
   const outputs = JSON.stringify(await client.getResult(job.id));
   const found = [...outputs.matchAll(/"sharpe":(-?[\d.e+-]+),"trades":(\d+)/g)].slice(0, POINTS.length);
@@ -115,7 +117,7 @@ export async function gridRow(bars: number, runs: number, port: number): Promise
     const lines = [
       `\nGrid row: the sweep's 3 points × ${COPIES} (${points} tasks of one point, ${bars} bars) on a coordinator and ${WORKERS} \`shoal worker --threads 1\``,
       `on loopback (WebSocket), budget at its default; native ${native.name} on one core in the same run: ${nativePerPoint.toFixed(1)} ms per point.`,
-      `Per volunteer core = the job's wall time (submit to done) × ${WORKERS} ÷ ${points}, which other load on the machine inflates; the workers' CPU`,
+      `Per volunteer core = the job's wall time (created to finished, as the coordinator records it) × ${WORKERS} ÷ ${points}, which other load on the machine inflates; the workers' CPU`,
       `time per point is what a volunteer core spends. Median of ${runs} jobs after an untimed first; RSS of each worker after them (peak in brackets).`,
       "",
       "| engine | job wall ms | per volunteer core, ms per point | × native | workers' CPU ms per point | × native | worker RSS MB | results agree |",
