@@ -20,8 +20,8 @@ export interface JobOptions {
   budget?: number;
   /**
    * True when the host ends a call that overruns its task's deadline by killing the thread (a
-   * worker thread or Web Worker). wasmoon then runs without its count hook, which costs it 2.3×
-   * on plain Lua (`npm run bench lua`, guard candidates): VM instructions go uncounted, the
+   * worker thread or Web Worker). wasmoon then runs without its count hook, which about doubles
+   * its time on plain Lua (`npm run bench lua`, guard candidates): VM instructions go uncounted, the
    * budget bounds library work only, and a loop without end runs until the deadline. fengari
    * counts regardless: its hook is also its memory guard. Default false.
    */

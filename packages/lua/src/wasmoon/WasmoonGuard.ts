@@ -36,7 +36,7 @@ export interface GuardHooks {
  * inside a library function or the allocator: of the main thread), so replicas agree on it.
  * The count hook runs only where nothing else can end a loop: a host that kills the thread at
  * the task's deadline runs without it (`JobOptions.hostEndsLoops`), since while any count hook
- * is set Lua 5.4 sends every instruction through its hook dispatcher, 2.3× the plain speed.
+ * is set Lua 5.4 sends every instruction through its hook dispatcher, about twice the time.
  */
 export class WasmoonGuard {
   readonly limits: GuardLimits;
