@@ -116,7 +116,7 @@ export async function gridRow(bars: number, runs: number, port: number): Promise
     const nativePerPoint = native.best / POINTS.length;
     const lines = [
       `\nGrid row: the sweep's 3 points × ${COPIES} (${points} tasks of one point, ${bars} bars) on a coordinator and ${WORKERS} \`shoal worker --threads 1\``,
-      `on loopback (WebSocket), budget at its default; native ${native.name} on one core in the same run: ${nativePerPoint.toFixed(1)} ms per point.`,
+      `on loopback (WebSocket), budget at its default; ${native.name} on one core in the same run: ${nativePerPoint.toFixed(1)} ms per point.`,
       `Per volunteer core = the job's wall time (created to finished, as the coordinator records it) × ${WORKERS} ÷ ${points}, which other load on the machine inflates; the workers' CPU`,
       `time per point is what a volunteer core spends. Median of ${runs} jobs after an untimed first; RSS of each worker after them (peak in brackets).`,
       "",
