@@ -6,80 +6,25 @@
 // costs; the median shows how much a busy machine adds); CPU time, and the peak RSS.
 // Native Lua times only the kernel over a table it already holds, while a job's map call also
 // opens a fresh state and takes its series in: "kernel ×" subtracts that per-call overhead,
-// measured with a map that only touches its data, to compare like with like.
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { PLAIN_LUA, POINTS, WALK_LUA } from "./kernels.ts";
-import type { SweepConfig, SweepReport } from "./sweep.ts";
+// measured with a map that only touches its data, to compare like with like. Then the guard
+// candidates (bench/lua/guardCandidates.ts): what each way of stopping runaway code costs; and
+// the grid row (bench/lua/gridRow.ts): the sweep through a coordinator and two volunteers.
+// BENCH_BARS, BENCH_REPEATS, BENCH_ROUNDS, BENCH_GUARD_ROUNDS, BENCH_GRID_RUNS and
+// BENCH_GRID_PORT (default 0: any free port) shorten or steer it.
+import { loadavg } from "node:os";
+import { child as runChild, median, nativeLua as runNative } from "./runners.ts";
+import type { Row } from "./runners.ts";
+import type { SweepConfig } from "./sweep.ts";
+import { POINTS } from "./kernels.ts";
+import { guardCandidates } from "./guardCandidates.ts";
+import { gridRow } from "./gridRow.ts";
 
 const BARS = Number(process.env.BENCH_BARS ?? 1_000_000);
 const REPEATS = Math.max(3, Number(process.env.BENCH_REPEATS ?? 5));
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
-const SWEEP = fileURLToPath(new URL("./sweep.ts", import.meta.url));
 
-interface Row {
-  name: string;
-  hook: string;
-  /** Per-sweep CPU ms of taking the data in (wasmoon), subtracted for the kernel-only ratio. */
-  overhead?: number;
-  cold: number | null;
-  best: number;
-  warmed: number;
-  rssMb: number | null;
-  results: string;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-function nativeLua(): Row | string {
-  const lua = ["lua5.4", "lua"].find((bin) => spawnSync(bin, ["-v"]).status === 0);
-  if (!lua) return "native lua5.4 not installed (Debian: apt-get install lua5.4): skipped";
-  const file = join(mkdtempSync(join(tmpdir(), "shoal-bench-")), "kernel.lua");
-  const points = POINTS.map((p) => `{${p.fast},${p.slow}}`).join(",");
-  writeFileSync(
-    file,
-    `${WALK_LUA}${PLAIN_LUA}
-local close = walk(${BARS})
-for rep = 1, ${REPEATS} do
-  local t0 = os.clock()
-  local out = {}
-  for _, p in ipairs({${points}}) do
-    local s, t = backtest(close, p[1], p[2])
-    out[#out + 1] = string.format("%.9f/%d", s, t)
-  end
-  print(string.format("%.3f", (os.clock() - t0) * 1000) .. " " .. table.concat(out, " "))
-end
-local status = io.open("/proc/self/status")
-local peak = status and status:read("a"):match("VmHWM:%s*(%d+)")
-print("rss " .. (peak or "-"))
-`,
-  );
-  const lines = execFileSync(lua, [file], { encoding: "utf8" }).trim().split("\n");
-  const rss = Number(lines.pop()!.split(" ")[1]);
-  const times = lines.map((line) => Number(line.split(" ")[0]));
-  return {
-    name: `native ${lua}`,
-    hook: "none",
-    cold: times[0]!,
-    best: Math.min(...times.slice(1)),
-    warmed: median(times.slice(1)),
-    rssMb: Number.isFinite(rss) ? rss / 1024 : null,
-    results: lines[0]!.split(" ").slice(1).join(" "),
-  };
-}
-
-function child(name: string, hook: string, config: Omit<SweepConfig, "bars">): Row {
-  const out = execFileSync(process.execPath, ["--import", "tsx", SWEEP, JSON.stringify({ ...config, bars: BARS })], {
-    encoding: "utf8",
-    maxBuffer: 1 << 20,
-  });
-  const report = JSON.parse(out) as SweepReport;
-  const later = report.times.slice(1);
-  return { name, hook, cold: report.times[0]!, best: Math.min(...later), warmed: median(later), rssMb: report.maxRssMb, results: report.results };
-}
+const nativeLua = () => runNative(BARS, REPEATS);
+const child = (name: string, hook: string, config: Omit<SweepConfig, "bars">) => runChild(name, hook, { ...config, bars: BARS });
 
 const HOOK = 1e12;
 const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
@@ -137,6 +82,8 @@ function headToHead(): string[] {
   ];
 }
 const duel = headToHead();
+const guards = guardCandidates(BARS, Math.max(1, Number(process.env.BENCH_GUARD_ROUNDS ?? 3)));
+const grid = await gridRow(BARS, Math.max(1, Number(process.env.BENCH_GRID_RUNS ?? 2)), Number(process.env.BENCH_GRID_PORT ?? 0));
 
 const base = typeof native === "string" ? rows[rows.length - 1]! : native;
 const ms = (x: number | null) => (x === null ? "" : x.toFixed(1));
@@ -152,6 +99,8 @@ for (const row of rows) {
   console.log(`| ${row.name} | ${row.hook} | ${ms(row.cold)} | ${ms(row.best)} | ${ms(row.warmed)} | ${ratio} | ${kernel} | ${rss} | ${agree} |`);
 }
 for (const line of duel) console.log(line);
+for (const line of guards) console.log(line);
+for (const line of grid) console.log(line);
 for (const note of notes) console.log(`\n${note}`);
 console.log(`\nreference results (sharpe/trades): ${base.results}`);
 console.log(`"after prepareEngine's warm-up" shows its first sweep: what an executor thread's first task gets.`);

@@ -63,6 +63,20 @@ local function backtest(close, fast, slow)
 end
 `;
 
+/** The Lua a back-edge budget would run each time round a loop and on entering a function: a countdown in an upvalue. */
+const BACKEDGE_CHECK = "__n = __n - 1 if __n < 0 then __n = __refill() end";
+
+/**
+ * PLAIN_LUA as a source-level back-edge budget would rewrite it: a check at every loop body and
+ * function entry. `__refill` stands for the host function that would charge a block of
+ * iterations to the budget (it runs once every 1000 checks, so its cost is not what is measured).
+ */
+export const BACKEDGE_LUA = `local __n, __refill = 0, function() return 1000 end
+${PLAIN_LUA.replace("local function backtest(close, fast, slow)", `local function backtest(close, fast, slow) ${BACKEDGE_CHECK}`).replace(
+  "for i = 1, n do",
+  `for i = 1, n do ${BACKEDGE_CHECK}`,
+)}`;
+
 export function backtestJs(close: Float64Array, fast: number, slow: number): [number, number] {
   let sf = 0, ss = 0, prev = 0, sum = 0, sumsq = 0, cnt = 0, trades = 0;
   for (let i = 0; i < close.length; i++) {

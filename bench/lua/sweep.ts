@@ -2,16 +2,24 @@
 // memory are its own: `node --import tsx bench/lua/sweep.ts '<SweepConfig as JSON>'` prints
 // the CPU milliseconds of each sweep, the results and the process's peak RSS as JSON.
 import { fengariEngine, prepareEngine } from "@shoal/lua";
+import fengari from "fengari";
 import { LuaFactory } from "wasmoon";
-import { backtestJs, PLAIN_LUA, POINTS, TS_LUA, WALK_LUA, walk } from "./kernels.ts";
+import { WasmoonRuntime } from "../../packages/lua/src/wasmoon/WasmoonRuntime.ts";
+import { backtestJs, BACKEDGE_LUA, PLAIN_LUA, POINTS, TS_LUA, WALK_LUA, walk } from "./kernels.ts";
 
 export interface SweepConfig {
   /** "wasmoon-raw": wasmoon's own API with its default engine, none of Shoal's code: the series is built in Lua, one doString per sweep. */
   runner: "fengari" | "wasmoon" | "wasmoon-raw" | "js";
-  /** The kernel in plain Lua, on the `ts` builtins, or "touch": a map that only takes its data in (the per-call overhead). */
-  source: "plain" | "ts" | "touch";
+  /**
+   * The kernel in plain Lua, on the `ts` builtins, "backedge": plain Lua with a countdown on every
+   * loop iteration and function entry (a source-level back-edge budget), or "touch": a map that
+   * only takes its data in (the per-call overhead).
+   */
+  source: "plain" | "ts" | "backedge" | "touch";
   /** Instructions per call; null runs without a budget (wasmoon then has no count hook). */
   budget: number | null;
+  /** Instructions between two runs of the count hook, instead of the engines' own step (guard candidates only). */
+  hookStep?: number;
   /** wasmoon: run prepareEngine's warm-up before the first sweep. */
   warmUp: boolean;
   bars: number;
@@ -35,7 +43,23 @@ function map(series, p)
   return { sharpe = 0, trades = #series.close }
 end
 `;
-const SOURCES = { plain: PLAIN_LUA + MAP, ts: TS_LUA, touch: TOUCH };
+const SOURCES = { plain: PLAIN_LUA + MAP, ts: TS_LUA, backedge: BACKEDGE_LUA + MAP, touch: TOUCH };
+
+/**
+ * Makes both engines run their count hook every `step` instructions where they ask for their
+ * usual 1000: the candidate "a count hook with a much larger count". Other intervals (a tripped
+ * guard's 1, the layout probe's mark) are left alone.
+ */
+function stretchHook(step: number): void {
+  const usual = 1000;
+  const setHook = WasmoonRuntime.prototype.setHook;
+  WasmoonRuntime.prototype.setHook = function (L, count) {
+    setHook.call(this, L, count === usual ? step : count);
+  };
+  const { lua } = fengari;
+  const sethook = lua.lua_sethook;
+  lua.lua_sethook = (L, f, mask, count) => sethook(L, f, mask, count === usual ? step : count);
+}
 
 /** CPU milliseconds of this process, all threads (V8's compiler included), as os.clock measures native Lua. */
 function cpuMs(): number {
@@ -79,6 +103,7 @@ async function rawWasmoon(bars: number): Promise<() => Array<[number, number]>> 
 }
 
 const config = JSON.parse(process.argv[2] ?? "{}") as SweepConfig;
+if (config.hookStep !== undefined) stretchHook(config.hookStep);
 const sweep = await sweeper(config);
 const times: number[] = [];
 let results: Array<[number, number]> = [];

@@ -2,3 +2,4 @@ export type { CallResult, JobOptions, LuaEngine, LuaErrorKind, LuaJob, SeriesInp
 export { JOB_DEFAULTS, LuaError } from "./LuaEngine.ts";
 export { createFengariEngine, fengariEngine } from "./fengari/FengariEngine.ts";
 export { getEngine, prepareEngine, type EngineOptions } from "./engines.ts";
+export { ENGINE_SPEED, engineSpeedText } from "./engineSpeed.ts";

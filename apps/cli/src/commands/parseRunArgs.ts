@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
 import type { EngineName, JobSpecInput, ParamValue } from "@shoal/protocol";
 import { DEFAULTS, ENGINE_NAMES, LIMITS, parseDuration } from "@shoal/protocol";
+import { ENGINE_SPEED } from "@shoal/lua/engineSpeed";
 import { argsError, UsageError } from "../UsageError.ts";
 
 export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
@@ -15,10 +16,10 @@ export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
   --halo N                   rows of history before each slice (default 0)
   --threads N                executor threads (default: CPU count)
   --batch N                  parameter points per task (default ${DEFAULTS.batchSize})
-  --engine NAME              Lua engine: fengari (default; Lua 5.3 in JavaScript) or wasmoon
-                             (Lua 5.4 in WebAssembly, 15-35x faster; 64-bit integers)
-  --budget N|off             instructions per Lua call (default ${DEFAULTS.budget}); off drops the
-                             count hook (wasmoon about 2x faster), leaving the deadline to stop loops
+  --engine NAME              Lua engine: fengari (default; Lua 5.3 in JavaScript, ${ENGINE_SPEED.fengari.timesNative}x native
+                             Lua 5.4's time) or wasmoon (Lua 5.4 in WebAssembly, ${ENGINE_SPEED.wasmoon.timesNative}x; 64-bit integers)
+  --budget N|off             instructions per Lua call (default ${DEFAULTS.budget}); on wasmoon it bounds library
+                             work only, and --deadline stops runaway loops (a count hook would cost it 2x)
   --deadline DURATION        wall-clock limit per task (default 10m; at most 1h when given, and
                              then part of the job: volunteers apply it too)
   --seed N                   job seed for math.random (default 0)

@@ -1,11 +1,12 @@
 import type { EngineName } from "@shoal/protocol";
 import { DEFAULTS } from "@shoal/protocol";
+import { engineSpeedText } from "@shoal/lua/engineSpeed";
 import { useApi } from "../api/useApi.ts";
 import { budgetText, parseBudget } from "./parseJobForm.ts";
 
 const HINTS: Record<EngineName, string> = {
-  fengari: "The default: Lua 5.3 in plain JavaScript, runs on every donor.",
-  wasmoon: "Lua 5.4 in WebAssembly, 15–30× faster on plain-Lua loops; only donors that loaded it take its tasks.",
+  fengari: `The default: Lua 5.3 in plain JavaScript, runs on every donor; ${engineSpeedText("fengari")}.`,
+  wasmoon: `Lua 5.4 in WebAssembly, ${engineSpeedText("wasmoon")}; only donors that loaded it take its tasks.`,
 };
 
 /** The Lua engine with a one-line hint (and, for wasmoon, how many donors run it), and the instruction budget with its error inline. */
@@ -44,9 +45,11 @@ export function EngineFields({ engine, budget, onEngine, onBudget }: { engine: E
         {!parsed.ok
           ? parsed.error
           : parsed.budget !== "off"
-            ? `Instructions per map or reduce call (default ${budgetText(DEFAULTS.budget)}, 1–2 minutes of work), or off.`
+            ? engine === "wasmoon"
+              ? `Instructions of library work per map or reduce call (default ${budgetText(DEFAULTS.budget)}), or off; wasmoon leaves runaway loops to the task deadline, which is cheaper than counting them.`
+              : `Instructions per map or reduce call (default ${budgetText(DEFAULTS.budget)}, 1–2 minutes of work), or off.`
             : engine === "wasmoon"
-              ? "Off: no count hook, so wasmoon runs about 2× faster; only the task deadline stops a runaway loop."
+              ? "Off: no limit on library work either; the task deadline stops runaway code, as it does with a budget."
               : "Off: no limit, but fengari runs no faster for it; only the task deadline stops a runaway loop."}
       </p>
     </>

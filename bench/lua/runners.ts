@@ -1,0 +1,78 @@
+// The runners bench/lua measures, each in its own process: native lua5.4 over the kernel, and
+// one engine configuration through bench/lua/sweep.ts. Both give CPU milliseconds per sweep.
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PLAIN_LUA, POINTS, WALK_LUA } from "./kernels.ts";
+import type { SweepConfig, SweepReport } from "./sweep.ts";
+
+const SWEEP = fileURLToPath(new URL("./sweep.ts", import.meta.url));
+
+/** One runner's sweeps: the first (cold), the best and median of the later ones, in CPU ms. */
+export interface Row {
+  name: string;
+  hook: string;
+  /** Per-sweep CPU ms of taking the data in (wasmoon), subtracted for the kernel-only ratio. */
+  overhead?: number;
+  cold: number | null;
+  best: number;
+  warmed: number;
+  rssMb: number | null;
+  results: string;
+}
+
+/** The middle of `xs` (the upper one of an even count). */
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Native Lua's binary, or null when neither lua5.4 nor lua is installed. */
+export const NATIVE_LUA = ["lua5.4", "lua"].find((bin) => spawnSync(bin, ["-v"]).status === 0) ?? null;
+
+/** The kernel under native Lua over `bars` bars, `repeats` sweeps in one process. */
+export function nativeLua(bars: number, repeats: number): Row | string {
+  if (NATIVE_LUA === null) return "native lua5.4 not installed (Debian: apt-get install lua5.4): skipped";
+  const file = join(mkdtempSync(join(tmpdir(), "shoal-bench-")), "kernel.lua");
+  const points = POINTS.map((p) => `{${p.fast},${p.slow}}`).join(",");
+  writeFileSync(
+    file,
+    `${WALK_LUA}${PLAIN_LUA}
+local close = walk(${bars})
+for rep = 1, ${repeats} do
+  local t0 = os.clock()
+  local out = {}
+  for _, p in ipairs({${points}}) do
+    local s, t = backtest(close, p[1], p[2])
+    out[#out + 1] = string.format("%.9f/%d", s, t)
+  end
+  print(string.format("%.3f", (os.clock() - t0) * 1000) .. " " .. table.concat(out, " "))
+end
+local status = io.open("/proc/self/status")
+local peak = status and status:read("a"):match("VmHWM:%s*(%d+)")
+print("rss " .. (peak or "-"))
+`,
+  );
+  const lines = execFileSync(NATIVE_LUA, [file], { encoding: "utf8" }).trim().split("\n");
+  const rss = Number(lines.pop()!.split(" ")[1]);
+  const times = lines.map((line) => Number(line.split(" ")[0]));
+  return {
+    name: `native ${NATIVE_LUA}`,
+    hook: "none",
+    cold: times[0]!,
+    best: Math.min(...times.slice(1)),
+    warmed: median(times.slice(1)),
+    rssMb: Number.isFinite(rss) ? rss / 1024 : null,
+    results: lines[0]!.split(" ").slice(1).join(" "),
+  };
+}
+
+/** One engine configuration through sweep.ts, in a fresh process. */
+export function child(name: string, hook: string, config: SweepConfig): Row {
+  const out = execFileSync(process.execPath, ["--import", "tsx", SWEEP, JSON.stringify(config)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
+  const report = JSON.parse(out) as SweepReport;
+  const later = report.times.slice(1);
+  return { name, hook, cold: report.times[0]!, best: Math.min(...later), warmed: median(later), rssMb: report.maxRssMb, results: report.results };
+}
