@@ -16,16 +16,8 @@ export interface JobOptions {
   source: string;
   /** Name used in messages and tracebacks; default "job.lua". */
   chunkName?: string;
-  /** Instructions per map/reduce call; default 1e9. Infinity: no budget (wasmoon then runs without its count hook, about 2× faster; the task deadline still applies). */
+  /** Instructions per map/reduce call; default 1e9. Infinity: no budget (wasmoon then runs without its count hook, about twice as fast on plain Lua; the task deadline still applies). */
   budget?: number;
-  /**
-   * True when the host ends a call that overruns its task's deadline by killing the thread (a
-   * worker thread or Web Worker). wasmoon then runs without its count hook, which about doubles
-   * its time on plain Lua (`npm run bench lua`, guard candidates): VM instructions go uncounted, the
-   * budget bounds library work only, and a loop without end runs until the deadline. fengari
-   * counts regardless: its hook is also its memory guard. Default false.
-   */
-  hostEndsLoops?: boolean;
   /** Largest JSON size in bytes of one call's value; default 1 MiB. */
   maxResultBytes?: number;
   /** Bytes of `print` output kept per call; default 64 KiB. */
@@ -86,7 +78,6 @@ export class LuaError extends Error {
 export const JOB_DEFAULTS = {
   chunkName: "job.lua",
   budget: 1e9,
-  hostEndsLoops: false,
   maxResultBytes: 1024 * 1024,
   maxLogBytes: 64 * 1024,
   maxStringBytes: 64 * 1024 * 1024,

@@ -34,9 +34,10 @@ export interface GuardHooks {
  * guard: from then on every instruction raises the same error, so pcall cannot swallow it.
  * That error carries the line of the job code running when the guard tripped (for a trip
  * inside a library function or the allocator: of the main thread), so replicas agree on it.
- * The count hook runs only where nothing else can end a loop: a host that kills the thread at
- * the task's deadline runs without it (`JobOptions.hostEndsLoops`), since while any count hook
- * is set Lua 5.4 sends every instruction through its hook dispatcher, about twice the time.
+ * The count hook is the main cost on plain Lua: while any count hook is set Lua 5.4 sends
+ * every instruction through its hook dispatcher, about twice the time however rarely it fires
+ * (`npm run bench lua`, guard candidates). A budget of Infinity runs without it, leaving loops
+ * to the task deadline.
  */
 export class WasmoonGuard {
   readonly limits: GuardLimits;

@@ -34,11 +34,6 @@ export class WasmoonJob implements LuaJob {
   readonly #code: Uint8Array;
   #disposed = false;
 
-  /** Whether calls run the count hook: only with a finite budget and a host that cannot end loops itself. */
-  get #counts(): boolean {
-    return Number.isFinite(this.#limits.budget) && !this.#limits.hostEndsLoops;
-  }
-
   constructor(rt: WasmoonRuntime, opts: JobOptions) {
     this.#rt = rt;
     this.#limits = resolveLimits(opts);
@@ -98,7 +93,7 @@ export class WasmoonJob implements LuaJob {
       x.lua_pushcclosure(L, rt.fn(messageHandler), 0);
       x.lua_pushcclosure(L, rt.fn(driver), 0);
       const status = x.lua_pcallk(L, 0, 0, 1, 0, 0);
-      instructions = call.guard.used + (this.#counts ? rt.sinceHook(L) : 0);
+      instructions = call.guard.used + (Number.isFinite(this.#limits.budget) ? rt.sinceHook(L) : 0);
       if (status !== LUA.OK || call.guard.tripped !== null) error = this.#callError(L, status, call);
       else if (call.resultError !== null) error = new LuaError("result", call.resultError, { log: call.log.lines });
     } catch (e) {
@@ -119,12 +114,12 @@ export class WasmoonJob implements LuaJob {
   #body(kind: Kind, call: WasmoonCall, L: State, pushArgs: (L: State) => number): void {
     const rt = this.#rt;
     const { x, heap } = rt;
-    const { chunkName, maxResultBytes } = this.#limits;
+    const { chunkName, budget, maxResultBytes } = this.#limits;
     call.guard.enforcing = true;
     if (x.luaL_loadbufferx(L, heap.stage(this.#code), this.#code.length, heap.cstr(`@${chunkName}`), heap.cstr("t")) !== LUA.OK) {
       x.lua_error(L);
     }
-    if (this.#counts) rt.setHook(L, HOOK_STEP);
+    if (Number.isFinite(budget)) rt.setHook(L, HOOK_STEP);
     x.lua_callk(L, 0, 0, 0, 0);
     if (kind === "probe") {
       call.value = [x.lua_getglobal(L, heap.cstr("map")) === LUA.TFUNCTION, x.lua_getglobal(L, heap.cstr("reduce")) === LUA.TFUNCTION];

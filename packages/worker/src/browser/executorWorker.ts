@@ -11,8 +11,7 @@ import { glueWasmUrl } from "./glueWasmUrl.ts";
 /** What one task run in the Web Worker came to; errors travel as data, since comlink would flatten them. */
 export type WorkerOutcome = { ok: true; result: MapTaskResult | ReduceTaskResult } | { ok: false; error: TaskErrorData };
 
-/** WebWorkerPool terminates this Web Worker when a task overruns its deadline. */
-const jobs = new ExecutorCache({ wasmUrl: glueWasmUrl }, { endsLoops: true });
+const jobs = new ExecutorCache({ wasmUrl: glueWasmUrl });
 
 /**
  * The executor inside one Web Worker of a {@link WebWorkerPool}: fengari, and wasmoon once a job

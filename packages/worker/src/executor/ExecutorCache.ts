@@ -19,19 +19,14 @@ const SERIES_KEPT = 16;
  */
 export class ExecutorCache {
   readonly #engineOptions: EngineOptions;
-  readonly #host: { endsLoops: boolean };
   readonly #jobs = new Map<string, TaskExecutor | TaskError>();
   /** Jobs whose engine is being made ready, so a task that arrives meanwhile waits for the same load. */
   readonly #loading = new Map<string, Promise<TaskExecutor | TaskError>>();
   readonly #series = new Map<string, Series>();
 
-  /**
-   * `engineOptions` say where wasmoon's glue.wasm is (a browser must); `host.endsLoops`, that a
-   * pool kills this thread at a task's deadline (see TaskExecutor).
-   */
-  constructor(engineOptions: EngineOptions = {}, host: { endsLoops: boolean } = { endsLoops: false }) {
+  /** `engineOptions` say where wasmoon's glue.wasm is (a browser must). */
+  constructor(engineOptions: EngineOptions = {}) {
     this.#engineOptions = engineOptions;
-    this.#host = host;
   }
 
   /** Runs a task of `jobId`; `spec` is needed the first time a job is seen, `shard` for map tasks. */
@@ -78,7 +73,7 @@ export class ExecutorCache {
       const engine = await prepareEngine(spec.engine, this.#engineOptions).catch((error: Error) => {
         throw new TaskError({ kind: "internal", message: `the ${spec.engine} Lua engine did not load: ${error.message}` });
       });
-      return new TaskExecutor(engine, spec, [], this.#host);
+      return new TaskExecutor(engine, spec, []);
     } catch (error) {
       return TaskError.from(error);
     }

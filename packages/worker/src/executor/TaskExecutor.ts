@@ -26,21 +26,11 @@ export class TaskExecutor {
   readonly #spec: JobSpec;
   readonly #series = new Map<string, Series>();
 
-  /**
-   * `host.endsLoops`: this executor runs in a thread its pool kills at the task's deadline (a
-   * worker thread or Web Worker), so wasmoon may leave loops to the deadline instead of paying
-   * for its count hook (see `JobOptions.hostEndsLoops`). In-process executors keep counting.
-   */
-  constructor(engine: LuaEngine, spec: JobSpec, series: Iterable<Series>, host: { endsLoops: boolean } = { endsLoops: false }) {
+  constructor(engine: LuaEngine, spec: JobSpec, series: Iterable<Series>) {
     this.#spec = spec;
     for (const s of series) this.#series.set(s.key, s);
     try {
-      this.#job = engine.load({
-        source: spec.script,
-        budget: spec.budget === "off" ? Infinity : spec.budget,
-        hostEndsLoops: host.endsLoops,
-        maxResultBytes: spec.resultBytes,
-      });
+      this.#job = engine.load({ source: spec.script, budget: spec.budget === "off" ? Infinity : spec.budget, maxResultBytes: spec.resultBytes });
     } catch (error) {
       throw TaskError.from(error);
     }

@@ -20,9 +20,7 @@ const SHORT_MS = 1;
 const HOLD_MS = 2;
 
 let executor: TaskExecutor | undefined;
-/** NodeExecutorPool terminates this thread when a task overruns its deadline. */
-const HOST = { endsLoops: true };
-const jobs = new ExecutorCache({}, HOST);
+const jobs = new ExecutorCache();
 /** Recent run time per job (moving average), to tell short tasks from ones that may run long. */
 const recentMs = new Map<string, number>();
 let held: ThreadOutcome[] = [];
@@ -51,7 +49,7 @@ async function handle(message: Exclude<ToThread, { type: "runs" }>): Promise<voi
   if (message.type === "load") {
     try {
       executor?.dispose();
-      executor = new TaskExecutor(await prepareEngine(message.spec.engine), message.spec, message.shards.map(decodeShard), HOST);
+      executor = new TaskExecutor(await prepareEngine(message.spec.engine), message.spec, message.shards.map(decodeShard));
       post({ type: "loaded" });
     } catch (error) {
       post({ type: "load-failed", error: TaskError.from(error).toData() });

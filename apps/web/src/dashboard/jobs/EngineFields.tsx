@@ -1,6 +1,6 @@
 import type { EngineName } from "@shoal/protocol";
 import { DEFAULTS } from "@shoal/protocol";
-import { engineSpeedText } from "@shoal/lua/engineSpeed";
+import { ENGINE_SPEED, engineSpeedText } from "@shoal/lua/engineSpeed";
 import { useApi } from "../api/useApi.ts";
 import { budgetText, parseBudget } from "./parseJobForm.ts";
 
@@ -45,11 +45,9 @@ export function EngineFields({ engine, budget, onEngine, onBudget }: { engine: E
         {!parsed.ok
           ? parsed.error
           : parsed.budget !== "off"
-            ? engine === "wasmoon"
-              ? `Instructions of library work per map or reduce call (default ${budgetText(DEFAULTS.budget)}), or off; wasmoon leaves runaway loops to the task deadline, which is cheaper than counting them.`
-              : `Instructions per map or reduce call (default ${budgetText(DEFAULTS.budget)}, 1–2 minutes of work), or off.`
+            ? `Instructions per map or reduce call (default ${budgetText(DEFAULTS.budget)}, 1–2 minutes of work), or off.`
             : engine === "wasmoon"
-              ? "Off: no limit on library work either; the task deadline stops runaway code, as it does with a budget."
+              ? `Off: no count hook, so wasmoon runs at about ${ENGINE_SPEED.wasmoon.budgetOffTimesNative}× native Lua's time; only the task deadline stops a runaway loop.`
               : "Off: no limit, but fengari runs no faster for it; only the task deadline stops a runaway loop."}
       </p>
     </>
