@@ -1,3 +1,4 @@
+import type { FailureKind } from "./failureKinds.ts";
 import type { ShardHash } from "./ids.ts";
 import type { JobSpec } from "./jobSpec.ts";
 import type { Json } from "./json.ts";
@@ -8,7 +9,7 @@ export const PROTOCOL_VERSION = 2;
 
 /** Why a task failed, as a worker reports it. */
 export interface TaskFailureData {
-  kind: "syntax" | "runtime" | "budget" | "memory" | "result" | "deadline" | "internal";
+  kind: FailureKind;
   message: string;
   line?: number;
   traceback?: string;
