@@ -4,28 +4,33 @@ import type * as PeerJs from "peerjs";
 import type { Peer } from "peerjs";
 import { openPeer } from "../channel/openPeer.ts";
 
-type PeerJsModule = typeof PeerJs;
+type PeerClass = typeof PeerJs.Peer;
 
-let loaded: Promise<PeerJsModule> | undefined;
+let loaded: Promise<PeerClass> | undefined;
 
 /**
- * Loads PeerJS in Node. PeerJS looks for the browser's WebRTC classes and WebSocket as
- * globals when it loads, so @roamhq/wrtc and `ws` are installed first (only where missing).
+ * Loads PeerJS in Node and returns its `Peer` class; the one loader for the worker and the
+ * coordinator. PeerJS looks for the browser's WebRTC classes and WebSocket as globals when it
+ * loads, so @roamhq/wrtc and `ws` are installed first (only where missing). Plain Node sees
+ * PeerJS's CommonJS build, whose classes sit on `default`; vitest's loader names them directly.
  */
-export function loadPeerJs(): Promise<PeerJsModule> {
+export function loadPeerJs(): Promise<PeerClass> {
   loaded ??= (async () => {
     const globals = globalThis as Record<string, unknown>;
     globals.RTCPeerConnection ??= wrtc.RTCPeerConnection;
     globals.RTCSessionDescription ??= wrtc.RTCSessionDescription;
     globals.RTCIceCandidate ??= wrtc.RTCIceCandidate;
     globals.WebSocket ??= WebSocket;
-    return import("peerjs");
+    const peerjs: Partial<typeof PeerJs> & { default?: Partial<typeof PeerJs> } = await import("peerjs");
+    const Peer = peerjs.Peer ?? peerjs.default?.Peer;
+    if (!Peer) throw new Error("peerjs has no Peer export");
+    return Peer;
   })();
   return loaded;
 }
 
 /** Registers a PeerJS peer (with `id`, or one the server picks) and resolves once the signalling server has accepted it. */
 export async function openNodePeer(coordinatorUrl: string, id?: string, timeoutMs = 10_000): Promise<Peer> {
-  const { Peer } = await loadPeerJs();
+  const Peer = await loadPeerJs();
   return openPeer(Peer, coordinatorUrl, id, timeoutMs);
 }
