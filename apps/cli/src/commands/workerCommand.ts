@@ -1,7 +1,9 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { parseDuration } from "@shoal/protocol";
+import type { VolunteerExecutor } from "@shoal/worker";
 import { NodeVolunteer } from "@shoal/worker/node";
+import { LyingExecutor } from "@shoal/worker/testing/LyingExecutor";
 import type { NodeVolunteerStatus } from "@shoal/worker/node";
 import { argsError, UsageError } from "../UsageError.ts";
 
@@ -50,7 +52,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     deadlineMs: args.deadlineMs,
     warmUp: true,
     log,
-    lie: args.lie,
+    ...(args.lie ? { wrapExecutor: (executor: VolunteerExecutor) => new LyingExecutor(executor) } : {}),
   });
   log(`${args.threads} thread${args.threads === 1 ? "" : "s"}, ${args.transport} transport, coordinator ${args.coordinator}`);
   const status = setInterval(() => void volunteer.status().then((s) => log(statusLine(s))), args.statusMs);

@@ -6,6 +6,7 @@ import { ShardFetcher } from "../shards/ShardFetcher.ts";
 import type { ShardFetchStats } from "../shards/ShardFetcher.ts";
 import { Volunteer } from "../volunteer/Volunteer.ts";
 import type { VolunteerStatus } from "../volunteer/Volunteer.ts";
+import type { VolunteerExecutor } from "../volunteer/VolunteerExecutor.ts";
 import { connectCoordinator } from "./connectCoordinator.ts";
 import { NodeExecutorPool } from "./NodeExecutorPool.ts";
 import { ShardPeer } from "../shards/ShardPeer.ts";
@@ -31,8 +32,8 @@ export interface NodeVolunteerOptions {
   /** How long dialling another volunteer and getting a shard from it may take before HTTP is used. */
   shardPeerTimeoutMs?: number;
   log?: (line: string) => void;
-  /** TEST ONLY: report corrupted results. */
-  lie?: boolean;
+  /** Wraps the thread pool before the volunteer uses it: the seam for test doubles such as `LyingExecutor`. */
+  wrapExecutor?: (executor: VolunteerExecutor) => VolunteerExecutor;
 }
 
 /** A Node volunteer's status with its shard cache. */
@@ -71,14 +72,13 @@ export class NodeVolunteer {
     });
     this.#volunteer = new Volunteer({
       connect: () => connectCoordinator({ url: options.coordinatorUrl, transport: options.transport, webrtcTimeoutMs: options.webrtcTimeoutMs, log }),
-      executor: this.#pool,
+      executor: options.wrapExecutor?.(this.#pool) ?? this.#pool,
       shards: this.#fetcher,
       threads: options.threads,
       engines: [...ENGINE_NAMES],
       coordinatorUrl: options.coordinatorUrl,
       log,
       onWelcome: ({ shardHandle }) => void shardPeer?.serveAs(shardHandle),
-      lie: options.lie === true,
     });
     this.#done = this.#volunteer.run();
   }

@@ -4,7 +4,6 @@ import type { Channel, TransportName } from "../channel/Channel.ts";
 import { TaskError } from "../executor/TaskError.ts";
 import type { ShardFetcher } from "../shards/ShardFetcher.ts";
 import { backoffDelay } from "./backoff.ts";
-import { corruptJson } from "./corruptJson.ts";
 import type { Outcome } from "./batchOutcomes.ts";
 import { batchOutcomes, nextTurn } from "./batchOutcomes.ts";
 import { ResultOutbox } from "./ResultOutbox.ts";
@@ -33,8 +32,6 @@ export interface VolunteerOptions {
   log?: (line: string) => void;
   /** Called after every welcome with the peer id and shard handle the coordinator gave (serve shards under the handle). */
   onWelcome?: (session: { peerId: string; shardHandle: string }) => void;
-  /** TEST ONLY: report corrupted results, to exercise replication and reputation. */
-  lie?: boolean;
 }
 
 /** What a volunteer is doing, for status lines and tests. */
@@ -280,13 +277,12 @@ export class Volunteer {
       if (cancel.cancelled) return;
       const result = await this.#options.executor.run({ jobId, spec, task, shard }, cancel);
       const values: Json[] = "outputs" in result ? result.outputs : [result.output];
-      const reported = this.#options.lie ? values.map(corruptJson) : values;
       this.#done++;
       this.#report({
         type: "task-result",
         taskId,
         attempt,
-        result: task.kind === "map" ? { outputs: reported } : { output: reported[0] ?? null },
+        result: task.kind === "map" ? { outputs: values } : { output: values[0] ?? null },
         log: result.log,
         instructions: result.instructions,
         elapsedMs: Date.now() - started,
