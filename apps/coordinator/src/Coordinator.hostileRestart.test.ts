@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { JobView } from "./grid/JobView.ts";
+import type { JobView } from "./authors/JobView.ts";
 import type { DatasetView } from "./http/routes/datasetRoutes.ts";
 import { DEFAULT_AUTHOR_LIMITS } from "./limits/AuthorLimits.ts";
 import type { SpawnedCoordinator } from "./testing/spawnCoordinator.ts";

@@ -9,7 +9,7 @@ import type { TestWire } from "./testing/TestWorker.ts";
 import { TestWorker } from "./testing/TestWorker.ts";
 import type { Json } from "@shoal/protocol";
 import { canonicalJson } from "@shoal/protocol";
-import type { JobView } from "./grid/JobView.ts";
+import type { JobView } from "./authors/JobView.ts";
 import type { DatasetView } from "./http/routes/datasetRoutes.ts";
 import type { SpawnedCoordinator } from "./testing/spawnCoordinator.ts";
 import { spawnCoordinator as spawnChild } from "./testing/spawnCoordinator.ts";

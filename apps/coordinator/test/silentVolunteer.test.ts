@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { canonicalJson } from "@shoal/protocol";
-import type { PeerView } from "../src/grid/Grid.ts";
+import type { PeerView } from "../src/volunteers/Grid.ts";
 import { shoalRunSmallSma } from "../src/testing/fixtures.ts";
 import { GridHarness } from "../src/testing/GridHarness.ts";
 import { json } from "../src/testing/startTestCoordinator.ts";

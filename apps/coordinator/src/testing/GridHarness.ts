@@ -3,7 +3,7 @@ import Database from "better-sqlite3";
 import type { Hello, Json, Welcome } from "@shoal/protocol";
 import { PROTOCOL_VERSION } from "@shoal/protocol";
 import type { CoordinatorOptions } from "../CoordinatorOptions.ts";
-import type { JobView } from "../grid/JobView.ts";
+import type { JobView } from "../authors/JobView.ts";
 import type { DatasetView } from "../http/routes/datasetRoutes.ts";
 import { lineLogger } from "../Logger.ts";
 import { SMALL_SMA_SPEC, SP500_CSV } from "./fixtures.ts";

@@ -7,8 +7,8 @@ import { dataConnectionWorker } from "../testing/dataConnectionWorker.ts";
 import { COORDINATOR_PEER_ID } from "./CoordinatorPeer.ts";
 import type { DataConnectionLike, PeerConstructor, PeerLike } from "./peerjsTypes.ts";
 import { SIGNALLING_KEY, SIGNALLING_PATH } from "./PeerSignalling.ts";
-import type { PeerView } from "../grid/Grid.ts";
-import type { JobView } from "../grid/JobView.ts";
+import type { PeerView } from "../volunteers/Grid.ts";
+import type { JobView } from "../authors/JobView.ts";
 import type { DatasetView } from "../http/routes/datasetRoutes.ts";
 import { json } from "../testing/startTestCoordinator.ts";
 

@@ -1,5 +1,5 @@
 import { loadPeerJs } from "@shoal/worker/node";
-import type { Grid } from "../grid/Grid.ts";
+import type { Grid } from "../volunteers/Grid.ts";
 import type { Logger } from "../Logger.ts";
 import { DataConnectionChannel } from "./DataConnectionChannel.ts";
 import type { DataConnectionLike, PeerConstructor, PeerLike, PeerOptionsLike } from "./peerjsTypes.ts";

@@ -4,7 +4,7 @@ import { SMA_SPEC, SP500_CSV } from "../testing/fixtures.ts";
 import { ProtocolClient } from "../testing/ProtocolClient.ts";
 import type { TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { startTestCoordinator } from "../testing/startTestCoordinator.ts";
-import type { JobView } from "../grid/JobView.ts";
+import type { JobView } from "../authors/JobView.ts";
 import type { DatasetView } from "../http/routes/datasetRoutes.ts";
 import { json } from "../testing/startTestCoordinator.ts";
 

@@ -2,7 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { PeerView } from "../grid/Grid.ts";
+import type { PeerView } from "../volunteers/Grid.ts";
 import type { TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../testing/startTestCoordinator.ts";
 import { dataConnectionWorker } from "../testing/dataConnectionWorker.ts";

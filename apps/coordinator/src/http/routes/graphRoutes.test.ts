@@ -3,7 +3,7 @@ import type { SeriesView } from "@shoal/client";
 import { mapReduceGraph, TaskGraphBuilder } from "@shoal/client";
 import type { Json } from "@shoal/protocol";
 import { parseJobSpec } from "@shoal/protocol";
-import type { JobView } from "../../grid/JobView.ts";
+import type { JobView } from "../../authors/JobView.ts";
 import { readEvents, SMA_SCRIPT, SMA_SPEC, SP500_CSV } from "../../testing/fixtures.ts";
 import { ProtocolClient } from "../../testing/ProtocolClient.ts";
 import type { ErrorBody, TestCoordinator } from "../../testing/startTestCoordinator.ts";

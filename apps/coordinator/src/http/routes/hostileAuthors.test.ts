@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { JobView } from "../../grid/JobView.ts";
+import type { JobView } from "../../authors/JobView.ts";
 import { SP500_CSV } from "../../testing/fixtures.ts";
 import type { ErrorBody, TestCoordinator } from "../../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../../testing/startTestCoordinator.ts";
