@@ -4,9 +4,7 @@ import type { Channel, TransportName } from "../channel/Channel.ts";
 import { TaskError } from "../executor/TaskError.ts";
 import type { ShardFetcher } from "../shards/ShardFetcher.ts";
 import { backoffDelay } from "./backoff.ts";
-import type { Outcome } from "./batchOutcomes.ts";
-import { batchOutcomes, nextTurn } from "./batchOutcomes.ts";
-import { ResultOutbox } from "./ResultOutbox.ts";
+import { OutcomeReporter } from "./OutcomeReporter.ts";
 import { TaskCancel } from "./VolunteerExecutor.ts";
 import type { VolunteerExecutor } from "./VolunteerExecutor.ts";
 
@@ -45,9 +43,6 @@ export interface VolunteerStatus {
   connects: number;
 }
 
-/** Least time (ms) between two sends of outcomes while tasks keep finishing. */
-const COALESCE_MS = 2;
-
 interface Running {
   assignment: Assignment;
   cancel: TaskCancel;
@@ -65,12 +60,9 @@ export class Volunteer {
   readonly #options: VolunteerOptions;
   readonly #jobs = new Map<string, JobSpec>();
   readonly #tasks = new Map<string, Running>();
-  /** Outcomes reported this turn, sent together at its end. */
-  #unsent: Outcome[] = [];
-  #lastFlush = 0;
   readonly #holders = new Map<ShardHash, string[]>();
   readonly #announced = new Set<ShardHash>();
-  readonly #outbox: ResultOutbox;
+  readonly #reporter: OutcomeReporter;
   readonly #random: () => number;
   readonly #log: (line: string) => void;
   #channel: Channel | undefined;
@@ -90,7 +82,7 @@ export class Volunteer {
 
   constructor(options: VolunteerOptions) {
     this.#options = options;
-    this.#outbox = new ResultOutbox({ windowMs: options.resendWindowMs ?? 30_000 });
+    this.#reporter = new OutcomeReporter(options.resendWindowMs ?? 30_000, (text) => this.#welcomed && this.#sendText(text));
     this.#random = options.random ?? Math.random;
     this.#log = options.log ?? (() => undefined);
   }
@@ -238,7 +230,7 @@ export class Volunteer {
     this.#options.onWelcome?.({ peerId, shardHandle });
     this.#timers.push(setInterval(() => this.#send({ type: "heartbeat" }), heartbeatMs));
     this.#timers.push(setInterval(() => this.#requestWork(), this.#options.idlePollMs ?? heartbeatMs));
-    for (const outcome of this.#outbox.takeForResend(Date.now())) this.#send(outcome);
+    for (const outcome of this.#reporter.takeForResend(Date.now())) this.#send(outcome);
     this.#requestWork();
   }
 
@@ -258,7 +250,7 @@ export class Volunteer {
 
   #start(assignment: Assignment): void {
     const key = `${assignment.attempt}\u0000${assignment.taskId}`;
-    if (this.#tasks.has(key) || this.#outbox.has(assignment.taskId, assignment.attempt)) return;
+    if (this.#tasks.has(key) || this.#reporter.has(assignment.taskId, assignment.attempt)) return;
     const running: Running = { assignment, cancel: new TaskCancel() };
     this.#tasks.set(key, running);
     void this.#execute(running).finally(() => {
@@ -278,7 +270,7 @@ export class Volunteer {
       const result = await this.#options.executor.run({ jobId, spec, task, shard }, cancel);
       const values: Json[] = "outputs" in result ? result.outputs : [result.output];
       this.#done++;
-      this.#report({
+      this.#reporter.report({
         type: "task-result",
         taskId,
         attempt,
@@ -294,7 +286,7 @@ export class Volunteer {
       const data: TaskFailureData = { kind: failure.kind, message: failure.message.slice(0, 16 * 1024) };
       if (failure.line !== undefined) data.line = failure.line;
       if (failure.traceback !== undefined) data.traceback = failure.traceback.slice(0, 64 * 1024);
-      this.#report({ type: "task-failed", taskId, attempt, error: data });
+      this.#reporter.report({ type: "task-failed", taskId, attempt, error: data });
     }
   }
 
@@ -313,34 +305,9 @@ export class Volunteer {
     }
   }
 
-  /**
-   * Queues an outcome. Outcomes go out at the end of the turn they finished in, but no sooner than
-   * {@link COALESCE_MS} after the previous send, so a stream of short tasks is reported in batches
-   * (see {@link batchOutcomes}) while a lone task's outcome leaves at once.
-   */
-  #report(outcome: Outcome): void {
-    this.#unsent.push(outcome);
-    if (this.#unsent.length > 1) return;
-    const wait = this.#lastFlush + COALESCE_MS - Date.now();
-    if (wait > 0) setTimeout(() => this.#flushOutcomes(), wait);
-    else nextTurn(() => this.#flushOutcomes());
-  }
-
-  /** Sends the outcomes queued this turn in as few messages as the limits allow. */
-  #flushOutcomes(): void {
-    const now = Date.now();
-    this.#lastFlush = now;
-    for (const batch of batchOutcomes(this.#unsent)) {
-      const sent = this.#welcomed && this.#sendText(batch.text);
-      for (const outcome of batch.outcomes) this.#outbox.add(outcome, now, sent);
-    }
-    this.#unsent = [];
-  }
-
   #cancel(taskIds: ReadonlySet<string>): void {
     for (const { assignment, cancel } of this.#tasks.values()) if (taskIds.has(assignment.taskId)) cancel.cancel();
-    this.#outbox.drop(taskIds);
-    this.#unsent = this.#unsent.filter((outcome) => !taskIds.has(outcome.taskId));
+    this.#reporter.drop(taskIds);
   }
 
   #send(message: WorkerToCoordinator): boolean {
