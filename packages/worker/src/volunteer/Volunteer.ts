@@ -1,12 +1,11 @@
-import type { Assignment, CoordinatorToWorker, JobSpec, Json, ShardHash, TaskFailureData, Welcome, WorkerToCoordinator } from "@shoal/protocol";
+import type { CoordinatorToWorker, Welcome, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
-import { TaskError } from "../executor/TaskError.ts";
 import type { ShardFetcher } from "../shards/ShardFetcher.ts";
 import { backoffDelay } from "./backoff.ts";
 import { OutcomeReporter } from "./OutcomeReporter.ts";
-import { TaskCancel } from "./VolunteerExecutor.ts";
 import type { VolunteerExecutor } from "./VolunteerExecutor.ts";
+import { VolunteerTasks } from "./VolunteerTasks.ts";
 
 export interface VolunteerOptions {
   /** Opens a channel to the coordinator; called at start and on every reconnect. */
@@ -43,25 +42,16 @@ export interface VolunteerStatus {
   connects: number;
 }
 
-interface Running {
-  assignment: Assignment;
-  cancel: TaskCancel;
-}
-
-const JOBS_KEPT = 32;
-
 /**
  * A volunteer's side of the protocol, independent of runtime and transport: connect, hello,
  * pull work with credit, fetch shards, run tasks on the executor, report, heartbeat, honour
  * cancels, and reconnect with backoff (same peer id) whenever the channel drops or the
  * coordinator says something malformed. Every incoming message goes through the protocol parser.
+ * The tasks themselves run in {@link VolunteerTasks}; their outcomes leave through {@link OutcomeReporter}.
  */
 export class Volunteer {
   readonly #options: VolunteerOptions;
-  readonly #jobs = new Map<string, JobSpec>();
-  readonly #tasks = new Map<string, Running>();
-  readonly #holders = new Map<ShardHash, string[]>();
-  readonly #announced = new Set<ShardHash>();
+  readonly #tasks: VolunteerTasks;
   readonly #reporter: OutcomeReporter;
   readonly #random: () => number;
   readonly #log: (line: string) => void;
@@ -76,13 +66,18 @@ export class Volunteer {
   #timers: Array<ReturnType<typeof setInterval>> = [];
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
-  #done = 0;
-  #failed = 0;
   #connects = 0;
 
   constructor(options: VolunteerOptions) {
     this.#options = options;
     this.#reporter = new OutcomeReporter(options.resendWindowMs ?? 30_000, (text) => this.#welcomed && this.#sendText(text));
+    this.#tasks = new VolunteerTasks({
+      executor: options.executor,
+      shards: options.shards,
+      reporter: this.#reporter,
+      announce: (message) => this.#send(message),
+      settled: () => this.#requestWork(),
+    });
     this.#random = options.random ?? Math.random;
     this.#log = options.log ?? (() => undefined);
   }
@@ -95,7 +90,7 @@ export class Volunteer {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const { cancel } of this.#tasks.values()) cancel.cancel();
+    this.#tasks.cancelAll();
     this.#channel?.close("volunteer stopping");
     this.#wake?.();
     await this.#loop;
@@ -107,9 +102,9 @@ export class Volunteer {
       state,
       transport: this.#welcomed ? this.#channel?.transport : undefined,
       peerId: this.#peerId,
-      running: this.#tasks.size,
-      done: this.#done,
-      failed: this.#failed,
+      running: this.#tasks.running,
+      done: this.#tasks.done,
+      failed: this.#tasks.failed,
       connects: this.#connects,
     };
   }
@@ -189,16 +184,14 @@ export class Volunteer {
       case "welcome":
         return this.#welcome(message);
       case "job":
-        return this.#rememberJob(message.jobId, message.spec);
+        return this.#tasks.rememberJob(message.jobId, message.spec);
       case "assign":
-        for (const assignment of message.assignments) this.#start(assignment);
+        for (const assignment of message.assignments) this.#tasks.start(assignment);
         return;
       case "cancel":
-        return this.#cancel(new Set(message.taskIds));
+        return this.#tasks.cancel(new Set(message.taskIds));
       case "shard-holders":
-        this.#holders.set(message.shard, message.handles.filter((handle) => handle !== this.#shardHandle));
-        if (this.#holders.size > 1000) this.#holders.delete(this.#holders.keys().next().value!);
-        return;
+        return this.#tasks.setHolders(message.shard, message.handles.filter((handle) => handle !== this.#shardHandle));
       case "refused":
         this.#refused = message.reason;
         this.#log(`refused by the coordinator: ${JSON.stringify(message.reason)}`);
@@ -234,80 +227,9 @@ export class Volunteer {
     this.#requestWork();
   }
 
-  #rememberJob(jobId: string, spec: JobSpec): void {
-    this.#jobs.delete(jobId);
-    this.#jobs.set(jobId, spec);
-    if (this.#jobs.size <= JOBS_KEPT) return;
-    const oldest = this.#jobs.keys().next().value!;
-    this.#jobs.delete(oldest);
-    this.#options.executor.forgetJob(oldest);
-  }
-
   #requestWork(): void {
-    const freeSlots = this.#options.threads - this.#tasks.size;
+    const freeSlots = this.#options.threads - this.#tasks.running;
     if (freeSlots > 0) this.#send({ type: "request-work", freeSlots });
-  }
-
-  #start(assignment: Assignment): void {
-    const key = `${assignment.attempt}\u0000${assignment.taskId}`;
-    if (this.#tasks.has(key) || this.#reporter.has(assignment.taskId, assignment.attempt)) return;
-    const running: Running = { assignment, cancel: new TaskCancel() };
-    this.#tasks.set(key, running);
-    void this.#execute(running).finally(() => {
-      this.#tasks.delete(key);
-      this.#requestWork();
-    });
-  }
-
-  async #execute({ assignment, cancel }: Running): Promise<void> {
-    const { taskId, attempt, jobId, task } = assignment;
-    const started = Date.now();
-    try {
-      const spec = this.#jobs.get(jobId);
-      if (!spec) throw new TaskError({ kind: "internal", message: `no job message for ${jobId} before its task` });
-      const shard = assignment.shard === undefined ? undefined : { hash: assignment.shard, bytes: await this.#shard(assignment.shard) };
-      if (cancel.cancelled) return;
-      const result = await this.#options.executor.run({ jobId, spec, task, shard }, cancel);
-      const values: Json[] = "outputs" in result ? result.outputs : [result.output];
-      this.#done++;
-      this.#reporter.report({
-        type: "task-result",
-        taskId,
-        attempt,
-        result: task.kind === "map" ? { outputs: values } : { output: values[0] ?? null },
-        log: result.log,
-        instructions: result.instructions,
-        elapsedMs: Date.now() - started,
-      });
-    } catch (error) {
-      if (cancel.cancelled) return;
-      this.#failed++;
-      const failure = TaskError.from(error).toData();
-      const data: TaskFailureData = { kind: failure.kind, message: failure.message.slice(0, 16 * 1024) };
-      if (failure.line !== undefined) data.line = failure.line;
-      if (failure.traceback !== undefined) data.traceback = failure.traceback.slice(0, 64 * 1024);
-      this.#reporter.report({ type: "task-failed", taskId, attempt, error: data });
-    }
-  }
-
-  async #shard(hash: ShardHash): Promise<Uint8Array> {
-    const fetcher = this.#options.shards;
-    const held = await fetcher.store.has(hash);
-    try {
-      const bytes = await fetcher.get(hash, this.#holders.get(hash) ?? []);
-      if (!held && !this.#announced.has(hash)) {
-        this.#announced.add(hash);
-        this.#send({ type: "shards-held", shards: [hash] });
-      }
-      return bytes;
-    } catch (error) {
-      throw new TaskError({ kind: "internal", message: `shard ${hash.slice(0, 12)}…: ${(error as Error).message}` });
-    }
-  }
-
-  #cancel(taskIds: ReadonlySet<string>): void {
-    for (const { assignment, cancel } of this.#tasks.values()) if (taskIds.has(assignment.taskId)) cancel.cancel();
-    this.#reporter.drop(taskIds);
   }
 
   #send(message: WorkerToCoordinator): boolean {
