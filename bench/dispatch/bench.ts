@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import type { JobView } from "@shoal/client";
 import { ShoalClient } from "@shoal/client";
-import { quantileOf } from "../../apps/coordinator/src/grid/Histogram.ts";
+import { quantileOf } from "../../apps/coordinator/src/volunteers/Histogram.ts";
 import { connectFakePeers } from "./fakePeers.ts";
 import { killAll, sleep, startCoordinator, startWorker } from "./grid.ts";
 import type { CoordinatorProcess, ShoalProcess } from "./grid.ts";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Reach } from "@shoal/protocol";
 import { asShardHash } from "@shoal/protocol";
-import type { PeerView } from "../src/grid/Grid.ts";
+import type { PeerView } from "@shoal/protocol";
 import type { DatasetView } from "../src/http/routes/datasetRoutes.ts";
 import { GridHarness } from "../src/testing/GridHarness.ts";
 import { json } from "../src/testing/startTestCoordinator.ts";

@@ -5,7 +5,7 @@ import { MemoryShardStore, ShardPeer } from "@shoal/worker";
 import { NodeVolunteer, openNodePeer } from "@shoal/worker/node";
 import type { Coturn } from "@shoal/worker/node/testing";
 import { startCoturn } from "@shoal/worker/node/testing";
-import type { PeerView } from "../src/grid/Grid.ts";
+import type { PeerView } from "@shoal/protocol";
 import type { DatasetView } from "../src/http/routes/datasetRoutes.ts";
 import { shoalRunSmallSma } from "../src/testing/fixtures.ts";
 import { GridHarness, helloOf } from "../src/testing/GridHarness.ts";

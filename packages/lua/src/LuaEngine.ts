@@ -1,4 +1,4 @@
-import type { Json } from "@shoal/protocol";
+import type { Json, LuaErrorKind } from "@shoal/protocol";
 
 /** One slice of one series as a map call sees it (the same shape as `SeriesSlice` in @shoal/timeseries). */
 export interface SeriesInput {
@@ -53,8 +53,6 @@ export interface LuaEngine {
   check(source: string, chunkName?: string): SyntaxCheck;
   load(opts: JobOptions): LuaJob;
 }
-
-export type LuaErrorKind = "syntax" | "runtime" | "budget" | "memory" | "result";
 
 /** A failed compile or call; `message` is exactly Lua's, e.g. "job.lua:12: attempt to call a nil value (global 'foo')". */
 export class LuaError extends Error {

@@ -1,4 +1,5 @@
-export type { CallResult, JobOptions, LuaEngine, LuaErrorKind, LuaJob, SeriesInput, SyntaxCheck } from "./LuaEngine.ts";
+export type { CallResult, JobOptions, LuaEngine, LuaJob, SeriesInput, SyntaxCheck } from "./LuaEngine.ts";
+export type { LuaErrorKind } from "@shoal/protocol";
 export { JOB_DEFAULTS, LuaError } from "./LuaEngine.ts";
 export { createFengariEngine, fengariEngine } from "./fengari/FengariEngine.ts";
 export { getEngine, prepareEngine, type EngineOptions } from "./engines.ts";

@@ -1,3 +1,4 @@
+import { FAILURE_KINDS } from "./failureKinds.ts";
 import { LIMITS } from "./limits.ts";
 
 // Hand-written checks of the messages a busy grid sends most: task outcomes (worker → coordinator)
@@ -30,7 +31,7 @@ const OUTCOMES_KEYS = new Set(["type", "outcomes"]);
 const RESULT_KEYS = new Set(["type", "taskId", "attempt", "result", "log", "instructions", "elapsedMs"]);
 const FAILED_KEYS = new Set(["type", "taskId", "attempt", "error", "log"]);
 const FAILURE_KEYS = new Set(["kind", "message", "line", "traceback"]);
-const FAILURE_KINDS = new Set(["syntax", "runtime", "budget", "memory", "result", "deadline", "internal"]);
+const KINDS = new Set<unknown>(FAILURE_KINDS);
 
 function isTaskResult(o: Record<string, unknown>, limits: OutcomeLimits): boolean {
   if (!hasOnlyKeys(o, RESULT_KEYS) || !isId(o["taskId"]) || !isCount(o["attempt"])) return false;
@@ -58,7 +59,7 @@ function isTaskFailed(o: Record<string, unknown>, limits: OutcomeLimits): boolea
   const error = o["error"];
   if (!isPlainObject(error) || !hasOnlyKeys(error, FAILURE_KEYS)) return false;
   const e = error;
-  if (!FAILURE_KINDS.has(e["kind"] as string) || typeof e["message"] !== "string" || e["message"].length > 16 * 1024) return false;
+  if (!KINDS.has(e["kind"]) || typeof e["message"] !== "string" || e["message"].length > 16 * 1024) return false;
   if (e["line"] !== undefined && !isCount(e["line"])) return false;
   return e["traceback"] === undefined || (typeof e["traceback"] === "string" && e["traceback"].length <= 64 * 1024);
 }

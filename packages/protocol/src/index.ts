@@ -22,6 +22,7 @@ export {
   type ParamPoint,
 } from "./jobSpec.ts";
 export * from "./tasks.ts";
+export { FAILURE_KINDS, LUA_ERROR_KINDS, type FailureKind, type LuaErrorKind } from "./failureKinds.ts";
 export * from "./messages.ts";
 export * from "./taskViews.ts";
 export { ProtocolError } from "./ProtocolError.ts";

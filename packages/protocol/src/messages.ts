@@ -1,5 +1,6 @@
 import type { DonorHello } from "./credit/DonorHello.ts";
 import type { IceServer } from "./iceServers.ts";
+import type { FailureKind } from "./failureKinds.ts";
 import type { ShardHash } from "./ids.ts";
 import type { JobSpec } from "./jobSpec.ts";
 import type { Json } from "./json.ts";
@@ -10,7 +11,7 @@ export const PROTOCOL_VERSION = 2;
 
 /** Why a task failed, as a worker reports it. */
 export interface TaskFailureData {
-  kind: "syntax" | "runtime" | "budget" | "memory" | "result" | "deadline" | "internal";
+  kind: FailureKind;
   message: string;
   line?: number;
   traceback?: string;

@@ -1,5 +1,5 @@
 import type { JobId, PartialResult, PeerId, ShardHash, TaskId } from "@shoal/protocol";
-import { canonicalJson } from "@shoal/protocol";
+import { canonicalJson, LUA_ERROR_KINDS } from "@shoal/protocol";
 import type { ReportRefusal } from "./checkReport.ts";
 import { checkReport } from "./checkReport.ts";
 import { copyJson as copy } from "./copyJson.ts";
@@ -33,7 +33,7 @@ import type {
 } from "./types.ts";
 
 /** Lua errors that any honest peer reproduces; they fail the job once confirmed. */
-const DETERMINISTIC = new Set(["syntax", "runtime", "budget", "memory", "result"]);
+const DETERMINISTIC = new Set<string>(LUA_ERROR_KINDS);
 
 interface Peer {
   id: PeerId;

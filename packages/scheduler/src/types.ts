@@ -1,4 +1,4 @@
-import type { JobId, Json, MapTaskSpec, PeerId, ReduceTaskSpec, ShardHash, TaskId } from "@shoal/protocol";
+import type { FailureKind, JobId, Json, MapTaskSpec, PeerId, ReduceTaskSpec, ShardHash, TaskFailureData, TaskId } from "@shoal/protocol";
 import type { TaskGraph } from "./TaskGraph.ts";
 
 /** What a peer is asked to run: a map task, or a reduce task with its input values filled in. */
@@ -30,16 +30,8 @@ export interface Assignment {
 /** A task's value as a peer reports it: a map task's outputs (one per point) or a reduce task's output. */
 export type TaskResult = { outputs: Json[] } | { output: Json };
 
-/** Why an attempt failed; the Lua kinds are deterministic, `deadline` and `internal` are the peer's trouble. */
-export type FailureKind = "syntax" | "runtime" | "budget" | "memory" | "result" | "deadline" | "internal";
-
-/** A failed attempt as a peer reports it, with Lua's message, line and traceback. */
-export interface TaskFailure {
-  kind: FailureKind;
-  message: string;
-  line?: number;
-  traceback?: string;
-}
+/** A failed attempt as a peer reports it, with Lua's message, line and traceback: the wire's `TaskFailureData`. */
+export type TaskFailure = TaskFailureData;
 
 /** Why a job failed; a confirmed Lua error keeps its kind, line and traceback. */
 export interface JobError {

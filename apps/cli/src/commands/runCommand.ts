@@ -5,7 +5,7 @@ import { prepareEngine } from "@shoal/lua";
 import { planMapTasks } from "@shoal/scheduler";
 import { encodeShard } from "@shoal/timeseries";
 import { runJob, TaskError, TaskExecutor } from "@shoal/worker";
-import { NodeExecutorPool } from "@shoal/worker/node";
+import { NodeJobPool } from "@shoal/worker/node";
 import { ProgressLine } from "../ProgressLine.ts";
 import { UsageError } from "../UsageError.ts";
 import { parseRunArgs, RUN_HELP } from "./parseRunArgs.ts";
@@ -26,7 +26,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const dataset = await readCsvFile(args.dataPath, { keyColumn: args.keyColumn, timeColumn: args.timeColumn });
   warnUnsetParams(spec);
   const progress = new ProgressLine();
-  const pool = new NodeExecutorPool({ threads: args.threads, deadlineMs: args.deadlineMs });
+  const pool = new NodeJobPool({ threads: args.threads, deadlineMs: args.deadlineMs });
   try {
     const hasReduce = await probeReduce(spec);
     const tasks = planMapTasks(dataset.series, spec);

@@ -1,8 +1,10 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { parseDuration } from "@shoal/protocol";
+import type { VolunteerExecutor } from "@shoal/worker";
 import { reportLines, reportPassed } from "@shoal/worker";
 import { checkNodeConnectivity, NodeVolunteer } from "@shoal/worker/node";
+import { LyingExecutor } from "@shoal/worker/testing/LyingExecutor";
 import type { NodeVolunteerStatus } from "@shoal/worker/node";
 import { argsError, UsageError } from "../UsageError.ts";
 import { readDonorKey } from "./readDonorKey.ts";
@@ -64,7 +66,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     warmUp: true,
     relayOnly: args.relayOnly,
     log,
-    lie: args.lie,
+    ...(args.lie ? { wrapExecutor: (executor: VolunteerExecutor) => new LyingExecutor(executor) } : {}),
     ...(args.donorKey === undefined ? {} : { donor: { key: args.donorKey } }),
   });
   log(`${args.threads} thread${args.threads === 1 ? "" : "s"}, ${args.transport} transport, coordinator ${args.coordinator}`);

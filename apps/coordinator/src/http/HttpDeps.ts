@@ -1,8 +1,8 @@
 import type { DatasetService } from "../datasets/DatasetService.ts";
 import type { ShardFiles } from "../datasets/ShardFiles.ts";
-import type { Grid } from "../grid/Grid.ts";
-import type { JobService } from "../grid/JobService.ts";
-import type { Metrics } from "../grid/Metrics.ts";
+import type { Grid } from "../volunteers/Grid.ts";
+import type { JobService } from "../authors/JobService.ts";
+import type { Metrics } from "../volunteers/Metrics.ts";
 import type { Logger } from "../Logger.ts";
 import type { Store } from "../store/Store.ts";
 import type { JobTasks } from "../tasks/JobTasks.ts";

@@ -1,5 +1,5 @@
 import { jobSpecJsonSchema, LIMITS, MAX_PARTIAL_VALUES, MAX_TASK_PAGE, MAX_TIMELINE_ATTEMPTS } from "@shoal/protocol";
-import { MAX_GRAPH_TASKS } from "../grid/parseGraphRequest.ts";
+import { MAX_GRAPH_TASKS } from "../authors/parseGraphRequest.ts";
 
 /** A JSON Schema object, as OpenAPI 3.1 embeds it. */
 export type JsonSchema = Record<string, unknown>;

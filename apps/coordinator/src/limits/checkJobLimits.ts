@@ -1,4 +1,4 @@
-import { JobRequestError } from "../grid/JobRequestError.ts";
+import { JobRequestError } from "../authors/JobRequestError.ts";
 import type { AuthorLimits } from "./AuthorLimits.ts";
 import type { JobMeasure } from "./measureJob.ts";
 

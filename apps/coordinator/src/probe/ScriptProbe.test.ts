@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { parseJobSpec } from "@shoal/protocol";
-import { JobRequestError } from "../grid/JobRequestError.ts";
+import { JobRequestError } from "../authors/JobRequestError.ts";
 import { ScriptProbe } from "./ScriptProbe.ts";
 
 const probe = new ScriptProbe({ deadlineMs: 1000, heapMb: 128, budget: 5e7 });

@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { JobSpec } from "@shoal/protocol";
-import { JobRequestError } from "../grid/JobRequestError.ts";
+import { JobRequestError } from "../authors/JobRequestError.ts";
 import type { ProbeReply, ProbeRequest } from "./probeMessages.ts";
 
 const THREAD_ENTRY = new URL("./probeThread.mjs", import.meta.url);

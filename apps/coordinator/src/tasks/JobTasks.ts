@@ -1,7 +1,7 @@
 import type { AttemptTimeline, JobId, PartialResult, TaskPage, TaskView } from "@shoal/protocol";
-import type { DurableScheduler } from "../grid/DurableScheduler.ts";
-import { JobRequestError } from "../grid/JobRequestError.ts";
-import type { JobService } from "../grid/JobService.ts";
+import type { DurableScheduler } from "../volunteers/DurableScheduler.ts";
+import { JobRequestError } from "../authors/JobRequestError.ts";
+import type { JobService } from "../authors/JobService.ts";
 import type { TaskHistoryStore } from "./TaskHistoryStore.ts";
 
 /** A job's tasks, their attempts and its partial result, as the author-token routes serve them. */

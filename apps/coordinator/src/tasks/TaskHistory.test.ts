@@ -3,7 +3,7 @@ import type { DatasetId, JobId, PeerId } from "@shoal/protocol";
 import { parseJobSpec } from "@shoal/protocol";
 import type { JobSubmission } from "@shoal/scheduler";
 import { planJob } from "@shoal/scheduler";
-import { DurableScheduler } from "../grid/DurableScheduler.ts";
+import { DurableScheduler } from "../volunteers/DurableScheduler.ts";
 import { silentLogger } from "../Logger.ts";
 import { MemoryStore } from "../store/MemoryStore.ts";
 import { sampleDataset } from "../store/runStoreTests.ts";

@@ -1,6 +1,6 @@
 import { MAX_ATTEMPT_LOG_BYTES } from "@shoal/protocol";
 import type { CommandOutcomes, Lease, TaskNode } from "@shoal/scheduler";
-import type { Applied, DurableScheduler } from "../grid/DurableScheduler.ts";
+import type { Applied, DurableScheduler } from "../volunteers/DurableScheduler.ts";
 import type { Logger } from "../Logger.ts";
 import { capLog } from "./capLog.ts";
 import type { AttemptEnd, TaskHistoryStore, TaskRecord } from "./TaskHistoryStore.ts";

@@ -1,4 +1,5 @@
-import type { Grid } from "../grid/Grid.ts";
+import { loadPeerJs } from "@shoal/worker/node";
+import type { Grid } from "../volunteers/Grid.ts";
 import type { Logger } from "../Logger.ts";
 import { DataConnectionChannel } from "./DataConnectionChannel.ts";
 import type { DataConnectionLike, PeerConstructor, PeerLike, PeerOptionsLike } from "./peerjsTypes.ts";
@@ -47,7 +48,7 @@ export class CoordinatorPeer {
 
   /** Registers with the signalling server and resolves once the peer id is ours. */
   static async start(options: CoordinatorPeerOptions): Promise<CoordinatorPeer> {
-    const Peer = await loadPeerJs();
+    const Peer: PeerConstructor = await loadPeerJs();
     const peer = new Peer(options.id, {
       host: options.host,
       port: options.port,
@@ -91,18 +92,4 @@ export class CoordinatorPeer {
       const session = grid.attach(channel, { remote: `peerjs:${connection.peer}`, shardBaseUrl });
     });
   }
-}
-
-/** Makes WebRTC and WebSocket available as globals, as PeerJS expects, then loads PeerJS. */
-async function loadPeerJs(): Promise<PeerConstructor> {
-  const [{ default: wrtc }, { WebSocket }] = await Promise.all([import("@roamhq/wrtc"), import("ws")]);
-  const globals = globalThis as Record<string, unknown>;
-  globals.RTCPeerConnection ??= wrtc.RTCPeerConnection;
-  globals.RTCSessionDescription ??= wrtc.RTCSessionDescription;
-  globals.RTCIceCandidate ??= wrtc.RTCIceCandidate;
-  globals.WebSocket ??= WebSocket;
-  const peerjs = (await import("peerjs")) as unknown as { Peer?: PeerConstructor; default?: { Peer?: PeerConstructor } };
-  const Peer = peerjs.Peer ?? peerjs.default?.Peer;
-  if (!Peer) throw new Error("peerjs has no Peer export");
-  return Peer;
 }

@@ -2,7 +2,7 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import { MESSAGE_LIMITS, ProtocolError } from "@shoal/protocol";
-import type { Grid } from "../grid/Grid.ts";
+import type { Grid } from "../volunteers/Grid.ts";
 import type { Logger } from "../Logger.ts";
 import { WsChannel } from "./WsChannel.ts";
 

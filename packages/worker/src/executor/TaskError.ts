@@ -1,15 +1,13 @@
-/** Why a task failed: a Lua error of the job's own, a limit it hit, or its deadline. */
-export type TaskErrorKind = "syntax" | "runtime" | "budget" | "memory" | "result" | "deadline" | "internal";
+import type { FailureKind, TaskFailureData } from "@shoal/protocol";
 
-/** A failed task, in a form that crosses thread and network boundaries as plain data. */
-export interface TaskErrorData {
-  kind: TaskErrorKind;
-  message: string;
-  line?: number;
-  traceback?: string;
-  /** The task's `print` output up to its error. */
+/** Why a task failed: a Lua error of the job's own, a limit it hit, or its deadline (the wire's `FailureKind`). */
+export type TaskErrorKind = FailureKind;
+
+/** A failed task, in a form that crosses thread and network boundaries as plain data: the wire's `TaskFailureData`. */
+export type TaskErrorData = TaskFailureData & {
+  /** The task's `print` output up to its error (sent beside the failure, in `task-failed.log`). */
   log?: string[];
-}
+};
 
 /** A task failure raised to callers of an executor; `message` reads like Lua's (`job.lua:12: boom`). */
 export class TaskError extends Error {

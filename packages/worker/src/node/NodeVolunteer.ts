@@ -9,6 +9,7 @@ import { ShardFetcher } from "../shards/ShardFetcher.ts";
 import type { ShardFetchStats } from "../shards/ShardFetcher.ts";
 import { Volunteer } from "../volunteer/Volunteer.ts";
 import type { VolunteerStatus } from "../volunteer/Volunteer.ts";
+import type { VolunteerExecutor } from "../volunteer/VolunteerExecutor.ts";
 import { connectCoordinator } from "./connectCoordinator.ts";
 import { NodeExecutorPool } from "./NodeExecutorPool.ts";
 import { ShardPeer } from "../shards/ShardPeer.ts";
@@ -38,8 +39,8 @@ export interface NodeVolunteerOptions {
   log?: (line: string) => void;
   /** Whom accepted work is credited to (`shoal worker --donor-key`). */
   donor?: DonorHello;
-  /** TEST ONLY: report corrupted results. */
-  lie?: boolean;
+  /** Wraps the thread pool before the volunteer uses it: the seam for test doubles such as `LyingExecutor`. */
+  wrapExecutor?: (executor: VolunteerExecutor) => VolunteerExecutor;
 }
 
 /** A Node volunteer's status with its shard cache. */
@@ -81,7 +82,7 @@ export class NodeVolunteer {
     });
     this.#volunteer = new Volunteer({
       connect: () => connectCoordinator({ url: options.coordinatorUrl, transport: options.transport, webrtcTimeoutMs: options.webrtcTimeoutMs, log }),
-      executor: this.#pool,
+      executor: options.wrapExecutor?.(this.#pool) ?? this.#pool,
       shards: this.#fetcher,
       threads: options.threads,
       engines: [...ENGINE_NAMES],
@@ -100,7 +101,6 @@ export class NodeVolunteer {
             this.#volunteer.reportReach(reach);
           },
         }),
-      lie: options.lie === true,
       ...(options.donor === undefined ? {} : { donor: options.donor }),
     });
     this.#done = this.#volunteer.run();

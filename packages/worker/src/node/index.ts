@@ -1,4 +1,5 @@
 export { NodeExecutorPool, type NodeExecutorPoolOptions } from "./NodeExecutorPool.ts";
+export { NodeJobPool } from "./NodeJobPool.ts";
 export { NodeVolunteer, type NodeVolunteerOptions, type NodeVolunteerStatus } from "./NodeVolunteer.ts";
 export { FileShardStore } from "./FileShardStore.ts";
 export { connectCoordinator, webSocketUrl, COORDINATOR_PEER_ID, type ConnectOptions } from "./connectCoordinator.ts";

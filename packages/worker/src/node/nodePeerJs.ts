@@ -6,32 +6,34 @@ import type { MakePeerConnection, PeerConnectionLike } from "../connectivity/Pee
 import { openPeer } from "../channel/openPeer.ts";
 import type { PeerRtcConfig } from "../channel/openPeer.ts";
 
-type PeerJsModule = typeof PeerJs;
+type PeerClass = typeof PeerJs.Peer;
 
-let loaded: Promise<PeerJsModule> | undefined;
+let loaded: Promise<PeerClass> | undefined;
 
 /**
- * Loads PeerJS in Node. PeerJS looks for the browser's WebRTC classes and WebSocket as
- * globals when it loads, so @roamhq/wrtc and `ws` are installed first (only where missing).
+ * Loads PeerJS in Node and returns its `Peer` class; the one loader for the worker and the
+ * coordinator. PeerJS looks for the browser's WebRTC classes and WebSocket as globals when it
+ * loads, so @roamhq/wrtc and `ws` are installed first (only where missing). Plain Node sees
+ * PeerJS's CommonJS build, whose classes sit on `default`; vitest's loader names them directly.
  */
-export function loadPeerJs(): Promise<PeerJsModule> {
+export function loadPeerJs(): Promise<PeerClass> {
   loaded ??= (async () => {
     const globals = globalThis as Record<string, unknown>;
     globals.RTCPeerConnection ??= wrtc.RTCPeerConnection;
     globals.RTCSessionDescription ??= wrtc.RTCSessionDescription;
     globals.RTCIceCandidate ??= wrtc.RTCIceCandidate;
     globals.WebSocket ??= WebSocket;
-    // Node's own ESM loader (the installed, bundled shoal) sees PeerJS's CommonJS build as one
-    // default export; tsx also offers its names.
-    const peerjs = (await import("peerjs")) as PeerJsModule & { default?: PeerJsModule };
-    return peerjs.default?.Peer !== undefined && peerjs.Peer === undefined ? peerjs.default : peerjs;
+    const peerjs: Partial<typeof PeerJs> & { default?: Partial<typeof PeerJs> } = await import("peerjs");
+    const Peer = peerjs.Peer ?? peerjs.default?.Peer;
+    if (!Peer) throw new Error("peerjs has no Peer export");
+    return Peer;
   })();
   return loaded;
 }
 
 /** Registers a PeerJS peer (with `id`, or one the server picks) and resolves once the signalling server has accepted it. */
 export async function openNodePeer(coordinatorUrl: string, id?: string, timeoutMs = 10_000, rtc?: PeerRtcConfig): Promise<Peer> {
-  const { Peer } = await loadPeerJs();
+  const Peer = await loadPeerJs();
   return openPeer(Peer, coordinatorUrl, id, timeoutMs, rtc);
 }
 

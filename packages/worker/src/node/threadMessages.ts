@@ -2,6 +2,13 @@ import type { JobSpec, MapTaskResult, MapTaskSpec, ReduceTaskSpec } from "@shoal
 import type { ReduceTaskResult } from "../executor/TaskExecutor.ts";
 import type { TaskErrorData } from "../executor/TaskError.ts";
 
+/** Preloads one job with all its series (in shared memory) into a thread, for `shoal run`. */
+export interface LoadMessage {
+  type: "load";
+  spec: JobSpec;
+  shards: Uint8Array[];
+}
+
 /**
  * Messages from the pool to one of its threads (our own code on both ends). `load` preloads one
  * job with all its series (`shoal run`); a `run` with `jobId` names a job of a volunteer instead,
@@ -9,7 +16,7 @@ import type { TaskErrorData } from "../executor/TaskError.ts";
  * `runs` carries several `run`s posted at once.
  */
 export type ToThread =
-  | { type: "load"; spec: JobSpec; shards: Uint8Array[] }
+  | LoadMessage
   | {
       type: "run";
       id: number;

@@ -5,6 +5,7 @@ import { MemoryChannel } from "../channel/MemoryChannel.ts";
 import { MemoryShardStore } from "../shards/MemoryShardStore.ts";
 import { ShardFetcher } from "../shards/ShardFetcher.ts";
 import { FakeCoordinator } from "../testing/FakeCoordinator.ts";
+import { LyingExecutor } from "../testing/LyingExecutor.ts";
 import { mapTask, meanJob, testSeries, testShard } from "../testing/fixtures.ts";
 import { InlineExecutor } from "./InlineExecutor.ts";
 import { Volunteer } from "./Volunteer.ts";
@@ -209,8 +210,8 @@ describe("Volunteer", () => {
     expect(log.filter((line) => line.includes("forged"))).toEqual(['refused by the coordinator: "lost too many quorums\\nshoal worker: forged"']);
   });
 
-  it("TEST-ONLY lie mode reports results of the same shape with different values", async () => {
-    const { coordinator } = setup({ lie: true });
+  it("with the TEST-ONLY LyingExecutor reports results of the same shape with different values", async () => {
+    const { coordinator } = setup({ executor: new LyingExecutor(new InlineExecutor()) });
     const spec = meanJob();
     const task = assignment("t1");
     coordinator.enqueue("job-1", spec, [task]);

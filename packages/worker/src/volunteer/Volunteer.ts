@@ -1,17 +1,13 @@
-import type { Assignment, CoordinatorToWorker, DonorHello, IceServer, JobSpec, Json, Reach, ShardHash, TaskFailureData, VolunteerRuntime, Welcome, WorkerToCoordinator } from "@shoal/protocol";
+import type { CoordinatorToWorker, DonorHello, IceServer, Reach, VolunteerRuntime, Welcome, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION, protocolMismatch } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
-import { TaskError } from "../executor/TaskError.ts";
 import type { ShardFetcher } from "../shards/ShardFetcher.ts";
 import { backoffDelay } from "./backoff.ts";
-import { corruptJson } from "./corruptJson.ts";
-import type { Outcome } from "./batchOutcomes.ts";
-import { batchOutcomes, nextTurn } from "./batchOutcomes.ts";
-import { ResultOutbox } from "./ResultOutbox.ts";
+import { OutcomeReporter } from "./OutcomeReporter.ts";
 import type { Ticker } from "./Ticker.ts";
 import { intervalTicker } from "./Ticker.ts";
-import { TaskCancel } from "./VolunteerExecutor.ts";
 import type { VolunteerExecutor } from "./VolunteerExecutor.ts";
+import { VolunteerTasks } from "./VolunteerTasks.ts";
 
 export interface VolunteerOptions {
   /** Opens a channel to the coordinator; called at start and on every reconnect. */
@@ -41,8 +37,6 @@ export interface VolunteerOptions {
   onWelcome?: (session: { peerId: string; shardHandle: string; iceServers: IceServer[] }) => void;
   /** Whom accepted work is credited to (a donor key, or an embedding site); said in every hello. Unset: anonymous. */
   donor?: DonorHello;
-  /** TEST ONLY: report corrupted results, to exercise replication and reputation. */
-  lie?: boolean;
 }
 
 /** What a volunteer is doing, for status lines and tests. */
@@ -56,32 +50,17 @@ export interface VolunteerStatus {
   connects: number;
 }
 
-/** Least time (ms) between two sends of outcomes while tasks keep finishing. */
-const COALESCE_MS = 2;
-
-interface Running {
-  assignment: Assignment;
-  cancel: TaskCancel;
-}
-
-const JOBS_KEPT = 32;
-
 /**
  * A volunteer's side of the protocol, independent of runtime and transport: connect, hello,
  * pull work with credit, fetch shards, run tasks on the executor, report, heartbeat, honour
  * cancels, and reconnect with backoff (same peer id) whenever the channel drops or the
  * coordinator says something malformed. Every incoming message goes through the protocol parser.
+ * The tasks themselves run in {@link VolunteerTasks}; their outcomes leave through {@link OutcomeReporter}.
  */
 export class Volunteer {
   readonly #options: VolunteerOptions;
-  readonly #jobs = new Map<string, JobSpec>();
-  readonly #tasks = new Map<string, Running>();
-  /** Outcomes reported this turn, sent together at its end. */
-  #unsent: Outcome[] = [];
-  #lastFlush = 0;
-  readonly #holders = new Map<ShardHash, string[]>();
-  readonly #announced = new Set<ShardHash>();
-  readonly #outbox: ResultOutbox;
+  readonly #tasks: VolunteerTasks;
+  readonly #reporter: OutcomeReporter;
   readonly #random: () => number;
   readonly #log: (line: string) => void;
   #channel: Channel | undefined;
@@ -95,13 +74,18 @@ export class Volunteer {
   #timers: Array<() => void> = [];
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
-  #done = 0;
-  #failed = 0;
   #connects = 0;
 
   constructor(options: VolunteerOptions) {
     this.#options = options;
-    this.#outbox = new ResultOutbox({ windowMs: options.resendWindowMs ?? 30_000 });
+    this.#reporter = new OutcomeReporter(options.resendWindowMs ?? 30_000, (text) => this.#welcomed && this.#sendText(text));
+    this.#tasks = new VolunteerTasks({
+      executor: options.executor,
+      shards: options.shards,
+      reporter: this.#reporter,
+      announce: (message) => this.#send(message),
+      settled: () => this.#requestWork(),
+    });
     this.#random = options.random ?? Math.random;
     this.#log = options.log ?? (() => undefined);
   }
@@ -114,7 +98,7 @@ export class Volunteer {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const { cancel } of this.#tasks.values()) cancel.cancel();
+    this.#tasks.cancelAll();
     this.#channel?.close("volunteer stopping");
     this.#wake?.();
     await this.#loop;
@@ -131,9 +115,9 @@ export class Volunteer {
       state,
       transport: this.#welcomed ? this.#channel?.transport : undefined,
       peerId: this.#peerId,
-      running: this.#tasks.size,
-      done: this.#done,
-      failed: this.#failed,
+      running: this.#tasks.running,
+      done: this.#tasks.done,
+      failed: this.#tasks.failed,
       connects: this.#connects,
     };
   }
@@ -215,16 +199,14 @@ export class Volunteer {
       case "welcome":
         return this.#welcome(message);
       case "job":
-        return this.#rememberJob(message.jobId, message.spec);
+        return this.#tasks.rememberJob(message.jobId, message.spec);
       case "assign":
-        for (const assignment of message.assignments) this.#start(assignment);
+        for (const assignment of message.assignments) this.#tasks.start(assignment);
         return;
       case "cancel":
-        return this.#cancel(new Set(message.taskIds));
+        return this.#tasks.cancel(new Set(message.taskIds));
       case "shard-holders":
-        this.#holders.set(message.shard, message.handles.filter((handle) => handle !== this.#shardHandle));
-        if (this.#holders.size > 1000) this.#holders.delete(this.#holders.keys().next().value!);
-        return;
+        return this.#tasks.setHolders(message.shard, message.handles.filter((handle) => handle !== this.#shardHandle));
       case "refused":
         this.#refused = message.reason;
         this.#log(`refused by the coordinator: ${JSON.stringify(message.reason)}`);
@@ -257,111 +239,13 @@ export class Volunteer {
     const ticker = this.#options.ticker ?? intervalTicker;
     this.#timers.push(ticker(() => this.#send({ type: "heartbeat" }), heartbeatMs));
     this.#timers.push(ticker(() => this.#requestWork(), this.#options.idlePollMs ?? heartbeatMs));
-    for (const outcome of this.#outbox.takeForResend(Date.now())) this.#send(outcome);
+    for (const outcome of this.#reporter.takeForResend(Date.now())) this.#send(outcome);
     this.#requestWork();
   }
 
-  #rememberJob(jobId: string, spec: JobSpec): void {
-    this.#jobs.delete(jobId);
-    this.#jobs.set(jobId, spec);
-    if (this.#jobs.size <= JOBS_KEPT) return;
-    const oldest = this.#jobs.keys().next().value!;
-    this.#jobs.delete(oldest);
-    this.#options.executor.forgetJob(oldest);
-  }
-
   #requestWork(): void {
-    const freeSlots = this.#options.threads - this.#tasks.size;
+    const freeSlots = this.#options.threads - this.#tasks.running;
     if (freeSlots > 0) this.#send({ type: "request-work", freeSlots });
-  }
-
-  #start(assignment: Assignment): void {
-    const key = `${assignment.attempt}\u0000${assignment.taskId}`;
-    if (this.#tasks.has(key) || this.#outbox.has(assignment.taskId, assignment.attempt)) return;
-    const running: Running = { assignment, cancel: new TaskCancel() };
-    this.#tasks.set(key, running);
-    void this.#execute(running).finally(() => {
-      this.#tasks.delete(key);
-      this.#requestWork();
-    });
-  }
-
-  async #execute({ assignment, cancel }: Running): Promise<void> {
-    const { taskId, attempt, jobId, task } = assignment;
-    const started = Date.now();
-    try {
-      const spec = this.#jobs.get(jobId);
-      if (!spec) throw new TaskError({ kind: "internal", message: `no job message for ${jobId} before its task` });
-      const shard = assignment.shard === undefined ? undefined : { hash: assignment.shard, bytes: await this.#shard(assignment.shard) };
-      if (cancel.cancelled) return;
-      const result = await this.#options.executor.run({ jobId, spec, task, shard }, cancel);
-      const values: Json[] = "outputs" in result ? result.outputs : [result.output];
-      const reported = this.#options.lie ? values.map(corruptJson) : values;
-      this.#done++;
-      this.#report({
-        type: "task-result",
-        taskId,
-        attempt,
-        result: task.kind === "map" ? { outputs: reported } : { output: reported[0] ?? null },
-        log: result.log,
-        instructions: result.instructions,
-        elapsedMs: Date.now() - started,
-      });
-    } catch (error) {
-      if (cancel.cancelled) return;
-      this.#failed++;
-      const failure = TaskError.from(error).toData();
-      const data: TaskFailureData = { kind: failure.kind, message: failure.message.slice(0, 16 * 1024) };
-      if (failure.line !== undefined) data.line = failure.line;
-      if (failure.traceback !== undefined) data.traceback = failure.traceback.slice(0, 64 * 1024);
-      const printed = failure.log !== undefined && failure.log.length > 0 ? { log: failure.log } : {};
-      this.#report({ type: "task-failed", taskId, attempt, error: data, ...printed });
-    }
-  }
-
-  async #shard(hash: ShardHash): Promise<Uint8Array> {
-    const fetcher = this.#options.shards;
-    const held = await fetcher.store.has(hash);
-    try {
-      const bytes = await fetcher.get(hash, this.#holders.get(hash) ?? []);
-      if (!held && !this.#announced.has(hash)) {
-        this.#announced.add(hash);
-        this.#send({ type: "shards-held", shards: [hash] });
-      }
-      return bytes;
-    } catch (error) {
-      throw new TaskError({ kind: "internal", message: `shard ${hash.slice(0, 12)}…: ${(error as Error).message}` });
-    }
-  }
-
-  /**
-   * Queues an outcome. Outcomes go out at the end of the turn they finished in, but no sooner than
-   * {@link COALESCE_MS} after the previous send, so a stream of short tasks is reported in batches
-   * (see {@link batchOutcomes}) while a lone task's outcome leaves at once.
-   */
-  #report(outcome: Outcome): void {
-    this.#unsent.push(outcome);
-    if (this.#unsent.length > 1) return;
-    const wait = this.#lastFlush + COALESCE_MS - Date.now();
-    if (wait > 0) setTimeout(() => this.#flushOutcomes(), wait);
-    else nextTurn(() => this.#flushOutcomes());
-  }
-
-  /** Sends the outcomes queued this turn in as few messages as the limits allow. */
-  #flushOutcomes(): void {
-    const now = Date.now();
-    this.#lastFlush = now;
-    for (const batch of batchOutcomes(this.#unsent)) {
-      const sent = this.#welcomed && this.#sendText(batch.text);
-      for (const outcome of batch.outcomes) this.#outbox.add(outcome, now, sent);
-    }
-    this.#unsent = [];
-  }
-
-  #cancel(taskIds: ReadonlySet<string>): void {
-    for (const { assignment, cancel } of this.#tasks.values()) if (taskIds.has(assignment.taskId)) cancel.cancel();
-    this.#outbox.drop(taskIds);
-    this.#unsent = this.#unsent.filter((outcome) => !taskIds.has(outcome.taskId));
   }
 
   #send(message: WorkerToCoordinator): boolean {

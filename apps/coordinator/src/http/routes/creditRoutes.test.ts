@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DonorStanding, JobId, StatsExport, StatsPage, TaskId } from "@shoal/protocol";
 import { PROTOCOL_VERSION } from "@shoal/protocol";
 import { SqliteStore } from "../../store/SqliteStore.ts";
-import { hashSecret } from "../../grid/sessionSecret.ts";
+import { hashSecret } from "../../volunteers/sessionSecret.ts";
 import { ProtocolClient } from "../../testing/ProtocolClient.ts";
 import type { ErrorBody, TestCoordinator } from "../../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../../testing/startTestCoordinator.ts";

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import type { DonorStanding, StatsExport, StatsPage } from "@shoal/protocol";
 import { parseDonorRequest } from "@shoal/protocol";
-import { hashSecret } from "../../grid/sessionSecret.ts";
+import { hashSecret } from "../../volunteers/sessionSecret.ts";
 import { HttpError } from "../HttpError.ts";
 import type { HttpDeps } from "../HttpDeps.ts";
 import { RateLimiter } from "../RateLimiter.ts";

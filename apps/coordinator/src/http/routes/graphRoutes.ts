@@ -1,5 +1,5 @@
 import { LIMITS } from "@shoal/protocol";
-import { MAX_GRAPH_TASKS, parseGraphRequest } from "../../grid/parseGraphRequest.ts";
+import { MAX_GRAPH_TASKS, parseGraphRequest } from "../../authors/parseGraphRequest.ts";
 import type { HttpDeps } from "../HttpDeps.ts";
 import { readJsonBody } from "../readJsonBody.ts";
 import { sendJson } from "../respond.ts";

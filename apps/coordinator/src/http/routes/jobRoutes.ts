@@ -1,7 +1,7 @@
 import type { EngineName, JobId } from "@shoal/protocol";
 import { ENGINE_NAMES, hasLoneSurrogate, LIMITS, LONE_SURROGATE_PROBLEM } from "@shoal/protocol";
-import { JobRequestError } from "../../grid/JobRequestError.ts";
-import type { JobRequest } from "../../grid/JobService.ts";
+import { JobRequestError } from "../../authors/JobRequestError.ts";
+import type { JobRequest } from "../../authors/JobService.ts";
 import { HttpError } from "../HttpError.ts";
 import type { HttpDeps } from "../HttpDeps.ts";
 import { readJsonBody } from "../readJsonBody.ts";

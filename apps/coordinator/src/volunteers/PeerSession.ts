@@ -8,7 +8,8 @@ import type { Admission } from "./Grid.ts";
 import type { Metrics } from "./Metrics.ts";
 import { PeerSpeed } from "./PeerSpeed.ts";
 import { newToken } from "./sessionSecret.ts";
-import type { ChannelInfo, WorkerChannel } from "./WorkerChannel.ts";
+import type { Channel } from "@shoal/worker";
+import type { ChannelInfo } from "./ChannelInfo.ts";
 
 /** What a session needs from the grid around it. */
 export interface SessionHost {
@@ -44,7 +45,7 @@ const MAX_LOGGED_REPORTS = 20;
  * answered with an `error` message and the channel is closed, without touching other sessions.
  */
 export class PeerSession {
-  readonly channel: WorkerChannel;
+  readonly channel: Channel;
   readonly info: ChannelInfo;
   readonly connectedAt = new Date().toISOString();
   peerId: PeerId | undefined;
@@ -75,7 +76,7 @@ export class PeerSession {
   /** When the peer last sent anything (ms since the epoch): heartbeats keep it above the grid's silence limit. */
   lastHeardAt = Date.now();
 
-  constructor(host: SessionHost, channel: WorkerChannel, info: ChannelInfo, helloTimeoutMs: number) {
+  constructor(host: SessionHost, channel: Channel, info: ChannelInfo, helloTimeoutMs: number) {
     this.#host = host;
     this.channel = channel;
     this.info = info;

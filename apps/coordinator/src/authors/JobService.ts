@@ -11,7 +11,7 @@ import { newId } from "../newId.ts";
 import type { ScriptProbe } from "../probe/ScriptProbe.ts";
 import type { DatasetRecord, JobRow, Store } from "../store/Store.ts";
 import { bindGraph } from "./bindGraph.ts";
-import type { DurableScheduler } from "./DurableScheduler.ts";
+import type { DurableScheduler } from "../volunteers/DurableScheduler.ts";
 import { JobRequestError } from "./JobRequestError.ts";
 import { jobView, summarise } from "./JobView.ts";
 import type { ParsedGraphRequest } from "./parseGraphRequest.ts";

@@ -10,7 +10,8 @@ import type { Metrics } from "./Metrics.ts";
 import type { SessionHost } from "./PeerSession.ts";
 import { PeerSession } from "./PeerSession.ts";
 import { hashSecret, newToken, secretMatches } from "./sessionSecret.ts";
-import type { ChannelInfo, WorkerChannel } from "./WorkerChannel.ts";
+import type { Channel } from "@shoal/worker";
+import type { ChannelInfo } from "./ChannelInfo.ts";
 
 /** Peers named in one shard-holders message (the protocol allows 64). */
 const MAX_SHARD_HOLDERS = 16;
@@ -62,7 +63,7 @@ export class Grid implements SessionHost {
   readonly #peerRetentionMs: number;
   #prunedAt = Number.NEGATIVE_INFINITY;
   readonly #sessions = new Map<PeerId, PeerSession>();
-  readonly #channels = new Set<WorkerChannel>();
+  readonly #channels = new Set<Channel>();
   #offerQueued = false;
   #closing = false;
   readonly #silenceMs: number;
@@ -89,7 +90,7 @@ export class Grid implements SessionHost {
   }
 
   /** Takes a new worker channel from any transport; the session lets the transport report breaches it finds itself. */
-  attach(channel: WorkerChannel, info: ChannelInfo): PeerSession {
+  attach(channel: Channel, info: ChannelInfo): PeerSession {
     const session = new PeerSession(this, channel, info, this.#helloTimeoutMs);
     if (this.#closing) {
       channel.close("coordinator is shutting down");

@@ -1,0 +1,92 @@
+import { parseJobSpec } from "@shoal/protocol";
+import { TaskError } from "../executor/TaskError.ts";
+import type { TaskRequest, VolunteerExecutor } from "../volunteer/VolunteerExecutor.ts";
+import { TaskCancel } from "../volunteer/VolunteerExecutor.ts";
+import { mapTask, meanJob, testSeries, testShard } from "./fixtures.ts";
+
+/** One behaviour every `VolunteerExecutor` must show: `run` throws when the executor does otherwise. */
+export interface ExecutorCase {
+  name: string;
+  run(executor: VolunteerExecutor): Promise<void>;
+}
+
+/**
+ * The executor contract as plain cases, free of any test runner, so the same cases run under
+ * vitest in Node (`runExecutorTests`: InlineExecutor, NodeExecutorPool) and in real Chromium
+ * (e2e/executorPool.spec.ts: WebWorkerPool).
+ */
+export const executorCases: readonly ExecutorCase[] = [
+  {
+    name: "runs map tasks (one output per point) and reduce tasks (one output)",
+    async run(executor) {
+      const shard = await testShard(testSeries("AAA", 200));
+      const map = await executor.run({ jobId: "j", spec: meanJob(), shard, task: mapTask("AAA", 0, 100, [1, 2]) });
+      if (!("outputs" in map)) throw new Error("a map task gave no outputs");
+      const [one, two] = map.outputs as Array<{ key: string; k: number; mean: number }>;
+      check(one?.key === "AAA" && one.k === 1 && two?.key === "AAA" && two.k === 2, `map outputs ${JSON.stringify(map.outputs)}`);
+      check(Math.abs(two.mean - one.mean * 2) < 1e-9 * Math.abs(one.mean), `k = 2 doubles the mean: ${one.mean}, ${two.mean}`);
+      const reduce = await executor.run({ jobId: "j", spec: meanJob(), task: { kind: "reduce", level: 0, group: 0, values: [{ mean: 1 }, { total: 2.5 }] } });
+      check("output" in reduce && JSON.stringify(reduce.output) === '{"total":3.5}', `reduce output ${JSON.stringify(reduce)}`);
+    },
+  },
+  {
+    name: "rejects a Lua error with a TaskError that keeps its kind and line",
+    async run(executor) {
+      const shard = await testShard(testSeries("AAA", 50));
+      const spec = parseJobSpec({ script: "function map(series, p)\n  error('boom')\nend" });
+      const failure = await failureOf(executor.run({ jobId: "bad", spec, shard, task: mapTask("AAA", 0, 50) }));
+      check(failure.kind === "runtime" && failure.line === 2 && failure.message.includes("boom"), `failure ${describe(failure)}`);
+    },
+  },
+  {
+    name: "rejects a script that does not compile with a syntax TaskError",
+    async run(executor) {
+      const shard = await testShard(testSeries("AAA", 50));
+      const spec = parseJobSpec({ script: "function map(series, p) return end end" });
+      const failure = await failureOf(executor.run({ jobId: "syntax", spec, shard, task: mapTask("AAA", 0, 50) }));
+      check(failure.kind === "syntax", `failure ${describe(failure)}`);
+    },
+  },
+  {
+    name: "rejects a task cancelled before it starts, and keeps running others",
+    async run(executor) {
+      const shard = await testShard(testSeries("AAA", 50));
+      const request: TaskRequest = { jobId: "j", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) };
+      const cancel = new TaskCancel();
+      cancel.cancel();
+      await failureOf(executor.run(request, cancel));
+      const after = await executor.run(request);
+      check("outputs" in after && after.outputs.length === 1, `after a cancel: ${JSON.stringify(after)}`);
+    },
+  },
+  {
+    name: "runs a job's tasks again after forgetting it",
+    async run(executor) {
+      const shard = await testShard(testSeries("AAA", 50));
+      const request: TaskRequest = { jobId: "j", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) };
+      const first = await executor.run(request);
+      executor.forgetJob("j");
+      const again = await executor.run(request);
+      check(JSON.stringify(again) === JSON.stringify(first), `again ${JSON.stringify(again)} after ${JSON.stringify(first)}`);
+    },
+  },
+];
+
+function check(condition: boolean, what: string): asserts condition {
+  if (!condition) throw new Error(`unexpected: ${what}`);
+}
+
+/** The TaskError a task rejects with; throws if it resolves or rejects with anything else. */
+async function failureOf(task: Promise<unknown>): Promise<TaskError> {
+  const outcome = await task.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+  if (!("error" in outcome)) throw new Error(`unexpected: the task succeeded with ${JSON.stringify(outcome.value)}`);
+  if (!(outcome.error instanceof TaskError)) throw new Error(`unexpected: rejected with ${String(outcome.error)}, not a TaskError`);
+  return outcome.error;
+}
+
+function describe(error: TaskError): string {
+  return JSON.stringify({ kind: error.kind, line: error.line, message: error.message });
+}
