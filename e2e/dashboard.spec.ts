@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 import { firstDifference, runShoal, TestGrid } from "./support/grid.ts";
+import { startDonor } from "./support/startDonor.ts";
 
 /*
  * The job-author dashboard in real Chromium against a real coordinator process, driven through
@@ -23,13 +24,7 @@ let page: Page;
 const donors: BrowserContext[] = [];
 
 async function openDonor(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext();
-  const donor = await context.newPage();
-  await donor.goto(`${grid.url}/`);
-  await expect(donor.getByTestId("toggle")).toBeEnabled();
-  await donor.getByTestId("toggle").click();
-  await expect(donor.getByTestId("state")).toContainText("Running", { timeout: 20_000 });
-  return context;
+  return (await startDonor(browser, grid.url)).context();
 }
 
 /** Replaces the editor's text the way a person would: focus, select all, type. */

@@ -3,6 +3,7 @@ import { chromium, expect, test } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "./support/findChromium.ts";
 import { firstDifference, runShoal, TestGrid } from "./support/grid.ts";
 import { signalTree } from "./support/processTree.ts";
+import { startDonor } from "./support/startDonor.ts";
 
 /*
  * Donor liveness against a coordinator that drops a volunteer after 6 s of silence. A donor whose
@@ -54,12 +55,8 @@ async function openPeersPage(page: Page): Promise<void> {
 }
 
 test("a donor whose page timers never fire (a throttled background tab) keeps heartbeating from its Web Worker and stays connected", async ({ browser }) => {
-  const context = await browser.newContext();
-  const donor = await context.newPage();
-  await donor.goto(`${grid.url}/`);
-  await expect(donor.getByTestId("toggle")).toBeEnabled();
-  await donor.getByTestId("toggle").click();
-  await expect(donor.getByTestId("state")).toContainText("Running", { timeout: 20_000 });
+  const donor = await startDonor(browser, grid.url);
+  const context = donor.context();
   // The harshest throttling: from now on the page's own intervals never run (workers keep their timers).
   await donor.evaluate(() => {
     for (let id = 0; id < 100_000; id++) window.clearInterval(id);
