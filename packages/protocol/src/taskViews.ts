@@ -75,17 +75,20 @@ export interface AttemptTimeline {
 }
 
 /**
- * What has arrived of a running job. Without a reduce, `values` are the map outputs of the tasks
- * done so far, in plan order; with one, the reduce cannot be applied to a subset by the coordinator,
- * so only the counts are given. Never the final result: that is `GET /api/jobs/:id/result`.
+ * What has arrived of a running job: `values` are the map outputs of the tasks done so far, in
+ * plan order. Without a reduce they are what the result will hold; with one, the reduce cannot be
+ * applied to a subset by the coordinator, so they are the map outputs before it (`beforeReduce`).
+ * Never the final result: that is `GET /api/jobs/:id/result`.
  */
 export interface PartialResult {
   partial: true;
   /** Map tasks done, of all map tasks. */
   done: number;
   total: number;
-  /** Outputs arrived so far (absent for a job with a reduce). */
+  /** Outputs arrived so far, in plan order, at most the `limit` asked for. */
   values?: Json[];
+  /** True for a job with a reduce: `values` are map outputs so far, before the reduce. */
+  beforeReduce?: boolean;
   /** True when `values` was cut at the `limit` asked for. */
   truncated?: boolean;
 }

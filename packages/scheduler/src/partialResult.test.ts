@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { JobScheduler } from "./JobScheduler.ts";
-import { job, peerId, reference, runAll, series } from "./test/fixtures.ts";
+import { execute, job, peerId, reference, runAll, series } from "./test/fixtures.ts";
 
 const A = peerId("A");
 
@@ -30,13 +30,18 @@ describe("partialResult", () => {
     expect(partial?.values).toHaveLength(2);
   });
 
-  it("gives only the count of map tasks done for a job with a reduce, which cannot be applied to a subset here", () => {
+  it("gives a job with a reduce its map outputs so far in plan order, marked before the reduce, since the reduce cannot be applied to a subset here", () => {
     const s = new JobScheduler();
     s.addPeer(A);
     const sub = job("reduced", [series("x", 10)], { params: { a: [1, 2, 3, 4] }, batchSize: 1, reduceFanIn: 2 });
     s.submitJob(sub);
-    runAll(s, A, s.requestWork(A, 2, 0).assignments.slice(0, 1), 10);
-    expect(s.partialResult(sub.id, 100)).toEqual({ partial: true, done: 1, total: 4 });
+    expect(s.partialResult(sub.id, 100)).toEqual({ partial: true, done: 0, total: 4, beforeReduce: true, values: [] });
+    const maps = s.requestWork(A, 8, 0).assignments.filter((a) => a.task.kind === "map");
+    expect(maps).toHaveLength(4);
+    runAll(s, A, [maps[2]!, maps[0]!], 10);
+    const outputs = (i: number) => (execute(maps[i]!.task) as { outputs: unknown[] }).outputs;
+    expect(s.partialResult(sub.id, 100)).toEqual({ partial: true, done: 2, total: 4, beforeReduce: true, values: [...outputs(0), ...outputs(2)] });
+    expect(s.partialResult(sub.id, 1)).toEqual({ partial: true, done: 2, total: 4, beforeReduce: true, values: outputs(0), truncated: true });
   });
 
   it("is undefined for a job the scheduler does not hold", () => {

@@ -5,21 +5,24 @@ import type { JobState, TaskState } from "./SchedulerState.ts";
  * What has arrived of a job's result so far. When the result reads map tasks directly (a job
  * without a reduce, such as a parameter sweep), the outputs of those done so far, in plan order, at
  * most `limit` of them; when it reads reduce tasks, the reduce cannot be applied to a subset here,
- * so only the count of map tasks done. Always marked partial: the final result is not this.
+ * so the map outputs arrived so far instead, in plan order and bounded the same way, marked
+ * `beforeReduce`. Always marked partial: the final result is not this.
  */
 export function partialResult(state: JobState, limit: number): PartialResult {
   const maps = state.tasks.filter((t) => t.work.kind === "map");
   const answer: PartialResult = { partial: true, done: maps.filter((t) => t.status === "done").length, total: maps.length };
   const byId = new Map<string, TaskState>(state.tasks.map((t) => [t.id, t]));
   const sources = state.result.inputs.map((input) => ({ input, task: byId.get(input.task) }));
-  if (sources.some(({ task }) => task?.work.kind !== "map")) return answer;
+  const reduced = sources.some(({ task }) => task?.work.kind !== "map");
+  const read = reduced ? maps.map((task) => ({ task, from: 0, to: undefined })) : sources.map(({ input, task }) => ({ task, from: input.from, to: input.to }));
+  const base: PartialResult = reduced ? { ...answer, beforeReduce: true } : answer;
   const values: Json[] = [];
-  for (const { input, task } of sources) {
+  for (const { task, from, to } of read) {
     if (task?.status !== "done" || !task.output) continue;
-    for (const value of task.output.slice(input.from, input.to)) {
-      if (values.length === limit) return { ...answer, values, truncated: true };
+    for (const value of task.output.slice(from, to)) {
+      if (values.length === limit) return { ...base, values, truncated: true };
       values.push(value);
     }
   }
-  return { ...answer, values };
+  return { ...base, values };
 }

@@ -84,6 +84,26 @@ describe("a job's tasks, attempts and partial result over HTTP", () => {
     expect((await json<ErrorBody>(after)).error).toMatch(/result is at/);
   });
 
+  it("gives a running job with a reduce its map outputs so far in plan order, marked before the reduce", async () => {
+    const script = `${SWEEP.script}\nfunction reduce(values)\n  return #values\nend`;
+    const job = await json<JobView>(post(c, "/api/jobs", { dataset, spec: { ...SWEEP, script } }));
+    const slow = await worker({ stopAfter: 2 });
+    await slow.start();
+    let partial: PartialResult | undefined;
+    for (let i = 0; i < 200 && (partial?.done ?? 0) < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      partial = await json<PartialResult>(c.api(`/api/jobs/${job.id}/partial`));
+    }
+    expect(partial).toMatchObject({ partial: true, done: 2, total: 4, beforeReduce: true });
+    expect(partial?.values).toEqual([expect.objectContaining({ a: 1 }), expect.objectContaining({ a: 2 })]);
+    expect(await json<PartialResult>(c.api(`/api/jobs/${job.id}/partial?limit=1`))).toMatchObject({ beforeReduce: true, values: [expect.objectContaining({ a: 1 })], truncated: true });
+    const done = until(job.id, "done");
+    clients[0]?.close();
+    await (await worker()).start();
+    await done;
+    expect(await json<unknown>(c.api(`/api/jobs/${job.id}/result`))).toBe(4);
+  });
+
   it.each([
     ["limit=0", /limit must be an integer from 1 to 200/],
     [`limit=${MAX_TASK_PAGE + 1}`, /limit must be/],
