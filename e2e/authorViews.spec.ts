@@ -88,7 +88,12 @@ test("the peers page shows the Node worker, its measured speed and tasks; two ru
   await expect(page.getByTestId("compare-verdict")).toHaveText("The results are equal (as canonical JSON).");
   await expect(page.getByTestId("compare-table")).toContainText("wasmoon");
   await expect(page.getByTestId("compare-table")).toContainText("fengari");
+  // Both ended, so the counts come from the task history: the one Node worker ran every task of each.
+  await expect(page.getByTestId("compare-volunteers")).toHaveText(["1 with results taken (1 ran tasks)", "1 with results taken (1 ran tasks)"]);
   await page.screenshot({ path: `${SHOTS}/author-compare-equal.png`, fullPage: true });
+  await page.getByTestId("compare-table").getByRole("link").first().click();
+  await expect(page.getByTestId("job-volunteers")).toHaveText("1 with results taken (1 ran tasks)");
+  await page.screenshot({ path: `${SHOTS}/author-job-volunteers.png` });
 
   await page.goto(`${grid.url}/dashboard/jobs`);
   await picks.nth(0).check();

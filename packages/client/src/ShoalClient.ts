@@ -1,4 +1,4 @@
-import type { AttemptTimeline, EngineName, PartialResult, TaskPage } from "@shoal/protocol";
+import type { AttemptTimeline, EngineName, PartialResult, TaskPage, VolunteerCounts } from "@shoal/protocol";
 import type { GraphRequest } from "./graph/GraphRequest.ts";
 import { readEventStream } from "./readEventStream.ts";
 import { sha256Hex } from "./sha256Hex.ts";
@@ -123,6 +123,11 @@ export class ShoalClient {
   /** A job's latest attempts, for a timeline. */
   async getAttempts(id: string, options: { limit?: number } = {}): Promise<AttemptTimeline> {
     return this.#json("GET", `/api/jobs/${encodeURIComponent(id)}/attempts${options.limit ? `?limit=${options.limit}` : ""}`);
+  }
+
+  /** How many distinct volunteers ran a job's tasks, and how many had a result taken. */
+  async getVolunteerCounts(id: string): Promise<VolunteerCounts> {
+    return this.#json("GET", `/api/jobs/${encodeURIComponent(id)}/volunteers`);
   }
 
   /** What has arrived of a running job's result, marked partial; a ShoalApiError with status 409 once it ended. */

@@ -42,6 +42,16 @@ export interface AttemptView {
   logTruncated?: boolean;
 }
 
+/**
+ * How many distinct volunteers worked on a job (`GET /api/jobs/:id/volunteers`), from its task
+ * history, so it stays known after the job ends: `attempted` ran at least one of its tasks (any
+ * outcome), `accepted` had at least one result taken by the coordinator (attempt outcome `result`).
+ */
+export interface VolunteerCounts {
+  attempted: number;
+  accepted: number;
+}
+
 /** A task's state in the list: `unfinished` for a task still pending when its job ended. */
 export type TaskStateView = "pending" | "done" | "failed" | "unfinished";
 

@@ -1,4 +1,4 @@
-import type { AttemptTimeline, JobId, PartialResult, TaskPage, TaskView } from "@shoal/protocol";
+import type { AttemptTimeline, JobId, PartialResult, TaskPage, TaskView, VolunteerCounts } from "@shoal/protocol";
 import type { DurableScheduler } from "../volunteers/DurableScheduler.ts";
 import { JobRequestError } from "../authors/JobRequestError.ts";
 import type { JobService } from "../authors/JobService.ts";
@@ -42,6 +42,12 @@ export class JobTasks {
   timeline(id: JobId, limit: number): AttemptTimeline {
     if (!this.#jobs.view(id)) throw new JobRequestError(`no job ${id}`, { status: 404 });
     return this.#store.latestAttempts(id, limit);
+  }
+
+  /** Distinct volunteers that ran the job's tasks and those whose results were taken, running or ended. */
+  volunteers(id: JobId): VolunteerCounts {
+    if (!this.#jobs.view(id)) throw new JobRequestError(`no job ${id}`, { status: 404 });
+    return this.#store.volunteerCounts(id);
   }
 
   /** What has arrived of a running job's result; a 409 once it ended, when `/result` has the whole of it. */

@@ -1,4 +1,4 @@
-import type { AttemptView, JobId, TaskId } from "@shoal/protocol";
+import type { AttemptView, JobId, TaskId, VolunteerCounts } from "@shoal/protocol";
 import type { AttemptEnd, TaskHistoryStore, TaskRecord } from "./TaskHistoryStore.ts";
 import { takesEnd } from "./TaskHistoryStore.ts";
 
@@ -48,6 +48,11 @@ export class MemoryTaskHistoryStore implements TaskHistoryStore {
   attemptsOf(job: JobId, from: number, to: number): AttemptView[] {
     const list = this.#jobs.get(job) ?? [];
     return list.filter((t) => t.index >= from && t.index < to).flatMap((t) => (this.#tasks.get(t.id)?.attempts ?? []).map((a) => ({ ...a })));
+  }
+
+  volunteerCounts(job: JobId): VolunteerCounts {
+    const all = (this.#jobs.get(job) ?? []).flatMap((t) => this.#tasks.get(t.id)?.attempts ?? []);
+    return { attempted: new Set(all.map((a) => a.peer)).size, accepted: new Set(all.filter((a) => a.outcome === "result").map((a) => a.peer)).size };
   }
 
   latestAttempts(job: JobId, limit: number): { total: number; attempts: AttemptView[] } {

@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import type { JobId, TaskId } from "@shoal/protocol";
 import { SqliteStore } from "../store/SqliteStore.ts";
 import { runTaskHistoryStoreTests } from "./runTaskHistoryStoreTests.ts";
-import { SqliteTaskHistoryStore } from "./SqliteTaskHistoryStore.ts";
+import { SqliteTaskHistoryStore, VOLUNTEER_COUNTS_SQL } from "./SqliteTaskHistoryStore.ts";
+import Database from "better-sqlite3";
 
 const freshPath = () => join(mkdtempSync(join(tmpdir(), "shoal-history-")), "shoal.db");
 
@@ -25,5 +26,15 @@ describe("SqliteTaskHistoryStore on disk", () => {
     const again = new SqliteTaskHistoryStore(path);
     expect(again.attemptsOf("j" as JobId, 0, 1)).toEqual([{ task: 0, attempt: 1, peer: "p", start: 5, end: null, outcome: "running" }]);
     again.close();
+  });
+
+  it("counts a job's volunteers from the covering index, not by scanning every attempt", () => {
+    const path = freshPath();
+    new SqliteTaskHistoryStore(path).close();
+    const db = new Database(path);
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${VOLUNTEER_COUNTS_SQL}`).all("j") as Array<{ detail: string }>).map((row) => row.detail).join("\n");
+    db.close();
+    expect(plan).toMatch(/USING COVERING INDEX task_attempts_by_peer \(job_id=\?\)/);
+    expect(plan).not.toMatch(/SCAN task_attempts(?! USING)/);
   });
 });

@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import type { AttemptOutcome, AttemptView, JobId, TaskId } from "@shoal/protocol";
+import type { AttemptOutcome, AttemptView, JobId, TaskId, VolunteerCounts } from "@shoal/protocol";
 import type { AttemptEnd, TaskHistoryStore, TaskRecord } from "./TaskHistoryStore.ts";
 import { REPORTED } from "./TaskHistoryStore.ts";
 
@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS task_attempts (
 );
 CREATE INDEX IF NOT EXISTS task_attempts_by_job ON task_attempts (job_id, position);
 CREATE INDEX IF NOT EXISTS task_attempts_by_start ON task_attempts (job_id, started_at);
+CREATE INDEX IF NOT EXISTS task_attempts_by_peer ON task_attempts (job_id, peer, outcome);
 `;
 
 interface TaskRowSql {
@@ -60,6 +61,10 @@ interface AttemptRowSql {
   log: string | null;
   log_truncated: number | null;
 }
+
+/** Distinct volunteers of one job, all and with a result taken: covered by `task_attempts_by_peer`, so it reads one job's entries, never the table. */
+export const VOLUNTEER_COUNTS_SQL =
+  "SELECT count(DISTINCT peer) AS attempted, count(DISTINCT CASE WHEN outcome = 'result' THEN peer END) AS accepted FROM task_attempts WHERE job_id = ?";
 
 const ATTEMPT_COLUMNS = "position, attempt, peer, started_at, ended_at, outcome, kind, message, line, log, log_truncated";
 
@@ -87,6 +92,7 @@ export class SqliteTaskHistoryStore implements TaskHistoryStore {
       count: db.prepare("SELECT count(*) AS n FROM job_tasks WHERE job_id = ?"),
       page: db.prepare("SELECT task_id, position, kind, key, points, state FROM job_tasks WHERE job_id = ? ORDER BY position LIMIT ? OFFSET ?"),
       attemptsOf: db.prepare(`SELECT ${ATTEMPT_COLUMNS} FROM task_attempts WHERE job_id = ? AND position >= ? AND position < ? ORDER BY position, attempt`),
+      volunteers: db.prepare(VOLUNTEER_COUNTS_SQL),
       countAttempts: db.prepare("SELECT count(*) AS n FROM task_attempts WHERE job_id = ?"),
       latest: db.prepare(
         `SELECT * FROM (SELECT ${ATTEMPT_COLUMNS} FROM task_attempts WHERE job_id = ? ORDER BY started_at DESC, position DESC, attempt DESC LIMIT ?) ORDER BY started_at, position, attempt`,
@@ -128,6 +134,11 @@ export class SqliteTaskHistoryStore implements TaskHistoryStore {
 
   attemptsOf(job: JobId, from: number, to: number): AttemptView[] {
     return (this.#q.attemptsOf.all(job, from, to) as AttemptRowSql[]).map(toView);
+  }
+
+  volunteerCounts(job: JobId): VolunteerCounts {
+    const { attempted, accepted } = this.#q.volunteers.get(job) as VolunteerCounts;
+    return { attempted, accepted };
   }
 
   latestAttempts(job: JobId, limit: number): { total: number; attempts: AttemptView[] } {

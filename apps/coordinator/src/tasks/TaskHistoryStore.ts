@@ -1,4 +1,4 @@
-import type { AttemptOutcome, AttemptView, JobId, TaskId } from "@shoal/protocol";
+import type { AttemptOutcome, AttemptView, JobId, TaskId, VolunteerCounts } from "@shoal/protocol";
 
 /** A task of a job as the history keeps it: where it sits in the plan and what it computes. */
 export interface TaskRecord {
@@ -51,6 +51,8 @@ export interface TaskHistoryStore {
   tasks(job: JobId, offset: number, limit: number): { total: number; tasks: TaskRecord[] };
   /** Attempts of the job's tasks at plan positions `from` (inclusive) to `to` (exclusive), by task then attempt. */
   attemptsOf(job: JobId, from: number, to: number): AttemptView[];
+  /** Distinct volunteers that attempted the job's tasks, and those with a result taken. */
+  volunteerCounts(job: JobId): VolunteerCounts;
   /** The job's `limit` latest-started attempts, oldest first, and how many it has in all. */
   latestAttempts(job: JobId, limit: number): { total: number; attempts: AttemptView[] };
   close(): void;

@@ -63,6 +63,25 @@ export function runTaskHistoryStoreTests(name: string, open: () => TaskHistorySt
       expect(store.attemptsOf(J, 0, 1)).toEqual([{ task: 0, attempt: 1, peer: "p", start: 10, end: 30, outcome: "result" }]);
     });
 
+    it("counts the distinct volunteers that attempted a job and those with a result taken, apart from other jobs", () => {
+      store = open();
+      store.addTasks(J, [task("j1", 0), task("j1", 1)]);
+      store.addTasks("j2" as JobId, [task("j2", 0)]);
+      expect(store.volunteerCounts(J)).toEqual({ attempted: 0, accepted: 0 });
+      store.startAttempt(id(0), 1, "p-a", 10);
+      store.startAttempt(id(0), 2, "p-b", 20);
+      store.startAttempt(id(1), 1, "p-a", 30);
+      store.startAttempt(id(1), 2, "p-c", 40);
+      store.startAttempt(id(0, "j2"), 1, "p-d", 50);
+      store.endAttempt(id(0), 1, { end: 60, outcome: "result" });
+      store.endAttempt(id(1), 1, { end: 70, outcome: "result" });
+      store.endAttempt(id(0), 2, { end: 80, outcome: "error", kind: "runtime" });
+      store.endAttempt(id(0, "j2"), 1, { end: 90, outcome: "result" });
+      expect(store.volunteerCounts(J)).toEqual({ attempted: 3, accepted: 1 });
+      expect(store.volunteerCounts("j2" as JobId)).toEqual({ attempted: 1, accepted: 1 });
+      expect(store.volunteerCounts("nope" as JobId)).toEqual({ attempted: 0, accepted: 0 });
+    });
+
     it("gives the latest-started attempts oldest first, with the count of all", () => {
       store = open();
       store.addTasks(J, [task("j1", 0), task("j1", 1), task("j1", 2)]);

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { AttemptTimeline, DatasetView, JobView, PartialResult, TaskPage } from "@shoal/protocol";
+import type { AttemptTimeline, DatasetView, JobView, PartialResult, TaskPage, VolunteerCounts } from "@shoal/protocol";
 import { MAX_TASK_PAGE, PROTOCOL_VERSION } from "@shoal/protocol";
 import { join } from "node:path";
 import { startCoordinator } from "../../Coordinator.ts";
@@ -104,6 +104,28 @@ describe("a job's tasks, attempts and partial result over HTTP", () => {
     expect(await json<unknown>(c.api(`/api/jobs/${job.id}/result`))).toBe(4);
   });
 
+  it("counts the two volunteers that ran a job, after it ended, and only the one that delivered a result as accepted for a job that failed", async () => {
+    const job = await json<JobView>(post(c, "/api/jobs", { dataset, spec: SWEEP }));
+    const first = await worker({ stopAfter: 2 });
+    await first.start();
+    for (let i = 0; i < 200 && (await json<TaskPage>(c.api(`/api/jobs/${job.id}/tasks`))).tasks.filter((t) => t.state === "done").length < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const done = until(job.id, "done");
+    clients[0]?.close();
+    const second = await worker();
+    await second.start();
+    await done;
+    expect(first.peerId).not.toBe(second.peerId);
+    expect(await json<VolunteerCounts>(c.api(`/api/jobs/${job.id}/volunteers`))).toEqual({ attempted: 2, accepted: 2 });
+
+    const failing = await json<JobView>(post(c, "/api/jobs", { dataset, spec: { script: 'function map(s, p)\n  error("boom")\nend', params: { a: [1] } } }));
+    const failed = until(failing.id, "failed");
+    await (await worker()).start();
+    await failed;
+    expect(await json<VolunteerCounts>(c.api(`/api/jobs/${failing.id}/volunteers`))).toEqual({ attempted: 1, accepted: 0 });
+  });
+
   it.each([
     ["limit=0", /limit must be an integer from 1 to 200/],
     [`limit=${MAX_TASK_PAGE + 1}`, /limit must be/],
@@ -121,7 +143,7 @@ describe("a job's tasks, attempts and partial result over HTTP", () => {
   });
 
   it("answers 404 for unknown jobs, 401 without the author token, and bounds the other routes' limits too", async () => {
-    for (const path of ["tasks", "attempts", "partial"]) expect((await c.api(`/api/jobs/j_nope/${path}`)).status).toBe(404);
+    for (const path of ["tasks", "attempts", "volunteers", "partial"]) expect((await c.api(`/api/jobs/j_nope/${path}`)).status).toBe(404);
     const job = (await json<JobView[]>(c.api("/api/jobs?limit=1")))[0]!;
     expect((await fetch(`${c.url}/api/jobs/${job.id}/tasks`)).status).toBe(401);
     expect((await c.api(`/api/jobs/${job.id}/attempts?limit=5001`)).status).toBe(400);

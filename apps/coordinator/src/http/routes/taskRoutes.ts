@@ -9,7 +9,7 @@ import { answer } from "./jobRoutes.ts";
 /** Largest `offset` taken: past any job the task limits allow. */
 const MAX_OFFSET = 10_000_000;
 
-/** `/api/jobs/:id/tasks`, `/attempts` and `/partial`: a job's tasks with their attempts, its timeline, and what has arrived of its result. */
+/** `/api/jobs/:id/tasks`, `/attempts`, `/volunteers` and `/partial`: a job's tasks with their attempts, its timeline, who ran it, and what has arrived of its result. */
 export function taskRoutes(router: Router, deps: HttpDeps): void {
   const { tasks } = deps;
 
@@ -22,6 +22,10 @@ export function taskRoutes(router: Router, deps: HttpDeps): void {
   router.add("GET", "/api/jobs/:id/attempts", async ({ res, url, params }) => {
     const limit = intParam(url, "limit", MAX_TIMELINE_ATTEMPTS, 1, MAX_TIMELINE_ATTEMPTS);
     sendJson(res, 200, await answer(() => tasks.timeline(params.id as JobId, limit)));
+  });
+
+  router.add("GET", "/api/jobs/:id/volunteers", async ({ res, params }) => {
+    sendJson(res, 200, await answer(() => tasks.volunteers(params.id as JobId)));
   });
 
   router.add("GET", "/api/jobs/:id/partial", async ({ res, url, params }) => {

@@ -1,5 +1,5 @@
 import type { JobView } from "@shoal/client";
-import type { Json } from "@shoal/protocol";
+import type { Json, VolunteerCounts } from "@shoal/protocol";
 import type { ReactNode } from "react";
 import { formatDuration } from "../../donor/format.ts";
 import { useApi } from "../api/useApi.ts";
@@ -9,22 +9,25 @@ import { resultSummary } from "../results/resultSummary.ts";
 import { Link } from "../shell/Link.tsx";
 import { routePath } from "../shell/parseRoute.ts";
 import { compareResults } from "./compareResults.ts";
+import { volunteersText } from "./volunteersText.ts";
 
 interface Run {
   job: JobView;
   /** The job's result once it is done. */
   result?: Json;
+  /** Distinct volunteers that ran it, from its task history. */
+  volunteers: VolunteerCounts;
 }
 
 /**
  * Two runs side by side — say the same script on another grid or engine: status, engine, duration,
- * tasks and results, replication, a summary of each result, and whether the results are equal as
+ * tasks and results, replication, the volunteers that ran it, a summary of each result, and whether the results are equal as
  * canonical JSON (with the first differing path when not). Refreshes until both have ended.
  */
 export function ComparePage({ a, b }: { a: string; b: string }) {
   const runs = useApi(async (client): Promise<[Run, Run]> => Promise.all([a, b].map(async (id) => {
-    const job = await client.getJob(id);
-    return job.status === "done" ? { job, result: await client.getResult(id) } : { job };
+    const [job, volunteers] = await Promise.all([client.getJob(id), client.getVolunteerCounts(id)]);
+    return job.status === "done" ? { job, volunteers, result: await client.getResult(id) } : { job, volunteers };
   })) as Promise<[Run, Run]>, [a, b], { refreshMs: 3000 });
   const pair = runs.data;
   return (
@@ -57,6 +60,7 @@ export function ComparePage({ a, b }: { a: string; b: string }) {
               <Row label="Points" cells={pair.map(({ job }) => String(job.spec.points))} />
               <Row label="Tasks done" cells={pair.map(({ job }) => `${job.tasks.done} of ${job.tasks.total}`)} />
               <Row label="Replicas / quorum" cells={pair.map(({ job }) => `${job.replicas} / ${job.quorum}`)} />
+              <Row label="Volunteers" cells={pair.map(({ volunteers }) => <span data-testid="compare-volunteers">{volunteersText(volunteers)}</span>)} />
               <Row label="Results accepted" cells={pair.map(({ job }) => `${job.results.accepted} (${job.results.rejected} rejected)`)} />
               <Row label="Took" cells={pair.map(({ job }) => (job.finishedAt ? formatDuration(Date.parse(job.finishedAt) - Date.parse(job.createdAt)) : "—"))} />
               <Row label="Result" cells={pair.map((run) => <Summary run={run} />)} />

@@ -20,6 +20,7 @@ import { shoalRunCommand } from "./shoalRunCommand.ts";
 import { useJobProgress } from "./useJobProgress.ts";
 import { LineMessage } from "../components/LineMessage.tsx";
 import { PartialResultCard } from "../tasks/PartialResultCard.tsx";
+import { volunteersText } from "../compare/volunteersText.ts";
 import { TaskTable } from "../tasks/TaskTable.tsx";
 import { TaskTimeline } from "../tasks/TaskTimeline.tsx";
 
@@ -30,6 +31,7 @@ export function JobPage({ id }: { id: string }) {
   const now = useNow(active ? 1000 : undefined);
   const script = useApi((client) => client.getJobScript(id), [id]);
   const peers = useApi((client) => (active ? client.listPeers() : Promise.resolve(undefined)), [id, active], { refreshMs: 2000 });
+  const volunteers = useApi((client) => client.getVolunteerCounts(id), [id, active], active ? { refreshMs: 5000 } : {});
 
   if (!job) return error ? <Notice kind="error">Cannot load job {id}: {error}</Notice> : <Notice kind="loading">Loading job…</Notice>;
   const live = progressEstimate(samples, job.tasks.total, now);
@@ -60,6 +62,7 @@ export function JobPage({ id }: { id: string }) {
           <Stat label="Throughput" value={tasksPerSecond === undefined ? "—" : `${tasksPerSecond.toFixed(1)} tasks/s`} testId="throughput" />
           <Stat label={active ? "ETA" : "Took"} value={active ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : tookMs === undefined ? "—" : formatDuration(tookMs)} testId="eta" />
           <Stat label="Results accepted" value={`${job.results.accepted}${job.results.rejected ? ` (${job.results.rejected} rejected)` : ""}`} />
+          <Stat label="Volunteers" value={volunteers.data ? volunteersText(volunteers.data) : "—"} testId="job-volunteers" />
           {active && <JobPeers id={job.id} peers={peers.data} />}
         </div>
       </section>
