@@ -83,3 +83,27 @@ test("the task stream draws a bar per attempt in a lane per volunteer, the failu
   await page.setViewportSize({ width: 390, height: 844 });
   await page.screenshot({ path: `${SHOTS}/tasks-list-390.png`, fullPage: true });
 });
+
+test("while a job runs, the task stream asks only for the attempts changed since its last answer and still draws every attempt", async () => {
+  await worker.kill9(); // no volunteer: the page opens on a job with no result yet
+  const datasets = await api<Array<{ id: string }>>("/api/datasets");
+  const spec = { script: "function map(series, p)\n  return p.a\nend", params: { a: [1, 2, 3, 4, 5, 6] }, batchSize: 1 };
+  const job = (await api<{ id: string }>("/api/jobs", { method: "POST", body: JSON.stringify({ dataset: datasets[0]!.id, spec }), headers: { "Content-Type": "application/json" } })).id;
+  const asked: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().includes(`/api/jobs/${job}/attempts`)) asked.push(new URL(request.url()).search);
+  });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(`${grid.url}/dashboard/jobs/${job}`);
+  await expect(page.getByTestId("job-status")).toHaveText(/queued|running/); // running: the killed volunteer may have held a lease
+  await page.waitForRequest((request) => request.url().includes(`/api/jobs/${job}/attempts?since=`));
+  // No result yet, so every result bar drawn below came through a ?since= answer merged into what the page held.
+  expect((await api<{ attempts: Array<{ outcome: string }> }>(`/api/jobs/${job}/attempts`)).attempts.filter((a) => a.outcome === "result")).toEqual([]);
+  worker = new ShoalProcess(["worker", "--coordinator", grid.url, "--threads", "1"]);
+  await expect(page.getByTestId("job-status")).toHaveText(/done/, { timeout: 60_000 });
+  await expect(page.getByTestId("task-timeline").locator('[data-outcome="result"]')).toHaveCount(6);
+  expect(asked[0]).toBe("");
+  expect(asked.slice(1).length).toBeGreaterThan(0);
+  expect(asked.slice(1).every((search) => /^\?since=\d+$/.test(search))).toBe(true);
+  await page.screenshot({ path: `${SHOTS}/tasks-stream-incremental-1280.png`, fullPage: true });
+});

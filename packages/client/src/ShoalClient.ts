@@ -120,9 +120,13 @@ export class ShoalClient {
     return this.#json("GET", `/api/jobs/${encodeURIComponent(id)}/tasks?offset=${options.offset ?? 0}&limit=${options.limit ?? 50}`);
   }
 
-  /** A job's latest attempts, for a timeline. */
-  async getAttempts(id: string, options: { limit?: number } = {}): Promise<AttemptTimeline> {
-    return this.#json("GET", `/api/jobs/${encodeURIComponent(id)}/attempts${options.limit ? `?limit=${options.limit}` : ""}`);
+  /** A job's latest attempts, for a timeline; with `since` (an earlier answer's `cursor`), only those that changed after it. */
+  async getAttempts(id: string, options: { limit?: number; since?: number } = {}): Promise<AttemptTimeline> {
+    const query = new URLSearchParams();
+    if (options.limit) query.set("limit", String(options.limit));
+    if (options.since !== undefined) query.set("since", String(options.since));
+    const text = query.toString();
+    return this.#json("GET", `/api/jobs/${encodeURIComponent(id)}/attempts${text ? `?${text}` : ""}`);
   }
 
   /** How many distinct volunteers ran a job's tasks, and how many had a result taken. */

@@ -6,8 +6,10 @@ import type { Json } from "./json.ts";
 
 /** Most tasks one page of `GET /api/jobs/:id/tasks` lists (`?limit=` up to this). */
 export const MAX_TASK_PAGE = 200;
-/** Most attempts `GET /api/jobs/:id/attempts` returns: the latest ones, for the timeline. */
+/** Most attempts `GET /api/jobs/:id/attempts` returns: the latest ones, for the timeline, or the changes since a cursor. */
 export const MAX_TIMELINE_ATTEMPTS = 5000;
+/** Largest `?since=` cursor taken: cursors count attempt starts and ends, which stay far below this. */
+export const MAX_ATTEMPT_CURSOR = Number.MAX_SAFE_INTEGER;
 /** Bytes of one attempt's `print` output the coordinator keeps; the rest is cut and marked truncated. */
 export const MAX_ATTEMPT_LOG_BYTES = 16 * 1024;
 /** Most values `GET /api/jobs/:id/partial` returns (`?limit=` up to this). */
@@ -78,10 +80,18 @@ export interface TaskPage {
   tasks: TaskView[];
 }
 
-/** The latest attempts of a job, for the timeline; `total` counts them all. */
+/**
+ * The latest attempts of a job, for the timeline; `total` counts them all. Asked with
+ * `?since=<cursor>`, `attempts` are instead only those started or ended after that cursor, in the
+ * order they changed, for a client to merge into what it holds.
+ */
 export interface AttemptTimeline {
   total: number;
   attempts: AttemptView[];
+  /** Pass as `?since=` to get only the attempts that change after this answer. */
+  cursor: number;
+  /** With `since`: more changes wait than `limit` allowed; ask again from `cursor`. */
+  more?: boolean;
 }
 
 /**

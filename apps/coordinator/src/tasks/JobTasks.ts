@@ -38,10 +38,17 @@ export class JobTasks {
     return { total, offset, limit, engine: spec.engine, tasks: views };
   }
 
-  /** The job's latest `limit` attempts, for the timeline. */
-  timeline(id: JobId, limit: number): AttemptTimeline {
+  /**
+   * The job's latest `limit` attempts, for the timeline; with `since` (a cursor an earlier answer
+   * gave), only those started or ended after it. A cursor past this history's own is a 400: it
+   * came from another coordinator or a wiped one, so the client must start over without it.
+   */
+  timeline(id: JobId, limit: number, since?: number): AttemptTimeline {
     if (!this.#jobs.view(id)) throw new JobRequestError(`no job ${id}`, { status: 404 });
-    return this.#store.latestAttempts(id, limit);
+    if (since === undefined) return this.#store.latestAttempts(id, limit);
+    const now = this.#store.cursor();
+    if (since > now) throw new JobRequestError(`since ${since} is ahead of this coordinator's history (at ${now}): ask again without since`, { status: 400 });
+    return this.#store.attemptsSince(id, since, limit);
   }
 
   /** Distinct volunteers that ran the job's tasks and those whose results were taken, running or ended. */

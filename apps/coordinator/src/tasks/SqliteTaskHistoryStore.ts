@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import type { AttemptOutcome, AttemptView, JobId, TaskId, VolunteerCounts } from "@shoal/protocol";
+import type { AttemptOutcome, AttemptTimeline, AttemptView, JobId, TaskId, VolunteerCounts } from "@shoal/protocol";
 import type { AttemptEnd, TaskHistoryStore, TaskRecord } from "./TaskHistoryStore.ts";
 import { REPORTED } from "./TaskHistoryStore.ts";
 
@@ -32,12 +32,16 @@ CREATE TABLE IF NOT EXISTS task_attempts (
   line          INTEGER,
   log           TEXT,
   log_truncated INTEGER,
+  changed       INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (task_id, attempt)
 );
 CREATE INDEX IF NOT EXISTS task_attempts_by_job ON task_attempts (job_id, position);
 CREATE INDEX IF NOT EXISTS task_attempts_by_start ON task_attempts (job_id, started_at);
 CREATE INDEX IF NOT EXISTS task_attempts_by_peer ON task_attempts (job_id, peer, outcome);
 `;
+
+/** `changed` (the cursor of an attempt's last start or end) came later; a table without it gains it, its rows at 0. */
+const CHANGE_INDEX = "CREATE INDEX IF NOT EXISTS task_attempts_by_change ON task_attempts (job_id, changed)";
 
 interface TaskRowSql {
   task_id: string;
@@ -49,6 +53,7 @@ interface TaskRowSql {
 }
 
 interface AttemptRowSql {
+  changed?: number;
   position: number;
   attempt: number;
   peer: string;
@@ -72,6 +77,8 @@ const ATTEMPT_COLUMNS = "position, attempt, peer, started_at, ended_at, outcome,
 export class SqliteTaskHistoryStore implements TaskHistoryStore {
   readonly #db: Database.Database;
   readonly #q;
+  /** The latest `changed` given: every start or end takes the next one. */
+  #cursor: number;
 
   constructor(path: string) {
     const db = new Database(path);
@@ -80,20 +87,25 @@ export class SqliteTaskHistoryStore implements TaskHistoryStore {
     db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 5000");
     db.exec(SCHEMA);
+    const columns = db.prepare("SELECT name FROM pragma_table_info('task_attempts')").all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === "changed")) db.exec("ALTER TABLE task_attempts ADD COLUMN changed INTEGER NOT NULL DEFAULT 0");
+    db.exec(CHANGE_INDEX);
+    this.#cursor = (db.prepare("SELECT coalesce(max(changed), 0) AS n FROM task_attempts").get() as { n: number }).n;
     this.#q = {
       addTask: db.prepare("INSERT OR IGNORE INTO job_tasks (task_id, job_id, position, kind, key, points, state) VALUES (?, ?, ?, ?, ?, ?, ?)"),
       setState: db.prepare("UPDATE job_tasks SET state = ? WHERE task_id = ?"),
       start: db.prepare(
-        "INSERT OR IGNORE INTO task_attempts (task_id, attempt, job_id, position, peer, started_at, outcome) SELECT task_id, ?, job_id, position, ?, ?, 'running' FROM job_tasks WHERE task_id = ?",
+        "INSERT OR IGNORE INTO task_attempts (task_id, attempt, job_id, position, peer, started_at, outcome, changed) SELECT task_id, ?, job_id, position, ?, ?, 'running', ? FROM job_tasks WHERE task_id = ?",
       ),
       end: db.prepare(
-        "UPDATE task_attempts SET ended_at = ?, outcome = ?, kind = ?, message = ?, line = ?, log = ?, log_truncated = ? WHERE task_id = ? AND attempt = ? AND (outcome = 'running' OR (outcome IN ('timeout', 'disconnect') AND ? = 1))",
+        "UPDATE task_attempts SET ended_at = ?, outcome = ?, kind = ?, message = ?, line = ?, log = ?, log_truncated = ?, changed = ? WHERE task_id = ? AND attempt = ? AND (outcome = 'running' OR (outcome IN ('timeout', 'disconnect') AND ? = 1))",
       ),
       count: db.prepare("SELECT count(*) AS n FROM job_tasks WHERE job_id = ?"),
       page: db.prepare("SELECT task_id, position, kind, key, points, state FROM job_tasks WHERE job_id = ? ORDER BY position LIMIT ? OFFSET ?"),
       attemptsOf: db.prepare(`SELECT ${ATTEMPT_COLUMNS} FROM task_attempts WHERE job_id = ? AND position >= ? AND position < ? ORDER BY position, attempt`),
       volunteers: db.prepare(VOLUNTEER_COUNTS_SQL),
       countAttempts: db.prepare("SELECT count(*) AS n FROM task_attempts WHERE job_id = ?"),
+      since: db.prepare(`SELECT ${ATTEMPT_COLUMNS}, changed FROM task_attempts WHERE job_id = ? AND changed > ? ORDER BY changed LIMIT ?`),
       latest: db.prepare(
         `SELECT * FROM (SELECT ${ATTEMPT_COLUMNS} FROM task_attempts WHERE job_id = ? ORDER BY started_at DESC, position DESC, attempt DESC LIMIT ?) ORDER BY started_at, position, attempt`,
       ),
@@ -115,12 +127,13 @@ export class SqliteTaskHistoryStore implements TaskHistoryStore {
   }
 
   startAttempt(task: TaskId, attempt: number, peer: string, start: number): void {
-    this.#q.start.run(attempt, peer, start, task);
+    if (this.#q.start.run(attempt, peer, start, this.#cursor + 1, task).changes > 0) this.#cursor++;
   }
 
   endAttempt(task: TaskId, attempt: number, e: AttemptEnd): void {
     const truncated = e.logTruncated === undefined ? null : Number(e.logTruncated);
-    this.#q.end.run(e.end, e.outcome, e.kind ?? null, e.message ?? null, e.line ?? null, e.log ?? null, truncated, task, attempt, Number(REPORTED.has(e.outcome)));
+    const ran = this.#q.end.run(e.end, e.outcome, e.kind ?? null, e.message ?? null, e.line ?? null, e.log ?? null, truncated, this.#cursor + 1, task, attempt, Number(REPORTED.has(e.outcome)));
+    if (ran.changes > 0) this.#cursor++;
   }
 
   tasks(job: JobId, offset: number, limit: number): { total: number; tasks: TaskRecord[] } {
@@ -141,9 +154,21 @@ export class SqliteTaskHistoryStore implements TaskHistoryStore {
     return { attempted, accepted };
   }
 
-  latestAttempts(job: JobId, limit: number): { total: number; attempts: AttemptView[] } {
+  latestAttempts(job: JobId, limit: number): AttemptTimeline {
     const total = (this.#q.countAttempts.get(job) as { n: number }).n;
-    return { total, attempts: (this.#q.latest.all(job, limit) as AttemptRowSql[]).map(toView) };
+    return { total, attempts: (this.#q.latest.all(job, limit) as AttemptRowSql[]).map(toView), cursor: this.#cursor };
+  }
+
+  attemptsSince(job: JobId, cursor: number, limit: number): AttemptTimeline {
+    const total = (this.#q.countAttempts.get(job) as { n: number }).n;
+    const rows = this.#q.since.all(job, cursor, limit + 1) as AttemptRowSql[];
+    if (rows.length <= limit) return { total, attempts: rows.map(toView), cursor: this.#cursor };
+    const page = rows.slice(0, limit);
+    return { total, attempts: page.map(toView), cursor: page.at(-1)!.changed!, more: true };
+  }
+
+  cursor(): number {
+    return this.#cursor;
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import type { AttemptOutcome, AttemptView, JobId, TaskId, VolunteerCounts } from "@shoal/protocol";
+import type { AttemptOutcome, AttemptTimeline, AttemptView, JobId, TaskId, VolunteerCounts } from "@shoal/protocol";
 
 /** A task of a job as the history keeps it: where it sits in the plan and what it computes. */
 export interface TaskRecord {
@@ -53,7 +53,14 @@ export interface TaskHistoryStore {
   attemptsOf(job: JobId, from: number, to: number): AttemptView[];
   /** Distinct volunteers that attempted the job's tasks, and those with a result taken. */
   volunteerCounts(job: JobId): VolunteerCounts;
-  /** The job's `limit` latest-started attempts, oldest first, and how many it has in all. */
-  latestAttempts(job: JobId, limit: number): { total: number; attempts: AttemptView[] };
+  /** The job's `limit` latest-started attempts, oldest first, how many it has in all, and the cursor of this moment. */
+  latestAttempts(job: JobId, limit: number): AttemptTimeline;
+  /**
+   * The job's attempts started or ended after `cursor` (a {@link AttemptTimeline.cursor} of this
+   * store), in the order they changed, at most `limit`; `more` when others wait.
+   */
+  attemptsSince(job: JobId, cursor: number, limit: number): AttemptTimeline;
+  /** The cursor of this moment: every start or end raises it. */
+  cursor(): number;
   close(): void;
 }

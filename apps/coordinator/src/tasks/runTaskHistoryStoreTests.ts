@@ -82,6 +82,37 @@ export function runTaskHistoryStoreTests(name: string, open: () => TaskHistorySt
       expect(store.volunteerCounts("nope" as JobId)).toEqual({ attempted: 0, accepted: 0 });
     });
 
+    it("gives only the attempts started or ended since a cursor, in the order they changed, a page at a time", () => {
+      store = open();
+      store.addTasks(J, [task("j1", 0), task("j1", 1), task("j1", 2)]);
+      store.addTasks("j2" as JobId, [task("j2", 0)]);
+      store.startAttempt(id(0), 1, "p", 10);
+      store.startAttempt(id(1), 1, "p", 20);
+      const first = store.latestAttempts(J, 10);
+      expect(first.cursor).toBe(store.cursor());
+      expect(store.attemptsSince(J, first.cursor, 10)).toEqual({ total: 2, attempts: [], cursor: first.cursor });
+      store.endAttempt(id(1), 1, { end: 30, outcome: "result" });
+      store.startAttempt(id(2), 1, "q", 40);
+      store.startAttempt(id(0, "j2"), 1, "p", 45);
+      store.endAttempt(id(0), 1, { end: 50, outcome: "timeout" });
+      store.endAttempt(id(0), 1, { end: 55, outcome: "cancelled" }); // ignored: no change, no cursor step
+      const since = store.attemptsSince(J, first.cursor, 10);
+      expect(since.attempts.map((a) => [a.task, a.outcome])).toEqual([
+        [1, "result"],
+        [2, "running"],
+        [0, "timeout"],
+      ]);
+      expect(since).toMatchObject({ total: 3, cursor: store.cursor() });
+      expect(since.more).toBeUndefined();
+      const page = store.attemptsSince(J, first.cursor, 2);
+      expect(page.attempts.map((a) => a.task)).toEqual([1, 2]);
+      expect(page.more).toBe(true);
+      const rest = store.attemptsSince(J, page.cursor, 2);
+      expect(rest.attempts.map((a) => [a.task, a.outcome])).toEqual([[0, "timeout"]]);
+      expect(rest.cursor).toBe(store.cursor());
+      expect(store.attemptsSince(J, rest.cursor, 10).attempts).toEqual([]);
+    });
+
     it("gives the latest-started attempts oldest first, with the count of all", () => {
       store = open();
       store.addTasks(J, [task("j1", 0), task("j1", 1), task("j1", 2)]);

@@ -126,6 +126,57 @@ describe("a job's tasks, attempts and partial result over HTTP", () => {
     expect(await json<VolunteerCounts>(c.api(`/api/jobs/${failing.id}/volunteers`))).toEqual({ attempted: 1, accepted: 0 });
   });
 
+  it("gives only the attempts that changed since a cursor, which merged into the earlier answer equal a fresh one", async () => {
+    const job = await json<JobView>(post(c, "/api/jobs", { dataset, spec: SWEEP }));
+    const first = await worker({ stopAfter: 2 });
+    await first.start();
+    let before: AttemptTimeline | undefined;
+    for (let i = 0; i < 200 && (before?.attempts.filter((a) => a.outcome === "result").length ?? 0) < 2; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      before = await json<AttemptTimeline>(c.api(`/api/jobs/${job.id}/attempts`));
+    }
+    const quiet = await json<AttemptTimeline>(c.api(`/api/jobs/${job.id}/attempts?since=${before!.cursor}`));
+    expect(quiet.attempts).toEqual([]);
+    expect(quiet.cursor).toBe(before!.cursor);
+    const done = until(job.id, "done");
+    clients[0]?.close();
+    await (await worker()).start();
+    await done;
+    const since = await json<AttemptTimeline>(c.api(`/api/jobs/${job.id}/attempts?since=${before!.cursor}`));
+    expect(since.attempts.length).toBeGreaterThanOrEqual(2);
+    // The results taken before the cursor did not change after it, so they are not sent again.
+    const settled = new Set(before!.attempts.filter((a) => a.outcome === "result").map((a) => `${a.task}#${a.attempt}`));
+    expect(since.attempts.filter((a) => settled.has(`${a.task}#${a.attempt}`))).toEqual([]);
+    expect(since.cursor).toBeGreaterThan(before!.cursor);
+    const merged = new Map(before!.attempts.map((a) => [`${a.task}#${a.attempt}`, a]));
+    for (const a of since.attempts) merged.set(`${a.task}#${a.attempt}`, a);
+    const fresh = await json<AttemptTimeline>(c.api(`/api/jobs/${job.id}/attempts`));
+    const order = (list: Iterable<AttemptTimeline["attempts"][number]>) => [...list].sort((a, b) => a.task - b.task || a.attempt - b.attempt);
+    expect(order(merged.values())).toEqual(order(fresh.attempts));
+    const paged = await json<AttemptTimeline>(c.api(`/api/jobs/${job.id}/attempts?since=${before!.cursor}&limit=1`));
+    expect(paged).toMatchObject({ more: true, attempts: [since.attempts[0]] });
+    expect(await json<AttemptTimeline>(c.api(`/api/jobs/${job.id}/attempts?since=${fresh.cursor}`))).toMatchObject({ attempts: [], cursor: fresh.cursor });
+  });
+
+  it.each([
+    ["since=abc", /since must be a cursor from an earlier answer/],
+    ["since=-1", /since must be a cursor/],
+    ["since=1e3", /since must be a cursor/],
+    ["since=1.5", /since must be a cursor/],
+    ["since=0x10", /since must be a cursor/],
+    ["since=", /since must be a cursor/],
+    ["since=%20", /since must be a cursor/],
+    ["since=99999999999999999", /since must be a cursor/],
+    ["since=9007199254740992", /since must be a cursor/],
+    ["since=1&since=2", /since is given 2 times/],
+    ["since=9007199254740991", /since 9007199254740991 is ahead of this coordinator's history/],
+  ])("refuses the attempts ?%s with a 400 that says what a cursor is", async (query, message) => {
+    const job = (await json<JobView[]>(c.api("/api/jobs?limit=1")))[0]!;
+    const response = await c.api(`/api/jobs/${job.id}/attempts?${query}`);
+    expect(response.status).toBe(400);
+    expect((await json<ErrorBody>(response)).error).toMatch(message);
+  });
+
   it.each([
     ["limit=0", /limit must be an integer from 1 to 200/],
     [`limit=${MAX_TASK_PAGE + 1}`, /limit must be/],

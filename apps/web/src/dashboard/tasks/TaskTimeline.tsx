@@ -1,9 +1,9 @@
 import { useMemo } from "react";
 import type { AttemptOutcome } from "@shoal/protocol";
-import { useApi } from "../api/useApi.ts";
 import { Notice } from "../components/Notice.tsx";
 import { OUTCOMES } from "./outcomeColours.ts";
 import { throughputSeries, timelineLayout } from "./timelineLayout.ts";
+import { useAttemptStream } from "./useAttemptStream.ts";
 
 const WIDTH = 1000;
 const LABEL = 120;
@@ -12,9 +12,9 @@ const GAP = 4;
 const RATE_HEIGHT = 60;
 const BUCKETS = 50;
 
-/** Attempts per volunteer over time (bars coloured by outcome) and tasks per second below them; polled while the job runs. */
+/** Attempts per volunteer over time (bars coloured by outcome) and tasks per second below them; polled for changes while the job runs. */
 export function TaskTimeline({ id, active }: { id: string; active: boolean }) {
-  const timeline = useApi((client) => client.getAttempts(id), [id], active ? { refreshMs: 2000 } : {});
+  const timeline = useAttemptStream(id, active);
   const attempts = timeline.data?.attempts;
   const layout = useMemo(() => timelineLayout(attempts ?? [], Date.now()), [attempts]);
   const rates = useMemo(() => throughputSeries(attempts ?? [], layout.start, layout.end, BUCKETS), [attempts, layout]);
