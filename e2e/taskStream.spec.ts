@@ -107,3 +107,31 @@ test("while a job runs, the task stream asks only for the attempts changed since
   expect(asked.slice(1).every((search) => /^\?since=\d+$/.test(search))).toBe(true);
   await page.screenshot({ path: `${SHOTS}/tasks-stream-incremental-1280.png`, fullPage: true });
 });
+
+test("a running job with a reduce offers its map outputs so far, collapsed, marked as before the reduce", async () => {
+  const datasets = await api<Array<{ id: string }>>("/api/datasets");
+  // The last task never ends (no budget), so the reduce waits; tasks the volunteer prefetched behind it wait too, so how many arrive varies.
+  const script = "function map(series, p)\n  if p.a == 6 then while true do end end\n  return { a = p.a }\nend\nfunction reduce(values)\n  return #values\nend";
+  const spec = { script, params: { a: [1, 2, 3, 4, 5, 6] }, batchSize: 1, budget: "off" };
+  const job = (await api<{ id: string }>("/api/jobs", { method: "POST", body: JSON.stringify({ dataset: datasets[0]!.id, spec }), headers: { "Content-Type": "application/json" } })).id;
+  await page.goto(`${grid.url}/dashboard/jobs/${job}`);
+  const card = page.getByTestId("partial-result");
+  // One read of the card: the count arrived and the count listed agree.
+  await expect(card).toHaveText(/partial \(([1-5]) of 6 tasks\)\1 of 6 map outputs arrived\..*Map outputs so far, before the reduce \(\1\)/, { timeout: 60_000 });
+  const outputs = card.getByTestId("partial-map-outputs");
+  await expect(outputs.locator("tbody tr").first()).not.toBeVisible(); // collapsed until opened
+  await outputs.locator("summary").click();
+  await expect(outputs.locator("tbody tr").first()).toBeVisible();
+  const read = await outputs.evaluate((details) => ({
+    count: Number(/\((\d+)\)/.exec(details.querySelector("summary")?.textContent ?? "")?.[1]),
+    values: [...details.querySelectorAll("tbody tr td:first-child")].map((cell) => Number(cell.textContent)),
+  }));
+  expect(read.values).toHaveLength(read.count);
+  expect(read.values).toEqual([...read.values].sort((x, y) => x - y)); // plan order
+  expect(read.values).not.toContain(6);
+  await page.screenshot({ path: `${SHOTS}/tasks-partial-before-reduce-1280.png`, fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: `${SHOTS}/tasks-partial-before-reduce-390.png`, fullPage: true });
+  await page.getByTestId("cancel").click();
+  await expect(page.getByTestId("job-status")).toHaveText("cancelled");
+});

@@ -31,7 +31,7 @@ export function JobPage({ id }: { id: string }) {
   const now = useNow(active ? 1000 : undefined);
   const script = useApi((client) => client.getJobScript(id), [id]);
   const peers = useApi((client) => (active ? client.listPeers() : Promise.resolve(undefined)), [id, active], { refreshMs: 2000 });
-  const volunteers = useApi((client) => client.getVolunteerCounts(id), [id, active], active ? { refreshMs: 5000 } : {});
+  const volunteers = useApi((client) => client.getVolunteerCounts(id), [id, active], active ? { refreshMs: 2000 } : {});
 
   if (!job) return error ? <Notice kind="error">Cannot load job {id}: {error}</Notice> : <Notice kind="loading">Loading job…</Notice>;
   const live = progressEstimate(samples, job.tasks.total, now);
