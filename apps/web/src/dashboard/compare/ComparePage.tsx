@@ -60,7 +60,7 @@ export function ComparePage({ a, b }: { a: string; b: string }) {
               <Row label="Points" cells={pair.map(({ job }) => String(job.spec.points))} />
               <Row label="Tasks done" cells={pair.map(({ job }) => `${job.tasks.done} of ${job.tasks.total}`)} />
               <Row label="Replicas / quorum" cells={pair.map(({ job }) => `${job.replicas} / ${job.quorum}`)} />
-              <Row label="Volunteers" cells={pair.map(({ volunteers }) => <span data-testid="compare-volunteers">{volunteersText(volunteers)}</span>)} />
+              <Row label="Volunteers" cells={pair.map(({ job, volunteers }) => <span data-testid="compare-volunteers">{volunteersText(volunteers, job.finishedAt !== null)}</span>)} />
               <Row label="Results accepted" cells={pair.map(({ job }) => `${job.results.accepted} (${job.results.rejected} rejected)`)} />
               <Row label="Took" cells={pair.map(({ job }) => (job.finishedAt ? formatDuration(Date.parse(job.finishedAt) - Date.parse(job.createdAt)) : "—"))} />
               <Row label="Result" cells={pair.map((run) => <Summary run={run} />)} />

@@ -62,7 +62,7 @@ export function JobPage({ id }: { id: string }) {
           <Stat label="Throughput" value={tasksPerSecond === undefined ? "—" : `${tasksPerSecond.toFixed(1)} tasks/s`} testId="throughput" />
           <Stat label={active ? "ETA" : "Took"} value={active ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : tookMs === undefined ? "—" : formatDuration(tookMs)} testId="eta" />
           <Stat label="Results accepted" value={`${job.results.accepted}${job.results.rejected ? ` (${job.results.rejected} rejected)` : ""}`} />
-          <Stat label="Volunteers" value={volunteers.data ? volunteersText(volunteers.data) : "—"} testId="job-volunteers" />
+          <Stat label="Volunteers" value={volunteers.data ? volunteersText(volunteers.data, !active) : "—"} testId="job-volunteers" />
           {active && <JobPeers id={job.id} peers={peers.data} />}
         </div>
       </section>
