@@ -104,7 +104,7 @@ describe("a job's tasks, attempts and partial result over HTTP", () => {
     expect(await json<unknown>(c.api(`/api/jobs/${job.id}/result`))).toBe(4);
   });
 
-  it("counts the two volunteers that ran a job, after it ended, and only the one that delivered a result as accepted for a job that failed", async () => {
+  it("counts the two volunteers that ran a job, after it ended, and none as accepted for a job whose one volunteer only reported an error", async () => {
     const job = await json<JobView>(post(c, "/api/jobs", { dataset, spec: SWEEP }));
     const first = await worker({ stopAfter: 2 });
     await first.start();
