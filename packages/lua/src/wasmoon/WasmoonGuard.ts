@@ -7,6 +7,10 @@ const { bytesPerInstruction, perString } = WASMOON_STRING_COSTS;
 /** Heap a call may still use after running out, so raising the error does not fail too. */
 const RESERVE_BYTES = 1024 * 1024;
 const MiB = 1024 * 1024;
+/** Checks a rewritten chunk runs between two calls of its guard function. */
+export const COUNTDOWN_STEP = 1000;
+/** Instructions of budget one countdown check stands for: about what one iteration of a tight loop runs. */
+export const COUNTDOWN_CHECK_COST = 4;
 
 export interface GuardLimits {
   /** The job's chunk name, whose line a tripped guard's message carries. */
@@ -101,6 +105,19 @@ export class WasmoonGuard {
   onHook(count: number, L: State): boolean {
     if (this.tripped === null) {
       this.used += count;
+      if (this.used > this.limits.budget) this.trip("budget", `instruction budget exceeded (${this.limits.budget} instructions)`, L);
+    }
+    return this.tripped !== null;
+  }
+
+  /**
+   * Refills the countdown of a rewritten chunk (see insertBackEdgeChecks): charges
+   * COUNTDOWN_STEP checks at COUNTDOWN_CHECK_COST instructions each for the job code running
+   * in `L`; true when the call must stop.
+   */
+  onCountdown(L: State): boolean {
+    if (this.tripped === null) {
+      this.used += COUNTDOWN_STEP * COUNTDOWN_CHECK_COST;
       if (this.used > this.limits.budget) this.trip("budget", `instruction budget exceeded (${this.limits.budget} instructions)`, L);
     }
     return this.tripped !== null;
