@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { luaErrorOf, mapBody, runMap, SERIES } from "../testing/fixtures.ts";
-import { loadWasmoonEngine } from "./WasmoonEngine.ts";
+import { createWasmoonEngine, loadWasmoonEngine } from "./WasmoonEngine.ts";
+import { WasmoonRuntime } from "./WasmoonRuntime.ts";
 import { RESERVED_PREFIX } from "./insertBackEdgeChecks.ts";
 
 const engine = await loadWasmoonEngine();
@@ -100,5 +101,14 @@ describe("wasmoon countdown guard", () => {
     expect(a).toBeGreaterThanOrEqual(400_000);
     expect(a).toBeLessThan(420_000);
     expect(job.map(SERIES, { n: 100_000 }, 1).instructions).toBe(a);
+  });
+
+  it("keeps the count hook mode working, with the same error", async () => {
+    const hooked = createWasmoonEngine(await WasmoonRuntime.load(), "hook");
+    const source = mapBody("local f = load('while true do end')\nf()");
+    const errorOn = (e: typeof engine) => luaErrorOf(() => e.load({ source, budget: BUDGET }).map(SERIES, {}, 1));
+    const [a, b] = [errorOn(hooked), errorOn(engine)];
+    expect(a).toMatchObject({ kind: "budget", message: `job.lua:3: instruction budget exceeded (${BUDGET} instructions)` });
+    expect({ kind: b.kind, message: b.message }).toEqual({ kind: a.kind, message: a.message });
   });
 });
