@@ -41,9 +41,10 @@ export interface GuardHooks {
  *
  * With a finite budget the job's chunk, and every chunk `load` compiles, runs rewritten by
  * insertBackEdgeChecks: each loop body, each label a `goto` can jump back to and each function
- * body starts with a countdown check on an upvalue the script cannot name; every COUNTDOWN_STEP
- * checks it calls the guard function (onCountdown), which charges them at COUNTDOWN_CHECK_COST
- * instructions each and trips the guard once the budget is spent, naming the line of the check.
+ * body starts with a countdown check on an upvalue the script cannot name; when its grant is
+ * spent it calls the guard function (onCountdown), which grants the next COUNTDOWN_STEP checks
+ * (fewer when the budget is nearly spent), charging them at COUNTDOWN_CHECK_COST instructions
+ * each, and trips the guard once nothing is left, naming the line of the check.
  * Once tripped, the guard function raises at every check and the count hook (set then, every
  * instruction) at every instruction, so pcall cannot swallow the error. No hook runs before the
  * trip: while any count hook is set Lua 5.4 sends every instruction through its hook dispatcher,
@@ -121,16 +122,22 @@ export class WasmoonGuard {
   }
 
   /**
-   * Refills the countdown of a rewritten chunk (see insertBackEdgeChecks): charges
-   * COUNTDOWN_STEP checks at COUNTDOWN_CHECK_COST instructions each for the job code running
-   * in `L`; true when the call must stop.
+   * Refills the countdown of a rewritten chunk (see insertBackEdgeChecks), whose last grant is
+   * spent: grants up to COUNTDOWN_STEP more checks, as many as the budget has left at
+   * COUNTDOWN_CHECK_COST instructions each, charging them now (so `used` never lags behind and a
+   * small budget is not overdrawn); or, with nothing left, trips the guard at the job code
+   * running in `L`. The checks granted, or 0 when the call must stop.
    */
-  onCountdown(L: State): boolean {
+  onCountdown(L: State): number {
     if (this.tripped === null) {
-      this.used += COUNTDOWN_STEP * COUNTDOWN_CHECK_COST;
-      if (this.used > this.limits.budget) this.trip("budget", `instruction budget exceeded (${this.limits.budget} instructions)`, L);
+      const grant = Math.min(COUNTDOWN_STEP, Math.floor((this.limits.budget - this.used) / COUNTDOWN_CHECK_COST));
+      if (grant > 0) {
+        this.used += grant * COUNTDOWN_CHECK_COST;
+        return grant;
+      }
+      this.trip("budget", `instruction budget exceeded (${this.limits.budget} instructions)`, L);
     }
-    return this.tripped !== null;
+    return 0;
   }
 
   /** Charges `n` instructions of bulk work done by a library function; throws a LibError once the call must stop. */

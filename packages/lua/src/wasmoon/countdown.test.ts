@@ -111,4 +111,14 @@ describe("wasmoon countdown guard", () => {
     expect(a).toMatchObject({ kind: "budget", message: `job.lua:3: instruction budget exceeded (${BUDGET} instructions)` });
     expect({ kind: b.kind, message: b.message }).toEqual({ kind: a.kind, message: a.message });
   });
+
+  it("grants no more checks than the budget holds, so a small budget is exact", () => {
+    // map's entry and each iteration are one check each, 4 instructions of budget apiece (taking the series in and strings are charged too).
+    const job = engine.load({ source: mapBody("for i = 1, p.n do end\nreturn 1"), budget: 1000 });
+    const { value, instructions } = job.map(SERIES, { n: 150 }, 1);
+    expect(value).toBe(1);
+    expect(instructions).toBeGreaterThan(600);
+    expect(instructions).toBeLessThanOrEqual(1000);
+    expect(luaErrorOf(() => job.map(SERIES, { n: 250 }, 1))).toMatchObject({ kind: "budget", message: "job.lua:2: instruction budget exceeded (1000 instructions)" });
+  });
 });

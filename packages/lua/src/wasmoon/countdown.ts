@@ -1,7 +1,6 @@
 import { LUA } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
 import { insertBackEdgeChecks, ReservedNameError } from "./insertBackEdgeChecks.ts";
-import { COUNTDOWN_STEP } from "./WasmoonGuard.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 
 /** Added to Lua's message when only the rewritten chunk fails to compile (a function near Lua's 255-upvalue limit). */
@@ -15,8 +14,10 @@ export const GUARD_LIMIT_NOTE = "(the instruction guard adds 2 upvalues to every
  */
 const countdownGuard: LibFunction = (rt, L) => {
   const guard = rt.current().guard;
-  if (guard.onCountdown(L)) rt.raise(L, (guard.tripped as { message: string }).message, null);
-  rt.x.lua_pushinteger(L, BigInt(COUNTDOWN_STEP - 1));
+  const grant = guard.onCountdown(L);
+  if (grant === 0) rt.raise(L, (guard.tripped as { message: string }).message, null);
+  // The check that called counts as the first of the grant.
+  rt.x.lua_pushinteger(L, BigInt(grant - 1));
   return 1;
 };
 
