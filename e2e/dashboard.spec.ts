@@ -226,7 +226,7 @@ test("a job on wasmoon, budget off, 1 of 2 replicas agreeing, a seed and a deadl
   await page.getByTestId("budget").fill("999");
   await expect(page.getByTestId("budget-hint")).toHaveText('budget "999": expected a whole number of instructions from 1000 to 1e12, or off');
   await page.getByTestId("budget").fill("off");
-  await expect(page.getByTestId("budget-hint")).toContainText("no count hook, so wasmoon runs at about");
+  await expect(page.getByTestId("budget-hint")).toContainText("no countdown checks, so wasmoon runs at about");
   await page.getByTestId("replicas").selectOption("2");
   await page.getByTestId("quorum").selectOption("1");
   await page.getByTestId("seed").fill("7");

@@ -8,7 +8,7 @@ interface Candidate {
   guard: string;
   /** How a runaway loop ends under it. */
   ends: string;
-  config: Pick<SweepConfig, "source" | "budget" | "hookStep">;
+  config: Pick<SweepConfig, "source" | "budget" | "hookStep" | "guard">;
 }
 
 const BUDGET = 1e12;
@@ -16,18 +16,19 @@ const BUDGET_TRIP = "budget error at its job line, every replica alike";
 const DEADLINE = "the task deadline (thread killed): a deadline failure, no line";
 
 const CANDIDATES: Candidate[] = [
-  { guard: "count hook every 1,000 instructions (before)", ends: BUDGET_TRIP, config: { source: "plain", budget: BUDGET } },
-  { guard: "count hook every 1,000,000 instructions", ends: BUDGET_TRIP, config: { source: "plain", budget: BUDGET, hookStep: 1e6 } },
-  { guard: "back-edge countdown in the source (loops, calls), no hook", ends: BUDGET_TRIP, config: { source: "backedge", budget: null } },
+  { guard: "count hook every 1,000 instructions (before)", ends: BUDGET_TRIP, config: { source: "plain", budget: BUDGET, guard: "hook" } },
+  { guard: "count hook every 1,000,000 instructions", ends: BUDGET_TRIP, config: { source: "plain", budget: BUDGET, hookStep: 1e6, guard: "hook" } },
+  { guard: "back-edge countdown written by hand (kernels.ts), no hook", ends: BUDGET_TRIP, config: { source: "backedge", budget: null } },
+  { guard: "**shipped**: countdown checks inserted by insertBackEdgeChecks, no hook", ends: BUDGET_TRIP, config: { source: "plain", budget: BUDGET } },
   { guard: "deadline alone (no count hook)", ends: DEADLINE, config: { source: "plain", budget: null } },
 ];
 
 /**
  * fengari's count hook is also its memory guard (it checks `..` and measures the heap before
  * instructions), so it always runs: the back-edge row keeps it, and "deadline alone" would be
- * the first row again.
+ * the first row again; the shipped row is wasmoon's only (fengari keeps its hook).
  */
-const FENGARI: Candidate[] = CANDIDATES.filter((c) => c.ends !== DEADLINE).map((c) =>
+const FENGARI: Candidate[] = CANDIDATES.filter((c) => c.ends !== DEADLINE && !c.guard.startsWith("**shipped**")).map((c) =>
   c.config.budget === null
     ? { ...c, guard: "back-edge countdown in the source, hook kept (fengari's memory guard)", config: { ...c.config, budget: BUDGET } }
     : c,

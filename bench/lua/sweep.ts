@@ -5,6 +5,7 @@ import { fengariEngine, prepareEngine } from "@shoal/lua";
 import fengari from "fengari";
 import { LuaFactory } from "wasmoon";
 import { WasmoonRuntime } from "../../packages/lua/src/wasmoon/WasmoonRuntime.ts";
+import { createWasmoonEngine, warmUp } from "../../packages/lua/src/wasmoon/WasmoonEngine.ts";
 import { backtestJs, BACKEDGE_LUA, PLAIN_LUA, POINTS, TS_LUA, WALK_LUA, walk } from "./kernels.ts";
 
 export interface SweepConfig {
@@ -18,6 +19,8 @@ export interface SweepConfig {
   source: "plain" | "ts" | "backedge" | "touch";
   /** Instructions per call; null runs without a budget (wasmoon then has no count hook). */
   budget: number | null;
+  /** wasmoon with a finite budget: "hook" runs the count hook instead of the shipped countdown checks (guard candidates only). */
+  guard?: "hook" | "countdown";
   /** Instructions between two runs of the count hook, instead of the engines' own step (guard candidates only). */
   hookStep?: number;
   /** wasmoon: run prepareEngine's warm-up before the first sweep. */
@@ -71,7 +74,7 @@ async function sweeper(config: SweepConfig): Promise<() => Array<[number, number
   const close = walk(config.bars);
   if (config.runner === "js") return () => POINTS.map((p) => backtestJs(close, p.fast, p.slow));
   if (config.runner === "wasmoon-raw") return rawWasmoon(config.bars);
-  const engine = config.runner === "fengari" ? fengariEngine : await prepareEngine("wasmoon", { warmUp: config.warmUp });
+  const engine = config.runner === "fengari" ? fengariEngine : config.guard === "hook" ? await hookEngine(config.warmUp) : await prepareEngine("wasmoon", { warmUp: config.warmUp });
   const job = engine.load({ source: SOURCES[config.source], budget: config.budget ?? Infinity });
   const series = { key: "walk", time: new Float64Array(config.bars), columns: { close }, first: 1 };
   return () =>
@@ -79,6 +82,13 @@ async function sweeper(config: SweepConfig): Promise<() => Array<[number, number
       const value = job.map(series, p, 1).value as { sharpe: number; trades: number };
       return [value.sharpe, value.trades];
     });
+}
+
+/** wasmoon enforcing the budget with its count hook, as before the countdown checks shipped. */
+async function hookEngine(warm: boolean) {
+  const engine = createWasmoonEngine(await WasmoonRuntime.load(), "hook");
+  if (warm) warmUp(engine);
+  return engine;
 }
 
 /**

@@ -16,7 +16,7 @@ export interface JobOptions {
   source: string;
   /** Name used in messages and tracebacks; default "job.lua". */
   chunkName?: string;
-  /** Instructions per map/reduce call; default 1e9. Infinity: no budget (wasmoon then runs without its count hook, about twice as fast on plain Lua; the task deadline still applies). */
+  /** Instructions per map/reduce call; default 1e9. Infinity: no budget (wasmoon then runs without its countdown checks, about 5–15 % faster on plain Lua; the task deadline still applies). */
   budget?: number;
   /** Largest JSON size in bytes of one call's value; default 1 MiB. */
   maxResultBytes?: number;

@@ -32,7 +32,7 @@ export const jobSpecSchema = z.strictObject({
   split: splitSchema.default({ kind: "none" }),
   halo: z.number().int().min(0).max(LIMITS.halo).default(DEFAULTS.halo),
   batchSize: z.number().int().min(1).max(LIMITS.batchSize).default(DEFAULTS.batchSize),
-  /** Instructions per map/reduce call, or "off": no count hook (wasmoon runs about twice as fast), only the task deadline stops runaway code. */
+  /** Instructions per map/reduce call, or "off": no budget guard (wasmoon runs about 5–15 % faster), only the task deadline stops runaway code. */
   budget: z.union([z.number().int().min(1000).max(LIMITS.budget), z.literal("off")]).default(DEFAULTS.budget),
   /** Wall-clock limit per task in ms; every executor applies the smaller of this and its own. */
   deadlineMs: z.number().int().min(100).max(LIMITS.deadlineMs).optional(),

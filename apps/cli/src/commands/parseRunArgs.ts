@@ -19,7 +19,7 @@ export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
   --engine NAME              Lua engine: fengari (default; Lua 5.3 in JavaScript, ${ENGINE_SPEED.fengari.timesNative}x native
                              Lua 5.4's time) or wasmoon (Lua 5.4 in WebAssembly, ${ENGINE_SPEED.wasmoon.timesNative}x; 64-bit integers)
   --budget N|off             instructions per Lua call (default ${DEFAULTS.budget}); off drops the
-                             count hook (wasmoon about ${ENGINE_SPEED.wasmoon.budgetOffTimesNative}x native then), leaving the deadline to stop loops
+                             budget guard (wasmoon about ${ENGINE_SPEED.wasmoon.budgetOffTimesNative}x native then), leaving the deadline to stop loops
   --deadline DURATION        wall-clock limit per task (default 10m; at most 1h when given, and
                              then part of the job: volunteers apply it too)
   --seed N                   job seed for math.random (default 0)

@@ -15,6 +15,8 @@ export class WasmoonCall {
   readonly guard: WasmoonGuard;
   readonly random: Xoshiro128;
   readonly log: CallLog;
+  /** Whether the job's chunk, and chunks `load` compiles, run rewritten with countdown checks instead of under the count hook. */
+  countdown = false;
   /** The call's lua_State (set once it is created). */
   L: State = 0;
   /** Traceback captured by the message handler when the call fails. */

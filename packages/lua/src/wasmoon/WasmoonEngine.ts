@@ -1,6 +1,7 @@
 import type { JobOptions, LuaEngine, LuaJob, SyntaxCheck } from "../LuaEngine.ts";
 import { JOB_DEFAULTS } from "../LuaEngine.ts";
-import { compile, WasmoonJob } from "./WasmoonJob.ts";
+import { compile, DEFAULT_GUARD_MODE, WasmoonJob } from "./WasmoonJob.ts";
+import type { WasmoonGuardMode } from "./WasmoonJob.ts";
 import { WasmoonRuntime } from "./WasmoonRuntime.ts";
 
 export interface WasmoonOptions {
@@ -22,7 +23,7 @@ function map(series, p)
 end`;
 
 /** Creates the wasmoon engine on a loaded runtime: Lua 5.4 in WebAssembly, 64-bit integers. */
-export function createWasmoonEngine(rt: WasmoonRuntime): LuaEngine {
+export function createWasmoonEngine(rt: WasmoonRuntime, guard: WasmoonGuardMode = DEFAULT_GUARD_MODE): LuaEngine {
   return {
     name: "wasmoon",
     check(source: string, chunkName: string = JOB_DEFAULTS.chunkName): SyntaxCheck {
@@ -30,7 +31,7 @@ export function createWasmoonEngine(rt: WasmoonRuntime): LuaEngine {
       return error === null ? { ok: true } : { ok: false, error };
     },
     load(opts: JobOptions): LuaJob {
-      return new WasmoonJob(rt, opts);
+      return new WasmoonJob(rt, opts, guard);
     },
   };
 }
@@ -54,7 +55,8 @@ export function loadWasmoonEngine(options: WasmoonOptions = {}): Promise<LuaEngi
   return shared;
 }
 
-function warmUp(engine: LuaEngine): void {
+/** Runs the warm-up jobs on `engine` (exported for the bench, which warms engines it makes itself). */
+export function warmUp(engine: LuaEngine): void {
   const job = engine.load({ source: WARM_UP_SOURCE });
   const close = Float64Array.from({ length: 256 }, (_, i) => 100 + Math.sin(i));
   const series = { key: "warm-up", time: new Float64Array(close.length), columns: { close }, first: 1 };

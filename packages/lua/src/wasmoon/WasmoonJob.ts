@@ -15,11 +15,21 @@ import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 import { compileError } from "./compileError.ts";
 import { jobPosition } from "./jobPosition.ts";
 import { needsPosition } from "../needsPosition.ts";
+import { countedBytes, GUARD_LIMIT_NOTE, openCountedChunk, ReservedNameError } from "./countdown.ts";
 
 /** Instructions between two runs of the count hook. */
 const HOOK_STEP = 1000;
 
 type Kind = "probe" | "map" | "reduce";
+
+/**
+ * How wasmoon enforces a finite instruction budget: "countdown" runs the chunk rewritten with
+ * back-edge checks (insertBackEdgeChecks) and no count hook; "hook" runs it as written under a
+ * count hook every HOOK_STEP instructions (about 1.7x slower on plain Lua: 2.96x native against
+ * 1.75x, `npm run bench lua`, guard candidates).
+ */
+export type WasmoonGuardMode = "countdown" | "hook";
+export const DEFAULT_GUARD_MODE: WasmoonGuardMode = "countdown";
 
 /**
  * A job on wasmoon. Every call gets a fresh lua_State: the sandbox is opened, the chunk
@@ -32,14 +42,17 @@ export class WasmoonJob implements LuaJob {
   readonly #rt: WasmoonRuntime;
   readonly #limits: JobLimits;
   readonly #code: Uint8Array;
+  /** Whether the code is rewritten with countdown checks (a finite budget in "countdown" mode). */
+  readonly #countdown: boolean;
   #disposed = false;
 
-  constructor(rt: WasmoonRuntime, opts: JobOptions) {
+  constructor(rt: WasmoonRuntime, opts: JobOptions, mode: WasmoonGuardMode = DEFAULT_GUARD_MODE) {
     this.#rt = rt;
     this.#limits = resolveLimits(opts);
-    this.#code = new TextEncoder().encode(this.#limits.source);
-    const syntax = compile(rt, this.#code, this.#limits.chunkName);
-    if (syntax !== null) throw syntax;
+    this.#countdown = mode === "countdown" && Number.isFinite(this.#limits.budget);
+    const compiled = prepare(rt, new TextEncoder().encode(this.#limits.source), this.#limits.chunkName, this.#countdown);
+    if (compiled instanceof LuaError) throw compiled;
+    this.#code = compiled;
     const [hasMap, hasReduce] = this.#call("probe", () => 0, 0).value as [boolean, boolean];
     if (!hasMap) throw new LuaError("runtime", `${this.#limits.chunkName} must define a global function map(series, p)`);
     this.hasReduce = hasReduce;
@@ -81,6 +94,7 @@ export class WasmoonJob implements LuaJob {
       locate: (c: WasmoonCall, L: State) => jobPosition(rt.x, rt.heap, L, c.chunkName),
     };
     const call = new WasmoonCall(this.#limits, seed, rt.stringOverhead, hooks, (c, L) => this.#body(kind, c, L, pushArgs));
+    call.countdown = this.#countdown;
     const previous = rt.call;
     const stack = x.stackSave();
     rt.call = call;
@@ -93,7 +107,7 @@ export class WasmoonJob implements LuaJob {
       x.lua_pushcclosure(L, rt.fn(messageHandler), 0);
       x.lua_pushcclosure(L, rt.fn(driver), 0);
       const status = x.lua_pcallk(L, 0, 0, 1, 0, 0);
-      instructions = call.guard.used + (Number.isFinite(this.#limits.budget) ? rt.sinceHook(L) : 0);
+      instructions = call.guard.used + (Number.isFinite(this.#limits.budget) && !this.#countdown ? rt.sinceHook(L) : 0);
       if (status !== LUA.OK || call.guard.tripped !== null) error = this.#callError(L, status, call);
       else if (call.resultError !== null) error = new LuaError("result", call.resultError, { log: call.log.lines });
     } catch (e) {
@@ -119,7 +133,8 @@ export class WasmoonJob implements LuaJob {
     if (x.luaL_loadbufferx(L, heap.stage(this.#code), this.#code.length, heap.cstr(`@${chunkName}`), heap.cstr("t")) !== LUA.OK) {
       x.lua_error(L);
     }
-    if (Number.isFinite(budget)) rt.setHook(L, HOOK_STEP);
+    if (this.#countdown) openCountedChunk(rt, L);
+    else if (Number.isFinite(budget)) rt.setHook(L, HOOK_STEP);
     x.lua_callk(L, 0, 0, 0, 0);
     if (kind === "probe") {
       call.value = [x.lua_getglobal(L, heap.cstr("map")) === LUA.TFUNCTION, x.lua_getglobal(L, heap.cstr("reduce")) === LUA.TFUNCTION];
@@ -159,13 +174,42 @@ export class WasmoonJob implements LuaJob {
   }
 }
 
-/** Compiles `code` in a throwaway state; the syntax LuaError, or null when it compiles. */
+/**
+ * Compiles `code` in a throwaway state; the syntax LuaError, or null when it compiles. A
+ * chunk naming the countdown's reserved names is refused here, whatever the budget, so
+ * wasmoon accepts the same scripts in both guard modes.
+ */
 export function compile(rt: WasmoonRuntime, code: Uint8Array, chunkName: string): LuaError | null {
+  const compiled = prepare(rt, code, chunkName, false);
+  return compiled instanceof LuaError ? compiled : null;
+}
+
+/**
+ * The code to run for the chunk `code`: itself, or rewritten with countdown checks when
+ * `countdown`; or the syntax LuaError. Lua compiles the chunk as written first, so a syntax
+ * error reads exactly as native Lua's.
+ */
+function prepare(rt: WasmoonRuntime, code: Uint8Array, chunkName: string, countdown: boolean): Uint8Array | LuaError {
   const { x, heap } = rt;
   const L = rt.open(null);
-  try {
-    if (x.luaL_loadbufferx(L, heap.stage(code), code.length, heap.cstr(`@${chunkName}`), heap.cstr("t")) === LUA.OK) return null;
+  const load = (bytes: Uint8Array): LuaError | null => {
+    if (x.luaL_loadbufferx(L, heap.stage(bytes), bytes.length, heap.cstr(`@${chunkName}`), heap.cstr("t")) === LUA.OK) return null;
     return compileError(x.lua_type(L, -1) === LUA.TSTRING ? heap.string(L, -1) : null, chunkName);
+  };
+  try {
+    const error = load(code);
+    if (error !== null) return error;
+    let counted: Uint8Array;
+    try {
+      counted = countedBytes(code);
+    } catch (e) {
+      if (!(e instanceof ReservedNameError)) throw e;
+      return new LuaError("syntax", `${chunkName}:${e.line}: ${e.message}`, { line: e.line });
+    }
+    if (!countdown) return code;
+    const guardError = load(counted);
+    if (guardError !== null) return new LuaError("syntax", `${guardError.message} ${GUARD_LIMIT_NOTE}`, guardError.line === undefined ? {} : { line: guardError.line });
+    return counted;
   } finally {
     rt.close(L);
   }

@@ -3,6 +3,7 @@ import type { State } from "./luaExports.ts";
 import { LibError } from "./LibError.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 import { WASMOON_STRING_COSTS } from "../stringCosts.ts";
+import { chunkPosition, countedBytes, GUARD_LIMIT_NOTE, openCountedChunk, ReservedNameError } from "./countdown.ts";
 
 /** Largest chunk `load` compiles. */
 export const MAX_CHUNK_BYTES = 1024 * 1024;
@@ -89,7 +90,10 @@ const print: LibFunction = (rt, L) => {
 /**
  * `load(chunk [, chunkname [, mode [, env]]])`: text chunks only (a binary chunk fails like
  * a load error, returning nil and a message) of at most MAX_CHUNK_BYTES; without `env` the
- * chunk sees the call's globals (the state's own, since every call has a fresh state).
+ * chunk sees the call's globals (the state's own, since every call has a fresh state). When
+ * the call runs on the countdown guard, the chunk is rewritten with countdown checks like the
+ * job's own (and refused, as a load error, if it names the countdown), so code made at run
+ * time is stopped by the budget too.
  */
 const load: LibFunction = (rt, L) => {
   const { x, heap } = rt;
@@ -126,19 +130,42 @@ const load: LibFunction = (rt, L) => {
   if (!mode.includes("t")) return fail(`attempt to load a text chunk (mode is '${mode}')`);
   checkChunkSize(rt, code.length);
   guard.tick(Math.ceil(code.length / 64));
-  const staged = new Uint8Array(code.length + name.length + 1);
-  staged.set(code);
-  staged.set(name, code.length);
-  const p = heap.stage(staged);
-  if (x.luaL_loadbufferx(L, p, code.length, p + code.length, heap.cstr("t")) !== LUA.OK) {
+  const compile = (bytes: Uint8Array) => {
+    const staged = new Uint8Array(bytes.length + name.length + 1);
+    staged.set(bytes);
+    staged.set(name, bytes.length);
+    const p = heap.stage(staged);
+    return x.luaL_loadbufferx(L, p, bytes.length, p + bytes.length, heap.cstr("t")) === LUA.OK;
+  };
+  const failed = (note = "") => {
     x.lua_pushnil(L);
     x.lua_rotate(L, -2, 1);
+    if (note !== "") {
+      heap.pushString(L, note);
+      x.lua_concat(L, 2);
+    }
     return 2;
+  };
+  // Compiled as written first, so a syntax error reads as native Lua's.
+  if (!compile(code)) return failed();
+  if (rt.current().countdown) {
+    x.lua_settop(L, -2);
+    let counted: Uint8Array;
+    try {
+      counted = countedBytes(code);
+    } catch (e) {
+      if (!(e instanceof ReservedNameError)) throw e;
+      return fail(chunkPosition(rt, L, name, e.line) + e.message);
+    }
+    guard.tick(Math.ceil(counted.length / 64));
+    if (!compile(counted)) return failed(` ${GUARD_LIMIT_NOTE}`);
   }
+  // The loader's first upvalue is the chunk's _ENV, which the function it returns shares.
   if (hasEnv) {
     x.lua_pushvalue(L, 4);
     if (x.lua_setupvalue(L, -2, 1) === 0) x.lua_settop(L, -2);
   }
+  if (rt.current().countdown) openCountedChunk(rt, L);
   return 1;
 };
 

@@ -47,7 +47,7 @@ export function EngineFields({ engine, budget, onEngine, onBudget }: { engine: E
           : parsed.budget !== "off"
             ? `Instructions per map or reduce call (default ${budgetText(DEFAULTS.budget)}, 1–2 minutes of work), or off.`
             : engine === "wasmoon"
-              ? `Off: no count hook, so wasmoon runs at about ${ENGINE_SPEED.wasmoon.budgetOffTimesNative}× native Lua's time; only the task deadline stops a runaway loop.`
+              ? `Off: no countdown checks, so wasmoon runs at about ${ENGINE_SPEED.wasmoon.budgetOffTimesNative}× native Lua's time; only the task deadline stops a runaway loop.`
               : "Off: no limit, but fengari runs no faster for it; only the task deadline stops a runaway loop."}
       </p>
     </>
