@@ -1,6 +1,7 @@
 import type { Peer } from "peerjs";
 import type { Channel } from "../channel/Channel.ts";
 import type { PeerRtcConfig } from "../channel/openPeer.ts";
+import { NoSignallingServerError } from "../channel/NoSignallingServerError.ts";
 import { PeerJsChannel } from "../channel/PeerJsChannel.ts";
 import { serveShards } from "./serveShards.ts";
 import type { ShardStore } from "./ShardStore.ts";
@@ -29,6 +30,8 @@ export class ShardPeer {
   #rtc = "";
   #opening: Promise<void> | undefined;
   #closed = false;
+  /** Set once the coordinator turned out to host no signalling server: no retries, shards over HTTP. */
+  #noSignalling = false;
 
   constructor(openPeer: OpenPeer, coordinatorUrl: string, store: ShardStore, log: (line: string) => void) {
     this.#openPeer = openPeer;
@@ -45,7 +48,7 @@ export class ShardPeer {
     const id = shardPeerId(handle);
     const peer = this.#peer;
     const rtcKey = JSON.stringify(rtc ?? {});
-    if (this.#closed || id === undefined || this.#opening) return this.#opening ?? Promise.resolve();
+    if (this.#closed || this.#noSignalling || id === undefined || this.#opening) return this.#opening ?? Promise.resolve();
     if (peer && peer.id === id && this.#rtc === rtcKey && !peer.disconnected && !peer.destroyed) return Promise.resolve();
     peer?.destroy();
     this.#peer = undefined;
@@ -57,7 +60,12 @@ export class ShardPeer {
         opened.on("error", () => undefined);
         opened.on("connection", (connection) => connection.on("open", () => serveShards(new PeerJsChannel(connection), this.#store)));
       })
-      .catch((error: Error) => this.#log(`not serving shards to peers: ${error.message}`))
+      .catch((error: Error) => {
+        if (error instanceof NoSignallingServerError) {
+          this.#noSignalling = true;
+          this.#log(`no peer shard exchange: ${error.message}; shards come over HTTP`);
+        } else this.#log(`not serving shards to peers: ${error.message}`);
+      })
       .finally(() => (this.#opening = undefined));
     return this.#opening;
   }
