@@ -36,6 +36,8 @@ export interface GridOptions {
   history?: TaskHistory;
   /** The ICE servers (with TURN credentials) a welcome gives a peer; none when absent. */
   iceServers?: (peerId: PeerId, now: number) => IceServer[] | undefined;
+  /** How often a connected session is sent fresh `iceServers` (before its TURN credentials expire); never when absent. */
+  iceRefreshMs?: number | undefined;
 }
 
 /** What {@link Grid.admit} gives a session: its peer id and the secret that proves it on a reconnect. */
@@ -57,6 +59,7 @@ export class Grid implements SessionHost {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly heartbeatMs: number;
+  readonly iceRefreshMs: number | undefined;
   readonly #store: Store;
   readonly #spec: (jobId: JobId) => JobSpec | undefined;
   readonly #helloTimeoutMs: number;
@@ -83,6 +86,7 @@ export class Grid implements SessionHost {
     this.#silenceMs = options.silenceMs ?? 3 * options.heartbeatMs;
     this.#history = options.history;
     this.#iceServers = options.iceServers;
+    this.iceRefreshMs = options.iceRefreshMs;
     this.#silenceTimer = setInterval(() => this.#closeSilent(Date.now()), Math.max(50, Math.min(this.heartbeatMs, this.#silenceMs / 3)));
     this.#silenceTimer.unref();
     this.scheduler.onApplied((applied) => this.#applied(applied));

@@ -168,6 +168,7 @@ export class BrowserVolunteer {
       ticker: this.#ticker,
       coordinatorUrl,
       log: this.#log,
+      onIceServers: (iceServers) => this.#shardPeer.useIceServers(iceServers),
       onWelcome: ({ shardHandle, iceServers }) =>
         void serveAndReportReach({
           shardPeer: this.#shardPeer,

@@ -1,4 +1,5 @@
 import type { Peer } from "peerjs";
+import type { IceServer } from "@shoal/protocol";
 import type { Channel } from "../channel/Channel.ts";
 import type { PeerRtcConfig } from "../channel/openPeer.ts";
 import { NoSignallingServerError } from "../channel/NoSignallingServerError.ts";
@@ -68,6 +69,18 @@ export class ShardPeer {
       })
       .finally(() => (this.#opening = undefined));
     return this.#opening;
+  }
+
+  /**
+   * Uses `iceServers` (fresh TURN credentials) for every data channel opened or accepted from now
+   * on; open ones keep theirs. The registration on the signalling server stays as it is.
+   */
+  useIceServers(iceServers: IceServer[]): void {
+    const peer = this.#peer;
+    if (!peer) return;
+    // PeerJS reads `options.config` whenever it makes a peer connection, dialling or answering.
+    const config = peer.options.config as Record<string, unknown> | undefined;
+    peer.options.config = { ...config, iceServers };
   }
 
   /** True once registered on the signalling server, so other volunteers can dial this one. */
