@@ -11,6 +11,7 @@ import type { SessionHost } from "./PeerSession.ts";
 import { PeerSession } from "./PeerSession.ts";
 import { hashSecret, newToken, secretMatches } from "./sessionSecret.ts";
 import type { Channel } from "@shoal/worker";
+import { siteAccount } from "../credit/siteAccount.ts";
 import type { ChannelInfo } from "./ChannelInfo.ts";
 
 /** Peers named in one shard-holders message (the protocol allows 64). */
@@ -141,7 +142,8 @@ export class Grid implements SessionHost {
     this.scheduler.run({ type: "add-peer", peerId, slots: session.threads || undefined, engines: session.engines }, () => {
       const at = new Date(now).toISOString();
       this.#store.rememberPeer(peerId, hashSecret(issued), at);
-      this.#store.credit.bindPeer(peerId, donor.site !== undefined ? { site: donor.site } : donor.key !== undefined ? { donor: hashSecret(donor.key) } : {}, at);
+      const site = siteAccount(donor);
+      this.#store.credit.bindPeer(peerId, site !== undefined ? { site } : donor.key !== undefined ? { donor: hashSecret(donor.key) } : {}, at);
       if (!reclaimed) this.#prune(now);
     });
     return { peerId, secret: issued, reclaimed };
