@@ -107,37 +107,50 @@ test("two named donor pages earn credit for an accepted job, a lying volunteer n
   await shoot(board, "leaderboard");
 });
 
-test("an embedding site that names itself earns its visitor's credit as a site row, not under the visitor", async ({ browser }) => {
+test("an embedding site that names itself earns its visitor's credit as a row bound to its origin, not under the visitor; a site claiming its name gets a row under its own origin", async ({ browser }) => {
   await Promise.all(contexts.splice(0).map((context) => context.close()));
   await liar?.kill9();
-  const host = createServer((_req, res) => {
-    res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
-    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A host site</title></head>
-<body><h1>Weather in Lisbon</h1><script src="${grid.url}/embed.js" data-site="Lisbon Weather" data-threads="1" data-cpu="100" async></script></body></html>`);
-  });
-  await new Promise<void>((resolve) => host.listen(0, "127.0.0.1", resolve));
+  const page = (heading: string) =>
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>A host site</title></head>
+<body><h1>${heading}</h1><script src="${grid.url}/embed.js" data-site="Lisbon Weather" data-threads="1" data-cpu="100" async></script></body></html>`;
+  const serve = async (heading: string, address: string) => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+      res.end(page(heading));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return { server, origin: `http://${address}:${(server.address() as AddressInfo).port}` };
+  };
+  // The real site, and an impostor on another origin whose snippet takes the same data-site.
+  const host = await serve("Weather in Lisbon", "localhost");
+  const impostor = await serve("Totally Lisbon Weather", "127.0.0.1");
   try {
-    const visitor = await (await browser.newContext()).newPage();
-    await visitor.goto(`http://localhost:${(host.address() as AddressInfo).port}/`);
-    const badge = visitor.frameLocator(`iframe[src^="${grid.url}/embed-frame.html"]`);
-    await badge.getByRole("button", { name: "Allow" }).click();
+    for (const site of [host, impostor]) {
+      const visitor = await (await browser.newContext()).newPage();
+      await visitor.goto(`${site.origin}/`);
+      await visitor.frameLocator(`iframe[src^="${grid.url}/embed-frame.html"]`).getByRole("button", { name: "Allow" }).click();
+    }
     const cleo = await openDonor(browser, "Cleo", "");
-    // Two honest volunteers and quorum 2: both run every task, so the site and Cleo earn the same.
-    await grid.submit([...SWEEP, "--replicas", "2", "--quorum", "2"]).result();
+    // Three honest volunteers and three replicas: each task credits the two or three whose results formed its quorum.
+    await grid.submit([...SWEEP, "--replicas", "3", "--quorum", "2"]).result();
     const sites = async () => ((await (await fetch(`${grid.url}/api/stats?board=sites`)).json()) as { rows: Array<{ name?: string; credit: number }> }).rows;
-    await expect.poll(async () => (await sites()).map((r) => r.name), { timeout: 20_000 }).toEqual(["Lisbon Weather"]);
-    const siteCredit = (await sites())[0]?.credit ?? 0;
-    expect(siteCredit).toBeGreaterThan(0);
-    await expect.poll(async () => Number((await cleo.getByTestId("my-credit").textContent())?.replace(/,/g, "")), { timeout: 20_000 }).toBe(siteCredit);
+    const names = [`Lisbon Weather (${impostor.origin})`, `Lisbon Weather (${host.origin})`];
+    await expect.poll(async () => (await sites()).map((r) => r.name).sort(), { timeout: 20_000 }).toEqual(names);
+    for (const row of await sites()) expect(row.credit).toBeGreaterThan(0);
+    await expect.poll(async () => Number((await cleo.getByTestId("my-credit").textContent())?.replace(/,/g, "")), { timeout: 20_000 }).toBeGreaterThan(0);
     const board = await (await browser.newContext()).newPage();
     await board.goto(`${grid.url}/leaderboard`);
     await board.getByTestId("board-sites").click();
-    await expect(board.locator("table.board td.name")).toHaveText(["Lisbon Weather"]);
+    await expect(board.locator("table.board td.name")).toHaveCount(2);
+    // Equal credit, equal rank: the two rows may come in either order.
+    expect((await board.locator("table.board td.name").allTextContents()).sort()).toEqual(names);
+    // The visitors earn nothing under themselves: the donors board is Ada, Bob and Cleo only.
     await board.getByTestId("board-donors").click();
     await expect(board.locator("table.board td.name")).toContainText(["Cleo"]);
     await expect(board.locator("table.board td.name")).toHaveCount(3);
     await shoot(board, "leaderboard-sites");
   } finally {
-    host.close();
+    host.server.close();
+    impostor.server.close();
   }
 });

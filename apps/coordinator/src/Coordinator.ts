@@ -66,7 +66,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const tasks = new JobTasks(historyStore, jobs, scheduler);
   const ice = o.ice ? new IceServerIssuer(o.ice) : undefined;
   const iceServers = ice ? (peerId: string, now: number) => ice.issue(peerId, now) : undefined;
-  const grid = new Grid({ scheduler, store, metrics, logger, history, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs, silenceMs: o.silenceMs, iceServers });
+  const grid = new Grid({ scheduler, store, metrics, logger, history, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs, silenceMs: o.silenceMs, iceServers, iceRefreshMs: ice?.refreshMs });
 
   const server = createServer({ requestTimeout: 30 * 60_000, maxHeaderSize: MAX_HEADER_BYTES });
   const signallingToken = randomBytes(24).toString("hex");

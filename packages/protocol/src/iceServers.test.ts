@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { encodeMessage, parseCoordinatorMessage } from "./parseMessages.ts";
 import { ICE_LIMITS, isTurnServer, parseIceServers } from "./iceServers.ts";
 import { PROTOCOL_VERSION } from "./messages.ts";
+import type { IceServersMessage } from "./messages.ts";
 
 describe("parseIceServers", () => {
   it.each([
@@ -45,5 +46,23 @@ describe("welcome.iceServers", () => {
     expect(() => parseCoordinatorMessage(JSON.stringify({ ...welcome, iceServers: [{ urls: "http://evil.example" }] }))).toThrow(/iceServers/);
     const many = Array.from({ length: ICE_LIMITS.servers + 1 }, () => ({ urls: "stun:a" }));
     expect(() => parseCoordinatorMessage(JSON.stringify({ ...welcome, iceServers: many }))).toThrow(/iceServers/);
+  });
+});
+
+describe("the ice-servers message (TURN credentials renewed while connected)", () => {
+  it("carries fresh ICE servers to a worker", () => {
+    const message: IceServersMessage = { type: "ice-servers", iceServers: [{ urls: "turn:127.0.0.1:3478", username: "1767229200:p1", credential: "q0Zz4B6lHcP3sVQ0nAQm9Fv9x2Y=" }] };
+    expect(parseCoordinatorMessage(encodeMessage(message))).toEqual(message);
+  });
+
+  it.each([
+    ["an http URL", { iceServers: [{ urls: "http://evil.example" }] }, /bad ice-servers message from coordinator at iceServers/],
+    ["too many servers", { iceServers: Array.from({ length: ICE_LIMITS.servers + 1 }, () => ({ urls: "turn:a" })) }, /at iceServers/],
+    ["an oversized credential", { iceServers: [{ urls: "turn:a", username: "u", credential: "c".repeat(ICE_LIMITS.credentialChars + 1) }] }, /at iceServers\.0\.credential/],
+    ["no list", {}, /at iceServers/],
+    ["an extra key", { iceServers: [], policy: "all" }, /Unrecognized key/],
+    ["a megabyte of padding", { iceServers: [{ urls: `turn:${"a".repeat(2 * 1024 * 1024)}` }] }, /larger than 1048576 bytes/],
+  ])("refuses a forged or oversized one: %s", (_name, body, message) => {
+    expect(() => parseCoordinatorMessage(JSON.stringify({ type: "ice-servers", ...body }))).toThrow(message);
   });
 });

@@ -119,6 +119,14 @@ export interface Welcome {
   /** STUN and TURN servers for this session's data channels; TURN credentials are time-limited and its own. */
   iceServers?: IceServer[];
 }
+/**
+ * Fresh ICE servers for the session, sent at about half the TURN credentials' lifetime so a
+ * volunteer connected longer than that still has valid ones; they apply to new data channels.
+ */
+export interface IceServersMessage {
+  type: "ice-servers";
+  iceServers: IceServer[];
+}
 /** Sent once per job before its first assignment to a worker. */
 export interface JobMessage {
   type: "job";
@@ -149,7 +157,7 @@ export interface ProtocolErrorMessage {
   message: string;
 }
 
-export type CoordinatorToWorker = Welcome | JobMessage | Assign | Cancel | ShardHolders | Refused | ProtocolErrorMessage;
+export type CoordinatorToWorker = Welcome | IceServersMessage | JobMessage | Assign | Cancel | ShardHolders | Refused | ProtocolErrorMessage;
 
 // ---- worker ↔ worker (shard exchange) ----
 

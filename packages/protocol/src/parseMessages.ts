@@ -126,6 +126,7 @@ export const coordinatorToWorker = schemaFor<CoordinatorToWorker>()(
       shardBaseUrl: z.string().max(2048),
       iceServers: iceServerListSchema.optional(),
     }),
+    z.strictObject({ type: z.literal("ice-servers"), iceServers: iceServerListSchema }),
     z.strictObject({ type: z.literal("job"), jobId: id, spec: jobSpecSchema }),
     z.strictObject({
       type: z.literal("assign"),

@@ -8,7 +8,7 @@ export interface IceConfig {
   servers: IceServer[];
   /** coturn's `static-auth-secret`: TURN servers listed without a username get credentials made from it. */
   turnSecret?: string;
-  /** How long issued TURN credentials last. Default 1 hour. */
+  /** How long issued TURN credentials last, in seconds: 4 s to 7 days (`shoal coordinator --turn-ttl` asks for at least 60). Default 1 hour. */
   credentialTtlSeconds?: number;
 }
 
@@ -16,6 +16,9 @@ export interface IceConfig {
 export const MIN_TURN_SECRET_CHARS = 16;
 /** Longest TURN secret accepted. */
 export const MAX_TURN_SECRET_CHARS = 512;
+
+/** Shortest credential lifetime: sessions get new ones every half lifetime, so seconds are the floor. */
+export const MIN_TURN_TTL_SECONDS = 4;
 
 /**
  * Gives each volunteer session its ICE servers: the configured list, where every TURN server
@@ -31,8 +34,17 @@ export class IceServerIssuer {
       throw new Error(`a TURN secret has ${MIN_TURN_SECRET_CHARS} to ${MAX_TURN_SECRET_CHARS} characters, not ${secret.length}`);
     }
     const ttl = config.credentialTtlSeconds ?? 3600;
-    if (!Number.isInteger(ttl) || ttl < 60 || ttl > 7 * 24 * 3600) throw new Error(`TURN credentials last 60 s to 7 days, not ${ttl} s`);
+    if (!Number.isInteger(ttl) || ttl < MIN_TURN_TTL_SECONDS || ttl > 7 * 24 * 3600) throw new Error(`TURN credentials last ${MIN_TURN_TTL_SECONDS} s to 7 days, not ${ttl} s`);
     this.#config = { ...config, credentialTtlSeconds: ttl };
+  }
+
+  /**
+   * How often a connected session gets fresh servers: half the credentials' lifetime, so new ones
+   * arrive while the old still work; undefined when nothing expires (no TURN secret).
+   */
+  get refreshMs(): number | undefined {
+    const { servers, turnSecret, credentialTtlSeconds = 3600 } = this.#config;
+    return turnSecret === undefined || !servers.some(isTurnServer) ? undefined : (credentialTtlSeconds * 1000) / 2;
   }
 
   /** The ICE servers for session `id` at `nowMs`; undefined when none are configured, so welcomes stay as they were. */

@@ -11,6 +11,7 @@ import type { SessionHost } from "./PeerSession.ts";
 import { PeerSession } from "./PeerSession.ts";
 import { hashSecret, newToken, secretMatches } from "./sessionSecret.ts";
 import type { Channel } from "@shoal/worker";
+import { siteAccount } from "../credit/siteAccount.ts";
 import type { ChannelInfo } from "./ChannelInfo.ts";
 
 /** Peers named in one shard-holders message (the protocol allows 64). */
@@ -36,6 +37,8 @@ export interface GridOptions {
   history?: TaskHistory;
   /** The ICE servers (with TURN credentials) a welcome gives a peer; none when absent. */
   iceServers?: (peerId: PeerId, now: number) => IceServer[] | undefined;
+  /** How often a connected session is sent fresh `iceServers` (before its TURN credentials expire); never when absent. */
+  iceRefreshMs?: number | undefined;
 }
 
 /** What {@link Grid.admit} gives a session: its peer id and the secret that proves it on a reconnect. */
@@ -57,6 +60,7 @@ export class Grid implements SessionHost {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly heartbeatMs: number;
+  readonly iceRefreshMs: number | undefined;
   readonly #store: Store;
   readonly #spec: (jobId: JobId) => JobSpec | undefined;
   readonly #helloTimeoutMs: number;
@@ -83,6 +87,7 @@ export class Grid implements SessionHost {
     this.#silenceMs = options.silenceMs ?? 3 * options.heartbeatMs;
     this.#history = options.history;
     this.#iceServers = options.iceServers;
+    this.iceRefreshMs = options.iceRefreshMs;
     this.#silenceTimer = setInterval(() => this.#closeSilent(Date.now()), Math.max(50, Math.min(this.heartbeatMs, this.#silenceMs / 3)));
     this.#silenceTimer.unref();
     this.scheduler.onApplied((applied) => this.#applied(applied));
@@ -137,7 +142,8 @@ export class Grid implements SessionHost {
     this.scheduler.run({ type: "add-peer", peerId, slots: session.threads || undefined, engines: session.engines }, () => {
       const at = new Date(now).toISOString();
       this.#store.rememberPeer(peerId, hashSecret(issued), at);
-      this.#store.credit.bindPeer(peerId, donor.site !== undefined ? { site: donor.site } : donor.key !== undefined ? { donor: hashSecret(donor.key) } : {}, at);
+      const site = siteAccount(donor);
+      this.#store.credit.bindPeer(peerId, site !== undefined ? { site } : donor.key !== undefined ? { donor: hashSecret(donor.key) } : {}, at);
       if (!reclaimed) this.#prune(now);
     });
     return { peerId, secret: issued, reclaimed };

@@ -30,6 +30,8 @@ export interface SessionHost {
   noteLog?(taskId: string, attempt: number, lines: readonly string[]): void;
   /** STUN and TURN servers (with this peer's own time-limited TURN credentials) for its welcome; undefined when none are configured. */
   iceServers(peerId: PeerId, now: number): IceServer[] | undefined;
+  /** How often a welcomed session gets fresh ICE servers in an `ice-servers` message; never when undefined. */
+  readonly iceRefreshMs?: number | undefined;
 }
 
 /** Assignment send times kept per session for the latency histogram; older ones are dropped past this. */
@@ -71,6 +73,7 @@ export class PeerSession {
   /** When each assignment (`taskId#attempt`) was handed to the channel, for the latency histogram. */
   readonly #assignedAt = new Map<string, number>();
   #helloTimer: ReturnType<typeof setTimeout> | undefined;
+  #iceTimer: ReturnType<typeof setInterval> | undefined;
   #loggedReports = 0;
   #lastHeartbeat = Number.NEGATIVE_INFINITY;
   /** When the peer last sent anything (ms since the epoch): heartbeats keep it above the grid's silence limit. */
@@ -84,6 +87,7 @@ export class PeerSession {
     channel.onMessage((text) => this.#receive(text));
     channel.onClose((reason) => {
       clearTimeout(this.#helloTimer);
+      clearInterval(this.#iceTimer);
       if (this.peerId) this.#host.leave(this, reason);
     });
   }
@@ -208,8 +212,20 @@ export class PeerSession {
     const iceServers = this.#host.iceServers(peerId, Date.now());
     const welcome = { type: "welcome", protocol: PROTOCOL_VERSION, peerId, secret, shardHandle: this.shardHandle, heartbeatMs, shardBaseUrl: this.info.shardBaseUrl } as const;
     this.send(iceServers ? { ...welcome, iceServers } : welcome);
+    if (iceServers) this.#refreshIceServers(peerId);
     const asked = hello.peerId !== undefined && !reclaimed ? ` (not given the ${JSON.stringify(hello.peerId)} it asked for)` : "";
     this.#host.logger.info(`${this.name} joined with ${hello.threads} thread${hello.threads === 1 ? "" : "s"}${reclaimed ? " (reconnected)" : asked}`);
+  }
+
+  /** Sends the session fresh ICE servers (new TURN credentials) every refresh interval while it is open. */
+  #refreshIceServers(peerId: PeerId): void {
+    const every = this.#host.iceRefreshMs;
+    if (every === undefined || !this.channel.open) return;
+    this.#iceTimer = setInterval(() => {
+      const iceServers = this.#host.iceServers(peerId, Date.now());
+      if (iceServers && this.channel.open) this.send({ type: "ice-servers", iceServers });
+    }, every);
+    this.#iceTimer.unref?.();
   }
 
   /** Shards a peer reports are added to what it holds, and the scheduler learns the whole set for locality (only when it grew). */

@@ -2,14 +2,19 @@ import { useEffect, useState } from "react";
 import type { DonorSettings, DonorStats } from "@shoal/worker/browser";
 import { BrowserVolunteer, IdbShardStore } from "@shoal/worker/browser";
 
-/** Options read from the page address, for operators and tests: `?deadline=MS&transport=ws`. */
-function pageOptions(): { deadlineMs?: number; transport?: "webrtc" | "ws" } {
+/**
+ * Options read from the page address, for operators and tests: `?deadline=MS&transport=ws&relay=only`.
+ * `relay=only` (that value only; others are ignored) makes the page exchange shards through TURN
+ * relays alone, as a donor behind a strict NAT would: it can only narrow what the page does.
+ */
+function pageOptions(): { deadlineMs?: number; transport?: "webrtc" | "ws"; relayOnly?: boolean } {
   const query = new URLSearchParams(location.search);
   const deadline = Number(query.get("deadline"));
   const transport = query.get("transport");
   return {
     ...(deadline > 0 ? { deadlineMs: deadline } : {}),
     ...(transport === "ws" || transport === "webrtc" ? { transport } : {}),
+    ...(query.get("relay") === "only" ? { relayOnly: true } : {}),
   };
 }
 

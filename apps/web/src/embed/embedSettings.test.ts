@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { FrameContext } from "./embedSettings.ts";
-import { embedSettings } from "./embedSettings.ts";
+import { embedDonor, embedSettings } from "./embedSettings.ts";
 
 const SITE = "https://news.example";
 const frame = (hash: string, context: Partial<FrameContext> = {}): FrameContext => ({ hash, ancestorOrigins: [SITE], referrer: "", framed: true, ...context });
@@ -44,5 +44,15 @@ describe("embedSettings: which host frames the embed, checked against what the b
     ["site=", undefined],
   ])("takes the site's name only as short plain text: %s", (hash, site) => {
     expect(embedSettings(frame(`#${hash}`)).site).toBe(site);
+  });
+
+  it("credits the origin the browser reports: a site claiming another site's name gets a row under its own origin", () => {
+    const impostor = "https://impostor.example";
+    const claimed = embedSettings(frame(`#host=${encodeURIComponent(impostor)}&site=${encodeURIComponent("Lisbon Weather")}`, { ancestorOrigins: [impostor] }));
+    expect(embedDonor(claimed)).toEqual({ site: "Lisbon Weather", siteOrigin: impostor });
+    // Posing as the real site's origin as well leaves no verified origin, so nothing is credited.
+    const posing = embedSettings(frame(`#host=${encodeURIComponent(SITE)}&site=${encodeURIComponent("Lisbon Weather")}`, { ancestorOrigins: [impostor] }));
+    expect(embedDonor(posing)).toBeUndefined();
+    expect(embedDonor(embedSettings(frame("")))).toBeUndefined();
   });
 });

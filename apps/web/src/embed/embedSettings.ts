@@ -1,3 +1,4 @@
+import type { DonorHello } from "@shoal/protocol";
 import { DONOR_LIMITS, displayTextProblem } from "@shoal/protocol/displayText";
 
 /** What the snippet's data attributes ask of the visitor, within the frame's bounds. */
@@ -10,6 +11,16 @@ export interface EmbedSettings {
   cpuPercent: number;
   /** The site's public name (`data-site`), credited with its visitors' accepted work; undefined when absent or not plain text. */
   site: string | undefined;
+}
+
+/**
+ * Whom the frame's volunteer credits: the verified host origin, named by `data-site`. Nothing
+ * without a verified origin, and nothing when the site gave no name (its visitors stay anonymous),
+ * so a site can only ever name its own origin's row.
+ */
+export function embedDonor(settings: EmbedSettings): DonorHello | undefined {
+  if (settings.hostOrigin === undefined || settings.site === undefined) return undefined;
+  return { site: settings.site, siteOrigin: settings.hostOrigin };
 }
 
 /** Where the frame learns who frames it: the address it was given, and what the browser says. */

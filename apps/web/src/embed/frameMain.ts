@@ -3,7 +3,7 @@ import type { ConsentRecord, EmbedConsent } from "./embedConsent.ts";
 import { ConsentStore } from "./embedConsent.ts";
 import type { FromFrame } from "./embedMessages.ts";
 import { parseToFrame } from "./embedMessages.ts";
-import { embedSettings } from "./embedSettings.ts";
+import { embedDonor, embedSettings } from "./embedSettings.ts";
 import "./frame.css";
 
 /**
@@ -19,6 +19,7 @@ const settings = embedSettings({
   framed: window.parent !== window,
 });
 const hostOrigin = settings.hostOrigin;
+const donor = embedDonor(settings);
 const consents = new ConsentStore(localStorage);
 const badge = document.createElement("div");
 badge.className = "b";
@@ -106,7 +107,7 @@ async function run(agreed: Pick<ConsentRecord, "threads" | "cpuPercent">): Promi
       coordinatorUrl: location.origin,
       store: await IdbShardStore.open(),
       settings: { threads, cpuPercent, pauseWhenHidden: false, pauseOnBattery: true },
-      ...(settings.site === undefined ? {} : { donor: { site: settings.site } }),
+      ...(donor === undefined ? {} : { donor }),
     });
   }
   // Stop, Withdraw or the host's pause may have come while the volunteer's code was loading.

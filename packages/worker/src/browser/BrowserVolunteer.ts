@@ -42,6 +42,8 @@ export interface BrowserVolunteerOptions {
   /** Wall-clock limit per task (default 5 minutes). */
   deadlineMs?: number;
   transport?: "webrtc" | "ws";
+  /** Shard exchange only through the TURN relays of the welcome (`iceTransportPolicy: "relay"`), as behind a strict NAT. */
+  relayOnly?: boolean;
   log?: (line: string) => void;
   /** Whom accepted work is credited to: the donor page's key, or the embedding site. */
   donor?: DonorHello;
@@ -168,12 +170,13 @@ export class BrowserVolunteer {
       ticker: this.#ticker,
       coordinatorUrl,
       log: this.#log,
+      onIceServers: (iceServers) => this.#shardPeer.useIceServers(iceServers),
       onWelcome: ({ shardHandle, iceServers }) =>
         void serveAndReportReach({
           shardPeer: this.#shardPeer,
           handle: shardHandle,
           iceServers,
-          relayOnly: false,
+          relayOnly: this.#options.relayOnly ?? false,
           makePeerConnection: makeBrowserPeerConnection,
           report: (reach) => volunteer.reportReach(reach),
         }),

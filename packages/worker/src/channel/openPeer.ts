@@ -1,5 +1,6 @@
 import type { Peer, PeerOptions } from "peerjs";
 import type { IceServer } from "@shoal/protocol";
+import { NoSignallingServerError } from "./NoSignallingServerError.ts";
 
 /** The WebRTC settings of a volunteer's data channels: the ICE servers its welcome gave, and whether to use only TURN relays. */
 export interface PeerRtcConfig {
@@ -35,7 +36,7 @@ export function openPeer(PeerClass: typeof Peer, coordinatorUrl: string, id?: st
     const fail = (error: Error) => {
       clearTimeout(timer);
       peer.destroy();
-      reject(new Error(`cannot register with ${coordinatorUrl}/peerjs: ${errorReason(error)}`));
+      void explainFailure(coordinatorUrl, error).then(reject);
     };
     peer.once("error", fail);
     peer.once("open", () => {
@@ -44,6 +45,22 @@ export function openPeer(PeerClass: typeof Peer, coordinatorUrl: string, id?: st
       resolve(peer);
     });
   });
+}
+
+/**
+ * Why registering failed, in words. PeerJS only sees its socket close, so a coordinator without a
+ * signalling server (404 on the upgrade) looks like a lost connection; one GET of PeerJS's id route
+ * tells the two apart, and is made only after a failure.
+ */
+async function explainFailure(coordinatorUrl: string, error: Error): Promise<Error> {
+  const options = signallingOptions(coordinatorUrl);
+  const idUrl = `${options.secure ? "https" : "http"}://${options.host}:${options.port}${options.path}/peerjs/id`;
+  const status = await fetch(idUrl, { signal: AbortSignal.timeout(5_000) }).then(
+    (res) => res.status,
+    () => undefined,
+  );
+  if (status === 404) return new NoSignallingServerError(coordinatorUrl, status);
+  return new Error(`cannot register with ${coordinatorUrl}/peerjs: ${errorReason(error)}`);
 }
 
 /** What PeerJS errors say in words: a failed fetch of an id comes as a `server-error` with no message. */

@@ -89,6 +89,7 @@ export class NodeVolunteer {
       runtime: "node",
       coordinatorUrl: options.coordinatorUrl,
       log,
+      onIceServers: (iceServers) => shardPeer?.useIceServers(iceServers),
       onWelcome: ({ shardHandle, iceServers }) =>
         void serveAndReportReach({
           shardPeer,

@@ -22,13 +22,25 @@ export function loadPeerJs(): Promise<PeerClass> {
     globals.RTCPeerConnection ??= wrtc.RTCPeerConnection;
     globals.RTCSessionDescription ??= wrtc.RTCSessionDescription;
     globals.RTCIceCandidate ??= wrtc.RTCIceCandidate;
-    globals.WebSocket ??= WebSocket;
+    globals.WebSocket ??= SignallingWebSocket;
     const peerjs: Partial<typeof PeerJs> & { default?: Partial<typeof PeerJs> } = await import("peerjs");
     const Peer = peerjs.Peer ?? peerjs.default?.Peer;
     if (!Peer) throw new Error("peerjs has no Peer export");
     return Peer;
   })();
   return loaded;
+}
+
+/**
+ * `ws`'s WebSocket as PeerJS needs it in Node. PeerJS sets `onclose` but never `onerror`, and `ws`
+ * throws an 'error' nobody listens to: a failed upgrade (a coordinator without `/peerjs` answers
+ * 404) would crash the process. The error is left to the close that follows, which PeerJS handles.
+ */
+class SignallingWebSocket extends WebSocket {
+  constructor(...args: ConstructorParameters<typeof WebSocket>) {
+    super(...args);
+    this.on("error", () => undefined);
+  }
 }
 
 /** Registers a PeerJS peer (with `id`, or one the server picks) and resolves once the signalling server has accepted it. */

@@ -1,6 +1,8 @@
 import type { Peer } from "peerjs";
+import type { IceServer } from "@shoal/protocol";
 import type { Channel } from "../channel/Channel.ts";
 import type { PeerRtcConfig } from "../channel/openPeer.ts";
+import { NoSignallingServerError } from "../channel/NoSignallingServerError.ts";
 import { PeerJsChannel } from "../channel/PeerJsChannel.ts";
 import { serveShards } from "./serveShards.ts";
 import type { ShardStore } from "./ShardStore.ts";
@@ -29,6 +31,8 @@ export class ShardPeer {
   #rtc = "";
   #opening: Promise<void> | undefined;
   #closed = false;
+  /** Set once the coordinator turned out to host no signalling server: no retries, shards over HTTP. */
+  #noSignalling = false;
 
   constructor(openPeer: OpenPeer, coordinatorUrl: string, store: ShardStore, log: (line: string) => void) {
     this.#openPeer = openPeer;
@@ -45,7 +49,7 @@ export class ShardPeer {
     const id = shardPeerId(handle);
     const peer = this.#peer;
     const rtcKey = JSON.stringify(rtc ?? {});
-    if (this.#closed || id === undefined || this.#opening) return this.#opening ?? Promise.resolve();
+    if (this.#closed || this.#noSignalling || id === undefined || this.#opening) return this.#opening ?? Promise.resolve();
     if (peer && peer.id === id && this.#rtc === rtcKey && !peer.disconnected && !peer.destroyed) return Promise.resolve();
     peer?.destroy();
     this.#peer = undefined;
@@ -57,9 +61,26 @@ export class ShardPeer {
         opened.on("error", () => undefined);
         opened.on("connection", (connection) => connection.on("open", () => serveShards(new PeerJsChannel(connection), this.#store)));
       })
-      .catch((error: Error) => this.#log(`not serving shards to peers: ${error.message}`))
+      .catch((error: Error) => {
+        if (error instanceof NoSignallingServerError) {
+          this.#noSignalling = true;
+          this.#log(`no peer shard exchange: ${error.message}; shards come over HTTP`);
+        } else this.#log(`not serving shards to peers: ${error.message}`);
+      })
       .finally(() => (this.#opening = undefined));
     return this.#opening;
+  }
+
+  /**
+   * Uses `iceServers` (fresh TURN credentials) for every data channel opened or accepted from now
+   * on; open ones keep theirs. The registration on the signalling server stays as it is.
+   */
+  useIceServers(iceServers: IceServer[]): void {
+    const peer = this.#peer;
+    if (!peer) return;
+    // PeerJS reads `options.config` whenever it makes a peer connection, dialling or answering.
+    const config = peer.options.config as Record<string, unknown> | undefined;
+    peer.options.config = { ...config, iceServers };
   }
 
   /** True once registered on the signalling server, so other volunteers can dial this one. */

@@ -161,6 +161,21 @@ describe("Volunteer", () => {
     expect(log.some((line) => /bad assign message/.test(line))).toBe(true);
   });
 
+  it("hands renewed ICE servers to its owner, and closes the channel on a forged ice-servers message instead of using it", async () => {
+    const renewed: unknown[] = [];
+    const { coordinator, ends, log } = setup({ onIceServers: (iceServers) => renewed.push(iceServers) });
+    await coordinator.until(() => coordinator.peers.has("peer-1"));
+    const fresh = [{ urls: "turn:127.0.0.1:3478", username: "1767229200:peer-1", credential: "c" }];
+    coordinator.send("peer-1", { type: "ice-servers", iceServers: fresh });
+    await coordinator.until(() => renewed.length === 1);
+    expect(renewed).toEqual([fresh]);
+    ends[0]!.send(JSON.stringify({ type: "ice-servers", iceServers: [{ urls: "http://evil.example/" }] }));
+    await coordinator.until(() => coordinator.messages("hello").length === 2);
+    expect(ends[0]!.open).toBe(false);
+    expect(renewed).toHaveLength(1);
+    expect(log.some((line) => /bad ice-servers message/.test(line))).toBe(true);
+  });
+
   it("closes the channel when the coordinator welcomes twice", async () => {
     const { coordinator, ends, log } = setup();
     await coordinator.until(() => coordinator.peers.has("peer-1"));

@@ -35,6 +35,8 @@ export interface VolunteerOptions {
   log?: (line: string) => void;
   /** Called after every welcome with the peer id and shard handle the coordinator gave (serve shards under the handle). */
   onWelcome?: (session: { peerId: string; shardHandle: string; iceServers: IceServer[] }) => void;
+  /** Called with the fresh ICE servers (renewed TURN credentials) the coordinator sends while connected: use them for new data channels. */
+  onIceServers?: (iceServers: IceServer[]) => void;
   /** Whom accepted work is credited to (a donor key, or an embedding site); said in every hello. Unset: anonymous. */
   donor?: DonorHello;
 }
@@ -198,6 +200,8 @@ export class Volunteer {
     switch (message.type) {
       case "welcome":
         return this.#welcome(message);
+      case "ice-servers":
+        return this.#options.onIceServers?.(message.iceServers);
       case "job":
         return this.#tasks.rememberJob(message.jobId, message.spec);
       case "assign":
