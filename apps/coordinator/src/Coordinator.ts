@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -71,7 +71,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const server = createServer({ requestTimeout: 30 * 60_000, maxHeaderSize: MAX_HEADER_BYTES });
   const signallingToken = randomBytes(24).toString("hex");
   const signalling = o.webrtc ? new PeerSignalling(server, { coordinatorId: o.webrtc.peerId, coordinatorToken: signallingToken, logger }) : undefined;
-  const mounts: Mount[] = signalling ? [(req, res, path) => signalling.handleRequest(req, res, path)] : [];
+  // Without WebRTC, /peerjs answers 404 rather than the web app's page, so volunteers can tell there is no signalling server.
+  const mounts: Mount[] = [signalling ? (req, res, path) => signalling.handleRequest(req, res, path) : noSignalling];
   let baseUrl = "";
   const shardBaseUrl = (req?: IncomingMessage) => `${o.publicUrl ?? hostUrl(req) ?? baseUrl}/shards`;
   const ws = new WebSocketTransport(grid, logger, shardBaseUrl);
@@ -137,4 +138,13 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
 function hostUrl(req: IncomingMessage | undefined): string | undefined {
   const host = req?.headers.host;
   return host && /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(host) ? `http://${host}` : undefined;
+}
+
+/** `/peerjs` on a coordinator run with `--no-webrtc`: a 404 that says why, where the web app would answer its page. */
+function noSignalling(_req: IncomingMessage, res: ServerResponse, path: string): boolean {
+  if (path !== "/peerjs" && !path.startsWith("/peerjs/")) return false;
+  const body = JSON.stringify({ error: "this coordinator runs without WebRTC (--no-webrtc): no signalling server" });
+  res.writeHead(404, { "Content-Type": "application/json; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
+  res.end(body);
+  return true;
 }
