@@ -123,7 +123,7 @@ test("an embedding site that names itself earns its visitor's credit as a row bo
   };
   // The real site, and an impostor on another origin whose snippet takes the same data-site.
   const host = await serve("Weather in Lisbon", "localhost");
-  const impostor = await serve("Totally Lisbon Weather", "127.0.0.1");
+  const impostor = await serve("Totally Lisbon Weather", "localhost");
   try {
     for (const site of [host, impostor]) {
       const visitor = await (await browser.newContext()).newPage();
@@ -131,8 +131,9 @@ test("an embedding site that names itself earns its visitor's credit as a row bo
       await visitor.frameLocator(`iframe[src^="${grid.url}/embed-frame.html"]`).getByRole("button", { name: "Allow" }).click();
     }
     const cleo = await openDonor(browser, "Cleo", "");
-    // Three honest volunteers and three replicas: each task credits the two or three whose results formed its quorum.
-    await grid.submit([...SWEEP, "--replicas", "3", "--quorum", "2"]).result();
+    // Three honest volunteers, three replicas and a quorum of three: every task needs, and credits, all three,
+    // so each site's visitor surely earns (with a quorum of two the slowest page could be left out of every task).
+    await grid.submit([...SWEEP, "--replicas", "3", "--quorum", "3"]).result();
     const sites = async () => ((await (await fetch(`${grid.url}/api/stats?board=sites`)).json()) as { rows: Array<{ name?: string; credit: number }> }).rows;
     const names = [`Lisbon Weather (${impostor.origin})`, `Lisbon Weather (${host.origin})`];
     await expect.poll(async () => (await sites()).map((r) => r.name).sort(), { timeout: 20_000 }).toEqual(names);
