@@ -135,7 +135,7 @@ test("an embedding site that names itself earns its visitor's credit as a row bo
     // so each site's visitor surely earns (with a quorum of two the slowest page could be left out of every task).
     await grid.submit([...SWEEP, "--replicas", "3", "--quorum", "3"]).result();
     const sites = async () => ((await (await fetch(`${grid.url}/api/stats?board=sites`)).json()) as { rows: Array<{ name?: string; credit: number }> }).rows;
-    const names = [`Lisbon Weather (${impostor.origin})`, `Lisbon Weather (${host.origin})`];
+    const names = [`Lisbon Weather (${impostor.origin})`, `Lisbon Weather (${host.origin})`].sort();
     await expect.poll(async () => (await sites()).map((r) => r.name).sort(), { timeout: 20_000 }).toEqual(names);
     for (const row of await sites()) expect(row.credit).toBeGreaterThan(0);
     await expect.poll(async () => Number((await cleo.getByTestId("my-credit").textContent())?.replace(/,/g, "")), { timeout: 20_000 }).toBeGreaterThan(0);
