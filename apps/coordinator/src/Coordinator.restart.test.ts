@@ -1,4 +1,4 @@
-import type { DatasetView, JobView, Json } from "@shoal/protocol";
+import type { DatasetView, JobView, Json, PeerView } from "@shoal/protocol";
 import type { ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,7 +8,7 @@ import { shoalRunSma, SMA_SPEC, SP500_CSV } from "./testing/fixtures.ts";
 import { ProtocolClient } from "./testing/ProtocolClient.ts";
 import type { TestWire } from "./testing/TestWorker.ts";
 import { TestWorker } from "./testing/TestWorker.ts";
-import { canonicalJson } from "@shoal/protocol";
+import { canonicalJson, PROTOCOL_VERSION } from "@shoal/protocol";
 import type { SpawnedCoordinator } from "./testing/spawnCoordinator.ts";
 import { spawnCoordinator as spawnChild } from "./testing/spawnCoordinator.ts";
 import { json } from "./testing/startTestCoordinator.ts";
@@ -56,8 +56,8 @@ describe("a coordinator killed with SIGKILL mid-job", () => {
     const { wire: secondWire } = await wire(second.url);
     expect(await worker.reconnect(secondWire)).toBe(peerId);
     let view = midway;
-    // Assignments committed just before the kill may never have reached the worker: their leases come
-    // back with the peer and are handed out again only when they expire (30 s), so wait past that.
+    // Assignments committed just before the kill that never reached the worker are released when it
+    // comes back without them (the next test checks that on its own).
     for (let i = 0; i < 1200 && view.status !== "done"; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
       view = await json<JobView>(api(second.url, `/api/jobs/${job.id}`));
@@ -72,4 +72,30 @@ describe("a coordinator killed with SIGKILL mid-job", () => {
     expect(await json<Json>(api(third.url, `/api/jobs/${job.id}/result`))).toEqual(result);
     third.child.kill("SIGKILL");
   }, 120_000);
+
+  it("re-queues at once the leases a returning volunteer does not name in its hello, keeping those it does", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "shoal-resume-"));
+    const first = await spawnCoordinator(dataDir);
+    const token = first.token as string;
+    const dataset = (await json<DatasetView>(first.api("/api/datasets?name=sp500", token, { method: "POST", body: SP500_CSV }))).id;
+    await json<JobView>(first.api("/api/jobs", token, { method: "POST", body: JSON.stringify({ dataset, spec: SMA_SPEC }) }));
+    const before = await ProtocolClient.connect(`${first.url.replace(/^http/, "ws")}/ws`);
+    before.send({ type: "hello", protocol: PROTOCOL_VERSION, threads: 4, engines: ["fengari"], shards: [] });
+    const welcome = await before.next("welcome");
+    before.send({ type: "request-work", freeSlots: 4 });
+    const { assignments } = await before.next("assign");
+    expect(assignments.length).toBeGreaterThanOrEqual(4);
+    first.child.kill("SIGKILL");
+    await before.closed;
+
+    const second = await spawnCoordinator(dataDir);
+    const after = await ProtocolClient.connect(`${second.url.replace(/^http/, "ws")}/ws`);
+    const kept = assignments.slice(0, 2).map(({ taskId, attempt }) => ({ taskId, attempt }));
+    after.send({ type: "hello", protocol: PROTOCOL_VERSION, peerId: welcome.peerId, secret: welcome.secret, threads: 4, engines: ["fengari"], shards: [], running: kept });
+    expect((await after.next("welcome")).peerId).toBe(welcome.peerId);
+    const peers = await json<PeerView[]>(second.api("/api/peers", token));
+    expect(peers.find((p) => p.id === welcome.peerId)?.leases).toBe(kept.length);
+    after.close();
+    second.child.kill("SIGKILL");
+  }, 60_000);
 });

@@ -49,6 +49,17 @@ export interface Hello {
   shards: ShardHash[];
   /** Whom its accepted work is credited to; absent: anonymous. */
   donor?: DonorHello;
+  /**
+   * On a reconnect, the attempts it still runs or has results for: the coordinator re-queues at
+   * once the rest of the leases it holds for this peer id (assignments lost with the old connection)
+   * instead of waiting for them to expire. Absent: nothing is released.
+   */
+  running?: AttemptRef[];
+}
+/** One attempt of one task, as a volunteer names the work it holds. */
+export interface AttemptRef {
+  taskId: string;
+  attempt: number;
 }
 export interface RequestWork {
   type: "request-work";

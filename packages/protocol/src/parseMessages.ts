@@ -33,6 +33,8 @@ export const MESSAGE_LIMITS = {
   outcomes: 256,
   /** Slots or threads one peer may claim. */
   slots: 256,
+  /** Attempts a reconnecting hello says it still holds: every slot's lease plus a full outcomes batch per slot awaiting resend. */
+  running: 2048,
   /** Nesting of any message: a Lua value's 64 levels (the engines' limit) with room for the message around it. */
   depth: 80,
   /**
@@ -92,6 +94,7 @@ export const workerToCoordinator = schemaFor<WorkerToCoordinator>()(
       runtime: z.enum(VOLUNTEER_RUNTIMES).optional(),
       shards: shardList,
       donor: donorHelloSchema.optional(),
+      running: z.array(z.strictObject({ taskId: id, attempt: count })).max(MESSAGE_LIMITS.running).optional(),
     }),
     z.strictObject({ type: z.literal("request-work"), freeSlots: z.number().int().min(0).max(MESSAGE_LIMITS.slots) }),
     z.strictObject({ type: z.literal("heartbeat") }),

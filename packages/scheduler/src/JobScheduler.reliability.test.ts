@@ -289,6 +289,21 @@ describe("a leaving peer", () => {
     expect(s.requestWork(A, 3, 20).assignments.map((a) => a.taskId)).toEqual(["j/map/0", "j/map/1", "j/map/2"]);
   });
 
+  it("re-queues at once, without spending attempts, the leases a returning peer no longer names", () => {
+    const s = setup(rows(3), { maxAttempts: 1, leaseMs: 60_000 });
+    const [kept, lost1, lost2] = s.requestWork(A, 3, 0).assignments;
+    if (!kept || !lost1 || !lost2) throw new Error("expected three assignments");
+    const fx = s.resumePeer(A, [{ taskId: kept.taskId, attempt: kept.attempt }, { taskId: lost1.taskId, attempt: 99 }]);
+    expect(fx.expired.map((e) => e.taskId)).toEqual([lost1.taskId, lost2.taskId]);
+    expect(fx.events).toEqual([]);
+    expect(s.leases(A).map((l) => l.taskId)).toEqual([kept.taskId]);
+    expect(s.requestWork(B, 2, 1).assignments.map((a) => [a.taskId, a.attempt])).toEqual([
+      [lost1.taskId, 2],
+      [lost2.taskId, 2],
+    ]);
+    expect(s.resumePeer(peerId("nobody"), []).expired).toEqual([]);
+  });
+
   it("still fails a job once when leases expire while their peer stays, out of attempts", () => {
     const s = setup(rows(3), { maxAttempts: 1, leaseMs: 10 });
     s.requestWork(A, 2, 0);

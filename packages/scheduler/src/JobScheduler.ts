@@ -153,6 +153,20 @@ export class JobScheduler {
     return fx;
   }
 
+  /**
+   * A peer came back (say, after a coordinator restart) and named the attempts it still runs or
+   * holds results for: its other leases were lost with the old connection, so they expire at once
+   * and their tasks are re-queued, without spending an attempt, as if the peer had left.
+   */
+  resumePeer(peerId: PeerId, running: ReadonlyArray<{ taskId: TaskId; attempt: number }>): Expiry {
+    const fx: Expiry = { ...effects(), expired: [] };
+    const held = new Set(running.map(({ taskId, attempt }) => `${taskId}#${attempt}`));
+    for (const ref of this.#leases.heldBy(peerId)) {
+      if (!held.has(`${ref.job.task(ref.index).id}#${ref.attempt}`)) this.#expire(ref, `peer ${peerId} no longer holds it`, fx, false);
+    }
+    return fx;
+  }
+
   /** Records which shards a peer caches, so tasks over them go there first. */
   setPeerShards(peerId: PeerId, hashes: Iterable<ShardHash>): void {
     const peer = this.#peers.get(peerId);

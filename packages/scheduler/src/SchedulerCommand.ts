@@ -16,6 +16,7 @@ export type SchedulerCommand =
   | { type: "forget-job"; jobId: JobId }
   | { type: "add-peer"; peerId: PeerId; slots?: number; engines?: string[] }
   | { type: "remove-peer"; peerId: PeerId }
+  | { type: "resume-peer"; peerId: PeerId; running: Array<{ taskId: TaskId; attempt: number }> }
   | { type: "set-peer-shards"; peerId: PeerId; shards: ShardHash[] }
   | { type: "request-work"; peerId: PeerId; freeSlots: number; now: number }
   | { type: "heartbeat"; peerId: PeerId; now: number }
@@ -30,6 +31,7 @@ export interface CommandOutcomes {
   "forget-job": boolean;
   "add-peer": void;
   "remove-peer": Expiry;
+  "resume-peer": Expiry;
   "set-peer-shards": void;
   "request-work": WorkGrant;
   heartbeat: Lease[];
@@ -66,6 +68,8 @@ function run(s: JobScheduler, c: SchedulerCommand): CommandOutcomes[SchedulerCom
       return s.addPeer(c.peerId, c.slots, c.engines);
     case "remove-peer":
       return s.removePeer(c.peerId);
+    case "resume-peer":
+      return s.resumePeer(c.peerId, c.running);
     case "set-peer-shards":
       return s.setPeerShards(c.peerId, c.shards);
     case "request-work":

@@ -75,6 +75,7 @@ export class TaskHistory {
         for (const lease of (outcome as CommandOutcomes["tick"]).expired) ends.push([lease, "timeout", c.now]);
         break;
       case "remove-peer":
+      case "resume-peer":
         for (const lease of (outcome as CommandOutcomes["remove-peer"]).expired) ends.push([lease, "disconnect", Date.now()]);
         break;
     }

@@ -80,7 +80,9 @@ export class TestWorker {
   async #hello(peerId: string | undefined): Promise<void> {
     const welcomed = new Promise<string>((resolve) => (this.#welcomed = resolve));
     const hello: Hello = { type: "hello", protocol: PROTOCOL_VERSION, threads: this.#options.threads, engines: this.#options.engines, shards: [] };
-    if (peerId !== undefined && this.secret !== undefined) Object.assign(hello, { peerId, secret: this.secret });
+    // What it still holds: assignments queued and results sent (any lost with the old connection are sent again).
+    const running = [...this.#queue, ...this.sent].map(({ taskId, attempt }) => ({ taskId, attempt })).slice(0, MESSAGE_LIMITS.running);
+    if (peerId !== undefined && this.secret !== undefined) Object.assign(hello, { peerId, secret: this.secret, running });
     this.#wire.send(encodeMessage(hello));
     this.peerId = await welcomed;
     this.#ready = true;

@@ -297,14 +297,15 @@ function effectsOf(outcome: unknown): Effects & { expired?: unknown[] } {
 }
 
 /**
- * False for commands that provably left the state as it was, which need no log entry: a tick that
- * expired nothing, a heartbeat from a peer without leases, a request that granted nothing and
+ * False for commands that provably left the state as it was, which need no log entry: a tick or a
+ * returning peer's resume that expired nothing, a heartbeat from a peer without leases, a request that granted nothing and
  * taught the scheduler no new slot count, a report turned away untouched (unknown task, another
  * peer's lease, a duplicate, a stale one).
  */
 function changesState(command: SchedulerCommand, outcome: unknown, slotsChanged: () => boolean): boolean {
   switch (command.type) {
-    case "tick": {
+    case "tick":
+    case "resume-peer": {
       const fx = effectsOf(outcome);
       return (fx.expired?.length ?? 0) > 0 || fx.cancel.length > 0 || fx.events.length > 0;
     }

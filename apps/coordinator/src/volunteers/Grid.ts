@@ -1,5 +1,5 @@
-import type { DonorHello, IceServer, JobId, JobSpec, PeerId, PeerView, ShardHash } from "@shoal/protocol";
-import { asPeerId } from "@shoal/protocol";
+import type { AttemptRef, DonorHello, IceServer, JobId, JobSpec, PeerId, PeerView, ShardHash } from "@shoal/protocol";
+import { asPeerId, asTaskId } from "@shoal/protocol";
 import type { Logger } from "../Logger.ts";
 import { newId } from "../newId.ts";
 import type { Store } from "../store/Store.ts";
@@ -131,8 +131,10 @@ export class Grid implements SessionHost {
    * the id is not connected now; anyone else gets a fresh id. Either way a new secret is issued
    * (its hash replaces the old one in the same transaction as the peer's `add-peer`). The hello's
    * donor key (kept only as its hash) or site is bound to the peer id for credit, in that transaction too.
+   * A peer that got its id back and names the attempts it still `running` loses its other leases at
+   * once (assignments lost with its old connection, say across a restart), rather than when they expire.
    */
-  admit(session: PeerSession, requested: string | undefined, secret: string | undefined, now: number, donor: DonorHello = {}): Admission {
+  admit(session: PeerSession, requested: string | undefined, secret: string | undefined, now: number, donor: DonorHello = {}, running?: readonly AttemptRef[]): Admission {
     const wanted = requested === undefined ? undefined : asPeerId(requested);
     const stored = wanted === undefined || this.#sessions.has(wanted) ? undefined : this.#store.peerSecretHash(wanted);
     const reclaimed = wanted !== undefined && stored !== undefined && secret !== undefined && secretMatches(secret, stored);
@@ -146,6 +148,9 @@ export class Grid implements SessionHost {
       this.#store.credit.bindPeer(peerId, site !== undefined ? { site } : donor.key !== undefined ? { donor: hashSecret(donor.key) } : {}, at);
       if (!reclaimed) this.#prune(now);
     });
+    if (reclaimed && running !== undefined) {
+      this.scheduler.run({ type: "resume-peer", peerId, running: running.map(({ taskId, attempt }) => ({ taskId: asTaskId(taskId), attempt })) });
+    }
     return { peerId, secret: issued, reclaimed };
   }
 

@@ -1,4 +1,4 @@
-import type { CoordinatorToWorker, DonorHello, Hello, IceServer, JobId, JobSpec, PeerId, Reach, ShardHash, VolunteerRuntime, WorkerToCoordinator } from "@shoal/protocol";
+import type { AttemptRef, CoordinatorToWorker, DonorHello, Hello, IceServer, JobId, JobSpec, PeerId, Reach, ShardHash, VolunteerRuntime, WorkerToCoordinator } from "@shoal/protocol";
 import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, protocolMismatch, ProtocolError } from "@shoal/protocol";
 import type { Assignment, WorkGrant } from "@shoal/scheduler";
 import type { Logger } from "../Logger.ts";
@@ -21,7 +21,7 @@ export interface SessionHost {
   /** Other connected peers that hold `shard`, so `session` can fetch it from them before HTTP. */
   shardHolders(shard: ShardHash, session: PeerSession): string[];
   /** Gives the session its peer id — the one it asks for only with that id's secret, if it is free — and a new secret, and records them. */
-  admit(session: PeerSession, requested: string | undefined, secret: string | undefined, now: number, donor?: DonorHello): Admission;
+  admit(session: PeerSession, requested: string | undefined, secret: string | undefined, now: number, donor?: DonorHello, running?: readonly AttemptRef[]): Admission;
   /** The session's channel closed after it was admitted. */
   leave(session: PeerSession, reason: string): void;
   /** The peer asked for work: offer it (batched with other peers' asks) at the end of this turn. */
@@ -205,7 +205,7 @@ export class PeerSession {
     this.threads = hello.threads;
     this.engines = hello.engines;
     this.runtime = hello.runtime ?? null;
-    const { peerId, secret, reclaimed } = this.#host.admit(this, hello.peerId, hello.secret, Date.now(), hello.donor);
+    const { peerId, secret, reclaimed } = this.#host.admit(this, hello.peerId, hello.secret, Date.now(), hello.donor, hello.running);
     this.peerId = peerId;
     this.#hold(peerId, hello.shards.slice(0, MAX_HELLO_SHARDS));
     const { heartbeatMs } = this.#host;

@@ -1,3 +1,4 @@
+import type { AttemptRef } from "@shoal/protocol";
 import type { Outcome } from "./batchOutcomes.ts";
 import { batchOutcomes, nextTurn } from "./batchOutcomes.ts";
 import { ResultOutbox } from "./ResultOutbox.ts";
@@ -42,6 +43,11 @@ export class OutcomeReporter {
   }
 
   /** Outcomes to send again on a new connection. */
+  /** The attempts whose outcomes are kept for resending. */
+  held(): AttemptRef[] {
+    return this.#outbox.held();
+  }
+
   takeForResend(now: number): Outcome[] {
     return this.#outbox.takeForResend(now);
   }

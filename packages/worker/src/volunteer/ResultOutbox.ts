@@ -1,4 +1,4 @@
-import type { TaskFailedMessage, TaskResultMessage } from "@shoal/protocol";
+import type { AttemptRef, TaskFailedMessage, TaskResultMessage } from "@shoal/protocol";
 
 type Outcome = TaskResultMessage | TaskFailedMessage;
 
@@ -65,6 +65,13 @@ export class ResultOutbox {
     for (const entries of [this.#byKey, this.#unsent]) {
       for (const [k, entry] of entries) if (taskIds.has(entry.message.taskId)) entries.delete(k);
     }
+  }
+
+  /** The (task, attempt) of every outcome kept for resending, unsent ones first; nothing is forgotten. */
+  held(): AttemptRef[] {
+    const refs: AttemptRef[] = [];
+    for (const entries of [this.#unsent, this.#byKey]) for (const { message } of entries.values()) refs.push({ taskId: message.taskId, attempt: message.attempt });
+    return refs;
   }
 
   /** Outcomes to send on a fresh connection: all unsent ones and those sent within the window; forgets older ones. */

@@ -1,4 +1,4 @@
-import type { CoordinatorToWorker, DonorHello, IceServer, Reach, VolunteerRuntime, Welcome, WorkerToCoordinator } from "@shoal/protocol";
+import type { AttemptRef, CoordinatorToWorker, DonorHello, IceServer, Reach, VolunteerRuntime, Welcome, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION, protocolMismatch } from "@shoal/protocol";
 import type { Channel, TransportName } from "../channel/Channel.ts";
 import type { ShardFetcher } from "../shards/ShardFetcher.ts";
@@ -179,7 +179,7 @@ export class Volunteer {
     this.#send({
       type: "hello",
       protocol: PROTOCOL_VERSION,
-      ...(this.#peerId === undefined || this.#secret === undefined ? {} : { peerId: this.#peerId, secret: this.#secret }),
+      ...(this.#peerId === undefined || this.#secret === undefined ? {} : { peerId: this.#peerId, secret: this.#secret, running: this.#held() }),
       threads: this.#options.threads,
       engines: this.#options.engines ?? ["fengari"],
       ...(this.#options.runtime === undefined ? {} : { runtime: this.#options.runtime }),
@@ -194,6 +194,11 @@ export class Volunteer {
     this.#welcomed = false;
     this.#channel = undefined;
     return welcomed;
+  }
+
+  /** What a reconnecting hello says it still holds, so the coordinator re-queues the rest at once: running tasks first. */
+  #held(): AttemptRef[] {
+    return [...this.#tasks.held(), ...this.#reporter.held()].slice(0, MESSAGE_LIMITS.running);
   }
 
   #handle(message: CoordinatorToWorker): void {

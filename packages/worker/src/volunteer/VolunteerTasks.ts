@@ -1,4 +1,4 @@
-import type { Assignment, JobSpec, Json, ShardHash, ShardsHeld, TaskFailureData } from "@shoal/protocol";
+import type { Assignment, AttemptRef, JobSpec, Json, ShardHash, ShardsHeld, TaskFailureData } from "@shoal/protocol";
 import { TaskError } from "../executor/TaskError.ts";
 import type { ShardFetcher } from "../shards/ShardFetcher.ts";
 import type { OutcomeReporter } from "./OutcomeReporter.ts";
@@ -44,6 +44,11 @@ export class VolunteerTasks {
 
   get running(): number {
     return this.#tasks.size;
+  }
+
+  /** The attempts running now. */
+  held(): AttemptRef[] {
+    return [...this.#tasks.values()].map(({ assignment }) => ({ taskId: assignment.taskId, attempt: assignment.attempt }));
   }
 
   get done(): number {
