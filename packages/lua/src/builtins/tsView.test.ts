@@ -139,7 +139,7 @@ describe("ts results on both engines", () => {
     }
   });
 
-  it("count towards fengari's heap limit, as the tables they replace did", () => {
+  it("count towards the memory limit on both engines", () => {
     const keep = (engine: LuaEngine) =>
       luaErrorOf(() =>
         engine
