@@ -14,7 +14,7 @@ import { stringFormat } from "./stringFormat.ts";
 import { tableLib } from "./tableLib.ts";
 import { builtinTable } from "../builtins/builtinTable.ts";
 import { fengariBuiltins } from "./FengariBuiltinCall.ts";
-import { installViewMetatable, refusingViews } from "./tsView.ts";
+import { refusingViews } from "./tsView.ts";
 import { openQuant } from "../quant/quantBinding.ts";
 import type { PristineTable } from "./pristineTable.ts";
 import { restoreTable, snapshotTable } from "./pristineTable.ts";
@@ -100,7 +100,6 @@ export function createSandbox(): LuaState {
   lua.lua_createtable(L, 0, 24);
   setFunctions(L, tsLib);
   lua.lua_setfield(L, libs, "ts");
-  installViewMetatable(L);
   openQuant(L);
   lua.lua_setfield(L, libs, "quant");
   prototypes.set(L, { base, libs: lua.lua_topointer(L, libs) as Table });
