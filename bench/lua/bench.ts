@@ -10,7 +10,8 @@
 // candidates (bench/lua/guardCandidates.ts): what each way of stopping runaway code costs; and
 // the grid row (bench/lua/gridRow.ts): the sweep through a coordinator and two volunteers.
 // BENCH_BARS, BENCH_REPEATS, BENCH_ROUNDS, BENCH_GUARD_ROUNDS, BENCH_GRID_RUNS and
-// BENCH_GRID_PORT (default 0: any free port) shorten or steer it.
+// BENCH_GRID_PORT (default 0: any free port) shorten or steer it; BENCH_ONLY=ts runs only the
+// plain Lua and `ts` builtins rows of each engine (budget on), to compare the two.
 import { loadavg } from "node:os";
 import { child as runChild, median, nativeLua as runNative } from "./runners.ts";
 import type { Row } from "./runners.ts";
@@ -29,6 +30,10 @@ const child = (name: string, hook: string, config: Omit<SweepConfig, "bars">) =>
 const HOOK = 1e12;
 const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
 const loadBefore = load();
+if (process.env.BENCH_ONLY === "ts") {
+  tsRows();
+  process.exit(0);
+}
 const rows: Row[] = [];
 const notes: string[] = [];
 const native = nativeLua();
@@ -105,3 +110,25 @@ for (const note of notes) console.log(`\n${note}`);
 console.log(`\nreference results (sharpe/trades): ${base.results}`);
 console.log(`"after prepareEngine's warm-up" shows its first sweep: what an executor thread's first task gets.`);
 console.log(`"kernel ×": (best − the best of "data in only") / native best; native times the kernel alone.`);
+
+/** BENCH_ONLY=ts: plain Lua against the `ts` builtins on each engine, budget on, nothing else. */
+function tsRows(): void {
+  const pairs = (["fengari", "wasmoon"] as const).map((runner) => {
+    const hook = runner === "fengari" ? "count hook (always)" : "countdown checks";
+    const repeats = runner === "fengari" ? 3 : REPEATS;
+    return (["plain", "ts"] as const).map((source) =>
+      child(`${runner}, ${source === "plain" ? "plain Lua" : "ts builtins"}`, hook, { runner, source, budget: HOOK, warmUp: false, repeats }),
+    );
+  });
+  console.log(`plain Lua against ts builtins, ${POINTS.length} points × ${BARS} bars; CPU ms; warmed = sweeps 2..`);
+  console.log(`load average (1, 5, 15 min): ${loadBefore} before, ${load()} after\n`);
+  console.log("| runner | budget guard | cold ms | warmed ms, best | warmed ms, median | ts best ÷ plain best | results agree |");
+  console.log("| --- | --- | ---: | ---: | ---: | ---: | --- |");
+  for (const [plain, ts] of pairs as Array<[Row, Row]>) {
+    for (const row of [plain, ts]) {
+      const ratio = row === ts ? (ts.best / plain.best).toFixed(2) : "";
+      const agree = row.results === plain.results ? "yes" : `NO: ${row.results}`;
+      console.log(`| ${row.name} | ${row.hook} | ${row.cold?.toFixed(1) ?? ""} | ${row.best.toFixed(1)} | ${row.warmed.toFixed(1)} | ${ratio} | ${agree} |`);
+    }
+  }
+}

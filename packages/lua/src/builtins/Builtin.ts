@@ -65,10 +65,18 @@ export const aNumber: ReturnShape<number> = {
   },
 };
 
-/** A new Lua array of floats. */
+/** A new `ts` result: a read-only view of the kernel's array (builtins/tsView.ts). */
 export const anArray: ReturnShape<Float64Array> = {
   push(call, a) {
     call.pushArray(a);
+    return 1;
+  },
+};
+
+/** A new, plain Lua array of floats that Lua code may change. */
+export const aTable: ReturnShape<Float64Array> = {
+  push(call, a) {
+    call.pushTable(a);
     return 1;
   },
 };

@@ -17,13 +17,19 @@ export interface BuiltinCall {
   number(arg: number): number | undefined;
   /** The values of the quant vector at `arg`, if it is one (shared with the vector: do not modify). */
   vector(arg: number): Float64Array | undefined;
-  /** The Lua array at `arg` (elements 1..#a, read raw) as numbers, charging one instruction per element; or what is wrong with it. */
+  /**
+   * The `ts` result at `arg` (its numbers, shared: do not modify) or the Lua array there
+   * (elements 1..#a, read raw, copied) as numbers, charging one instruction per element
+   * either way; or what is wrong with it.
+   */
   array(arg: number): Float64Array | NotNumbers;
   /** Charges `n` instructions to the call's budget. */
   tick(n: number): void;
   pushNumber(x: number): void;
-  /** Pushes a new Lua array of floats holding `a`, charging one instruction per element. */
+  /** Pushes a `ts` result: a read-only view of `a` (which it keeps), charging one instruction per element. */
   pushArray(a: Float64Array): void;
+  /** Pushes a new, plain Lua array of floats holding `a`, charging one instruction per element. */
+  pushTable(a: Float64Array): void;
   /** Pushes a new quant vector holding `a`, charging one instruction per element. */
   pushVector(a: Float64Array): void;
   /** Raises a Lua error with `message` at the position of the Lua code that called the builtin. */

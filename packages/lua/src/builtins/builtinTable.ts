@@ -2,7 +2,7 @@ import * as q from "../quant/indicators.ts";
 import * as ts from "../ts/tsLibrary.ts";
 import { integer, lag, number, numbers, numbersOrNumber, window } from "./ArgShape.ts";
 import type { Builtin, ReturnShape } from "./Builtin.ts";
-import { aNumber, anArray, aVector, builtin, vectors } from "./Builtin.ts";
+import { aNumber, anArray, aTable, aVector, builtin, vectors } from "./Builtin.ts";
 
 /**
  * The numeric builtins of the `ts` and `quant` libraries, defined once for every engine.
@@ -71,6 +71,7 @@ function tsBuiltins(): Builtin[] {
       },
       returns: anArray,
     }),
+    builtin({ lib, name: "copy", args: [numbers], kernel: (a) => a, returns: aTable }),
   ];
 }
 

@@ -5,6 +5,7 @@ import type { BuiltinCall, NotNumbers } from "../builtins/BuiltinCall.ts";
 import { pushVector, vectorAt } from "../quant/QuantVector.ts";
 import { callContext } from "./CallContext.ts";
 import { pushNumberTable, readNumberTable } from "./numberTable.ts";
+import { pushView, viewAt } from "./tsView.ts";
 
 const { lua, lauxlib } = fengari;
 
@@ -29,7 +30,10 @@ export class FengariBuiltinCall implements BuiltinCall {
   }
 
   array(arg: number): Float64Array | NotNumbers {
-    return readNumberTable(this.#L, arg);
+    const view = viewAt(this.#L, arg);
+    if (view === undefined) return readNumberTable(this.#L, arg);
+    this.tick(view.length);
+    return view;
   }
 
   tick(n: number): void {
@@ -41,6 +45,10 @@ export class FengariBuiltinCall implements BuiltinCall {
   }
 
   pushArray(a: Float64Array): void {
+    pushView(this.#L, a);
+  }
+
+  pushTable(a: Float64Array): void {
     pushNumberTable(this.#L, a);
   }
 

@@ -1,10 +1,11 @@
 import type { Json } from "@shoal/protocol";
 import fengari from "fengari";
-import type { LuaState } from "fengari";
+import type { LuaState, Table } from "fengari";
 import { jsonStringBytes } from "../jsonStringBytes.ts";
 import type { SeriesInput } from "../LuaEngine.ts";
 import { MAX_DEPTH, ResultError } from "../convert/ResultError.ts";
 import { pushNumberTable } from "./numberTable.ts";
+import { viewOf } from "./tsView.ts";
 
 const { lua, lauxlib, to_jsstring, to_luastring } = fengari;
 const KEY = to_luastring("key");
@@ -143,6 +144,8 @@ class JsonReader {
     const L = this.#L;
     if (depth >= MAX_DEPTH) throw ResultError.tooDeep(path);
     const ptr = lua.lua_topointer(L, idx);
+    const view = viewOf(ptr as Table);
+    if (view !== undefined) return this.#view(view);
     if (this.#path.has(ptr)) throw ResultError.cycle(path);
     if (!lua.lua_checkstack(L, 4)) throw ResultError.noStack(path);
     let ints = 0;
@@ -191,6 +194,18 @@ class JsonReader {
     }
     this.#path.delete(ptr);
     return out;
+  }
+
+  /** A `ts` result: the JSON array its elements would make as a table of floats. */
+  #view(a: Float64Array): Json {
+    this.bytes += 1 + Math.max(1, a.length);
+    const items: Json[] = [];
+    for (const x of a) {
+      const value = Number.isFinite(x) ? x : null;
+      this.bytes += JSON.stringify(value).length;
+      if (this.bytes <= this.#maxBytes) items.push(value);
+    }
+    return items;
   }
 
   #string(bytes: Uint8Array, path: string): string {

@@ -1,4 +1,5 @@
 import type { CClosure, LClosure, LuaState, Proto, Table, TString, TValue, Udata } from "fengari";
+import { viewOf } from "./tsView.ts";
 import defs from "fengari/src/defs.js";
 import { HEAP_COST } from "./heapCost.ts";
 import { cachedKeyLength } from "./stringKey.ts";
@@ -62,7 +63,7 @@ export function measureHeap(L: LuaState): number {
     switch (node.kind) {
       case "table": {
         const t = node.o;
-        bytes += HEAP_COST.table + t.strong.size * HEAP_COST.entry;
+        bytes += HEAP_COST.table + t.strong.size * HEAP_COST.entry + (viewOf(t)?.byteLength ?? 0);
         for (const entry of t.strong.values()) {
           value(entry.key);
           value(entry.value);

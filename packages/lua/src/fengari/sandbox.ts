@@ -14,6 +14,7 @@ import { stringFormat } from "./stringFormat.ts";
 import { tableLib } from "./tableLib.ts";
 import { builtinTable } from "../builtins/builtinTable.ts";
 import { fengariBuiltins } from "./FengariBuiltinCall.ts";
+import { refusingViews } from "./tsView.ts";
 import { openQuant } from "../quant/quantBinding.ts";
 import type { PristineTable } from "./pristineTable.ts";
 import { restoreTable, snapshotTable } from "./pristineTable.ts";
@@ -64,6 +65,8 @@ export function createSandbox(): LuaState {
     tostring: charged(original("tostring"), (L) => (lua.lua_type(L, 1) === lua.LUA_TNUMBER ? perNumberFormatted : 0)),
     error: choosingError(original("error")),
     tonumber: int32Lib.tonumber(original("tonumber")!),
+    rawset: refusingViews(original("rawset")!),
+    setmetatable: refusingViews(original("setmetatable")!),
   });
   const base = lua.lua_topointer(L, -1) as Table;
   lua.lua_setfield(L, REG, BASE_FIELD);

@@ -5,6 +5,7 @@ import { pushNumbers, readNumbers } from "./luaArrays.ts";
 import { LUA } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
 import { pushVector, vectorAt } from "./quantVector.ts";
+import { pushView, viewAt } from "./tsView.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 
 /** The builtins' view of a wasmoon call: arguments on the Lua stack, errors thrown as LibErrors. */
@@ -30,7 +31,10 @@ export class WasmoonBuiltinCall implements BuiltinCall {
   }
 
   array(arg: number): Float64Array | NotNumbers {
-    return readNumbers(this.#rt, this.#L, arg);
+    const view = viewAt(this.#rt, this.#L, arg);
+    if (view === undefined) return readNumbers(this.#rt, this.#L, arg);
+    this.tick(view.length);
+    return view;
   }
 
   tick(n: number): void {
@@ -42,6 +46,10 @@ export class WasmoonBuiltinCall implements BuiltinCall {
   }
 
   pushArray(a: Float64Array): void {
+    pushView(this.#rt, this.#L, a);
+  }
+
+  pushTable(a: Float64Array): void {
     pushNumbers(this.#rt, this.#L, a);
   }
 

@@ -1,5 +1,6 @@
 import { LUA, upvalueIndex } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
+import { isView, refuseView } from "./tsView.ts";
 import { LibError } from "./LibError.ts";
 import type { LibFunction, WasmoonRuntime } from "./WasmoonRuntime.ts";
 import { WASMOON_STRING_COSTS } from "../stringCosts.ts";
@@ -262,6 +263,7 @@ const guardedHandler: LibFunction = (rt, L) => {
  */
 const setmetatable: LibFunction = (rt, L) => {
   const { x, heap } = rt;
+  if (isView(rt, L, 1)) refuseView();
   const type = x.lua_type(L, 2);
   if (x.lua_type(L, 1) !== LUA.TTABLE) return x.luaL_argerror(L, 1, heap.stageCString(`table expected, got ${rt.typeName(L, 1)}`));
   if (type !== LUA.TNIL && type !== LUA.TTABLE) return x.luaL_argerror(L, 2, heap.stageCString(`nil or table expected, got ${rt.typeName(L, 2)}`));
@@ -280,6 +282,12 @@ const setmetatable: LibFunction = (rt, L) => {
   return 1;
 };
 
+/** `rawset(t, k, v)`: Lua's, refusing a `ts` result (which would otherwise take the entry beside its view). */
+const rawset: LibFunction = (rt, L) => {
+  if (isView(rt, L, 1)) refuseView();
+  return rt.callC(rt.original("_G.rawset"), L);
+};
+
 /** Raw-sets field `name` of the table at `table` to the value at `value` (0: nil). */
 function setField(rt: WasmoonRuntime, L: State, table: number, name: string, value: number): void {
   rt.heap.pushString(L, name);
@@ -295,4 +303,4 @@ const error: LibFunction = (rt, L) => {
 };
 
 /** Base functions written for the sandbox. */
-export const baseLib: Record<string, LibFunction> = { print, load, tostring, collectgarbage, xpcall, setmetatable, error };
+export const baseLib: Record<string, LibFunction> = { print, load, tostring, collectgarbage, xpcall, setmetatable, rawset, error };

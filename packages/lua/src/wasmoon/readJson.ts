@@ -4,6 +4,7 @@ import { LUA } from "./luaExports.ts";
 import type { State } from "./luaExports.ts";
 import { MAX_DEPTH, ResultError } from "../convert/ResultError.ts";
 import type { WasmoonRuntime } from "./WasmoonRuntime.ts";
+import { viewAt } from "./tsView.ts";
 
 
 /**
@@ -70,6 +71,8 @@ class JsonReader {
     const ptr = x.lua_topointer(L, idx);
     if (this.#path.has(ptr)) throw ResultError.cycle(path);
     if (x.lua_checkstack(L, 4) === 0) throw ResultError.noStack(path);
+    const view = viewAt(this.#rt, L, idx);
+    if (view !== undefined) return this.#view(view);
     let ints = 0;
     let strings = 0;
     let maxInt = 0;
@@ -116,6 +119,18 @@ class JsonReader {
     }
     this.#path.delete(ptr);
     return out;
+  }
+
+  /** A `ts` result: the JSON array its elements would make as a table of floats. */
+  #view(a: Float64Array): Json {
+    this.bytes += 1 + Math.max(1, a.length);
+    const items: Json[] = [];
+    for (const v of a) {
+      const value = Number.isFinite(v) ? v : null;
+      this.bytes += JSON.stringify(value).length;
+      if (this.bytes <= this.#maxBytes) items.push(value);
+    }
+    return items;
   }
 
   #string(idx: number, path: string): string {
