@@ -16,8 +16,8 @@ type ViewTable = Table & { [VALUES]?: Float64Array };
 /**
  * The entries of a view's hidden `__index` table: keys 1..n answered from the Float64Array
  * through one reused entry (the VM copies a found value out at once), every other key absent.
- * So `v[i]` costs two table lookups in fengari's VM and no call to a metamethod function,
- * which costs about ten times a lookup. Only the VM's lookups ever reach this table: it is
+ * So `v[i]` costs two table lookups in fengari's VM and no call to a metamethod function
+ * (about 0.75 µs a read in bench/lua's profile). Only the VM's lookups ever reach this table: it is
  * the field of a protected metatable, so Lua code can neither iterate nor change it.
  */
 class ViewEntries extends Map<unknown, TableEntry> {
