@@ -4,6 +4,7 @@ import type { LuaEngine } from "@shoal/lua";
 import type { JobSnapshot, TaskGraph } from "@shoal/scheduler";
 import { planJob, TaskGraphError } from "@shoal/scheduler";
 import type { DatasetService } from "../datasets/DatasetService.ts";
+import { TaskMemo } from "./TaskMemo.ts";
 import type { AuthorLimits } from "../limits/AuthorLimits.ts";
 import { checkJobLimits, checkQueueLimit } from "../limits/checkJobLimits.ts";
 import { measureJob } from "../limits/measureJob.ts";
@@ -42,6 +43,7 @@ export class JobService {
   readonly #summaries = new Map<JobId, SpecSummary>();
   readonly #listeners = new Set<(view: JobView) => void>();
   readonly #running: Set<JobId>;
+  readonly #memo: TaskMemo;
 
   /** `engines` gives a ready engine by name (such as `prepareEngine`), to compile each job with its own engine; `probe` runs its top level. */
   constructor(deps: { store: Store; scheduler: DurableScheduler; datasets: DatasetService; engines: (name: EngineName) => Promise<LuaEngine>; probe: ScriptProbe; limits: AuthorLimits }) {
@@ -52,6 +54,11 @@ export class JobService {
     this.#probe = deps.probe;
     this.#limits = deps.limits;
     this.#running = new Set(this.#scheduler.runningJobIds());
+    this.#memo = new TaskMemo(this.#store);
+    this.#scheduler.withinJobDone((id, tasks) => {
+      const spec = this.spec(id);
+      if (spec) this.#memo.record(spec, tasks);
+    });
     this.#scheduler.onApplied(({ finished }) => {
       for (const { id } of finished) {
         this.#specs.delete(id);
@@ -76,6 +83,7 @@ export class JobService {
     this.#checkSize(spec, dataset, hasReduce);
     const id = asJobId(newId("j"));
     const graph = planJob(id, spec, await this.#datasets.plannedSeries(dataset), hasReduce);
+    await this.#memo.prepare(graph, spec, this.#datasets.seriesReader(dataset));
     return this.#enqueue({ id, dataset: dataset.id, spec, hasReduce, graph, replicas: request.replicas, quorum: request.quorum });
   }
 
