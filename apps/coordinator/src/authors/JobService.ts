@@ -57,7 +57,8 @@ export class JobService {
     this.#memo = new TaskMemo(this.#store);
     this.#scheduler.withinJobDone((id, tasks) => {
       const spec = this.spec(id);
-      if (spec) this.#memo.record(spec, tasks);
+      const row = this.#store.getJob(id);
+      if (spec && row) this.#memo.record(spec, row.quorum, tasks);
     });
     this.#scheduler.onApplied(({ finished }) => {
       for (const { id } of finished) {
@@ -83,7 +84,8 @@ export class JobService {
     this.#checkSize(spec, dataset, hasReduce);
     const id = asJobId(newId("j"));
     const graph = planJob(id, spec, await this.#datasets.plannedSeries(dataset), hasReduce);
-    await this.#memo.prepare(graph, spec, this.#datasets.seriesReader(dataset));
+    // Reuse is for reruns on a newer version; a job on an upload runs every task, as before.
+    if (dataset.parent !== undefined) await this.#memo.prepare(graph, spec, request.quorum ?? 1, this.#datasets.seriesReader(dataset));
     return this.#enqueue({ id, dataset: dataset.id, spec, hasReduce, graph, replicas: request.replicas, quorum: request.quorum });
   }
 

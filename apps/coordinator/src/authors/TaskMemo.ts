@@ -39,8 +39,9 @@ export function rowsHash(series: Series, from: number, to: number): string {
 /**
  * Incremental jobs: a task's verified outputs are kept under a key of everything its value depends
  * on (script, engine, seed, budget, slice and points, and the hash of the rows it reads — or, for a
- * reduce, the values it folds). A job over a newer dataset version starts with every task whose key
- * is known done, so it runs only the slices whose rows changed and the reduce path above them.
+ * reduce, the values it folds), with the quorum that verified them. A job over a newer dataset
+ * version starts with every task whose key is known, at its quorum or a larger one, done: it runs
+ * only the slices whose rows changed and the reduce path above them.
  */
 export class TaskMemo {
   readonly #store: Store;
@@ -54,7 +55,7 @@ export class TaskMemo {
    * outputs (`memoOutput`); reduces are looked up when all their inputs are reused. Returns how many
    * tasks are reused.
    */
-  async prepare(graph: TaskGraph, spec: JobSpec, read: SeriesReader): Promise<number> {
+  async prepare(graph: TaskGraph, spec: JobSpec, quorum: number, read: SeriesReader): Promise<number> {
     const base = jobMemoBase(spec);
     const hashes = await this.#sliceHashes(graph.tasks, read);
     const known = new Map<string, Json[]>();
@@ -69,7 +70,7 @@ export class TaskMemo {
         const values = inputValues(node, known);
         if (values) key = reduceMemoKey(base, node.work.level, node.work.group, values);
       }
-      const outputs = key === undefined ? undefined : this.#lookup(key, node);
+      const outputs = key === undefined ? undefined : this.#lookup(key, node, quorum);
       if (outputs) {
         node.memoOutput = outputs;
         known.set(node.id, outputs);
@@ -80,27 +81,29 @@ export class TaskMemo {
   }
 
   /** Stores the outputs of a finished job's tasks that ran (reused ones are stored already), in the caller's transaction. */
-  record(spec: JobSpec, tasks: readonly TaskState[]): void {
+  record(spec: JobSpec, quorum: number, tasks: readonly TaskState[]): void {
     const base = jobMemoBase(spec);
     const outputs = new Map<string, Json[]>();
     for (const t of tasks) if (t.output) outputs.set(t.id, t.output);
     for (const t of tasks) {
       if (t.reused || !t.output) continue;
       if (t.work.kind === "map") {
-        if (t.memo !== undefined) this.#store.putMemo(t.memo, JSON.stringify(t.output));
+        if (t.memo !== undefined) this.#store.putMemo(t.memo, JSON.stringify([quorum, t.output]));
         continue;
       }
       const values = inputValues(t, outputs);
-      if (values) this.#store.putMemo(reduceMemoKey(base, t.work.level, t.work.group, values), JSON.stringify(t.output));
+      if (values) this.#store.putMemo(reduceMemoKey(base, t.work.level, t.work.group, values), JSON.stringify([quorum, t.output]));
     }
   }
 
-  #lookup(key: string, node: TaskNode): Json[] | undefined {
+  /** Stored outputs for the key, if a quorum at least as large as the job's verified them. */
+  #lookup(key: string, node: TaskNode, quorum: number): Json[] | undefined {
     const text = this.#store.getMemo(key);
     if (text === undefined) return undefined;
-    const outputs = JSON.parse(text) as unknown;
+    const [verifiedBy, outputs] = JSON.parse(text) as [unknown, unknown];
     const count = node.work.kind === "map" ? node.work.points.length : 1;
-    return Array.isArray(outputs) && outputs.length === count ? (outputs as Json[]) : undefined;
+    const fits = typeof verifiedBy === "number" && verifiedBy >= quorum && Array.isArray(outputs) && outputs.length === count;
+    return fits ? (outputs as Json[]) : undefined;
   }
 
   /** The hash of the rows each map task reads, each series read once. */
