@@ -84,8 +84,9 @@ export class JobService {
     this.#checkSize(spec, dataset, hasReduce);
     const id = asJobId(newId("j"));
     const graph = planJob(id, spec, await this.#datasets.plannedSeries(dataset), hasReduce);
-    // Reuse is for reruns on a newer version; a job on an upload runs every task, as before.
-    if (dataset.parent !== undefined) await this.#memo.prepare(graph, spec, request.quorum ?? 1, this.#datasets.seriesReader(dataset));
+    // Every job leaves its outputs for later versions; only a job on an appended version reuses them.
+    const reuse = dataset.parent === undefined ? undefined : { quorum: request.quorum ?? 1 };
+    await this.#memo.prepare(graph, spec, reuse, this.#datasets.seriesReader(dataset));
     return this.#enqueue({ id, dataset: dataset.id, spec, hasReduce, graph, replicas: request.replicas, quorum: request.quorum });
   }
 

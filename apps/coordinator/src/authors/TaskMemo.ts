@@ -51,11 +51,11 @@ export class TaskMemo {
   }
 
   /**
-   * Gives each map task of a planned graph its memo key, and every task whose key is stored its
-   * outputs (`memoOutput`); reduces are looked up when all their inputs are reused. Returns how many
-   * tasks are reused.
+   * Gives each map task of a planned graph its memo key and, when `reuse` is set, every task whose
+   * key is stored its outputs (`memoOutput`); reduces are looked up when all their inputs are
+   * reused. Returns how many tasks are reused.
    */
-  async prepare(graph: TaskGraph, spec: JobSpec, quorum: number, read: SeriesReader): Promise<number> {
+  async prepare(graph: TaskGraph, spec: JobSpec, reuse: { quorum: number } | undefined, read: SeriesReader): Promise<number> {
     const base = jobMemoBase(spec);
     const hashes = await this.#sliceHashes(graph.tasks, read);
     const known = new Map<string, Json[]>();
@@ -70,7 +70,7 @@ export class TaskMemo {
         const values = inputValues(node, known);
         if (values) key = reduceMemoKey(base, node.work.level, node.work.group, values);
       }
-      const outputs = key === undefined ? undefined : this.#lookup(key, node, quorum);
+      const outputs = key === undefined || !reuse ? undefined : this.#lookup(key, node, reuse.quorum);
       if (outputs) {
         node.memoOutput = outputs;
         known.set(node.id, outputs);
