@@ -6,7 +6,7 @@ import { json, startTestCoordinator } from "../../testing/startTestCoordinator.t
 
 const BASE = "time,symbol,close\n2024-01-01,AAA,1\n2024-01-02,AAA,2\n2024-01-01,BBB,10\n";
 const upload = (c: TestCoordinator, body: string, name = "prices") => c.api(`/api/datasets?name=${name}`, { method: "POST", body });
-const append = (c: TestCoordinator, id: string, body: BodyInit, init: RequestInit = {}) => c.api(`/api/datasets/${id}/append`, { method: "POST", body, ...init });
+const append = (c: TestCoordinator, id: string, body: RequestInit["body"], init: RequestInit = {}) => c.api(`/api/datasets/${id}/append`, { method: "POST", body, ...init });
 
 describe("POST /api/datasets/:id/append", () => {
   let c: TestCoordinator;
