@@ -3,6 +3,7 @@ import { asJobId, JobSpecError, parseJobSpec } from "@shoal/protocol";
 import type { LuaEngine } from "@shoal/lua";
 import type { JobSnapshot, TaskGraph } from "@shoal/scheduler";
 import { planJob, TaskGraphError } from "@shoal/scheduler";
+import type { Series } from "@shoal/timeseries";
 import type { DatasetService } from "../datasets/DatasetService.ts";
 import { TaskMemo } from "./TaskMemo.ts";
 import type { AuthorLimits } from "../limits/AuthorLimits.ts";
@@ -83,10 +84,12 @@ export class JobService {
     const hasReduce = await this.#compile(spec);
     this.#checkSize(spec, dataset, hasReduce);
     const id = asJobId(newId("j"));
-    const graph = planJob(id, spec, await this.#datasets.plannedSeries(dataset), hasReduce);
+    const planned = await this.#datasets.plannedSeries(dataset);
+    const graph = planJob(id, spec, planned, hasReduce);
     // Every job leaves its outputs for later versions; only a job on an appended version reuses them.
     const reuse = dataset.parent === undefined ? undefined : { quorum: request.quorum ?? 1 };
-    await this.#memo.prepare(graph, spec, reuse, this.#datasets.seriesReader(dataset));
+    const byKey = new Map(planned.map((p) => [p.key, p.series]));
+    this.#memo.prepare(graph, spec, reuse, (key) => byKey.get(key) as Series);
     return this.#enqueue({ id, dataset: dataset.id, spec, hasReduce, graph, replicas: request.replicas, quorum: request.quorum });
   }
 

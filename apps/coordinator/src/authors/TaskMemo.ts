@@ -4,8 +4,8 @@ import type { TaskGraph, TaskNode, TaskState } from "@shoal/scheduler";
 import type { Series } from "@shoal/timeseries";
 import type { Store } from "../store/Store.ts";
 
-/** Reads the rows a series holds, by key, for hashing the slices map tasks read. */
-export type SeriesReader = (key: string) => Promise<Series>;
+/** The rows a series holds, by key, for hashing the slices map tasks read. */
+export type SeriesReader = (key: string) => Series;
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
@@ -55,9 +55,9 @@ export class TaskMemo {
    * key is stored its outputs (`memoOutput`); reduces are looked up when all their inputs are
    * reused. Returns how many tasks are reused.
    */
-  async prepare(graph: TaskGraph, spec: JobSpec, reuse: { quorum: number } | undefined, read: SeriesReader): Promise<number> {
+  prepare(graph: TaskGraph, spec: JobSpec, reuse: { quorum: number } | undefined, read: SeriesReader): number {
     const base = jobMemoBase(spec);
-    const hashes = await this.#sliceHashes(graph.tasks, read);
+    const hashes = sliceHashes(graph.tasks, read);
     const known = new Map<string, Json[]>();
     let reused = 0;
     for (const node of graph.tasks) {
@@ -106,25 +106,18 @@ export class TaskMemo {
     return fits ? (outputs as Json[]) : undefined;
   }
 
-  /** The hash of the rows each map task reads, each series read once. */
-  async #sliceHashes(tasks: readonly TaskNode[], read: SeriesReader): Promise<Map<string, string>> {
-    const wanted = new Map<string, Array<{ from: number; to: number }>>();
-    for (const { work } of tasks) {
-      if (work.kind !== "map") continue;
-      const list = wanted.get(work.slice.key) ?? [];
-      list.push({ from: work.slice.haloStart, to: work.slice.end });
-      wanted.set(work.slice.key, list);
-    }
-    const hashes = new Map<string, string>();
-    for (const [key, ranges] of wanted) {
-      const series = await read(key);
-      for (const { from, to } of ranges) {
-        const id = `${key}\u0000${from}\u0000${to}`;
-        if (!hashes.has(id)) hashes.set(id, rowsHash(series, from, to));
-      }
-    }
-    return hashes;
+}
+
+/** The hash of the rows each map task reads, each distinct range hashed once. */
+function sliceHashes(tasks: readonly TaskNode[], read: SeriesReader): Map<string, string> {
+  const hashes = new Map<string, string>();
+  for (const { work } of tasks) {
+    if (work.kind !== "map") continue;
+    const { key, haloStart, end } = work.slice;
+    const id = `${key}\u0000${haloStart}\u0000${end}`;
+    if (!hashes.has(id)) hashes.set(id, rowsHash(read(key), haloStart, end));
   }
+  return hashes;
 }
 
 /** The values a task folds, when every input's outputs are known. */

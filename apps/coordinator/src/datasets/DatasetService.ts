@@ -134,22 +134,17 @@ export class DatasetService {
     return this.#store.getDataset(id);
   }
 
-  /** A reader of a dataset's series by key, with all their columns, from their shards. */
-  seriesReader(dataset: DatasetRecord): (key: string) => Promise<Series> {
-    const byKey = new Map(dataset.series.map((s) => [s.key, s.shard]));
-    return async (key) => {
-      const shard = byKey.get(key);
-      if (shard === undefined) throw new Error(`dataset ${dataset.id} has no series ${JSON.stringify(key)}`);
-      return decodeShard(await this.#shards.read(shard));
-    };
-  }
-
   /**
-   * What the planner needs of each series: key, timestamps (read from its shard) and shard hash.
-   * At most {@link SHARD_IO} shards are read at once, however many series the dataset has.
+   * What the planner needs of each series — key, timestamps (read from its shard) and shard hash —
+   * with the series' columns, which the task memo hashes. The columns are views of the same shard
+   * bytes the timestamps keep alive, so they cost nothing more. At most {@link SHARD_IO} shards are
+   * read at once, however many series the dataset has.
    */
-  async plannedSeries(dataset: DatasetRecord): Promise<PlannedSeries[]> {
-    return mapLimited(dataset.series, SHARD_IO, async (s) => ({ key: s.key, time: decodeShard(await this.#shards.read(s.shard)).time, shard: s.shard as ShardHash }));
+  async plannedSeries(dataset: DatasetRecord): Promise<Array<PlannedSeries & { series: Series }>> {
+    return mapLimited(dataset.series, SHARD_IO, async (s) => {
+      const series = decodeShard(await this.#shards.read(s.shard));
+      return { key: s.key, time: series.time, shard: s.shard as ShardHash, series };
+    });
   }
 }
 

@@ -34,6 +34,8 @@ describe("POST /api/datasets/:id/append", () => {
     expect((await shardRows(v1.series[0]!.shard)).time.length).toBe(2);
     const v3 = await json<DatasetView>(append(c, v2.id, "time,symbol,close\n2024-01-05,AAA,5\n"));
     expect(v3).toMatchObject({ parent: v2.id, version: 3, rows: 7 });
+    const listed = await json<DatasetSummary[]>(c.api("/api/datasets?limit=3"));
+    expect(listed.map((d) => [d.id, d.parent, d.version])).toEqual([[v3.id, v2.id, 3], [v2.id, v1.id, 2], [v1.id, undefined, undefined]]);
   });
 
   it.each([

@@ -67,7 +67,12 @@ export function datasetRoutes(router: Router, deps: HttpDeps): void {
 }
 
 function summaryView(d: StoredSummary): DatasetSummary {
-  return { id: d.id, name: d.name, hash: d.hash, columns: d.columns, rows: d.rows, bytes: d.bytes, seriesCount: d.seriesCount, createdAt: d.createdAt };
+  const view: DatasetSummary = { id: d.id, name: d.name, hash: d.hash, columns: d.columns, rows: d.rows, bytes: d.bytes, seriesCount: d.seriesCount, createdAt: d.createdAt };
+  if (d.parent !== undefined) {
+    view.parent = d.parent;
+    view.version = d.version ?? 2;
+  }
+  return view;
 }
 
 function datasetView(d: DatasetRecord): DatasetView {
