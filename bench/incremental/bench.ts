@@ -2,9 +2,18 @@
 // then one more bar appended and the sweep rerun on the new version. Prints the tasks the rerun
 // executed (not reused) as a fraction of all, against the goal of < 5 %, and the wall times of
 // the first run and the rerun. A real coordinator (in process, SQLite) and one Node volunteer
-// over WebSocket with 2 executor threads, on loopback.
+// over WebSocket with 2 executor threads, on loopback. Then what the memo costs the coordinator's
+// event loop for jobs of 1,000 to 100,000 tasks (SQLite): keying a planned job (row hashes), its
+// lookups, and recording a finished job's outputs (inside the transaction that stores its outcome).
 import { readFileSync } from "node:fs";
-import type { DatasetView, JobView } from "@shoal/protocol";
+import { mkdtempSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DatasetView, JobView, ShardHash } from "@shoal/protocol";
+import { asJobId, parseJobSpec } from "@shoal/protocol";
+import { planJob } from "@shoal/scheduler";
+import { TaskMemo } from "../../apps/coordinator/src/authors/TaskMemo.ts";
+import { SqliteStore } from "../../apps/coordinator/src/store/SqliteStore.ts";
 import { ProtocolClient } from "../../apps/coordinator/src/testing/ProtocolClient.ts";
 import { json, startTestCoordinator } from "../../apps/coordinator/src/testing/startTestCoordinator.ts";
 import { TestWorker } from "../../apps/coordinator/src/testing/TestWorker.ts";
@@ -60,4 +69,31 @@ try {
 const header = ["sweep (16 points, halo 200)", "tasks", "ran after +1 bar", "fraction", `< ${GOAL * 100} %`, "first run", "rerun"];
 console.log(`| ${header.join(" | ")} |\n| ${header.map(() => "---").join(" | ")} |`);
 for (const row of rows) console.log(`| ${row.join(" | ")} |`);
-console.log(`\nloadavg ${(await import("node:os")).loadavg().map((x) => x.toFixed(2)).join(" ")}; one volunteer, 2 threads, fengari`);
+console.log(`\nloadavg ${loadavg().map((x) => x.toFixed(2)).join(" ")}; one volunteer, 2 threads, fengari\n`);
+
+/** Milliseconds the memo spends on a job of about `points` × 1000 map tasks over a 20,000-row series. */
+function memoCost(points: number): string[] {
+  const store = new SqliteStore(join(mkdtempSync(join(tmpdir(), "shoal-bench-memo-")), "shoal.db"));
+  const rows = 20_000;
+  const time = Float64Array.from({ length: rows }, (_, i) => i * 86_400_000);
+  const series = { key: "x", time, columns: { close: Float64Array.from({ length: rows }, (_, i) => 100 + Math.sin(i)) } };
+  const spec = parseJobSpec({ script: SCRIPT, params: { p: Array.from({ length: points }, (_, i) => i) }, split: { kind: "rows", rows: 20 }, halo: 200, batchSize: 1 });
+  const graph = planJob(asJobId("j"), spec, [{ key: "x", time, shard: "a".repeat(64) as ShardHash }], true);
+  const memo = new TaskMemo(store);
+  const timed = (fn: () => void) => {
+    const start = performance.now();
+    fn();
+    return `${(performance.now() - start).toFixed(0)} ms`;
+  };
+  const keying = timed(() => memo.prepare(graph, spec, undefined, () => series));
+  const tasks = graph.tasks.map((node) => ({ ...node, status: "done" as const, attempts: [], failures: 0, results: [], errors: [], output: node.work.kind === "map" ? node.work.points.map((p) => ({ p: p.index, sharpe: 0.123456789 })) : [{ runs: 1 }] }));
+  const recording = timed(() => store.transaction(() => memo.record(spec, 1, tasks)));
+  const lookups = timed(() => memo.prepare(graph, spec, { quorum: 1 }, () => series));
+  store.close();
+  return [String(graph.tasks.length), keying, recording, lookups];
+}
+
+const costHeader = ["tasks (maps + reduces)", "keying at submit", "recording at the end", "keying + lookups (all hit)"];
+console.log(`| ${costHeader.join(" | ")} |\n| ${costHeader.map(() => "---").join(" | ")} |`);
+for (const points of [1, 10, 100]) console.log(`| ${memoCost(points).join(" | ")} |`);
+console.log(`\nloadavg ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
