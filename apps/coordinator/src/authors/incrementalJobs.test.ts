@@ -1,11 +1,16 @@
 import type { DatasetView, JobView, Json } from "@shoal/protocol";
 import { canonicalJson } from "@shoal/protocol";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SMA_SPEC, SP500_CSV } from "../testing/fixtures.ts";
 import { ProtocolClient } from "../testing/ProtocolClient.ts";
 import type { TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../testing/startTestCoordinator.ts";
 import { TestWorker } from "../testing/TestWorker.ts";
+import { startCoordinator } from "../Coordinator.ts";
+import { silentLogger } from "../Logger.ts";
 
 /** One more daily bar after the sample's last (2020-04-17). */
 const HEADER = "date,open,high,low,close,adjclose,volume\n";
@@ -91,5 +96,41 @@ describe("incremental jobs over an appended version", () => {
     const view = await json<JobView>(created);
     expect(view.tasks.reused).toBeUndefined();
     expect((await c.api(`/api/jobs/${view.id}/cancel`, { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } })).status).toBe(200);
+  });
+});
+
+describe("the task memo across a coordinator restart", () => {
+  it("reuses what a job stored before the restart, on a version appended after it", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "shoal-memo-restart-"));
+    const spec = { ...SMA_SPEC, params: { fast: [5, 20], slow: [50, 100] } };
+    const runOn = async (c: Pick<TestCoordinator, "api" | "wsUrl">, dataset: string) => {
+      const client = await ProtocolClient.connect(c.wsUrl);
+      const w = new TestWorker({ send: (text) => client.sendRaw(text), onMessage: (listener) => client.socket.on("message", (d) => listener(String(d))) }, { threads: 2 });
+      await w.start();
+      const { id } = await json<JobView>(c.api("/api/jobs", { method: "POST", body: JSON.stringify({ dataset, spec }), headers: { "Content-Type": "application/json" } }));
+      let view: JobView;
+      while ((view = await json<JobView>(c.api(`/api/jobs/${id}`))).status !== "done") await new Promise((resolve) => setTimeout(resolve, 50));
+      client.close();
+      return view;
+    };
+    const first = await startTestCoordinator({ dataDir });
+    const v1 = (await json<DatasetView>(first.api("/api/datasets?name=sp500", { method: "POST", body: SP500_CSV }))).id;
+    const before = await runOn(first, v1);
+    await first.close();
+    // The same data directory: the first start's token still works (only its hash is stored).
+    const running = await startCoordinator({ port: 0, webrtc: false, logger: silentLogger, dataDir, webDist: join(dataDir, "no-web-app") });
+    const second = {
+      wsUrl: `${running.url.replace(/^http/, "ws")}/ws`,
+      api: (path: string, init: RequestInit = {}) => fetch(`${running.url}${path}`, { ...init, headers: { Authorization: `Bearer ${first.token}`, ...(init.headers ?? {}) } }),
+    };
+    try {
+      const v2 = (await json<DatasetView>(second.api(`/api/datasets/${v1}/append`, { method: "POST", body: HEADER + BAR }))).id;
+      const after = await runOn(second, v2);
+      expect(after.tasks.total).toBe(before.tasks.total);
+      expect(after.tasks.reused).toBeGreaterThan(0);
+      expect(after.tasks.total - (after.tasks.reused ?? 0)).toBeLessThanOrEqual(3);
+    } finally {
+      await running.close();
+    }
   });
 });
