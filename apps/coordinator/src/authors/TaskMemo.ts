@@ -70,7 +70,7 @@ export class TaskMemo {
         const values = inputValues(node, known);
         if (values) key = reduceMemoKey(base, node.work.level, node.work.group, values);
       }
-      const outputs = key === undefined || !reuse ? undefined : this.#lookup(key, node, reuse.quorum);
+      const outputs = key === undefined || !reuse ? undefined : this.#lookup(key, node, reuse.quorum, spec.resultBytes);
       if (outputs) {
         node.memoOutput = outputs;
         known.set(node.id, outputs);
@@ -96,14 +96,19 @@ export class TaskMemo {
     }
   }
 
-  /** Stored outputs for the key, if a quorum at least as large as the job's verified them. */
-  #lookup(key: string, node: TaskNode, quorum: number): Json[] | undefined {
+  /**
+   * Stored outputs for the key, if a quorum at least as large as the job's verified them and each
+   * fits the job's `resultBytes`, as an output its peers reported would have to.
+   */
+  #lookup(key: string, node: TaskNode, quorum: number, resultBytes: number): Json[] | undefined {
     const text = this.#store.getMemo(key);
     if (text === undefined) return undefined;
     const [verifiedBy, outputs] = JSON.parse(text) as [unknown, unknown];
     const count = node.work.kind === "map" ? node.work.points.length : 1;
-    const fits = typeof verifiedBy === "number" && verifiedBy >= quorum && Array.isArray(outputs) && outputs.length === count;
-    return fits ? (outputs as Json[]) : undefined;
+    if (!(typeof verifiedBy === "number" && verifiedBy >= quorum && Array.isArray(outputs) && outputs.length === count)) return undefined;
+    // Measured as the scheduler measures reported outputs (JSON length); the stored text bounds them all.
+    const small = text.length <= resultBytes || outputs.every((output) => JSON.stringify(output).length <= resultBytes);
+    return small ? (outputs as Json[]) : undefined;
   }
 
 }
