@@ -1,4 +1,5 @@
 import { PROTOCOL_VERSION } from "@shoal/protocol";
+import { appendCommand } from "./commands/appendCommand.ts";
 import { coordinatorCommand } from "./commands/coordinatorCommand.ts";
 import { runCommand } from "./commands/runCommand.ts";
 import { submitCommand } from "./commands/submitCommand.ts";
@@ -12,6 +13,8 @@ usage:
   shoal run JOB.lua --data FILE.csv [options]   run a job on this machine
   shoal submit --coordinator URL --token T JOB.lua --data FILE.csv [options]
                                                 run a job on the grid
+  shoal append --coordinator URL --token T DATASET FILE.csv
+                                                add rows to a dataset as a new version
   shoal worker --coordinator URL [options]      lend this machine's CPUs to the grid
   shoal coordinator [--port P] [--data-dir D]   run the grid's coordinator
   shoal token create [--data-dir D]             make an author token
@@ -36,6 +39,8 @@ export async function main(argv: string[], options: MainOptions): Promise<number
         return await runCommand(rest);
       case "submit":
         return await submitCommand(rest);
+      case "append":
+        return await appendCommand(rest);
       case "worker":
         return await workerCommand(rest);
       case "coordinator":

@@ -4,13 +4,20 @@ import { runShoal } from "./runShoal.ts";
 const SP500 = "public/datasets/sp500.csv";
 const NOWHERE = ["--coordinator", "http://127.0.0.1:9", "--token", "T"];
 
-describe.concurrent("shoal submit, worker and coordinator arguments", () => {
+describe.concurrent("shoal submit, append, worker and coordinator arguments", () => {
   it.each([
     [["submit", "examples/sma-crossover.lua", "--data", SP500, "--token", "T"], /--coordinator/],
     [["submit", ...NOWHERE.slice(0, 2), "examples/sma-crossover.lua", "--data", SP500], /--token/],
     [["submit", ...NOWHERE, "examples/sma-crossover.lua"], /--data/],
     [["submit", ...NOWHERE, "examples/sma-crossover.lua", "--data", SP500, "--quorum", "2"], /--quorum 2/],
     [["submit", ...NOWHERE, "examples/sma-crossover.lua", "--data", "missing.csv"], /missing\.csv/],
+    [["submit", ...NOWHERE, "examples/sma-crossover.lua", "--data", SP500, "--dataset", "d_1"], /--data FILE\.csv or --dataset ID, not both/],
+    [["submit", ...NOWHERE, "examples/sma-crossover.lua", "--dataset", "../d"], /--dataset \.\.\/d: expected a dataset id/],
+    [["append", ...NOWHERE, "d_1"], /expected DATASET FILE\.csv, got 1 arguments/],
+    [["append", "--token", "T", "d_1", SP500], /--coordinator/],
+    [["append", ...NOWHERE.slice(0, 2), "d_1", SP500], /--token/],
+    [["append", ...NOWHERE, "d_1", "missing.csv"], /missing\.csv/],
+    [["append", "--frob"], /^shoal: unknown option --frob \(shoal append --help lists the options\)$/m],
     [["worker"], /--coordinator/],
     [["worker", "--coordinator", "ftp://x"], /http/],
     [["worker", "--coordinator", "http://x", "--transport", "carrier-pigeon"], /--transport/],

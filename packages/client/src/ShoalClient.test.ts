@@ -44,6 +44,16 @@ describe("ShoalClient", () => {
     expect(new Uint8Array(await requests[1]!.arrayBuffer())).toEqual(csv);
   });
 
+  it("appends rows to a dataset as a new version, and passes a refusal on with its status and line", async () => {
+    const version = { ...dataset("h2"), id: asDatasetId("d2"), parent: asDatasetId("d/1"), version: 2 };
+    const { client, requests } = fake(async (r) => ((await r.text()).includes("2020-01-02") ? json(201, version) : json(400, { error: "line 2: not after", line: 2 })));
+    expect(await client.appendDataset("d/1", new TextEncoder().encode("date,close\n2020-01-02,2\n"))).toEqual(version);
+    expect(requests.map((r) => `${r.method} ${r.url} ${r.headers.get("content-type")}`)).toEqual(["POST http://coordinator.test/api/datasets/d%2F1/append text/csv"]);
+    const refused = await client.appendDataset("d/1", csv).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ShoalApiError);
+    expect(refused).toMatchObject({ status: 400, line: 2, message: "line 2: not after" });
+  });
+
   it("turns an error answer into a ShoalApiError with status and line", async () => {
     const { client } = fake(() => json(400, { error: "job.lua:3: unexpected symbol near 'end'", line: 3 }));
     const error = await client.createJob({ dataset: "d1", spec: { script: "x" } }).catch((e: unknown) => e);

@@ -72,6 +72,18 @@ export class ShoalClient {
     return found ? ((await found.json()) as DatasetView) : undefined;
   }
 
+  /**
+   * Appends CSV rows (the dataset's columns) to a dataset as a new version, returned with its
+   * `parent` and `version`. Only the latest version takes an append (409 otherwise), and every
+   * row's time must come after its series' last one (400 naming the line otherwise).
+   */
+  async appendDataset(id: string, data: Uint8Array | Blob | ReadableStream<Uint8Array>): Promise<DatasetView> {
+    const init: RequestInit & { duplex?: "half" } = { body: data as RequestInit["body"], headers: { "Content-Type": "text/csv" } };
+    if (data instanceof ReadableStream) init.duplex = "half";
+    const response = await this.#request("POST", `/api/datasets/${encodeURIComponent(id)}/append`, { init });
+    return (await response!.json()) as DatasetView;
+  }
+
   async getDataset(id: string): Promise<DatasetView> {
     return this.#json("GET", `/api/datasets/${encodeURIComponent(id)}`);
   }

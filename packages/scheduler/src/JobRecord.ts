@@ -181,15 +181,17 @@ export class JobRecord {
    */
   counts(): JobSnapshot["tasks"] {
     const tasks = this.state.tasks;
-    const counts = { total: tasks.length, waiting: 0, queued: 0, running: 0, done: this.#done, failed: 0 };
+    const counts: JobSnapshot["tasks"] = { total: tasks.length, waiting: 0, queued: 0, running: 0, done: this.#done, failed: 0 };
+    let reused = 0;
     for (let i = 0; i < tasks.length; i++) {
       const t = tasks[i] as TaskState;
       if (t.status === "failed") counts.failed++;
-      else if (t.status === "done") continue;
+      else if (t.status === "done") reused += t.reused ? 1 : 0;
       else if (this.queue.has(i)) counts.queued++;
       else if (this.active(t) > 0) counts.running++;
       else counts.waiting++;
     }
+    if (reused > 0) counts.reused = reused;
     return counts;
   }
 

@@ -14,7 +14,7 @@ import { Reputation } from "./Reputation.ts";
 import { taskUnits } from "./taskUnits.ts";
 import type { SchedulerOptions } from "./SchedulerOptions.ts";
 import { SCHEDULER_DEFAULTS } from "./SchedulerOptions.ts";
-import type { JobState, SchedulerState, ThroughputState } from "./SchedulerState.ts";
+import type { JobState, SchedulerState, TaskState, ThroughputState } from "./SchedulerState.ts";
 import { checkTaskGraph, TaskGraphError } from "./TaskGraph.ts";
 import { newThroughput, prefetchFor, recordReport, resumeAfterIdle } from "./throughput.ts";
 import type {
@@ -278,6 +278,16 @@ export class JobScheduler {
     }
     this.#retryOrFail(ref, error.message, fx);
     return { ...fx, status: "accepted" };
+  }
+
+  /**
+   * The tasks of a job that ended done, with their verified outputs, for memoizing them before the
+   * job is forgotten; undefined for a job that is unknown or did not end done. Not copies: the
+   * state of a done job no longer changes.
+   */
+  doneTasks(jobId: JobId): readonly TaskState[] | undefined {
+    const job = this.#jobs.get(jobId);
+    return job?.state.status === "done" ? job.state.tasks : undefined;
   }
 
   /** Progress of a job, with its result once done or its error once failed. */

@@ -24,6 +24,8 @@ export interface TaskState extends TaskNode {
   errors: Array<{ attempt: number; error: TaskFailure }>;
   /** The verified outputs once done. */
   output?: Json[];
+  /** True when the outputs came from the memo (`memoOutput`) instead of peers. */
+  reused?: true;
 }
 
 export interface JobState {

@@ -1,4 +1,4 @@
-import type { MapTaskSpec, ReduceTaskSpec, ShardHash, TaskId } from "@shoal/protocol";
+import type { Json, MapTaskSpec, ReduceTaskSpec, ShardHash, TaskId } from "@shoal/protocol";
 
 /** A run of another task's outputs, `from` inclusive to `to` exclusive, that feeds a task. */
 export interface TaskInput {
@@ -19,6 +19,10 @@ export interface TaskNode {
   work: TaskWork;
   inputs: TaskInput[];
   shard?: ShardHash;
+  /** The key its verified outputs are memoized under, for a later job over a newer dataset version. */
+  memo?: string;
+  /** Outputs an earlier job already verified for the same inputs: the task starts done and never runs. */
+  memoOutput?: Json[];
 }
 
 /** The job's final value: the concatenated inputs as a list, or the single value they hold. */
@@ -50,6 +54,9 @@ export function checkTaskGraph(graph: TaskGraph): void {
     if (byId.has(node.id)) throw new TaskGraphError(`task ${node.id} appears twice`);
     if (node.work.kind === "reduce" && node.shard !== undefined) throw new TaskGraphError(`reduce task ${node.id} has a shard`);
     if (node.work.kind === "map" && node.inputs.length > 0) throw new TaskGraphError(`map task ${node.id} has inputs`);
+    if (node.memoOutput !== undefined && node.memoOutput.length !== outputCount(node.work)) {
+      throw new TaskGraphError(`task ${node.id} reuses ${node.memoOutput.length} outputs, but gives ${outputCount(node.work)}`);
+    }
     byId.set(node.id, node);
   }
   const check = (input: TaskInput, owner: string) => {

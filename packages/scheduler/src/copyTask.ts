@@ -19,5 +19,7 @@ export function copyMapWork(work: MapTaskSpec): MapTaskSpec {
 export function copyTaskNode(node: TaskNode): TaskNode {
   const copy: TaskNode = { id: node.id, work: copyWork(node.work), inputs: node.inputs.map((input) => ({ ...input })) };
   if (node.shard !== undefined) copy.shard = node.shard;
+  if (node.memo !== undefined) copy.memo = node.memo;
+  if (node.memoOutput !== undefined) copy.memoOutput = structuredClone(node.memoOutput);
   return copy;
 }

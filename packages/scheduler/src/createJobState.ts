@@ -36,17 +36,20 @@ export function createJobState(job: JobSubmission, options: SchedulerOptions): J
 }
 
 function pendingTask(node: TaskNode): TaskState {
+  const reused = node.memoOutput !== undefined;
   return {
     id: node.id,
     work: node.work,
     inputs: node.inputs,
     shard: node.shard,
-    status: "pending",
+    memo: node.memo,
+    status: reused ? "done" : "pending",
     attempts: [],
     failures: 0,
     results: [],
     errors: [],
-    output: undefined,
+    output: node.memoOutput,
+    reused: reused ? true : undefined,
   };
 }
 
@@ -61,11 +64,13 @@ export function taskState(t: TaskState): TaskState {
     work: t.work,
     inputs: t.inputs,
     shard: t.shard,
+    memo: t.memo,
     status: t.status,
     attempts: t.attempts,
     failures: t.failures,
     results: t.results,
     errors: t.errors,
     output: t.output,
+    reused: t.reused,
   };
 }

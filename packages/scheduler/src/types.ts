@@ -115,7 +115,7 @@ export interface JobSnapshot {
   id: JobId;
   status: JobStatus;
   /** Tasks by state: `waiting` for inputs, `queued` for a peer, `running` on peers, `done`, `failed`. */
-  tasks: { total: number; waiting: number; queued: number; running: number; done: number; failed: number };
+  tasks: { total: number; waiting: number; queued: number; running: number; done: number; failed: number; reused?: number };
   results: { accepted: number; rejected: number };
   /** Completed tasks per peer whose result won. */
   peers: Record<string, number>;

@@ -109,3 +109,34 @@ describe("CsvIngest", () => {
     expect(spx?.columns.volume?.[data.rows - 1]).toBe(5792140000);
   });
 });
+
+describe("CsvIngest with `after` (appends)", () => {
+  const day = (d: number) => Date.UTC(2024, 0, d);
+  const stored = new Map([["A", day(2)]]);
+  const appendOpts: CsvOptions = { defaultKey: "main", after: (key) => stored.get(key) };
+  const error = (text: string) => {
+    try {
+      parseCsv(text, appendOpts);
+    } catch (e) {
+      return e instanceof CsvError ? `${e.line}: ${e.message}` : String(e);
+    }
+    return "accepted";
+  };
+
+  it("takes rows after each series' stored last time, and new series from any time", () => {
+    const dataset = parseCsv("time,key,v\n2024-01-03,A,1\n2023-06-01,N,2\n2024-01-04,A,3\n", appendOpts);
+    expect(dataset.series.map((s) => [s.key, [...s.time]])).toEqual([["A", [day(3), day(4)]], ["N", [Date.UTC(2023, 5, 1)]]]);
+  });
+
+  it.each([
+    ["a time equal to the stored last one", "time,key,v\n2024-01-02,A,1\n", /^2: line 2: time 2024-01-02T00:00:00.000Z for key "A" is not after 2024-01-02T00:00:00.000Z \(the series' last stored time\)/],
+    ["a time before an earlier row of the file", "time,key,v\n2024-01-05,A,1\n2024-01-01,N,1\n2024-01-04,A,1\n", /^4: line 4: .*"A" is not after 2024-01-05T00:00:00.000Z \(line 2\)/],
+    ["a repeated time in a new series", "time,key,v\n2024-01-05,N,1\n2024-01-05,N,2\n", /^3: line 3: .*"N" is not after .* \(line 2\)/],
+  ])("refuses %s at its line", (_name, text, message) => {
+    expect(error(text)).toMatch(message);
+  });
+
+  it("leaves uploads as they were: without `after`, rows are sorted per key", () => {
+    expect(parseCsv("time,key,v\n2024-01-05,A,1\n2024-01-01,A,2\n", opts).series[0]?.time).toEqual(new Float64Array([day(1), day(5)]));
+  });
+});

@@ -26,6 +26,12 @@ export interface CsvOptions {
   maxSeries?: number;
   /** Most values (rows × (numeric columns + time)) held in memory: 8 bytes each. */
   maxCells?: number;
+  /**
+   * For appends: every row's time must come after the previous row of its key in the file, and
+   * after `after(key)` (the series' last stored time, or undefined for a new series); the first
+   * row that does not is a CsvError naming its line.
+   */
+  after?: (key: string) => number | undefined;
 }
 
 const DEFAULT_MAX_ROWS = 5_000_000;
@@ -54,6 +60,7 @@ export class CsvIngest {
   #lastTime = NaN;
   #lastKey = "";
   #lastBuilder: SeriesBuilder | undefined;
+  readonly #latest = new Map<SeriesBuilder, { time: number; line: number | undefined }>();
 
   constructor(opts: CsvOptions) {
     this.#opts = opts;
@@ -148,8 +155,28 @@ export class CsvIngest {
       }
       values[j] = value;
     }
-    this.#builder(text, bounds, line, layout).append(this.#lastTime, line, values);
+    const builder = this.#builder(text, bounds, line, layout);
+    if (this.#opts.after !== undefined) this.#checkIncreasing(builder, line);
+    builder.append(this.#lastTime, line, values);
     this.#rows++;
+  }
+
+  /** Refuses a row whose time is not after the last one of its series, stored or earlier in the file. */
+  #checkIncreasing(builder: SeriesBuilder, line: number): void {
+    let latest = this.#latest.get(builder);
+    if (latest === undefined) {
+      const stored = this.#opts.after?.(builder.key);
+      latest = { time: stored ?? -Infinity, line: undefined };
+      this.#latest.set(builder, latest);
+    }
+    const time = this.#lastTime;
+    if (!(time > latest.time)) {
+      const previous = latest.line === undefined ? "the series' last stored time" : `line ${latest.line}`;
+      const when = new Date(time).toISOString();
+      throw new CsvError(line, `time ${when} for key ${quoteText(builder.key)} is not after ${new Date(latest.time).toISOString()} (${previous}); appended times must increase per series`);
+    }
+    latest.time = time;
+    latest.line = line;
   }
 
   #builder(text: string, bounds: Int32Array, line: number, layout: CsvLayout): SeriesBuilder {

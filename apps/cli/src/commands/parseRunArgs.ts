@@ -84,10 +84,10 @@ export function parseRunArgs(argv: string[]): RunArgs | "help" {
 }
 
 /** Checks parsed run options and the JOB.lua positional; `command` names the subcommand in messages. */
-export function runArgsFrom(values: RunOptionValues, positionals: string[], command: string): RunArgs | "help" {
+export function runArgsFrom(values: RunOptionValues, positionals: string[], command: string, dataOptional = false): RunArgs | "help" {
   if (values.help) return "help";
   if (positionals.length !== 1) throw new UsageError(`expected one JOB.lua, got ${positionals.length} (see shoal ${command} --help)`);
-  if (!values.data) throw new UsageError("--data FILE.csv is required");
+  if (!values.data && !dataOptional) throw new UsageError("--data FILE.csv is required");
   const spec: Omit<JobSpecInput, "script"> = {
     params: parseParams(values.param ?? []),
     split: values.split === undefined ? { kind: "none" } : parseSplit(values.split),
@@ -101,7 +101,7 @@ export function runArgsFrom(values: RunOptionValues, positionals: string[], comm
   if (values.seed !== undefined) spec.seed = integer("--seed", values.seed, 0);
   return {
     scriptPath: positionals[0]!,
-    dataPath: values.data,
+    dataPath: values.data ?? "",
     keyColumn: values.key,
     timeColumn: values.time,
     spec,

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { parseArgs } from "node:util";
-import type { JobView } from "@shoal/client";
+import type { DatasetView, JobView } from "@shoal/client";
 import { ShoalApiError, ShoalClient } from "@shoal/client";
 import { canonicalJson } from "@shoal/protocol";
 import { uploadDatasetFile } from "@shoal/client/node";
@@ -12,10 +12,12 @@ import { RUN_HELP, RUN_OPTIONS, runArgsFrom } from "./parseRunArgs.ts";
 import { JobProgress } from "./JobProgress.ts";
 import { probeReduce, readScript, toSpec, warnUnsetParams } from "./runCommand.ts";
 
-export const SUBMIT_HELP = `usage: shoal submit --coordinator URL --token T JOB.lua --data FILE.csv [options]
+export const SUBMIT_HELP = `usage: shoal submit --coordinator URL --token T JOB.lua (--data FILE.csv | --dataset ID) [options]
 
   --coordinator URL          the coordinator, e.g. http://localhost:8080
   --token T                  an author token (or set SHOAL_TOKEN)
+  --dataset ID               a dataset the coordinator has, instead of --data: say a version made
+                             by shoal append, whose unchanged tasks are reused ("reused N of M tasks")
   --replicas K               run every task on K distinct peers (default 1)
   --quorum M                 accept a result once M replicas agree (default 1)
 ${RUN_HELP.split("\n\n")[1]}
@@ -32,6 +34,8 @@ interface SubmitArgs {
   token: string;
   replicas: number | undefined;
   quorum: number | undefined;
+  /** A stored dataset's id, given instead of a file to upload. */
+  dataset: string | undefined;
 }
 
 /** `shoal submit`: runs a job on the grid and prints what `shoal run` would print for it. */
@@ -49,21 +53,16 @@ export async function submitCommand(argv: string[]): Promise<number> {
     if (error instanceof TaskError) return luaError(error);
     throw error;
   }
-  await stat(run.dataPath).catch((error: Error) => {
-    throw new UsageError(`${run.dataPath}: ${error.message}`);
-  });
+  if (args.dataset === undefined) {
+    await stat(run.dataPath).catch((error: Error) => {
+      throw new UsageError(`${run.dataPath}: ${error.message}`);
+    });
+  }
   warnUnsetParams(spec);
   const client = new ShoalClient({ url: args.coordinator, token: args.token });
   const say = (line: string) => process.stderr.write(`shoal: ${line}\n`);
   try {
-    const name = basename(run.dataPath, extname(run.dataPath));
-    const { dataset, uploaded } = await uploadDatasetFile(client, run.dataPath, { name, key: run.keyColumn, time: run.timeColumn }).catch((error: unknown) => {
-      if (error instanceof ShoalApiError && error.status >= 400 && error.status < 500 && error.status !== 401) {
-        throw new UsageError(`${run.dataPath}: ${error.message}`);
-      }
-      throw error;
-    });
-    say(`${uploaded ? "uploaded" : "the coordinator already has"} ${run.dataPath} as dataset ${dataset.id} (${dataset.series.length} series, ${dataset.rows} rows)`);
+    const dataset = args.dataset === undefined ? await upload(client, run, say) : await stored(client, args.dataset);
     let job: JobView;
     try {
       job = await client.createJob({ dataset: dataset.id, spec, ...optional("replicas", args.replicas), ...optional("quorum", args.quorum) });
@@ -73,6 +72,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
       throw error;
     }
     say(`submitted job ${job.id}: ${job.tasks.total} tasks${args.replicas ? `, ${args.replicas} replicas, quorum ${args.quorum ?? 1}` : ""}`);
+    if (args.dataset !== undefined) say(`reused ${job.tasks.reused ?? 0} of ${job.tasks.total} tasks from earlier jobs`);
     say(`follow it at ${new URL(`/dashboard/jobs/${job.id}`, args.coordinator).href}`);
     const ready = (await client.listPeers()).filter((peer) => peer.engines.includes(job.spec.engine));
     if (ready.length === 0) {
@@ -84,6 +84,29 @@ export async function submitCommand(argv: string[]): Promise<number> {
     if (error instanceof UsageError) throw error;
     say(`${args.coordinator}: ${describe(error)}`);
     return 1;
+  }
+}
+
+/** Uploads the --data file unless the coordinator has it. */
+async function upload(client: ShoalClient, run: RunArgs, say: (line: string) => void): Promise<DatasetView> {
+  const name = basename(run.dataPath, extname(run.dataPath));
+  const { dataset, uploaded } = await uploadDatasetFile(client, run.dataPath, { name, key: run.keyColumn, time: run.timeColumn }).catch((error: unknown) => {
+    if (error instanceof ShoalApiError && error.status >= 400 && error.status < 500 && error.status !== 401) {
+      throw new UsageError(`${run.dataPath}: ${error.message}`);
+    }
+    throw error;
+  });
+  say(`${uploaded ? "uploaded" : "the coordinator already has"} ${run.dataPath} as dataset ${dataset.id} (${dataset.series.length} series, ${dataset.rows} rows)`);
+  return dataset;
+}
+
+/** The --dataset the coordinator holds; a usage error when it has none. */
+async function stored(client: ShoalClient, id: string): Promise<DatasetView> {
+  try {
+    return await client.getDataset(id);
+  } catch (error) {
+    if (error instanceof ShoalApiError && error.status === 404) throw new UsageError(`--dataset ${id}: the coordinator has no such dataset`);
+    throw error;
   }
 }
 
@@ -142,21 +165,24 @@ function parseSubmitArgs(argv: string[]): SubmitArgs | "help" {
         token: { type: "string" },
         replicas: { type: "string" },
         quorum: { type: "string" },
+        dataset: { type: "string" },
       },
     });
   } catch (error) {
     throw argsError(error, "submit");
   }
   const { values, positionals } = parsed;
-  const run = runArgsFrom(values, positionals, "submit");
+  const run = runArgsFrom(values, positionals, "submit", values.dataset !== undefined);
   if (run === "help") return "help";
+  if (values.dataset !== undefined && values.data !== undefined) throw new UsageError("give --data FILE.csv or --dataset ID, not both");
+  if (values.dataset !== undefined && !/^[\w-]{1,200}$/.test(values.dataset)) throw new UsageError(`--dataset ${values.dataset}: expected a dataset id`);
   if (!values.coordinator) throw new UsageError("--coordinator URL is required (see shoal submit --help)");
   if (!/^https?:\/\/[^/]/.test(values.coordinator)) throw new UsageError(`--coordinator ${values.coordinator}: expected an http:// or https:// URL`);
   const token = values.token ?? process.env.SHOAL_TOKEN;
   if (!token) throw new UsageError("--token T (or SHOAL_TOKEN) is required");
   const replicas = values.replicas === undefined ? undefined : count("--replicas", values.replicas, 16);
   const quorum = values.quorum === undefined ? undefined : count("--quorum", values.quorum, replicas ?? 1);
-  return { run, coordinator: values.coordinator.replace(/\/+$/, ""), token, replicas, quorum };
+  return { run, coordinator: values.coordinator.replace(/\/+$/, ""), token, replicas, quorum, dataset: values.dataset };
 }
 
 function count(flag: string, text: string, max: number): number {

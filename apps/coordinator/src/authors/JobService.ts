@@ -3,7 +3,9 @@ import { asJobId, JobSpecError, parseJobSpec } from "@shoal/protocol";
 import type { LuaEngine } from "@shoal/lua";
 import type { JobSnapshot, TaskGraph } from "@shoal/scheduler";
 import { planJob, TaskGraphError } from "@shoal/scheduler";
+import type { Series } from "@shoal/timeseries";
 import type { DatasetService } from "../datasets/DatasetService.ts";
+import { TaskMemo } from "./TaskMemo.ts";
 import type { AuthorLimits } from "../limits/AuthorLimits.ts";
 import { checkJobLimits, checkQueueLimit } from "../limits/checkJobLimits.ts";
 import { measureJob } from "../limits/measureJob.ts";
@@ -42,6 +44,7 @@ export class JobService {
   readonly #summaries = new Map<JobId, SpecSummary>();
   readonly #listeners = new Set<(view: JobView) => void>();
   readonly #running: Set<JobId>;
+  readonly #memo: TaskMemo;
 
   /** `engines` gives a ready engine by name (such as `prepareEngine`), to compile each job with its own engine; `probe` runs its top level. */
   constructor(deps: { store: Store; scheduler: DurableScheduler; datasets: DatasetService; engines: (name: EngineName) => Promise<LuaEngine>; probe: ScriptProbe; limits: AuthorLimits }) {
@@ -52,6 +55,12 @@ export class JobService {
     this.#probe = deps.probe;
     this.#limits = deps.limits;
     this.#running = new Set(this.#scheduler.runningJobIds());
+    this.#memo = new TaskMemo(this.#store);
+    this.#scheduler.withinJobDone((id, tasks) => {
+      const spec = this.spec(id);
+      const row = this.#store.getJob(id);
+      if (spec && row) this.#memo.record(spec, row.quorum, tasks);
+    });
     this.#scheduler.onApplied(({ finished }) => {
       for (const { id } of finished) {
         this.#specs.delete(id);
@@ -75,7 +84,12 @@ export class JobService {
     const hasReduce = await this.#compile(spec);
     this.#checkSize(spec, dataset, hasReduce);
     const id = asJobId(newId("j"));
-    const graph = planJob(id, spec, await this.#datasets.plannedSeries(dataset), hasReduce);
+    const planned = await this.#datasets.plannedSeries(dataset);
+    const graph = planJob(id, spec, planned, hasReduce);
+    // Every job leaves its outputs for later versions; only a job on an appended version reuses them.
+    const reuse = dataset.parent === undefined ? undefined : { quorum: request.quorum ?? 1 };
+    const byKey = new Map(planned.map((p) => [p.key, p.series]));
+    this.#memo.prepare(graph, spec, reuse, (key) => byKey.get(key) as Series);
     return this.#enqueue({ id, dataset: dataset.id, spec, hasReduce, graph, replicas: request.replicas, quorum: request.quorum });
   }
 

@@ -1,12 +1,16 @@
 import type { DatasetId, ShardHash } from "@shoal/protocol";
 import { asDatasetId, asShardHash } from "@shoal/protocol";
 import type { PlannedSeries } from "@shoal/scheduler";
+import { createHash } from "node:crypto";
+import type { Series } from "@shoal/timeseries";
 import { decodeShard, encodeShard, shardHash } from "@shoal/timeseries";
 import { newId } from "../newId.ts";
 import type { DatasetRecord, IngestOptions, SeriesRecord, Store } from "../store/Store.ts";
+import { AppendError } from "./AppendError.ts";
 import { mapLimited } from "./mapLimited.ts";
 import { readCsvUpload } from "./readCsvUpload.ts";
 import type { ShardFiles } from "./ShardFiles.ts";
+import { UploadError } from "./UploadError.ts";
 
 /** Shard files written or read at once by an upload or a job's planning. */
 export const SHARD_IO = 8;
@@ -26,7 +30,8 @@ export interface UploadOutcome {
 /**
  * Datasets from CSV uploads: each series becomes one shard file, written before the dataset's
  * rows are committed, so a dataset in the store always has its shards. Uploads of the same bytes
- * read with the same options return the dataset already stored.
+ * read with the same options return the dataset already stored. Appends make a new version: a
+ * new dataset whose `parent` is the old one, which stays readable with its shards.
  */
 export class DatasetService {
   readonly #store: Store;
@@ -68,15 +73,89 @@ export class DatasetService {
     });
   }
 
+  /**
+   * Adds the rows of a CSV (same columns, read with the dataset's own options) to a dataset as a
+   * new version: series it names get the rows after their last time, new keys become new series,
+   * the others keep their shard (so volunteers keep what they cached). Every row's time must come
+   * after its series' last one, and only the latest version takes an append (a linear history):
+   * anything else is refused before the new version exists, so nothing is half applied.
+   */
+  async append(parentId: DatasetId, body: AsyncIterable<Uint8Array>): Promise<DatasetRecord> {
+    const parent = this.#latest(parentId);
+    const last = new Map(parent.series.map((s) => [s.key, s.to]));
+    const { dataset, hash, bytes } = await readCsvUpload(body, parent.options, this.#limits, (key) => last.get(key));
+    if (dataset.columns.join("\u0000") !== parent.columns.join("\u0000")) {
+      throw new UploadError(`line 1: the columns ${JSON.stringify(dataset.columns)} differ from the dataset's ${JSON.stringify(parent.columns)}`, { line: 1 });
+    }
+    const added = new Map(dataset.series.map((s) => [s.key, s]));
+    const keys = [...new Set([...last.keys(), ...added.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (keys.length > this.#limits.maxSeries) throw new UploadError(`the append would give the dataset ${keys.length} series; the limit is ${this.#limits.maxSeries}`);
+    const old = new Map(parent.series.map((s) => [s.key, s]));
+    const series = await mapLimited(keys, SHARD_IO, async (key): Promise<SeriesRecord> => {
+      const before = old.get(key);
+      const rows = added.get(key);
+      if (!rows) return before as SeriesRecord;
+      const joined = before ? concatSeries(decodeShard(await this.#shards.read(before.shard)), rows) : rows;
+      const shardBytes = encodeShard(joined);
+      const shard = asShardHash(await shardHash(shardBytes));
+      await this.#shards.write(shard, shardBytes);
+      return { key, rows: joined.time.length, from: joined.time[0] ?? 0, to: joined.time.at(-1) ?? 0, shard };
+    });
+    const record: DatasetRecord = {
+      id: asDatasetId(newId("d")),
+      name: parent.name,
+      hash: createHash("sha256").update(`${parent.hash}+${hash}`).digest("hex"),
+      options: parent.options,
+      columns: parent.columns,
+      rows: parent.rows + dataset.rows,
+      bytes: parent.bytes + bytes,
+      series,
+      createdAt: new Date().toISOString(),
+      parent: parent.id,
+      version: (parent.version ?? 1) + 1,
+    };
+    return this.#store.transaction(() => {
+      this.#latest(parentId);
+      this.#store.insertDataset(record);
+      return record;
+    });
+  }
+
+  /** The dataset if it is the latest version; a 404 or a 409 naming the newer version otherwise. */
+  #latest(id: DatasetId): DatasetRecord {
+    const dataset = this.#store.getDataset(id);
+    if (!dataset) throw new AppendError(`no dataset ${id}`, 404);
+    const child = this.#store.childOf(id);
+    if (child) throw new AppendError(`dataset ${id} is not the latest version: ${child} was appended to it; append to the latest version`, 409);
+    return dataset;
+  }
+
   get(id: DatasetId): DatasetRecord | undefined {
     return this.#store.getDataset(id);
   }
 
   /**
-   * What the planner needs of each series: key, timestamps (read from its shard) and shard hash.
-   * At most {@link SHARD_IO} shards are read at once, however many series the dataset has.
+   * What the planner needs of each series — key, timestamps (read from its shard) and shard hash —
+   * with the series' columns, which the task memo hashes. The columns are views of the same shard
+   * bytes the timestamps keep alive, so they cost nothing more. At most {@link SHARD_IO} shards are
+   * read at once, however many series the dataset has.
    */
-  async plannedSeries(dataset: DatasetRecord): Promise<PlannedSeries[]> {
-    return mapLimited(dataset.series, SHARD_IO, async (s) => ({ key: s.key, time: decodeShard(await this.#shards.read(s.shard)).time, shard: s.shard as ShardHash }));
+  async plannedSeries(dataset: DatasetRecord): Promise<Array<PlannedSeries & { series: Series }>> {
+    return mapLimited(dataset.series, SHARD_IO, async (s) => {
+      const series = decodeShard(await this.#shards.read(s.shard));
+      return { key: s.key, time: series.time, shard: s.shard as ShardHash, series };
+    });
   }
+}
+
+/** A series followed by rows that come after it, as one series (same columns). */
+function concatSeries(before: Series, after: Series): Series {
+  const join = (a: Float64Array, b: Float64Array) => {
+    const out = new Float64Array(a.length + b.length);
+    out.set(a);
+    out.set(b, a.length);
+    return out;
+  };
+  const columns = Object.fromEntries(Object.entries(before.columns).map(([name, column]) => [name, join(column, after.columns[name] ?? new Float64Array(0))]));
+  return { key: before.key, time: join(before.time, after.time), columns };
 }

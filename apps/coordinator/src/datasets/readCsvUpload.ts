@@ -15,11 +15,12 @@ export interface CsvUpload {
 /**
  * Streams an upload through CsvIngest while hashing it, without holding the text. Throws
  * {@link UploadError}: too large past `maxUploadBytes`, else invalid UTF-8 or the first bad row
- * (or the first key past `maxSeries`) with its line.
+ * (or the first key past `maxSeries`) with its line; with `after` (appends), also the first row
+ * whose time does not follow its series' last one.
  */
-export async function readCsvUpload(body: AsyncIterable<Uint8Array>, options: IngestOptions, limits: UploadLimits): Promise<CsvUpload> {
+export async function readCsvUpload(body: AsyncIterable<Uint8Array>, options: IngestOptions, limits: UploadLimits, after?: (key: string) => number | undefined): Promise<CsvUpload> {
   const maxBytes = limits.maxUploadBytes;
-  const ingest = new CsvIngest({ ...csvOptions(options), maxSeries: limits.maxSeries });
+  const ingest = new CsvIngest({ ...csvOptions(options), maxSeries: limits.maxSeries, ...(after === undefined ? {} : { after }) });
   const hash = createHash("sha256");
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let bytes = 0;

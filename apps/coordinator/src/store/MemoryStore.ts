@@ -10,6 +10,7 @@ interface Tables {
   datasets: Map<DatasetId, DatasetRecord>;
   tokens: Map<string, { label: string; createdAt: string }>;
   jobs: Map<JobId, JobRow>;
+  memos: Map<string, string>;
   peers: Map<PeerId, { secretHash: string; lastSeen: string }>;
   snapshot: { state: SchedulerState; seq: number } | undefined;
   log: Array<{ seq: number; commands: SchedulerCommand[] }>;
@@ -21,6 +22,7 @@ const empty = (): Tables => ({
   datasets: new Map(),
   tokens: new Map(),
   jobs: new Map(),
+  memos: new Map(),
   peers: new Map(),
   snapshot: undefined,
   log: [],
@@ -54,6 +56,10 @@ export class MemoryStore implements Store {
   insertDataset(dataset: DatasetRecord): void {
     if (this.#t.datasets.has(dataset.id)) throw new Error(`dataset ${dataset.id} already exists`);
     if (this.findDataset(dataset.hash, dataset.options)) throw new Error(`dataset with hash ${dataset.hash} and these options already exists`);
+    if (dataset.parent !== undefined) {
+      if (!this.#t.datasets.has(dataset.parent)) throw new Error(`no dataset ${dataset.parent}`);
+      if (this.childOf(dataset.parent)) throw new Error(`dataset ${dataset.parent} already has a newer version`);
+    }
     this.#t.datasets.set(dataset.id, structuredClone(dataset));
   }
 
@@ -74,6 +80,23 @@ export class MemoryStore implements Store {
     return newestFirst([...this.#t.datasets.values()])
       .slice(0, limit)
       .map(({ series, ...rest }) => ({ ...structuredClone(rest), seriesCount: series.length }));
+  }
+
+  childOf(id: DatasetId): DatasetId | undefined {
+    for (const d of this.#t.datasets.values()) if (d.parent === id) return d.id;
+    return undefined;
+  }
+
+  getMemo(key: string): string | undefined {
+    return this.#t.memos.get(key);
+  }
+
+  putMemo(key: string, outputs: string): void {
+    if (!this.#t.memos.has(key)) this.#t.memos.set(key, outputs);
+  }
+
+  countMemos(): number {
+    return this.#t.memos.size;
   }
 
   addToken(hash: string, label: string, createdAt: string): void {

@@ -7,6 +7,17 @@ import type { DatasetId, PeerId } from "@shoal/protocol";
 import { largeState, logged, runStoreTests, sampleDataset } from "./runStoreTests.ts";
 import { SqliteStore } from "./SqliteStore.ts";
 
+/** The dataset tables as a coordinator of schema 2 created them, before versions. */
+const SCHEMA_2_DATASETS = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta VALUES ('schema', '2');
+CREATE TABLE datasets (id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NULL, ingest_key TEXT NOT NULL, options TEXT NOT NULL,
+  columns TEXT NOT NULL, rows INTEGER NOT NULL, bytes INTEGER NOT NULL, created_at TEXT NOT NULL, UNIQUE (hash, ingest_key));
+CREATE TABLE dataset_series (dataset_id TEXT NOT NULL REFERENCES datasets(id), position INTEGER NOT NULL, key TEXT NOT NULL, rows INTEGER NOT NULL,
+  time_from REAL NOT NULL, time_to REAL NOT NULL, shard TEXT NOT NULL, PRIMARY KEY (dataset_id, position));
+CREATE TABLE peers (id TEXT PRIMARY KEY, secret_hash TEXT, last_seen TEXT NOT NULL);
+`;
+
 const freshPath = () => join(mkdtempSync(join(tmpdir(), "shoal-sqlite-")), "shoal.db");
 
 runStoreTests("SqliteStore", () => new SqliteStore(freshPath()));
@@ -41,6 +52,34 @@ describe("SqliteStore on disk", () => {
     again.close();
   });
 
+  it("migrates a schema 2 database: its datasets become version 1 and can take an append, memos start empty", () => {
+    const path = freshPath();
+    const raw = new Database(path);
+    raw.exec(SCHEMA_2_DATASETS);
+    raw.prepare("INSERT INTO datasets VALUES ('d-old', 'sp500', ?, 'k', '{\"name\":\"sp500\"}', '[\"close\"]', 2, 40, '2024-01-01T00:00:00.000Z')").run("a".repeat(64));
+    raw.prepare("INSERT INTO dataset_series VALUES ('d-old', 0, 'sp500', 2, 0, 1, ?)").run("b".repeat(64));
+    raw.close();
+    const store = new SqliteStore(path);
+    const old = store.getDataset("d-old" as DatasetId);
+    expect(old?.rows).toBe(2);
+    expect(old?.parent).toBeUndefined();
+    expect(store.childOf("d-old" as DatasetId)).toBeUndefined();
+    const v2 = sampleDataset("d-new", { hash: "c".repeat(64), parent: "d-old" as DatasetId, version: 2 });
+    store.insertDataset(v2);
+    expect(store.getDataset(v2.id)).toEqual(v2);
+    expect(() => store.insertDataset(sampleDataset("d-twin", { hash: "d".repeat(64), parent: "d-old" as DatasetId, version: 2 }))).toThrow();
+    expect(store.countMemos()).toBe(0);
+    store.putMemo("k", "[1]");
+    store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "3" });
+    check.close();
+    const again = new SqliteStore(path);
+    expect(again.getMemo("k")).toBe("[1]");
+    expect(again.childOf("d-old" as DatasetId)).toBe("d-new");
+    again.close();
+  });
+
   it("stores a snapshot's tasks in rows of bounded size, apart from the outline of jobs and peers", () => {
     const path = freshPath();
     const store = new SqliteStore(path);
@@ -61,7 +100,7 @@ describe("SqliteStore on disk", () => {
     again.close();
   });
 
-  it("reads a snapshot of schema 1, tasks inline, and marks the database schema 2", () => {
+  it("reads a snapshot of schema 1, tasks inline, and marks the database current (3)", () => {
     const path = freshPath();
     new SqliteStore(path).close();
     const big = largeState(3, 10);
@@ -73,7 +112,7 @@ describe("SqliteStore on disk", () => {
     expect(store.loadScheduler().snapshot).toEqual(big);
     store.close();
     const check = new Database(path, { readonly: true });
-    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "2" });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "3" });
     check.close();
   });
 

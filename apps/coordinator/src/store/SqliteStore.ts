@@ -4,7 +4,7 @@ import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import type { CreditLedger } from "../credit/CreditLedger.ts";
 import { SqliteCreditLedger } from "../credit/SqliteCreditLedger.ts";
 import { ingestKey } from "./ingestKey.ts";
-import { SCHEMA_VERSION, SQLITE_SCHEMA } from "./sqliteSchema.ts";
+import { SCHEMA_VERSION, SQLITE_INDEXES, SQLITE_SCHEMA } from "./sqliteSchema.ts";
 import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
 
 interface DatasetRowSql {
@@ -16,6 +16,8 @@ interface DatasetRowSql {
   rows: number;
   bytes: number;
   created_at: string;
+  parent: string | null;
+  version: number;
 }
 
 interface SeriesRowSql {
@@ -65,10 +67,11 @@ export class SqliteStore implements Store {
     db.pragma("busy_timeout = 5000");
     db.exec(SQLITE_SCHEMA);
     this.#checkVersion();
+    db.exec(SQLITE_INDEXES);
     this.credit = new SqliteCreditLedger(db);
     this.#q = {
       insertDataset: db.prepare(
-        "INSERT INTO datasets (id, name, hash, ingest_key, options, columns, rows, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO datasets (id, name, hash, ingest_key, options, columns, rows, bytes, created_at, parent, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       insertSeries: db.prepare(
         "INSERT INTO dataset_series (dataset_id, position, key, rows, time_from, time_to, shard) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -80,6 +83,10 @@ export class SqliteStore implements Store {
         "SELECT d.*, (SELECT count(*) FROM dataset_series s WHERE s.dataset_id = d.id) AS series_count FROM datasets d ORDER BY d.created_at DESC, d.rowid DESC LIMIT ?",
       ),
       series: db.prepare("SELECT key, rows, time_from, time_to, shard FROM dataset_series WHERE dataset_id = ? ORDER BY position"),
+      childOf: db.prepare("SELECT id FROM datasets WHERE parent = ?"),
+      getMemo: db.prepare("SELECT outputs FROM task_memo WHERE key = ?"),
+      putMemo: db.prepare("INSERT OR IGNORE INTO task_memo (key, outputs) VALUES (?, ?)"),
+      countMemos: db.prepare("SELECT count(*) AS n FROM task_memo"),
       addToken: db.prepare("INSERT OR REPLACE INTO tokens (hash, label, created_at) VALUES (?, ?, ?)"),
       hasToken: db.prepare("SELECT 1 FROM tokens WHERE hash = ?"),
       countTokens: db.prepare("SELECT count(*) AS n FROM tokens"),
@@ -117,7 +124,7 @@ export class SqliteStore implements Store {
   insertDataset(d: DatasetRecord): void {
     this.transaction(() => {
       const { name, hash, options, columns, rows, bytes, createdAt } = d;
-      this.#q.insertDataset.run(d.id, name, hash, ingestKey(options), JSON.stringify(options), JSON.stringify(columns), rows, bytes, createdAt);
+      this.#q.insertDataset.run(d.id, name, hash, ingestKey(options), JSON.stringify(options), JSON.stringify(columns), rows, bytes, createdAt, d.parent ?? null, d.version ?? 1);
       d.series.forEach((s, i) => this.#q.insertSeries.run(d.id, i, s.key, s.rows, s.from, s.to, s.shard));
     });
   }
@@ -136,6 +143,22 @@ export class SqliteStore implements Store {
 
   listDatasets(limit: number): DatasetSummary[] {
     return (this.#q.datasets.all(limit) as Array<DatasetRowSql & { series_count: number }>).map((row) => ({ ...this.#outline(row), seriesCount: row.series_count }));
+  }
+
+  childOf(id: DatasetId): DatasetId | undefined {
+    return (this.#q.childOf.get(id) as { id: string } | undefined)?.id as DatasetId | undefined;
+  }
+
+  getMemo(key: string): string | undefined {
+    return (this.#q.getMemo.get(key) as { outputs: string } | undefined)?.outputs;
+  }
+
+  putMemo(key: string, outputs: string): void {
+    this.#q.putMemo.run(key, outputs);
+  }
+
+  countMemos(): number {
+    return (this.#q.countMemos.get() as { n: number }).n;
   }
 
   addToken(hash: string, label: string, createdAt: string): void {
@@ -272,6 +295,11 @@ export class SqliteStore implements Store {
         // task rows live in a table SQLITE_SCHEMA has just created.
         const columns = this.#db.prepare("PRAGMA table_info(peers)").all() as Array<{ name: string }>;
         if (!columns.some((column) => column.name === "secret_hash")) this.#db.exec("ALTER TABLE peers ADD COLUMN secret_hash TEXT");
+        // Schema 2 datasets are all uploads: version 1, no parent. task_memo is new and empty.
+        const datasetColumns = this.#db.prepare("PRAGMA table_info(datasets)").all() as Array<{ name: string }>;
+        if (!datasetColumns.some((column) => column.name === "parent")) {
+          this.#db.exec("ALTER TABLE datasets ADD COLUMN parent TEXT REFERENCES datasets(id); ALTER TABLE datasets ADD COLUMN version INTEGER NOT NULL DEFAULT 1;");
+        }
         this.#db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
       });
     }
@@ -299,6 +327,7 @@ export class SqliteStore implements Store {
       rows: row.rows,
       bytes: row.bytes,
       createdAt: row.created_at,
+      ...(row.parent === null ? {} : { parent: row.parent as DatasetId, version: row.version }),
     };
   }
 }

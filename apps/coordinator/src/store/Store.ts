@@ -29,6 +29,10 @@ export interface DatasetRecord {
   bytes: number;
   series: SeriesRecord[];
   createdAt: string;
+  /** The version this one appended rows to; absent for an upload (version 1). */
+  parent?: DatasetId;
+  /** 1 for an upload, the parent's plus one for an append; absent means 1. */
+  version?: number;
 }
 
 /** A dataset without its series, as listings show it: how many series it has instead. */
@@ -85,6 +89,15 @@ export interface Store {
   datasetsByHash(hash: string): DatasetRecord[];
   /** The newest `limit` datasets, newest first, each without its series (which may number thousands). */
   listDatasets(limit: number): DatasetSummary[];
+  /** The version appended to this dataset, if any: a version has at most one, so history is linear. */
+  childOf(id: DatasetId): DatasetId | undefined;
+
+  /** A map or reduce task's outputs (JSON text) stored under its memo key, if any. */
+  getMemo(key: string): string | undefined;
+  /** Stores a task's verified outputs (JSON text) under its memo key; a key stored before keeps its first outputs. */
+  putMemo(key: string, outputs: string): void;
+  /** Number of memoized task outputs. */
+  countMemos(): number;
 
   addToken(hash: string, label: string, createdAt: string): void;
   hasToken(hash: string): boolean;

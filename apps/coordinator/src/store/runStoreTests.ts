@@ -96,6 +96,33 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       expect(s.getDataset(a.id)?.columns).toEqual(["open", "close"]);
     });
 
+    it("keeps dataset versions in a line: each version has at most one child", async () => {
+      const s = await open();
+      s.insertDataset(sampleDataset("d1"));
+      const v2 = sampleDataset("d2", { hash: "c".repeat(64), parent: "d1" as DatasetId, version: 2, rows: 4 });
+      s.insertDataset(v2);
+      expect(s.getDataset(v2.id)).toEqual(v2);
+      expect(s.childOf("d1" as DatasetId)).toBe("d2");
+      expect(s.childOf("d2" as DatasetId)).toBeUndefined();
+      expect(s.getDataset("d1" as DatasetId)).toEqual(sampleDataset("d1"));
+      expect(() => s.insertDataset(sampleDataset("d3", { hash: "d".repeat(64), parent: "d1" as DatasetId, version: 2 }))).toThrow();
+      expect(s.getDataset("d3" as DatasetId)).toBeUndefined();
+    });
+
+    it("memoizes task outputs by key, keeping the first outputs stored under a key", async () => {
+      const s = await open();
+      expect(s.getMemo("k1")).toBeUndefined();
+      s.putMemo("k1", "[1,2]");
+      s.putMemo("k2", '[{"a":1}]');
+      s.putMemo("k1", "[3]");
+      expect(s.getMemo("k1")).toBe("[1,2]");
+      expect(s.getMemo("k2")).toBe('[{"a":1}]');
+      expect(s.countMemos()).toBe(2);
+      expect(() => s.transaction(() => (s.putMemo("k3", "[]"), s.putMemo("k4", "[]"), (() => { throw new Error("boom"); })()))).toThrow("boom");
+      expect(s.getMemo("k3")).toBeUndefined();
+      expect(s.countMemos()).toBe(2);
+    });
+
     it("keeps token hashes", async () => {
       const s = await open();
       expect(s.countTokens()).toBe(0);

@@ -1,9 +1,10 @@
 /**
  * Version of {@link SQLITE_SCHEMA}; a database written by a newer coordinator is refused. 2: a
  * snapshot's tasks live in `scheduler_snapshot_tasks`, which a coordinator of version 1 would miss,
- * and peers keep the hash of their session secret.
+ * and peers keep the hash of their session secret. 3: datasets have versions (`parent`, `version`)
+ * made by appends, and `task_memo` keeps verified task outputs for incremental jobs.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Tables of the SQLite store. Times are ISO-8601 text; JSON columns hold text written by JSON.stringify. */
 export const SQLITE_SCHEMA = `
@@ -21,6 +22,8 @@ CREATE TABLE IF NOT EXISTS datasets (
   rows       INTEGER NOT NULL,
   bytes      INTEGER NOT NULL,
   created_at TEXT NOT NULL,
+  parent     TEXT REFERENCES datasets(id),
+  version    INTEGER NOT NULL DEFAULT 1,
   UNIQUE (hash, ingest_key)
 );
 CREATE TABLE IF NOT EXISTS dataset_series (
@@ -32,6 +35,10 @@ CREATE TABLE IF NOT EXISTS dataset_series (
   time_to    REAL NOT NULL,
   shard      TEXT NOT NULL,
   PRIMARY KEY (dataset_id, position)
+);
+CREATE TABLE IF NOT EXISTS task_memo (
+  key     TEXT PRIMARY KEY,
+  outputs TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tokens (
   hash       TEXT PRIMARY KEY,
@@ -75,4 +82,9 @@ CREATE TABLE IF NOT EXISTS scheduler_log (
   seq     INTEGER PRIMARY KEY AUTOINCREMENT,
   command TEXT NOT NULL
 );
+`;
+
+/** Indexes on columns a migration may have to add first, created once the schema is current. */
+export const SQLITE_INDEXES = `
+CREATE UNIQUE INDEX IF NOT EXISTS datasets_one_child ON datasets (parent) WHERE parent IS NOT NULL;
 `;

@@ -1,5 +1,5 @@
 import type { JobId, PartialResult, PeerId } from "@shoal/protocol";
-import type { CommandOutcomes, Effects, JobSnapshot, Lease, PeerSnapshot, SchedulerCommand, SchedulerOptions, SchedulerState } from "@shoal/scheduler";
+import type { CommandOutcomes, Effects, JobSnapshot, Lease, PeerSnapshot, SchedulerCommand, SchedulerOptions, SchedulerState, TaskState } from "@shoal/scheduler";
 import { applyCommand, commandToLog, JobScheduler } from "@shoal/scheduler";
 import type { JobOutcome, Store } from "../store/Store.ts";
 
@@ -7,6 +7,8 @@ import type { JobOutcome, Store } from "../store/Store.ts";
 export interface FinishedJob {
   id: JobId;
   outcome: JobOutcome;
+  /** For a job that ended done: its tasks with their verified outputs, taken before it was forgotten. */
+  tasks?: readonly TaskState[];
 }
 
 /** What one logged command did, for whoever must tell peers or watchers. */
@@ -57,6 +59,7 @@ export class DurableScheduler {
   readonly #listeners = new Set<(applied: Applied) => void>();
   readonly #failureListeners = new Set<(error: unknown) => void>();
   readonly #commitWriters = new Set<(events: Effects["events"]) => void>();
+  readonly #doneWriters = new Set<(id: JobId, tasks: readonly TaskState[]) => void>();
   #scheduler: JobScheduler;
   #lastSeq = 0;
   #sinceSnapshot = 0;
@@ -91,6 +94,15 @@ export class DurableScheduler {
   withinCommit(writer: (events: Effects["events"]) => void): () => void {
     this.#commitWriters.add(writer);
     return () => this.#commitWriters.delete(writer);
+  }
+
+  /**
+   * Runs inside the transaction that stores the outcome of a job that ended done, with its tasks and
+   * their outputs (the task memo), so they are kept exactly when the outcome is.
+   */
+  withinJobDone(writer: (id: JobId, tasks: readonly TaskState[]) => void): () => void {
+    this.#doneWriters.add(writer);
+    return () => this.#doneWriters.delete(writer);
   }
 
   /**
@@ -186,6 +198,7 @@ export class DurableScheduler {
           commands.push(text);
           for (const job of finished) {
             this.#store.finishJob(job.id, job.outcome);
+            if (job.tasks) for (const writer of this.#doneWriters) writer(job.id, job.tasks);
             commands.push(encode({ type: "forget-job", jobId: job.id }));
           }
         }
@@ -277,7 +290,8 @@ export class DurableScheduler {
       const outcome: JobOutcome = { status: snap.status, finishedAt, tasks: snap.tasks, results: snap.results };
       if (result !== undefined) outcome.result = result;
       if (snap.error) outcome.error = snap.error;
-      return [{ id, outcome }];
+      const tasks = this.#doneWriters.size > 0 ? this.#scheduler.doneTasks(id) : undefined;
+      return [tasks ? { id, outcome, tasks } : { id, outcome }];
     });
   }
 }

@@ -9,7 +9,7 @@ export interface SeriesView {
   shard: ShardHash;
 }
 
-/** A dataset as the HTTP API shows it; `hash` is the SHA-256 of the uploaded CSV bytes, `bytes` their count. */
+/** A dataset as the HTTP API shows it; `hash` is the SHA-256 of the uploaded CSV bytes (for an append, of the parent's hash and the appended bytes), `bytes` their count. */
 export interface DatasetView {
   id: DatasetId;
   name: string;
@@ -19,6 +19,9 @@ export interface DatasetView {
   bytes: number;
   series: SeriesView[];
   createdAt: string;
+  /** For a version made by an append: the version it extends, and its number (an upload is version 1, shown without these). */
+  parent?: DatasetId;
+  version?: number;
 }
 
 /** A dataset as listings (`GET /api/datasets`) show it: its series counted, not listed. */

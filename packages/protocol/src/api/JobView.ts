@@ -13,6 +13,8 @@ export interface TaskCounts {
   running: number;
   done: number;
   failed: number;
+  /** Of the done tasks, those whose outputs came from the memo of an earlier job (incremental reruns); absent when none. */
+  reused?: number;
 }
 
 /** Results volunteers reported: accepted by quorum, or rejected (outvoted or malformed). */

@@ -1,4 +1,5 @@
 import type { DatasetId, DatasetSummary, DatasetView } from "@shoal/protocol";
+import { AppendError } from "../../datasets/AppendError.ts";
 import { UploadError } from "../../datasets/UploadError.ts";
 import type { DatasetRecord, DatasetSummary as StoredSummary, IngestOptions } from "../../store/Store.ts";
 import { HttpError } from "../HttpError.ts";
@@ -30,6 +31,20 @@ export function datasetRoutes(router: Router, deps: HttpDeps): void {
     }
   });
 
+  router.add("POST", "/api/datasets/:id/append", async ({ req, res, params }) => {
+    const declared = Number(req.headers["content-length"]);
+    if (declared > deps.maxUploadBytes) throw new HttpError(413, `upload is larger than ${deps.maxUploadBytes} bytes`);
+    try {
+      const dataset = await deps.datasets.append(params.id as DatasetId, req.iterator({ destroyOnReturn: false }));
+      deps.logger.info(`dataset ${dataset.id}: version ${dataset.version} of ${dataset.parent}, ${dataset.rows} rows`);
+      sendJson(res, 201, datasetView(dataset));
+    } catch (error) {
+      if (error instanceof AppendError) throw new HttpError(error.status, error.message);
+      if (error instanceof UploadError) throw new HttpError(error.tooLarge ? 413 : 400, error.message, lineOf(error));
+      throw error;
+    }
+  });
+
   router.add("GET", "/api/datasets", ({ res, url }) => {
     const limit = Math.min(MAX_LISTED, Math.max(1, Number(url.searchParams.get("limit") ?? DEFAULT_LISTED) || DEFAULT_LISTED));
     sendJson(res, 200, deps.store.listDatasets(limit).map(summaryView));
@@ -52,11 +67,21 @@ export function datasetRoutes(router: Router, deps: HttpDeps): void {
 }
 
 function summaryView(d: StoredSummary): DatasetSummary {
-  return { id: d.id, name: d.name, hash: d.hash, columns: d.columns, rows: d.rows, bytes: d.bytes, seriesCount: d.seriesCount, createdAt: d.createdAt };
+  const view: DatasetSummary = { id: d.id, name: d.name, hash: d.hash, columns: d.columns, rows: d.rows, bytes: d.bytes, seriesCount: d.seriesCount, createdAt: d.createdAt };
+  if (d.parent !== undefined) {
+    view.parent = d.parent;
+    view.version = d.version ?? 2;
+  }
+  return view;
 }
 
 function datasetView(d: DatasetRecord): DatasetView {
-  return { id: d.id, name: d.name, hash: d.hash, columns: d.columns, rows: d.rows, bytes: d.bytes, series: d.series, createdAt: d.createdAt };
+  const view: DatasetView = { id: d.id, name: d.name, hash: d.hash, columns: d.columns, rows: d.rows, bytes: d.bytes, series: d.series, createdAt: d.createdAt };
+  if (d.parent !== undefined) {
+    view.parent = d.parent;
+    view.version = d.version ?? 2;
+  }
+  return view;
 }
 
 /** `name`, `key` and `time` from the query; `name` is required for uploads, and without it lookups match any options. */

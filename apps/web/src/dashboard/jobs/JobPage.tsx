@@ -36,7 +36,9 @@ export function JobPage({ id }: { id: string }) {
   if (!job) return error ? <Notice kind="error">Cannot load job {id}: {error}</Notice> : <Notice kind="loading">Loading job…</Notice>;
   const live = progressEstimate(samples, job.tasks.total, now);
   const tookMs = job.finishedAt ? Date.parse(job.finishedAt) - Date.parse(job.createdAt) : undefined;
-  const tasksPerSecond = active ? live.tasksPerSecond : tookMs && job.tasks.done > 0 ? job.tasks.done / (tookMs / 1000) : undefined;
+  // Reused tasks were done before the job started: its throughput counts the tasks that ran.
+  const ran = job.tasks.done - (job.tasks.reused ?? 0);
+  const tasksPerSecond = active ? live.tasksPerSecond : tookMs && ran > 0 ? ran / (tookMs / 1000) : undefined;
   const etaMs = live.etaMs;
   const fraction = job.tasks.total ? job.tasks.done / job.tasks.total : 0;
 
@@ -59,6 +61,7 @@ export function JobPage({ id }: { id: string }) {
           {active && <Stat label="Assigned to peers" value={String(job.tasks.running)} />}
           {active && <Stat label="Queued" value={String(job.tasks.queued + job.tasks.waiting)} />}
           {!active && job.status !== "done" && <Stat label="Never finished" value={`${job.tasks.total - job.tasks.done} tasks`} />}
+          {job.tasks.reused !== undefined && <Stat label="Reused from earlier jobs" value={`${job.tasks.reused} of ${job.tasks.total} tasks`} testId="job-reused" />}
           <Stat label="Throughput" value={tasksPerSecond === undefined ? "—" : `${tasksPerSecond.toFixed(1)} tasks/s`} testId="throughput" />
           <Stat label={active ? "ETA" : "Took"} value={active ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : tookMs === undefined ? "—" : formatDuration(tookMs)} testId="eta" />
           <Stat label="Results accepted" value={`${job.results.accepted}${job.results.rejected ? ` (${job.results.rejected} rejected)` : ""}`} />
