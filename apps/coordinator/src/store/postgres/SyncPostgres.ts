@@ -1,0 +1,149 @@
+import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
+import type { MessagePort } from "node:worker_threads";
+import type { PgReply, PgRequest, PgThreadData, SqlResult, SqlStatement } from "./pgMessages.ts";
+import { redactUrl } from "./postgresUrl.ts";
+
+const THREAD_ENTRY = new URL("./pgThread.mjs", import.meta.url);
+
+/** How long {@link SyncPostgres} waits for PostgreSQL. */
+export interface SyncPostgresOptions {
+  /** To connect (and to start the thread). Default 10 s. */
+  connectTimeoutMs?: number;
+  /** For one request's statements. Default 60 s (a large scheduler snapshot is one request). */
+  queryTimeoutMs?: number;
+}
+
+/** A statement PostgreSQL refused, with its SQLSTATE code (`23505` for a duplicate key, …) when it gave one. */
+export class PostgresError extends Error {
+  readonly code: string | undefined;
+  constructor(message: string, code?: string) {
+    super(message);
+    this.name = "PostgresError";
+    this.code = code;
+  }
+}
+
+/**
+ * A synchronous PostgreSQL connection, so that the coordinator's synchronous {@link Store} can sit
+ * on it: a worker thread runs the `pg` client, and each call posts its statements there and blocks
+ * in `Atomics.wait` until the thread raises a shared flag beside its reply (or the timeout passes,
+ * which throws). One connection, so transactions (nested through savepoints) see their own writes;
+ * inside one, a refused statement undoes only itself, as in SQLite.
+ * The URL (which may carry a password) appears in errors only with the password masked.
+ */
+export class SyncPostgres {
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  readonly #flag: Int32Array;
+  readonly #queryTimeoutMs: number;
+  readonly #where: string;
+  #next = 1;
+  #depth = 0;
+  #closed = false;
+
+  /** Starts the thread and connects; throws a clear error when the database cannot be reached. */
+  constructor(url: string, options: SyncPostgresOptions = {}) {
+    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    this.#queryTimeoutMs = options.queryTimeoutMs ?? 60_000;
+    this.#where = redactUrl(url);
+    const flag = new SharedArrayBuffer(4);
+    this.#flag = new Int32Array(flag);
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    const data: PgThreadData & { port: MessagePort } = { url, connectTimeoutMs, queryTimeoutMs: this.#queryTimeoutMs, flag, port: port2 };
+    this.#worker = new Worker(THREAD_ENTRY, { workerData: data, transferList: [port2] });
+    this.#worker.unref();
+    try {
+      // The first request connects; the thread's start counts against the connect timeout too.
+      this.#request([{ text: "SELECT 1" }], connectTimeoutMs + 5_000);
+    } catch (error) {
+      this.#stop();
+      throw new Error(`cannot open the PostgreSQL store at ${this.#where}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Runs one statement and returns its result. */
+  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): SqlResult<Row> {
+    return this.#request([params === undefined ? { text } : { text, params }], this.#queryTimeoutMs)[0] as SqlResult<Row>;
+  }
+
+  /** Runs statements one after another in one round trip to the thread; stops at the first that fails. */
+  batch(statements: readonly SqlStatement[]): SqlResult[] {
+    return statements.length === 0 ? [] : this.#request([...statements], this.#queryTimeoutMs);
+  }
+
+  /** Runs `fn` atomically; nested calls join the outer transaction through savepoints. A throw rolls back. */
+  transaction<T>(fn: () => T): T {
+    const depth = this.#depth;
+    const savepoint = `s${depth}`;
+    this.#control(depth === 0 ? "BEGIN" : `SAVEPOINT ${savepoint}`, depth === 0);
+    this.#depth++;
+    let result: T;
+    try {
+      result = fn();
+    } catch (error) {
+      this.#depth = depth;
+      try {
+        this.#control(depth === 0 ? "ROLLBACK" : `ROLLBACK TO SAVEPOINT ${savepoint}`, false);
+      } catch {
+        // The connection is gone or broken; the transaction is lost with it, and `error` says why.
+      }
+      throw error;
+    }
+    this.#depth = depth;
+    this.#control(depth === 0 ? "COMMIT" : `RELEASE SAVEPOINT ${savepoint}`, false);
+    return result;
+  }
+
+  /**
+   * A transaction's own statement: never inside a statement savepoint (releasing it would take
+   * nested savepoints with it), and on a fresh connection only to begin (a COMMIT there would
+   * "succeed" with the transaction's writes lost).
+   */
+  #control(text: string, reconnect: boolean): void {
+    this.#request([{ text }], this.#queryTimeoutMs, { guard: false, reconnect });
+  }
+
+  /** Closes the connection and ends the thread; later calls throw. */
+  close(): void {
+    if (this.#closed) return;
+    try {
+      this.#post({ id: this.#next++, type: "close" }, 5_000);
+    } catch {
+      // Ending the thread below closes its socket anyway.
+    }
+    this.#stop();
+  }
+
+  #stop(): void {
+    this.#closed = true;
+    this.#port.close();
+    void this.#worker.terminate();
+  }
+
+  #request(statements: SqlStatement[], timeoutMs: number, how = { guard: this.#depth > 0, reconnect: this.#depth === 0 }): SqlResult[] {
+    if (this.#closed) throw new Error(`the PostgreSQL store at ${this.#where} is closed`);
+    const reply = this.#post({ id: this.#next++, type: "run", statements, ...how }, timeoutMs);
+    if (!reply.ok) throw new PostgresError(reply.message, reply.code);
+    return reply.results;
+  }
+
+  /** Posts the request and blocks until its reply arrives; replies to requests that timed out are dropped. */
+  #post(request: PgRequest, timeoutMs: number): PgReply {
+    this.#port.postMessage(request);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = Atomics.load(this.#flag, 0);
+      const received = receiveMessageOnPort(this.#port);
+      if (received) {
+        const reply = received.message as PgReply;
+        if (reply.id === request.id) return reply;
+        continue;
+      }
+      const left = deadline - Date.now();
+      if (left <= 0 || Atomics.wait(this.#flag, 0, seen, left) === "timed-out") {
+        throw new Error(`PostgreSQL at ${this.#where} did not answer within ${timeoutMs} ms`);
+      }
+    }
+  }
+}
