@@ -13,8 +13,10 @@ usage:
   shoal submit --coordinator URL --token T JOB.lua --data FILE.csv [options]
                                                 run a job on the grid
   shoal worker --coordinator URL [options]      lend this machine's CPUs to the grid
-  shoal coordinator [--port P] [--data-dir D]   run the grid's coordinator
-  shoal token create [--data-dir D]             make an author token
+  shoal coordinator [--port P] [--data-dir D] [--store postgres://…]
+                                                run the grid's coordinator
+  shoal token create [--data-dir D | --store postgres://…]
+                                                make an author token
   shoal --version                               the version, and the protocol it speaks
 
 run 'shoal <command> --help' for the options.`;

@@ -236,10 +236,10 @@ export class PostgresStore implements Store {
   loadScheduler(): SchedulerLog {
     return this.#db.transaction(() => {
       const snapshot = this.#db.query<{ seq: number; state: string }>("SELECT seq, state FROM scheduler_snapshot WHERE id = 1").rows[0];
-      const [rows, tasks] = this.#db.batch([
+      const [rows, tasks] = this.#db.queryPair<{ seq: number; command: string }, { job: number; tasks: string }>(
         { text: "SELECT seq, command FROM scheduler_log WHERE seq > $1 ORDER BY seq", params: [snapshot?.seq ?? 0] },
         { text: "SELECT job, tasks FROM scheduler_snapshot_tasks ORDER BY job, position" },
-      ]) as [{ rows: Array<{ seq: number; command: string }> }, { rows: Array<{ job: number; tasks: string }> }];
+      );
       const lastSeq = rows.rows.at(-1)?.seq ?? snapshot?.seq ?? 0;
       const log: SchedulerLog = { commands: rows.rows.flatMap((row) => JSON.parse(row.command) as SchedulerCommand[]), lastSeq };
       if (snapshot) log.snapshot = withTasks(snapshot.state, tasks.rows);
@@ -259,10 +259,10 @@ export class PostgresStore implements Store {
 
   /** Datasets matching `where`, newest first, with their series: two statements, one round trip. */
   #datasets(where: string, params: unknown[]): DatasetRecord[] {
-    const [datasets, series] = this.#db.batch([
+    const [datasets, series] = this.#db.queryPair<DatasetRowSql, SeriesRowSql>(
       { text: `SELECT * FROM datasets WHERE ${where} ORDER BY created_at DESC, seq DESC`, params },
       { text: `SELECT ${SERIES_COLUMNS} FROM dataset_series WHERE dataset_id IN (SELECT id FROM datasets WHERE ${where}) ORDER BY dataset_id, position`, params },
-    ]) as [{ rows: DatasetRowSql[] }, { rows: SeriesRowSql[] }];
+    );
     const byDataset = new Map<string, DatasetRecord["series"]>();
     for (const s of series.rows) {
       const list = byDataset.get(s.dataset_id) ?? [];

@@ -23,6 +23,14 @@ export class PostgresError extends Error {
   }
 }
 
+/** The database named by a store URL could not be reached or refused the connection (bad password, no such database, down). */
+export class PostgresUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "PostgresUnavailableError";
+  }
+}
+
 /**
  * A synchronous PostgreSQL connection, so that the coordinator's synchronous {@link Store} can sit
  * on it: a worker thread runs the `pg` client, and each call posts its statements there and blocks
@@ -58,7 +66,7 @@ export class SyncPostgres {
       this.#request([{ text: "SELECT 1" }], connectTimeoutMs + 5_000);
     } catch (error) {
       this.#stop();
-      throw new Error(`cannot open the PostgreSQL store at ${this.#where}: ${(error as Error).message}`);
+      throw new PostgresUnavailableError(`cannot open the PostgreSQL store at ${this.#where}: ${(error as Error).message}`);
     }
   }
 
@@ -70,6 +78,12 @@ export class SyncPostgres {
   /** Runs statements one after another in one round trip to the thread; stops at the first that fails. */
   batch(statements: readonly SqlStatement[]): SqlResult[] {
     return statements.length === 0 ? [] : this.#request([...statements], this.#queryTimeoutMs);
+  }
+
+  /** Runs two statements in one round trip and returns both results, typed. */
+  queryPair<A, B>(first: SqlStatement, second: SqlStatement): [SqlResult<A>, SqlResult<B>] {
+    const [a, b] = this.#request([first, second], this.#queryTimeoutMs);
+    return [a as SqlResult<A>, b as SqlResult<B>];
   }
 
   /** Runs `fn` atomically; nested calls join the outer transaction through savepoints. A throw rolls back. */
