@@ -9,7 +9,11 @@ const THREAD_ENTRY = new URL("./pgThread.mjs", import.meta.url);
 export interface SyncPostgresOptions {
   /** To connect (and to start the thread). Default 10 s. */
   connectTimeoutMs?: number;
-  /** For one request's statements. Default 60 s (a large scheduler snapshot is one request). */
+  /**
+   * For one statement: the database cancels it then (`statement_timeout`, SQLSTATE 57014). Default
+   * 60 s (a large scheduler snapshot's rows are single statements). The coordinator's thread waits
+   * for the bridge's thread at most twice this plus a second, in case the thread itself is stuck.
+   */
   queryTimeoutMs?: number;
 }
 
@@ -43,22 +47,25 @@ export class SyncPostgres {
   readonly #worker: Worker;
   readonly #port: MessagePort;
   readonly #flag: Int32Array;
-  readonly #queryTimeoutMs: number;
+  readonly #waitMs: number;
   readonly #where: string;
   #next = 1;
   #depth = 0;
+  /** BEGIN and SAVEPOINT statements of open transactions not sent yet: they go with the next request. */
+  readonly #pending: string[] = [];
   #closed = false;
 
   /** Starts the thread and connects; throws a clear error when the database cannot be reached. */
   constructor(url: string, options: SyncPostgresOptions = {}) {
     const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
-    this.#queryTimeoutMs = options.queryTimeoutMs ?? 60_000;
+    const queryTimeoutMs = options.queryTimeoutMs ?? 60_000;
+    this.#waitMs = 2 * queryTimeoutMs + 1000;
     this.#where = redactUrl(url);
     const flag = new SharedArrayBuffer(4);
     this.#flag = new Int32Array(flag);
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    const data: PgThreadData & { port: MessagePort } = { url, connectTimeoutMs, queryTimeoutMs: this.#queryTimeoutMs, flag, port: port2 };
+    const data: PgThreadData & { port: MessagePort } = { url, connectTimeoutMs, queryTimeoutMs, flag, port: port2 };
     this.#worker = new Worker(THREAD_ENTRY, { workerData: data, transferList: [port2] });
     this.#worker.unref();
     try {
@@ -72,50 +79,60 @@ export class SyncPostgres {
 
   /** Runs one statement and returns its result. */
   query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): SqlResult<Row> {
-    return this.#request([params === undefined ? { text } : { text, params }], this.#queryTimeoutMs)[0] as SqlResult<Row>;
+    return this.#request([params === undefined ? { text } : { text, params }], this.#waitMs)[0] as SqlResult<Row>;
   }
 
   /** Runs statements one after another in one round trip to the thread; stops at the first that fails. */
   batch(statements: readonly SqlStatement[]): SqlResult[] {
-    return statements.length === 0 ? [] : this.#request([...statements], this.#queryTimeoutMs);
+    return statements.length === 0 ? [] : this.#request([...statements], this.#waitMs);
   }
 
   /** Runs two statements in one round trip and returns both results, typed. */
   queryPair<A, B>(first: SqlStatement, second: SqlStatement): [SqlResult<A>, SqlResult<B>] {
-    const [a, b] = this.#request([first, second], this.#queryTimeoutMs);
+    const [a, b] = this.#request([first, second], this.#waitMs);
     return [a as SqlResult<A>, b as SqlResult<B>];
   }
 
-  /** Runs `fn` atomically; nested calls join the outer transaction through savepoints. A throw rolls back. */
+  /**
+   * Runs `fn` atomically; nested calls join the outer transaction through savepoints. A throw rolls
+   * back. BEGIN (or SAVEPOINT) waits to travel with the transaction's first statement, so a group
+   * commit costs one round trip less, and a transaction that ran no statement costs none.
+   */
   transaction<T>(fn: () => T): T {
     const depth = this.#depth;
-    const savepoint = `s${depth}`;
-    this.#control(depth === 0 ? "BEGIN" : `SAVEPOINT ${savepoint}`, depth === 0);
+    const opening = depth === 0 ? "BEGIN" : `SAVEPOINT s${depth}`;
+    this.#pending.push(opening);
     this.#depth++;
+    // Inner levels have closed by then, so the opening is still unsent exactly when it is the last pending.
+    const unsent = () => this.#pending.at(-1) === opening;
     let result: T;
     try {
       result = fn();
     } catch (error) {
       this.#depth = depth;
-      try {
-        this.#control(depth === 0 ? "ROLLBACK" : `ROLLBACK TO SAVEPOINT ${savepoint}`, false);
-      } catch {
-        // The connection is gone or broken; the transaction is lost with it, and `error` says why.
+      if (unsent()) this.#pending.pop();
+      else {
+        try {
+          this.#control(depth === 0 ? "ROLLBACK" : `ROLLBACK TO SAVEPOINT s${depth}`);
+        } catch {
+          // The connection is gone or broken; the transaction is lost with it, and `error` says why.
+        }
       }
       throw error;
     }
     this.#depth = depth;
-    this.#control(depth === 0 ? "COMMIT" : `RELEASE SAVEPOINT ${savepoint}`, false);
+    if (unsent()) this.#pending.pop();
+    else this.#control(depth === 0 ? "COMMIT" : `RELEASE SAVEPOINT s${depth}`);
     return result;
   }
 
   /**
-   * A transaction's own statement: never inside a statement savepoint (releasing it would take
-   * nested savepoints with it), and on a fresh connection only to begin (a COMMIT there would
+   * A transaction's own closing statement: never inside a statement savepoint (releasing it would
+   * take nested savepoints with it), and never on a fresh connection (a COMMIT there would
    * "succeed" with the transaction's writes lost).
    */
-  #control(text: string, reconnect: boolean): void {
-    this.#request([{ text }], this.#queryTimeoutMs, { guard: false, reconnect });
+  #control(text: string): void {
+    this.#request([{ text }], this.#waitMs, { guard: false, reconnect: false });
   }
 
   /** Closes the connection and ends the thread; later calls throw. */
@@ -135,9 +152,15 @@ export class SyncPostgres {
     void this.#worker.terminate();
   }
 
-  #request(statements: SqlStatement[], timeoutMs: number, how = { guard: this.#depth > 0, reconnect: this.#depth === 0 }): SqlResult[] {
+  /**
+   * Sends statements with the transaction openings still pending before them. Outside a transaction,
+   * or with its BEGIN still to be sent, a lost connection may be replaced; inside one, each
+   * request runs under a statement savepoint.
+   */
+  #request(statements: SqlStatement[], timeoutMs: number, how = { guard: this.#depth > 0, reconnect: this.#depth === 0 || this.#pending[0] === "BEGIN" }): SqlResult[] {
     if (this.#closed) throw new Error(`the PostgreSQL store at ${this.#where} is closed`);
-    const reply = this.#post({ id: this.#next++, type: "run", statements, ...how }, timeoutMs);
+    const prefix = this.#pending.splice(0);
+    const reply = this.#post({ id: this.#next++, type: "run", prefix, statements, ...how }, timeoutMs);
     if (!reply.ok) throw new PostgresError(reply.message, reply.code);
     return reply.results;
   }

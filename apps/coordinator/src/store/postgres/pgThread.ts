@@ -29,7 +29,7 @@ function reply(message: PgReply): void {
 }
 
 async function connect(): Promise<pg.Client> {
-  const next = new pg.Client({ connectionString: data.url, connectionTimeoutMillis: data.connectTimeoutMs, query_timeout: data.queryTimeoutMs });
+  const next = new pg.Client({ connectionString: data.url, connectionTimeoutMillis: data.connectTimeoutMs, statement_timeout: data.queryTimeoutMs });
   next.on("error", (error) => {
     lost = error.message;
   });
@@ -47,6 +47,7 @@ async function run(request: PgRequest & { type: "run" }): Promise<PgReply> {
     }
     client ??= await connect();
     const c = client;
+    for (const text of request.prefix) await c.query(text);
     if (request.guard) await c.query("SAVEPOINT shoal_statement");
     const results: SqlResult[] = [];
     try {
