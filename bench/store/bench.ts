@@ -2,7 +2,9 @@
 // through the synchronous bridge (a worker thread running pg, the caller blocked in Atomics.wait),
 // and the bridge's own overhead against awaiting pg directly. A throwaway PostgreSQL cluster on
 // loopback (fsync off, as the tests run it); SQLite in a temporary directory (WAL, synchronous=NORMAL).
-// Medians and p99 of BENCH_CALLS (default 2000) calls each, after 200 warm-up calls.
+// Medians and p99 of BENCH_CALLS (default 2000) calls each, after 200 warm-up calls. Then the
+// dispatch rate of a whole grid (coordinator + 2 volunteers over WebSocket) on each store: median
+// tasks/s of BENCH_REPEATS (default 3) jobs of BENCH_TASKS (default 2000) trivial tasks.
 import { mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,8 +15,11 @@ import { PostgresStore } from "../../apps/coordinator/src/store/postgres/Postgre
 import { SqliteStore } from "../../apps/coordinator/src/store/SqliteStore.ts";
 import type { Store } from "../../apps/coordinator/src/store/Store.ts";
 import { startPostgres } from "../../apps/coordinator/src/testing/startPostgres.ts";
+import { dispatchRate } from "./dispatch.ts";
 
 const CALLS = Number(process.env.BENCH_CALLS ?? 2000);
+const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
+const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
 const WARMUP = 200;
 
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
@@ -61,6 +66,7 @@ function storeRows(name: string, store: Store): Array<[string, number[]]> {
 
 const cluster = await startPostgres();
 const rows: Array<[string, number[]]> = [];
+const dispatch: Array<[string, number[]]> = [];
 try {
   const sqlite = new SqliteStore(join(mkdtempSync(join(tmpdir(), "shoal-bench-store-")), "shoal.db"));
   rows.push(...storeRows("SQLite", sqlite));
@@ -75,6 +81,9 @@ try {
   await client.end();
   rows.push(...storeRows("PostgreSQL", store));
   store.close();
+
+  dispatch.push(["SQLite (--data-dir)", await dispatchRate([], TASKS, REPEATS)]);
+  dispatch.push(["PostgreSQL (--store)", await dispatchRate(["--store", await cluster.createDatabase()], TASKS, REPEATS)]);
 } finally {
   cluster.stop();
 }
@@ -83,3 +92,6 @@ console.log(`${CALLS} calls each; load average ${loadavg().map((l) => l.toFixed(
 console.log("| call | median µs | p99 µs |");
 console.log("|---|---:|---:|");
 for (const [name, times] of rows) console.log(`| ${name} | ${percentile(times, 50).toFixed(0)} | ${percentile(times, 99).toFixed(0)} |`);
+console.log(`\n| store | tasks/s (median of ${REPEATS} jobs of ${TASKS}, batch 1, 2 volunteers over WebSocket) | runs |`);
+console.log("|---|---:|---|");
+for (const [name, rates] of dispatch) console.log(`| ${name} | ${percentile(rates, 50).toFixed(0)} | ${rates.map((r) => r.toFixed(0)).join(", ")} |`);
