@@ -31,4 +31,35 @@ describe("PostgresTaskHistoryStore on a real cluster", () => {
     expect(again.attemptsOf("j" as JobId, 0, 1)).toEqual([{ task: 0, attempt: 1, peer: "p", start: 5, end: 9, outcome: "error", message: "boom", log: "x", logTruncated: true }]);
     again.close();
   });
+
+  it("sends a transaction's writes together at its end, reads inside it seeing them, and a failed one leaves neither rows nor a cursor step", async () => {
+    const history = new PostgresTaskHistoryStore(await cluster.createDatabase());
+    const job = "j" as JobId;
+    const t = (i: number) => `j/map/${i}` as TaskId;
+    history.transaction(() => {
+      history.addTasks(job, [0, 1].map((i) => ({ id: t(i), index: i, kind: "map" as const, key: "A", points: 1, state: "pending" as const })));
+      history.startAttempt(t(0), 1, "p", 5);
+      history.startAttempt(t(0), 1, "p", 6); // ignored: the attempt exists
+      history.endAttempt(t(0), 1, { end: 9, outcome: "result" });
+      history.setTaskState(t(0), "done");
+      expect(history.tasks(job, 0, 1).tasks[0]?.state).toBe("done");
+      history.startAttempt(t(1), 1, "q", 7);
+    });
+    const cursor = history.cursor();
+    expect(history.attemptsSince(job, 0, 10).attempts.map((a) => [a.task, a.outcome])).toEqual([
+      [0, "result"],
+      [1, "running"],
+    ]);
+    expect(() =>
+      history.transaction(() => {
+        history.endAttempt(t(1), 1, { end: 10, outcome: "result" });
+        throw new Error("boom");
+      }),
+    ).toThrow("boom");
+    expect(history.cursor()).toBe(cursor);
+    expect(history.attemptsSince(job, cursor, 10).attempts).toEqual([]);
+    history.endAttempt(t(1), 1, { end: 11, outcome: "result" });
+    expect(history.attemptsSince(job, cursor, 10)).toMatchObject({ attempts: [{ task: 1, outcome: "result", end: 11 }], cursor: history.cursor() });
+    history.close();
+  });
 });
