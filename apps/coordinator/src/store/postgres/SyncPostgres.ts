@@ -54,6 +54,8 @@ export class SyncPostgres {
   /** BEGIN and SAVEPOINT statements of open transactions not sent yet: they go with the next request. */
   readonly #pending: string[] = [];
   #closed = false;
+  /** Why the thread died, once it did (its error event arrives between calls, never during a wait). */
+  #died: string | undefined;
 
   /** Starts the thread and connects; throws a clear error when the database cannot be reached. */
   constructor(url: string, options: SyncPostgresOptions = {}) {
@@ -68,6 +70,7 @@ export class SyncPostgres {
     const data: PgThreadData & { port: MessagePort } = { url, connectTimeoutMs, queryTimeoutMs, flag, port: port2 };
     this.#worker = new Worker(THREAD_ENTRY, { workerData: data, transferList: [port2] });
     this.#worker.unref();
+    this.#worker.on("error", (error) => (this.#died = error.message));
     try {
       // The first request connects; the thread's start counts against the connect timeout too.
       this.#request([{ text: "SELECT 1" }], connectTimeoutMs + 5_000);
@@ -159,6 +162,7 @@ export class SyncPostgres {
    */
   #request(statements: SqlStatement[], timeoutMs: number, how = { guard: this.#depth > 0, reconnect: this.#depth === 0 || this.#pending[0] === "BEGIN" }): SqlResult[] {
     if (this.#closed) throw new Error(`the PostgreSQL store at ${this.#where} is closed`);
+    if (this.#died !== undefined) throw new Error(`the PostgreSQL thread of the store at ${this.#where} died: ${this.#died}`);
     const prefix = this.#pending.splice(0);
     const reply = this.#post({ id: this.#next++, type: "run", prefix, statements, ...how }, timeoutMs);
     if (!reply.ok) throw new PostgresError(reply.message, reply.code);

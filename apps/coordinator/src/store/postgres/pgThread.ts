@@ -31,7 +31,8 @@ function reply(message: PgReply): void {
 async function connect(): Promise<pg.Client> {
   const next = new pg.Client({ connectionString: data.url, connectionTimeoutMillis: data.connectTimeoutMs, statement_timeout: data.queryTimeoutMs });
   next.on("error", (error) => {
-    lost = error.message;
+    // A replaced connection's last words are not about the current one.
+    if (client === next) lost = error.message;
   });
   await next.connect();
   lost = undefined;
