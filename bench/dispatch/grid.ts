@@ -86,9 +86,9 @@ export interface CoordinatorProcess {
   token: string;
 }
 
-export async function startCoordinator(): Promise<CoordinatorProcess> {
+export async function startCoordinator(extraArgs: readonly string[] = []): Promise<CoordinatorProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), "shoal-bench-dispatch-"));
-  const p = new ShoalProcess(["coordinator", "--port", "0", "--data-dir", dataDir]);
+  const p = new ShoalProcess(["coordinator", "--port", "0", "--data-dir", dataDir, ...extraArgs]);
   const url = (await p.waitFor(/coordinator: (http:\/\/\S+) /))[1]!;
   const token = (await p.waitFor(/author token[^:]*: (\S+)\n/))[1]!;
   return { process: p, url, token };

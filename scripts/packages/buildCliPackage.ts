@@ -14,7 +14,7 @@ const CLI = join(ROOT, "apps/cli");
  * Third-party packages the bundle imports, with the ranges the workspace uses. better-sqlite3 is
  * optional: it compiles native code where no prebuilt binary fits, and only the coordinator needs it.
  */
-const DEPENDENCIES = ["@roamhq/wrtc", "fengari", "peer", "peerjs", "wasmoon", "ws", "zod"];
+const DEPENDENCIES = ["@roamhq/wrtc", "fengari", "peer", "peerjs", "pg", "wasmoon", "ws", "zod"];
 const OPTIONAL = ["better-sqlite3"];
 
 /** What the build wrote: the package directory and the third-party imports the bundle kept. */
@@ -26,7 +26,7 @@ export interface CliPackage {
 
 /**
  * Bundles the CLI with every workspace package (TypeScript source, so no tsx at run time) into
- * `dist/`, the executor and probe threads beside it where their `new URL(..., import.meta.url)`
+ * `dist/`, the executor, probe and PostgreSQL threads beside it where their `new URL(..., import.meta.url)`
  * looks for them; builds the dashboard into `web/` unless `web` is false; writes a package.json
  * declaring only third-party dependencies. Fails when the bundle imports a package not declared.
  */
@@ -40,6 +40,7 @@ export async function buildCliPackage(outDir = join(CLI, "package"), options: { 
       shoal: join(CLI, "src/shoalBundle.ts"),
       executorThread: join(ROOT, "packages/worker/src/node/executorThread.ts"),
       probeThread: join(ROOT, "apps/coordinator/src/probe/probeThread.ts"),
+      pgThread: join(ROOT, "apps/coordinator/src/store/postgres/pgThread.ts"),
     },
     outdir: join(outDir, "dist"),
     outExtension: { ".js": ".mjs" },

@@ -16,8 +16,10 @@ usage:
   shoal append --coordinator URL --token T DATASET FILE.csv
                                                 add rows to a dataset as a new version
   shoal worker --coordinator URL [options]      lend this machine's CPUs to the grid
-  shoal coordinator [--port P] [--data-dir D]   run the grid's coordinator
-  shoal token create [--data-dir D]             make an author token
+  shoal coordinator [--port P] [--data-dir D] [--store postgres://…]
+                                                run the grid's coordinator
+  shoal token create [--data-dir D | --store postgres://…]
+                                                make an author token
   shoal --version                               the version, and the protocol it speaks
 
 run 'shoal <command> --help' for the options.`;

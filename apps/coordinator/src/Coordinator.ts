@@ -20,9 +20,8 @@ import { answerClientError, MAX_HEADER_BYTES } from "./http/answerClientError.ts
 import type { Mount } from "./http/createRequestHandler.ts";
 import { createRequestHandler } from "./http/createRequestHandler.ts";
 import { ScriptProbe } from "./probe/ScriptProbe.ts";
-import { SqliteStore } from "./store/SqliteStore.ts";
+import { openStores } from "./store/openStores.ts";
 import { JobTasks } from "./tasks/JobTasks.ts";
-import { SqliteTaskHistoryStore } from "./tasks/SqliteTaskHistoryStore.ts";
 import { TaskHistory } from "./tasks/TaskHistory.ts";
 import { CoordinatorPeer } from "./transport/CoordinatorPeer.ts";
 import { IceServerIssuer } from "./transport/IceServerIssuer.ts";
@@ -41,8 +40,8 @@ export interface RunningCoordinator {
 }
 
 /**
- * Starts a coordinator: the SQLite store in `dataDir` (restoring the scheduler from its snapshot
- * and log), the HTTP API, the WebSocket endpoint `/ws`, the PeerJS signalling server `/peerjs`
+ * Starts a coordinator: the store, SQLite in `dataDir` or PostgreSQL at `store` (restoring the
+ * scheduler from its snapshot and log), the HTTP API, the WebSocket endpoint `/ws`, the PeerJS signalling server `/peerjs`
  * and the coordinator's own PeerJS peer, all on one HTTP server, plus the lease-expiry tick.
  */
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
@@ -50,7 +49,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const { logger } = o;
   mkdirSync(o.dataDir, { recursive: true });
   rmSync(join(o.dataDir, "tmp"), { recursive: true, force: true });
-  const store = new SqliteStore(join(o.dataDir, "shoal.db"));
+  const { store, history: historyStore, where } = openStores(o.dataDir, o.store);
   const token = store.countTokens() === 0 ? createAuthorToken(store, "first start") : undefined;
   const scheduler = DurableScheduler.open(store, o.scheduler, o.snapshotEvery);
   scheduler.withinCommit((events) => store.credit.record(creditEntries(events, store.credit, new Date().toISOString())));
@@ -61,7 +60,6 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const probe = new ScriptProbe({ deadlineMs: o.probeDeadlineMs, heapMb: o.probeHeapMb, budget: o.probeBudget });
   const engines = (name: EngineName) => prepareEngine(name, { warmUp: false });
   const jobs = new JobService({ store, scheduler, datasets, engines, probe, limits: o.limits });
-  const historyStore = new SqliteTaskHistoryStore(join(o.dataDir, "shoal.db"));
   const history = new TaskHistory(historyStore, scheduler, logger);
   const tasks = new JobTasks(historyStore, jobs, scheduler);
   const ice = o.ice ? new IceServerIssuer(o.ice) : undefined;
@@ -108,7 +106,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     const peerOptions = { host: loopback, port, id, token: signallingToken, iceServers, grid, logger, shardBaseUrl: shardBaseUrl(), maxConnections };
     peer = await keepCoordinatorPeer(() => CoordinatorPeer.start(peerOptions), logger);
   }
-  logger.info(`coordinator listening on ${baseUrl} (data in ${o.dataDir}${restoredPeers.length ? `, ${restoredPeers.length} peers to wait for` : ""})`);
+  logger.info(`coordinator listening on ${baseUrl} (store ${where}, shards in ${o.dataDir}${restoredPeers.length ? `, ${restoredPeers.length} peers to wait for` : ""})`);
 
   let closed: Promise<void> | undefined;
   const close = () =>

@@ -10,8 +10,10 @@ import type { PeerOptionsLike } from "./transport/peerjsTypes.ts";
 
 /** How to run a coordinator; only `dataDir` is required. */
 export interface CoordinatorOptions {
-  /** Holds `shoal.db` (SQLite), `shards/` and `tmp/`. */
+  /** Holds `shoal.db` (SQLite, unless `store` is given), `shards/` and `tmp/`. */
   dataDir: string;
+  /** A PostgreSQL URL (`postgres://user:password@host:port/db`) to keep the store and task history in, instead of SQLite in `dataDir`. */
+  store?: string;
   /** Port to listen on; 0 picks a free one. Default 8080. */
   port?: number;
   /** Interface to listen on. Default 127.0.0.1. */
@@ -57,8 +59,8 @@ export interface CoordinatorOptions {
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<CoordinatorOptions, "publicUrl" | "webrtc" | "scheduler" | "limits" | "ice">> &
-  Pick<CoordinatorOptions, "publicUrl" | "scheduler" | "ice"> & {
+export type ResolvedOptions = Required<Omit<CoordinatorOptions, "publicUrl" | "webrtc" | "scheduler" | "limits" | "ice" | "store">> &
+  Pick<CoordinatorOptions, "publicUrl" | "scheduler" | "ice" | "store"> & {
     limits: AuthorLimits;
     webrtc: false | { peerId: string; iceServers: PeerOptionsLike["config"]["iceServers"]; maxConnections: number };
   };

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { durationText, LIMITS, parseDuration } from "@shoal/protocol";
 import { loadCoordinator } from "../loadCoordinator.ts";
+import { storeUrl } from "../storeUrl.ts";
 import { argsError, UsageError } from "../UsageError.ts";
 import { readIceConfig } from "./readIceConfig.ts";
 
@@ -9,6 +10,9 @@ export const COORDINATOR_HELP = `usage: shoal coordinator [options]
   --port P            port to listen on (default 8080; 0 picks a free one)
   --host H            interface to listen on (default 127.0.0.1)
   --data-dir D        SQLite store and shards (default ./data)
+  --store URL         keep the store in PostgreSQL instead of SQLite: postgres://user:password@host:port/db
+                      (or set SHOAL_STORE_URL, which keeps the password out of the process list);
+                      shards stay in --data-dir
   --public-url URL    base URL workers reach this coordinator at, if not http://HOST:PORT
   --no-webrtc         serve workers over WebSocket only
   --peer-retention T  how long a volunteer that left may come back under its id (default 7d)
@@ -37,6 +41,7 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
         port: { type: "string" },
         host: { type: "string" },
         "data-dir": { type: "string" },
+        store: { type: "string" },
         "public-url": { type: "string" },
         "no-webrtc": { type: "boolean" },
         "peer-retention": { type: "string" },
@@ -63,6 +68,7 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
   const port = values.port === undefined ? 8080 : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${values.port}: expected 0 to 65535`);
   const dataDir = values["data-dir"] ?? "./data";
+  const store = storeUrl(values.store);
   let peerRetentionMs: number | undefined;
   try {
     peerRetentionMs = values["peer-retention"] === undefined ? undefined : parseDuration(values["peer-retention"]);
@@ -76,13 +82,14 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
     maxSeriesPerDataset: positive("--max-series", values["max-series"]),
     maxPoints: positive("--max-points", values["max-points"], LIMITS.paramPoints),
   };
-  const { startCoordinator } = await loadCoordinator("coordinator");
+  const { startCoordinator, redactUrl, PostgresUnavailableError } = await loadCoordinator("coordinator");
   const ice = readIceConfig({ iceServers: values["ice-servers"], turnSecret: values["turn-secret"], turnSecretFile: values["turn-secret-file"], turnTtl: values["turn-ttl"] });
-  const coordinator = await startCoordinator({
+  const starting = startCoordinator({
     webDist,
     limits,
     port,
     dataDir,
+    store,
     host: values.host,
     publicUrl: values["public-url"]?.replace(/\/+$/, ""),
     webrtc: values["no-webrtc"] ? false : undefined,
@@ -91,7 +98,15 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
     heartbeatMs,
     silenceMs,
   });
-  process.stdout.write(`shoal coordinator: ${coordinator.url} (data in ${dataDir})\n`);
+  let coordinator;
+  try {
+    coordinator = await starting;
+  } catch (error) {
+    if (!(error instanceof PostgresUnavailableError)) throw error;
+    process.stderr.write(`shoal: ${error.message}\n`);
+    return 1;
+  }
+  process.stdout.write(`shoal coordinator: ${coordinator.url} (${store === undefined ? `data in ${dataDir}` : `store ${redactUrl(store)}, shards in ${dataDir}`})\n`);
   if (coordinator.token) process.stdout.write(`author token (shown once; make more with 'shoal token create'): ${coordinator.token}\n`);
   await new Promise<void>((resolve) => {
     process.once("SIGINT", resolve);

@@ -13,14 +13,14 @@ const task = (job: string, index: number, kind: TaskRecord["kind"] = "map"): Tas
 });
 const id = (index: number, job = "j1") => `${job}/map/${index}` as TaskId;
 
-/** The suite every {@link TaskHistoryStore} passes. */
-export function runTaskHistoryStoreTests(name: string, open: () => TaskHistoryStore): void {
+/** The suite every {@link TaskHistoryStore} passes; `open` gives a fresh, empty store (PostgreSQL's is opened on a new database, hence async). */
+export function runTaskHistoryStoreTests(name: string, open: () => TaskHistoryStore | Promise<TaskHistoryStore>): void {
   describe(`${name} (TaskHistoryStore)`, () => {
-    let store: TaskHistoryStore;
-    afterEach(() => store.close());
+    let store: TaskHistoryStore | undefined;
+    afterEach(() => store?.close());
 
-    it("pages a job's tasks in plan order, apart from other jobs' tasks", () => {
-      store = open();
+    it("pages a job's tasks in plan order, apart from other jobs' tasks", async () => {
+      store = await open();
       store.addTasks(J, [task("j1", 2), task("j1", 0), task("j1", 1)]);
       store.addTasks("j2" as JobId, [task("j2", 0)]);
       expect(store.tasks(J, 0, 2)).toEqual({ total: 3, tasks: [task("j1", 0), task("j1", 1)] });
@@ -29,8 +29,8 @@ export function runTaskHistoryStoreTests(name: string, open: () => TaskHistorySt
       expect(store.tasks("nope" as JobId, 0, 10)).toEqual({ total: 0, tasks: [] });
     });
 
-    it("records attempts from start to end, ends each once, and ignores attempts of unknown tasks", () => {
-      store = open();
+    it("records attempts from start to end, ends each once, and ignores attempts of unknown tasks", async () => {
+      store = await open();
       store.addTasks(J, [task("j1", 0), task("j1", 1)]);
       store.startAttempt(id(0), 1, "p-a", 100);
       store.startAttempt(id(0), 1, "p-b", 150);
@@ -50,8 +50,8 @@ export function runTaskHistoryStoreTests(name: string, open: () => TaskHistorySt
       expect(store.attemptsOf(J, 1, 2)).toEqual([{ task: 1, attempt: 1, peer: "p-a", start: 300, end: 460, outcome: "error", kind: "runtime", message: "job.lua:3: boom", line: 3 }]);
     });
 
-    it("lets a report that arrives after the lease ran out replace the timeout, but nothing replace a report", () => {
-      store = open();
+    it("lets a report that arrives after the lease ran out replace the timeout, but nothing replace a report", async () => {
+      store = await open();
       store.addTasks(J, [task("j1", 0)]);
       store.startAttempt(id(0), 1, "p", 10);
       store.endAttempt(id(0), 1, { end: 20, outcome: "timeout" });
@@ -63,8 +63,8 @@ export function runTaskHistoryStoreTests(name: string, open: () => TaskHistorySt
       expect(store.attemptsOf(J, 0, 1)).toEqual([{ task: 0, attempt: 1, peer: "p", start: 10, end: 30, outcome: "result" }]);
     });
 
-    it("counts the distinct volunteers that attempted a job and those with a result taken, apart from other jobs", () => {
-      store = open();
+    it("counts the distinct volunteers that attempted a job and those with a result taken, apart from other jobs", async () => {
+      store = await open();
       store.addTasks(J, [task("j1", 0), task("j1", 1)]);
       store.addTasks("j2" as JobId, [task("j2", 0)]);
       expect(store.volunteerCounts(J)).toEqual({ attempted: 0, accepted: 0 });
@@ -82,8 +82,8 @@ export function runTaskHistoryStoreTests(name: string, open: () => TaskHistorySt
       expect(store.volunteerCounts("nope" as JobId)).toEqual({ attempted: 0, accepted: 0 });
     });
 
-    it("gives only the attempts started or ended since a cursor, in the order they changed, a page at a time", () => {
-      store = open();
+    it("gives only the attempts started or ended since a cursor, in the order they changed, a page at a time", async () => {
+      store = await open();
       store.addTasks(J, [task("j1", 0), task("j1", 1), task("j1", 2)]);
       store.addTasks("j2" as JobId, [task("j2", 0)]);
       store.startAttempt(id(0), 1, "p", 10);
@@ -113,8 +113,8 @@ export function runTaskHistoryStoreTests(name: string, open: () => TaskHistorySt
       expect(store.attemptsSince(J, rest.cursor, 10).attempts).toEqual([]);
     });
 
-    it("gives the latest-started attempts oldest first, with the count of all", () => {
-      store = open();
+    it("gives the latest-started attempts oldest first, with the count of all", async () => {
+      store = await open();
       store.addTasks(J, [task("j1", 0), task("j1", 1), task("j1", 2)]);
       store.startAttempt(id(2), 1, "p", 30);
       store.startAttempt(id(0), 1, "p", 10);

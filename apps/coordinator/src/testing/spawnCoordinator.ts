@@ -14,11 +14,12 @@ export interface SpawnedCoordinator {
 }
 
 /**
- * Starts `shoal coordinator` as a child process on a free loopback port with `dataDir`, and
- * resolves once it prints its URL; the caller kills it (SIGKILL to crash it, SIGTERM to stop it).
+ * Starts `shoal coordinator` as a child process on a free loopback port with `dataDir` (and
+ * `extraArgs`, such as `--store URL`), and resolves once it prints its URL; the caller kills it
+ * (SIGKILL to crash it, SIGTERM to stop it).
  */
-export function spawnCoordinator(dataDir: string): Promise<SpawnedCoordinator> {
-  const child = spawn(process.execPath, ["apps/cli/bin/shoal.js", "coordinator", "--port", "0", "--data-dir", dataDir, "--no-webrtc"], {
+export function spawnCoordinator(dataDir: string, extraArgs: readonly string[] = []): Promise<SpawnedCoordinator> {
+  const child = spawn(process.execPath, ["apps/cli/bin/shoal.js", "coordinator", "--port", "0", "--data-dir", dataDir, "--no-webrtc", ...extraArgs], {
     cwd: ROOT_DIR,
     stdio: ["ignore", "pipe", "pipe"],
   });

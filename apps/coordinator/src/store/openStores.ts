@@ -1,0 +1,36 @@
+import { join } from "node:path";
+import type { TaskHistoryStore } from "../tasks/TaskHistoryStore.ts";
+import { PostgresTaskHistoryStore } from "../tasks/PostgresTaskHistoryStore.ts";
+import { SqliteTaskHistoryStore } from "../tasks/SqliteTaskHistoryStore.ts";
+import { PostgresStore } from "./postgres/PostgresStore.ts";
+import { checkPostgresUrl, redactUrl } from "./postgres/postgresUrl.ts";
+import { SqliteStore } from "./SqliteStore.ts";
+import type { Store } from "./Store.ts";
+
+/** A coordinator's store and task history, and where they are, fit for logs (no password). */
+export interface OpenStores {
+  store: Store;
+  history: TaskHistoryStore;
+  where: string;
+}
+
+/**
+ * Opens the store and the task history: on PostgreSQL when `url` is given (a `postgres://` URL,
+ * checked first), else in SQLite's `shoal.db` in `dataDir`. Throws a clear error, naming the URL
+ * without its password, when the database is out of reach.
+ */
+export function openStores(dataDir: string, url?: string): OpenStores {
+  if (url === undefined) {
+    const path = join(dataDir, "shoal.db");
+    const store = new SqliteStore(path);
+    return { store, history: new SqliteTaskHistoryStore(path), where: path };
+  }
+  checkPostgresUrl(url);
+  const store = new PostgresStore(url);
+  try {
+    return { store, history: new PostgresTaskHistoryStore(url), where: redactUrl(url) };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatasetId } from "@shoal/protocol";
+import type { TestPostgres } from "../../testing/startPostgres.ts";
+import { startPostgres } from "../../testing/startPostgres.ts";
+import { largeState, logged, runStoreTests, sampleDataset } from "../runStoreTests.ts";
+import { PostgresStore } from "./PostgresStore.ts";
+
+let cluster: TestPostgres;
+beforeAll(async () => {
+  cluster = await startPostgres();
+}, 120_000);
+afterAll(() => cluster?.stop());
+
+runStoreTests("PostgresStore", async () => new PostgresStore(await cluster.createDatabase()));
+
+describe("PostgresStore on a real cluster", () => {
+  it("keeps everything across close and reopen, and a second store on the same database reads the first's writes", async () => {
+    const url = await cluster.createDatabase();
+    const first = new PostgresStore(url);
+    first.insertDataset(sampleDataset("d1"));
+    first.appendCommands(logged({ type: "tick", now: 1 }));
+    const second = new PostgresStore(url);
+    expect(second.getDataset("d1" as DatasetId)).toEqual(sampleDataset("d1"));
+    first.close();
+    second.close();
+    const again = new PostgresStore(url);
+    expect(again.loadScheduler().commands).toEqual([{ type: "tick", now: 1 }]);
+    again.close();
+  });
+
+  it("stores a snapshot's tasks in rows of bounded size, apart from the outline", async () => {
+    const store = new PostgresStore(await cluster.createDatabase());
+    const big = largeState(2_000, 5_000);
+    store.saveSnapshot(big, store.appendCommands(logged({ type: "tick", now: 1 })));
+    const rows = store.connection.query<{ job: number; chars: number }>("SELECT job, length(tasks) AS chars FROM scheduler_snapshot_tasks ORDER BY job, position").rows;
+    expect(new Set(rows.map((r) => r.job))).toEqual(new Set([0, 1]));
+    expect(rows.length).toBeGreaterThan(2);
+    for (const row of rows) expect(row.chars).toBeLessThanOrEqual(8 * 1024 * 1024 + 6_000);
+    expect(store.loadScheduler().snapshot).toEqual(big);
+    store.close();
+  });
+
+  it("refuses a database written by a newer coordinator", async () => {
+    const url = await cluster.createDatabase();
+    const store = new PostgresStore(url);
+    store.connection.query("UPDATE meta SET value = '99' WHERE key = 'schema'");
+    store.close();
+    expect(() => new PostgresStore(url)).toThrow("the database has schema 99; this coordinator knows up to 1");
+  });
+
+  it("undoes only a refused statement inside a transaction, as SQLite does, so the rest still commits", async () => {
+    const store = new PostgresStore(await cluster.createDatabase());
+    store.transaction(() => {
+      store.insertDataset(sampleDataset("d1"));
+      expect(() => store.insertDataset(sampleDataset("d1"))).toThrow(/duplicate key/);
+      store.addToken("h", "t", "2024-01-01T00:00:00.000Z");
+    });
+    expect(store.getDataset("d1" as DatasetId)).toEqual(sampleDataset("d1"));
+    expect(store.countTokens()).toBe(1);
+    store.close();
+  });
+});

@@ -1,0 +1,320 @@
+import type { DatasetId, JobId, PeerId, ShardHash } from "@shoal/protocol";
+import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
+import type { CreditLedger } from "../../credit/CreditLedger.ts";
+import { POSTGRES_CREDIT_SCHEMA, PostgresCreditLedger } from "../../credit/PostgresCreditLedger.ts";
+import { ingestKey } from "../ingestKey.ts";
+import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "../Store.ts";
+import { POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
+import { SyncPostgres } from "./SyncPostgres.ts";
+import type { SyncPostgresOptions } from "./SyncPostgres.ts";
+
+interface DatasetRowSql {
+  id: string;
+  name: string;
+  hash: string;
+  options: string;
+  columns: string;
+  rows: number;
+  bytes: number;
+  created_at: string;
+}
+
+interface SeriesRowSql {
+  dataset_id: string;
+  key: string;
+  rows: number;
+  time_from: number;
+  time_to: number;
+  shard: string;
+}
+
+interface JobRowSql {
+  id: string;
+  dataset_id: string;
+  spec: string;
+  has_reduce: boolean;
+  replicas: number;
+  quorum: number;
+  status: string;
+  created_at: string;
+  finished_at: string | null;
+  tasks: string | null;
+  results: string | null;
+  error: string | null;
+}
+
+/** Characters of task JSON stored per snapshot row, as in SQLite: no text grows with the whole grid. */
+const SNAPSHOT_CHUNK_CHARS = 8 * 1024 * 1024;
+
+/** Taken while the schema is created or checked, so coordinators starting together do not race on it. */
+const SCHEMA_LOCK = 7_264_001;
+
+const JOB_COLUMNS = "id, dataset_id, spec, has_reduce, replicas, quorum, status, created_at, finished_at, tasks, results, error";
+const SERIES_COLUMNS = "dataset_id, key, rows, time_from, time_to, shard";
+
+/**
+ * The {@link Store} on PostgreSQL, for coordinators past one machine: the same tables as SQLite's
+ * on a {@link SyncPostgres} connection (a worker thread the coordinator's thread waits on), so the
+ * synchronous store API and its transactions (nested through savepoints) stay as they are.
+ */
+export class PostgresStore implements Store {
+  readonly #db: SyncPostgres;
+  readonly credit: CreditLedger;
+
+  /** Connects, creates the tables and checks the schema version; throws a clear error when it cannot. */
+  constructor(url: string, options?: SyncPostgresOptions) {
+    this.#db = new SyncPostgres(url, options);
+    try {
+      this.#db.transaction(() => {
+        this.#db.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
+        this.#db.query(POSTGRES_SCHEMA + POSTGRES_CREDIT_SCHEMA);
+        this.#checkVersion();
+      });
+    } catch (error) {
+      this.#db.close();
+      throw error;
+    }
+    this.credit = new PostgresCreditLedger(this.#db);
+  }
+
+  /** The connection, for the task history and tests that read the tables. */
+  get connection(): SyncPostgres {
+    return this.#db;
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.#db.transaction(fn);
+  }
+
+  insertDataset(d: DatasetRecord): void {
+    const { name, hash, options, columns, rows, bytes, createdAt } = d;
+    this.#db.transaction(() =>
+      this.#db.batch([
+        {
+          text: "INSERT INTO datasets (id, name, hash, ingest_key, options, columns, rows, bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+          params: [d.id, name, hash, ingestKey(options), JSON.stringify(options), JSON.stringify(columns), rows, bytes, createdAt],
+        },
+        {
+          text: "INSERT INTO dataset_series (dataset_id, position, key, rows, time_from, time_to, shard) SELECT $1, p - 1, k, r, f, t, s FROM unnest($2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::text[]) WITH ORDINALITY AS u(k, r, f, t, s, p)",
+          params: [d.id, d.series.map((s) => s.key), d.series.map((s) => s.rows), d.series.map((s) => s.from), d.series.map((s) => s.to), d.series.map((s) => s.shard)],
+        },
+      ]),
+    );
+  }
+
+  getDataset(id: DatasetId): DatasetRecord | undefined {
+    return this.#datasets("id = $1", [id])[0];
+  }
+
+  findDataset(hash: string, options: IngestOptions): DatasetRecord | undefined {
+    return this.#datasets("hash = $1 AND ingest_key = $2", [hash, ingestKey(options)])[0];
+  }
+
+  datasetsByHash(hash: string): DatasetRecord[] {
+    return this.#datasets("hash = $1", [hash]);
+  }
+
+  listDatasets(limit: number): DatasetSummary[] {
+    const sql = "SELECT d.*, (SELECT count(*) FROM dataset_series s WHERE s.dataset_id = d.id) AS series_count FROM datasets d ORDER BY d.created_at DESC, d.seq DESC LIMIT $1";
+    return this.#db.query<DatasetRowSql & { series_count: number }>(sql, [limit]).rows.map((row) => ({ ...outline(row), seriesCount: row.series_count }));
+  }
+
+  addToken(hash: string, label: string, createdAt: string): void {
+    this.#db.query(
+      "INSERT INTO tokens (hash, label, created_at) VALUES ($1, $2, $3) ON CONFLICT (hash) DO UPDATE SET label = excluded.label, created_at = excluded.created_at",
+      [hash, label, createdAt],
+    );
+  }
+
+  hasToken(hash: string): boolean {
+    return this.#db.query("SELECT 1 FROM tokens WHERE hash = $1", [hash]).rowCount > 0;
+  }
+
+  countTokens(): number {
+    return this.#db.query<{ n: number }>("SELECT count(*) AS n FROM tokens").rows[0]!.n;
+  }
+
+  insertJob(job: JobRow): void {
+    const insert = () =>
+      this.#db.query("INSERT INTO jobs (id, dataset_id, spec, has_reduce, replicas, quorum, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", [
+        job.id,
+        job.dataset,
+        job.spec,
+        job.hasReduce,
+        job.replicas,
+        job.quorum,
+        job.createdAt,
+      ]);
+    if (!job.outcome) insert();
+    else this.#db.transaction(() => (insert(), this.finishJob(job.id, job.outcome!)));
+  }
+
+  finishJob(id: JobId, o: JobOutcome): void {
+    const error = o.error === undefined ? null : JSON.stringify(o.error);
+    const sql = "UPDATE jobs SET status = $1, finished_at = $2, tasks = $3, results = $4, error = $5, result = $6 WHERE id = $7";
+    const changed = this.#db.query(sql, [o.status, o.finishedAt, JSON.stringify(o.tasks), JSON.stringify(o.results), error, o.result ?? null, id]);
+    if (changed.rowCount === 0) throw new Error(`no job ${id}`);
+  }
+
+  getJob(id: JobId): JobRow | undefined {
+    const row = this.#db.query<JobRowSql>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1`, [id]).rows[0];
+    return row && toJob(row);
+  }
+
+  listJobs(limit: number): JobRow[] {
+    return this.#db.query<JobRowSql>(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY created_at DESC, seq DESC LIMIT $1`, [limit]).rows.map(toJob);
+  }
+
+  jobResult(id: JobId): string | undefined {
+    return this.#db.query<{ result: string | null }>("SELECT result FROM jobs WHERE id = $1", [id]).rows[0]?.result ?? undefined;
+  }
+
+  countJobs(): Record<"running" | JobOutcome["status"], number> {
+    const counts = { running: 0, done: 0, failed: 0, cancelled: 0 };
+    for (const { status, n } of this.#db.query<{ status: keyof typeof counts; n: number }>("SELECT status, count(*) AS n FROM jobs GROUP BY status").rows) counts[status] = n;
+    return counts;
+  }
+
+  rememberPeer(id: PeerId, secretHash: string, at: string): void {
+    this.#db.query(
+      "INSERT INTO peers (id, secret_hash, last_seen) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET secret_hash = excluded.secret_hash, last_seen = excluded.last_seen",
+      [id, secretHash, at],
+    );
+  }
+
+  peerSecretHash(id: PeerId): string | undefined {
+    return this.#db.query<{ secret_hash: string | null }>("SELECT secret_hash FROM peers WHERE id = $1", [id]).rows[0]?.secret_hash ?? undefined;
+  }
+
+  prunePeers(before: string, keep: ReadonlySet<PeerId>): number {
+    const pruned = this.#db.query("DELETE FROM peers WHERE last_seen < $1 AND NOT (id = ANY($2::text[]))", [before, [...keep]]).rowCount;
+    if (pruned > 0) this.credit.pruneBindings();
+    return pruned;
+  }
+
+  countPeers(): number {
+    return this.#db.query<{ n: number }>("SELECT count(*) AS n FROM peers").rows[0]!.n;
+  }
+
+  /** One row per group commit: a JSON array of its commands. */
+  appendCommands(encoded: readonly string[]): number {
+    return this.#db.query<{ seq: number }>("INSERT INTO scheduler_log (command) VALUES ($1) RETURNING seq", [`[${encoded.join(",")}]`]).rows[0]!.seq;
+  }
+
+  /** The state without its tasks as one row, each job's tasks in rows of at most about {@link SNAPSHOT_CHUNK_CHARS} characters. */
+  saveSnapshot(state: SchedulerState, throughSeq: number): void {
+    this.#db.transaction(() => {
+      this.#db.query("DELETE FROM scheduler_snapshot_tasks");
+      state.jobs.forEach((job, index) => {
+        let parts: string[] = [];
+        let chars = 0;
+        let position = 0;
+        const write = () => {
+          this.#db.query("INSERT INTO scheduler_snapshot_tasks (job, position, tasks) VALUES ($1, $2, $3)", [index, position++, `[${parts.join(",")}]`]);
+          parts = [];
+          chars = 0;
+        };
+        for (const task of job.tasks) {
+          const text = JSON.stringify(task);
+          if (chars > 0 && chars + text.length > SNAPSHOT_CHUNK_CHARS) write();
+          parts.push(text);
+          chars += text.length + 1;
+        }
+        if (parts.length > 0) write();
+      });
+      const outline = { ...state, jobs: state.jobs.map((job) => ({ ...job, tasks: [] })) };
+      this.#db.batch([
+        {
+          text: "INSERT INTO scheduler_snapshot (id, seq, state) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, state = excluded.state",
+          params: [throughSeq, JSON.stringify(outline)],
+        },
+        { text: "DELETE FROM scheduler_log WHERE seq <= $1", params: [throughSeq] },
+      ]);
+    });
+  }
+
+  loadScheduler(): SchedulerLog {
+    return this.#db.transaction(() => {
+      const snapshot = this.#db.query<{ seq: number; state: string }>("SELECT seq, state FROM scheduler_snapshot WHERE id = 1").rows[0];
+      const [rows, tasks] = this.#db.queryPair<{ seq: number; command: string }, { job: number; tasks: string }>(
+        { text: "SELECT seq, command FROM scheduler_log WHERE seq > $1 ORDER BY seq", params: [snapshot?.seq ?? 0] },
+        { text: "SELECT job, tasks FROM scheduler_snapshot_tasks ORDER BY job, position" },
+      );
+      const lastSeq = rows.rows.at(-1)?.seq ?? snapshot?.seq ?? 0;
+      const log: SchedulerLog = { commands: rows.rows.flatMap((row) => JSON.parse(row.command) as SchedulerCommand[]), lastSeq };
+      if (snapshot) log.snapshot = withTasks(snapshot.state, tasks.rows);
+      return log;
+    });
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #checkVersion(): void {
+    const row = this.#db.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0];
+    if (!row) this.#db.query("INSERT INTO meta (key, value) VALUES ('schema', $1)", [String(POSTGRES_SCHEMA_VERSION)]);
+    else if (Number(row.value) > POSTGRES_SCHEMA_VERSION) throw new Error(`the database has schema ${row.value}; this coordinator knows up to ${POSTGRES_SCHEMA_VERSION}`);
+  }
+
+  /** Datasets matching `where`, newest first, with their series: two statements, one round trip. */
+  #datasets(where: string, params: unknown[]): DatasetRecord[] {
+    const [datasets, series] = this.#db.queryPair<DatasetRowSql, SeriesRowSql>(
+      { text: `SELECT * FROM datasets WHERE ${where} ORDER BY created_at DESC, seq DESC`, params },
+      { text: `SELECT ${SERIES_COLUMNS} FROM dataset_series WHERE dataset_id IN (SELECT id FROM datasets WHERE ${where}) ORDER BY dataset_id, position`, params },
+    );
+    const byDataset = new Map<string, DatasetRecord["series"]>();
+    for (const s of series.rows) {
+      const list = byDataset.get(s.dataset_id) ?? [];
+      list.push({ key: s.key, rows: s.rows, from: s.time_from, to: s.time_to, shard: s.shard as ShardHash });
+      byDataset.set(s.dataset_id, list);
+    }
+    return datasets.rows.map((row) => ({ ...outline(row), series: byDataset.get(row.id) ?? [] }));
+  }
+}
+
+/** The snapshot's outline with each job's tasks read back from their rows. */
+function withTasks(text: string, rows: ReadonlyArray<{ job: number; tasks: string }>): SchedulerState {
+  const state = JSON.parse(text) as SchedulerState;
+  for (const row of rows) {
+    const tasks = state.jobs[row.job]?.tasks;
+    if (!tasks) throw new Error(`the scheduler snapshot has tasks for job ${row.job}, which it does not list`);
+    for (const task of JSON.parse(row.tasks) as SchedulerState["jobs"][number]["tasks"]) tasks.push(task);
+  }
+  return state;
+}
+
+function outline(row: DatasetRowSql): Omit<DatasetRecord, "series"> {
+  return {
+    id: row.id as DatasetId,
+    name: row.name,
+    hash: row.hash,
+    options: JSON.parse(row.options) as IngestOptions,
+    columns: JSON.parse(row.columns) as string[],
+    rows: row.rows,
+    bytes: row.bytes,
+    createdAt: row.created_at,
+  };
+}
+
+function toJob(row: JobRowSql): JobRow {
+  const job: JobRow = {
+    id: row.id as JobId,
+    dataset: row.dataset_id as DatasetId,
+    spec: row.spec,
+    hasReduce: row.has_reduce,
+    replicas: row.replicas,
+    quorum: row.quorum,
+    createdAt: row.created_at,
+  };
+  if (row.status !== "running") {
+    job.outcome = {
+      status: row.status as JobOutcome["status"],
+      finishedAt: row.finished_at ?? "",
+      tasks: JSON.parse(row.tasks ?? "null") as JobOutcome["tasks"],
+      results: JSON.parse(row.results ?? "null") as JobOutcome["results"],
+    };
+    if (row.error !== null) job.outcome.error = JSON.parse(row.error) as JobOutcome["error"];
+  }
+  return job;
+}
