@@ -17,6 +17,8 @@ interface DatasetRowSql {
   rows: number;
   bytes: number;
   created_at: string;
+  parent: string | null;
+  version: number;
 }
 
 interface SeriesRowSql {
@@ -91,8 +93,8 @@ export class PostgresStore implements Store {
     this.#db.transaction(() =>
       this.#db.batch([
         {
-          text: "INSERT INTO datasets (id, name, hash, ingest_key, options, columns, rows, bytes, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-          params: [d.id, name, hash, ingestKey(options), JSON.stringify(options), JSON.stringify(columns), rows, bytes, createdAt],
+          text: "INSERT INTO datasets (id, name, hash, ingest_key, options, columns, rows, bytes, created_at, parent, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+          params: [d.id, name, hash, ingestKey(options), JSON.stringify(options), JSON.stringify(columns), rows, bytes, createdAt, d.parent ?? null, d.version ?? 1],
         },
         {
           text: "INSERT INTO dataset_series (dataset_id, position, key, rows, time_from, time_to, shard) SELECT $1, p - 1, k, r, f, t, s FROM unnest($2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::text[]) WITH ORDINALITY AS u(k, r, f, t, s, p)",
@@ -117,6 +119,22 @@ export class PostgresStore implements Store {
   listDatasets(limit: number): DatasetSummary[] {
     const sql = "SELECT d.*, (SELECT count(*) FROM dataset_series s WHERE s.dataset_id = d.id) AS series_count FROM datasets d ORDER BY d.created_at DESC, d.seq DESC LIMIT $1";
     return this.#db.query<DatasetRowSql & { series_count: number }>(sql, [limit]).rows.map((row) => ({ ...outline(row), seriesCount: row.series_count }));
+  }
+
+  childOf(id: DatasetId): DatasetId | undefined {
+    return this.#db.query<{ id: string }>("SELECT id FROM datasets WHERE parent = $1", [id]).rows[0]?.id as DatasetId | undefined;
+  }
+
+  getMemo(key: string): string | undefined {
+    return this.#db.query<{ outputs: string }>("SELECT outputs FROM task_memo WHERE key = $1", [key]).rows[0]?.outputs;
+  }
+
+  putMemo(key: string, outputs: string): void {
+    this.#db.query("INSERT INTO task_memo (key, outputs) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", [key, outputs]);
+  }
+
+  countMemos(): number {
+    return this.#db.query<{ n: number }>("SELECT count(*) AS n FROM task_memo").rows[0]!.n;
   }
 
   addToken(hash: string, label: string, createdAt: string): void {
@@ -294,6 +312,7 @@ function outline(row: DatasetRowSql): Omit<DatasetRecord, "series"> {
     rows: row.rows,
     bytes: row.bytes,
     createdAt: row.created_at,
+    ...(row.parent === null ? {} : { parent: row.parent as DatasetId, version: row.version }),
   };
 }
 

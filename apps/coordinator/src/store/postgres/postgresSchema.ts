@@ -26,8 +26,11 @@ CREATE TABLE IF NOT EXISTS datasets (
   rows       BIGINT NOT NULL,
   bytes      BIGINT NOT NULL,
   created_at TEXT COLLATE "C" NOT NULL,
+  parent     TEXT REFERENCES datasets(id),
+  version    INTEGER NOT NULL DEFAULT 1,
   UNIQUE (hash, ingest_key)
 );
+CREATE UNIQUE INDEX IF NOT EXISTS datasets_one_child ON datasets (parent) WHERE parent IS NOT NULL;
 CREATE TABLE IF NOT EXISTS dataset_series (
   dataset_id TEXT NOT NULL REFERENCES datasets(id),
   position   INTEGER NOT NULL,
@@ -37,6 +40,10 @@ CREATE TABLE IF NOT EXISTS dataset_series (
   time_to    DOUBLE PRECISION NOT NULL,
   shard      TEXT NOT NULL,
   PRIMARY KEY (dataset_id, position)
+);
+CREATE TABLE IF NOT EXISTS task_memo (
+  key     TEXT PRIMARY KEY,
+  outputs TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tokens (
   hash       TEXT PRIMARY KEY,
