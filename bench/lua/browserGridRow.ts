@@ -8,7 +8,7 @@ import { chromium } from "@playwright/test";
 import type { Browser, CDPSession, Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../../e2e/support/findChromium.ts";
 import buildWeb from "../../e2e/support/buildWeb.ts";
-import { COPIES, cpuMs, ENGINES, figureCells, gridFigures, rssMb, runJob, startGrid, TASKS, WORKERS } from "./gridJob.ts";
+import { COPIES, cpuMs, ENGINES, figureCells, gridFigures, rssMb, runJob, startGrid, TASKS, threadCpuMs, WORKERS } from "./gridJob.ts";
 import type { Grid, GridRun, Volunteers } from "./gridJob.ts";
 import { POINTS } from "./kernels.ts";
 import { nativeLua } from "./runners.ts";
@@ -99,6 +99,7 @@ export async function browserGridRow(bars: number, runs: number, port: number): 
     const heaps = new HeapPeaks(new WorkerHeaps(session, "shoal-executor"));
     const volunteers: Volunteers = {
       cpuMs: async () => (await renderers(session)).reduce((sum, r) => sum + r.cpuMs, 0),
+      executorCpuMs: async () => (await renderers(session)).reduce((sum, r) => sum + threadCpuMs(r.pid, "DedicatedWorker"), 0),
       check: () => {
         if (crash) throw new Error(crash);
       },
@@ -109,12 +110,13 @@ export async function browserGridRow(bars: number, runs: number, port: number): 
     const lines = [
       `\nChromium grid row: the same ${TASKS} tasks (3 points × ${COPIES}, ${bars} bars) on a coordinator and ${WORKERS} donor pages in headless Chromium ${version}, each its`,
       `own browser context with threads 1 and CPU use 100 %, over WebSocket on loopback; ${native.name} on one core in the same run: ${nativePerPoint.toFixed(1)} ms per point.`,
-      `Per volunteer core as in the Node row; CPU is all renderer processes' (the two donor pages; any other renderer idles). Median of ${runs} jobs after an untimed first.`,
+      `Per volunteer core as in the Node row; CPU is all renderer processes' (the two donor pages; any other renderer idles), and of their Web Worker threads alone`,
+      `(Linux names them DedicatedWorker: the executors that run Lua, and an idle ticker), the rest being the pages' own threads. Median of ${runs} jobs after an untimed first.`,
       "Executor Web Worker heaps: V8 heap used after the jobs (its peak while they ran, sampled twice a second) + ArrayBuffer backing stores (wasm memory), MB;",
       "donor renderer RSS after the jobs (peak since the page opened), MB.",
       "",
-      "| engine | job wall ms | per volunteer core, ms per point | × native | renderers' CPU ms per point | × native | executor worker heap MB | renderer RSS MB | results agree |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
+      "| engine | job wall ms | per volunteer core, ms per point | × native | renderers' CPU ms per point | × native | Web Worker threads' CPU ms per point | × native | executor worker heap MB | renderer RSS MB | results agree |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
     ];
     for (const engine of ENGINES) {
       await runJob(grid, engine, volunteers);
@@ -124,7 +126,9 @@ export async function browserGridRow(bars: number, runs: number, port: number): 
       const figures = gridFigures(timed, native.results);
       const donors = (await renderers(session)).sort((a, b) => b.cpuMs - a.cpuMs).slice(0, WORKERS);
       const rss = donors.map((r) => rssMb(r.pid)).map((m) => `${m.now.toFixed(0)} (${m.peak.toFixed(0)})`).join(", ");
-      lines.push(`| ${engine} | ${figureCells(figures, nativePerPoint)} | ${await heaps.describe()} | ${rss} | ${figures.agree} |`);
+      const worker = figures.executorCpuPerPointMs;
+      const workerCells = worker === undefined ? " | " : `${worker.toFixed(1)} | ${(worker / nativePerPoint).toFixed(2)}`;
+      lines.push(`| ${engine} | ${figureCells(figures, nativePerPoint)} | ${workerCells} | ${await heaps.describe()} | ${rss} | ${figures.agree} |`);
     }
     return lines;
   } finally {

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { figureCells, gridFigures, resultsOf, SCRIPT, TASKS, WORKERS } from "./gridJob.ts";
+import { figureCells, gridFigures, resultsOf, SCRIPT, statCpuMs, TASKS, WORKERS } from "./gridJob.ts";
 import { PLAIN_LUA, POINTS, WALK_LUA } from "./kernels.ts";
 
 const NATIVE = "0.123456789/12 -1.500000000/3 2.000000000/0";
@@ -33,6 +34,11 @@ describe("gridFigures", () => {
     expect(f.agree).toBe("yes");
   });
 
+  it("gives the executor threads' CPU per point only when every job measured it", () => {
+    expect(gridFigures([{ ...run(1, 1), executorCpuMs: 120 }, { ...run(1, 1), executorCpuMs: 240 }], NATIVE).executorCpuPerPointMs).toBe(240 / TASKS);
+    expect(gridFigures([{ ...run(1, 1), executorCpuMs: 120 }, run(1, 1)], NATIVE).executorCpuPerPointMs).toBeUndefined();
+  });
+
   it("says NO, with the first job's results, when any job disagrees with native", () => {
     expect(gridFigures([run(1, 1, "x"), run(1, 1)], NATIVE).agree).toBe("NO: x");
     expect(gridFigures([run(1, 1), run(1, 1, "0.1/1")], NATIVE).agree).toBe(`NO: ${NATIVE}`);
@@ -41,6 +47,18 @@ describe("gridFigures", () => {
   it("prints ratios against native's ms per point", () => {
     const f = gridFigures([run(600, 1200)], NATIVE);
     expect(figureCells(f, 50)).toBe(`600 | ${((600 * WORKERS) / TASKS).toFixed(1)} | **${((600 * WORKERS) / TASKS / 50).toFixed(2)}** | 100.0 | 2.00`);
+  });
+});
+
+describe("statCpuMs", () => {
+  it("adds utime and stime (ticks of 10 ms) after the last ') ', whatever the thread's name holds", () => {
+    const after = "S 1 2 3 4 5 6 7 8 9 10 250 40 0 0";
+    expect(statCpuMs(`4242 (DedicatedWorker) ${after}`)).toBe(2900);
+    expect(statCpuMs(`4242 (a) b (c) ${after}`)).toBe(2900);
+  });
+
+  it("reads this process's own stat", () => {
+    expect(statCpuMs(readFileSync("/proc/self/stat", "utf8"))).toBeGreaterThanOrEqual(0);
   });
 });
 

@@ -3,7 +3,7 @@
 // result, and the figures a row prints from its timed jobs.
 import { spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -93,6 +93,8 @@ export async function startGrid(bars: number, port: number): Promise<Grid> {
 export interface GridRun {
   wallMs: number;
   cpuMs: number;
+  /** CPU ms of the threads that ran Lua alone, when the row can tell them apart. */
+  executorCpuMs?: number;
   results: string;
 }
 
@@ -100,6 +102,8 @@ export interface GridRun {
 export interface Volunteers {
   /** CPU ms the volunteers have used so far, all of them together. */
   cpuMs(): Promise<number>;
+  /** CPU ms their executor threads (those running Lua) have used so far, when known. */
+  executorCpuMs?(): Promise<number>;
   /** Throws when a volunteer has gone (a process exited, a page crashed). */
   check(): void;
   /** Called about twice a second while the job runs (e.g. to sample memory). */
@@ -111,6 +115,7 @@ export async function runJob(grid: Grid, engine: EngineName, volunteers: Volunte
   const i = Array.from({ length: TASKS }, (_, k) => k + 1);
   volunteers.check();
   const cpu0 = await volunteers.cpuMs();
+  const executor0 = await volunteers.executorCpuMs?.();
   const job = await grid.client.createJob({ dataset: grid.dataset, spec: { script: SCRIPT, engine, params: { i }, batchSize: 1 } });
   const until = Date.now() + JOB_TIMEOUT_MS;
   let nextSample = 0;
@@ -118,8 +123,10 @@ export async function runJob(grid: Grid, engine: EngineName, volunteers: Volunte
     const view = await grid.client.getJob(job.id);
     if (view.status === "done") {
       const cpuMs = (await volunteers.cpuMs()) - cpu0;
+      const executor = await volunteers.executorCpuMs?.();
       const wallMs = Date.parse(view.finishedAt!) - Date.parse(view.createdAt);
-      return { wallMs, cpuMs, results: resultsOf(await grid.client.getResult(job.id)) };
+      const executorCpuMs = executor === undefined || executor0 === undefined ? {} : { executorCpuMs: executor - executor0 };
+      return { wallMs, cpuMs, ...executorCpuMs, results: resultsOf(await grid.client.getResult(job.id)) };
     }
     if (view.status !== "running" && view.status !== "queued") throw new Error(`grid job ${view.status}: ${JSON.stringify(view)}`);
     if (Date.now() > until) throw new Error(`grid job ${job.id} (${engine}) not done after ${JOB_TIMEOUT_MS} ms: ${JSON.stringify(view)}`);
@@ -149,6 +156,8 @@ export interface GridFigures {
   perCoreMs: number;
   /** Median of the volunteers' CPU ms ÷ TASKS. */
   cpuPerPointMs: number;
+  /** Median of the executor threads' CPU ms ÷ TASKS, when every job has it. */
+  executorCpuPerPointMs?: number;
   /** "yes" when every job's results equal native's, else "NO: " and the first job's. */
   agree: string;
 }
@@ -156,10 +165,12 @@ export interface GridFigures {
 /** Sums up timed jobs (at least one). */
 export function gridFigures(timed: GridRun[], nativeResults: string): GridFigures {
   const wallMs = median(timed.map((t) => t.wallMs));
+  const executor = timed.map((t) => t.executorCpuMs).filter((ms) => ms !== undefined);
   return {
     wallMs,
     perCoreMs: (wallMs * WORKERS) / TASKS,
     cpuPerPointMs: median(timed.map((t) => t.cpuMs)) / TASKS,
+    ...(executor.length === timed.length ? { executorCpuPerPointMs: median(executor) / TASKS } : {}),
     agree: timed.every((t) => t.results === nativeResults) ? "yes" : `NO: ${timed[0]!.results}`,
   };
 }
@@ -178,6 +189,24 @@ export function rssMb(pid: number): { now: number; peak: number } {
 
 /** CPU ms (user + system, all threads) a process has used, from /proc. */
 export function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return statCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8"));
+}
+
+/** CPU ms the threads of process `pid` whose name (comm) starts with `prefix` have used, from /proc; threads gone are not counted. */
+export function threadCpuMs(pid: number, prefix: string): number {
+  let sum = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").startsWith(prefix)) sum += statCpuMs(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return sum;
+}
+
+/** User + system CPU ms from a /proc stat line (fields 14 and 15, in clock ticks of 10 ms). */
+export function statCpuMs(stat: string): number {
+  const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 }
