@@ -8,10 +8,12 @@
 // opens a fresh state and takes its series in: "kernel ×" subtracts that per-call overhead,
 // measured with a map that only touches its data, to compare like with like. Then the guard
 // candidates (bench/lua/guardCandidates.ts): what each way of stopping runaway code costs; and
-// the grid row (bench/lua/gridRow.ts): the sweep through a coordinator and two volunteers.
-// BENCH_BARS, BENCH_REPEATS, BENCH_ROUNDS, BENCH_GUARD_ROUNDS, BENCH_GRID_RUNS and
-// BENCH_GRID_PORT (default 0: any free port) shorten or steer it; BENCH_ONLY=ts runs only the
-// plain Lua and `ts` builtins rows of each engine (budget on), to compare the two.
+// the grid rows: the sweep through a coordinator and two volunteers, `shoal worker`s
+// (bench/lua/gridRow.ts) and donor pages in Chromium (bench/lua/browserGridRow.ts).
+// BENCH_BARS, BENCH_REPEATS, BENCH_ROUNDS, BENCH_GUARD_ROUNDS, BENCH_GRID_RUNS,
+// BENCH_GRID_PORT (default 0: any free port) and BENCH_GRID_JOB_TIMEOUT_MS shorten or steer it;
+// BENCH_ONLY=ts runs only the plain Lua and `ts` builtins rows of each engine (budget on), to
+// compare the two; BENCH_ONLY=grid the two grid rows alone, BENCH_ONLY=chromium the Chromium row alone.
 import { loadavg } from "node:os";
 import { child as runChild, median, nativeLua as runNative } from "./runners.ts";
 import type { Row } from "./runners.ts";
@@ -19,6 +21,7 @@ import type { SweepConfig } from "./sweep.ts";
 import { POINTS } from "./kernels.ts";
 import { guardCandidates } from "./guardCandidates.ts";
 import { gridRow } from "./gridRow.ts";
+import { browserGridRow } from "./browserGridRow.ts";
 
 const BARS = Number(process.env.BENCH_BARS ?? 1_000_000);
 const REPEATS = Math.max(3, Number(process.env.BENCH_REPEATS ?? 5));
@@ -30,10 +33,23 @@ const child = (name: string, hook: string, config: Omit<SweepConfig, "bars">) =>
 const HOOK = 1e12;
 const load = () => loadavg().map((x) => x.toFixed(2)).join(" ");
 const loadBefore = load();
-if (process.env.BENCH_ONLY === "ts") {
+const GRID_RUNS = Math.max(1, Number(process.env.BENCH_GRID_RUNS ?? 2));
+const GRID_PORT = Number(process.env.BENCH_GRID_PORT ?? 0);
+const ONLY = process.env.BENCH_ONLY;
+if (ONLY !== undefined && ONLY !== "ts" && ONLY !== "grid" && ONLY !== "chromium") throw new Error(`BENCH_ONLY=${ONLY}: expected ts, grid or chromium`);
+if (ONLY === "ts") {
   tsRows();
   process.exit(0);
 }
+
+if (ONLY !== undefined) {
+  const lines = [...(ONLY === "grid" ? await gridRow(BARS, GRID_RUNS, GRID_PORT) : []), ...(await browserGridRow(BARS, GRID_RUNS, GRID_PORT))];
+  console.log(`SMA-crossover sweep, ${POINTS.length} points × ${BARS} bars, ${ONLY === "grid" ? "the grid rows" : "the Chromium grid row"} only`);
+  console.log(`load average (1, 5, 15 min): ${loadBefore} before, ${load()} after`);
+  for (const line of lines) console.log(line);
+  process.exit(0);
+}
+
 const rows: Row[] = [];
 const notes: string[] = [];
 const native = nativeLua();
@@ -88,7 +104,7 @@ function headToHead(): string[] {
 }
 const duel = headToHead();
 const guards = guardCandidates(BARS, Math.max(1, Number(process.env.BENCH_GUARD_ROUNDS ?? 3)));
-const grid = await gridRow(BARS, Math.max(1, Number(process.env.BENCH_GRID_RUNS ?? 2)), Number(process.env.BENCH_GRID_PORT ?? 0));
+const grid = [...(await gridRow(BARS, GRID_RUNS, GRID_PORT)), ...(await browserGridRow(BARS, GRID_RUNS, GRID_PORT))];
 
 const base = typeof native === "string" ? rows[rows.length - 1]! : native;
 const ms = (x: number | null) => (x === null ? "" : x.toFixed(1));

@@ -1,0 +1,138 @@
+// The Chromium grid row of bench/lua: the sweep through a real `shoal coordinator` on loopback
+// with two donor pages in headless Debian Chromium as its volunteers (each its own browser
+// context, threads 1, CPU use 100 %, WebSocket), beside native lua5.4 on one core in the same
+// run, as the Node row (bench/lua/gridRow.ts) does with two `shoal worker --threads 1`. CPU is
+// the renderer processes' (found with SystemInfo.getProcessInfo, read in /proc); memory per worker is the JS
+// heap of each page's executor Web Worker (workerHeaps.ts), and each donor renderer's RSS.
+import { chromium } from "@playwright/test";
+import type { Browser, CDPSession, Page } from "@playwright/test";
+import { CHROMIUM_ARGS, findChromium } from "../../e2e/support/findChromium.ts";
+import buildWeb from "../../e2e/support/buildWeb.ts";
+import { COPIES, cpuMs, ENGINES, figureCells, gridFigures, rssMb, runJob, startGrid, TASKS, threadCpuMs, WORKERS } from "./gridJob.ts";
+import type { Grid, GridRun, Volunteers } from "./gridJob.ts";
+import { POINTS } from "./kernels.ts";
+import { nativeLua } from "./runners.ts";
+import type { HeapUsage } from "./workerHeaps.ts";
+import { WorkerHeaps } from "./workerHeaps.ts";
+
+/** What the donor page keeps in localStorage (apps/web/src/donor/donorSettings.ts): one worker at full speed, never paused. */
+const SETTINGS = { threads: 1, cpuPercent: 100, pauseWhenHidden: false, pauseOnBattery: false };
+const MB = 1024 * 1024;
+
+/** Opens a donor page of `grid` in a fresh context, checks its sliders read 1 thread and 100 %, and starts it. */
+async function openDonor(browser: Browser, grid: Grid, crashed: (page: Page) => void): Promise<Page> {
+  const context = await browser.newContext();
+  await context.addInitScript({ content: `localStorage.setItem("shoal.donor.settings", ${JSON.stringify(JSON.stringify(SETTINGS))});` });
+  const page = await context.newPage();
+  page.on("crash", () => crashed(page));
+  await page.goto(`${grid.url}/?transport=ws`);
+  await page.waitForSelector("[data-testid=toggle]:not([disabled])", { timeout: 30_000 });
+  const sliders = [await page.getByTestId("threads").inputValue(), await page.getByTestId("cpu").inputValue()];
+  if (sliders.join() !== "1,100") throw new Error(`the donor page's sliders read threads ${sliders[0]}, CPU ${sliders[1]} %, not 1 and 100`);
+  await page.getByTestId("toggle").click();
+  await page.locator("[data-testid=state]", { hasText: /^Running/ }).waitFor({ timeout: 30_000 });
+  return page;
+}
+
+/** Waits until the coordinator counts `count` peers that run wasmoon (each page's worker has loaded it). */
+async function waitForPeers(grid: Grid, count: number): Promise<void> {
+  const until = Date.now() + 60_000;
+  for (;;) {
+    const peers = await grid.client.listPeers();
+    if (peers.filter((p) => p.engines.includes("wasmoon")).length >= count) return;
+    if (Date.now() > until) throw new Error(`${count} wasmoon-capable donor pages expected, the coordinator has: ${JSON.stringify(peers)}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Chromium's renderer processes (SystemInfo.getProcessInfo): pid and CPU ms so far, from /proc as the Node row reads its workers'. */
+async function renderers(browserSession: CDPSession): Promise<Array<{ pid: number; cpuMs: number }>> {
+  const { processInfo } = (await browserSession.send("SystemInfo.getProcessInfo")) as { processInfo: Array<{ type: string; id: number }> };
+  return processInfo.filter((p) => p.type === "renderer").map((p) => ({ pid: p.id, cpuMs: cpuMs(p.id) }));
+}
+
+/** Peak and last JS heap of each executor Web Worker over the samples since `reset`. */
+class HeapPeaks {
+  readonly #heaps: WorkerHeaps;
+  #last = new Map<string, HeapUsage>();
+  #peak = new Map<string, number>();
+
+  constructor(heaps: WorkerHeaps) {
+    this.#heaps = heaps;
+  }
+
+  reset(): void {
+    this.#peak.clear();
+  }
+
+  async sample(): Promise<void> {
+    this.#last = await this.#heaps.read();
+    for (const [id, heap] of this.#last) this.#peak.set(id, Math.max(this.#peak.get(id) ?? 0, heap.usedSize));
+  }
+
+  /** "used (peak used) / backing stores" MB per live worker, after a last sample. */
+  async describe(): Promise<string> {
+    await this.sample();
+    const cells = [...this.#last].map(([id, heap]) => {
+      const backing = heap.backingStorageSize === undefined ? "" : ` + ${(heap.backingStorageSize / MB).toFixed(0)}`;
+      return `${(heap.usedSize / MB).toFixed(1)} (${((this.#peak.get(id) ?? heap.usedSize) / MB).toFixed(1)})${backing}`;
+    });
+    return cells.join(", ");
+  }
+}
+
+/** Runs the Chromium grid row over `bars` bars, `runs` timed jobs per engine after one untimed; returns table lines. */
+export async function browserGridRow(bars: number, runs: number, port: number): Promise<string[]> {
+  const native = nativeLua(bars, 4);
+  if (typeof native === "string") return [`\nChromium grid row: ${native}`];
+  buildWeb();
+  const executablePath = findChromium();
+  const grid = await startGrid(bars, port);
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    const session = await browser.newBrowserCDPSession();
+    let crash: string | undefined;
+    const pages: Page[] = [];
+    for (let k = 0; k < WORKERS; k++) pages.push(await openDonor(browser, grid, (page) => (crash = `a donor page crashed: ${page.url()}`)));
+    await waitForPeers(grid, WORKERS);
+    const heaps = new HeapPeaks(new WorkerHeaps(session, "shoal-executor"));
+    const volunteers: Volunteers = {
+      cpuMs: async () => (await renderers(session)).reduce((sum, r) => sum + r.cpuMs, 0),
+      executorCpuMs: async () => (await renderers(session)).reduce((sum, r) => sum + threadCpuMs(r.pid, "DedicatedWorker"), 0),
+      check: () => {
+        if (crash) throw new Error(crash);
+      },
+      sample: () => heaps.sample(),
+    };
+    const nativePerPoint = native.best / POINTS.length;
+    const version = browser.version();
+    const lines = [
+      `\nChromium grid row: the same ${TASKS} tasks (3 points × ${COPIES}, ${bars} bars) on a coordinator and ${WORKERS} donor pages in headless Chromium ${version}, each its`,
+      `own browser context with threads 1 and CPU use 100 %, over WebSocket on loopback; ${native.name} on one core in the same run: ${nativePerPoint.toFixed(1)} ms per point.`,
+      `Per volunteer core as in the Node row; CPU is all renderer processes' (the two donor pages; any other renderer idles), and of their Web Worker threads alone`,
+      `(Linux names them DedicatedWorker: the executors that run Lua, and an idle ticker), the rest being the pages' own threads. Median of ${runs} jobs after an untimed first.`,
+      "Executor Web Worker heaps: V8 heap used after the jobs (its peak while they ran, sampled twice a second) + ArrayBuffer backing stores (wasm memory), MB;",
+      "donor renderer RSS after the jobs (peak since the page opened), MB.",
+      "",
+      "| engine | job wall ms | per volunteer core, ms per point | × native | renderers' CPU ms per point | × native | Web Worker threads' CPU ms per point | × native | executor worker heap MB | renderer RSS MB | results agree |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
+    ];
+    for (const engine of ENGINES) {
+      await runJob(grid, engine, volunteers);
+      heaps.reset();
+      const timed: GridRun[] = [];
+      for (let r = 0; r < runs; r++) timed.push(await runJob(grid, engine, volunteers));
+      const figures = gridFigures(timed, native.results);
+      const donors = (await renderers(session)).sort((a, b) => b.cpuMs - a.cpuMs).slice(0, WORKERS);
+      const rss = donors.map((r) => rssMb(r.pid)).map((m) => `${m.now.toFixed(0)} (${m.peak.toFixed(0)})`).join(", ");
+      const worker = figures.executorCpuPerPointMs;
+      const workerCells = worker === undefined ? " | " : `${worker.toFixed(1)} | ${(worker / nativePerPoint).toFixed(2)}`;
+      lines.push(`| ${engine} | ${figureCells(figures, nativePerPoint)} | ${workerCells} | ${await heaps.describe()} | ${rss} | ${figures.agree} |`);
+    }
+    return lines;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    grid.close();
+  }
+}
