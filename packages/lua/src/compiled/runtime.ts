@@ -429,7 +429,22 @@ export function createOps(st: RunState) {
     return fail(site, `'for' ${what} value must be a number`);
   }
 
+  /** A table constructor: keyed fields first, then the positional values as 1..n (as Lua's SETLIST does after them). */
+  function newTable(positional: LuaValue[], keyed: LuaValue[], site: number): LuaTable {
+    const t = new LuaTable();
+    for (let i = 0; i < keyed.length; i += 2) {
+      const v = keyed[i + 1];
+      checkKey(keyed[i], site);
+      if (v !== undefined) t.set(keyed[i], v);
+    }
+    for (let i = 0; i < positional.length; i++) t.set(i + 1, positional[i]);
+    return t;
+  }
+
   return {
+    newTable,
+    truthy,
+    float,
     tick,
     call,
     callMethod,
