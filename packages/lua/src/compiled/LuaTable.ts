@@ -20,13 +20,14 @@ export class LuaTable implements LuaTableLike {
 
   /** The raw value at `key` (no metamethods). */
   get(key: LuaValue): LuaValue {
+    if (key instanceof LuaFloat) {
+      const k = doubleToInt(key.n);
+      if (k === undefined) return this.hash.get(key.n);
+      key = k;
+    }
     if (typeof key === "number") {
       const arr = this.arr;
       if (key >= 1 && key <= arr.length && Number.isInteger(key)) return arr[key - 1];
-    }
-    if (key instanceof LuaFloat) {
-      const k = doubleToInt(key.n);
-      return this.hash.get(k === undefined ? key.n : k);
     }
     return this.hash.get(key);
   }

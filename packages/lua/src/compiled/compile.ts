@@ -349,8 +349,20 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
       }
       case "AssignmentStatement": {
         if (s.variables.length === 1 && s.init.length === 1) return assignTarget(s.variables[0]!, expr(s.init[0]!));
+        // Lua evaluates the targets' tables and keys first, then the values, and assigns right to left.
+        const pre: string[] = [];
+        const targets = s.variables.map((v) => {
+          if (v.type === "Identifier") return v;
+          const b = temp();
+          const key = temp();
+          pre.push(`${b} = ${expr(v.base)};`, `${key} = ${v.type === "MemberExpression" ? k(v.identifier.name) : expr(v.index)};`);
+          return { b, key, at: site(v, describe(v.base)) };
+        });
         const t = temp();
-        return `${t} = [${items(s.init)}]; ${s.variables.map((v, i) => assignTarget(v, `${t}[${i}]`)).join(" ")}`;
+        const assigns = targets.map((v, i) =>
+          "type" in v ? assignTarget(v, `${t}[${i}]`) : `$setindex(${v.b}, ${v.key}, ${t}[${i}], ${v.at});`,
+        );
+        return `${pre.join(" ")} ${t} = [${items(s.init)}]; ${assigns.reverse().join(" ")}`;
       }
       case "CallStatement":
         return `${callExpr(s.expression as L.CallExpression)};`;

@@ -128,10 +128,9 @@ export function createOps(st: RunState) {
       calls.pop();
       return r;
     }
-    const h = metamethod(f, "__call");
-    if (typeof h !== "function") fail(site, `attempt to call a ${typeName(f)} value${named(site, 1)}`);
+    if (metamethod(f, "__call") === undefined) fail(site, `attempt to call a ${typeName(f)} value${named(site, 1)}`);
     calls.push(site);
-    const r = h(f, ...args);
+    const r = invoke(f, args);
     calls.pop();
     return r;
   }
@@ -142,10 +141,14 @@ export function createOps(st: RunState) {
 
   /** Calls `f` from the runtime itself (metamethods, sort comparators, pcall). */
   function invoke(f: LuaValue, args: LuaValue[]): LuaValue[] {
-    if (typeof f === "function") return f(...args);
-    const h = metamethod(f, "__call");
-    if (typeof h !== "function") throw new LuaThrow(`attempt to call a ${typeName(f)} value`);
-    return h(f, ...args);
+    for (let depth = 0; depth < 200; depth++) {
+      if (typeof f === "function") return f(...args);
+      const h = metamethod(f, "__call");
+      if (h === undefined) break;
+      args = [f, ...args];
+      f = h;
+    }
+    throw new LuaThrow(`attempt to call a ${typeName(f)} value`);
   }
 
   function index(o: LuaValue, k: LuaValue, site: number): LuaValue {
@@ -211,7 +214,11 @@ export function createOps(st: RunState) {
     const x = bitwise ? (isNumber(a) ? a : undefined) : arithOperand(a);
     const y = bitwise ? (isNumber(b) ? b : undefined) : arithOperand(b);
     if (x !== undefined && y !== undefined) return numericArith(op, x, y, site);
-    const h = metamethod(a, ARITH_EVENTS[op]) ?? metamethod(b, ARITH_EVENTS[op]);
+    const own = (v: LuaValue) => (typeof v === "string" ? undefined : metamethod(v, ARITH_EVENTS[op]));
+    const h = own(a) ?? own(b);
+    if (h === undefined && !bitwise && (typeof a === "string" || typeof b === "string")) {
+      fail(site, `attempt to ${ARITH_EVENTS[op].slice(2)} a '${typeName(a)}' with a '${typeName(b)}'`);
+    }
     if (h !== undefined && typeof h !== "object") return first(invoke(h, [a, b]));
     if (h instanceof LuaTable) return first(invoke(h, [a, b]));
     const blameFirst = x === undefined;
@@ -258,10 +265,10 @@ export function createOps(st: RunState) {
         case "unm":
           return intOf(-BigInt(i));
         case "idiv":
-          if (j === 0) fail(site, "attempt to perform 'n//0'");
+          if (j === 0) fail(site, "attempt to divide by zero");
           return idivInt(i, j);
         case "mod":
-          if (j === 0) fail(site, "attempt to perform 'n%%0'");
+          if (j === 0) fail(site, "attempt to perform 'n%0'");
           return modInt(i, j);
         default:
           break;
@@ -379,6 +386,10 @@ export function createOps(st: RunState) {
     if (typeof a === "string" && typeof b === "string") return event === "__lt" ? a < b : a <= b;
     const h = metamethod(a, event) ?? metamethod(b, event);
     if (h !== undefined) return truthy(first(invoke(h, [a, b])));
+    if (event === "__le") {
+      const lth = metamethod(a, "__lt") ?? metamethod(b, "__lt");
+      if (lth !== undefined) return !truthy(first(invoke(lth, [b, a])));
+    }
     const ta = typeName(a);
     const tb = typeName(b);
     return fail(site, ta === tb ? `attempt to compare two ${ta} values` : `attempt to compare ${ta} with ${tb}`);
@@ -426,7 +437,7 @@ export function createOps(st: RunState) {
       const n = parseNumber(v);
       if (n !== undefined) return n;
     }
-    return fail(site, `'for' ${what} value must be a number`);
+    return fail(site, `bad 'for' ${what} value (number expected, got ${typeName(v)})`);
   }
 
   /** A table constructor: keyed fields first, then the positional values as 1..n (as Lua's SETLIST does after them). */

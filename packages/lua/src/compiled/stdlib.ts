@@ -70,8 +70,9 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
     const h = ops.metamethod(v, "__tostring");
     if (h !== undefined) {
       const s = ops.invoke(h, [v])[0];
-      if (typeof s !== "string") return err("'__tostring' must return a string");
-      return s;
+      if (typeof s === "string") return s;
+      if (isNumber(s)) return rawToString(s);
+      return err("'__tostring' must return a string");
     }
     const name = ops.metamethod(v, "__name");
     if (typeof name === "string" && v instanceof LuaTable) return rawToString(v).replace("table", name);
@@ -91,7 +92,7 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
     return r === undefined ? [undefined] : r;
   };
   const ipairsIter: LuaFunction = (t, i) => {
-    const n = (i as number) + 1;
+    const n = ops.add(i, 1, -1);
     const v = ops.index(t, n, callerSite());
     return v === undefined ? [undefined] : [n, v];
   };
@@ -113,11 +114,28 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
       if (a.length === 0) return argError(1, "pcall", "value expected");
       const depth = st.calls.length;
       try {
-        return [true, ...ops.invoke(a[0], a.slice(1))];
+        st.calls.push(-1);
+        const r = [true, ...ops.invoke(a[0], a.slice(1))];
+        st.calls.pop();
+        return r;
       } catch (e) {
         st.calls.length = depth;
         if (e instanceof LuaThrow && !e.fatal) return [false, e.value];
         if (e instanceof RangeError) return [false, ops.where(callerSite()) + "stack overflow"];
+        throw e;
+      }
+    },
+    xpcall: (...a) => {
+      const depth = st.calls.length;
+      try {
+        st.calls.push(-1);
+        const r = [true, ...ops.invoke(a[0], a.slice(2))];
+        st.calls.pop();
+        return r;
+      } catch (e) {
+        st.calls.length = depth;
+        if (e instanceof LuaThrow && !e.fatal) return [false, ...ops.invoke(a[1], [e.value])];
+        if (e instanceof RangeError) return [false, ...ops.invoke(a[1], ["stack overflow"])];
         throw e;
       }
     },
@@ -194,7 +212,7 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
       const v = a[0];
       if (v instanceof LuaTable) return [v.length()];
       if (typeof v === "string") return [v.length];
-      return argError(1, "rawlen", "table or string expected");
+      return argError(1, "rawlen", `table or string expected, got ${got(v, a.length >= 1)}`);
     },
   };
   for (const [k, v] of Object.entries(base)) G.set(k, v);
@@ -243,10 +261,11 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
         return one(float(toDouble(x) % toDouble(y)));
       },
       modf: (...a) => {
-        const x = toDouble(checkNumber(a, 1, "modf"));
+        const n = checkNumber(a, 1, "modf");
+        if (typeof n === "bigint" || (typeof n === "number" && Number.isInteger(n))) return [n, float(0)];
+        const x = toDouble(n);
         const ip = x >= 0 ? Math.floor(x) : Math.ceil(x);
-        const frac = Number.isFinite(x) ? x - ip : 0;
-        return [float(ip), float(frac)];
+        return [doubleToInt(ip) ?? float(ip), float(x === ip ? 0 : x - ip)];
       },
       tointeger: (...a) => {
         const x = a[0];
@@ -338,7 +357,7 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
       }
       return [s];
     },
-    format: (...a) => [formatString(checkString(a, 1, "format"), a, { argError, tostring, checkNumber })],
+    format: (...a) => [formatString(checkString(a, 1, "format"), a, { argError, tostring, checkNumber, fail: err })],
   });
   G.set("string", stringLib);
   st.stringMeta = lib({ __index: stringLib });
@@ -380,7 +399,7 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
           const v = ops.index(t, k, -1);
           if (typeof v === "string") parts.push(v);
           else if (isNumber(v)) parts.push(rawToString(v));
-          else return err(`invalid value (at index ${k}) in table for 'concat'`);
+          else return err(`invalid value (${typeName(v)}) at index ${k} in table for 'concat'`);
         }
         return [parts.join(sep)];
       },
@@ -392,6 +411,18 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
         const out: LuaValue[] = [];
         for (let k = i; k <= j; k++) out.push(ops.index(t, k, callerSite()));
         return out;
+      },
+      move: (...a) => {
+        const src = checkTable(a, 1, "move");
+        const f = checkInt(a, 2, "move");
+        const e = checkInt(a, 3, "move");
+        const t = checkInt(a, 4, "move");
+        const dst = a[4] === undefined ? src : checkTable(a, 5, "move");
+        if (e >= f) {
+          if (t > e || t <= f || dst !== src) for (let i = 0; i <= e - f; i++) ops.setindex(dst, t + i, ops.index(src, f + i, -1), -1);
+          else for (let i = e - f; i >= 0; i--) ops.setindex(dst, t + i, ops.index(src, f + i, -1), -1);
+        }
+        return [dst];
       },
       pack: (...a) => {
         const t = new LuaTable();

@@ -1,13 +1,14 @@
 import type { LuaNumber } from "./numbers.ts";
 import { toInteger } from "./numbers.ts";
 import { rawToString } from "./runtime.ts";
-import { formatG, toDouble, type LuaValue } from "./values.ts";
+import { formatG, toDouble, toFixedEven, type LuaValue } from "./values.ts";
 
 /** What string.format needs from the library: argument checks and `tostring`. */
 export interface FormatHelpers {
   argError(n: number, fname: string, msg: string): never;
   tostring(v: LuaValue): string;
   checkNumber(args: LuaValue[], n: number, fname: string): LuaNumber;
+  fail(message: string): never;
 }
 
 const SPEC = /%([-+ #0]*)(\d*)(?:\.(\d*))?([diucxXoeEfFgGqsaA%])?/g;
@@ -16,7 +17,7 @@ const SPEC = /%([-+ #0]*)(\d*)(?:\.(\d*))?([diucxXoeEfFgGqsaA%])?/g;
 export function formatString(fmt: string, args: LuaValue[], h: FormatHelpers): string {
   let argn = 1;
   return fmt.replace(SPEC, (whole, flags: string, width: string, prec: string | undefined, conv: string | undefined) => {
-    if (conv === undefined) return h.argError(argn, "format", `invalid conversion '${whole}' to format string`);
+    if (conv === undefined) throw h.fail(`invalid conversion '${fmt.slice(fmt.indexOf(whole), fmt.indexOf(whole) + whole.length + 1)}' to 'format'`);
     if (conv === "%") return "%";
     if (width.length > 2 || (prec ?? "").length > 2) return h.argError(argn, "format", "invalid conversion");
     argn++;
@@ -81,7 +82,7 @@ function floatBody(x: number, conv: string, prec: number, flags: string): string
   let s: string;
   if (Number.isNaN(x)) s = "nan";
   else if (a === Infinity) s = "inf";
-  else if (conv === "f" || conv === "F") s = a.toFixed(prec);
+  else if (conv === "f" || conv === "F") s = toFixedEven(a, prec);
   else if (conv === "e" || conv === "E") {
     const [m, e] = a.toExponential(prec).split("e") as [string, string];
     const en = Number(e);
@@ -109,8 +110,7 @@ function quote(v: LuaValue, h: FormatHelpers, argn: number): string {
       const c = v.charCodeAt(i);
       const ch = v[i]!;
       if (ch === '"' || ch === "\\") out += `\\${ch}`;
-      else if (ch === "\n") out += "\\n";
-      else if (ch === "\r") out += "\\r";
+      else if (ch === "\n") out += "\\\n";
       else if (c === 0) out += /\d/.test(v[i + 1] ?? "") ? "\\000" : "\\0";
       else if (c < 32 || c === 127) out += /\d/.test(v[i + 1] ?? "") ? `\\${String(c).padStart(3, "0")}` : `\\${c}`;
       else out += ch;
@@ -122,3 +122,4 @@ function quote(v: LuaValue, h: FormatHelpers, argn: number): string {
   if (v === undefined || typeof v === "boolean") return rawToString(v);
   return h.argError(argn, "format", "value has no literal form");
 }
+

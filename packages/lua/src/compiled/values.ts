@@ -71,6 +71,32 @@ export function doubleToInt(x: number): number | bigint | undefined {
   return intOf(BigInt(x));
 }
 
+/** `x.toFixed(p)` with C's rounding: an exact tie goes to the even digit (JS rounds it up). */
+export function toFixedEven(x: number, p: number): string {
+  const s = x.toFixed(p);
+  if (Math.abs(x) >= 1e21) return s;
+  const exact = x.toFixed(100);
+  const dot = exact.indexOf(".");
+  if (!/^50*$/.test(exact.slice(dot + 1 + p))) return s;
+  const truncated = p === 0 ? exact.slice(0, dot) : exact.slice(0, dot + 1 + p);
+  return Number(truncated[truncated.length - 1]) % 2 === 0 ? truncated : s;
+}
+
+/** `x.toExponential(f)` with C's rounding of exact ties to even (for values whose exact decimal form JS can print). */
+export function toExponentialEven(x: number, f: number): string {
+  const s = x.toExponential(f);
+  const a = Math.abs(x);
+  if (!Number.isFinite(a) || a >= 1e21 || a === 0) return s;
+  const exact = Number.isInteger(a) ? BigInt(a).toString() : a.toFixed(100);
+  const digits = exact.replace(".", "").replace(/^0+/, "");
+  const rest = digits.slice(f + 1);
+  if (!/^50*$/.test(rest)) return s;
+  const kept = digits.slice(0, f + 1);
+  if (Number(kept[kept.length - 1]) % 2 !== 0) return s;
+  const [, e] = s.split("e") as [string, string];
+  return `${x < 0 ? "-" : ""}${kept[0]}${f > 0 ? `.${kept.slice(1)}` : ""}e${e}`;
+}
+
 /** Lua's `%.14g` for a float, with ".0" when it reads as an integer, as `tostring` prints. */
 export function formatFloat(x: number): string {
   if (Number.isNaN(x)) return isNegativeNaN(x) ? "-nan" : "nan";
@@ -90,14 +116,14 @@ function isNegativeNaN(x: number): boolean {
 export function formatG(x: number, p: number, alt: boolean): string {
   if (p === 0) p = 1;
   if (x === 0) return (Object.is(x, -0) ? "-" : "") + (alt ? `0.${"0".repeat(p - 1)}` : "0");
-  const exp = Number(x.toExponential(p - 1).split("e")[1]);
+  const [m, e] = toExponentialEven(x, p - 1).split("e") as [string, string];
+  const exp = Number(e);
   if (exp < -4 || exp >= p) {
-    const [m, e] = x.toExponential(p - 1).split("e") as [string, string];
     const mant = alt ? m : stripZeros(m);
     const en = Number(e);
     return `${mant}e${en < 0 ? "-" : "+"}${String(Math.abs(en)).padStart(2, "0")}`;
   }
-  const fixed = x.toFixed(p - 1 - exp);
+  const fixed = toFixedEven(x, p - 1 - exp);
   return alt ? fixed : stripZeros(fixed);
 }
 
