@@ -7,6 +7,9 @@ import type { Site } from "./runtime.ts";
 import { REFUSED_LIBRARY, REFUSED_METHODS } from "./stdlib.ts";
 import { LuaFloat, type LuaValue } from "./values.ts";
 
+/** Where luaparse's `ranges` option puts a node's source offsets (its typings leave it out). */
+const rangeOf = (n: L.Node): [number, number] | undefined => (n as L.Node & { range?: [number, number] }).range;
+
 /** A chunk compiled to JavaScript source, with the constants and operation sites it refers to by number. */
 export interface CompiledSource {
   /** Body of `new Function("$ops", "$G", "$K", "$st", js)`; it returns the chunk's main function. */
@@ -240,7 +243,7 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
     return (e.type === "CallExpression" || e.type === "TableCallExpression" || e.type === "StringCallExpression" || e.type === "VarargLiteral") && !parenthesized(e);
   }
   function parenthesized(e: L.Node): boolean {
-    const r = e.range;
+    const r = rangeOf(e);
     if (r === undefined) return false;
     let i = r[0] - 1;
     while (i >= 0 && /\s/.test(bytes[i]!)) i--;
@@ -265,8 +268,9 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
 
   function callExpr(e: L.CallExpression | L.TableCallExpression | L.StringCallExpression): string {
     const args: L.Expression[] = e.type === "CallExpression" ? e.arguments : e.type === "TableCallExpression" ? [e.arguments] : [e.argument];
-    if (e.type === "CallExpression" && e.base.range !== undefined) {
-      let i = e.base.range[1];
+    const baseRange = rangeOf(e.base);
+    if (e.type === "CallExpression" && baseRange !== undefined) {
+      let i = baseRange[1];
       while (i < bytes.length && /\s/.test(bytes[i]!)) i++;
       if (bytes[i] === "(") openParens.add(i);
     }
@@ -435,14 +439,15 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
     const i = `$i${nextLabel}`;
     const head = `${p} = $forPrep(${expr(s.start)}, ${expr(s.end)}, ${s.step ? expr(s.step) : "1"}, ${site(s)});`;
     const positive = s.step === null || (s.step.type === "NumericLiteral" && Number(s.step.value) > 0);
-    const test = positive ? `${i} <= ${p}[1]` : `(${p}[2] > 0 ? ${i} <= ${p}[1] : ${i} >= ${p}[1])`;
+    const [lim, step, isFloat] = [`$a${nextLabel}`, `$b${nextLabel}`, `$c${nextLabel}`];
+    const test = positive ? `${i} <= ${lim}` : `(${step} > 0 ? ${i} <= ${lim} : ${i} >= ${lim})`;
     fn.loops.push(label);
     scope.push(new Map());
     const v = declare(s.variable.name);
     const body = block(s.body);
     scope.pop();
     fn.loops.pop();
-    return `${head} ${label}: for (let ${i} = ${p}[0]; ${test}; ${i} += ${p}[2]) {${tick(s)} let ${v} = ${p}[3] ? $float(${i}) : ${i}; ${body}}`;
+    return `${head} const ${lim} = ${p}[1], ${step} = ${p}[2], ${isFloat} = ${p}[3]; ${label}: for (let ${i} = ${p}[0]; ${test}; ${i} += ${step}) {${tick(s)} let ${v} = ${isFloat} ? $float(${i}) : ${i}; ${body}}`;
   }
 
   function forGeneric(s: L.ForGenericStatement): string {

@@ -151,7 +151,15 @@ export function createOps(st: RunState) {
     throw new LuaThrow(`attempt to call a ${typeName(f)} value`);
   }
 
+  /** `o[k]`: the array part of a table without a metatable is read here, anything else in indexSlow. */
   function index(o: LuaValue, k: LuaValue, site: number): LuaValue {
+    if (o instanceof LuaTable && typeof k === "number" && o.metatable === undefined && Number.isInteger(k)) {
+      const arr = o.arr;
+      if (k >= 1 && k <= arr.length) return arr[k - 1];
+    }
+    return indexSlow(o, k, site);
+  }
+  function indexSlow(o: LuaValue, k: LuaValue, site: number): LuaValue {
     for (let loop = 0; loop < 2000; loop++) {
       let h: LuaValue;
       if (o instanceof LuaTable) {
@@ -308,6 +316,10 @@ export function createOps(st: RunState) {
       if (Number.isInteger(a) && Number.isInteger(b)) return Number.isSafeInteger(r) ? r : numericArith("add", a, b, site);
       return Number.isInteger(r) ? new LuaFloat(r) : r;
     }
+    if (a instanceof LuaFloat) {
+      if (typeof b === "number") return float(a.n + b);
+      if (b instanceof LuaFloat) return float(a.n + b.n);
+    } else if (b instanceof LuaFloat && typeof a === "number") return float(a + b.n);
     return arith("add", a, b, site);
   }
   function sub(a: LuaValue, b: LuaValue, site: number): LuaValue {
@@ -316,6 +328,10 @@ export function createOps(st: RunState) {
       if (Number.isInteger(a) && Number.isInteger(b)) return Number.isSafeInteger(r) ? r : numericArith("sub", a, b, site);
       return Number.isInteger(r) ? new LuaFloat(r) : r;
     }
+    if (a instanceof LuaFloat) {
+      if (typeof b === "number") return float(a.n - b);
+      if (b instanceof LuaFloat) return float(a.n - b.n);
+    } else if (b instanceof LuaFloat && typeof a === "number") return float(a - b.n);
     return arith("sub", a, b, site);
   }
   function mul(a: LuaValue, b: LuaValue, site: number): LuaValue {
@@ -324,6 +340,10 @@ export function createOps(st: RunState) {
       if (Number.isInteger(a) && Number.isInteger(b)) return Number.isSafeInteger(r) ? r + 0 : numericArith("mul", a, b, site);
       return Number.isInteger(r) ? new LuaFloat(r) : r;
     }
+    if (a instanceof LuaFloat) {
+      if (typeof b === "number") return float(a.n * b);
+      if (b instanceof LuaFloat) return float(a.n * b.n);
+    } else if (b instanceof LuaFloat && typeof a === "number") return float(a * b.n);
     return arith("mul", a, b, site);
   }
   function div(a: LuaValue, b: LuaValue, site: number): LuaValue {
@@ -331,6 +351,10 @@ export function createOps(st: RunState) {
       const r = a / b;
       return Number.isInteger(r) ? new LuaFloat(r) : r;
     }
+    if (a instanceof LuaFloat) {
+      if (typeof b === "number") return float(a.n / b);
+      if (b instanceof LuaFloat) return float(a.n / b.n);
+    } else if (b instanceof LuaFloat && typeof a === "number") return float(a / b.n);
     return arith("div", a, b, site);
   }
   const mod = (a: LuaValue, b: LuaValue, site: number) => arith("mod", a, b, site);
