@@ -5,6 +5,7 @@ import { runNative } from "../differential/runNative.ts";
 import { findNativeLua } from "../testing/nativeLua.ts";
 import { compileLua } from "./compileLua.ts";
 import { COMPILED_CASES } from "./compiledCases.ts";
+import { MAX_CALL_DEPTH } from "./runtime.ts";
 import { compiledOutcome } from "./outcomeLine.ts";
 
 const lua = findNativeLua();
@@ -115,6 +116,12 @@ describe("the budget", () => {
     const chunk = compileLua(`local function f() end for i = 1, 100 do f() end return 1`);
     expect(chunk.run({ budget: 200 })).toEqual([1]);
     expect(() => chunk.run({ budget: 199 })).toThrow(/budget exhausted/);
+  });
+
+  it("ends deep recursion with a catchable stack overflow at the same depth every time, before V8's stack runs out", () => {
+    const depth = (n: number) => `local function f(n) if n == 0 then return 0 end return 1 + f(n - 1) end return pcall(f, ${n})`;
+    expect(compileLua(depth(MAX_CALL_DEPTH - 2)).run()).toEqual([true, MAX_CALL_DEPTH - 2]);
+    for (let i = 0; i < 3; i++) expect(compileLua(depth(MAX_CALL_DEPTH)).run()).toEqual([false, "job.lua:1: stack overflow"]);
   });
 
   it("compiled without checks, loops are not counted", () => {

@@ -16,6 +16,14 @@ export interface RunState {
   stringMeta: LuaTable;
 }
 
+/**
+ * Calls (Lua functions, library functions and metamethods) that may be in progress at once.
+ * Deeper recursion fails with Lua's "stack overflow" error at the same depth everywhere,
+ * well before V8 runs out of stack (at about 3,000 compiled calls on Node's default stack),
+ * whose depth would vary with the machine and the JIT.
+ */
+export const MAX_CALL_DEPTH = 1000;
+
 /** The message a chunk stops with when its budget is spent. */
 export const BUDGET_MESSAGE = "budget exhausted (too many loop iterations and calls)";
 
@@ -122,6 +130,7 @@ export function createOps(st: RunState) {
 
   function call(f: LuaValue, site: number, ...args: LuaValue[]): LuaValue[] {
     if (--st.left < 0) tick(site);
+    if (calls.length >= MAX_CALL_DEPTH) fail(site, "stack overflow");
     if (typeof f === "function") {
       calls.push(site);
       const r = f(...args);
@@ -129,10 +138,7 @@ export function createOps(st: RunState) {
       return r;
     }
     if (metamethod(f, "__call") === undefined) fail(site, `attempt to call a ${typeName(f)} value${named(site, 1)}`);
-    calls.push(site);
-    const r = invoke(f, args);
-    calls.pop();
-    return r;
+    return invoke(f, args);
   }
 
   function callMethod(o: LuaValue, key: string, site: number, ...args: LuaValue[]): LuaValue[] {
@@ -141,8 +147,14 @@ export function createOps(st: RunState) {
 
   /** Calls `f` from the runtime itself (metamethods, sort comparators, pcall). */
   function invoke(f: LuaValue, args: LuaValue[]): LuaValue[] {
+    if (calls.length >= MAX_CALL_DEPTH) throw new LuaThrow("stack overflow");
     for (let depth = 0; depth < 200; depth++) {
-      if (typeof f === "function") return f(...args);
+      if (typeof f === "function") {
+        calls.push(-1);
+        const r = f(...args);
+        calls.pop();
+        return r;
+      }
       const h = metamethod(f, "__call");
       if (h === undefined) break;
       args = [f, ...args];

@@ -114,10 +114,7 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
       if (a.length === 0) return argError(1, "pcall", "value expected");
       const depth = st.calls.length;
       try {
-        st.calls.push(-1);
-        const r = [true, ...ops.invoke(a[0], a.slice(1))];
-        st.calls.pop();
-        return r;
+        return [true, ...ops.invoke(a[0], a.slice(1))];
       } catch (e) {
         st.calls.length = depth;
         if (e instanceof LuaThrow && !e.fatal) return [false, e.value];
@@ -128,10 +125,7 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
     xpcall: (...a) => {
       const depth = st.calls.length;
       try {
-        st.calls.push(-1);
-        const r = [true, ...ops.invoke(a[0], a.slice(2))];
-        st.calls.pop();
-        return r;
+        return [true, ...ops.invoke(a[0], a.slice(2))];
       } catch (e) {
         st.calls.length = depth;
         if (e instanceof LuaThrow && !e.fatal) return [false, ...ops.invoke(a[1], [e.value])];
