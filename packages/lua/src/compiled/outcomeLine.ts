@@ -1,7 +1,7 @@
 import { LuaError } from "../LuaEngine.ts";
 import { compileLua } from "./compileLua.ts";
 import { rawToString, typeName } from "./runtime.ts";
-import { LuaFloat, type LuaValue } from "./values.ts";
+import { LuaFloat, hexFloat, type LuaValue } from "./values.ts";
 
 /**
  * Runs a differential case on the compiled engine and shows its outcome as the differential
@@ -37,19 +37,4 @@ function show(v: LuaValue): string {
   }
   if (v === undefined || typeof v === "boolean") return rawToString(v);
   return typeName(v);
-}
-
-/** C's `%a` of a finite double, as glibc prints it. */
-export function hexFloat(x: number): string {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setFloat64(0, x);
-  const hi = view.getUint32(0);
-  const lo = view.getUint32(4);
-  const sign = hi >>> 31 ? "-" : "";
-  const e = (hi >>> 20) & 0x7ff;
-  const mant = ((BigInt(hi & 0xfffff) << 32n) | BigInt(lo)).toString(16).padStart(13, "0").replace(/0+$/, "");
-  if (e === 0 && mant === "") return `${sign}0x0p+0`;
-  const lead = e === 0 ? "0" : "1";
-  const exp = e === 0 ? -1022 : e - 1023;
-  return `${sign}0x${lead}${mant === "" ? "" : `.${mant}`}p${exp < 0 ? "-" : "+"}${Math.abs(exp)}`;
 }

@@ -1,7 +1,7 @@
 import type { LuaNumber } from "./numbers.ts";
 import { toInteger } from "./numbers.ts";
 import { rawToString } from "./runtime.ts";
-import { formatG, toDouble, toFixedEven, type LuaValue } from "./values.ts";
+import { LuaFloat, formatG, hexFloat, toDouble, toFixedEven, type LuaValue } from "./values.ts";
 
 /** What string.format needs from the library: argument checks and `tostring`. */
 export interface FormatHelpers {
@@ -13,7 +13,7 @@ export interface FormatHelpers {
 
 const SPEC = /%([-+ #0]*)(\d*)(?:\.(\d*))?([diucxXoeEfFgGqsaA%])?/g;
 
-/** Lua's string.format for %d %i %u %c %x %X %o %e %E %f %F %g %G %q %s %%; %a is refused with a clear error. */
+/** Lua's string.format for %d %i %u %c %x %X %o %e %E %f %F %g %G %a %A %q %s %%; %a with a precision fails with a clear error. */
 export function formatString(fmt: string, args: LuaValue[], h: FormatHelpers): string {
   let argn = 1;
   return fmt.replace(SPEC, (whole, flags: string, width: string, prec: string | undefined, conv: string | undefined) => {
@@ -58,10 +58,19 @@ export function formatString(fmt: string, args: LuaValue[], h: FormatHelpers): s
       }
       case "s": {
         const s = h.tostring(v);
+        if (whole !== "%s" && s.includes("\0")) return h.argError(argn, "format", "string contains zeros");
         return pad(prec === undefined ? s : s.slice(0, Number(prec)), flags, width);
       }
       case "q":
         return quote(v, h, argn);
+      case "a":
+      case "A": {
+        if (prec !== undefined) return h.argError(argn, "format", `'%${conv}' with a precision is not supported by the compiled engine yet`);
+        const x = toDouble(h.checkNumber(args, argn, "format"));
+        const sign = x < 0 || Object.is(x, -0) ? "" : flags.includes("+") ? "+" : flags.includes(" ") ? " " : "";
+        body = Number.isNaN(x) ? "nan" : x === Infinity ? "inf" : x === -Infinity ? "-inf" : sign + hexFloat(x);
+        return pad(conv === "A" ? body.toUpperCase() : body, flags, width);
+      }
       default:
         return h.argError(argn, "format", `'%${conv}' is not supported by the compiled engine yet`);
     }
@@ -120,6 +129,10 @@ function quote(v: LuaValue, h: FormatHelpers, argn: number): string {
   if (typeof v === "number" && Number.isInteger(v)) return String(v);
   if (typeof v === "bigint") return v === -9223372036854775808n ? "0x8000000000000000" : v.toString();
   if (v === undefined || typeof v === "boolean") return rawToString(v);
+  if (typeof v === "number" || v instanceof LuaFloat) {
+    const x = toDouble(v);
+    return x === Infinity ? "1e9999" : x === -Infinity ? "-1e9999" : Number.isNaN(x) ? "(0/0)" : hexFloat(x);
+  }
   return h.argError(argn, "format", "value has no literal form");
 }
 

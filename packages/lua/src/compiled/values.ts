@@ -73,8 +73,8 @@ export function doubleToInt(x: number): number | bigint | undefined {
 
 /** `x.toFixed(p)` with C's rounding: an exact tie goes to the even digit (JS rounds it up). */
 export function toFixedEven(x: number, p: number): string {
+  if (Math.abs(x) >= 1e21) return `${BigInt(x).toString()}${p > 0 ? `.${"0".repeat(p)}` : ""}`;
   const s = x.toFixed(p);
-  if (Math.abs(x) >= 1e21) return s;
   const exact = x.toFixed(100);
   const dot = exact.indexOf(".");
   if (!/^50*$/.test(exact.slice(dot + 1 + p))) return s;
@@ -129,4 +129,19 @@ export function formatG(x: number, p: number, alt: boolean): string {
 
 function stripZeros(s: string): string {
   return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+}
+
+/** C's `%a` of a finite double, as glibc prints it. */
+export function hexFloat(x: number): string {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const hi = view.getUint32(0);
+  const lo = view.getUint32(4);
+  const sign = hi >>> 31 ? "-" : "";
+  const e = (hi >>> 20) & 0x7ff;
+  const mant = ((BigInt(hi & 0xfffff) << 32n) | BigInt(lo)).toString(16).padStart(13, "0").replace(/0+$/, "");
+  if (e === 0 && mant === "") return `${sign}0x0p+0`;
+  const lead = e === 0 ? "0" : "1";
+  const exp = e === 0 ? -1022 : e - 1023;
+  return `${sign}0x${lead}${mant === "" ? "" : `.${mant}`}p${exp < 0 ? "-" : "+"}${Math.abs(exp)}`;
 }
