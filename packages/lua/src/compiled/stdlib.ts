@@ -27,6 +27,15 @@ export const REFUSED_LIBRARY: ReadonlyMap<string, string> = new Map([
   ["print", "print"],
 ]);
 
+const LIBRARY_FUNCTIONS: Record<string, string[]> = {
+  string: ["len", "sub", "upper", "lower", "reverse", "rep", "byte", "char", "format"],
+  table: ["insert", "remove", "concat", "unpack", "pack", "sort", "move"],
+  math: ["abs", "ceil", "floor", "sqrt", "sin", "cos", "tan", "asin", "acos", "exp", "atan", "log", "fmod", "modf", "tointeger", "ult", "max", "min"],
+};
+
+/** Library functions' full names ("rep" → "string.rep"), as Lua names a function pcall called directly. */
+const QUALIFIED = new Map(Object.entries(LIBRARY_FUNCTIONS).flatMap(([lib, names]) => names.map((n) => [n, `${lib}.${n}`] as const)));
+
 /** Method names on strings the compiler refuses (`s:gsub(...)`). */
 export const REFUSED_METHODS: ReadonlySet<string> = new Set(["find", "match", "gmatch", "gsub", "pack", "unpack"]);
 
@@ -37,7 +46,20 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
   const err = (message: string): never => {
     throw new LuaThrow(ops.where(callerSite()) + message);
   };
-  const argError = (n: number, fname: string, msg: string): never => err(`bad argument #${n} to '${fname}' (${msg})`);
+  /**
+   * Lua's "bad argument" error: called from Lua as a method (`s:rep(x)`) the arguments count
+   * from after self; called directly by pcall, the function is named with its library.
+   */
+  const argError = (n: number, fname: string, msg: string): never => {
+    const site = callerSite();
+    const short = fname.slice(fname.lastIndexOf(".") + 1);
+    if (site === -1) return err(`bad argument #${n} to '${fname.includes(".") ? fname : (QUALIFIED.get(fname) ?? fname)}' (${msg})`);
+    if (st.sites[site]?.[1]?.startsWith("method '")) {
+      if (n === 1) return err(`calling '${short}' on bad self (${msg})`);
+      n--;
+    }
+    return err(`bad argument #${n} to '${short}' (${msg})`);
+  };
   const got = (v: LuaValue, present: boolean) => (present ? typeName(v) : "no value");
   const checkTable = (args: LuaValue[], n: number, fname: string): LuaTable => {
     const v = args[n - 1];
@@ -272,7 +294,7 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
         return [undefined];
       },
       type: (...a) => {
-        if (a.length === 0) return argError(1, "type", "value expected");
+        if (a.length === 0) return argError(1, "math.type", "value expected");
         const x = a[0];
         if (!isNumber(x)) return [undefined];
         return [(typeof x === "number" && Number.isInteger(x)) || typeof x === "bigint" ? "integer" : "float"];
@@ -297,6 +319,7 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
     return [doubleToInt(r) ?? float(r)];
   }
   function extreme(a: LuaValue[], fname: string, sign: number): LuaValue[] {
+    if (a.length === 0) return argError(1, fname, "value expected");
     let best = checkNumber(a, 1, fname);
     for (let i = 2; i <= a.length; i++) {
       const x = checkNumber(a, i, fname);
@@ -377,7 +400,8 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
         const t = checkTable(a, 1, "remove");
         const size = ops.len(t, callerSite()) as number;
         let pos = a[1] === undefined ? size : checkInt(a, 2, "remove");
-        if (pos !== size && (pos < 1 || pos > size + 1)) return argError(2, "remove", "position out of bounds");
+        // Native lua5.4 (5.4.6) names argument #1 here, though the position is the second.
+        if (pos !== size && (pos < 1 || pos > size + 1)) return argError(1, "remove", "position out of bounds");
         const v = ops.index(t, pos, -1);
         for (; pos < size; pos++) ops.setindex(t, pos, ops.index(t, pos + 1, -1), -1);
         ops.setindex(t, pos, undefined, -1);
