@@ -48,7 +48,7 @@ const ARITH: Record<string, string> = {
 };
 
 /** Names of the runtime operations the generated code binds once, at its top. */
-const OPS = ["call", "callMethod", "index", "setindex", "add", "sub", "mul", "div", "mod", "idiv", "pow", "unm", "band", "bor", "bxor", "shl", "shr", "bnot", "concat", "len", "eq", "lt", "le", "forPrep", "tick", "newTable", "truthy", "float"];
+const OPS = ["call", "callMethod", "index", "setindex", "add", "sub", "mul", "div", "mod", "idiv", "pow", "unm", "band", "bor", "bxor", "shl", "shr", "bnot", "concat", "len", "eq", "lt", "le", "forPrep", "tick", "newTable", "intOf", "truthy", "float"];
 
 /**
  * Compiles a Lua 5.4 chunk to JavaScript source. No Lua identifier or string reaches the
@@ -441,13 +441,14 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
     const positive = s.step === null || (s.step.type === "NumericLiteral" && Number(s.step.value) > 0);
     const [lim, step, isFloat] = [`$a${nextLabel}`, `$b${nextLabel}`, `$c${nextLabel}`];
     const test = positive ? `${i} <= ${lim}` : `(${step} > 0 ? ${i} <= ${lim} : ${i} >= ${lim})`;
+    // In mode 2 (BigInt) the start, limit and step are all bigints, so `+=` and the test hold.
     fn.loops.push(label);
     scope.push(new Map());
     const v = declare(s.variable.name);
     const body = block(s.body);
     scope.pop();
     fn.loops.pop();
-    return `${head} const ${lim} = ${p}[1], ${step} = ${p}[2], ${isFloat} = ${p}[3]; ${label}: for (let ${i} = ${p}[0]; ${test}; ${i} += ${step}) {${tick(s)} let ${v} = ${isFloat} ? $float(${i}) : ${i}; ${body}}`;
+    return `${head} const ${lim} = ${p}[1], ${step} = ${p}[2], ${isFloat} = ${p}[3]; ${label}: for (let ${i} = ${p}[0]; ${test}; ${i} += ${step}) {${tick(s)} let ${v} = ${isFloat} === 0 ? ${i} : ${isFloat} === 1 ? $float(${i}) : $intOf(${i}); ${body}}`;
   }
 
   function forGeneric(s: L.ForGenericStatement): string {

@@ -17,7 +17,6 @@ const sameAsNative = (native: string, got: string) => got.replace(/-nan/g, "nan"
  */
 const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
   "functions: tail calls do not grow the stack": "no proper tail calls: deep tail recursion ends in stack overflow at 1,000 nested calls",
-  "known: for loop up to maxinteger": "integer for loops past 2^53 are refused at run time",
   "open: math.cos of large arguments": "JavaScript's Math.cos differs from glibc's in the last bit",
   "open: math.log with a base": "JavaScript's Math.log differs from glibc's log in the last bit",
   "open: the line of an arithmetic error": "an operator's line is its expression's first line",

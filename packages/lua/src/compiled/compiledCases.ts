@@ -73,6 +73,8 @@ b]], "\\65\\066\\x43", "\\u{48}", '\\z
     "and or values": `return nil or 1, false and 1, nil and nil, 0 or 1, "" and "s", not nil, not 0`,
     "while repeat break": `local i, s = 0, 0 while true do i = i + 1 if i > 10 then break end s = s + i end local j = 0 repeat local k = j j = j + 1 until k >= 3 return s, j`,
     "numeric for variants": `local s = "" for i = 10, 1, -3 do s = s .. i .. "," end for x = 1.0, 2.0, 0.5 do s = s .. x .. ";" end for i = 1, 0 do s = s .. "never" end return s`,
+    "for loops past 2^53": `local s = {} for i = (2^53 | 0) - 2, (2^53 | 0) + 2 do s[#s+1] = math.type(i) .. i end for i = math.maxinteger, math.maxinteger - 6, -3 do s[#s+1] = i end return table.concat(s, ",")`,
+    "for loops at the integer edges": `local n = 0 for i = math.maxinteger - 2, math.maxinteger do n = n + 1 end for i = math.maxinteger - 1, 1e100 do n = n + 1 end for i = math.mininteger, math.mininteger + 2 do n = n + 1 end for i = 1, math.huge do n = n + 1 if n == 12 then break end end return n`,
     "goto continue": `local s = 0 for i = 1, 10 do if i % 2 == 0 then goto continue end s = s + i ::continue:: end return s`,
     "goto backward loop": `local i = 0 ::top:: i = i + 1 if i < 5 then goto top end return i`,
     "goto out of nested loops": `local found for i = 1, 5 do for j = 1, 5 do if i * j == 12 then found = i .. "x" .. j goto done end end end ::done:: return found`,

@@ -440,11 +440,12 @@ export function createOps(st: RunState) {
   }
 
   /**
-   * Prepares a numeric for loop as Lua 5.4 does: [start, limit, step, isFloat]; an integer
-   * loop's limit is clipped to the integers (a float limit floored or ceiled), so the loop
-   * never overflows.
+   * Prepares a numeric for loop as Lua 5.4 does: [start, limit, step, mode], mode 0 for an
+   * integer loop in JS numbers, 1 for a float loop, 2 for an integer loop in BigInt (any of
+   * its values past 2^53). An integer loop's float limit is floored or ceiled and clipped to
+   * the 64-bit integers; as BigInt never overflows, the loop ends where Lua's does.
    */
-  function forPrep(a: LuaValue, l: LuaValue, s: LuaValue, site: number): [number, number, number, boolean] {
+  function forPrep(a: LuaValue, l: LuaValue, s: LuaValue, site: number): [number, number, number, 0 | 1 | 2] | [bigint, bigint, bigint, 2] {
     const start = forNumber(a, site, "initial");
     const limit = forNumber(l, site, "limit");
     const step = forNumber(s, site, "step");
@@ -455,17 +456,23 @@ export function createOps(st: RunState) {
       const st0 = Number(step);
       let lim = floatValue(typeof limit === "bigint" ? Number(limit) : limit);
       if (!Number.isInteger(lim)) lim = st0 > 0 ? Math.floor(lim) : Math.ceil(lim);
-      if (Number.isNaN(lim)) return [0, -1, 1, false];
-      if (typeof start === "bigint" || typeof step === "bigint") {
-        fail(site, "'for' loop with integers beyond 2^53 is not supported by the compiled engine");
-      }
-      lim = Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, lim));
-      return [start, lim, st0, false];
+      if (Number.isNaN(lim)) return [0, -1, 1, 0];
+      const safe = (x: number) => x >= -Number.MAX_SAFE_INTEGER && x <= Number.MAX_SAFE_INTEGER;
+      if (typeof start === "number" && typeof step === "number" && typeof limit !== "bigint" && safe(lim)) return [start, lim, st0, 0];
+      const bigLimit =
+        typeof limit === "bigint"
+          ? limit
+          : lim >= 9223372036854775807
+            ? 9223372036854775807n
+            : lim <= -9223372036854775808
+              ? -9223372036854775808n
+              : BigInt(lim);
+      return [BigInt(start as number | bigint), bigLimit, BigInt(step as number | bigint), 2];
     }
     const fs = floatValue(typeof start === "bigint" ? Number(start) : start);
     const fst = floatValue(typeof step === "bigint" ? Number(step) : step);
     if (fst === 0) fail(site, "'for' step is zero");
-    return [fs, floatValue(typeof limit === "bigint" ? Number(limit) : limit), fst, true];
+    return [fs, floatValue(typeof limit === "bigint" ? Number(limit) : limit), fst, 1];
   }
   function forNumber(v: LuaValue, site: number, what: string): number | bigint | LuaFloat {
     if (isNumber(v)) return v;
@@ -490,6 +497,7 @@ export function createOps(st: RunState) {
 
   return {
     newTable,
+    intOf,
     truthy,
     float,
     tick,
