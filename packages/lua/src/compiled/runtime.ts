@@ -462,9 +462,9 @@ export function createOps(st: RunState) {
       const bigLimit =
         typeof limit === "bigint"
           ? limit
-          : lim >= 9223372036854775807
+          : lim >= 2 ** 63
             ? 9223372036854775807n
-            : lim <= -9223372036854775808
+            : lim <= -(2 ** 63)
               ? -9223372036854775808n
               : BigInt(lim);
       return [BigInt(start as number | bigint), bigLimit, BigInt(step as number | bigint), 2];
