@@ -63,6 +63,7 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
   try {
     ast = luaparse.parse(bytes, { luaVersion: "5.3", locations: true, ranges: true, encodingMode: "pseudo-latin1", comments: false });
   } catch (e) {
+    if (e instanceof RangeError) throw e;
     const err = e as { line?: number; message?: string };
     const message = String(err.message ?? e).replace(/^\[\d+:\d+\] /, "");
     const hint = /<|attrib/.test(bytes) && /const|close/.test(bytes) ? " (the compiled engine parses Lua 5.3 syntax: no <const>/<close>)" : "";

@@ -1,3 +1,4 @@
+import { LIMITS } from "@shoal/protocol";
 import { LuaError } from "../LuaEngine.ts";
 import { compileToJs, type CompiledSource } from "./compile.ts";
 import { CompileRefusal } from "./CompileRefusal.ts";
@@ -29,14 +30,22 @@ type Factory = (ops: unknown, G: LuaTable, K: readonly LuaValue[], st: RunState)
  */
 export function compileLua(source: string, options: CompileOptions = {}): CompiledChunk {
   const chunkName = options.chunkName ?? "job.lua";
+  const bytes = new TextEncoder().encode(source).length;
+  if (bytes > LIMITS.scriptBytes) {
+    throw new LuaError("syntax", `${chunkName}: the script is ${bytes} bytes; the compiled engine takes at most ${LIMITS.scriptBytes}`);
+  }
   let compiled: CompiledSource;
+  let factory: Factory;
   try {
     compiled = compileToJs(source, chunkName, options.budget ?? true);
+    factory = new Function("$ops", "$G", "$K", "$st", compiled.js) as Factory;
   } catch (e) {
     if (e instanceof CompileRefusal) throw new LuaError("syntax", e.message);
+    // Parsing and emitting recurse once per nesting level (a chain of binary operators counts
+    // as nesting in luaparse's tree), and V8 parses the generated code recursively too.
+    if (e instanceof RangeError) throw new LuaError("syntax", `${chunkName}: the chunk is nested too deeply for the compiled engine`);
     throw e;
   }
-  const factory = new Function("$ops", "$G", "$K", "$st", compiled.js) as Factory;
   const constants = Object.freeze(compiled.constants.slice());
   return {
     compiled,

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { LIMITS } from "@shoal/protocol";
 import { LuaError } from "../LuaEngine.ts";
 import { CORPUS } from "../differential/corpus.ts";
 import { runNative } from "../differential/runNative.ts";
@@ -76,6 +77,36 @@ describe("refusals at compile time", () => {
 
   it("lets a local shadow a refused name", () => {
     expect(compileLua(`local print = function(x) return x end return print(7)`).run()).toEqual([7]);
+  });
+});
+
+describe("hostile sources", () => {
+  const refusal = (source: string) => {
+    try {
+      compileLua(source);
+    } catch (e) {
+      if (e instanceof LuaError) return `${e.kind}: ${e.message}`;
+      throw e;
+    }
+    return "compiled";
+  };
+
+  it("refuses a script over the script size limit, naming both sizes", () => {
+    expect(refusal(`return "${"x".repeat(LIMITS.scriptBytes)}"`)).toBe(`syntax: job.lua: the script is ${LIMITS.scriptBytes + 9} bytes; the compiled engine takes at most ${LIMITS.scriptBytes}`);
+  });
+
+  it.each([
+    ["5,000 nested parentheses", `return ${"(".repeat(5000)}1${")".repeat(5000)}`],
+    ["5,000 nested tables", `return ${"{".repeat(5000)}${"}".repeat(5000)}`],
+    ["a sum of 50,000 terms", `return ${"1 + ".repeat(50000)}1`],
+    ["3,000 nested functions", `return ${"function() return ".repeat(3000)}1${" end".repeat(3000)}`],
+  ])("refuses %s with a Lua error, not a crash", (_, source) => {
+    expect(refusal(source)).toMatch(/^syntax: job\.lua: the chunk is nested too deeply for the compiled engine$/);
+  });
+
+  it("compiles nesting as deep as native Lua allows (under 200 levels)", () => {
+    expect(compileLua(`return ${"{".repeat(150)}7${"}".repeat(150)}`).run().length).toBe(1);
+    expect(compileLua(`return ${"(".repeat(150)}7${")".repeat(150)}`).run()).toEqual([7]);
   });
 });
 
