@@ -9,7 +9,7 @@ let nextId = 1;
  */
 export class LuaTable implements LuaTableLike {
   readonly isLuaTable = true;
-  /** Values of keys 1..arr.length; the last one is never nil. */
+  /** Values of keys 1..arr.length; the last one is never nil (a constructor may leave nils before it). */
   arr: LuaValue[] = [];
   hash = new Map<unknown, LuaValue>();
   metatable: LuaTable | undefined;

@@ -483,15 +483,26 @@ export function createOps(st: RunState) {
     return fail(site, `bad 'for' ${what} value (number expected, got ${typeName(v)})`);
   }
 
-  /** A table constructor: keyed fields first, then the positional values as 1..n (as Lua's SETLIST does after them). */
+  /**
+   * A table constructor. The positional values become the array part whole, nils included (as
+   * Lua sizes it, so `#{1, nil, 3}` is 3 as there); they win over keyed fields for the same
+   * index, as Lua's SETLIST runs after those.
+   */
   function newTable(positional: LuaValue[], keyed: LuaValue[], site: number): LuaTable {
     const t = new LuaTable();
+    let n = positional.length;
+    while (n > 0 && positional[n - 1] === undefined) n--;
+    t.arr = n === positional.length ? positional : positional.slice(0, n);
+    const covered = positional.length;
     for (let i = 0; i < keyed.length; i += 2) {
+      const k = keyed[i];
       const v = keyed[i + 1];
-      checkKey(keyed[i], site);
-      if (v !== undefined) t.set(keyed[i], v);
+      checkKey(k, site);
+      if (v === undefined) continue;
+      const index = k instanceof LuaFloat ? k.n : k;
+      if (typeof index === "number" && Number.isInteger(index) && index >= 1 && index <= covered) continue;
+      t.set(k, v);
     }
-    for (let i = 0; i < positional.length; i++) t.set(i + 1, positional[i]);
     return t;
   }
 
