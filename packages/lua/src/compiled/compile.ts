@@ -48,7 +48,7 @@ const ARITH: Record<string, string> = {
 };
 
 /** Names of the runtime operations the generated code binds once, at its top. */
-const OPS = ["call", "callMethod", "index", "setindex", "add", "sub", "mul", "div", "mod", "idiv", "pow", "unm", "band", "bor", "bxor", "shl", "shr", "bnot", "concat", "len", "eq", "lt", "le", "forPrep", "tick", "newTable", "intOf", "truthy", "float"];
+const OPS = ["call", "callMethod", "index", "setindex", "add", "sub", "mul", "div", "mod", "idiv", "pow", "unm", "band", "bor", "bxor", "shl", "shr", "bnot", "concat", "len", "eq", "lt", "le", "forPrep", "tick", "newTable", "intOf", "float"];
 
 /**
  * Compiles a Lua 5.4 chunk to JavaScript source. No Lua identifier or string reaches the

@@ -1,6 +1,6 @@
 import { LuaTable } from "./LuaTable.ts";
 import { compareNumbers, idivInt, isNumber, modFloat, modInt, parseNumber, toInteger, type LuaNumber } from "./numbers.ts";
-import { LuaFloat, LuaThrow, float, floatValue, formatFloat, intOf, type LuaFunction, type LuaValue } from "./values.ts";
+import { LuaFloat, LuaThrow, float, floatValue, formatFloat, intOf, type LuaValue } from "./values.ts";
 
 /** Where an operation sits in the source: its line and how Lua names its operands ("local 'x'"). */
 export type Site = readonly [line: number, first?: string, second?: string];
@@ -509,7 +509,6 @@ export function createOps(st: RunState) {
   return {
     newTable,
     intOf,
-    truthy,
     float,
     tick,
     call,
@@ -552,11 +551,3 @@ export type Ops = ReturnType<typeof createOps>;
 export function truthy(v: LuaValue): boolean {
   return v !== undefined && v !== false;
 }
-
-/** A float's loop variable as the engine stores it. */
-export const floatVar = float;
-
-/** Calls a Lua function value from JS (used by the stdlib). */
-export type Invoke = (f: LuaValue, args: LuaValue[]) => LuaValue[];
-
-export type { LuaFunction };

@@ -43,16 +43,6 @@ export function intOf(b: bigint): number | bigint {
   return w >= -MAX_SAFE && w <= MAX_SAFE ? Number(w) : w;
 }
 
-/** Whether `v` is a Lua integer. */
-export function isInt(v: LuaValue): v is number | bigint {
-  return (typeof v === "number" && Number.isInteger(v)) || typeof v === "bigint";
-}
-
-/** Whether `v` is a Lua float. */
-export function isFloat(v: LuaValue): v is number | LuaFloat {
-  return (typeof v === "number" && !Number.isInteger(v)) || v instanceof LuaFloat;
-}
-
 /** A float's JS number. */
 export function floatValue(v: number | LuaFloat): number {
   return typeof v === "number" ? v : v.n;
