@@ -4,21 +4,10 @@ import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import type { CreditLedger } from "../credit/CreditLedger.ts";
 import { SqliteCreditLedger } from "../credit/SqliteCreditLedger.ts";
 import { ingestKey } from "./ingestKey.ts";
+import { datasetOutline, JOB_COLUMNS, jobFromRow } from "./storeRows.ts";
+import type { DatasetRowSql, JobRowSql } from "./storeRows.ts";
 import { SCHEMA_VERSION, SQLITE_INDEXES, SQLITE_SCHEMA } from "./sqliteSchema.ts";
 import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
-
-interface DatasetRowSql {
-  id: string;
-  name: string;
-  hash: string;
-  options: string;
-  columns: string;
-  rows: number;
-  bytes: number;
-  created_at: string;
-  parent: string | null;
-  version: number;
-}
 
 interface SeriesRowSql {
   key: string;
@@ -28,25 +17,9 @@ interface SeriesRowSql {
   shard: string;
 }
 
-interface JobRowSql {
-  id: string;
-  dataset_id: string;
-  spec: string;
-  has_reduce: number;
-  replicas: number;
-  quorum: number;
-  status: string;
-  created_at: string;
-  finished_at: string | null;
-  tasks: string | null;
-  results: string | null;
-  error: string | null;
-}
-
 /** Characters of task JSON stored per snapshot row: every text stays far below V8's longest string (~512 MB). */
 const SNAPSHOT_CHUNK_CHARS = 8 * 1024 * 1024;
 
-const JOB_COLUMNS = "id, dataset_id, spec, has_reduce, replicas, quorum, status, created_at, finished_at, tasks, results, error";
 
 /**
  * The {@link Store} on SQLite (better-sqlite3): WAL journal, `synchronous = NORMAL` (a commit
@@ -142,7 +115,7 @@ export class SqliteStore implements Store {
   }
 
   listDatasets(limit: number): DatasetSummary[] {
-    return (this.#q.datasets.all(limit) as Array<DatasetRowSql & { series_count: number }>).map((row) => ({ ...this.#outline(row), seriesCount: row.series_count }));
+    return (this.#q.datasets.all(limit) as Array<DatasetRowSql & { series_count: number }>).map((row) => ({ ...datasetOutline(row), seriesCount: row.series_count }));
   }
 
   childOf(id: DatasetId): DatasetId | undefined {
@@ -186,11 +159,11 @@ export class SqliteStore implements Store {
 
   getJob(id: JobId): JobRow | undefined {
     const row = this.#q.job.get(id) as JobRowSql | undefined;
-    return row && toJob(row);
+    return row && jobFromRow(row);
   }
 
   listJobs(limit: number): JobRow[] {
-    return (this.#q.jobs.all(limit) as JobRowSql[]).map(toJob);
+    return (this.#q.jobs.all(limit) as JobRowSql[]).map(jobFromRow);
   }
 
   jobResult(id: JobId): string | undefined {
@@ -314,42 +287,6 @@ export class SqliteStore implements Store {
       to: s.time_to,
       shard: s.shard as ShardHash,
     }));
-    return { ...this.#outline(row), series };
+    return { ...datasetOutline(row), series };
   }
-
-  #outline(row: DatasetRowSql): Omit<DatasetRecord, "series"> {
-    return {
-      id: row.id as DatasetId,
-      name: row.name,
-      hash: row.hash,
-      options: JSON.parse(row.options) as IngestOptions,
-      columns: JSON.parse(row.columns) as string[],
-      rows: row.rows,
-      bytes: row.bytes,
-      createdAt: row.created_at,
-      ...(row.parent === null ? {} : { parent: row.parent as DatasetId, version: row.version }),
-    };
-  }
-}
-
-function toJob(row: JobRowSql): JobRow {
-  const job: JobRow = {
-    id: row.id as JobId,
-    dataset: row.dataset_id as DatasetId,
-    spec: row.spec,
-    hasReduce: row.has_reduce === 1,
-    replicas: row.replicas,
-    quorum: row.quorum,
-    createdAt: row.created_at,
-  };
-  if (row.status !== "running") {
-    job.outcome = {
-      status: row.status as JobOutcome["status"],
-      finishedAt: row.finished_at ?? "",
-      tasks: JSON.parse(row.tasks ?? "null") as JobOutcome["tasks"],
-      results: JSON.parse(row.results ?? "null") as JobOutcome["results"],
-    };
-    if (row.error !== null) job.outcome.error = JSON.parse(row.error) as JobOutcome["error"];
-  }
-  return job;
 }

@@ -3,23 +3,12 @@ import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import type { CreditLedger } from "../../credit/CreditLedger.ts";
 import { POSTGRES_CREDIT_SCHEMA, PostgresCreditLedger } from "../../credit/PostgresCreditLedger.ts";
 import { ingestKey } from "../ingestKey.ts";
+import { datasetOutline, JOB_COLUMNS, jobFromRow } from "../storeRows.ts";
+import type { DatasetRowSql, JobRowSql } from "../storeRows.ts";
 import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "../Store.ts";
 import { POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
 import { SyncPostgres } from "./SyncPostgres.ts";
 import type { SyncPostgresOptions } from "./SyncPostgres.ts";
-
-interface DatasetRowSql {
-  id: string;
-  name: string;
-  hash: string;
-  options: string;
-  columns: string;
-  rows: number;
-  bytes: number;
-  created_at: string;
-  parent: string | null;
-  version: number;
-}
 
 interface SeriesRowSql {
   dataset_id: string;
@@ -30,28 +19,12 @@ interface SeriesRowSql {
   shard: string;
 }
 
-interface JobRowSql {
-  id: string;
-  dataset_id: string;
-  spec: string;
-  has_reduce: boolean;
-  replicas: number;
-  quorum: number;
-  status: string;
-  created_at: string;
-  finished_at: string | null;
-  tasks: string | null;
-  results: string | null;
-  error: string | null;
-}
-
 /** Characters of task JSON stored per snapshot row, as in SQLite: no text grows with the whole grid. */
 const SNAPSHOT_CHUNK_CHARS = 8 * 1024 * 1024;
 
 /** Taken while the schema is created or checked, so coordinators starting together do not race on it. */
 const SCHEMA_LOCK = 7_264_001;
 
-const JOB_COLUMNS = "id, dataset_id, spec, has_reduce, replicas, quorum, status, created_at, finished_at, tasks, results, error";
 const SERIES_COLUMNS = "dataset_id, key, rows, time_from, time_to, shard";
 
 /**
@@ -118,7 +91,7 @@ export class PostgresStore implements Store {
 
   listDatasets(limit: number): DatasetSummary[] {
     const sql = "SELECT d.*, (SELECT count(*) FROM dataset_series s WHERE s.dataset_id = d.id) AS series_count FROM datasets d ORDER BY d.created_at DESC, d.seq DESC LIMIT $1";
-    return this.#db.query<DatasetRowSql & { series_count: number }>(sql, [limit]).rows.map((row) => ({ ...outline(row), seriesCount: row.series_count }));
+    return this.#db.query<DatasetRowSql & { series_count: number }>(sql, [limit]).rows.map((row) => ({ ...datasetOutline(row), seriesCount: row.series_count }));
   }
 
   childOf(id: DatasetId): DatasetId | undefined {
@@ -176,11 +149,11 @@ export class PostgresStore implements Store {
 
   getJob(id: JobId): JobRow | undefined {
     const row = this.#db.query<JobRowSql>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = $1`, [id]).rows[0];
-    return row && toJob(row);
+    return row && jobFromRow(row);
   }
 
   listJobs(limit: number): JobRow[] {
-    return this.#db.query<JobRowSql>(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY created_at DESC, seq DESC LIMIT $1`, [limit]).rows.map(toJob);
+    return this.#db.query<JobRowSql>(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY created_at DESC, seq DESC LIMIT $1`, [limit]).rows.map(jobFromRow);
   }
 
   jobResult(id: JobId): string | undefined {
@@ -287,7 +260,7 @@ export class PostgresStore implements Store {
       list.push({ key: s.key, rows: s.rows, from: s.time_from, to: s.time_to, shard: s.shard as ShardHash });
       byDataset.set(s.dataset_id, list);
     }
-    return datasets.rows.map((row) => ({ ...outline(row), series: byDataset.get(row.id) ?? [] }));
+    return datasets.rows.map((row) => ({ ...datasetOutline(row), series: byDataset.get(row.id) ?? [] }));
   }
 }
 
@@ -300,40 +273,4 @@ function withTasks(text: string, rows: ReadonlyArray<{ job: number; tasks: strin
     for (const task of JSON.parse(row.tasks) as SchedulerState["jobs"][number]["tasks"]) tasks.push(task);
   }
   return state;
-}
-
-function outline(row: DatasetRowSql): Omit<DatasetRecord, "series"> {
-  return {
-    id: row.id as DatasetId,
-    name: row.name,
-    hash: row.hash,
-    options: JSON.parse(row.options) as IngestOptions,
-    columns: JSON.parse(row.columns) as string[],
-    rows: row.rows,
-    bytes: row.bytes,
-    createdAt: row.created_at,
-    ...(row.parent === null ? {} : { parent: row.parent as DatasetId, version: row.version }),
-  };
-}
-
-function toJob(row: JobRowSql): JobRow {
-  const job: JobRow = {
-    id: row.id as JobId,
-    dataset: row.dataset_id as DatasetId,
-    spec: row.spec,
-    hasReduce: row.has_reduce,
-    replicas: row.replicas,
-    quorum: row.quorum,
-    createdAt: row.created_at,
-  };
-  if (row.status !== "running") {
-    job.outcome = {
-      status: row.status as JobOutcome["status"],
-      finishedAt: row.finished_at ?? "",
-      tasks: JSON.parse(row.tasks ?? "null") as JobOutcome["tasks"],
-      results: JSON.parse(row.results ?? "null") as JobOutcome["results"],
-    };
-    if (row.error !== null) job.outcome.error = JSON.parse(row.error) as JobOutcome["error"];
-  }
-  return job;
 }

@@ -1,0 +1,73 @@
+import type { DatasetId, JobId } from "@shoal/protocol";
+import type { DatasetRecord, IngestOptions, JobOutcome, JobRow } from "./Store.ts";
+
+/** A `datasets` row as both SQL stores read it (the SQLite and PostgreSQL tables have the same columns). */
+export interface DatasetRowSql {
+  id: string;
+  name: string;
+  hash: string;
+  options: string;
+  columns: string;
+  rows: number;
+  bytes: number;
+  created_at: string;
+  parent: string | null;
+  version: number;
+}
+
+/** A `jobs` row as both SQL stores read it: `has_reduce` is 0/1 in SQLite, a boolean in PostgreSQL. */
+export interface JobRowSql {
+  id: string;
+  dataset_id: string;
+  spec: string;
+  has_reduce: number | boolean;
+  replicas: number;
+  quorum: number;
+  status: string;
+  created_at: string;
+  finished_at: string | null;
+  tasks: string | null;
+  results: string | null;
+  error: string | null;
+}
+
+/** The columns {@link jobFromRow} reads. */
+export const JOB_COLUMNS = "id, dataset_id, spec, has_reduce, replicas, quorum, status, created_at, finished_at, tasks, results, error";
+
+/** A dataset row without its series, which each store reads its own way. */
+export function datasetOutline(row: DatasetRowSql): Omit<DatasetRecord, "series"> {
+  return {
+    id: row.id as DatasetId,
+    name: row.name,
+    hash: row.hash,
+    options: JSON.parse(row.options) as IngestOptions,
+    columns: JSON.parse(row.columns) as string[],
+    rows: row.rows,
+    bytes: row.bytes,
+    createdAt: row.created_at,
+    ...(row.parent === null ? {} : { parent: row.parent as DatasetId, version: row.version }),
+  };
+}
+
+/** A job row, with its outcome once it is no longer running. */
+export function jobFromRow(row: JobRowSql): JobRow {
+  const job: JobRow = {
+    id: row.id as JobId,
+    dataset: row.dataset_id as DatasetId,
+    spec: row.spec,
+    hasReduce: row.has_reduce === true || row.has_reduce === 1,
+    replicas: row.replicas,
+    quorum: row.quorum,
+    createdAt: row.created_at,
+  };
+  if (row.status !== "running") {
+    job.outcome = {
+      status: row.status as JobOutcome["status"],
+      finishedAt: row.finished_at ?? "",
+      tasks: JSON.parse(row.tasks ?? "null") as JobOutcome["tasks"],
+      results: JSON.parse(row.results ?? "null") as JobOutcome["results"],
+    };
+    if (row.error !== null) job.outcome.error = JSON.parse(row.error) as JobOutcome["error"];
+  }
+  return job;
+}
