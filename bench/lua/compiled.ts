@@ -5,17 +5,15 @@
 // Times are CPU milliseconds per sweep of the 3 points: cold is the first sweep, best and median
 // the later ones. Native runners time only the kernel over a table they already hold, and so
 // does the compiled one (the walk is built by compiled Lua first, outside the timing).
-import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { loadavg } from "node:os";
 import { compileLua } from "../../packages/lua/src/compiled/compileLua.ts";
 import { COMPILED_CASES } from "../../packages/lua/src/compiled/compiledCases.ts";
 import { rawToString } from "../../packages/lua/src/compiled/runtime.ts";
 import type { LuaFunction } from "../../packages/lua/src/compiled/values.ts";
 import { CORPUS } from "../../packages/lua/src/differential/corpus.ts";
 import { PLAIN_LUA, POINTS, WALK_LUA } from "./kernels.ts";
-import { median } from "./runners.ts";
+import { median, nativeSweeps } from "./runners.ts";
 
 const BARS = Number(process.env.BENCH_BARS ?? 1_000_000);
 const REPEATS = Math.max(3, Number(process.env.BENCH_REPEATS ?? 5));
@@ -32,25 +30,8 @@ const loadBefore = load();
 /** The kernel under a native interpreter, `REPEATS` sweeps in one process, CPU ms each (os.clock). */
 function native(bin: string): Row | string {
   if (spawnSync(bin, ["-v"]).status !== 0) return `${bin} not installed: skipped`;
-  const file = join(mkdtempSync(join(tmpdir(), "shoal-bench-")), "kernel.lua");
-  const points = POINTS.map((p) => `{${p.fast},${p.slow}}`).join(",");
-  writeFileSync(
-    file,
-    `${WALK_LUA}${PLAIN_LUA}
-local close = walk(${BARS})
-for rep = 1, ${REPEATS} do
-  local t0 = os.clock()
-  local out = {}
-  for _, p in ipairs({${points}}) do
-    local s, t = backtest(close, p[1], p[2])
-    out[#out + 1] = string.format("%.9f/%d", s, t)
-  end
-  print(string.format("%.3f", (os.clock() - t0) * 1000) .. " " .. table.concat(out, " "))
-end
-`,
-  );
-  const lines = execFileSync(bin, [file], { encoding: "utf8" }).trim().split("\n");
-  return { name: `native ${bin}`, times: lines.map((l) => Number(l.split(" ")[0])), results: lines[0]!.split(" ").slice(1).join(" ") };
+  const { times, results } = nativeSweeps(bin, BARS, REPEATS);
+  return { name: `native ${bin}`, times, results };
 }
 
 /** The kernel compiled to JS, in this process; `budget` emits and charges the back-edge checks. */

@@ -32,6 +32,24 @@ export const NATIVE_LUA = ["lua5.4", "lua"].find((bin) => spawnSync(bin, ["-v"])
 /** The kernel under native Lua over `bars` bars, `repeats` sweeps in one process. */
 export function nativeLua(bars: number, repeats: number): Row | string {
   if (NATIVE_LUA === null) return "native lua5.4 not installed (Debian: apt-get install lua5.4): skipped";
+  const { times, results, rssKb } = nativeSweeps(NATIVE_LUA, bars, repeats);
+  return {
+    name: `native ${NATIVE_LUA}`,
+    hook: "none",
+    cold: times[0]!,
+    best: Math.min(...times.slice(1)),
+    warmed: median(times.slice(1)),
+    rssMb: rssKb === null ? null : rssKb / 1024,
+    results,
+  };
+}
+
+/**
+ * The kernel under a native interpreter (`lua5.4`, `luajit`: both read "a" and os.clock alike):
+ * `repeats` sweeps over `bars` bars in one process, CPU ms each (os.clock), the sweep's results
+ * and the process's peak RSS in KiB (null where /proc is not there).
+ */
+export function nativeSweeps(bin: string, bars: number, repeats: number): { times: number[]; results: string; rssKb: number | null } {
   const file = join(mkdtempSync(join(tmpdir(), "shoal-bench-")), "kernel.lua");
   const points = POINTS.map((p) => `{${p.fast},${p.slow}}`).join(",");
   writeFileSync(
@@ -52,18 +70,9 @@ local peak = status and status:read("a"):match("VmHWM:%s*(%d+)")
 print("rss " .. (peak or "-"))
 `,
   );
-  const lines = execFileSync(NATIVE_LUA, [file], { encoding: "utf8" }).trim().split("\n");
+  const lines = execFileSync(bin, [file], { encoding: "utf8" }).trim().split("\n");
   const rss = Number(lines.pop()!.split(" ")[1]);
-  const times = lines.map((line) => Number(line.split(" ")[0]));
-  return {
-    name: `native ${NATIVE_LUA}`,
-    hook: "none",
-    cold: times[0]!,
-    best: Math.min(...times.slice(1)),
-    warmed: median(times.slice(1)),
-    rssMb: Number.isFinite(rss) ? rss / 1024 : null,
-    results: lines[0]!.split(" ").slice(1).join(" "),
-  };
+  return { times: lines.map((line) => Number(line.split(" ")[0])), results: lines[0]!.split(" ").slice(1).join(" "), rssKb: Number.isFinite(rss) ? rss : null };
 }
 
 /** One engine configuration through sweep.ts, in a fresh process. */
