@@ -60,6 +60,8 @@ export class SqliteStore implements Store {
       getMemo: db.prepare("SELECT outputs FROM task_memo WHERE key = ?"),
       putMemo: db.prepare("INSERT OR IGNORE INTO task_memo (key, outputs) VALUES (?, ?)"),
       countMemos: db.prepare("SELECT count(*) AS n FROM task_memo"),
+      // Everything at or below the seq of the newest row past `keep`: one walk down the rowid tree, one delete.
+      trimMemos: db.prepare("DELETE FROM task_memo WHERE seq <= (SELECT seq FROM task_memo ORDER BY seq DESC LIMIT 1 OFFSET ?)"),
       addToken: db.prepare("INSERT OR REPLACE INTO tokens (hash, label, created_at) VALUES (?, ?, ?)"),
       hasToken: db.prepare("SELECT 1 FROM tokens WHERE hash = ?"),
       countTokens: db.prepare("SELECT count(*) AS n FROM tokens"),
@@ -132,6 +134,10 @@ export class SqliteStore implements Store {
 
   countMemos(): number {
     return (this.#q.countMemos.get() as { n: number }).n;
+  }
+
+  trimMemos(keep: number): number {
+    return this.#q.trimMemos.run(keep).changes;
   }
 
   addToken(hash: string, label: string, createdAt: string): void {
