@@ -111,6 +111,9 @@ export class PostgresStore implements Store {
   }
 
   trimMemos(keep: number): number {
+    // The span of seqs bounds the count from above and costs two index probes: under the bound, no walk.
+    const span = this.#db.query<{ n: number }>("SELECT coalesce((SELECT max(seq) FROM task_memo) - (SELECT min(seq) FROM task_memo) + 1, 0) AS n").rows[0]!.n;
+    if (span <= keep) return 0;
     // Everything at or below the seq of the newest row past `keep` (walked down seq's unique index), in one delete.
     const sql = "DELETE FROM task_memo WHERE seq <= (SELECT seq FROM task_memo ORDER BY seq DESC LIMIT 1 OFFSET $1)";
     return this.#db.query(sql, [keep]).rowCount ?? 0;
