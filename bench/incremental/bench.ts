@@ -4,7 +4,8 @@
 // the first run and the rerun. A real coordinator (in process, SQLite) and one Node volunteer
 // over WebSocket with 2 executor threads, on loopback. Then what the memo costs the coordinator's
 // event loop for jobs of 1,000 to 100,000 tasks (SQLite): keying a planned job (row hashes), its
-// lookups, and recording a finished job's outputs (inside the transaction that stores its outcome).
+// lookups, recording a finished job's outputs (inside the transaction that stores its outcome), and
+// the trim to the memo's bound that follows it: under the bound, and evicting half the table.
 import { readFileSync } from "node:fs";
 import { mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -13,6 +14,7 @@ import type { DatasetView, JobView, ShardHash } from "@shoal/protocol";
 import { asJobId, parseJobSpec } from "@shoal/protocol";
 import { planJob } from "@shoal/scheduler";
 import { TaskMemo } from "../../apps/coordinator/src/authors/TaskMemo.ts";
+import { DEFAULT_AUTHOR_LIMITS } from "../../apps/coordinator/src/limits/AuthorLimits.ts";
 import { SqliteStore } from "../../apps/coordinator/src/store/SqliteStore.ts";
 import { ProtocolClient } from "../../apps/coordinator/src/testing/ProtocolClient.ts";
 import { json, startTestCoordinator } from "../../apps/coordinator/src/testing/startTestCoordinator.ts";
@@ -79,7 +81,7 @@ function memoCost(points: number): string[] {
   const series = { key: "x", time, columns: { close: Float64Array.from({ length: rows }, (_, i) => 100 + Math.sin(i)) } };
   const spec = parseJobSpec({ script: SCRIPT, params: { p: Array.from({ length: points }, (_, i) => i) }, split: { kind: "rows", rows: 20 }, halo: 200, batchSize: 1 });
   const graph = planJob(asJobId("j"), spec, [{ key: "x", time, shard: "a".repeat(64) as ShardHash }], true);
-  const memo = new TaskMemo(store);
+  const memo = new TaskMemo(store, DEFAULT_AUTHOR_LIMITS.maxTaskMemos);
   const timed = (fn: () => void) => {
     const start = performance.now();
     fn();
@@ -89,11 +91,13 @@ function memoCost(points: number): string[] {
   const tasks = graph.tasks.map((node) => ({ ...node, status: "done" as const, attempts: [], failures: 0, results: [], errors: [], output: node.work.kind === "map" ? node.work.points.map((p) => ({ p: p.index, sharpe: 0.123456789 })) : [{ runs: 1 }] }));
   const recording = timed(() => store.transaction(() => memo.record(spec, 1, tasks)));
   const lookups = timed(() => memo.prepare(graph, spec, { quorum: 1 }, () => series));
+  const underBound = timed(() => store.transaction(() => store.trimMemos(DEFAULT_AUTHOR_LIMITS.maxTaskMemos)));
+  const evicting = timed(() => store.transaction(() => store.trimMemos(Math.floor(graph.tasks.length / 2))));
   store.close();
-  return [String(graph.tasks.length), keying, recording, lookups];
+  return [String(graph.tasks.length), keying, recording, lookups, underBound, evicting];
 }
 
-const costHeader = ["tasks (maps + reduces)", "keying at submit", "recording at the end", "keying + lookups (all hit)"];
+const costHeader = ["tasks (maps + reduces)", "keying at submit", "recording at the end", "keying + lookups (all hit)", "trim under the bound", "trim evicting half"];
 console.log(`| ${costHeader.join(" | ")} |\n| ${costHeader.map(() => "---").join(" | ")} |`);
 for (const points of [1, 10, 100]) console.log(`| ${memoCost(points).join(" | ")} |`);
 console.log(`\nloadavg ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);

@@ -37,6 +37,9 @@ describe.concurrent("shoal submit, append, worker and coordinator arguments", ()
     [["coordinator", "--silence-timeout", "1d"], /--silence-timeout 1d: expected from two heartbeats \(20s\) to 10m/],
     [["coordinator", "--silence-timeout=-5s"], /--silence-timeout: bad duration "-5s"/],
     [["coordinator", "--max-points", "200000"], /--max-points 200000: expected an integer from 1 to 100000/],
+    [["coordinator", "--max-task-memos", "0"], /--max-task-memos 0: expected an integer from 1 to/],
+    [["coordinator", "--max-task-memos", "1e6"], /--max-task-memos 1e6: expected an integer from 1 to/],
+    [["coordinator", "--max-task-memos", "99999999999999999999"], /--max-task-memos 99999999999999999999: expected an integer from 1 to 9007199254740991/],
   ])("exits 2 with a one-line reason %#", async (args, reason) => {
     const run = await runShoal(args);
     expect(run.code).toBe(2);

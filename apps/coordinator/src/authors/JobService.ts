@@ -55,7 +55,7 @@ export class JobService {
     this.#probe = deps.probe;
     this.#limits = deps.limits;
     this.#running = new Set(this.#scheduler.runningJobIds());
-    this.#memo = new TaskMemo(this.#store);
+    this.#memo = new TaskMemo(this.#store, deps.limits.maxTaskMemos);
     this.#scheduler.withinJobDone((id, tasks) => {
       const spec = this.spec(id);
       const row = this.#store.getJob(id);

@@ -40,7 +40,7 @@ describe("TaskMemo", () => {
 
   it("reuses the slices whose rows, halo included, are unchanged, and the reduces over only those", () => {
     const store = new MemoryStore();
-    const memo = new TaskMemo(store);
+    const memo = new TaskMemo(store, 1000);
     const first = plan(memo, seriesOf(rows), undefined);
     expect(first.reused).toBe(0);
     memo.record(first.spec, 1, finished(first.graph));
@@ -56,7 +56,7 @@ describe("TaskMemo", () => {
 
   it("reuses nothing for another script, seed, budget or engine, or without reuse asked", () => {
     const store = new MemoryStore();
-    const memo = new TaskMemo(store);
+    const memo = new TaskMemo(store, 1000);
     const first = plan(memo, seriesOf(rows), undefined);
     memo.record(first.spec, 1, finished(first.graph));
     for (const overrides of [{ script: "function map() return 1 end" }, { seed: 7 }, { budget: 5000 }, { engine: "wasmoon" }]) {
@@ -67,7 +67,7 @@ describe("TaskMemo", () => {
 
   it("reuses outputs only at their quorum or a smaller one, and only within the job's resultBytes", () => {
     const store = new MemoryStore();
-    const memo = new TaskMemo(store);
+    const memo = new TaskMemo(store, 1000);
     const first = plan(memo, seriesOf(rows), undefined);
     memo.record(first.spec, 2, finished(first.graph, true));
     expect(plan(memo, seriesOf(rows), { quorum: 3 }).reused).toBe(0);
@@ -75,5 +75,19 @@ describe("TaskMemo", () => {
     // Each map output is about 2 KB of JSON: a job that allows 1 KB per output reruns the maps.
     const small = plan(memo, seriesOf(rows), { quorum: 1 }, { resultBytes: 1024 });
     expect(small.graph.tasks.filter((t) => t.work.kind === "map" && t.memoOutput)).toEqual([]);
+  });
+
+  it("keeps at most its bound, evicting the oldest outputs when a job's batch is recorded", () => {
+    const store = new MemoryStore();
+    const first = plan(new TaskMemo(store, 1000), seriesOf(rows), undefined);
+    const total = first.graph.tasks.length;
+    // Maps are recorded before the reduces that fold them, so the bound evicts the first slices' maps.
+    const memo = new TaskMemo(store, total - 1);
+    memo.record(first.spec, 1, finished(first.graph));
+    expect(store.countMemos()).toBe(total - 1);
+    const again = plan(memo, seriesOf(rows), { quorum: 1 });
+    expect(again.graph.tasks.find((t) => t.id.endsWith("/map/0"))?.memoOutput).toBeUndefined();
+    expect(again.reused).toBeGreaterThan(0);
+    expect(again.reused).toBeLessThan(total - 1);
   });
 });

@@ -41,13 +41,16 @@ export function rowsHash(series: Series, from: number, to: number): string {
  * on (script, engine, seed, budget, slice and points, and the hash of the rows it reads — or, for a
  * reduce, the values it folds), with the quorum that verified them. A job over a newer dataset
  * version starts with every task whose key is known, at its quorum or a larger one, done: it runs
- * only the slices whose rows changed and the reduce path above them.
+ * only the slices whose rows changed and the reduce path above them. At most `keep` outputs are
+ * kept: each finished job's batch evicts the oldest past it, which only makes later jobs reuse less.
  */
 export class TaskMemo {
   readonly #store: Store;
+  readonly #keep: number;
 
-  constructor(store: Store) {
+  constructor(store: Store, keep: number) {
     this.#store = store;
+    this.#keep = keep;
   }
 
   /**
@@ -80,7 +83,10 @@ export class TaskMemo {
     return reused;
   }
 
-  /** Stores the outputs of a finished job's tasks that ran (reused ones are stored already), in the caller's transaction. */
+  /**
+   * Stores the outputs of a finished job's tasks that ran (reused ones are stored already), then
+   * evicts the oldest past the bound, in the caller's transaction.
+   */
   record(spec: JobSpec, quorum: number, tasks: readonly TaskState[]): void {
     const base = jobMemoBase(spec);
     const outputs = new Map<string, Json[]>();
@@ -94,6 +100,7 @@ export class TaskMemo {
       const values = inputValues(t, outputs);
       if (values) this.#store.putMemo(reduceMemoKey(base, t.work.level, t.work.group, values), JSON.stringify([quorum, t.output]));
     }
+    this.#store.trimMemos(this.#keep);
   }
 
   /**

@@ -3,6 +3,7 @@ import { canonicalJson } from "@shoal/protocol";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SMA_SPEC, SP500_CSV } from "../testing/fixtures.ts";
 import { ProtocolClient } from "../testing/ProtocolClient.ts";
@@ -132,5 +133,59 @@ describe("the task memo across a coordinator restart", () => {
     } finally {
       await running.close();
     }
+  });
+});
+
+describe("incremental jobs past the memo's bound", () => {
+  const MEMOS = 30;
+  let c: TestCoordinator;
+  let client: ProtocolClient;
+  beforeAll(async () => {
+    c = await startTestCoordinator({ limits: { maxTaskMemos: MEMOS } });
+    client = await ProtocolClient.connect(c.wsUrl);
+    const w = new TestWorker({ send: (text) => client.sendRaw(text), onMessage: (listener) => client.socket.on("message", (d) => listener(String(d))) }, { threads: 2 });
+    await w.start();
+  });
+  afterAll(async () => {
+    client.close();
+    await c.close();
+  });
+
+  const upload = (body: string | Buffer) => json<DatasetView>(c.api("/api/datasets?name=bounded", { method: "POST", body }));
+  async function run(dataset: string): Promise<{ view: JobView; result: string }> {
+    const { id } = await json<JobView>(c.api("/api/jobs", { method: "POST", body: JSON.stringify({ dataset, spec: SMA_SPEC }), headers: { "Content-Type": "application/json" } }));
+    let view: JobView;
+    while ((view = await json<JobView>(c.api(`/api/jobs/${id}`))).status === "queued" || view.status === "running") await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(view.status).toBe("done");
+    return { view, result: canonicalJson(await json<Json>(c.api(`/api/jobs/${id}/result`))) };
+  }
+  /** Rows in the memo table, read beside the running coordinator. */
+  function memoRows(): number {
+    const db = new Database(join(c.dataDir, "shoal.db"), { readonly: true });
+    try {
+      return (db.prepare("SELECT count(*) AS n FROM task_memo").get() as { n: number }).n;
+    } finally {
+      db.close();
+    }
+  }
+
+  it("keeps at most its bound; a rerun after eviction reuses fewer tasks and still equals a from-scratch run", async () => {
+    const v1 = await upload(SP500_CSV);
+    const first = await run(v1.id);
+    expect(first.view.tasks.total).toBeGreaterThan(MEMOS);
+    expect(memoRows()).toBe(MEMOS);
+    const v2 = await json<DatasetView>(c.api(`/api/datasets/${v1.id}/append`, { method: "POST", body: HEADER + BAR }));
+    const rerun = await run(v2.id);
+    const { total, reused = 0 } = rerun.view.tasks;
+    // Unbounded, only the last slice's 4 batches and the reduce path above them (at most 8 tasks) rerun;
+    // the first slices' maps were evicted, so they run again, while the newest memos are still reused
+    // (39 of 56 tasks ran, 17 reused, when this was written).
+    expect(reused).toBeGreaterThan(0);
+    expect(total - reused).toBeGreaterThan(8);
+    expect(memoRows()).toBe(MEMOS);
+    const scratch = await run((await upload(Buffer.concat([SP500_CSV, Buffer.from(SP500_CSV.at(-1) === 10 ? BAR : `\n${BAR}`)]))).id);
+    expect(scratch.view.tasks.reused).toBeUndefined();
+    expect(rerun.result).toBe(scratch.result);
+    expect(rerun.result).not.toBe(first.result);
   });
 });

@@ -11,6 +11,7 @@ describe("resolveAuthorLimits", () => {
     [{ maxTasksPerJob: 0 }, "limits.maxTasksPerJob must be a positive integer, got 0"],
     [{ maxSeriesPerDataset: 1.5 }, "limits.maxSeriesPerDataset must be a positive integer, got 1.5"],
     [{ maxPlanChars: Number.NaN }, "limits.maxPlanChars must be a positive integer, got NaN"],
+    [{ maxTaskMemos: -1 }, "limits.maxTaskMemos must be a positive integer, got -1"],
     [{ maxPoints: 100_001 }, "limits.maxPoints may be at most 100000"],
   ])("refuses %j", (given, message) => {
     expect(() => resolveAuthorLimits(given)).toThrow(message);

@@ -16,15 +16,22 @@ export interface AuthorLimits {
   maxPoints: number;
   /** Most characters of JSON one job's plan may take (its tasks with their parameter points), which bounds its log entry and its share of a snapshot. */
   maxPlanChars: number;
+  /**
+   * Most task outputs the incremental-job memo keeps, all jobs together: past it, each finished
+   * job's insert evicts the oldest. Counted in rows, as each row is bounded already (its outputs
+   * are ones the job's `resultBytes` admitted, and a map task's points by `maxPoints`).
+   */
+  maxTaskMemos: number;
 }
 
-/** Defaults for a lab: a 100,000-task job, a million tasks queued, 10,000 series, 100,000 points, a 128 MB plan. */
+/** Defaults for a lab: a 100,000-task job, a million tasks queued, 10,000 series, 100,000 points, a 128 MB plan, a million memoized task outputs (ten full-size jobs' worth). */
 export const DEFAULT_AUTHOR_LIMITS: AuthorLimits = {
   maxTasksPerJob: 100_000,
   maxQueuedTasks: 1_000_000,
   maxSeriesPerDataset: 10_000,
   maxPoints: LIMITS.paramPoints,
   maxPlanChars: 128 * 1024 * 1024,
+  maxTaskMemos: 1_000_000,
 };
 
 /** Fills in and checks author limits (undefined ones take the default): each must be a positive integer, and points may not pass the protocol's ceiling. */

@@ -99,6 +99,17 @@ export class MemoryStore implements Store {
     return this.#t.memos.size;
   }
 
+  trimMemos(keep: number): number {
+    // A Map iterates in insertion order, and putMemo never re-inserts a key: the first keys are the oldest.
+    const excess = Math.max(0, this.#t.memos.size - keep);
+    let left = excess;
+    for (const key of this.#t.memos.keys()) {
+      if (left-- <= 0) break;
+      this.#t.memos.delete(key);
+    }
+    return excess;
+  }
+
   addToken(hash: string, label: string, createdAt: string): void {
     this.#t.tokens.set(hash, { label, createdAt });
   }

@@ -60,6 +60,9 @@ export class SqliteStore implements Store {
       getMemo: db.prepare("SELECT outputs FROM task_memo WHERE key = ?"),
       putMemo: db.prepare("INSERT OR IGNORE INTO task_memo (key, outputs) VALUES (?, ?)"),
       countMemos: db.prepare("SELECT count(*) AS n FROM task_memo"),
+      memoSpan: db.prepare("SELECT coalesce((SELECT max(seq) FROM task_memo) - (SELECT min(seq) FROM task_memo) + 1, 0) AS n"),
+      // Everything at or below the seq of the newest row past `keep`: one walk down the rowid tree, one delete.
+      trimMemos: db.prepare("DELETE FROM task_memo WHERE seq <= (SELECT seq FROM task_memo ORDER BY seq DESC LIMIT 1 OFFSET ?)"),
       addToken: db.prepare("INSERT OR REPLACE INTO tokens (hash, label, created_at) VALUES (?, ?, ?)"),
       hasToken: db.prepare("SELECT 1 FROM tokens WHERE hash = ?"),
       countTokens: db.prepare("SELECT count(*) AS n FROM tokens"),
@@ -132,6 +135,13 @@ export class SqliteStore implements Store {
 
   countMemos(): number {
     return (this.#q.countMemos.get() as { n: number }).n;
+  }
+
+  trimMemos(keep: number): number {
+    // The span of seqs bounds the count from above and costs two index probes (one min or max per
+    // subquery, as SQLite reads them off the index only alone): under the bound, no walk.
+    if ((this.#q.memoSpan.get() as { n: number }).n <= keep) return 0;
+    return this.#q.trimMemos.run(keep).changes;
   }
 
   addToken(hash: string, label: string, createdAt: string): void {

@@ -98,6 +98,11 @@ export interface Store {
   putMemo(key: string, outputs: string): void;
   /** Number of memoized task outputs. */
   countMemos(): number;
+  /**
+   * Evicts the oldest memos (by insertion; a key stored again keeps its first place) so at most
+   * `keep` remain, in one statement; returns how many went. Eviction loses reuse, never a result.
+   */
+  trimMemos(keep: number): number;
 
   addToken(hash: string, label: string, createdAt: string): void;
   hasToken(hash: string): boolean;

@@ -123,6 +123,29 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       expect(s.countMemos()).toBe(2);
     });
 
+    it("evicts the oldest memos past a bound in one trim, keeping a re-put key's first place, and rolls back with its transaction", async () => {
+      const s = await open();
+      for (let i = 1; i <= 6; i++) s.putMemo(`k${i}`, `[${i}]`);
+      s.putMemo("k1", "[99]");
+      expect(s.trimMemos(10)).toBe(0);
+      expect(s.countMemos()).toBe(6);
+      expect(() => s.transaction(() => (s.trimMemos(1), (() => { throw new Error("boom"); })()))).toThrow("boom");
+      expect(s.countMemos()).toBe(6);
+      expect(s.trimMemos(4)).toBe(2);
+      expect(s.countMemos()).toBe(4);
+      // k1 was stored first; storing it again did not make it newer.
+      expect(s.getMemo("k1")).toBeUndefined();
+      expect(s.getMemo("k2")).toBeUndefined();
+      expect(s.getMemo("k3")).toBe("[3]");
+      s.transaction(() => {
+        s.putMemo("k7", "[7]");
+        s.putMemo("k1", "[1]");
+        expect(s.trimMemos(3)).toBe(3);
+      });
+      expect([1, 2, 3, 4, 5, 6, 7].filter((i) => s.getMemo(`k${i}`) !== undefined)).toEqual([1, 6, 7]);
+      expect(s.trimMemos(3)).toBe(0);
+    });
+
     it("keeps token hashes", async () => {
       const s = await open();
       expect(s.countTokens()).toBe(0);

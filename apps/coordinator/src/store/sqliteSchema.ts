@@ -2,7 +2,8 @@
  * Version of {@link SQLITE_SCHEMA}; a database written by a newer coordinator is refused. 2: a
  * snapshot's tasks live in `scheduler_snapshot_tasks`, which a coordinator of version 1 would miss,
  * and peers keep the hash of their session secret. 3: datasets have versions (`parent`, `version`)
- * made by appends, and `task_memo` keeps verified task outputs for incremental jobs.
+ * made by appends, and `task_memo` keeps verified task outputs for incremental jobs, in insertion order (`seq`) so the
+ * oldest are evicted first.
  */
 export const SCHEMA_VERSION = 3;
 
@@ -37,7 +38,8 @@ CREATE TABLE IF NOT EXISTS dataset_series (
   PRIMARY KEY (dataset_id, position)
 );
 CREATE TABLE IF NOT EXISTS task_memo (
-  key     TEXT PRIMARY KEY,
+  seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+  key     TEXT NOT NULL UNIQUE,
   outputs TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS tokens (

@@ -110,6 +110,15 @@ export class PostgresStore implements Store {
     return this.#db.query<{ n: number }>("SELECT count(*) AS n FROM task_memo").rows[0]!.n;
   }
 
+  trimMemos(keep: number): number {
+    // The span of seqs bounds the count from above and costs two index probes: under the bound, no walk.
+    const span = this.#db.query<{ n: number }>("SELECT coalesce((SELECT max(seq) FROM task_memo) - (SELECT min(seq) FROM task_memo) + 1, 0) AS n").rows[0]!.n;
+    if (span <= keep) return 0;
+    // Everything at or below the seq of the newest row past `keep` (walked down seq's unique index), in one delete.
+    const sql = "DELETE FROM task_memo WHERE seq <= (SELECT seq FROM task_memo ORDER BY seq DESC LIMIT 1 OFFSET $1)";
+    return this.#db.query(sql, [keep]).rowCount ?? 0;
+  }
+
   addToken(hash: string, label: string, createdAt: string): void {
     this.#db.query(
       "INSERT INTO tokens (hash, label, created_at) VALUES ($1, $2, $3) ON CONFLICT (hash) DO UPDATE SET label = excluded.label, created_at = excluded.created_at",

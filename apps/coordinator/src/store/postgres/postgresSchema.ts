@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS dataset_series (
   PRIMARY KEY (dataset_id, position)
 );
 CREATE TABLE IF NOT EXISTS task_memo (
+  seq     BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
   key     TEXT PRIMARY KEY,
   outputs TEXT NOT NULL
 );
