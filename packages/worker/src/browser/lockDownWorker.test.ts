@@ -55,6 +55,10 @@ describe("lockDownWorker", () => {
     const scope = Object.create(proto) as Record<string, unknown>;
     expect(lockDownWorker(scope)).toEqual(["fetch"]);
     expect(() => (proto.fetch as () => unknown)()).toThrow(/^fetch is disabled/);
+    // Pinned on the instance too, so an own property cannot shadow the locked prototype's one.
+    expect(Object.getOwnPropertyDescriptor(scope, "fetch")).toMatchObject({ writable: false, configurable: false });
+    expect(() => Object.defineProperty(scope, "fetch", { value: () => "restored" })).toThrow(TypeError);
+    expect(() => (scope["fetch"] as () => unknown)()).toThrow(/^fetch is disabled/);
   });
 
   it("reads an accessor without calling through: a getter for an object becomes undefined, a getter for a function a stub", () => {

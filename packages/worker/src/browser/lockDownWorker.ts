@@ -52,16 +52,21 @@ export function lockedDownError(label: string): Error {
   return new Error(`${label} is disabled in the Shoal executor worker: Lua tasks never reach the network`);
 }
 
-/** Replaces `name` on `target` and on every prototype that holds it; false when none has it. */
+/**
+ * Replaces `name` on every prototype that holds it, and then pins it on `target` itself as well:
+ * a browser keeps some (Chromium: `fetch`) on WorkerGlobalScope.prototype, where a non-configurable
+ * property would still let anyone shadow it with an own one on the instance. False when none has it.
+ */
 function neuter(target: object, name: string, label: string): boolean {
   let found = false;
+  let value: unknown;
   for (let holder: object | null = target; holder !== null; holder = Object.getPrototypeOf(holder) as object | null) {
     const descriptor = Object.getOwnPropertyDescriptor(holder, name);
     if (descriptor === undefined) continue;
     found = true;
     const current = "value" in descriptor ? (descriptor.value as unknown) : undefined;
     const isFunction = typeof current === "function" || (descriptor.get !== undefined && looksCallable(target, name));
-    const value = isFunction ? stub(label) : undefined;
+    value = isFunction ? stub(label) : undefined;
     if (descriptor.configurable) {
       Object.defineProperty(holder, name, { value, writable: false, configurable: false, enumerable: descriptor.enumerable ?? false });
     } else if (descriptor.writable) {
@@ -69,6 +74,9 @@ function neuter(target: object, name: string, label: string): boolean {
     } else {
       throw new Error(`cannot lock down ${label}: it is fixed in place`);
     }
+  }
+  if (found && !Object.prototype.hasOwnProperty.call(target, name)) {
+    Object.defineProperty(target, name, { value, writable: false, configurable: false, enumerable: false });
   }
   return found;
 }
