@@ -38,7 +38,11 @@ async function submit(args: string[]): Promise<{ stdout: string; stderr: string 
 
 /** Resolves with stdout's `n`th line (from 1) parsed as JSON, once the process has printed it. */
 async function line(p: ShoalProcess, n: number): Promise<Record<string, unknown>> {
-  await p.waitFor(new RegExp(`^(?:.*\\n){${n}}`), 120_000);
+  const deadline = Date.now() + 120_000;
+  while (p.stdout.split("\n").length <= n) {
+    if (!p.running || Date.now() > deadline) throw new Error(`no line ${n} on stdout:\n${p.stdout}\n${p.stderr.slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return JSON.parse(p.stdout.split("\n")[n - 1]!) as Record<string, unknown>;
 }
 
