@@ -52,7 +52,7 @@ describe("live jobs", () => {
   }
 
   it.each([["a string", "yes"], ["a number", 1], ["null", null], ["an object", { on: true }]])("refuses live as %s with a 400", async (_name, live) => {
-    const dataset = await upload(SP500_CSV, "refused");
+    const dataset = await upload(SAMPLE, "refused");
     const response = await post("/api/jobs", { dataset: dataset.id, spec: SMA_SPEC, live });
     expect(response.status).toBe(400);
     expect((await json<ErrorBody>(response)).error).toBe("live must be true or false");
@@ -62,7 +62,7 @@ describe("live jobs", () => {
   it("answers 404 for the live stream or stop of an unknown job or a job that is not live", async () => {
     expect((await json<ErrorBody>(c.api("/api/jobs/j_nope/live"))).error).toBe("no job j_nope");
     expect((await stop("j_nope")).status).toBe(404);
-    const dataset = await upload(SP500_CSV, "plain");
+    const dataset = await upload(SAMPLE, "plain");
     const plain = await json<JobView>(post("/api/jobs", { dataset: dataset.id, spec: SMA_SPEC, live: false }));
     const stream = await c.api(`/api/jobs/${plain.id}/live`);
     expect(stream.status).toBe(404);
@@ -72,7 +72,7 @@ describe("live jobs", () => {
   });
 
   it("keeps at most limits.maxLiveJobs live chains: the next is a 429 until one stops", async () => {
-    const dataset = await upload(SP500_CSV, "capped");
+    const dataset = await upload(SAMPLE, "capped");
     const body = { dataset: dataset.id, spec: SMA_SPEC, live: true };
     const [a, b] = await Promise.all([post("/api/jobs", body), post("/api/jobs", body)]);
     expect([a.status, b.status]).toEqual([201, 201]);
@@ -96,7 +96,7 @@ describe("live jobs", () => {
 
   it("reruns on each append, one event per version; appends racing a rerun coalesce to the latest version, none lost or run twice", async () => {
     await startWorker();
-    const v1 = await upload(SP500_CSV, "live");
+    const v1 = await upload(SAMPLE, "live");
     const job = await json<JobView>(post("/api/jobs", { dataset: v1.id, spec: SMA_SPEC, live: true }));
     const events: Array<{ event: string; data: unknown }> = [];
     const stream = await c.api(`/api/jobs/${job.id}/live`);
