@@ -38,6 +38,9 @@ describe.concurrent("shoal submit, append, worker and coordinator arguments", ()
     [["coordinator", "--silence-timeout=-5s"], /--silence-timeout: bad duration "-5s"/],
     [["coordinator", "--max-points", "200000"], /--max-points 200000: expected an integer from 1 to 100000/],
     [["coordinator", "--max-task-memos", "0"], /--max-task-memos 0: expected an integer from 1 to/],
+    [["coordinator", "--max-live-jobs", "0"], /--max-live-jobs 0: expected an integer from 1 to/],
+    [["coordinator", "--max-live-jobs", "many"], /--max-live-jobs many: expected an integer from 1 to/],
+    [["submit", ...NOWHERE, "examples/sma-crossover.lua", "--data", SP500, "--live=yes"], /--live/],
     [["coordinator", "--max-task-memos", "1e6"], /--max-task-memos 1e6: expected an integer from 1 to/],
     [["coordinator", "--max-task-memos", "99999999999999999999"], /--max-task-memos 99999999999999999999: expected an integer from 1 to 9007199254740991/],
   ])("exits 2 with a one-line reason %#", async (args, reason) => {

@@ -36,6 +36,16 @@ async function submit(args: string[]): Promise<{ stdout: string; stderr: string 
   return { stdout: p.stdout, stderr: p.stderr };
 }
 
+/** Resolves with stdout's `n`th line (from 1) parsed as JSON, once the process has printed it. */
+async function line(p: ShoalProcess, n: number): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + 120_000;
+  while (p.stdout.split("\n").length <= n) {
+    if (!p.running || Date.now() > deadline) throw new Error(`no line ${n} on stdout:\n${p.stdout}\n${p.stderr.slice(-2000)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return JSON.parse(p.stdout.split("\n")[n - 1]!) as Record<string, unknown>;
+}
+
 const append = (dataset: string, file: string) => runShoal(["append", "--coordinator", url, "--token", token, dataset, file]);
 
 beforeAll(async () => {
@@ -101,4 +111,51 @@ describe("shoal append, then shoal submit --dataset", () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/nope\.csv/);
   }, 120_000);
+});
+
+describe("shoal submit --live", () => {
+  const LIVE = ["examples/sma-crossover.lua", "--param", "fast=5,20", "--param", "slow=50,200", "--split", "rows=500", "--halo", "250"];
+  const BARS = [BAR, BAR.replace("2020-04-20", "2020-04-21")];
+
+  it("prints one JSON line per appended version, each equal to a from-scratch shoal run on that version's rows, and stops on Ctrl-C", async () => {
+    mkdirSync(join(work, "live"));
+    const sample = readFileSync(join(ROOT, "public/datasets/sp500.csv"), "utf8").replace(/\n?$/, "\n");
+    // Named live.csv, so it is a dataset of its own (version 1), not the first test's sp500 one.
+    const data = join(work, "live", "live.csv");
+    writeFileSync(data, sample);
+    const live = start(["submit", "--coordinator", url, "--token", token, "--live", ...LIVE, "--data", data]);
+    const first = await line(live, 1);
+    expect(first).toMatchObject({ version: 1, status: "done", reused: 0 });
+    expect(live.stderr).toMatch(new RegExp(`job ${String(first.jobId)} is live`));
+
+    let dataset = String(first.dataset);
+    let rows = sample;
+    for (const [i, bar] of BARS.entries()) {
+      const barFile = join(work, "live", `bar${i}.csv`);
+      writeFileSync(barFile, HEADER + bar);
+      const appended = await append(dataset, barFile);
+      expect(appended.code, appended.stderr).toBe(0);
+      dataset = appended.stdout.trim();
+      const next = await line(live, i + 2);
+      expect(next).toMatchObject({ version: i + 2, dataset, status: "done", chain: first.jobId });
+      expect(next.jobId).not.toBe(first.jobId);
+      expect(next.reused).toBeGreaterThan(0);
+      rows += bar;
+      const scratchFile = join(work, "live", `v${i + 2}`, "live.csv");
+      mkdirSync(join(work, "live", `v${i + 2}`));
+      writeFileSync(scratchFile, rows);
+      const scratch = await runShoal(["run", ...LIVE, "--data", scratchFile]);
+      expect(scratch.code, scratch.stderr).toBe(0);
+      expect(next.result).toEqual(JSON.parse(scratch.stdout));
+      expect(next.result).not.toEqual(first.result);
+    }
+    expect(live.stdout.trim().split("\n")).toHaveLength(3);
+    live.child.kill("SIGINT");
+    expect(await live.exited).toBe(0);
+    expect(live.stderr).toMatch(/stopped live job/);
+    // Ctrl-C stopped the chain: its live stream is gone.
+    const stream = await fetch(`${url}/api/jobs/${String(first.jobId)}/live`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(stream.status).toBe(404);
+    expect(((await stream.json()) as { error: string }).error).toMatch(/is not live/);
+  }, 300_000);
 });

@@ -15,6 +15,7 @@ import { ShardFiles } from "./datasets/ShardFiles.ts";
 import { DurableScheduler } from "./volunteers/DurableScheduler.ts";
 import { Grid } from "./volunteers/Grid.ts";
 import { JobService } from "./authors/JobService.ts";
+import { LiveJobs } from "./authors/LiveJobs.ts";
 import { Metrics } from "./volunteers/Metrics.ts";
 import { answerClientError, MAX_HEADER_BYTES } from "./http/answerClientError.ts";
 import type { Mount } from "./http/createRequestHandler.ts";
@@ -60,6 +61,14 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const probe = new ScriptProbe({ deadlineMs: o.probeDeadlineMs, heapMb: o.probeHeapMb, budget: o.probeBudget });
   const engines = (name: EngineName) => prepareEngine(name, { warmUp: false });
   const jobs = new JobService({ store, scheduler, datasets, engines, probe, limits: o.limits });
+  const live = new LiveJobs({
+    submit: (request) => jobs.submit(request),
+    cancel: (id) => jobs.cancel(id),
+    resultText: (id) => jobs.resultText(id),
+    dataset: (id) => datasets.get(id),
+    onFinished: (listener) => jobs.onFinished(listener),
+    onAppended: (listener) => datasets.onAppended(listener),
+  }, o.limits.maxLiveJobs);
   const history = new TaskHistory(historyStore, scheduler, logger);
   const tasks = new JobTasks(historyStore, jobs, scheduler);
   const ice = o.ice ? new IceServerIssuer(o.ice) : undefined;
@@ -74,7 +83,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   let baseUrl = "";
   const shardBaseUrl = (req?: IncomingMessage) => `${o.publicUrl ?? hostUrl(req) ?? baseUrl}/shards`;
   const ws = new WebSocketTransport(grid, logger, shardBaseUrl);
-  const deps = { store, datasets, shards, jobs, tasks, grid, metrics, logger, maxUploadBytes: o.maxUploadBytes, webDist: o.webDist, progressMs: o.progressMs, publicRequestsPerSecond: o.publicRequestsPerSecond };
+  const deps = { store, datasets, shards, jobs, live, tasks, grid, metrics, logger, maxUploadBytes: o.maxUploadBytes, webDist: o.webDist, progressMs: o.progressMs, publicRequestsPerSecond: o.publicRequestsPerSecond };
   server.on("request", createRequestHandler(deps, mounts));
   server.on("upgrade", (req, socket, head) => {
     const path = new URL(req.url ?? "/", "http://coordinator").pathname;

@@ -3,7 +3,7 @@ import type { GraphRequest } from "./graph/GraphRequest.ts";
 import { readEventStream } from "./readEventStream.ts";
 import { sha256Hex } from "./sha256Hex.ts";
 import { ShoalApiError } from "./ShoalApiError.ts";
-import type { CheckResult, DatasetSummary, DatasetView, JobEvent, JobRequest, JobResult, JobView, PeerView, UploadResult } from "./types.ts";
+import type { CheckResult, DatasetSummary, DatasetView, JobEvent, JobRequest, JobResult, JobView, LiveVersion, PeerView, UploadResult } from "./types.ts";
 
 export interface ShoalClientOptions {
   /** The coordinator's base URL, e.g. `http://localhost:8080`. */
@@ -188,6 +188,25 @@ export class ShoalClient {
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 2, 2_000);
     }
+  }
+
+  /**
+   * Follows a live job's chain (by any of its jobs' ids): each finished version as it comes (the
+   * last one at once), until the chain stops or `signal` aborts. Does not reconnect.
+   */
+  async *watchLive(id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<LiveVersion> {
+    const response = await this.#request("GET", `/api/jobs/${encodeURIComponent(id)}/live`, {
+      init: { headers: { Accept: "text/event-stream" }, ...(options.signal ? { signal: options.signal } : {}) },
+    });
+    for await (const { event, data } of readEventStream(response!.body!)) {
+      if (event === "stopped") return;
+      if (event === "version") yield JSON.parse(data) as LiveVersion;
+    }
+  }
+
+  /** Stops a live job's chain, cancelling its running rerun; its finished jobs stay. */
+  async stopLive(id: string): Promise<{ chain: string; stopped: boolean }> {
+    return this.#json("DELETE", `/api/jobs/${encodeURIComponent(id)}/live`);
   }
 
   async #json<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -30,6 +30,23 @@ export interface JobRequest {
   replicas?: number;
   /** Agreeing copies needed to accept a result (default 1, at most `replicas`). */
   quorum?: number;
+  /** Rerun the job on every version appended to the dataset (follow it with `watchLive`). */
+  live?: boolean;
+}
+
+/** One finished version of a live job: the job that ran on a dataset version, and its result when done. */
+export interface LiveVersion {
+  /** The chain's first job. */
+  chain: string;
+  /** The dataset version the job ran on (1 for an upload). */
+  version: number;
+  dataset: string;
+  jobId: string;
+  status: "queued" | "running" | "done" | "failed" | "cancelled";
+  /** Tasks taken from earlier jobs' outputs. */
+  reused: number;
+  total: number;
+  result?: Json;
 }
 
 /** A job's final value. */

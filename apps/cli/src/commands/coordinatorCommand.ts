@@ -25,6 +25,7 @@ export const COORDINATOR_HELP = `usage: shoal coordinator [options]
   --max-points N          most points in one job's parameter grid (default 100000)
   --max-task-memos N      most task outputs kept for incremental jobs; past it the oldest are
                           evicted, so later jobs reuse less (default 1000000)
+  --max-live-jobs N       most live jobs (submit --live) kept at once, all authors together (default 8)
   --ice-servers FILE      STUN/TURN servers for volunteers' data channels (a JSON list of RTCIceServer, at most 16 KiB)
   --turn-secret SECRET    coturn's static-auth-secret: TURN servers in FILE without a username get time-limited
                           credentials per volunteer (use-auth-secret); the secret itself is never sent
@@ -54,6 +55,7 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
         "max-series": { type: "string" },
         "max-points": { type: "string" },
         "max-task-memos": { type: "string" },
+        "max-live-jobs": { type: "string" },
         "ice-servers": { type: "string" },
         "turn-secret": { type: "string" },
         "turn-secret-file": { type: "string" },
@@ -85,6 +87,7 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
     maxSeriesPerDataset: positive("--max-series", values["max-series"]),
     maxPoints: positive("--max-points", values["max-points"], LIMITS.paramPoints),
     maxTaskMemos: positive("--max-task-memos", values["max-task-memos"]),
+    maxLiveJobs: positive("--max-live-jobs", values["max-live-jobs"]),
   };
   const { startCoordinator, redactUrl, PostgresUnavailableError } = await loadCoordinator("coordinator");
   const ice = readIceConfig({ iceServers: values["ice-servers"], turnSecret: values["turn-secret"], turnSecretFile: values["turn-secret-file"], turnTtl: values["turn-ttl"] });

@@ -20,6 +20,9 @@ export const SUBMIT_HELP = `usage: shoal submit --coordinator URL --token T JOB.
                              by shoal append, whose unchanged tasks are reused ("reused N of M tasks")
   --replicas K               run every task on K distinct peers (default 1)
   --quorum M                 accept a result once M replicas agree (default 1)
+  --live                     keep the job live: rerun it on every version shoal append makes, and
+                             print one JSON line per finished version ({version, jobId, reused,
+                             result, ...}) until Ctrl-C, which stops the live job and exits 0
 ${RUN_HELP.split("\n\n")[1]}
   (--threads is accepted for compatibility with shoal run; volunteers decide it. --deadline goes
   with the job: each volunteer applies it or its own limit, whichever is shorter.)
@@ -36,6 +39,8 @@ interface SubmitArgs {
   quorum: number | undefined;
   /** A stored dataset's id, given instead of a file to upload. */
   dataset: string | undefined;
+  /** Rerun on every appended version, printing one JSON line per version. */
+  live: boolean;
 }
 
 /** `shoal submit`: runs a job on the grid and prints what `shoal run` would print for it. */
@@ -65,7 +70,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
     const dataset = args.dataset === undefined ? await upload(client, run, say) : await stored(client, args.dataset);
     let job: JobView;
     try {
-      job = await client.createJob({ dataset: dataset.id, spec, ...optional("replicas", args.replicas), ...optional("quorum", args.quorum) });
+      job = await client.createJob({ dataset: dataset.id, spec, ...optional("replicas", args.replicas), ...optional("quorum", args.quorum), ...(args.live ? { live: true } : {}) });
     } catch (error) {
       if (error instanceof ShoalApiError && error.status === 400 && error.line !== undefined) return luaError(error);
       if (error instanceof ShoalApiError && error.status === 400) throw new UsageError(error.message);
@@ -78,7 +83,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
     if (ready.length === 0) {
       say(`no volunteer that runs ${job.spec.engine} is connected, so the job waits: start one with \`npx shoal worker --coordinator ${args.coordinator}\` or open ${new URL("/", args.coordinator).href} and press Start`);
     }
-    return await follow(client, job, say);
+    return await (args.live ? followLive(client, job, say) : follow(client, job, say));
   } catch (error) {
     if (error instanceof ShoalApiError && error.status === 401) throw new UsageError(`the coordinator refused the token: ${error.message}`);
     if (error instanceof UsageError) throw error;
@@ -147,6 +152,35 @@ async function follow(client: ShoalClient, job: JobView, say: (line: string) => 
   return 1;
 }
 
+/**
+ * Prints one JSON line per finished version of a live job (the version, job id, reused and total
+ * tasks, status, and the result of a done one) until Ctrl-C, which stops the live job (exit 0), or
+ * the coordinator ends it (exit 1).
+ */
+async function followLive(client: ShoalClient, job: JobView, say: (line: string) => void): Promise<number> {
+  const abort = new AbortController();
+  const onSignal = () => abort.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  say(`job ${job.id} is live: it reruns on every version appended to dataset ${job.dataset}; Ctrl-C stops it`);
+  try {
+    for await (const version of client.watchLive(job.id, { signal: abort.signal })) {
+      const { result, ...rest } = version;
+      process.stdout.write(`${canonicalJson({ ...rest, ...(result === undefined ? {} : { result }) })}\n`);
+    }
+  } catch (error) {
+    if (!abort.signal.aborted) throw error;
+    await client.stopLive(job.id);
+    say(`stopped live job ${job.id}`);
+    return 0;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  say(`live job ${job.id} was stopped`);
+  return 1;
+}
+
 /** Prints a Lua error as `shoal run` does: Lua's message, then the traceback. */
 function luaError(error: { message: string; traceback?: string | undefined }): number {
   process.stderr.write(`${error.message}${error.traceback ? `\n${error.traceback}` : ""}\n`);
@@ -166,6 +200,7 @@ function parseSubmitArgs(argv: string[]): SubmitArgs | "help" {
         replicas: { type: "string" },
         quorum: { type: "string" },
         dataset: { type: "string" },
+        live: { type: "boolean" },
       },
     });
   } catch (error) {
@@ -182,7 +217,7 @@ function parseSubmitArgs(argv: string[]): SubmitArgs | "help" {
   if (!token) throw new UsageError("--token T (or SHOAL_TOKEN) is required");
   const replicas = values.replicas === undefined ? undefined : count("--replicas", values.replicas, 16);
   const quorum = values.quorum === undefined ? undefined : count("--quorum", values.quorum, replicas ?? 1);
-  return { run, coordinator: values.coordinator.replace(/\/+$/, ""), token, replicas, quorum, dataset: values.dataset };
+  return { run, coordinator: values.coordinator.replace(/\/+$/, ""), token, replicas, quorum, dataset: values.dataset, live: values.live === true };
 }
 
 function count(flag: string, text: string, max: number): number {

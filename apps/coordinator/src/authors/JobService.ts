@@ -24,6 +24,8 @@ export interface JobRequest {
   spec: unknown;
   replicas?: number;
   quorum?: number;
+  /** Rerun on every version appended to the dataset (see LiveJobs); the job service itself ignores it. */
+  live?: boolean;
 }
 
 

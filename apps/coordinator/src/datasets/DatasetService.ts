@@ -37,6 +37,7 @@ export class DatasetService {
   readonly #store: Store;
   readonly #shards: ShardFiles;
   readonly #limits: UploadLimits;
+  readonly #appended = new Set<(dataset: DatasetRecord) => void>();
 
   constructor(store: Store, shards: ShardFiles, limits: UploadLimits) {
     this.#store = store;
@@ -114,11 +115,18 @@ export class DatasetService {
       parent: parent.id,
       version: (parent.version ?? 1) + 1,
     };
-    return this.#store.transaction(() => {
+    this.#store.transaction(() => {
       this.#latest(parentId);
       this.#store.insertDataset(record);
-      return record;
     });
+    for (const listener of this.#appended) listener(record);
+    return record;
+  }
+
+  /** Called with every new version an append stores, after it is committed. */
+  onAppended(listener: (dataset: DatasetRecord) => void): () => void {
+    this.#appended.add(listener);
+    return () => this.#appended.delete(listener);
   }
 
   /** The dataset if it is the latest version; a 404 or a 409 naming the newer version otherwise. */

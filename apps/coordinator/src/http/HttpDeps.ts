@@ -2,6 +2,7 @@ import type { DatasetService } from "../datasets/DatasetService.ts";
 import type { ShardFiles } from "../datasets/ShardFiles.ts";
 import type { Grid } from "../volunteers/Grid.ts";
 import type { JobService } from "../authors/JobService.ts";
+import type { LiveJobs } from "../authors/LiveJobs.ts";
 import type { Metrics } from "../volunteers/Metrics.ts";
 import type { Logger } from "../Logger.ts";
 import type { Store } from "../store/Store.ts";
@@ -13,6 +14,8 @@ export interface HttpDeps {
   datasets: DatasetService;
   shards: ShardFiles;
   jobs: JobService;
+  /** Live chains: jobs rerun on every appended version. */
+  live: LiveJobs;
   /** Tasks, attempts and partial results of jobs. */
   tasks: JobTasks;
   grid: Grid;

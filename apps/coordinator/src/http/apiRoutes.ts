@@ -6,7 +6,7 @@ export type JsonSchema = Record<string, unknown>;
 
 /** One route of the HTTP API as the OpenAPI document and docs/api.md describe it. */
 export interface ApiRoute {
-  method: "GET" | "POST" | "OPTIONS";
+  method: "GET" | "POST" | "DELETE" | "OPTIONS";
   /** The path as the router registers it, `:name` for a parameter. */
   path: string;
   summary: string;
@@ -81,9 +81,9 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: "/api/jobs",
     summary: "Submits a map/reduce job over a dataset; sized against the author limits before anything is planned.",
     auth: true,
-    body: { type: "application/json", maxBytes: JOB_BODY_BYTES, schema: { type: "object", required: ["dataset", "spec"], additionalProperties: false, properties: { dataset: DATASET, spec: JOB_SPEC, ...REPLICATION } } },
+    body: { type: "application/json", maxBytes: JOB_BODY_BYTES, schema: { type: "object", required: ["dataset", "spec"], additionalProperties: false, properties: { dataset: DATASET, spec: JOB_SPEC, ...REPLICATION, live: { type: "boolean", default: false, description: "rerun the job on every version appended to the dataset (follow it at /api/jobs/{id}/live)" } } } },
     ok: { status: 201, description: "the job", view: "JobView" },
-    errors: { 400: "a bad body or spec, a Lua error (`line`), or a limit passed (tasks, points, plan size), named with the figure", 404: "no such dataset", 413: "body larger than the limit", 429: "the grid holds too many queued tasks, or too many scripts wait for the probe" },
+    errors: { 400: "a bad body or spec, a Lua error (`line`), or a limit passed (tasks, points, plan size), named with the figure; `live` not a boolean", 404: "no such dataset", 413: "body larger than the limit", 429: "the grid holds too many queued tasks, too many scripts wait for the probe, or (live) the coordinator keeps its most live jobs" },
   },
   { method: "GET", path: "/api/jobs", summary: "The newest jobs.", auth: true, query: { limit: "1 to 1000, default 100" }, ok: { status: 200, description: "newest first", view: "JobView[]" }, errors: {} },
   { method: "GET", path: "/api/jobs/:id", summary: "A job's view.", auth: true, ok: { status: 200, description: "the job", view: "JobView" }, errors: NO_JOB },
@@ -91,6 +91,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { method: "GET", path: "/api/jobs/:id/result", summary: "A finished job's result (any JSON value).", auth: true, ok: { status: 200, description: "the result" }, errors: { 404: "no such job", 409: "the job has not finished, or did not succeed" } },
   { method: "POST", path: "/api/jobs/:id/cancel", summary: "Cancels a job (a finished one stays as it ended).", auth: true, ok: { status: 200, description: "the job", view: "JobView" }, errors: NO_JOB },
   { method: "GET", path: "/api/jobs/:id/events", summary: "Server-sent events: `progress` with the JobView on every change, then one `done`, `failed` or `cancelled`, then the stream ends.", auth: true, ok: { status: 200, description: "an event stream of JobEvent", view: "JobEvent", type: "text/event-stream" }, errors: NO_JOB },
+  {
+    method: "GET",
+    path: "/api/jobs/:id/live",
+    summary: "Server-sent events of a live job's chain (any of its jobs' ids): `version` `{chain, version, dataset, jobId, status, reused, total, result?}` once per finished version (the last one at once on connecting), then `stopped` when the chain ends.",
+    auth: true,
+    ok: { status: 200, description: "an event stream of LiveVersion", type: "text/event-stream" },
+    errors: { 404: "no such job, or the job is not live" },
+  },
+  { method: "DELETE", path: "/api/jobs/:id/live", summary: "Stops a live job's chain, cancelling its running rerun; its finished jobs stay.", auth: true, ok: { status: 200, description: "`{chain, stopped}`", schema: { type: "object", properties: { chain: { type: "string" }, stopped: { type: "boolean" } } } }, errors: { 404: "no such job, or the job is not live" } },
   { method: "GET", path: "/api/jobs/:id/tasks", summary: "A page of the job's tasks, each with its attempts (volunteer, engine, start, end, outcome, error, print output up to 16 KiB).", auth: true, query: { offset: `0 to 10000000, default 0`, limit: `1 to ${MAX_TASK_PAGE}, default 50` }, ok: { status: 200, description: "the page", view: "TaskPage" }, errors: { 400: "offset or limit not an integer in range, or given twice", 404: "no such job" } },
   {
     method: "GET",

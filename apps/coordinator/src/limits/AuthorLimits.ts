@@ -22,9 +22,11 @@ export interface AuthorLimits {
    * are ones the job's `resultBytes` admitted, and a map task's points by `maxPoints`).
    */
   maxTaskMemos: number;
+  /** Most live jobs (chains rerun on every append) the coordinator keeps at once, all authors together. */
+  maxLiveJobs: number;
 }
 
-/** Defaults for a lab: a 100,000-task job, a million tasks queued, 10,000 series, 100,000 points, a 128 MB plan, a million memoized task outputs (ten full-size jobs' worth). */
+/** Defaults for a lab: a 100,000-task job, a million tasks queued, 10,000 series, 100,000 points, a 128 MB plan, a million memoized task outputs (ten full-size jobs' worth), 8 live jobs. */
 export const DEFAULT_AUTHOR_LIMITS: AuthorLimits = {
   maxTasksPerJob: 100_000,
   maxQueuedTasks: 1_000_000,
@@ -32,6 +34,7 @@ export const DEFAULT_AUTHOR_LIMITS: AuthorLimits = {
   maxPoints: LIMITS.paramPoints,
   maxPlanChars: 128 * 1024 * 1024,
   maxTaskMemos: 1_000_000,
+  maxLiveJobs: 8,
 };
 
 /** Fills in and checks author limits (undefined ones take the default): each must be a positive integer, and points may not pass the protocol's ceiling. */

@@ -30,7 +30,7 @@ export function jobRoutes(router: Router, deps: HttpDeps): void {
 
   router.add("POST", "/api/jobs", async ({ req, res }) => {
     const request = parseJobRequest(await readJsonBody(req, JOB_BODY_BYTES));
-    const view = await answer(() => jobs.submit(request));
+    const view = await answer(() => (request.live ? deps.live.submit(request) : jobs.submit(request)));
     deps.logger.info(`job ${view.id} submitted: ${view.tasks.total} tasks over dataset ${view.dataset}`);
     sendJson(res, 201, view);
   });
@@ -57,7 +57,32 @@ export function jobRoutes(router: Router, deps: HttpDeps): void {
   });
 
   router.add("POST", "/api/jobs/:id/cancel", async ({ res, params }) => {
-    sendJson(res, 200, await answer(() => jobs.cancel(params.id as JobId)));
+    const view = await answer(() => jobs.cancel(params.id as JobId));
+    deps.live.stop(view.id);
+    sendJson(res, 200, view);
+  });
+
+  router.add("DELETE", "/api/jobs/:id/live", ({ res, params }) => {
+    const id = params.id as JobId;
+    if (!jobs.view(id)) throw new HttpError(404, `no job ${id}`);
+    const chain = deps.live.chainOf(id);
+    if (!chain) throw new HttpError(404, `job ${id} is not live`);
+    sendJson(res, 200, { chain, stopped: deps.live.stop(id) });
+  });
+
+  router.add("GET", "/api/jobs/:id/live", ({ req, res, params }) => {
+    const id = params.id as JobId;
+    if (!jobs.view(id)) throw new HttpError(404, `no job ${id}`);
+    if (!deps.live.chainOf(id)) throw new HttpError(404, `job ${id} is not live`);
+    const stream = new SseStream(req, res);
+    const unsubscribe = deps.live.watch(id, (event) => {
+      if (event === "stopped") {
+        stream.send("stopped", { chain: deps.live.chainOf(id) });
+        stream.close();
+      } else stream.send("version", event);
+    });
+    if (!unsubscribe) stream.close();
+    else stream.onClose(unsubscribe);
   });
 
   router.add("GET", "/api/jobs/:id/events", ({ req, res, params }) => {
@@ -88,15 +113,17 @@ export function jobRoutes(router: Router, deps: HttpDeps): void {
 
 /** Validates the shape of a job request; the spec itself is checked by the job service. */
 function parseJobRequest(body: unknown): JobRequest {
-  if (!isObject(body)) throw new HttpError(400, "expected {dataset, spec, replicas?, quorum?}");
-  const unknown = Object.keys(body).filter((key) => !["dataset", "spec", "replicas", "quorum"].includes(key));
+  if (!isObject(body)) throw new HttpError(400, "expected {dataset, spec, replicas?, quorum?, live?}");
+  const unknown = Object.keys(body).filter((key) => !["dataset", "spec", "replicas", "quorum", "live"].includes(key));
   if (unknown.length > 0) throw new HttpError(400, `unknown field ${unknown[0]}`);
-  const { dataset, spec, replicas, quorum } = body;
+  const { dataset, spec, replicas, quorum, live } = body;
   if (typeof dataset !== "string" || dataset.length === 0 || dataset.length > 200) throw new HttpError(400, "dataset must be a dataset id");
   if (!isObject(spec)) throw new HttpError(400, "spec must be an object with at least a script");
   const request: JobRequest = { dataset, spec };
   if (replicas !== undefined) request.replicas = count("replicas", replicas, MAX_REPLICAS);
   if (quorum !== undefined) request.quorum = count("quorum", quorum, request.replicas ?? 1);
+  if (live !== undefined && typeof live !== "boolean") throw new HttpError(400, "live must be true or false");
+  if (live === true) request.live = true;
   return request;
 }
 
