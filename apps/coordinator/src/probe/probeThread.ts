@@ -1,5 +1,6 @@
 import { parentPort } from "node:worker_threads";
 import { LuaError, prepareEngine } from "@shoal/lua";
+import { ENGINE_NAMES } from "@shoal/protocol";
 import type { ProbeReply, ProbeRequest } from "./probeMessages.ts";
 
 /**
@@ -14,7 +15,10 @@ const post = (reply: ProbeReply) => port.postMessage(reply);
 port.on("message", (request: ProbeRequest) => {
   void probe(request).then(post);
 });
-post({ type: "ready" });
+// Every engine loads before the thread says it is ready, so a probe's deadline times the script and
+// not wasmoon's module compile, which takes seconds on a loaded machine. A failed load shows in the
+// probes on that engine.
+void Promise.allSettled(ENGINE_NAMES.map((name) => prepareEngine(name, { warmUp: false }))).then(() => post({ type: "ready" }));
 
 async function probe(request: ProbeRequest): Promise<ProbeReply> {
   try {
