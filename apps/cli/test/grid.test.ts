@@ -195,20 +195,13 @@ describe("the grid: shoal submit with Node volunteers", () => {
   it("outvotes a lying volunteer with 2 replicas and quorum 2, which loses reputation and is refused", async () => {
     const liar = startWorker("ws", ["--lie"]);
     const liarId = await peerIdOf(liar);
-    let worst = 0;
-    const watch = setInterval(() => {
-      void client.listPeers().then((peers) => {
-        const standing = peers.find((peer) => peer.id === liarId)?.reputation;
-        if (standing) worst = Math.max(worst, standing.losses);
-      }, () => undefined);
-    }, 50);
     const p = submit([...FINE, "--replicas", "2", "--quorum", "2"]);
     const result = await finished(p);
-    clearInterval(watch);
     expect(firstDifference(expected, result)).toBeUndefined();
-    expect(worst).toBeGreaterThan(0);
     expect(await liar.exited).toBe(1);
-    expect(liar.stderr).toMatch(/refused by the coordinator/);
+    // The refusal names its cause, the quorums the liar lost; polling /api/peers for its losses
+    // raced the refusal, which drops the peer from the list (missed once on a loaded CI run).
+    expect(liar.stderr).toMatch(new RegExp(`refused by the coordinator.*peer ${liarId} is refused: its results lost too many quorums`));
     expect((await client.listPeers()).some((peer) => peer.id === liarId)).toBe(false);
   });
 });
