@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { expect, test } from "@playwright/test";
-import { firstDifference, runShoal, SWEEP, TestGrid } from "./support/grid.ts";
+import { firstDifference, shoalRunResult, SWEEP, TestGrid } from "./support/grid.ts";
 
 /*
  * What a job author sees beyond a job's own page, in real Chromium against a real coordinator
@@ -67,9 +67,7 @@ test("the peers page shows the Node worker, its measured speed and tasks; two ru
   const fengari = await grid.submit(SWEEP).result();
   const wasmoon = await grid.submit([...SWEEP, "--engine", "wasmoon"]).result();
   const other = await grid.submit([...SWEEP.slice(0, 4), "fast=5,30", ...SWEEP.slice(5)]).result();
-  const run = await runShoal(["run", ...SWEEP, "--threads", "1"]);
-  expect(run.code, run.stderr).toBe(0);
-  expect(firstDifference(JSON.parse(run.stdout), fengari)).toBeUndefined();
+  expect(firstDifference(await shoalRunResult(), fengari)).toBeUndefined();
   expect(firstDifference(wasmoon, other)).toBeDefined();
 
   await page.goto(`${grid.url}/dashboard/peers`);

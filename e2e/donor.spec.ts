@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { expect, test } from "@playwright/test";
-import { firstDifference, runShoal, SWEEP, TestGrid } from "./support/grid.ts";
+import { firstDifference, shoalRunResult, SWEEP, TestGrid, useSweepGrid } from "./support/grid.ts";
 
 /*
  * Donor pages in real Chromium against a real coordinator process: they run the grid's tasks
@@ -10,7 +10,7 @@ import { firstDifference, runShoal, SWEEP, TestGrid } from "./support/grid.ts";
 test.describe.configure({ mode: "serial" });
 
 const grid = new TestGrid();
-let expected: unknown;
+const sweepResult = useSweepGrid(grid);
 
 interface Donor {
   context: BrowserContext;
@@ -33,17 +33,6 @@ async function stat(page: Page, id: string): Promise<number> {
   return Number(await page.getByTestId(id).textContent());
 }
 
-test.beforeAll(async () => {
-  const baseline = runShoal(["run", ...SWEEP, "--threads", "1"]);
-  await grid.start();
-  const run = await baseline;
-  expect(run.code, run.stderr).toBe(0);
-  expected = JSON.parse(run.stdout);
-});
-
-test.afterAll(async () => {
-  await grid.stop();
-});
 
 test("three donor pages compute the sweep as shoal run does, even when one closes mid-job", async ({ browser }) => {
   const donors = await Promise.all([openDonor(browser), openDonor(browser), openDonor(browser)]);
@@ -51,7 +40,7 @@ test("three donor pages compute the sweep as shoal run does, even when one close
   await expect.poll(async () => (await Promise.all(donors.map((d) => stat(d.page, "tasks-done")))).reduce((a, b) => a + b, 0), { timeout: 30_000 }).toBeGreaterThan(0);
   await donors[2]!.context.close();
   const result = await submitted.result();
-  expect(firstDifference(expected, result)).toBeUndefined();
+  expect(firstDifference(sweepResult(), result)).toBeUndefined();
   const done = await Promise.all(donors.slice(0, 2).map((d) => stat(d.page, "tasks-done")));
   expect(done.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
   await Promise.all(donors.slice(0, 2).map((d) => d.context.close()));
@@ -59,14 +48,14 @@ test("three donor pages compute the sweep as shoal run does, even when one close
 
 test("the same job again is served from IndexedDB: no shard bytes from the coordinator", async ({ browser }) => {
   const donor = await openDonor(browser);
-  expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
+  expect(firstDifference(sweepResult(), await grid.submit(SWEEP).result())).toBeUndefined();
   const served = await grid.metric("shoal_shard_bytes_served_total");
   expect(await donor.page.getByTestId("cache").textContent()).toMatch(/^[1-9]\d* slices? of data · /);
 
   await donor.page.reload();
   await donor.page.getByTestId("toggle").click();
   await expect(donor.page.getByTestId("state")).toContainText("Running", { timeout: 20_000 });
-  expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
+  expect(firstDifference(sweepResult(), await grid.submit(SWEEP).result())).toBeUndefined();
   expect(await grid.metric("shoal_shard_bytes_served_total")).toBe(served);
   expect(await stat(donor.page, "tasks-done")).toBeGreaterThan(0);
   await donor.context.close();
@@ -74,12 +63,12 @@ test("the same job again is served from IndexedDB: no shard bytes from the coord
 
 test("a donor lacking a shard gets it from another donor over WebRTC, not from the coordinator", async ({ browser }) => {
   const holder = await openDonor(browser);
-  expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
+  expect(firstDifference(sweepResult(), await grid.submit(SWEEP).result())).toBeUndefined();
   const served = await grid.metric("shoal_shard_bytes_served_total");
   const newcomer = await openDonor(browser);
   // Two replicas on distinct peers, with two peers: the newcomer must run every task, however
   // fast the holder (which prefers its own shards and prefetches by throughput) takes them.
-  expect(firstDifference(expected, await grid.submit([...SWEEP, "--replicas", "2", "--quorum", "2"]).result())).toBeUndefined();
+  expect(firstDifference(sweepResult(), await grid.submit([...SWEEP, "--replicas", "2", "--quorum", "2"]).result())).toBeUndefined();
   expect(await stat(newcomer.page, "tasks-done")).toBeGreaterThan(0);
   expect(await stat(newcomer.page, "shards-peer")).toBeGreaterThan(0);
   expect(await grid.metric("shoal_shard_bytes_served_total")).toBe(served);
@@ -98,14 +87,14 @@ test("a runaway Lua task fails by its deadline, its Web Worker is replaced, and 
   runaway.process.child.kill("SIGKILL");
   await fetch(`${grid.url}/api/jobs/${id}/cancel`, { method: "POST", headers: { authorization: `Bearer ${grid.token}` } });
   const doneBefore = await stat(donor.page, "tasks-done");
-  expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
+  expect(firstDifference(sweepResult(), await grid.submit(SWEEP).result())).toBeUndefined();
   expect(await stat(donor.page, "tasks-done")).toBeGreaterThan(doneBefore);
   await donor.context.close();
 });
 
 test("a wasmoon job runs on donor pages as shoal run --engine wasmoon prints; a page whose wasm does not load runs fengari only", async ({ browser }) => {
   const wasmoon = [...SWEEP, "--engine", "wasmoon"];
-  const baseline = runShoal(["run", ...wasmoon, "--threads", "1"]);
+  const baseline = shoalRunResult(wasmoon);
   const blocked = await browser.newContext();
   await blocked.route("**/*.wasm", (route) => route.abort());
   const fengariOnly = await openDonor(browser, "", blocked);
@@ -120,12 +109,10 @@ test("a wasmoon job runs on donor pages as shoal run --engine wasmoon prints; a 
   expect(wasmHeaders.length).toBeGreaterThan(0);
   expect(wasmHeaders[0]?.["cache-control"]).toMatch(/immutable/);
 
-  const run = await baseline;
-  expect(run.code, run.stderr).toBe(0);
-  expect(firstDifference(JSON.parse(run.stdout), await grid.submit(wasmoon).result())).toBeUndefined();
+  expect(firstDifference(await baseline, await grid.submit(wasmoon).result())).toBeUndefined();
   await expect.poll(() => stat(capable.page, "tasks-done"), { timeout: 10_000 }).toBeGreaterThan(0);
   expect(await stat(fengariOnly.page, "tasks-done")).toBe(0);
-  expect(firstDifference(expected, await grid.submit(SWEEP).result())).toBeUndefined();
+  expect(firstDifference(sweepResult(), await grid.submit(SWEEP).result())).toBeUndefined();
   await Promise.all([fengariOnly.context.close(), capable.context.close()]);
 });
 

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { expect, test } from "@playwright/test";
 import type { Coturn } from "../packages/worker/src/node/testing/startCoturn.ts";
 import { startCoturn } from "../packages/worker/src/node/testing/startCoturn.ts";
-import { firstDifference, runShoal, SWEEP, TestGrid } from "./support/grid.ts";
+import { firstDifference, shoalRunResult, SWEEP, TestGrid } from "./support/grid.ts";
 
 /*
  * Donor pages behind a strict NAT, played by `?relay=only` (their shard peers use only TURN
@@ -37,16 +37,14 @@ const reaches = async () => (await peers()).map((peer) => peer.reach ?? "unknown
 const peerIds = async () => (await peers()).map((peer) => peer.id);
 
 test.beforeAll(async () => {
-  const baseline = runShoal(["run", ...SWEEP, "--threads", "1"]);
+  const baseline = shoalRunResult();
   coturn = await startCoturn({ port: 8213, minPort: 49321, maxPort: 49340 });
   const iceFile = join(grid.dataDir, "ice.json");
   writeFileSync(iceFile, JSON.stringify([{ urls: coturn.url }]));
   const secretFile = join(grid.dataDir, "turn.secret");
   writeFileSync(secretFile, coturn.secret);
   await grid.start(["--ice-servers", iceFile, "--turn-secret-file", secretFile]);
-  const run = await baseline;
-  expect(run.code, run.stderr).toBe(0);
-  expected = JSON.parse(run.stdout);
+  expected = await baseline;
 });
 test.afterAll(async () => {
   await grid.stop();

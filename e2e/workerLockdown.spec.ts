@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { firstDifference, runShoal, SWEEP, TestGrid } from "./support/grid.ts";
+import { firstDifference, SWEEP, TestGrid, useSweepGrid } from "./support/grid.ts";
 import { startDonor } from "./support/startDonor.ts";
 
 /*
@@ -8,27 +8,16 @@ import { startDonor } from "./support/startDonor.ts";
  */
 
 const grid = new TestGrid();
-let expected: unknown;
+const sweepResult = useSweepGrid(grid);
 
-test.beforeAll(async () => {
-  const baseline = runShoal(["run", ...SWEEP, "--threads", "1"]);
-  await grid.start();
-  const run = await baseline;
-  expect(run.code, run.stderr).toBe(0);
-  expected = JSON.parse(run.stdout);
-});
-
-test.afterAll(async () => {
-  await grid.stop();
-});
 
 test("a donor's executor Web Workers run fengari and wasmoon jobs right and have no fetch, XMLHttpRequest, WebSocket or importScripts", async ({ browser }) => {
   const donor = await startDonor(browser, grid.url);
   const result = await grid.submit(SWEEP).result();
-  expect(firstDifference(expected, result)).toBeUndefined();
+  expect(firstDifference(sweepResult(), result)).toBeUndefined();
   // wasmoon's glue.wasm was fetched before the lockdown, so a wasmoon job still runs, to the same result.
   const wasmoon = await grid.submit([...SWEEP, "--engine", "wasmoon"]).result();
-  expect(firstDifference(expected, wasmoon)).toBeUndefined();
+  expect(firstDifference(sweepResult(), wasmoon)).toBeUndefined();
   expect(Number(await donor.getByTestId("tasks-done").textContent())).toBeGreaterThan(0);
 
   const executors = donor.workers().filter((worker) => worker.url().includes("executorWorker"));

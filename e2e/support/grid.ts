@@ -1,7 +1,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { test } from "@playwright/test";
 import { ShoalProcess } from "../../apps/cli/test/shoalProcess.ts";
+
+import { runShoal } from "../../apps/cli/test/runShoal.ts";
 
 export { firstDifference, runShoal } from "../../apps/cli/test/runShoal.ts";
 
@@ -19,6 +22,33 @@ export const SWEEP = [
   "--halo",
   "250",
 ];
+
+/**
+ * The result `shoal run` prints for `job` (SWEEP by default) on one thread: what every grid run
+ * of the same job must equal. Fails with the CLI's stderr if the run does not exit 0.
+ */
+export async function shoalRunResult(job: readonly string[] = SWEEP): Promise<unknown> {
+  const run = await runShoal(["run", ...job, "--threads", "1"]);
+  if (run.code !== 0) throw new Error(`shoal run exited ${run.code}: ${run.stderr}`);
+  return JSON.parse(run.stdout) as unknown;
+}
+
+/**
+ * For a spec file: starts `grid` before its tests (while `shoal run` computes SWEEP's result) and
+ * stops it after them. The returned function gives that result, for tests to compare against.
+ */
+export function useSweepGrid(grid: TestGrid): () => unknown {
+  let expected: unknown;
+  test.beforeAll(async () => {
+    const baseline = shoalRunResult();
+    await grid.start();
+    expected = await baseline;
+  });
+  test.afterAll(async () => {
+    await grid.stop();
+  });
+  return () => expected;
+}
 
 /** A real coordinator process on an ephemeral port with a temp data dir, and `shoal submit` against it. */
 export class TestGrid {

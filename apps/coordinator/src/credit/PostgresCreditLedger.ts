@@ -1,6 +1,8 @@
-import type { DonorStanding, PeerId, StatsBoard, StatsRow } from "@shoal/protocol";
+import type { DonorStanding, PeerId, StatsBoard } from "@shoal/protocol";
 import type { SyncPostgres } from "../store/postgres/SyncPostgres.ts";
 import type { BoardPage, CreditEntry, CreditLedger, CreditWindow, DonorProfile, PeerBinding } from "./CreditLedger.ts";
+import { BOARDS, present, toStatsRow, windowRange } from "./ledgerRows.ts";
+import type { BoardRowSql } from "./ledgerRows.ts";
 import { publicDonorId } from "./publicDonorId.ts";
 
 /** Tables of the ledger in PostgreSQL, as in SQLite; ids, teams, sites and times compare in byte order. */
@@ -32,16 +34,6 @@ CREATE INDEX IF NOT EXISTS peer_donors_by_donor ON peer_donors (donor);
 CREATE INDEX IF NOT EXISTS credit_by_at ON credit (at);
 CREATE INDEX IF NOT EXISTS credit_by_donor ON credit (donor, at);
 `;
-
-const FAR_PAST = "0000";
-const FAR_FUTURE = "9999";
-
-/** The ledger's SQL per board: the grouping column and how a row is named. */
-const BOARDS: Record<StatsBoard, { key: string; select: string; join: string }> = {
-  donors: { key: "c.donor", select: "d.public_id AS id, d.name AS name", join: "JOIN donors d ON d.hash = c.donor" },
-  teams: { key: "c.team", select: "c.team AS id, c.team AS name", join: "" },
-  sites: { key: "c.site", select: "c.site AS id, c.site AS name", join: "" },
-};
 
 /** The {@link CreditLedger} in the PostgreSQL store's database, on its connection and so inside its transactions. */
 export class PostgresCreditLedger implements CreditLedger {
@@ -100,7 +92,7 @@ export class PostgresCreditLedger implements CreditLedger {
   board(board: StatsBoard, window: CreditWindow, limit: number, offset: number): BoardPage {
     const { key, select, join } = BOARDS[board];
     const where = `WHERE ${key} IS NOT NULL AND c.at >= $1 AND c.at < $2`;
-    const range = [window.since ?? FAR_PAST, window.until ?? FAR_FUTURE];
+    const range = windowRange(window);
     const [count, page] = this.#db.batch([
       { text: `SELECT count(DISTINCT ${key}) AS n FROM credit c ${where}`, params: range },
       {
@@ -108,7 +100,7 @@ export class PostgresCreditLedger implements CreditLedger {
         params: [...range, limit, offset],
       },
     ]);
-    return { total: (count!.rows[0] as { n: number }).n, rows: (page!.rows as unknown as SqlRow[]).map(toRow) };
+    return { total: (count!.rows[0] as { n: number }).n, rows: (page!.rows as unknown as BoardRowSql[]).map(toStatsRow) };
   }
 
   standing(donor: string): DonorStanding {
@@ -125,23 +117,4 @@ export class PostgresCreditLedger implements CreditLedger {
   count(): number {
     return this.#db.query<{ n: number }>("SELECT count(*) AS n FROM credit").rows[0]!.n;
   }
-}
-
-interface SqlRow {
-  id: string;
-  name: string | null;
-  credit: number;
-  results: number;
-  rank: number;
-}
-
-function toRow(row: SqlRow): StatsRow {
-  const out: StatsRow = { rank: row.rank, id: row.id, credit: row.credit, results: row.results };
-  if (row.name !== null) out.name = row.name;
-  return out;
-}
-
-/** The object without its null fields. */
-function present<T extends Record<string, string | null>>(row: T): { [K in keyof T]?: string } {
-  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as { [K in keyof T]?: string };
 }

@@ -1,6 +1,8 @@
 import type Database from "better-sqlite3";
-import type { DonorStanding, PeerId, StatsBoard, StatsRow } from "@shoal/protocol";
+import type { DonorStanding, PeerId, StatsBoard } from "@shoal/protocol";
 import type { BoardPage, CreditEntry, CreditLedger, CreditWindow, DonorProfile, PeerBinding } from "./CreditLedger.ts";
+import { BOARDS, present, toStatsRow, windowRange } from "./ledgerRows.ts";
+import type { BoardRowSql } from "./ledgerRows.ts";
 import { publicDonorId } from "./publicDonorId.ts";
 
 /** Tables of the ledger; created beside the store's own, and unknown to older coordinators, which ignore them. */
@@ -32,16 +34,6 @@ CREATE INDEX IF NOT EXISTS peer_donors_by_donor ON peer_donors (donor);
 CREATE INDEX IF NOT EXISTS credit_by_at ON credit (at);
 CREATE INDEX IF NOT EXISTS credit_by_donor ON credit (donor, at);
 `;
-
-const FAR_PAST = "0000";
-const FAR_FUTURE = "9999";
-
-/** The ledger's SQL per board: the grouping column and how a row is named. */
-const BOARDS: Record<StatsBoard, { key: string; select: string; join: string }> = {
-  donors: { key: "c.donor", select: "d.public_id AS id, d.name AS name", join: "JOIN donors d ON d.hash = c.donor" },
-  teams: { key: "c.team", select: "c.team AS id, c.team AS name", join: "" },
-  sites: { key: "c.site", select: "c.site AS id, c.site AS name", join: "" },
-};
 
 /** The {@link CreditLedger} in the SQLite store's database, inside its transactions. */
 export class SqliteCreditLedger implements CreditLedger {
@@ -106,14 +98,14 @@ export class SqliteCreditLedger implements CreditLedger {
   board(board: StatsBoard, window: CreditWindow, limit: number, offset: number): BoardPage {
     const { key, select, join } = BOARDS[board];
     const where = `WHERE ${key} IS NOT NULL AND c.at >= ? AND c.at < ?`;
-    const range = [window.since ?? FAR_PAST, window.until ?? FAR_FUTURE];
+    const range = windowRange(window);
     const total = (this.#db.prepare(`SELECT count(DISTINCT ${key}) AS n FROM credit c ${where}`).get(...range) as { n: number }).n;
     const rows = this.#db
       .prepare(
         `SELECT ${select}, sum(c.units) AS credit, count(*) AS results, rank() OVER (ORDER BY sum(c.units) DESC) AS rank FROM credit c ${join} ${where} GROUP BY ${key} ORDER BY credit DESC, id LIMIT ? OFFSET ?`,
       )
-      .all(...range, limit, offset) as SqlRow[];
-    return { total, rows: rows.map(toRow) };
+      .all(...range, limit, offset) as BoardRowSql[];
+    return { total, rows: rows.map(toStatsRow) };
   }
 
   standing(donor: string): DonorStanding {
@@ -126,23 +118,4 @@ export class SqliteCreditLedger implements CreditLedger {
   count(): number {
     return (this.#q.count.get() as { n: number }).n;
   }
-}
-
-interface SqlRow {
-  id: string;
-  name: string | null;
-  credit: number;
-  results: number;
-  rank: number;
-}
-
-function toRow(row: SqlRow): StatsRow {
-  const out: StatsRow = { rank: row.rank, id: row.id, credit: row.credit, results: row.results };
-  if (row.name !== null) out.name = row.name;
-  return out;
-}
-
-/** The object without its null fields. */
-function present<T extends Record<string, string | null>>(row: T): { [K in keyof T]?: string } {
-  return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null)) as { [K in keyof T]?: string };
 }

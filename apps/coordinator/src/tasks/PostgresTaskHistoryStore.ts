@@ -1,9 +1,11 @@
-import type { AttemptOutcome, AttemptTimeline, AttemptView, JobId, TaskId, VolunteerCounts } from "@shoal/protocol";
+import type { AttemptTimeline, AttemptView, JobId, TaskId, VolunteerCounts } from "@shoal/protocol";
 import { SyncPostgres } from "../store/postgres/SyncPostgres.ts";
 import type { SyncPostgresOptions } from "../store/postgres/SyncPostgres.ts";
 import type { SqlStatement } from "../store/postgres/pgMessages.ts";
 import type { AttemptEnd, TaskHistoryStore, TaskRecord } from "./TaskHistoryStore.ts";
 import { REPORTED } from "./TaskHistoryStore.ts";
+import { ATTEMPT_COLUMNS, sincePage, toAttemptView, toTaskRecord } from "./historyRows.ts";
+import type { AttemptRowSql, TaskRowSql } from "./historyRows.ts";
 
 /** Tables of the task history in PostgreSQL, as in SQLite (times epoch ms), in the store's database. */
 const SCHEMA = `
@@ -42,32 +44,6 @@ CREATE INDEX IF NOT EXISTS task_attempts_by_change ON task_attempts (job_id, cha
 
 /** Taken while the tables are created, so coordinators starting together do not race on them. */
 const SCHEMA_LOCK = 7_264_002;
-
-interface TaskRowSql {
-  task_id: string;
-  position: number;
-  kind: string;
-  key: string;
-  points: number;
-  state: string;
-}
-
-interface AttemptRowSql {
-  changed?: number;
-  position: number;
-  attempt: number;
-  peer: string;
-  started_at: number;
-  ended_at: number | null;
-  outcome: string;
-  kind: string | null;
-  message: string | null;
-  line: number | null;
-  log: string | null;
-  log_truncated: boolean | null;
-}
-
-const ATTEMPT_COLUMNS = "position, attempt, peer, started_at, ended_at, outcome, kind, message, line, log, log_truncated";
 
 /**
  * The {@link TaskHistoryStore} on PostgreSQL: its own connection to the store's database, as
@@ -178,14 +154,14 @@ export class PostgresTaskHistoryStore implements TaskHistoryStore {
     );
     return {
       total: count.rows[0]!.n,
-      tasks: page.rows.map((r) => ({ id: r.task_id as TaskId, index: r.position, kind: r.kind as TaskRecord["kind"], key: r.key, points: r.points, state: r.state as TaskRecord["state"] })),
+      tasks: page.rows.map(toTaskRecord),
     };
   }
 
   attemptsOf(job: JobId, from: number, to: number): AttemptView[] {
     this.#send();
     const sql = `SELECT ${ATTEMPT_COLUMNS} FROM task_attempts WHERE job_id = $1 AND position >= $2 AND position < $3 ORDER BY position, attempt`;
-    return this.#db.query<AttemptRowSql>(sql, [job, from, to]).rows.map(toView);
+    return this.#db.query<AttemptRowSql>(sql, [job, from, to]).rows.map(toAttemptView);
   }
 
   volunteerCounts(job: JobId): VolunteerCounts {
@@ -204,7 +180,7 @@ export class PostgresTaskHistoryStore implements TaskHistoryStore {
         params: [job, limit],
       },
     );
-    return { total: count.rows[0]!.n, attempts: rows.rows.map(toView), cursor: this.#cursor };
+    return { total: count.rows[0]!.n, attempts: rows.rows.map(toAttemptView), cursor: this.#cursor };
   }
 
   attemptsSince(job: JobId, cursor: number, limit: number): AttemptTimeline {
@@ -215,9 +191,7 @@ export class PostgresTaskHistoryStore implements TaskHistoryStore {
     );
     const total = count.rows[0]!.n;
     const rows = since.rows;
-    if (rows.length <= limit) return { total, attempts: rows.map(toView), cursor: this.#cursor };
-    const page = rows.slice(0, limit);
-    return { total, attempts: page.map(toView), cursor: page.at(-1)!.changed!, more: true };
+    return sincePage(total, rows, limit, this.#cursor);
   }
 
   cursor(): number {
@@ -227,14 +201,4 @@ export class PostgresTaskHistoryStore implements TaskHistoryStore {
   close(): void {
     this.#db.close();
   }
-}
-
-function toView(r: AttemptRowSql): AttemptView {
-  const view: AttemptView = { task: r.position, attempt: r.attempt, peer: r.peer, start: r.started_at, end: r.ended_at, outcome: r.outcome as AttemptOutcome };
-  if (r.kind !== null) view.kind = r.kind;
-  if (r.message !== null) view.message = r.message;
-  if (r.line !== null) view.line = r.line;
-  if (r.log !== null) view.log = r.log;
-  if (r.log_truncated !== null) view.logTruncated = r.log_truncated;
-  return view;
 }

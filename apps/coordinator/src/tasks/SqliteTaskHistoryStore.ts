@@ -1,7 +1,9 @@
 import Database from "better-sqlite3";
-import type { AttemptOutcome, AttemptTimeline, AttemptView, JobId, TaskId, VolunteerCounts } from "@shoal/protocol";
+import type { AttemptTimeline, AttemptView, JobId, TaskId, VolunteerCounts } from "@shoal/protocol";
 import type { AttemptEnd, TaskHistoryStore, TaskRecord } from "./TaskHistoryStore.ts";
 import { REPORTED } from "./TaskHistoryStore.ts";
+import { ATTEMPT_COLUMNS, sincePage, toAttemptView, toTaskRecord } from "./historyRows.ts";
+import type { AttemptRowSql, TaskRowSql } from "./historyRows.ts";
 
 /**
  * Tables of the task history, in the coordinator's database beside the store's own; a coordinator
@@ -43,35 +45,9 @@ CREATE INDEX IF NOT EXISTS task_attempts_by_peer ON task_attempts (job_id, peer,
 /** `changed` (the cursor of an attempt's last start or end) came later; a table without it gains it, its rows at 0. */
 const CHANGE_INDEX = "CREATE INDEX IF NOT EXISTS task_attempts_by_change ON task_attempts (job_id, changed)";
 
-interface TaskRowSql {
-  task_id: string;
-  position: number;
-  kind: string;
-  key: string;
-  points: number;
-  state: string;
-}
-
-interface AttemptRowSql {
-  changed?: number;
-  position: number;
-  attempt: number;
-  peer: string;
-  started_at: number;
-  ended_at: number | null;
-  outcome: string;
-  kind: string | null;
-  message: string | null;
-  line: number | null;
-  log: string | null;
-  log_truncated: number | null;
-}
-
 /** Distinct volunteers of one job, all and with a result taken: covered by `task_attempts_by_peer`, so it reads one job's entries, never the table. */
 export const VOLUNTEER_COUNTS_SQL =
   "SELECT count(DISTINCT peer) AS attempted, count(DISTINCT CASE WHEN outcome = 'result' THEN peer END) AS accepted FROM task_attempts WHERE job_id = ?";
-
-const ATTEMPT_COLUMNS = "position, attempt, peer, started_at, ended_at, outcome, kind, message, line, log, log_truncated";
 
 /** The {@link TaskHistoryStore} on SQLite: its own connection to the coordinator's database file (WAL). */
 export class SqliteTaskHistoryStore implements TaskHistoryStore {
@@ -141,12 +117,12 @@ export class SqliteTaskHistoryStore implements TaskHistoryStore {
     const rows = this.#q.page.all(job, limit, offset) as TaskRowSql[];
     return {
       total,
-      tasks: rows.map((r) => ({ id: r.task_id as TaskId, index: r.position, kind: r.kind as TaskRecord["kind"], key: r.key, points: r.points, state: r.state as TaskRecord["state"] })),
+      tasks: rows.map(toTaskRecord),
     };
   }
 
   attemptsOf(job: JobId, from: number, to: number): AttemptView[] {
-    return (this.#q.attemptsOf.all(job, from, to) as AttemptRowSql[]).map(toView);
+    return (this.#q.attemptsOf.all(job, from, to) as AttemptRowSql[]).map(toAttemptView);
   }
 
   volunteerCounts(job: JobId): VolunteerCounts {
@@ -156,15 +132,13 @@ export class SqliteTaskHistoryStore implements TaskHistoryStore {
 
   latestAttempts(job: JobId, limit: number): AttemptTimeline {
     const total = (this.#q.countAttempts.get(job) as { n: number }).n;
-    return { total, attempts: (this.#q.latest.all(job, limit) as AttemptRowSql[]).map(toView), cursor: this.#cursor };
+    return { total, attempts: (this.#q.latest.all(job, limit) as AttemptRowSql[]).map(toAttemptView), cursor: this.#cursor };
   }
 
   attemptsSince(job: JobId, cursor: number, limit: number): AttemptTimeline {
     const total = (this.#q.countAttempts.get(job) as { n: number }).n;
     const rows = this.#q.since.all(job, cursor, limit + 1) as AttemptRowSql[];
-    if (rows.length <= limit) return { total, attempts: rows.map(toView), cursor: this.#cursor };
-    const page = rows.slice(0, limit);
-    return { total, attempts: page.map(toView), cursor: page.at(-1)!.changed!, more: true };
+    return sincePage(total, rows, limit, this.#cursor);
   }
 
   cursor(): number {
@@ -174,14 +148,4 @@ export class SqliteTaskHistoryStore implements TaskHistoryStore {
   close(): void {
     this.#db.close();
   }
-}
-
-function toView(r: AttemptRowSql): AttemptView {
-  const view: AttemptView = { task: r.position, attempt: r.attempt, peer: r.peer, start: r.started_at, end: r.ended_at, outcome: r.outcome as AttemptOutcome };
-  if (r.kind !== null) view.kind = r.kind;
-  if (r.message !== null) view.message = r.message;
-  if (r.line !== null) view.line = r.line;
-  if (r.log !== null) view.log = r.log;
-  if (r.log_truncated !== null) view.logTruncated = r.log_truncated === 1;
-  return view;
 }
