@@ -37,7 +37,8 @@ async function typeScript(script: string): Promise<void> {
 
 async function submitJob(): Promise<string> {
   await page.getByTestId("submit").click();
-  await expect(page).toHaveURL(/\/dashboard\/jobs\/j_[0-9a-f]+$/);
+  // Submit runs the script's top level in the coordinator's probe thread first: seconds on a loaded machine.
+  await expect(page).toHaveURL(/\/dashboard\/jobs\/j_[0-9a-f]+$/, { timeout: 20_000 });
   return page.url().split("/").at(-1)!;
 }
 
