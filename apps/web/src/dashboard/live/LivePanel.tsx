@@ -53,7 +53,7 @@ export function LivePanel({ id, chain }: { id: string; chain: LiveChain }) {
       </div>
       {chart && (
         <figure className="chart-figure">
-          <LineChart data={chart} time={false} height={180} testId="live-metric-chart" />
+          <LineChart data={chart} time={false} wholeX height={180} testId="live-metric-chart" />
           <figcaption className="muted small">{chart.lines[0]!.label} by dataset version</figcaption>
         </figure>
       )}
