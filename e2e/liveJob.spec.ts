@@ -53,7 +53,8 @@ test("a live job submitted from the dashboard shows each appended version in pla
   await expect(page.getByTestId("live")).toBeEnabled();
   await page.getByTestId("live").check();
   await page.getByTestId("submit").click();
-  await expect(page).toHaveURL(/\/dashboard\/jobs\/j_[0-9a-f]+$/);
+  // The coordinator probes the script before it answers: seconds on a loaded machine.
+  await expect(page).toHaveURL(/\/dashboard\/jobs\/j_[0-9a-f]+$/, { timeout: 60_000 });
   const first = page.url().split("/").at(-1)!;
 
   await expect(page.getByTestId("live-panel")).toBeVisible();

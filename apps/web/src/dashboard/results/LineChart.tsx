@@ -16,6 +16,9 @@ const stepLabels = (_: uPlot, splits: number[], _axis: number, _space: number, s
   return splits.map((value) => value.toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 };
 
+/** The y axis's width: room for its longest tick label (about 7 px a character at the axis font), at least 60 px. */
+const labelWidth = (_: uPlot, values: string[] | null) => Math.max(60, 16 + 7 * Math.max(0, ...(values ?? []).map((label) => label.length)));
+
 /**
  * Lines over a shared x axis (timestamps in ms when `time`; whole numbers only when `wholeX`),
  * drawn with uPlot at the width of its container.
@@ -31,7 +34,7 @@ export function LineChart({ data, time, wholeX = false, height = 280, testId }: 
         height,
         scales: { x: { time } },
         series: [{ label: time ? "time" : "x" }, ...data.lines.map((line, i) => ({ label: line.label, stroke: COLOURS[i % COLOURS.length]!, width: 1.5, spanGaps: true }))],
-        axes: [wholeX ? { incrs: WHOLE_STEPS, values: stepLabels } : {}, { size: 60, values: stepLabels }],
+        axes: [wholeX ? { incrs: WHOLE_STEPS, values: stepLabels } : {}, { size: labelWidth, values: stepLabels }],
         legend: { show: data.lines.length > 1 || time },
       },
       [time ? data.xs.map((ms) => ms / 1000) : data.xs, ...data.lines.map((line) => line.values)],
