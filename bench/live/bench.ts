@@ -32,6 +32,11 @@ function bar(n: number): string {
   return `${HEADER}${day},${close},${close},${close},${close},${close},4000000000\n`;
 }
 
+/** What the page-side predicate reads of the page's globals. */
+interface PageGlobals {
+  document: { querySelector(selector: string): { textContent: string | null } | null };
+}
+
 const processes: ShoalProcess[] = [];
 const start = (args: string[]) => {
   const p = new ShoalProcess(args);
@@ -76,8 +81,8 @@ try {
   await page.getByTestId("token").fill(token);
   await page.getByTestId("sign-in").click();
   const pageShows = (n: number) =>
-    // A string, evaluated in the page: this file is type-checked for Node, without the DOM.
-    page.waitForFunction(`document.querySelector("[data-testid=live-version]")?.textContent === "${n}"`, undefined, { polling: "raf", timeout: 120_000 });
+    // Runs in the page; this file is type-checked for Node, without the DOM's types (and the page's CSP refuses a string to eval).
+    page.waitForFunction((text) => (globalThis as unknown as PageGlobals).document.querySelector("[data-testid=live-version]")?.textContent === text, String(n), { polling: "raf", timeout: 120_000 });
   await pageShows(1);
   for (let n = 1; n <= APPENDS; n++) {
     const sent = performance.now();
