@@ -1,6 +1,7 @@
 import { PROTOCOL_VERSION } from "@shoal/protocol";
 import { appendCommand } from "./commands/appendCommand.ts";
 import { coordinatorCommand } from "./commands/coordinatorCommand.ts";
+import { replayCommand } from "./commands/replayCommand.ts";
 import { runCommand } from "./commands/runCommand.ts";
 import { submitCommand } from "./commands/submitCommand.ts";
 import { tokenCommand } from "./commands/tokenCommand.ts";
@@ -15,6 +16,8 @@ usage:
                                                 run a job on the grid
   shoal append --coordinator URL --token T DATASET FILE.csv
                                                 add rows to a dataset as a new version
+  shoal replay --coordinator URL --token T DATASET FILE.csv --every MS [--batch N]
+                                                append a CSV's bars one (or N) at a time
   shoal worker --coordinator URL [options]      lend this machine's CPUs to the grid
   shoal coordinator [--port P] [--data-dir D] [--store postgres://…]
                                                 run the grid's coordinator
@@ -43,6 +46,8 @@ export async function main(argv: string[], options: MainOptions): Promise<number
         return await submitCommand(rest);
       case "append":
         return await appendCommand(rest);
+      case "replay":
+        return await replayCommand(rest);
       case "worker":
         return await workerCommand(rest);
       case "coordinator":

@@ -40,6 +40,8 @@ describe.concurrent("shoal submit, append, worker and coordinator arguments", ()
     [["coordinator", "--max-task-memos", "0"], /--max-task-memos 0: expected an integer from 1 to/],
     [["coordinator", "--max-live-jobs", "0"], /--max-live-jobs 0: expected an integer from 1 to/],
     [["coordinator", "--max-live-jobs", "many"], /--max-live-jobs many: expected an integer from 1 to/],
+    [["coordinator", "--max-live-jobs-per-token", "0"], /--max-live-jobs-per-token 0: expected an integer from 1 to/],
+    [["coordinator", "--max-live-jobs-per-token", "2.5"], /--max-live-jobs-per-token 2.5: expected an integer from 1 to/],
     [["submit", ...NOWHERE, "examples/sma-crossover.lua", "--data", SP500, "--live=yes"], /--live/],
     [["coordinator", "--max-task-memos", "1e6"], /--max-task-memos 1e6: expected an integer from 1 to/],
     [["coordinator", "--max-task-memos", "99999999999999999999"], /--max-task-memos 99999999999999999999: expected an integer from 1 to 9007199254740991/],

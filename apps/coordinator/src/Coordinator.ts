@@ -68,7 +68,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     dataset: (id) => datasets.get(id),
     onFinished: (listener) => jobs.onFinished(listener),
     onAppended: (listener) => datasets.onAppended(listener),
-  }, o.limits.maxLiveJobs);
+  }, o.limits.maxLiveJobs, o.limits.maxLiveJobsPerToken);
   const history = new TaskHistory(historyStore, scheduler, logger);
   const tasks = new JobTasks(historyStore, jobs, scheduler);
   const ice = o.ice ? new IceServerIssuer(o.ice) : undefined;

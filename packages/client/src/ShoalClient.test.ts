@@ -77,6 +77,21 @@ describe("ShoalClient", () => {
     expect(connections).toBe(3);
   });
 
+  it("follows a live chain's versions until it stops, saying when the stream opened before the first version", async () => {
+    const version = (n: number) => ({ chain: "j1", version: n, dataset: `d${n}`, jobId: `j${n}`, status: "done", reused: n - 1, total: 2, result: n });
+    const { client } = fake(() => new Response(`: shoal\n\nevent: version\ndata: ${JSON.stringify(version(1))}\n\nevent: version\ndata: ${JSON.stringify(version(2))}\n\nevent: stopped\ndata: {"chain":"j1"}\n\nevent: version\ndata: {}\n\n`, { headers: { "Content-Type": "text/event-stream" } }));
+    const seen: string[] = [];
+    for await (const event of client.watchLive("j1", { onOpen: () => seen.push("open") })) seen.push(`v${event.version}:${event.reused}/${event.total}`);
+    expect(seen).toEqual(["open", "v1:0/2", "v2:1/2"]);
+    const { client: notLive } = fake(() => json(404, { error: "job j9 is not live" }));
+    const opened: string[] = [];
+    const watch = async () => {
+      for await (const event of notLive.watchLive("j9", { onOpen: () => opened.push("open") })) void event;
+    };
+    await expect(watch()).rejects.toMatchObject({ status: 404, message: "job j9 is not live" });
+    expect(opened).toEqual([]);
+  });
+
   it("answers undefined for a dataset the coordinator lacks, and the script of a job", async () => {
     const { client } = fake((r) => (r.url.endsWith("/script") ? json(200, { script: "function map() end" }) : json(404, { error: "no" })));
     expect(await client.findDataset("ab", { name: "prices" })).toBeUndefined();

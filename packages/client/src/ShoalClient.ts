@@ -192,12 +192,14 @@ export class ShoalClient {
 
   /**
    * Follows a live job's chain (by any of its jobs' ids): each finished version as it comes (the
-   * last one at once), until the chain stops or `signal` aborts. Does not reconnect.
+   * last one at once), until the chain stops or `signal` aborts. Does not reconnect. `onOpen` is
+   * called once the coordinator accepts the stream: the job is live, before any version finished.
    */
-  async *watchLive(id: string, options: { signal?: AbortSignal } = {}): AsyncGenerator<LiveVersion> {
+  async *watchLive(id: string, options: { signal?: AbortSignal; onOpen?: () => void } = {}): AsyncGenerator<LiveVersion> {
     const response = await this.#request("GET", `/api/jobs/${encodeURIComponent(id)}/live`, {
       init: { headers: { Accept: "text/event-stream" }, ...(options.signal ? { signal: options.signal } : {}) },
     });
+    options.onOpen?.();
     for await (const { event, data } of readEventStream(response!.body!)) {
       if (event === "stopped") return;
       if (event === "version") yield JSON.parse(data) as LiveVersion;

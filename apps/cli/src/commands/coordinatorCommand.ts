@@ -26,6 +26,8 @@ export const COORDINATOR_HELP = `usage: shoal coordinator [options]
   --max-task-memos N      most task outputs kept for incremental jobs; past it the oldest are
                           evicted, so later jobs reuse less (default 1000000)
   --max-live-jobs N       most live jobs (submit --live) kept at once, all authors together (default 8)
+  --max-live-jobs-per-token N
+                          most live jobs one author token may keep at once (default 8)
   --ice-servers FILE      STUN/TURN servers for volunteers' data channels (a JSON list of RTCIceServer, at most 16 KiB)
   --turn-secret SECRET    coturn's static-auth-secret: TURN servers in FILE without a username get time-limited
                           credentials per volunteer (use-auth-secret); the secret itself is never sent
@@ -56,6 +58,7 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
         "max-points": { type: "string" },
         "max-task-memos": { type: "string" },
         "max-live-jobs": { type: "string" },
+        "max-live-jobs-per-token": { type: "string" },
         "ice-servers": { type: "string" },
         "turn-secret": { type: "string" },
         "turn-secret-file": { type: "string" },
@@ -88,6 +91,7 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
     maxPoints: positive("--max-points", values["max-points"], LIMITS.paramPoints),
     maxTaskMemos: positive("--max-task-memos", values["max-task-memos"]),
     maxLiveJobs: positive("--max-live-jobs", values["max-live-jobs"]),
+    maxLiveJobsPerToken: positive("--max-live-jobs-per-token", values["max-live-jobs-per-token"]),
   };
   const { startCoordinator, redactUrl, PostgresUnavailableError } = await loadCoordinator("coordinator");
   const ice = readIceConfig({ iceServers: values["ice-servers"], turnSecret: values["turn-secret"], turnSecretFile: values["turn-secret-file"], turnTtl: values["turn-ttl"] });

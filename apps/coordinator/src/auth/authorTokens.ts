@@ -15,6 +15,12 @@ export function createAuthorToken(store: Store, label: string): string {
 
 /** True when `header` is `Bearer <token>` for a stored token. */
 export function isAuthorized(store: Store, header: string | undefined): boolean {
+  const hash = bearerHash(header);
+  return hash !== undefined && store.hasToken(hash);
+}
+
+/** The hash of the token in a `Bearer <token>` header (for an authorized request: whose it is), or undefined for another header. */
+export function bearerHash(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S{1,512})\s*$/i.exec(header ?? "");
-  return match !== null && store.hasToken(hashToken(match[1] as string));
+  return match ? hashToken(match[1] as string) : undefined;
 }

@@ -31,6 +31,8 @@ export interface LiveJobsDeps {
 
 interface Chain {
   id: JobId;
+  /** Who submitted it (the author token's hash): the per-token cap counts chains by it. */
+  owner: string;
   request: JobRequest;
   /** The job running now, or the last one when none runs. */
   current: JobId;
@@ -54,34 +56,47 @@ interface Chain {
 export class LiveJobs {
   readonly #deps: LiveJobsDeps;
   readonly #max: number;
+  readonly #maxPerOwner: number;
   readonly #chains = new Map<JobId, Chain>();
   readonly #byJob = new Map<JobId, Chain>();
-  #reserved = 0;
+  /** Submits under way (not chains yet), by owner: counted against both caps so racing submits cannot pass them. */
+  readonly #reserved = new Map<string, number>();
   /** Reruns submitted whose id is not known yet, and jobs that ended meanwhile (a rerun that reuses every task ends within its submit). */
   #inFlight = 0;
   readonly #early = new Map<JobId, JobView>();
 
-  constructor(deps: LiveJobsDeps, maxLiveJobs: number) {
+  constructor(deps: LiveJobsDeps, maxLiveJobs: number, maxPerOwner = maxLiveJobs) {
     this.#deps = deps;
     this.#max = maxLiveJobs;
+    this.#maxPerOwner = maxPerOwner;
     deps.onFinished((view) => this.#finished(view));
     deps.onAppended((dataset) => this.#appended(dataset));
   }
 
-  /** Submits the first job of a live chain; a 429 past the number of live chains allowed. */
-  async submit(request: JobRequest): Promise<JobView> {
-    if (this.#chains.size + this.#reserved >= this.#max) {
+  /**
+   * Submits the first job of a live chain for `owner` (the author token's hash); a 429 past the
+   * live chains the coordinator keeps, or past those one token may keep.
+   */
+  async submit(request: JobRequest, owner = ""): Promise<JobView> {
+    const reserved = [...this.#reserved.values()].reduce((sum, n) => sum + n, 0);
+    if (this.#chains.size + reserved >= this.#max) {
       throw new JobRequestError(`${this.#max} live jobs are running, the most this coordinator keeps; stop one (DELETE /api/jobs/{id}/live) first`, { status: 429 });
     }
-    this.#reserved += 1;
+    const own = [...this.#chains.values()].filter((chain) => chain.owner === owner).length + (this.#reserved.get(owner) ?? 0);
+    if (own >= this.#maxPerOwner) {
+      throw new JobRequestError(`this token has ${this.#maxPerOwner} live jobs running, the most one token may keep; stop one (DELETE /api/jobs/{id}/live) first`, { status: 429 });
+    }
+    this.#reserved.set(owner, (this.#reserved.get(owner) ?? 0) + 1);
     try {
       const view = await this.#deps.submit(request);
-      const chain: Chain = { id: view.id, request, current: view.id, running: true, pending: undefined, dataset: view.dataset as DatasetId, last: undefined, listeners: new Set() };
+      const chain: Chain = { id: view.id, owner, request, current: view.id, running: true, pending: undefined, dataset: view.dataset as DatasetId, last: undefined, listeners: new Set() };
       this.#chains.set(chain.id, chain);
       this.#byJob.set(view.id, chain);
       return view;
     } finally {
-      this.#reserved -= 1;
+      const left = (this.#reserved.get(owner) ?? 1) - 1;
+      if (left > 0) this.#reserved.set(owner, left);
+      else this.#reserved.delete(owner);
     }
   }
 

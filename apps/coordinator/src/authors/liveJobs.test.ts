@@ -1,11 +1,14 @@
 import type { DatasetView, JobView, Json, PeerView } from "@shoal/protocol";
 import { canonicalJson } from "@shoal/protocol";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readEvents, SMA_SPEC, SP500_CSV } from "../testing/fixtures.ts";
 import { ProtocolClient } from "../testing/ProtocolClient.ts";
 import type { ErrorBody, TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../testing/startTestCoordinator.ts";
 import { TestWorker } from "../testing/TestWorker.ts";
+import { createAuthorToken } from "../auth/authorTokens.ts";
+import { SqliteStore } from "../store/SqliteStore.ts";
 
 /*
  * Live jobs over HTTP on a real coordinator with a WebSocket test volunteer: reruns on appends,
@@ -141,4 +144,40 @@ describe("live jobs", () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await json<JobView[]>(c.api("/api/jobs"))).filter((j) => j.dataset === after.id)).toHaveLength(0);
   }, 120_000);
+});
+
+describe("live jobs per token", () => {
+  let c: TestCoordinator;
+  let other = "";
+  beforeAll(async () => {
+    c = await startTestCoordinator({ limits: { maxLiveJobs: 8, maxLiveJobsPerToken: 1 } });
+    // A second author: its token stored beside the first in the coordinator's own database.
+    const store = new SqliteStore(join(c.dataDir, "shoal.db"));
+    other = createAuthorToken(store, "second author");
+    store.close();
+  });
+  afterAll(async () => {
+    await c.close();
+  });
+
+  const submit = (dataset: string, token: string) =>
+    c.api("/api/jobs", { method: "POST", body: JSON.stringify({ dataset, spec: SMA_SPEC, live: true }), headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` } });
+
+  it("keeps at most limits.maxLiveJobsPerToken live chains per author token: its next, raced or not, is a 429 while another token's is taken", async () => {
+    const dataset = await json<DatasetView>(c.api("/api/datasets?name=per-token", { method: "POST", body: SAMPLE }));
+    const raced = await Promise.all([submit(dataset.id, c.token), submit(dataset.id, c.token)]);
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 429]);
+    const refused = raced.find((r) => r.status === 429)!;
+    expect((await json<ErrorBody>(refused)).error).toMatch(/^this token has 1 live jobs running, the most one token may keep; stop one/);
+    const mine = await json<JobView>(raced.find((r) => r.status === 201)!);
+    const replayed = await submit(dataset.id, c.token);
+    expect(replayed.status).toBe(429);
+    const theirs = await submit(dataset.id, other);
+    expect(theirs.status).toBe(201);
+    expect((await submit(dataset.id, other)).status).toBe(429);
+    // A non-live job is not counted; stopping frees the token's slot.
+    expect((await c.api("/api/jobs", { method: "POST", body: JSON.stringify({ dataset: dataset.id, spec: SMA_SPEC }), headers: { "Content-Type": "application/json" } })).status).toBe(201);
+    expect((await c.api(`/api/jobs/${mine.id}/live`, { method: "DELETE" })).status).toBe(200);
+    expect((await submit(dataset.id, c.token)).status).toBe(201);
+  }, 60_000);
 });

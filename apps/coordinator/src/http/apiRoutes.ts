@@ -83,7 +83,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: true,
     body: { type: "application/json", maxBytes: JOB_BODY_BYTES, schema: { type: "object", required: ["dataset", "spec"], additionalProperties: false, properties: { dataset: DATASET, spec: JOB_SPEC, ...REPLICATION, live: { type: "boolean", default: false, description: "rerun the job on every version appended to the dataset (follow it at /api/jobs/{id}/live)" } } } },
     ok: { status: 201, description: "the job", view: "JobView" },
-    errors: { 400: "a bad body or spec, a Lua error (`line`), or a limit passed (tasks, points, plan size), named with the figure; `live` not a boolean", 404: "no such dataset", 413: "body larger than the limit", 429: "the grid holds too many queued tasks, too many scripts wait for the probe, or (live) the coordinator keeps its most live jobs" },
+    errors: { 400: "a bad body or spec, a Lua error (`line`), or a limit passed (tasks, points, plan size), named with the figure; `live` not a boolean", 404: "no such dataset", 413: "body larger than the limit", 429: "the grid holds too many queued tasks, too many scripts wait for the probe, or (live) the coordinator, or this token, keeps its most live jobs" },
   },
   { method: "GET", path: "/api/jobs", summary: "The newest jobs.", auth: true, query: { limit: "1 to 1000, default 100" }, ok: { status: 200, description: "newest first", view: "JobView[]" }, errors: {} },
   { method: "GET", path: "/api/jobs/:id", summary: "A job's view.", auth: true, ok: { status: 200, description: "the job", view: "JobView" }, errors: NO_JOB },

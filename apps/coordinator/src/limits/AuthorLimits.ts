@@ -24,9 +24,11 @@ export interface AuthorLimits {
   maxTaskMemos: number;
   /** Most live jobs (chains rerun on every append) the coordinator keeps at once, all authors together. */
   maxLiveJobs: number;
+  /** Most live jobs one author token may keep at once, so one author cannot take every slot of `maxLiveJobs`. */
+  maxLiveJobsPerToken: number;
 }
 
-/** Defaults for a lab: a 100,000-task job, a million tasks queued, 10,000 series, 100,000 points, a 128 MB plan, a million memoized task outputs (ten full-size jobs' worth), 8 live jobs. */
+/** Defaults for a lab: a 100,000-task job, a million tasks queued, 10,000 series, 100,000 points, a 128 MB plan, a million memoized task outputs (ten full-size jobs' worth), 8 live jobs (all 8 may be one token's). */
 export const DEFAULT_AUTHOR_LIMITS: AuthorLimits = {
   maxTasksPerJob: 100_000,
   maxQueuedTasks: 1_000_000,
@@ -35,6 +37,7 @@ export const DEFAULT_AUTHOR_LIMITS: AuthorLimits = {
   maxPlanChars: 128 * 1024 * 1024,
   maxTaskMemos: 1_000_000,
   maxLiveJobs: 8,
+  maxLiveJobsPerToken: 8,
 };
 
 /** Fills in and checks author limits (undefined ones take the default): each must be a positive integer, and points may not pass the protocol's ceiling. */

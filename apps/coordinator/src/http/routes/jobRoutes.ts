@@ -1,5 +1,6 @@
 import type { EngineName, JobId } from "@shoal/protocol";
 import { ENGINE_NAMES, hasLoneSurrogate, LIMITS, LONE_SURROGATE_PROBLEM } from "@shoal/protocol";
+import { bearerHash } from "../../auth/authorTokens.ts";
 import { JobRequestError } from "../../authors/JobRequestError.ts";
 import type { JobRequest } from "../../authors/JobService.ts";
 import { HttpError } from "../HttpError.ts";
@@ -30,7 +31,8 @@ export function jobRoutes(router: Router, deps: HttpDeps): void {
 
   router.add("POST", "/api/jobs", async ({ req, res }) => {
     const request = parseJobRequest(await readJsonBody(req, JOB_BODY_BYTES));
-    const view = await answer(() => (request.live ? deps.live.submit(request) : jobs.submit(request)));
+    // Past the auth check, the bearer's hash says whose request this is: live jobs are capped per token.
+    const view = await answer(() => (request.live ? deps.live.submit(request, bearerHash(req.headers.authorization)) : jobs.submit(request)));
     deps.logger.info(`job ${view.id} submitted: ${view.tasks.total} tasks over dataset ${view.dataset}`);
     sendJson(res, 201, view);
   });

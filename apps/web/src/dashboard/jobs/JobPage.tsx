@@ -1,10 +1,11 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import type { JobView, PeerView } from "@shoal/client";
 import { durationText } from "@shoal/protocol";
 import { formatDuration } from "../../donor/format.ts";
 import { describeError, useApi } from "../api/useApi.ts";
 import { Notice } from "../components/Notice.tsx";
 import { ProgressBar } from "../components/ProgressBar.tsx";
+import { Stat } from "../components/Stat.tsx";
 import { StatusBadge } from "../components/StatusBadge.tsx";
 import { formatTime } from "../components/formatTime.ts";
 import { LuaEditor } from "../editor/LuaEditor.tsx";
@@ -18,6 +19,9 @@ import { splitText } from "./parseJobForm.ts";
 import { progressEstimate } from "./progressEstimate.ts";
 import { shoalRunCommand } from "./shoalRunCommand.ts";
 import { useJobProgress } from "./useJobProgress.ts";
+import { LivePanel } from "../live/LivePanel.tsx";
+import { useLiveChain } from "../live/useLiveChain.ts";
+import type { LiveVersion } from "@shoal/client";
 import { LineMessage } from "../components/LineMessage.tsx";
 import { PartialResultCard } from "../tasks/PartialResultCard.tsx";
 import { volunteersText } from "../compare/volunteersText.ts";
@@ -27,6 +31,7 @@ import { TaskTimeline } from "../tasks/TaskTimeline.tsx";
 /** One job, live: progress with throughput and ETA, the peers on it, cancel; then its result, or its Lua error on its line. */
 export function JobPage({ id }: { id: string }) {
   const { job, samples, error } = useJobProgress(id);
+  const chain = useLiveChain(id);
   const active = job?.status === "queued" || job?.status === "running";
   const now = useNow(active ? 1000 : undefined);
   const script = useApi((client) => client.getJobScript(id), [id]);
@@ -69,12 +74,13 @@ export function JobPage({ id }: { id: string }) {
           {active && <JobPeers id={job.id} peers={peers.data} />}
         </div>
       </section>
+      {chain.phase !== "checking" && chain.phase !== "not-live" && <LivePanel id={id} chain={chain} />}
       {active && <VolunteerHint peers={peers.data} engine={job.spec.engine} />}
       {active && job.unconfirmedError && <UnconfirmedError job={job} />}
       {job.status === "failed" && job.error && <JobError job={job} script={script.data} />}
       {job.status === "cancelled" && <Notice kind="empty">This job was cancelled; it has no result.</Notice>}
       {active && <PartialResultCard job={job} />}
-      {job.status === "done" && <JobResult job={job} />}
+      {(job.status === "done" || chain.latest?.result !== undefined) && <JobResult job={job} live={chain.latest} />}
       <TaskTimeline id={id} active={active} />
       <TaskTable id={id} active={active} />
       <JobFacts job={job} />
@@ -85,17 +91,6 @@ export function JobPage({ id }: { id: string }) {
         </details>
       )}
     </>
-  );
-}
-
-function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
-  return (
-    <div className="stat">
-      <span className="label">{label}</span>
-      <span className="value" data-testid={testId}>
-        {value}
-      </span>
-    </div>
   );
 }
 
@@ -156,11 +151,18 @@ function JobError({ job, script }: { job: JobView; script: string | undefined })
   );
 }
 
-function JobResult({ job }: { job: JobView }) {
-  const result = useApi((client) => client.getResult(job.id), [job.id]);
+/**
+ * The job's result, or for a live job its newest version's: the same view takes each version's
+ * result in place, so its charts, chosen metric and scroll stay as versions arrive.
+ */
+function JobResult({ job, live }: { job: JobView; live: LiveVersion | undefined }) {
+  const own = job.status === "done" && live?.result === undefined;
+  const result = useApi((client) => (own ? client.getResult(job.id) : Promise.resolve(undefined)), [job.id, own]);
+  const params = useMemo(() => Object.keys(job.spec.params), [job.spec.params]);
+  if (live?.result !== undefined) return <ResultView jobId={live.jobId} result={live.result} params={params} />;
   if (result.error) return <Notice kind="error">Cannot load the result: {result.error}</Notice>;
   if (result.data === undefined) return <Notice kind="loading">Loading the result…</Notice>;
-  return <ResultView jobId={job.id} result={result.data} params={Object.keys(job.spec.params)} />;
+  return <ResultView jobId={job.id} result={result.data} params={params} />;
 }
 
 function JobFacts({ job }: { job: JobView }) {

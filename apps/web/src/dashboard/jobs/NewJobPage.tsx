@@ -54,6 +54,7 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
   const [replicas, setReplicas] = useState("1");
   const [quorum, setQuorum] = useState("1");
   const [picked, setPicked] = useState<string>();
+  const [live, setLive] = useState(false);
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState<string>();
   const [checked, setChecked] = useState(false);
@@ -156,7 +157,7 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
         datasetId = (await client.uploadDataset(await fetchSampleDataset(), { name: SAMPLE_DATASET.name })).dataset.id;
       }
       setBusy("Submitting…");
-      const job = await client.createJob({ dataset: datasetId, spec, ...(copies > 1 ? { replicas: copies, quorum: Number(quorum) } : {}) });
+      const job = await client.createJob({ dataset: datasetId, spec, ...(copies > 1 ? { replicas: copies, quorum: Number(quorum) } : {}), ...(live && dataset !== SAMPLE ? { live: true } : {}) });
       navigate(routePath({ page: "job", id: job.id }));
     } catch (failure) {
       fail(failure);
@@ -287,6 +288,14 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
           </div>
           <p className="hint muted small">
             {replicas === "1" ? "Each task runs once: for a pool of donors you trust." : `Each task runs on ${replicas} donors; a result counts once ${quorum} of them agree.`}
+          </p>
+          <label className="inline" title={dataset === SAMPLE ? "Upload a dataset first: a live job follows the appends to one" : undefined}>
+            <input type="checkbox" checked={live && dataset !== SAMPLE} disabled={dataset === SAMPLE} onChange={(e) => setLive(e.target.checked)} data-testid="live" /> Live: rerun on every append to this dataset
+          </label>
+          <p className="hint muted small">
+            {dataset === SAMPLE
+              ? "A live job needs a dataset on the coordinator; upload one to turn it on."
+              : "Each append (shoal append, shoal replay) reruns the job on the new version, reusing the tasks whose rows did not change; the job page follows every version."}
           </p>
           <div className="submit-bar">
             {problem && problem.line === undefined && <ProblemText problem={problem} />}

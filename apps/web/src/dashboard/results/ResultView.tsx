@@ -7,13 +7,13 @@ import { heatmapGrid } from "./heatmapGrid.ts";
 import { LineChart } from "./LineChart.tsx";
 import { lineSeries, timeColumn } from "./lineSeries.ts";
 import { numberColumns } from "./numberColumns.ts";
+import { PREFERRED_METRICS } from "./preferredMetrics.ts";
 import { resultSummary } from "./resultSummary.ts";
 import type { ResultTable } from "./resultTables.ts";
 import { resultTables, tableLabel } from "./resultTables.ts";
 import { SortableTable } from "./SortableTable.tsx";
 import { tableCsv } from "./tableCsv.ts";
 
-const PREFERRED_METRICS = ["sharpe", "total_return", "cagr", "score", "share_above"];
 /** More lines than this over time is a tangle: the chart shows their mean instead. */
 const MAX_LINES = 8;
 
