@@ -63,7 +63,13 @@ export class JobService {
       const row = this.#store.getJob(id);
       if (spec && row) this.#memo.record(spec, row.quorum, tasks);
     });
-    this.#scheduler.onApplied(({ finished }) => {
+    this.#scheduler.onApplied(({ command, finished }) => {
+      // Jobs taken over from, or lost to, another coordinator on the same database.
+      if (command.type === "adopt-job") this.#running.add(command.job.id);
+      if (command.type === "drop-job") {
+        this.#running.delete(command.jobId);
+        this.#specs.delete(command.jobId);
+      }
       for (const { id } of finished) {
         this.#specs.delete(id);
         this.#running.delete(id);
