@@ -29,6 +29,8 @@ export class JobOwnership {
     this.#options = deps.schedulerOptions ?? {};
     this.#logger = deps.logger;
     this.#scheduler.guard((batch) => this.#leases.check(batch));
+    // Only once committed: a job whose finishing commit failed is still running here, and still leased.
+    this.#scheduler.onApplied(({ finished }) => finished.forEach((job) => this.#leases.forget(job.id)));
     this.#scheduler.onCommitFailed((error) => {
       // After the rollback, and outside the failed commit: nothing else runs before the jobs are dropped.
       if (error instanceof LeaseLostError) queueMicrotask(() => this.#drop(error.jobs));

@@ -195,7 +195,8 @@ export class DurableScheduler {
   #apply<C extends SchedulerCommand>(command: C, write: (() => void) | undefined): CommandOutcomes[C["type"]] {
     const text = encode(command);
     const slotsBefore = command.type === "request-work" ? this.#scheduler.peerSnapshot(command.peerId).slots : 0;
-    const reportedJob = command.type === "submit-result" || command.type === "submit-failure" ? this.#scheduler.jobOf(command.taskId) : undefined;
+    const guarding = this.#guards.size > 0;
+    const reportedJob = guarding && (command.type === "submit-result" || command.type === "submit-failure") ? this.#scheduler.jobOf(command.taskId) : undefined;
     const outcome = applyCommand(this.#scheduler, command);
     if (!changesState(command, outcome, () => this.#scheduler.peerSnapshot((command as { peerId: PeerId }).peerId).slots !== slotsBefore)) {
       return outcome;
@@ -205,7 +206,7 @@ export class DurableScheduler {
     for (const job of finished) applyCommand(this.#scheduler, { type: "forget-job", jobId: job.id });
     const logged = commandToLog(command, outcome);
     const entry = logged === command ? text : encode(logged);
-    const guarded = guardedCommand(command, outcome, fx, reportedJob, finished);
+    const guarded = guarding ? guardedCommand(command, outcome, fx, reportedJob, finished) : UNGUARDED;
     this.#pending.push({ text: entry, write, finished, events: fx.events, guarded });
     this.#pendingChars += entry.length;
     const expired = "expired" in fx ? (fx.expired as unknown[]).length : 0;
@@ -328,6 +329,9 @@ export class DurableScheduler {
     });
   }
 }
+
+/** What a command carries when no guard is installed (SQLite, memory): nothing is looked up for it. */
+const UNGUARDED: GuardedCommand = { command: { type: "tick", now: 0 }, jobs: [], finished: [] };
 
 /** Which jobs a command touched, from the command, what it granted, expired or cancelled, and its events. */
 function guardedCommand(command: SchedulerCommand, outcome: unknown, fx: Effects & { expired?: unknown[] }, reportedJob: JobId | undefined, finished: FinishedJob[]): GuardedCommand {

@@ -10,7 +10,9 @@ import { startPostgres } from "../../testing/startPostgres.ts";
 import { DurableScheduler } from "../../volunteers/DurableScheduler.ts";
 import { sampleDataset } from "../runStoreTests.ts";
 import { JobLeases, LeaseLostError } from "./JobLeases.ts";
+import { POSTGRES_SCHEMA } from "./postgresSchema.ts";
 import { PostgresStore } from "./PostgresStore.ts";
+import { SyncPostgres } from "./SyncPostgres.ts";
 
 const A = "A" as PeerId;
 const B = "B" as PeerId;
@@ -111,6 +113,8 @@ describe("job leases on PostgreSQL", () => {
     expect(invariants).toMatchObject({ duplicates: 0, foreignEpoch: 0, stale: 0 });
     expect(invariants.accepted).toBe(b.store.getJob(JOB)?.outcome?.tasks.total);
     expect(rowsBy(b, "a")).toBe(1);
+    // The finished job is no longer renewed.
+    expect(b.leases.held().size).toBe(0);
     for (const n of [a, b]) n.store.close();
   });
 
@@ -129,6 +133,20 @@ describe("job leases on PostgreSQL", () => {
     expect(a.cancelled.map((l) => l.taskId).sort()).toEqual(held.map((x) => x.taskId).sort());
     // a's next work request gets nothing from a job it no longer owns.
     expect(a.scheduler.run({ type: "request-work", peerId: A, freeSlots: 2, now: 2 }).assignments).toEqual([]);
+    for (const n of [a, b]) n.store.close();
+  });
+
+  it("a coordinator closing cleanly lets its leases lapse at once, so another takes its job over without waiting for the TTL", async () => {
+    const url = await cluster.createDatabase();
+    const a = node(url, "a");
+    const b = node(url, "b");
+    submit(a);
+    b.ownership.tick();
+    expect(lease(b)).toEqual({ owner: "a", epoch: 1 });
+    a.ownership.close();
+    b.ownership.tick();
+    expect(lease(b)).toEqual({ owner: "b", epoch: 2 });
+    expect(b.scheduler.runningJobIds()).toEqual([JOB]);
     for (const n of [a, b]) n.store.close();
   });
 
@@ -186,5 +204,32 @@ describe("job leases on PostgreSQL", () => {
     expect(c.store.jobResult(JOB)).toBe(JSON.stringify(reference()));
     expect(leaseInvariants(c.store.connection)).toMatchObject({ duplicates: 0, foreignEpoch: 0, stale: 0 });
     for (const n of [a, b, c]) n.store.close();
+  });
+
+  it("migrates a version 1 database: its log becomes node ''s, its running job gets a lapsed lease, and the first node takes the job over from that log", async () => {
+    const url = await cluster.createDatabase();
+    const v1 = new SyncPostgres(url);
+    v1.query(`
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO meta (key, value) VALUES ('schema', '1');
+CREATE TABLE scheduler_snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL, state TEXT NOT NULL);
+CREATE TABLE scheduler_snapshot_tasks (job INTEGER NOT NULL, position INTEGER NOT NULL, tasks TEXT NOT NULL, PRIMARY KEY (job, position));
+CREATE TABLE scheduler_log (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, command TEXT NOT NULL);`);
+    v1.query(POSTGRES_SCHEMA);
+    v1.batch([
+      { text: "INSERT INTO datasets (id, name, hash, ingest_key, options, columns, rows, bytes, created_at) VALUES ('d1', 'd', 'h', 'k', '{}', '[]', 0, 0, '2024-01-01')" },
+      { text: "INSERT INTO jobs (id, dataset_id, spec, has_reduce, replicas, quorum, created_at) VALUES ($1, 'd1', '{}', true, 1, 1, '2024-01-01')", params: [JOB] },
+      { text: "INSERT INTO scheduler_log (command) VALUES ($1)", params: [JSON.stringify([{ type: "submit-job", job: submission() }])] },
+    ]);
+    v1.close();
+
+    const n = node(url, "n");
+    expect(n.store.connection.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0]?.value).toBe("2");
+    expect(lease(n)).toEqual({ owner: "", epoch: 0 });
+    n.ownership.tick();
+    expect(lease(n)).toEqual({ owner: "n", epoch: 1 });
+    finish(n, B);
+    expect(n.store.jobResult(JOB)).toBe(JSON.stringify(reference()));
+    n.store.close();
   });
 });

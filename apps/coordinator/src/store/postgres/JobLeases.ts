@@ -93,7 +93,6 @@ INSERT INTO job_lease_history (job_id, epoch, owner, taken_at) SELECT job_id, 1,
         [accepted.map((r) => r.jobId), accepted.map((r) => r.taskId), accepted.map((r) => r.attempt), accepted.map((r) => this.#held.get(r.jobId)), this.node],
       );
     }
-    for (const id of batch.flatMap((g) => g.finished)) this.#held.delete(id);
   }
 
   /** Extends every lease this node holds; returns the jobs whose lease it found gone (another node's now, at a higher epoch), which it forgets. */
@@ -135,7 +134,7 @@ RETURNING job_id, epoch, previous`;
     });
   }
 
-  /** Forgets a job this node let go of (it could not rebuild it, or dropped it). */
+  /** Forgets a job this node let go of (it ended, or was dropped), once the commit that let go of it went through. */
   forget(id: JobId): void {
     this.#held.delete(id);
   }
