@@ -79,7 +79,13 @@ export class JobOwnership {
       this.#logger.error(`job ${taken.jobId}: taken over at epoch ${taken.epoch}, but no earlier owner's scheduler log holds it`);
       return;
     }
-    this.#scheduler.run({ type: "adopt-job", job: state });
+    try {
+      this.#scheduler.run({ type: "adopt-job", job: state });
+    } catch (error) {
+      // Not adopted (the database failed the commit): let the lease lapse so a node (this one, next round) tries again.
+      this.#leases.release([taken.jobId]);
+      throw error;
+    }
     this.#logger.info(`job ${taken.jobId}: taken over from ${taken.previous || "the single coordinator"} at epoch ${taken.epoch}`);
   }
 

@@ -139,10 +139,14 @@ RETURNING job_id, epoch, previous`;
     this.#held.delete(id);
   }
 
-  /** Lets every held lease lapse now (keeping its epoch), so another coordinator takes the jobs over at once: on a clean shutdown. */
-  release(): void {
-    if (this.#held.size === 0) return;
-    this.#db.query("UPDATE job_leases SET expires_at = now() WHERE owner = $1 AND job_id = ANY($2::text[])", [this.node, [...this.#held.keys()]]);
-    this.#held.clear();
+  /**
+   * Lets held leases lapse now (keeping their epochs), so another coordinator takes the jobs over
+   * at once: all of them on a clean shutdown, or `ids` (a job this node failed to adopt).
+   */
+  release(ids: readonly JobId[] = [...this.#held.keys()]): void {
+    const mine = ids.filter((id) => this.#held.has(id));
+    if (mine.length === 0) return;
+    for (const id of mine) this.#held.delete(id);
+    this.#db.query("UPDATE job_leases SET expires_at = now() WHERE owner = $1 AND job_id = ANY($2::text[])", [this.node, mine]);
   }
 }
