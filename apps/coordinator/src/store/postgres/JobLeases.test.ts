@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatasetId, JobId, PeerId, ShardHash } from "@shoal/protocol";
+import type { DatasetId, JobId, Json, PeerId, ShardHash } from "@shoal/protocol";
 import { parseJobSpec } from "@shoal/protocol";
-import type { Assignment, Json, JobSubmission, Lease } from "@shoal/scheduler";
+import type { Assignment, JobSubmission, Lease } from "@shoal/scheduler";
 import { JobScheduler, planJob } from "@shoal/scheduler";
 import { JobOwnership } from "../../cluster/JobOwnership.ts";
 import { leaseInvariants } from "../../testing/leaseInvariants.ts";
