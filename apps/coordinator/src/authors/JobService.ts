@@ -123,11 +123,14 @@ export class JobService {
     return this.#store.listJobs(limit).map((row) => this.#view(row));
   }
 
-  /** Cancels a running job; cancelling a cancelled job again is fine, a finished one is a 409. */
+  /** Cancels a running job; cancelling a cancelled job again is fine, a finished one is a 409, and so is one another coordinator owns. */
   cancel(id: JobId): JobView {
     const row = this.#store.getJob(id);
     if (!row) throw new JobRequestError(`no job ${id}`, { status: 404 });
     if (row.outcome && row.outcome.status !== "cancelled") throw new JobRequestError(`job ${id} is already ${row.outcome.status}`, { status: 409 });
+    if (!row.outcome && !this.#scheduler.jobSnapshot(id)) {
+      throw new JobRequestError(`job ${id} is run by another coordinator on this database; cancel it there`, { status: 409 });
+    }
     if (!row.outcome) this.#scheduler.run({ type: "cancel-job", jobId: id });
     return this.view(id) as JobView;
   }
