@@ -11,6 +11,7 @@ import { join } from "node:path";
 import pg from "pg";
 import type { JobId, PeerId, TaskId } from "@shoal/protocol";
 import { sampleDataset } from "../../apps/coordinator/src/store/runStoreTests.ts";
+import { JobLeases } from "../../apps/coordinator/src/store/postgres/JobLeases.ts";
 import { PostgresStore } from "../../apps/coordinator/src/store/postgres/PostgresStore.ts";
 import { SqliteStore } from "../../apps/coordinator/src/store/SqliteStore.ts";
 import type { Store } from "../../apps/coordinator/src/store/Store.ts";
@@ -64,6 +65,26 @@ function storeRows(name: string, store: Store): Array<[string, number[]]> {
   ];
 }
 
+/**
+ * The same group commit as {@link storeRows}', with what several coordinators on one database add
+ * to it: the job's lease checked under the epoch held (share-locked) and the accepted result
+ * recorded under it.
+ */
+function fencedCommits(store: PostgresStore): number[] {
+  const leases = new JobLeases(store.connection, "bench", 60_000);
+  const job = "j1" as JobId;
+  store.transaction(() => leases.check([{ command: { type: "submit-job", job: { id: job, graph: { tasks: [], result: { kind: "outputs" } } } } as never, jobs: [job], finished: [] }]));
+  const at = "2026-01-01T00:00:00.000Z";
+  return timeSync((i) =>
+    store.transaction(() => {
+      const taskId = `j1/map/f${i}` as TaskId;
+      store.appendCommands(['{"type":"tick","now":1}', '{"type":"tick","now":2}']);
+      store.credit.record([{ jobId: job, taskId, account: `p:peer`, units: 1, at }]);
+      leases.check([{ command: { type: "tick", now: 1 }, jobs: [job], finished: [], accepted: { jobId: job, taskId, attempt: 1 } }]);
+    }),
+  );
+}
+
 const cluster = await startPostgres();
 const rows: Array<[string, number[]]> = [];
 const dispatch: Array<[string, number[]]> = [];
@@ -80,6 +101,7 @@ try {
   rows.push(["PostgreSQL pg awaited directly: SELECT 1", await timeAsync(() => client.query("SELECT 1"))]);
   await client.end();
   rows.push(...storeRows("PostgreSQL", store));
+  rows.push(["PostgreSQL: group commit + job lease fence (epoch check, accepted row)", fencedCommits(store)]);
   store.close();
 
   dispatch.push(["SQLite (--data-dir)", await dispatchRate([], TASKS, REPEATS)]);

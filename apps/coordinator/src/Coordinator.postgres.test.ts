@@ -28,7 +28,7 @@ afterAll(() => {
 });
 
 async function spawnCoordinator(dataDir: string, store: string): Promise<SpawnedCoordinator> {
-  const spawned = await spawnChild(dataDir, ["--store", store]);
+  const spawned = await spawnChild(dataDir, ["--store", store, "--lease-ttl", "2s"]);
   children.push(spawned.child);
   return spawned;
 }
@@ -39,7 +39,7 @@ async function wire(url: string): Promise<{ client: ProtocolClient; wire: TestWi
 }
 
 describe("a coordinator on PostgreSQL", () => {
-  it("killed with SIGKILL mid-job, restarts on the same database and finishes with shoal run's result; rides out the database going down", async () => {
+  it("killed with SIGKILL mid-job, restarts on the same database (taking its job over once the lease lapses) and finishes with shoal run's result; rides out the database going down", async () => {
     const reference = shoalRunSma();
     const store = await cluster.createDatabase();
     const dataDir = mkdtempSync(join(tmpdir(), "shoal-pg-restart-"));
@@ -61,7 +61,12 @@ describe("a coordinator on PostgreSQL", () => {
 
     const second = await spawnCoordinator(dataDir, store);
     expect(second.token).toBeUndefined();
-    const midway = await json<JobView>(second.api(`/api/jobs/${job.id}`, token));
+    // The new process is another node: it owns the job once the dead one's lease lapses (--lease-ttl 2s) and it takes it over from the log.
+    let midway = await json<JobView>(second.api(`/api/jobs/${job.id}`, token));
+    for (let i = 0; i < 600 && midway.results.accepted === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      midway = await json<JobView>(second.api(`/api/jobs/${job.id}`, token));
+    }
     expect(midway.status).toMatch(/queued|running/);
     expect(midway.results.accepted).toBeGreaterThan(0);
     const { wire: secondWire } = await wire(second.url);

@@ -22,6 +22,9 @@ import type { Mount } from "./http/createRequestHandler.ts";
 import { createRequestHandler } from "./http/createRequestHandler.ts";
 import { ScriptProbe } from "./probe/ScriptProbe.ts";
 import { openStores } from "./store/openStores.ts";
+import { JobOwnership } from "./cluster/JobOwnership.ts";
+import { newId } from "./newId.ts";
+import { JobLeases } from "./store/postgres/JobLeases.ts";
 import { JobTasks } from "./tasks/JobTasks.ts";
 import { TaskHistory } from "./tasks/TaskHistory.ts";
 import { CoordinatorPeer } from "./transport/CoordinatorPeer.ts";
@@ -43,16 +46,21 @@ export interface RunningCoordinator {
 /**
  * Starts a coordinator: the store, SQLite in `dataDir` or PostgreSQL at `store` (restoring the
  * scheduler from its snapshot and log), the HTTP API, the WebSocket endpoint `/ws`, the PeerJS signalling server `/peerjs`
- * and the coordinator's own PeerJS peer, all on one HTTP server, plus the lease-expiry tick.
+ * and the coordinator's own PeerJS peer, all on one HTTP server, plus the lease-expiry tick. On
+ * PostgreSQL the process is one node among any number on the same database: it owns the jobs
+ * submitted to it, and takes over those whose owner stopped renewing their leases ({@link JobOwnership}).
  */
 export async function startCoordinator(options: CoordinatorOptions): Promise<RunningCoordinator> {
   const o = resolveOptions(options);
   const { logger } = o;
   mkdirSync(o.dataDir, { recursive: true });
   rmSync(join(o.dataDir, "tmp"), { recursive: true, force: true });
-  const { store, history: historyStore, where } = openStores(o.dataDir, o.store);
+  const node = newId("n");
+  const { store, postgres, history: historyStore, where } = openStores(o.dataDir, o.store, node);
   const token = store.countTokens() === 0 ? createAuthorToken(store, "first start") : undefined;
   const scheduler = DurableScheduler.open(store, o.scheduler, o.snapshotEvery);
+  const leases = postgres ? new JobLeases(postgres.connection, node, o.leaseTtlMs) : undefined;
+  const ownership = postgres && leases ? new JobOwnership({ leases, store: postgres, scheduler, schedulerOptions: o.scheduler, logger }) : undefined;
   scheduler.withinCommit((events) => store.credit.record(creditEntries(events, store.credit, new Date().toISOString())));
   const restoredPeers = scheduler.peerIds();
   const metrics = new Metrics();
@@ -109,13 +117,14 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     }
   }, o.tickMs);
   const grace = setTimeout(() => grid.removeAbsent(restoredPeers), o.peerGraceMs);
+  ownership?.start({ ttlMs: o.leaseTtlMs, renewMs: o.leaseRenewMs });
   let peer: Closable | undefined;
   if (o.webrtc) {
     const { peerId: id, iceServers, maxConnections } = o.webrtc;
     const peerOptions = { host: loopback, port, id, token: signallingToken, iceServers, grid, logger, shardBaseUrl: shardBaseUrl(), maxConnections };
     peer = await keepCoordinatorPeer(() => CoordinatorPeer.start(peerOptions), logger);
   }
-  logger.info(`coordinator listening on ${baseUrl} (store ${where}, shards in ${o.dataDir}${restoredPeers.length ? `, ${restoredPeers.length} peers to wait for` : ""})`);
+  logger.info(`coordinator${leases ? ` ${node}` : ""} listening on ${baseUrl} (store ${where}, shards in ${o.dataDir}${restoredPeers.length ? `, ${restoredPeers.length} peers to wait for` : ""})`);
 
   let closed: Promise<void> | undefined;
   const close = () =>
@@ -132,6 +141,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       });
       await probe.close();
       scheduler.snapshot();
+      ownership?.close();
       history.flush();
       historyStore.close();
       store.close();

@@ -4,6 +4,7 @@ import type { AuthorLimits } from "./limits/AuthorLimits.ts";
 import { resolveAuthorLimits } from "./limits/AuthorLimits.ts";
 import type { Logger } from "./Logger.ts";
 import { consoleLogger } from "./Logger.ts";
+import { LEASE_TIMES } from "./store/postgres/JobLeases.ts";
 import { COORDINATOR_PEER_ID } from "./transport/CoordinatorPeer.ts";
 import type { IceConfig } from "./transport/IceServerIssuer.ts";
 import type { PeerOptionsLike } from "./transport/peerjsTypes.ts";
@@ -14,6 +15,10 @@ export interface CoordinatorOptions {
   dataDir: string;
   /** A PostgreSQL URL (`postgres://user:password@host:port/db`) to keep the store and task history in, instead of SQLite in `dataDir`. */
   store?: string;
+  /** With `store`: how long a job lease lasts unrenewed before another coordinator on the same database may take the job over. Default 15 s. */
+  leaseTtlMs?: number;
+  /** With `store`: how often this coordinator renews its job leases and looks for lapsed ones. Default a fifth of `leaseTtlMs`. */
+  leaseRenewMs?: number;
   /** Port to listen on; 0 picks a free one. Default 8080. */
   port?: number;
   /** Interface to listen on. Default 127.0.0.1. */
@@ -84,6 +89,8 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
     probeBudget: 5e7,
     probeDeadlineMs: 2000,
     probeHeapMb: 256,
+    leaseTtlMs: LEASE_TIMES.ttlMs,
+    leaseRenewMs: Math.max(1, Math.floor((options.leaseTtlMs ?? LEASE_TIMES.ttlMs) / 5)),
     webDist: fileURLToPath(new URL("../../web/dist", import.meta.url)),
     ...withoutUndefined(options),
     dataDir: options.dataDir,

@@ -130,6 +130,47 @@ export class JobScheduler {
   }
 
   /**
+   * Takes over a running job from another scheduler's state (another coordinator's, whose lease on
+   * it lapsed): its done tasks and verified outputs stay, and attempts that were leased there are
+   * expired without spending a try, since their peers answer to the old owner. Throws
+   * {@link TaskGraphError} if the job or one of its tasks is already here.
+   */
+  adoptJob(state: JobState): Effects {
+    if (this.#jobs.has(state.id)) throw new TaskGraphError(`job ${state.id} already exists`);
+    const clash = state.tasks.find((t) => this.#tasks.has(t.id));
+    if (clash) throw new TaskGraphError(`task ${clash.id} already belongs to another job`);
+    const adopted = copy(state);
+    adopted.tasks = adopted.tasks.map((t) => {
+      for (const a of t.attempts) if (a.phase === "leased") a.phase = "expired";
+      return taskState(t);
+    });
+    const record = this.#register(adopted);
+    const fx = effects();
+    if (record.state.status === "running" && record.finished) this.#finish(record, fx);
+    return fx;
+  }
+
+  /**
+   * Lets go of a job, running or not, because another scheduler owns it now: its leases come back
+   * for cancellation (their peers must stop) and it is forgotten here.
+   */
+  dropJob(jobId: JobId): Effects {
+    const fx = effects();
+    const job = this.#jobs.get(jobId);
+    if (!job) return fx;
+    for (const ref of this.#leases.ofJob(job)) fx.cancel.push(this.#leases.close(ref, "cancelled"));
+    job.close();
+    for (const t of job.state.tasks) this.#tasks.delete(t.id);
+    this.#jobs.delete(jobId);
+    return fx;
+  }
+
+  /** The job a task belongs to, while this scheduler holds it. */
+  jobOf(taskId: TaskId): JobId | undefined {
+    return this.#tasks.get(taskId)?.state.id;
+  }
+
+  /**
    * Registers a connected peer. `slots`, when given, sets its executor count (e.g. after its CPU
    * slider moved); otherwise the count is learned from the largest `freeSlots` it reports.
    * `engines`, when given, limits it to jobs of those Lua engines (and jobs that name none).

@@ -1,5 +1,6 @@
 import type { JobId, PeerId, ShardHash, TaskId } from "@shoal/protocol";
 import type { JobScheduler } from "./JobScheduler.ts";
+import type { JobState } from "./SchedulerState.ts";
 import type { Effects, Expiry, JobSubmission, Lease, SubmitOutcome, TaskFailure, TaskResult, WorkGrant } from "./types.ts";
 
 /** A result no task takes (neither outputs nor an output): it replays down the malformed-result path. */
@@ -14,6 +15,8 @@ export type SchedulerCommand =
   | { type: "submit-job"; job: JobSubmission }
   | { type: "cancel-job"; jobId: JobId }
   | { type: "forget-job"; jobId: JobId }
+  | { type: "adopt-job"; job: JobState }
+  | { type: "drop-job"; jobId: JobId }
   | { type: "add-peer"; peerId: PeerId; slots?: number; engines?: string[] }
   | { type: "remove-peer"; peerId: PeerId }
   | { type: "resume-peer"; peerId: PeerId; running: Array<{ taskId: TaskId; attempt: number }> }
@@ -29,6 +32,8 @@ export interface CommandOutcomes {
   "submit-job": Effects;
   "cancel-job": Effects;
   "forget-job": boolean;
+  "adopt-job": Effects;
+  "drop-job": Effects;
   "add-peer": void;
   "remove-peer": Expiry;
   "resume-peer": Expiry;
@@ -64,6 +69,10 @@ function run(s: JobScheduler, c: SchedulerCommand): CommandOutcomes[SchedulerCom
       return s.cancelJob(c.jobId);
     case "forget-job":
       return s.forgetJob(c.jobId);
+    case "adopt-job":
+      return s.adoptJob(c.job);
+    case "drop-job":
+      return s.dropJob(c.jobId);
     case "add-peer":
       return s.addPeer(c.peerId, c.slots, c.engines);
     case "remove-peer":

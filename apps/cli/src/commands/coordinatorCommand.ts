@@ -12,7 +12,9 @@ export const COORDINATOR_HELP = `usage: shoal coordinator [options]
   --data-dir D        SQLite store and shards (default ./data)
   --store URL         keep the store in PostgreSQL instead of SQLite: postgres://user:password@host:port/db
                       (or set SHOAL_STORE_URL, which keeps the password out of the process list);
-                      shards stay in --data-dir
+                      shards stay in --data-dir; any number of coordinators may share one database
+  --lease-ttl T       with --store: how long a job's owner may go without renewing its lease before
+                      another coordinator takes the job over (default 15s; 1s to 10m)
   --public-url URL    base URL workers reach this coordinator at, if not http://HOST:PORT
   --no-webrtc         serve workers over WebSocket only
   --peer-retention T  how long a volunteer that left may come back under its id (default 7d)
@@ -47,6 +49,7 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
         host: { type: "string" },
         "data-dir": { type: "string" },
         store: { type: "string" },
+        "lease-ttl": { type: "string" },
         "public-url": { type: "string" },
         "no-webrtc": { type: "boolean" },
         "peer-retention": { type: "string" },
@@ -84,6 +87,7 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
     throw new UsageError(`--peer-retention: ${(error as Error).message}`);
   }
   const { heartbeatMs, silenceMs } = liveness(values.heartbeat, values["silence-timeout"]);
+  const leaseTtlMs = leaseTtl(values["lease-ttl"], store);
   const limits = {
     maxTasksPerJob: positive("--max-tasks-per-job", values["max-tasks-per-job"]),
     maxQueuedTasks: positive("--max-queued-tasks", values["max-queued-tasks"]),
@@ -108,6 +112,7 @@ export async function coordinatorCommand(argv: string[], webDist?: string): Prom
     ice,
     heartbeatMs,
     silenceMs,
+    leaseTtlMs,
   });
   let coordinator;
   try {
@@ -147,6 +152,18 @@ function liveness(heartbeat: string | undefined, silence: string | undefined): {
     throw new UsageError(`--silence-timeout ${silence}: expected from two heartbeats (${durationText(2 * beat)}) to ${durationText(MAX_SILENCE_MS)}`);
   }
   return { heartbeatMs, silenceMs };
+}
+
+/** The shortest and longest job lease `--lease-ttl` takes. */
+const LEASE_TTL_MS = { min: 1000, max: 10 * 60_000 };
+
+/** `--lease-ttl` as milliseconds (undefined: the default); only with a PostgreSQL store, where leases exist. */
+function leaseTtl(text: string | undefined, store: string | undefined): number | undefined {
+  const ms = duration("--lease-ttl", text);
+  if (ms === undefined) return undefined;
+  if (store === undefined) throw new UsageError("--lease-ttl needs --store: job leases are shared through PostgreSQL (one coordinator on SQLite owns every job)");
+  if (ms < LEASE_TTL_MS.min || ms > LEASE_TTL_MS.max) throw new UsageError(`--lease-ttl ${text}: expected from ${durationText(LEASE_TTL_MS.min)} to ${durationText(LEASE_TTL_MS.max)}`);
+  return ms;
 }
 
 function duration(flag: string, text: string | undefined): number | undefined {

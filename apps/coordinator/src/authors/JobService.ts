@@ -63,7 +63,13 @@ export class JobService {
       const row = this.#store.getJob(id);
       if (spec && row) this.#memo.record(spec, row.quorum, tasks);
     });
-    this.#scheduler.onApplied(({ finished }) => {
+    this.#scheduler.onApplied(({ command, finished }) => {
+      // Jobs taken over from, or lost to, another coordinator on the same database.
+      if (command.type === "adopt-job") this.#running.add(command.job.id);
+      if (command.type === "drop-job") {
+        this.#running.delete(command.jobId);
+        this.#specs.delete(command.jobId);
+      }
       for (const { id } of finished) {
         this.#specs.delete(id);
         this.#running.delete(id);
@@ -117,11 +123,14 @@ export class JobService {
     return this.#store.listJobs(limit).map((row) => this.#view(row));
   }
 
-  /** Cancels a running job; cancelling a cancelled job again is fine, a finished one is a 409. */
+  /** Cancels a running job; cancelling a cancelled job again is fine, a finished one is a 409, and so is one another coordinator owns. */
   cancel(id: JobId): JobView {
     const row = this.#store.getJob(id);
     if (!row) throw new JobRequestError(`no job ${id}`, { status: 404 });
     if (row.outcome && row.outcome.status !== "cancelled") throw new JobRequestError(`job ${id} is already ${row.outcome.status}`, { status: 409 });
+    if (!row.outcome && !this.#scheduler.jobSnapshot(id)) {
+      throw new JobRequestError(`job ${id} is run by another coordinator on this database; cancel it there`, { status: 409 });
+    }
     if (!row.outcome) this.#scheduler.run({ type: "cancel-job", jobId: id });
     return this.view(id) as JobView;
   }

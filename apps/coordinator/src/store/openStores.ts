@@ -10,6 +10,8 @@ import type { Store } from "./Store.ts";
 /** A coordinator's store and task history, and where they are, fit for logs (no password). */
 export interface OpenStores {
   store: Store;
+  /** Set when the store is PostgreSQL's: the same store, for the job leases. */
+  postgres?: PostgresStore;
   history: TaskHistoryStore;
   where: string;
 }
@@ -17,18 +19,19 @@ export interface OpenStores {
 /**
  * Opens the store and the task history: on PostgreSQL when `url` is given (a `postgres://` URL,
  * checked first), else in SQLite's `shoal.db` in `dataDir`. Throws a clear error, naming the URL
- * without its password, when the database is out of reach.
+ * without its password, when the database is out of reach. `node` names this coordinator process's
+ * scheduler log on PostgreSQL.
  */
-export function openStores(dataDir: string, url?: string): OpenStores {
+export function openStores(dataDir: string, url?: string, node?: string): OpenStores {
   if (url === undefined) {
     const path = join(dataDir, "shoal.db");
     const store = new SqliteStore(path);
     return { store, history: new SqliteTaskHistoryStore(path), where: path };
   }
   checkPostgresUrl(url);
-  const store = new PostgresStore(url);
+  const store = new PostgresStore(url, node === undefined ? {} : { node });
   try {
-    return { store, history: new PostgresTaskHistoryStore(url), where: redactUrl(url) };
+    return { store, postgres: store, history: new PostgresTaskHistoryStore(url), where: redactUrl(url) };
   } catch (error) {
     store.close();
     throw error;

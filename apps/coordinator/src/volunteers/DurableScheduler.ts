@@ -1,4 +1,4 @@
-import type { JobId, PartialResult, PeerId } from "@shoal/protocol";
+import type { JobId, PartialResult, PeerId, TaskId } from "@shoal/protocol";
 import type { CommandOutcomes, Effects, JobSnapshot, Lease, PeerSnapshot, SchedulerCommand, SchedulerOptions, SchedulerState, TaskState } from "@shoal/scheduler";
 import { applyCommand, commandToLog, JobScheduler } from "@shoal/scheduler";
 import type { JobOutcome, Store } from "../store/Store.ts";
@@ -24,12 +24,27 @@ export interface Applied extends Effects {
 /** Logged commands per task held before a snapshot is due: a snapshot's cost grows with the tasks. */
 const SNAPSHOT_PER_TASK = 4;
 
+/**
+ * What a logged command did to which jobs, for a guard that must check, inside the commit's
+ * transaction, that this process may still act for them (the job leases of several coordinators).
+ */
+export interface GuardedCommand {
+  command: SchedulerCommand;
+  /** Jobs whose state the command read or changed (none for `forget-job` and `drop-job`, which only let go). */
+  jobs: JobId[];
+  /** Set for a result the scheduler accepted. */
+  accepted?: { jobId: JobId; taskId: TaskId; attempt: number };
+  /** Jobs the command ended. */
+  finished: JobId[];
+}
+
 /** A logged command waiting for its transaction, already JSON so the commit cannot fail on it. */
 interface Pending {
   text: string;
   write: (() => void) | undefined;
   finished: FinishedJob[];
   events: Effects["events"];
+  guarded: GuardedCommand;
 }
 
 /** Characters of encoded commands a group commit gathers before it commits early, far below V8's longest string. */
@@ -60,6 +75,7 @@ export class DurableScheduler {
   readonly #failureListeners = new Set<(error: unknown) => void>();
   readonly #commitWriters = new Set<(events: Effects["events"]) => void>();
   readonly #doneWriters = new Set<(id: JobId, tasks: readonly TaskState[]) => void>();
+  readonly #guards = new Set<(batch: readonly GuardedCommand[]) => void>();
   #scheduler: JobScheduler;
   #lastSeq = 0;
   #sinceSnapshot = 0;
@@ -103,6 +119,17 @@ export class DurableScheduler {
   withinJobDone(writer: (id: JobId, tasks: readonly TaskState[]) => void): () => void {
     this.#doneWriters.add(writer);
     return () => this.#doneWriters.delete(writer);
+  }
+
+  /**
+   * Runs inside the transaction of every group commit (after the commands' own writes, before
+   * their log entry), with what its commands did to which
+   * jobs; a throw rolls the whole group back (as any failed commit: the scheduler is rebuilt from
+   * the store and {@link onCommitFailed} listeners are told).
+   */
+  guard(check: (batch: readonly GuardedCommand[]) => void): () => void {
+    this.#guards.add(check);
+    return () => this.#guards.delete(check);
   }
 
   /**
@@ -168,6 +195,8 @@ export class DurableScheduler {
   #apply<C extends SchedulerCommand>(command: C, write: (() => void) | undefined): CommandOutcomes[C["type"]] {
     const text = encode(command);
     const slotsBefore = command.type === "request-work" ? this.#scheduler.peerSnapshot(command.peerId).slots : 0;
+    const guarding = this.#guards.size > 0;
+    const reportedJob = guarding && (command.type === "submit-result" || command.type === "submit-failure") ? this.#scheduler.jobOf(command.taskId) : undefined;
     const outcome = applyCommand(this.#scheduler, command);
     if (!changesState(command, outcome, () => this.#scheduler.peerSnapshot((command as { peerId: PeerId }).peerId).slots !== slotsBefore)) {
       return outcome;
@@ -177,7 +206,8 @@ export class DurableScheduler {
     for (const job of finished) applyCommand(this.#scheduler, { type: "forget-job", jobId: job.id });
     const logged = commandToLog(command, outcome);
     const entry = logged === command ? text : encode(logged);
-    this.#pending.push({ text: entry, write, finished, events: fx.events });
+    const guarded = guarding ? guardedCommand(command, outcome, fx, reportedJob, finished) : UNGUARDED;
+    this.#pending.push({ text: entry, write, finished, events: fx.events, guarded });
     this.#pendingChars += entry.length;
     const expired = "expired" in fx ? (fx.expired as unknown[]).length : 0;
     const applied: Applied = { command, outcome, cancel: fx.cancel, events: fx.events, expired, finished };
@@ -201,6 +231,10 @@ export class DurableScheduler {
             if (job.tasks) for (const writer of this.#doneWriters) writer(job.id, job.tasks);
             commands.push(encode({ type: "forget-job", jobId: job.id }));
           }
+        }
+        if (this.#guards.size > 0) {
+          const guarded = batch.map((p) => p.guarded);
+          for (const check of this.#guards) check(guarded);
         }
         this.#lastSeq = this.#store.appendCommands(commands);
         logged = commands.length;
@@ -294,6 +328,29 @@ export class DurableScheduler {
       return [tasks ? { id, outcome, tasks } : { id, outcome }];
     });
   }
+}
+
+/** What a command carries when no guard is installed (SQLite, memory): nothing is looked up for it. */
+const UNGUARDED: GuardedCommand = { command: { type: "tick", now: 0 }, jobs: [], finished: [] };
+
+/** Which jobs a command touched, from the command, what it granted, expired or cancelled, and its events. */
+function guardedCommand(command: SchedulerCommand, outcome: unknown, fx: Effects & { expired?: unknown[] }, reportedJob: JobId | undefined, finished: FinishedJob[]): GuardedCommand {
+  const done = finished.map((job) => job.id);
+  if (command.type === "forget-job" || command.type === "drop-job") return { command, jobs: [], finished: done };
+  const jobs = new Set<JobId>(done);
+  if (command.type === "submit-job") jobs.add(command.job.id);
+  if (command.type === "adopt-job") jobs.add(command.job.id);
+  if (command.type === "cancel-job") jobs.add(command.jobId);
+  if (reportedJob !== undefined) jobs.add(reportedJob);
+  if (command.type === "request-work") for (const a of (outcome as CommandOutcomes["request-work"]).assignments) jobs.add(a.jobId);
+  if (command.type === "heartbeat") for (const lease of outcome as CommandOutcomes["heartbeat"]) jobs.add(lease.jobId);
+  for (const lease of [...fx.cancel, ...((fx.expired ?? []) as Lease[])]) jobs.add(lease.jobId);
+  for (const event of fx.events) if (event.type !== "peer-refused") jobs.add(event.jobId);
+  const guarded: GuardedCommand = { command, jobs: [...jobs], finished: done };
+  if (command.type === "submit-result" && reportedJob !== undefined && (outcome as CommandOutcomes["submit-result"]).status === "accepted") {
+    guarded.accepted = { jobId: reportedJob, taskId: command.taskId, attempt: command.attempt };
+  }
+  return guarded;
 }
 
 /** The command as log text; throws {@link UnloggableCommand} (before it is applied) if it has none. */

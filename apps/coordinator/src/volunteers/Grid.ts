@@ -244,7 +244,7 @@ export class Grid implements SessionHost {
     for (const event of applied.events) if (event.type === "peer-refused") this.#sessions.get(event.peerId)?.refuse(event.reason);
     const type = applied.command.type;
     const released = applied.events.some((e) => e.type === "task-done");
-    if (released || applied.expired > 0 || applied.cancel.length > 0 || type === "submit-job" || type === "submit-failure") this.#queueOffer();
+    if (released || applied.expired > 0 || applied.cancel.length > 0 || type === "submit-job" || type === "adopt-job" || type === "submit-failure") this.#queueOffer();
   }
 
   /** Offers work to every peer that can take more, once, after the current burst of commands. */

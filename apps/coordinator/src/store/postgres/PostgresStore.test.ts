@@ -45,7 +45,7 @@ describe("PostgresStore on a real cluster", () => {
     const store = new PostgresStore(url);
     store.connection.query("UPDATE meta SET value = '99' WHERE key = 'schema'");
     store.close();
-    expect(() => new PostgresStore(url)).toThrow("the database has schema 99; this coordinator knows up to 1");
+    expect(() => new PostgresStore(url)).toThrow("the database has schema 99; this coordinator knows up to 2");
   });
 
   it("undoes only a refused statement inside a transaction, as SQLite does, so the rest still commits", async () => {

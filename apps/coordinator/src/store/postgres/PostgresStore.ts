@@ -6,7 +6,7 @@ import { ingestKey } from "../ingestKey.ts";
 import { datasetOutline, JOB_COLUMNS, jobFromRow } from "../storeRows.ts";
 import type { DatasetRowSql, JobRowSql } from "../storeRows.ts";
 import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "../Store.ts";
-import { POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
+import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
 import { SyncPostgres } from "./SyncPostgres.ts";
 import type { SyncPostgresOptions } from "./SyncPostgres.ts";
 
@@ -27,6 +27,15 @@ const SCHEMA_LOCK = 7_264_001;
 
 const SERIES_COLUMNS = "dataset_id, key, rows, time_from, time_to, shard";
 
+/** How a {@link PostgresStore} connects, and whose scheduler log it keeps. */
+export interface PostgresStoreOptions extends SyncPostgresOptions {
+  /**
+   * The coordinator process whose scheduler snapshot and log this store reads and writes (each of
+   * several coordinators on one database keeps its own; see `JobLeases`). Default `''`.
+   */
+  node?: string;
+}
+
 /**
  * The {@link Store} on PostgreSQL, for coordinators past one machine: the same tables as SQLite's
  * on a {@link SyncPostgres} connection (a worker thread the coordinator's thread waits on), so the
@@ -34,11 +43,13 @@ const SERIES_COLUMNS = "dataset_id, key, rows, time_from, time_to, shard";
  */
 export class PostgresStore implements Store {
   readonly #db: SyncPostgres;
+  readonly #node: string;
   readonly credit: CreditLedger;
 
-  /** Connects, creates the tables and checks the schema version; throws a clear error when it cannot. */
-  constructor(url: string, options?: SyncPostgresOptions) {
+  /** Connects, creates (or migrates) the tables and checks the schema version; throws a clear error when it cannot. */
+  constructor(url: string, options: PostgresStoreOptions = {}) {
     this.#db = new SyncPostgres(url, options);
+    this.#node = options.node ?? "";
     try {
       this.#db.transaction(() => {
         this.#db.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
@@ -52,9 +63,14 @@ export class PostgresStore implements Store {
     this.credit = new PostgresCreditLedger(this.#db);
   }
 
-  /** The connection, for the task history and tests that read the tables. */
+  /** The connection, for the task history, the job leases and tests that read the tables. */
   get connection(): SyncPostgres {
     return this.#db;
+  }
+
+  /** The coordinator process whose scheduler log this store keeps. */
+  get node(): string {
+    return this.#node;
   }
 
   transaction<T>(fn: () => T): T {
@@ -198,19 +214,21 @@ export class PostgresStore implements Store {
 
   /** One row per group commit: a JSON array of its commands. */
   appendCommands(encoded: readonly string[]): number {
-    return this.#db.query<{ seq: number }>("INSERT INTO scheduler_log (command) VALUES ($1) RETURNING seq", [`[${encoded.join(",")}]`]).rows[0]!.seq;
+    const sql = "INSERT INTO scheduler_log (node, command) VALUES ($1, $2) RETURNING seq";
+    return this.#db.query<{ seq: number }>(sql, [this.#node, `[${encoded.join(",")}]`]).rows[0]!.seq;
   }
 
   /** The state without its tasks as one row, each job's tasks in rows of at most about {@link SNAPSHOT_CHUNK_CHARS} characters. */
   saveSnapshot(state: SchedulerState, throughSeq: number): void {
     this.#db.transaction(() => {
-      this.#db.query("DELETE FROM scheduler_snapshot_tasks");
+      this.#db.query("DELETE FROM scheduler_snapshot_tasks WHERE node = $1", [this.#node]);
       state.jobs.forEach((job, index) => {
         let parts: string[] = [];
         let chars = 0;
         let position = 0;
         const write = () => {
-          this.#db.query("INSERT INTO scheduler_snapshot_tasks (job, position, tasks) VALUES ($1, $2, $3)", [index, position++, `[${parts.join(",")}]`]);
+          const sql = "INSERT INTO scheduler_snapshot_tasks (node, job, position, tasks) VALUES ($1, $2, $3, $4)";
+          this.#db.query(sql, [this.#node, index, position++, `[${parts.join(",")}]`]);
           parts = [];
           chars = 0;
         };
@@ -225,20 +243,25 @@ export class PostgresStore implements Store {
       const outline = { ...state, jobs: state.jobs.map((job) => ({ ...job, tasks: [] })) };
       this.#db.batch([
         {
-          text: "INSERT INTO scheduler_snapshot (id, seq, state) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, state = excluded.state",
-          params: [throughSeq, JSON.stringify(outline)],
+          text: "INSERT INTO scheduler_snapshot (node, seq, state) VALUES ($1, $2, $3) ON CONFLICT (node) DO UPDATE SET seq = excluded.seq, state = excluded.state",
+          params: [this.#node, throughSeq, JSON.stringify(outline)],
         },
-        { text: "DELETE FROM scheduler_log WHERE seq <= $1", params: [throughSeq] },
+        { text: "DELETE FROM scheduler_log WHERE node = $1 AND seq <= $2", params: [this.#node, throughSeq] },
       ]);
     });
   }
 
   loadScheduler(): SchedulerLog {
+    return this.schedulerLogOf(this.#node);
+  }
+
+  /** Another coordinator process's scheduler snapshot and log, read in one transaction: what taking over one of its jobs starts from. */
+  schedulerLogOf(node: string): SchedulerLog {
     return this.#db.transaction(() => {
-      const snapshot = this.#db.query<{ seq: number; state: string }>("SELECT seq, state FROM scheduler_snapshot WHERE id = 1").rows[0];
+      const snapshot = this.#db.query<{ seq: number; state: string }>("SELECT seq, state FROM scheduler_snapshot WHERE node = $1", [node]).rows[0];
       const [rows, tasks] = this.#db.queryPair<{ seq: number; command: string }, { job: number; tasks: string }>(
-        { text: "SELECT seq, command FROM scheduler_log WHERE seq > $1 ORDER BY seq", params: [snapshot?.seq ?? 0] },
-        { text: "SELECT job, tasks FROM scheduler_snapshot_tasks ORDER BY job, position" },
+        { text: "SELECT seq, command FROM scheduler_log WHERE node = $1 AND seq > $2 ORDER BY seq", params: [node, snapshot?.seq ?? 0] },
+        { text: "SELECT job, tasks FROM scheduler_snapshot_tasks WHERE node = $1 ORDER BY job, position", params: [node] },
       );
       const lastSeq = rows.rows.at(-1)?.seq ?? snapshot?.seq ?? 0;
       const log: SchedulerLog = { commands: rows.rows.flatMap((row) => JSON.parse(row.command) as SchedulerCommand[]), lastSeq };
@@ -247,14 +270,30 @@ export class PostgresStore implements Store {
     });
   }
 
+  /** The nodes that owned a job, `previous` first, then earlier owners from the lease history, newest first, each once. */
+  ownersOf(id: JobId, previous: string): string[] {
+    const rows = this.#db.query<{ owner: string; previous: string | null }>("SELECT owner, previous FROM job_lease_history WHERE job_id = $1 ORDER BY epoch DESC", [id]).rows;
+    return [...new Set([previous, ...rows.flatMap((row) => [row.owner, row.previous ?? ""])])].filter((node) => node !== this.#node);
+  }
+
   close(): void {
     this.#db.close();
   }
 
+  /** Writes the version on a new database, migrates a version 1 one, refuses a newer one; then adds the lease tables. */
   #checkVersion(): void {
     const row = this.#db.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0];
     if (!row) this.#db.query("INSERT INTO meta (key, value) VALUES ('schema', $1)", [String(POSTGRES_SCHEMA_VERSION)]);
     else if (Number(row.value) > POSTGRES_SCHEMA_VERSION) throw new Error(`the database has schema ${row.value}; this coordinator knows up to ${POSTGRES_SCHEMA_VERSION}`);
+    const migrating = row !== undefined && Number(row.value) === 1;
+    if (migrating) this.#db.query(POSTGRES_MIGRATE_1_TO_2);
+    this.#db.query(POSTGRES_LEASE_SCHEMA);
+    if (migrating) {
+      this.#db.batch([
+        { text: "INSERT INTO job_leases (job_id, owner, epoch, expires_at) SELECT id, '', 0, now() FROM jobs WHERE status = 'running'" },
+        { text: "UPDATE meta SET value = $1 WHERE key = 'schema'", params: [String(POSTGRES_SCHEMA_VERSION)] },
+      ]);
+    }
   }
 
   /** Datasets matching `where`, newest first, with their series: two statements, one round trip. */

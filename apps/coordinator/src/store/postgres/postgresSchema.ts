@@ -2,13 +2,15 @@
  * Version of {@link POSTGRES_SCHEMA}, kept in `meta` as SQLite's is; a database written by a newer
  * coordinator is refused. Counted apart from the SQLite schema's versions.
  */
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 /**
  * Tables of the PostgreSQL store, the SQLite schema's counterparts: times as ISO-8601 text and
  * JSON as text (so results are served as written), text that is ordered or compared in
  * `COLLATE "C"` (byte order, as SQLite compares), and `seq` identity columns where SQLite
  * ordered by rowid. The credit ledger's and the task history's tables are created by them.
+ * Since version 2 the scheduler's snapshot and log are kept per coordinator process (`node`), for
+ * several coordinators on one database; see {@link POSTGRES_LEASE_SCHEMA}.
  */
 export const POSTGRES_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -75,18 +77,72 @@ CREATE TABLE IF NOT EXISTS peers (
 );
 CREATE INDEX IF NOT EXISTS peers_by_last_seen ON peers (last_seen);
 CREATE TABLE IF NOT EXISTS scheduler_snapshot (
-  id    INTEGER PRIMARY KEY CHECK (id = 1),
+  node  TEXT PRIMARY KEY,
   seq   BIGINT NOT NULL,
   state TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS scheduler_snapshot_tasks (
+  node     TEXT NOT NULL DEFAULT '',
   job      INTEGER NOT NULL,
   position INTEGER NOT NULL,
   tasks    TEXT NOT NULL,
-  PRIMARY KEY (job, position)
+  PRIMARY KEY (node, job, position)
 );
 CREATE TABLE IF NOT EXISTS scheduler_log (
   seq     BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  node    TEXT NOT NULL DEFAULT '',
   command TEXT NOT NULL
+);
+`;
+
+/**
+ * Turns a version 1 database (one coordinator) into version 2: its scheduler snapshot and log
+ * become node `''`'s, and each of its running jobs gets a lease of that node which has already
+ * lapsed, so the first coordinator to start takes them over from that log.
+ */
+export const POSTGRES_MIGRATE_1_TO_2 = `
+ALTER TABLE scheduler_snapshot ADD COLUMN node TEXT NOT NULL DEFAULT '';
+ALTER TABLE scheduler_snapshot DROP CONSTRAINT scheduler_snapshot_pkey;
+ALTER TABLE scheduler_snapshot DROP COLUMN id;
+ALTER TABLE scheduler_snapshot ADD PRIMARY KEY (node);
+ALTER TABLE scheduler_snapshot_tasks ADD COLUMN node TEXT NOT NULL DEFAULT '';
+ALTER TABLE scheduler_snapshot_tasks DROP CONSTRAINT scheduler_snapshot_tasks_pkey;
+ALTER TABLE scheduler_snapshot_tasks ADD PRIMARY KEY (node, job, position);
+ALTER TABLE scheduler_log ADD COLUMN node TEXT NOT NULL DEFAULT '';
+`;
+
+/**
+ * Job leases (created after any migration): which coordinator process owns each job and under
+ * which epoch, every takeover in `job_lease_history`, and every accepted result in
+ * `accepted_results` with the epoch it was accepted under; its key makes a replica's second
+ * acceptance impossible. Times are the database's (`timestamptz`), so coordinators' clocks need
+ * not agree.
+ */
+export const POSTGRES_LEASE_SCHEMA = `
+CREATE INDEX IF NOT EXISTS scheduler_log_by_node ON scheduler_log (node, seq);
+CREATE TABLE IF NOT EXISTS job_leases (
+  job_id     TEXT PRIMARY KEY REFERENCES jobs(id),
+  owner      TEXT NOT NULL,
+  epoch      BIGINT NOT NULL,
+  expires_at TIMESTAMPTZ NOT NULL,
+  taken_at   TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX IF NOT EXISTS job_leases_by_expiry ON job_leases (expires_at);
+CREATE TABLE IF NOT EXISTS job_lease_history (
+  job_id   TEXT NOT NULL REFERENCES jobs(id),
+  epoch    BIGINT NOT NULL,
+  owner    TEXT NOT NULL,
+  previous TEXT,
+  taken_at TIMESTAMPTZ NOT NULL,
+  PRIMARY KEY (job_id, epoch)
+);
+CREATE TABLE IF NOT EXISTS accepted_results (
+  job_id      TEXT NOT NULL,
+  task_id     TEXT NOT NULL,
+  attempt     INTEGER NOT NULL,
+  epoch       BIGINT NOT NULL,
+  node        TEXT NOT NULL,
+  accepted_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+  PRIMARY KEY (job_id, task_id, attempt)
 );
 `;
