@@ -14,7 +14,7 @@ describe("SeriesAssembler", () => {
     const v = await version(rows(0, 5), rows(5, 9));
     const { fetch, asked } = origin([plain, v.manifest, ...v.chunks]);
     const assembler = new SeriesAssembler(new ShardFetcher({ store: new MemoryShardStore(), httpBase: BASE, fetch }));
-    expect((await assembler.get(plain.hash)).bytes).toEqual(plain.bytes);
+    expect(await assembler.get(plain.hash)).toEqual(plain.bytes);
     const once = await assembler.get(v.manifest.hash);
     expect(await assembler.get(v.manifest.hash)).toBe(once);
     expect(asked).toHaveLength(4);
@@ -47,7 +47,7 @@ describe("SeriesAssembler", () => {
     const reports: string[] = [];
     const { fetch } = origin([v.manifest, ...v.chunks]);
     const fetcher = new ShardFetcher({ store: new MemoryShardStore(), httpBase: BASE, fetch, dialPeer, onBadPeer: (id, why) => reports.push(`${id}: ${why}`) });
-    const { bytes } = await new SeriesAssembler(fetcher).get(v.manifest.hash, ["liar"]);
+    const bytes = await new SeriesAssembler(fetcher).get(v.manifest.hash, ["liar"]);
     expect(Array.from(decodeShard(bytes).time)).toEqual(Array.from(rows(0, 9).time));
     expect(reports).toEqual([expect.stringMatching(/^liar: .*wrong bytes/)]);
     expect(fetcher.stats).toMatchObject({ peer: 2, http: 1, badPeers: 1 });

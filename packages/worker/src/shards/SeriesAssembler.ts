@@ -6,12 +6,6 @@ import type { ShardFetcher } from "./ShardFetcher.ts";
 /** Series put together from chunks, kept in memory for the tasks that follow; the oldest goes beyond this. */
 const ASSEMBLED_KEPT = 2;
 
-/** What a series address resolved to: shard bytes, and every hash fetched for it (manifest and chunks). */
-export interface AssembledShard {
-  bytes: Uint8Array;
-  hashes: ShardHash[];
-}
-
 /**
  * Turns a series address into shard bytes. The address names either a shard (a series of one
  * chunk) or a manifest listing chunks; each chunk is got through the {@link ShardFetcher} by its
@@ -21,14 +15,14 @@ export interface AssembledShard {
  */
 export class SeriesAssembler {
   readonly #fetcher: ShardFetcher;
-  readonly #assembled = new Map<ShardHash, Promise<AssembledShard>>();
+  readonly #assembled = new Map<ShardHash, Promise<Uint8Array>>();
 
   constructor(fetcher: ShardFetcher) {
     this.#fetcher = fetcher;
   }
 
   /** The shard bytes of the series at `hash`; `holders` are peers that may hold it and its chunks. */
-  get(hash: ShardHash, holders: readonly string[] = []): Promise<AssembledShard> {
+  get(hash: ShardHash, holders: readonly string[] = []): Promise<Uint8Array> {
     let pending = this.#assembled.get(hash);
     if (pending) {
       this.#assembled.delete(hash);
@@ -41,18 +35,10 @@ export class SeriesAssembler {
     return pending;
   }
 
-  async #assemble(hash: ShardHash, holders: readonly string[]): Promise<AssembledShard> {
+  async #assemble(hash: ShardHash, holders: readonly string[]): Promise<Uint8Array> {
     const bytes = await this.#fetcher.get(hash, holders);
-    if (!isManifest(bytes)) return { bytes, hashes: [hash] };
-    const hashes: ShardHash[] = [hash];
-    const series = await assembleSeries(
-      bytes,
-      (chunk) => {
-        hashes.push(asShardHash(chunk));
-        return this.#fetcher.get(asShardHash(chunk), holders);
-      },
-      this.#fetcher.maxBytes,
-    );
-    return { bytes: encodeShard(series), hashes };
+    if (!isManifest(bytes)) return bytes;
+    const series = await assembleSeries(bytes, (chunk) => this.#fetcher.get(asShardHash(chunk), holders), this.#fetcher.maxBytes);
+    return encodeShard(series);
   }
 }

@@ -131,14 +131,18 @@ export class VolunteerTasks {
     }
   }
 
-  /** The series' shard bytes, put together from its chunks when its address is a manifest; newly held hashes are announced. */
+  /**
+   * The series' shard bytes, put together from its chunks when its address is a manifest. The
+   * address is announced once held: the coordinator tracks the addresses it assigned (its chunks
+   * are served to peers that ask, under their own hashes, all the same).
+   */
   async #shard(hash: ShardHash): Promise<Uint8Array> {
+    const held = await this.#host.shards.store.has(hash);
     try {
-      const { bytes, hashes } = await this.#series.get(hash, this.#holders.get(hash) ?? []);
-      const fresh = hashes.filter((h) => !this.#announced.has(h));
-      if (fresh.length > 0) {
-        for (const h of fresh) this.#announced.add(h);
-        this.#host.announce({ type: "shards-held", shards: fresh });
+      const bytes = await this.#series.get(hash, this.#holders.get(hash) ?? []);
+      if (!held && !this.#announced.has(hash)) {
+        this.#announced.add(hash);
+        this.#host.announce({ type: "shards-held", shards: [hash] });
       }
       return bytes;
     } catch (error) {
