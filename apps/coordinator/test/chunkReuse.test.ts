@@ -63,6 +63,7 @@ it("a volunteer that ran version 1 fetches only version 2's new chunk and manife
   const chunks2 = decodeManifest(new Uint8Array(await manifest2.arrayBuffer()));
   expect(chunks2.slice(0, chunks1.length)).toEqual(chunks1);
   expect(chunks2).toHaveLength(chunks1.length + 1);
+  expect(v2.series[0]!.chunks).toEqual(chunks2);
   const before = await served();
   expect((await finish(v2.id)).status).toBe("done");
   expect((await served()) - before).toBe(2);
