@@ -53,6 +53,14 @@ describe("SeriesAssembler", () => {
     expect(fetcher.stats).toMatchObject({ peer: 2, http: 1, badPeers: 1 });
   });
 
+  it("refuses a chunk larger than the byte limit and caches nothing of it", async () => {
+    const v = await version(rows(0, 5), rows(5, 500));
+    const store = new MemoryShardStore();
+    const fetcher = new ShardFetcher({ store, httpBase: BASE, fetch: origin([v.manifest, ...v.chunks]).fetch, maxShardBytes: v.chunks[0]!.bytes.byteLength + 100 });
+    await expect(new SeriesAssembler(fetcher).get(v.manifest.hash)).rejects.toThrow(/more than the limit|more than \d+ bytes/);
+    expect(await store.has(v.chunks[1]!.hash)).toBe(false);
+  });
+
   it("refuses a manifest whose chunks hold other rows than it says, or pass the byte limit together", async () => {
     const a = await blob(encodeShard(rows(0, 5)));
     const lying = await blob(encodeManifest([{ hash: a.hash, rows: 6 }]));
