@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
 import type { SchedulerOptions } from "@shoal/scheduler";
+import { CHUNK_ROWS } from "./datasets/SeriesChunks.ts";
 import type { AuthorLimits } from "./limits/AuthorLimits.ts";
 import { resolveAuthorLimits } from "./limits/AuthorLimits.ts";
 import type { Logger } from "./Logger.ts";
@@ -29,6 +30,8 @@ export interface CoordinatorOptions {
   scheduler?: Partial<SchedulerOptions>;
   /** Largest CSV upload. Default 512 MiB. */
   maxUploadBytes?: number;
+  /** Rows at which a series chunk is sealed (default 65,536); smaller in tests, to see many chunks on small data. */
+  chunkRows?: number;
   /** How often leases are checked for expiry. Default 500 ms. */
   tickMs?: number;
   /** Scheduler commands between snapshots. Default 500. */
@@ -77,6 +80,7 @@ export function resolveOptions(options: CoordinatorOptions): ResolvedOptions {
     host: "127.0.0.1",
     logger: consoleLogger,
     maxUploadBytes: 512 * 1024 * 1024,
+    chunkRows: CHUNK_ROWS,
     tickMs: 500,
     snapshotEvery: 500,
     peerGraceMs: 15_000,

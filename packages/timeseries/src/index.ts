@@ -8,3 +8,6 @@ export { decodeShard, encodeShard } from "./shardCodec.ts";
 export { shardHash } from "./shardHash.ts";
 export { planSlices, type SliceRange, type Split } from "./planSlices.ts";
 export { sliceSeries, type SeriesSlice } from "./sliceSeries.ts";
+export { decodeManifest, encodeManifest, isManifest, MAX_MANIFEST_CHUNKS, type ChunkRef } from "./chunkManifest.ts";
+export { joinSeries, sliceRows } from "./joinSeries.ts";
+export { assembleSeries } from "./assembleSeries.ts";

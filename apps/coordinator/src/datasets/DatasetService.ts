@@ -1,15 +1,15 @@
 import type { DatasetId, ShardHash } from "@shoal/protocol";
-import { asDatasetId, asShardHash } from "@shoal/protocol";
+import { asDatasetId } from "@shoal/protocol";
 import type { PlannedSeries } from "@shoal/scheduler";
 import { createHash } from "node:crypto";
 import type { Series } from "@shoal/timeseries";
-import { decodeShard, encodeShard, shardHash } from "@shoal/timeseries";
 import { newId } from "../newId.ts";
-import type { DatasetRecord, IngestOptions, SeriesRecord, Store } from "../store/Store.ts";
+import type { ChunkRecord, DatasetRecord, IngestOptions, SeriesRecord, Store } from "../store/Store.ts";
 import { AppendError } from "./AppendError.ts";
 import { mapLimited } from "./mapLimited.ts";
 import { readCsvUpload } from "./readCsvUpload.ts";
 import type { ShardFiles } from "./ShardFiles.ts";
+import { SeriesChunks } from "./SeriesChunks.ts";
 import { UploadError } from "./UploadError.ts";
 
 /** Shard files written or read at once by an upload or a job's planning. */
@@ -19,6 +19,8 @@ export const SHARD_IO = 8;
 export interface UploadLimits {
   maxUploadBytes: number;
   maxSeries: number;
+  /** Rows at which a chunk is sealed (default {@link CHUNK_ROWS}); tests make it small. */
+  chunkRows?: number;
 }
 
 /** An upload's outcome: the dataset, and whether it is new (false when the same bytes and options were stored before). */
@@ -28,20 +30,21 @@ export interface UploadOutcome {
 }
 
 /**
- * Datasets from CSV uploads: each series becomes one shard file, written before the dataset's
- * rows are committed, so a dataset in the store always has its shards. Uploads of the same bytes
- * read with the same options return the dataset already stored. Appends make a new version: a
- * new dataset whose `parent` is the old one, which stays readable with its shards.
+ * Datasets from CSV uploads: each series becomes immutable chunk files ({@link SeriesChunks}),
+ * written before the dataset's rows are committed, so a dataset in the store always has its
+ * chunks. Uploads of the same bytes read with the same options return the dataset already stored.
+ * Appends make a new version: a new dataset whose `parent` is the old one, sharing the old one's
+ * chunks but its tail, which stays readable with them.
  */
 export class DatasetService {
   readonly #store: Store;
-  readonly #shards: ShardFiles;
+  readonly #chunks: SeriesChunks;
   readonly #limits: UploadLimits;
   readonly #appended = new Set<(dataset: DatasetRecord) => void>();
 
   constructor(store: Store, shards: ShardFiles, limits: UploadLimits) {
     this.#store = store;
-    this.#shards = shards;
+    this.#chunks = new SeriesChunks(shards, limits.chunkRows);
     this.#limits = limits;
   }
 
@@ -50,10 +53,8 @@ export class DatasetService {
     const existing = this.#store.findDataset(hash, options);
     if (existing) return { dataset: existing, created: false };
     const series = await mapLimited(dataset.series, SHARD_IO, async (s): Promise<SeriesRecord> => {
-      const shardBytes = encodeShard(s);
-      const shard = asShardHash(await shardHash(shardBytes));
-      await this.#shards.write(shard, shardBytes);
-      return { key: s.key, rows: s.time.length, from: s.time[0] ?? 0, to: s.time.at(-1) ?? 0, shard };
+      const { shard, chunks } = await this.#chunks.write(s);
+      return { key: s.key, rows: s.time.length, from: s.time[0] ?? 0, to: s.time.at(-1) ?? 0, shard, chunks };
     });
     const record: DatasetRecord = {
       id: asDatasetId(newId("d")),
@@ -76,8 +77,9 @@ export class DatasetService {
 
   /**
    * Adds the rows of a CSV (same columns, read with the dataset's own options) to a dataset as a
-   * new version: series it names get the rows after their last time, new keys become new series,
-   * the others keep their shard (so volunteers keep what they cached). Every row's time must come
+   * new version: series it names get the rows after their last time as new chunks (their sealed
+   * chunks are shared, never read), new keys become new series, the others keep their chunks (so
+   * volunteers keep what they cached). The cost follows the new rows, not the series' length. Every row's time must come
    * after its series' last one, and only the latest version takes an append (a linear history):
    * anything else is refused before the new version exists, so nothing is half applied.
    */
@@ -96,11 +98,9 @@ export class DatasetService {
       const before = old.get(key);
       const rows = added.get(key);
       if (!rows) return before as SeriesRecord;
-      const joined = before ? concatSeries(decodeShard(await this.#shards.read(before.shard)), rows) : rows;
-      const shardBytes = encodeShard(joined);
-      const shard = asShardHash(await shardHash(shardBytes));
-      await this.#shards.write(shard, shardBytes);
-      return { key, rows: joined.time.length, from: joined.time[0] ?? 0, to: joined.time.at(-1) ?? 0, shard };
+      const { shard, chunks } = await this.#chunks.append(before ? chunksOf(before) : [], rows);
+      const from = before ? before.from : (rows.time[0] ?? 0);
+      return { key, rows: (before?.rows ?? 0) + rows.time.length, from, to: rows.time.at(-1) ?? 0, shard, chunks };
     });
     const record: DatasetRecord = {
       id: asDatasetId(newId("d")),
@@ -143,27 +143,20 @@ export class DatasetService {
   }
 
   /**
-   * What the planner needs of each series — key, timestamps (read from its shard) and shard hash —
-   * with the series' columns, which the task memo hashes. The columns are views of the same shard
-   * bytes the timestamps keep alive, so they cost nothing more. At most {@link SHARD_IO} shards are
-   * read at once, however many series the dataset has.
+   * What the planner needs of each series — key, timestamps (read from its chunks) and the address
+   * volunteers fetch — with the series' columns, which the task memo hashes. The columns are views
+   * of the same bytes the timestamps keep alive, so they cost nothing more. At most
+   * {@link SHARD_IO} series are read at once, however many the dataset has.
    */
   async plannedSeries(dataset: DatasetRecord): Promise<Array<PlannedSeries & { series: Series }>> {
     return mapLimited(dataset.series, SHARD_IO, async (s) => {
-      const series = decodeShard(await this.#shards.read(s.shard));
+      const series = await this.#chunks.read(chunksOf(s));
       return { key: s.key, time: series.time, shard: s.shard as ShardHash, series };
     });
   }
 }
 
-/** A series followed by rows that come after it, as one series (same columns). */
-function concatSeries(before: Series, after: Series): Series {
-  const join = (a: Float64Array, b: Float64Array) => {
-    const out = new Float64Array(a.length + b.length);
-    out.set(a);
-    out.set(b, a.length);
-    return out;
-  };
-  const columns = Object.fromEntries(Object.entries(before.columns).map(([name, column]) => [name, join(column, after.columns[name] ?? new Float64Array(0))]));
-  return { key: before.key, time: join(before.time, after.time), columns };
+/** A series' chunks: those it lists, or its shard as its one chunk when it was stored before chunks. */
+function chunksOf(series: SeriesRecord): ChunkRecord[] {
+  return series.chunks ?? [{ hash: series.shard, rows: series.rows }];
 }

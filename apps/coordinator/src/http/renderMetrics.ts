@@ -16,6 +16,7 @@ export function renderMetrics({ jobs, grid, metrics, store }: Pick<HttpDeps, "jo
     ...family("shoal_peers", "gauge", "Connected workers by transport.", labelled("transport", peers)),
     ...family("shoal_jobs", "gauge", "Jobs by state.", labelled("state", jobCounts)),
     ...family("shoal_shard_bytes_served_total", "counter", "Shard bytes sent over HTTP.", [["", metrics.shardBytesServed]]),
+    ...family("shoal_shards_served_total", "counter", "Shards, chunks and manifests sent whole over HTTP.", [["", metrics.shardsServed]]),
     ...family("shoal_results_total", "counter", "Task results reported by workers, by outcome.", labelled("outcome", metrics.results)),
     ...family("shoal_task_failures_total", "counter", "Task failures reported by workers.", [["", metrics.taskFailures]]),
     ...family("shoal_protocol_errors_total", "counter", "Channels closed for breaking the protocol.", [["", metrics.protocolErrors]]),

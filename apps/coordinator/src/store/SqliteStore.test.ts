@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import type { DatasetId, PeerId } from "@shoal/protocol";
+import type { DatasetId, PeerId, ShardHash } from "@shoal/protocol";
 import { largeState, logged, runStoreTests, sampleDataset } from "./runStoreTests.ts";
 import { SqliteStore } from "./SqliteStore.ts";
 
@@ -16,6 +16,12 @@ CREATE TABLE datasets (id TEXT PRIMARY KEY, name TEXT NOT NULL, hash TEXT NOT NU
 CREATE TABLE dataset_series (dataset_id TEXT NOT NULL REFERENCES datasets(id), position INTEGER NOT NULL, key TEXT NOT NULL, rows INTEGER NOT NULL,
   time_from REAL NOT NULL, time_to REAL NOT NULL, shard TEXT NOT NULL, PRIMARY KEY (dataset_id, position));
 CREATE TABLE peers (id TEXT PRIMARY KEY, secret_hash TEXT, last_seen TEXT NOT NULL);
+`;
+
+/** The series table as a coordinator of schema 3 created it, before chunks: one whole-series shard per series. */
+const SCHEMA_3_SERIES = `
+CREATE TABLE dataset_series (dataset_id TEXT NOT NULL REFERENCES datasets(id), position INTEGER NOT NULL, key TEXT NOT NULL, rows INTEGER NOT NULL,
+  time_from REAL NOT NULL, time_to REAL NOT NULL, shard TEXT NOT NULL, PRIMARY KEY (dataset_id, position));
 `;
 
 const freshPath = () => join(mkdtempSync(join(tmpdir(), "shoal-sqlite-")), "shoal.db");
@@ -72,11 +78,35 @@ describe("SqliteStore on disk", () => {
     store.putMemo("k", "[1]");
     store.close();
     const check = new Database(path, { readonly: true });
-    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "3" });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "4" });
     check.close();
     const again = new SqliteStore(path);
     expect(again.getMemo("k")).toBe("[1]");
     expect(again.childOf("d-old" as DatasetId)).toBe("d-new");
+    again.close();
+  });
+
+  it("migrates a schema 3 database: its series keep their shard as their one chunk, and new versions store chunk lists", () => {
+    const path = freshPath();
+    new SqliteStore(path).close();
+    const raw = new Database(path);
+    raw.exec(`DROP TABLE dataset_series; ${SCHEMA_3_SERIES} UPDATE meta SET value = '3' WHERE key = 'schema';`);
+    raw.prepare("INSERT INTO datasets (id, name, hash, ingest_key, options, columns, rows, bytes, created_at) VALUES ('d-old', 'sp500', ?, 'k', '{\"name\":\"sp500\"}', '[\"close\"]', 2, 40, '2024-01-01T00:00:00.000Z')").run("a".repeat(64));
+    raw.prepare("INSERT INTO dataset_series VALUES ('d-old', 0, 'sp500', 2, 0, 1, ?)").run("b".repeat(64));
+    raw.close();
+    const store = new SqliteStore(path);
+    const old = store.getDataset("d-old" as DatasetId);
+    expect(old?.series).toEqual([{ key: "sp500", rows: 2, from: 0, to: 1, shard: "b".repeat(64) }]);
+    const chunks = [{ hash: "b".repeat(64) as ShardHash, rows: 2 }, { hash: "c".repeat(64) as ShardHash, rows: 1 }];
+    const v2 = sampleDataset("d-new", { hash: "c".repeat(64), parent: "d-old" as DatasetId, version: 2, series: [{ key: "sp500", rows: 3, from: 0, to: 2, shard: "d".repeat(64) as ShardHash, chunks }] });
+    store.insertDataset(v2);
+    store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "4" });
+    check.close();
+    const again = new SqliteStore(path);
+    expect(again.getDataset(v2.id)).toEqual(v2);
+    expect(again.getDataset("d-old" as DatasetId)).toEqual(old);
     again.close();
   });
 
@@ -100,7 +130,7 @@ describe("SqliteStore on disk", () => {
     again.close();
   });
 
-  it("reads a snapshot of schema 1, tasks inline, and marks the database current (3)", () => {
+  it("reads a snapshot of schema 1, tasks inline, and marks the database current (4)", () => {
     const path = freshPath();
     new SqliteStore(path).close();
     const big = largeState(3, 10);
@@ -112,7 +142,7 @@ describe("SqliteStore on disk", () => {
     expect(store.loadScheduler().snapshot).toEqual(big);
     store.close();
     const check = new Database(path, { readonly: true });
-    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "3" });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "4" });
     check.close();
   });
 

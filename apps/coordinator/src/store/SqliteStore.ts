@@ -4,7 +4,7 @@ import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import type { CreditLedger } from "../credit/CreditLedger.ts";
 import { SqliteCreditLedger } from "../credit/SqliteCreditLedger.ts";
 import { ingestKey } from "./ingestKey.ts";
-import { datasetOutline, JOB_COLUMNS, jobFromRow } from "./storeRows.ts";
+import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow } from "./storeRows.ts";
 import type { DatasetRowSql, JobRowSql } from "./storeRows.ts";
 import { SCHEMA_VERSION, SQLITE_INDEXES, SQLITE_SCHEMA } from "./sqliteSchema.ts";
 import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
@@ -15,6 +15,7 @@ interface SeriesRowSql {
   time_from: number;
   time_to: number;
   shard: string;
+  chunks: string | null;
 }
 
 /** Characters of task JSON stored per snapshot row: every text stays far below V8's longest string (~512 MB). */
@@ -47,7 +48,7 @@ export class SqliteStore implements Store {
         "INSERT INTO datasets (id, name, hash, ingest_key, options, columns, rows, bytes, created_at, parent, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       insertSeries: db.prepare(
-        "INSERT INTO dataset_series (dataset_id, position, key, rows, time_from, time_to, shard) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO dataset_series (dataset_id, position, key, rows, time_from, time_to, shard, chunks) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       ),
       dataset: db.prepare("SELECT * FROM datasets WHERE id = ?"),
       datasetByKey: db.prepare("SELECT * FROM datasets WHERE hash = ? AND ingest_key = ?"),
@@ -55,7 +56,7 @@ export class SqliteStore implements Store {
       datasets: db.prepare(
         "SELECT d.*, (SELECT count(*) FROM dataset_series s WHERE s.dataset_id = d.id) AS series_count FROM datasets d ORDER BY d.created_at DESC, d.rowid DESC LIMIT ?",
       ),
-      series: db.prepare("SELECT key, rows, time_from, time_to, shard FROM dataset_series WHERE dataset_id = ? ORDER BY position"),
+      series: db.prepare("SELECT key, rows, time_from, time_to, shard, chunks FROM dataset_series WHERE dataset_id = ? ORDER BY position"),
       childOf: db.prepare("SELECT id FROM datasets WHERE parent = ?"),
       getMemo: db.prepare("SELECT outputs FROM task_memo WHERE key = ?"),
       putMemo: db.prepare("INSERT OR IGNORE INTO task_memo (key, outputs) VALUES (?, ?)"),
@@ -101,7 +102,7 @@ export class SqliteStore implements Store {
     this.transaction(() => {
       const { name, hash, options, columns, rows, bytes, createdAt } = d;
       this.#q.insertDataset.run(d.id, name, hash, ingestKey(options), JSON.stringify(options), JSON.stringify(columns), rows, bytes, createdAt, d.parent ?? null, d.version ?? 1);
-      d.series.forEach((s, i) => this.#q.insertSeries.run(d.id, i, s.key, s.rows, s.from, s.to, s.shard));
+      d.series.forEach((s, i) => this.#q.insertSeries.run(d.id, i, s.key, s.rows, s.from, s.to, s.shard, chunksToSql(s.chunks)));
     });
   }
 
@@ -283,6 +284,9 @@ export class SqliteStore implements Store {
         if (!datasetColumns.some((column) => column.name === "parent")) {
           this.#db.exec("ALTER TABLE datasets ADD COLUMN parent TEXT REFERENCES datasets(id); ALTER TABLE datasets ADD COLUMN version INTEGER NOT NULL DEFAULT 1;");
         }
+        // Schema 3 series are one whole-series shard each: a NULL chunk list says the shard is the one chunk.
+        const seriesColumns = this.#db.prepare("PRAGMA table_info(dataset_series)").all() as Array<{ name: string }>;
+        if (!seriesColumns.some((column) => column.name === "chunks")) this.#db.exec("ALTER TABLE dataset_series ADD COLUMN chunks TEXT");
         this.#db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
       });
     }
@@ -296,6 +300,7 @@ export class SqliteStore implements Store {
       from: s.time_from,
       to: s.time_to,
       shard: s.shard as ShardHash,
+      ...chunksFromSql(s.chunks),
     }));
     return { ...datasetOutline(row), series };
   }

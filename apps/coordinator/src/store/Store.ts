@@ -2,13 +2,24 @@ import type { DatasetId, JobId, PeerId, ShardHash } from "@shoal/protocol";
 import type { JobSnapshot, SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import type { CreditLedger } from "../credit/CreditLedger.ts";
 
-/** One series of a stored dataset: its rows, time range (epoch ms) and the shard that holds it. */
+/** One immutable chunk of a series: the SHA-256 of its shard bytes and its row count. */
+export interface ChunkRecord {
+  hash: ShardHash;
+  rows: number;
+}
+
+/**
+ * One series of a stored dataset: its rows, time range (epoch ms), its chunks in time order, and
+ * the address volunteers fetch (`shard`): the chunk itself when there is one, else the manifest
+ * listing them. Absent `chunks` (series stored before chunks, schema 3) means one chunk, `shard`.
+ */
 export interface SeriesRecord {
   key: string;
   rows: number;
   from: number;
   to: number;
   shard: ShardHash;
+  chunks?: ChunkRecord[];
 }
 
 /** How a CSV upload was read; part of the dedupe key, since the name is the key of a single-series file. */

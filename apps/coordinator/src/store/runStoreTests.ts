@@ -109,6 +109,29 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       expect(s.getDataset("d3" as DatasetId)).toBeUndefined();
     });
 
+    it("keeps each series' chunks in order with their rows, and series stored without chunks as they were", async () => {
+      const s = await open();
+      const chunk = (c: string) => c.repeat(64) as ShardHash;
+      const v1 = sampleDataset("d1", {
+        series: [
+          { key: "AAA", rows: 5, from: 0, to: 4, shard: chunk("e"), chunks: [{ hash: chunk("1"), rows: 4 }, { hash: chunk("2"), rows: 1 }] },
+          { key: "BBB", rows: 1, from: 5, to: 5, shard: SHARD },
+        ],
+      });
+      s.insertDataset(v1);
+      const v2 = sampleDataset("d2", {
+        hash: "c".repeat(64),
+        parent: v1.id,
+        version: 2,
+        series: [{ key: "AAA", rows: 7, from: 0, to: 6, shard: chunk("f"), chunks: [{ hash: chunk("1"), rows: 4 }, { hash: chunk("2"), rows: 1 }, { hash: chunk("3"), rows: 2 }] }],
+      });
+      s.insertDataset(v2);
+      expect(s.getDataset(v1.id)).toEqual(v1);
+      expect(s.getDataset(v2.id)).toEqual(v2);
+      expect(s.getDataset(v1.id)?.series[1]).not.toHaveProperty("chunks");
+      expect(s.datasetsByHash("c".repeat(64))[0]?.series[0]?.chunks?.map((c) => c.rows)).toEqual([4, 1, 2]);
+    });
+
     it("memoizes task outputs by key, keeping the first outputs stored under a key", async () => {
       const s = await open();
       expect(s.getMemo("k1")).toBeUndefined();

@@ -3,9 +3,10 @@
  * snapshot's tasks live in `scheduler_snapshot_tasks`, which a coordinator of version 1 would miss,
  * and peers keep the hash of their session secret. 3: datasets have versions (`parent`, `version`)
  * made by appends, and `task_memo` keeps verified task outputs for incremental jobs, in insertion order (`seq`) so the
- * oldest are evicted first.
+ * oldest are evicted first. 4: a series lists its immutable chunks (`dataset_series.chunks`, JSON);
+ * NULL, as every series of schema 3 migrates, means its shard is its one chunk.
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Tables of the SQLite store. Times are ISO-8601 text; JSON columns hold text written by JSON.stringify. */
 export const SQLITE_SCHEMA = `
@@ -35,6 +36,7 @@ CREATE TABLE IF NOT EXISTS dataset_series (
   time_from  REAL NOT NULL,
   time_to    REAL NOT NULL,
   shard      TEXT NOT NULL,
+  chunks     TEXT,
   PRIMARY KEY (dataset_id, position)
 );
 CREATE TABLE IF NOT EXISTS task_memo (

@@ -1,5 +1,5 @@
 import type { DatasetId, JobId } from "@shoal/protocol";
-import type { DatasetRecord, IngestOptions, JobOutcome, JobRow } from "./Store.ts";
+import type { ChunkRecord, DatasetRecord, IngestOptions, JobOutcome, JobRow } from "./Store.ts";
 
 /** A `datasets` row as both SQL stores read it (the SQLite and PostgreSQL tables have the same columns). */
 export interface DatasetRowSql {
@@ -33,6 +33,17 @@ export interface JobRowSql {
 
 /** The columns {@link jobFromRow} reads. */
 export const JOB_COLUMNS = "id, dataset_id, spec, has_reduce, replicas, quorum, status, created_at, finished_at, tasks, results, error";
+
+/** A series' chunk list as a `dataset_series.chunks` column holds it: JSON `[[hash, rows], ...]`, or NULL for none recorded. */
+export function chunksToSql(chunks: readonly ChunkRecord[] | undefined): string | null {
+  return chunks === undefined ? null : JSON.stringify(chunks.map((c) => [c.hash, c.rows]));
+}
+
+/** The chunk list of a `dataset_series.chunks` column, absent when NULL (a series stored before chunks). */
+export function chunksFromSql(text: string | null): { chunks?: ChunkRecord[] } {
+  if (text === null) return {};
+  return { chunks: (JSON.parse(text) as Array<[string, number]>).map(([hash, rows]) => ({ hash: hash as ChunkRecord["hash"], rows })) };
+}
 
 /** A dataset row without its series, which each store reads its own way. */
 export function datasetOutline(row: DatasetRowSql): Omit<DatasetRecord, "series"> {

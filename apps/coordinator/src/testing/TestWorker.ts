@@ -1,7 +1,8 @@
 import type { Assignment, CoordinatorToWorker, Hello, JobSpec, TaskFailedMessage, TaskResultMessage, WorkerToCoordinator } from "@shoal/protocol";
 import { encodeMessage, MESSAGE_LIMITS, parseCoordinatorMessage, PROTOCOL_VERSION } from "@shoal/protocol";
 import { prepareEngine } from "@shoal/lua";
-import { decodeShard, shardHash } from "@shoal/timeseries";
+import type { Series } from "@shoal/timeseries";
+import { assembleSeries, decodeShard, isManifest, shardHash } from "@shoal/timeseries";
 import { TaskError, TaskExecutor } from "@shoal/worker";
 
 /** Any text pipe to the coordinator: a raw WebSocket, a PeerJS data connection behind framing, ... */
@@ -173,11 +174,17 @@ export class TestWorker {
     if (!executor) {
       const spec = this.#specs.get(a.jobId);
       if (!spec) throw new Error(`assignment for job ${a.jobId} before its spec`);
-      const series = a.shard ? [decodeShard(await this.#fetchShard(a.shard))] : [];
+      const series = a.shard ? [await this.#series(a.shard)] : [];
       executor = new TaskExecutor(await prepareEngine(spec.engine), spec, series);
       this.#executors.set(key, executor);
     }
     return executor;
+  }
+
+  /** The series at a shard address: the shard itself, or the chunks its manifest lists. */
+  async #series(hash: string): Promise<Series> {
+    const bytes = await this.#fetchShard(hash);
+    return isManifest(bytes) ? assembleSeries(bytes, (chunk) => this.#fetchShard(chunk)) : decodeShard(bytes);
   }
 
   async #fetchShard(hash: string): Promise<Uint8Array> {

@@ -88,7 +88,7 @@ export class ShardFetcher {
     let channel: Channel | undefined;
     try {
       channel = await dialWithin(this.#options.dialPeer!, peerId, timeoutMs);
-      const bytes = await requestShard(channel, hash, { timeoutMs, maxBytes: this.#maxBytes });
+      const bytes = await requestShard(channel, hash, { timeoutMs, maxBytes: this.maxBytes });
       if (bytes) await verifyShard(hash, bytes);
       return bytes;
     } catch (error) {
@@ -108,14 +108,15 @@ export class ShardFetcher {
     const response = await (this.#options.fetch ?? globalThis.fetch)(url);
     if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
     const length = Number(response.headers.get("content-length") ?? 0);
-    if (length > this.#maxBytes) throw new Error(`GET ${url}: ${length} bytes is more than the limit of ${this.#maxBytes}`);
+    if (length > this.maxBytes) throw new Error(`GET ${url}: ${length} bytes is more than the limit of ${this.maxBytes}`);
     const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.byteLength > this.#maxBytes) throw new Error(`GET ${url}: more than ${this.#maxBytes} bytes`);
+    if (bytes.byteLength > this.maxBytes) throw new Error(`GET ${url}: more than ${this.maxBytes} bytes`);
     await verifyShard(hash, bytes);
     return bytes;
   }
 
-  get #maxBytes(): number {
+  /** Largest shard or chunk accepted from anyone, and the most bytes one series may assemble from chunks. */
+  get maxBytes(): number {
     return this.#options.maxShardBytes ?? 512 * 1024 * 1024;
   }
 

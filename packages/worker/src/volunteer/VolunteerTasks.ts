@@ -1,5 +1,6 @@
 import type { Assignment, AttemptRef, JobSpec, Json, ShardHash, ShardsHeld, TaskFailureData } from "@shoal/protocol";
 import { TaskError } from "../executor/TaskError.ts";
+import { SeriesAssembler } from "../shards/SeriesAssembler.ts";
 import type { ShardFetcher } from "../shards/ShardFetcher.ts";
 import type { OutcomeReporter } from "./OutcomeReporter.ts";
 import { TaskCancel } from "./VolunteerExecutor.ts";
@@ -35,11 +36,13 @@ export class VolunteerTasks {
   readonly #tasks = new Map<string, Running>();
   readonly #holders = new Map<ShardHash, string[]>();
   readonly #announced = new Set<ShardHash>();
+  readonly #series: SeriesAssembler;
   #done = 0;
   #failed = 0;
 
   constructor(host: VolunteerTasksHost) {
     this.#host = host;
+    this.#series = new SeriesAssembler(host.shards);
   }
 
   get running(): number {
@@ -128,11 +131,15 @@ export class VolunteerTasks {
     }
   }
 
+  /**
+   * The series' shard bytes, put together from its chunks when its address is a manifest. The
+   * address is announced once held: the coordinator tracks the addresses it assigned (its chunks
+   * are served to peers that ask, under their own hashes, all the same).
+   */
   async #shard(hash: ShardHash): Promise<Uint8Array> {
-    const fetcher = this.#host.shards;
-    const held = await fetcher.store.has(hash);
+    const held = await this.#host.shards.store.has(hash);
     try {
-      const bytes = await fetcher.get(hash, this.#holders.get(hash) ?? []);
+      const bytes = await this.#series.get(hash, this.#holders.get(hash) ?? []);
       if (!held && !this.#announced.has(hash)) {
         this.#announced.add(hash);
         this.#host.announce({ type: "shards-held", shards: [hash] });

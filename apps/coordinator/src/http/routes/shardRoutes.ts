@@ -7,7 +7,10 @@ import type { Router } from "../Router.ts";
 const SHA256 = /^[0-9a-f]{64}$/;
 const CORS = { "Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET" };
 
-/** `/shards/:sha256`: immutable, content-addressed shard bytes for workers and CDNs; no token needed. */
+/**
+ * `/shards/:sha256`: immutable, content-addressed bytes for workers and CDNs — a series' chunks and
+ * the manifests listing them, which a new version shares with the old — no token needed.
+ */
 export function shardRoutes(router: Router, deps: HttpDeps): void {
   router.add("GET", "/shards/:hash", async ({ req, res, params }) => {
     const hash = params.hash as string;
@@ -29,6 +32,7 @@ export function shardRoutes(router: Router, deps: HttpDeps): void {
       res.end();
       return;
     }
+    deps.metrics.shardsServed++;
     const file = createReadStream(deps.shards.path(hash as ShardHash));
     file.on("data", (chunk) => (deps.metrics.shardBytesServed += chunk.length));
     file.on("error", (error) => res.destroy(error));

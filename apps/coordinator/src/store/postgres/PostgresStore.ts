@@ -3,7 +3,7 @@ import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import type { CreditLedger } from "../../credit/CreditLedger.ts";
 import { POSTGRES_CREDIT_SCHEMA, PostgresCreditLedger } from "../../credit/PostgresCreditLedger.ts";
 import { ingestKey } from "../ingestKey.ts";
-import { datasetOutline, JOB_COLUMNS, jobFromRow } from "../storeRows.ts";
+import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow } from "../storeRows.ts";
 import type { DatasetRowSql, JobRowSql } from "../storeRows.ts";
 import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "../Store.ts";
 import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
@@ -17,6 +17,7 @@ interface SeriesRowSql {
   time_from: number;
   time_to: number;
   shard: string;
+  chunks: string | null;
 }
 
 /** Characters of task JSON stored per snapshot row, as in SQLite: no text grows with the whole grid. */
@@ -25,7 +26,7 @@ const SNAPSHOT_CHUNK_CHARS = 8 * 1024 * 1024;
 /** Taken while the schema is created or checked, so coordinators starting together do not race on it. */
 const SCHEMA_LOCK = 7_264_001;
 
-const SERIES_COLUMNS = "dataset_id, key, rows, time_from, time_to, shard";
+const SERIES_COLUMNS = "dataset_id, key, rows, time_from, time_to, shard, chunks";
 
 /** How a {@link PostgresStore} connects, and whose scheduler log it keeps. */
 export interface PostgresStoreOptions extends SyncPostgresOptions {
@@ -86,8 +87,8 @@ export class PostgresStore implements Store {
           params: [d.id, name, hash, ingestKey(options), JSON.stringify(options), JSON.stringify(columns), rows, bytes, createdAt, d.parent ?? null, d.version ?? 1],
         },
         {
-          text: "INSERT INTO dataset_series (dataset_id, position, key, rows, time_from, time_to, shard) SELECT $1, p - 1, k, r, f, t, s FROM unnest($2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::text[]) WITH ORDINALITY AS u(k, r, f, t, s, p)",
-          params: [d.id, d.series.map((s) => s.key), d.series.map((s) => s.rows), d.series.map((s) => s.from), d.series.map((s) => s.to), d.series.map((s) => s.shard)],
+          text: "INSERT INTO dataset_series (dataset_id, position, key, rows, time_from, time_to, shard, chunks) SELECT $1, p - 1, k, r, f, t, s, c FROM unnest($2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::text[], $7::text[]) WITH ORDINALITY AS u(k, r, f, t, s, c, p)",
+          params: [d.id, d.series.map((s) => s.key), d.series.map((s) => s.rows), d.series.map((s) => s.from), d.series.map((s) => s.to), d.series.map((s) => s.shard), d.series.map((s) => chunksToSql(s.chunks))],
         },
       ]),
     );
@@ -305,7 +306,7 @@ export class PostgresStore implements Store {
     const byDataset = new Map<string, DatasetRecord["series"]>();
     for (const s of series.rows) {
       const list = byDataset.get(s.dataset_id) ?? [];
-      list.push({ key: s.key, rows: s.rows, from: s.time_from, to: s.time_to, shard: s.shard as ShardHash });
+      list.push({ key: s.key, rows: s.rows, from: s.time_from, to: s.time_to, shard: s.shard as ShardHash, ...chunksFromSql(s.chunks) });
       byDataset.set(s.dataset_id, list);
     }
     return datasets.rows.map((row) => ({ ...datasetOutline(row), series: byDataset.get(row.id) ?? [] }));

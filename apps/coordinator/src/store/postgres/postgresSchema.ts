@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS dataset_series (
   time_from  DOUBLE PRECISION NOT NULL,
   time_to    DOUBLE PRECISION NOT NULL,
   shard      TEXT NOT NULL,
+  chunks     TEXT,
   PRIMARY KEY (dataset_id, position)
 );
 CREATE TABLE IF NOT EXISTS task_memo (
