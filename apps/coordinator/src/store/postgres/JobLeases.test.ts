@@ -216,6 +216,8 @@ CREATE TABLE scheduler_snapshot (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGI
 CREATE TABLE scheduler_snapshot_tasks (job INTEGER NOT NULL, position INTEGER NOT NULL, tasks TEXT NOT NULL, PRIMARY KEY (job, position));
 CREATE TABLE scheduler_log (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, command TEXT NOT NULL);`);
     v1.query(POSTGRES_SCHEMA);
+    // Version 1 as it shipped had no chunk list on its series.
+    v1.query("ALTER TABLE dataset_series DROP COLUMN chunks");
     v1.batch([
       { text: "INSERT INTO datasets (id, name, hash, ingest_key, options, columns, rows, bytes, created_at) VALUES ('d1', 'd', 'h', 'k', '{}', '[]', 0, 0, '2024-01-01')" },
       { text: "INSERT INTO jobs (id, dataset_id, spec, has_reduce, replicas, quorum, created_at) VALUES ($1, 'd1', '{}', true, 1, 1, '2024-01-01')", params: [JOB] },
@@ -225,6 +227,7 @@ CREATE TABLE scheduler_log (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 
     const n = node(url, "n");
     expect(n.store.connection.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0]?.value).toBe("2");
+    expect(n.store.connection.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'dataset_series' AND column_name = 'chunks'").rows).toHaveLength(1);
     expect(lease(n)).toEqual({ owner: "", epoch: 0 });
     n.ownership.tick();
     expect(lease(n)).toEqual({ owner: "n", epoch: 1 });

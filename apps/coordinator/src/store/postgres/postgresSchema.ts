@@ -97,7 +97,8 @@ CREATE TABLE IF NOT EXISTS scheduler_log (
 `;
 
 /**
- * Turns a version 1 database (one coordinator) into version 2: its scheduler snapshot and log
+ * Turns a version 1 database (one coordinator) into version 2: its series gain a chunk list (NULL:
+ * the series' shard is its one chunk, as for SQLite's schema 3), its scheduler snapshot and log
  * become node `''`'s, and each of its running jobs gets a lease of that node which has already
  * lapsed, so the first coordinator to start takes them over from that log.
  */
@@ -110,6 +111,7 @@ ALTER TABLE scheduler_snapshot_tasks ADD COLUMN node TEXT NOT NULL DEFAULT '';
 ALTER TABLE scheduler_snapshot_tasks DROP CONSTRAINT scheduler_snapshot_tasks_pkey;
 ALTER TABLE scheduler_snapshot_tasks ADD PRIMARY KEY (node, job, position);
 ALTER TABLE scheduler_log ADD COLUMN node TEXT NOT NULL DEFAULT '';
+ALTER TABLE dataset_series ADD COLUMN IF NOT EXISTS chunks TEXT;
 `;
 
 /**
