@@ -8,7 +8,7 @@ import { chromium } from "@playwright/test";
 import type { Browser, CDPSession, Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../../e2e/support/findChromium.ts";
 import buildWeb from "../../e2e/support/buildWeb.ts";
-import { COPIES, cpuMs, ENGINES, figureCells, gridFigures, rssMb, runJob, startGrid, TASKS, threadCpuMs, WORKERS } from "./gridJob.ts";
+import { COPIES, cpuMs, ENGINES, figureCells, gridFigures, rssMb, runJob, startGrid, TASKS, threadCpu, threadCpuMs, WORKERS } from "./gridJob.ts";
 import type { Grid, GridRun, Volunteers } from "./gridJob.ts";
 import { POINTS } from "./kernels.ts";
 import { nativeLua } from "./runners.ts";
@@ -49,6 +49,45 @@ async function waitForPeers(grid: Grid, count: number): Promise<void> {
 async function renderers(browserSession: CDPSession): Promise<Array<{ pid: number; cpuMs: number }>> {
   const { processInfo } = (await browserSession.send("SystemInfo.getProcessInfo")) as { processInfo: Array<{ type: string; id: number }> };
   return processInfo.filter((p) => p.type === "renderer").map((p) => ({ pid: p.id, cpuMs: cpuMs(p.id) }));
+}
+
+/** CPU ms of every thread of every renderer so far, keyed "pid:name#tid". */
+async function rendererThreads(browserSession: CDPSession): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const { pid } of await renderers(browserSession)) for (const [thread, ms] of threadCpu(pid)) out.set(`${pid}:${thread}`, ms);
+  return out;
+}
+
+/**
+ * Where the renderers' CPU went between two rendererThreads readings, in ms per point over
+ * `points` points: each page's main thread, its busiest Web Worker (the executor that runs Lua),
+ * its other Web Workers, Chromium's thread pool (V8's compiler and GC helpers, crypto, IndexedDB
+ * replies), and the rest.
+ */
+function threadBreakdown(before: Map<string, number>, after: Map<string, number>, points: number): string {
+  const groups = { main: 0, executor: 0, otherWorkers: 0, pool: 0, rest: 0 };
+  const workers = new Map<string, number[]>();
+  const rest = new Map<string, number>();
+  for (const [key, ms] of after) {
+    const used = ms - (before.get(key) ?? 0);
+    const [pid, thread] = key.split(":") as [string, string];
+    const name = thread.slice(0, thread.lastIndexOf("#"));
+    if (thread.slice(thread.lastIndexOf("#") + 1) === pid) groups.main += used;
+    else if (name.startsWith("DedicatedWorker")) workers.set(pid, [...(workers.get(pid) ?? []), used]);
+    else if (name.startsWith("ThreadPool")) groups.pool += used;
+    else {
+      groups.rest += used;
+      rest.set(name, (rest.get(name) ?? 0) + used);
+    }
+  }
+  for (const used of workers.values()) {
+    const busiest = Math.max(...used);
+    groups.executor += busiest;
+    groups.otherWorkers += used.reduce((a, b) => a + b, 0) - busiest;
+  }
+  const per = (ms: number) => (ms / points).toFixed(1);
+  const top = [...rest].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([name, ms]) => `${name} ${per(ms)}`).join(", ");
+  return `${per(groups.main)} | ${per(groups.executor)} | ${per(groups.otherWorkers)} | ${per(groups.pool)} | ${per(groups.rest)} (${top})`;
 }
 
 /** Peak and last JS heap of each executor Web Worker over the samples since `reset`. */
@@ -118,11 +157,21 @@ export async function browserGridRow(bars: number, runs: number, port: number): 
       "| engine | job wall ms | per volunteer core, ms per point | × native | renderers' CPU ms per point | × native | Web Worker threads' CPU ms per point | × native | executor worker heap MB | renderer RSS MB | results agree |",
       "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
     ];
+    const breakdown = [
+      "",
+      "Renderers' CPU by thread, ms per point over the timed jobs: each page's main thread, its busiest Web Worker (the executor),",
+      "its other Web Workers (the ticker), Chromium's thread pool (ThreadPool*: V8 compile and GC helpers, WebCrypto, IndexedDB replies), the rest (IO, compositor).",
+      "",
+      "| engine | main thread | executor Web Worker | other Web Workers | thread pool | rest |",
+      "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ];
     for (const engine of ENGINES) {
       await runJob(grid, engine, volunteers);
       heaps.reset();
       const timed: GridRun[] = [];
+      const threads0 = await rendererThreads(session);
       for (let r = 0; r < runs; r++) timed.push(await runJob(grid, engine, volunteers));
+      breakdown.push(`| ${engine} | ${threadBreakdown(threads0, await rendererThreads(session), runs * TASKS)} |`);
       const figures = gridFigures(timed, native.results);
       const donors = (await renderers(session)).sort((a, b) => b.cpuMs - a.cpuMs).slice(0, WORKERS);
       const rss = donors.map((r) => rssMb(r.pid)).map((m) => `${m.now.toFixed(0)} (${m.peak.toFixed(0)})`).join(", ");
@@ -130,7 +179,7 @@ export async function browserGridRow(bars: number, runs: number, port: number): 
       const workerCells = worker === undefined ? " | " : `${worker.toFixed(1)} | ${(worker / nativePerPoint).toFixed(2)}`;
       lines.push(`| ${engine} | ${figureCells(figures, nativePerPoint)} | ${workerCells} | ${await heaps.describe()} | ${rss} | ${figures.agree} |`);
     }
-    return lines;
+    return [...lines, ...breakdown];
   } finally {
     await browser?.close().catch(() => undefined);
     grid.close();

@@ -19,7 +19,11 @@ export const WORKERS = 2;
 export const COPIES = 4;
 /** Tasks per job: one point each. */
 export const TASKS = POINTS.length * COPIES;
-export const ENGINES = ["wasmoon", "fengari"] as const satisfies readonly EngineName[];
+/** The engines each grid row runs, in order; BENCH_GRID_ENGINES=wasmoon (comma-separated) runs fewer. */
+export const ENGINES: readonly EngineName[] = (process.env.BENCH_GRID_ENGINES ?? "wasmoon,fengari").split(",").map((name) => {
+  if (name !== "wasmoon" && name !== "fengari") throw new Error(`BENCH_GRID_ENGINES: unknown engine ${JSON.stringify(name)} (wasmoon, fengari)`);
+  return name;
+});
 /** A job that has not finished in this long fails the row (BENCH_GRID_JOB_TIMEOUT_MS). */
 export const JOB_TIMEOUT_MS = Number(process.env.BENCH_GRID_JOB_TIMEOUT_MS ?? 600_000);
 
@@ -195,14 +199,22 @@ export function cpuMs(pid: number): number {
 /** CPU ms the threads of process `pid` whose name (comm) starts with `prefix` have used, from /proc; threads gone are not counted. */
 export function threadCpuMs(pid: number, prefix: string): number {
   let sum = 0;
+  for (const [name, ms] of threadCpu(pid)) if (name.startsWith(prefix)) sum += ms;
+  return sum;
+}
+
+/** CPU ms each live thread of process `pid` has used, keyed "name#tid" (name as Linux has it, comm), from /proc. */
+export function threadCpu(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      if (readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").startsWith(prefix)) sum += statCpuMs(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8"));
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, "utf8").trim();
+      out.set(`${name}#${tid}`, statCpuMs(readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8")));
     } catch {
       // The thread ended between the listing and the read.
     }
   }
-  return sum;
+  return out;
 }
 
 /** User + system CPU ms from a /proc stat line (fields 14 and 15, in clock ticks of 10 ms). */

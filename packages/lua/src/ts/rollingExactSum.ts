@@ -1,16 +1,18 @@
 import { WindowSum } from "../quant/WindowSum.ts";
 import { ExactSum } from "./ExactSum.ts";
+import { splitWindowSum } from "./splitWindowSum.ts";
 
 /**
  * The sum of each trailing window of `n` values, divided by `divisor` (NaN before the window
  * fills), exactly as an ExactSum kept over the window gives it: the correctly rounded sum of
  * its finite values, NaN, ±Infinity by its non-finite ones as IEEE addition would decide.
- * Runs on a double-double WindowSum (about 15 flops a value) and, if that cannot stay exact
- * (values spanning too many binary orders, overflow), recomputes all on ExactSum, so the
- * results never depend on which pass produced them.
+ * Runs on plain doubles split at a fixed binary point (splitWindowSum: two additions a value)
+ * when the values' range allows, else on a double-double WindowSum (about 15 dependent flops a
+ * value) and, if that cannot stay exact (values spanning too many binary orders, overflow),
+ * recomputes all on ExactSum, so the results never depend on which pass produced them.
  */
 export function rollingExactSum(a: Float64Array, n: number, divisor: number): Float64Array {
-  return onWindowSum(a, n, divisor) ?? onExactSum(a, n, divisor);
+  return splitWindowSum(a, n, divisor) ?? onWindowSum(a, n, divisor) ?? onExactSum(a, n, divisor);
 }
 
 function onWindowSum(a: Float64Array, n: number, divisor: number): Float64Array | undefined {

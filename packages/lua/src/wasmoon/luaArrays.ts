@@ -25,24 +25,36 @@ export function readNumbers(rt: WasmoonRuntime, L: State, arg: number): Float64A
   const direct = Math.min(n, u32[(t + rt.tableArrayOffset - 4) >> 2] as number);
   const u8 = heap.u8;
   const f64 = heap.f64;
-  for (let i = 0; i < direct; i++) {
-    const at = array + 16 * i;
-    const tag = u8[at + 8];
-    if (tag === TAG_FLOAT) out[i] = f64[at >> 3] as number;
-    else if (tag === TAG_INT) out[i] = Number(heap.i64[at >> 3]);
-    else return { element: i + 1, got: TYPE_NAMES[(tag as number) & 15] ?? "value" };
+  // Floats in a tight loop (one tag byte, one double); anything else leaves it for readTagged.
+  let i = 0;
+  for (let at = array >> 3, tag = array + 8; i < direct && u8[tag] === TAG_FLOAT; i++, at += 2, tag += 16) out[i] = f64[at] as number;
+  if (i < direct) {
+    const bad = readTagged(rt, array, i, direct, out);
+    if (bad !== undefined) return bad;
   }
-  for (let i = direct; i < n; i++) {
-    const type = x.lua_rawgeti(L, arg, BigInt(i + 1));
+  for (let j = direct; j < n; j++) {
+    const type = x.lua_rawgeti(L, arg, BigInt(j + 1));
     if (type !== LUA.TNUMBER) {
       const got = rt.typeName(L, -1);
       x.lua_settop(L, -2);
-      return { element: i + 1, got };
+      return { element: j + 1, got };
     }
-    out[i] = x.lua_tonumberx(L, -1, 0);
+    out[j] = x.lua_tonumberx(L, -1, 0);
     x.lua_settop(L, -2);
   }
   return out;
+}
+
+/** Reads elements `from`..`to` − 1 of a table's array part at `array` into `out`: floats and integers, or what the first other value is. */
+function readTagged(rt: WasmoonRuntime, array: number, from: number, to: number, out: Float64Array): NotNumbers | undefined {
+  const { u8, f64, i64 } = rt.heap;
+  for (let i = from, at = array + 16 * from; i < to; i++, at += 16) {
+    const tag = u8[at + 8];
+    if (tag === TAG_FLOAT) out[i] = f64[at >> 3] as number;
+    else if (tag === TAG_INT) out[i] = Number(i64[at >> 3]);
+    else return { element: i + 1, got: TYPE_NAMES[(tag as number) & 15] ?? "value" };
+  }
+  return undefined;
 }
 
 /** Pushes a new Lua array of floats holding `a`, written straight into its array part; one instruction per element. */
@@ -54,8 +66,8 @@ export function pushNumbers(rt: WasmoonRuntime, L: State, a: Float64Array): void
   const array = heap.u32[(x.lua_topointer(L, -1) + rt.tableArrayOffset) >> 2] as number;
   const f64 = heap.f64;
   const u8 = heap.u8;
-  for (let i = 0, at = array; i < a.length; i++, at += 16) {
-    f64[at >> 3] = a[i] as number;
-    u8[at + 8] = TAG_FLOAT;
+  for (let i = 0, at = array >> 3, tag = array + 8; i < a.length; i++, at += 2, tag += 16) {
+    f64[at] = a[i] as number;
+    u8[tag] = TAG_FLOAT;
   }
 }

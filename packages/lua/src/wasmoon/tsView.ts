@@ -24,9 +24,9 @@ export function pushView(rt: WasmoonRuntime, L: State, a: Float64Array): void {
     const array = heap.u32[(x.lua_topointer(L, -1) + rt.tableArrayOffset) >> 2] as number;
     const f64 = heap.f64;
     const u8 = heap.u8;
-    for (let i = 0, at = array; i < a.length; i++, at += 16) {
-      f64[at >> 3] = a[i] as number;
-      u8[at + 8] = TAG_FLOAT;
+    for (let i = 0, at = array >> 3, tag = array + 8; i < a.length; i++, at += 2, tag += 16) {
+      f64[at] = a[i] as number;
+      u8[tag] = TAG_FLOAT;
     }
   }
   x.lua_setfield(L, -2, heap.cstr("__index"));

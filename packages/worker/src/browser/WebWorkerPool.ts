@@ -1,6 +1,7 @@
 import * as Comlink from "comlink";
 import type { MapTaskResult } from "@shoal/protocol";
 import type { ReduceTaskResult } from "../executor/TaskExecutor.ts";
+import { SERIES_KEPT } from "../executor/ExecutorCache.ts";
 import { TaskError } from "../executor/TaskError.ts";
 import type { TaskCancel, TaskRequest, VolunteerExecutor } from "../volunteer/VolunteerExecutor.ts";
 import type { ExecutorWorkerApi } from "./executorWorker.ts";
@@ -36,6 +37,8 @@ interface Slot {
   running: Pending | undefined;
   restingUntil: number;
   jobs: Set<string>;
+  /** Shards this slot's Web Worker was sent, least recently used first, as its ExecutorCache keeps them decoded. */
+  shards: string[];
 }
 
 function defaultWorker(): Worker {
@@ -46,6 +49,9 @@ function defaultWorker(): Worker {
  * Runs a browser volunteer's Lua tasks on Web Workers through comlink, with the Lua engines of
  * each Web Worker kept from task to task (fengari; wasmoon once a job needs it). A task past its deadline has its Web Worker terminated and replaced, so a runaway
  * script never blocks the page; a CPU cap below 100 % makes each thread rest between tasks.
+ * A shard's bytes go to a Web Worker once: later tasks on that shard name only its hash (the
+ * worker keeps it decoded), so the page does not copy the series into the worker per task;
+ * a worker that has dropped it asks, and gets the bytes again.
  */
 export class WebWorkerPool implements VolunteerExecutor {
   readonly stats: PoolStats = { cpuMs: 0, tasks: 0, replaced: 0 };
@@ -157,7 +163,10 @@ export class WebWorkerPool implements VolunteerExecutor {
     }, deadlineMs);
     let outcome;
     try {
-      outcome = await slot.api.run(jobId, fresh ? spec : undefined, task, shard);
+      const held = shard !== undefined && slot.shards.includes(shard.hash);
+      outcome = await slot.api.run(jobId, fresh ? spec : undefined, task, held ? { hash: shard.hash } : shard);
+      if (!outcome.ok && "needsShard" in outcome) outcome = await slot.api.run(jobId, fresh ? spec : undefined, task, shard);
+      if (shard) remember(slot.shards, shard.hash);
     } catch (error) {
       outcome = { ok: false as const, error: { kind: "internal" as const, message: `executor Web Worker failed: ${(error as Error).message}` } };
     } finally {
@@ -170,7 +179,7 @@ export class WebWorkerPool implements VolunteerExecutor {
     this.stats.cpuMs += elapsed;
     this.stats.tasks++;
     if (outcome.ok) pending.resolve(outcome.result);
-    else pending.reject(new TaskError(outcome.error));
+    else pending.reject(new TaskError("error" in outcome ? outcome.error : { kind: "internal", message: "executor Web Worker lost the shard it was just sent" }));
     this.#dispatch();
   }
 
@@ -201,8 +210,16 @@ export class WebWorkerPool implements VolunteerExecutor {
 
   #spawn(): Slot {
     const worker = (this.#options.createWorker ?? defaultWorker)();
-    return { worker, api: Comlink.wrap<ExecutorWorkerApi>(worker), running: undefined, restingUntil: 0, jobs: new Set() };
+    return { worker, api: Comlink.wrap<ExecutorWorkerApi>(worker), running: undefined, restingUntil: 0, jobs: new Set(), shards: [] };
   }
+}
+
+/** Marks `hash` as the most recently sent shard, forgetting the oldest beyond what an ExecutorCache keeps. */
+function remember(shards: string[], hash: string): void {
+  const at = shards.indexOf(hash);
+  if (at >= 0) shards.splice(at, 1);
+  shards.push(hash);
+  if (shards.length > SERIES_KEPT) shards.shift();
 }
 
 function clampCpu(percent: number): number {

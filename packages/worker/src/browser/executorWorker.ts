@@ -9,8 +9,11 @@ import type { TaskErrorData } from "../executor/TaskError.ts";
 import { glueWasmUrl } from "./glueWasmUrl.ts";
 import { lockDownWorker } from "./lockDownWorker.ts";
 
-/** What one task run in the Web Worker came to; errors travel as data, since comlink would flatten them. */
-export type WorkerOutcome = { ok: true; result: MapTaskResult | ReduceTaskResult } | { ok: false; error: TaskErrorData };
+/**
+ * What one task run in the Web Worker came to; errors travel as data, since comlink would flatten
+ * them. `needsShard`: the task named its shard without bytes and this worker no longer holds it.
+ */
+export type WorkerOutcome = { ok: true; result: MapTaskResult | ReduceTaskResult } | { ok: false; error: TaskErrorData } | { ok: false; needsShard: true };
 
 const jobs = new ExecutorCache({ wasmUrl: glueWasmUrl });
 
@@ -32,9 +35,15 @@ const lockedDown: Promise<string[]> = wasmoonLoad.then(() => lockDownWorker());
  * and no network: see {@link lockDownWorker}.
  */
 const api = {
-  async run(jobId: string, spec: JobSpec | undefined, task: MapTaskSpec | ReduceTaskSpec, shard: { hash: string; bytes: Uint8Array } | undefined): Promise<WorkerOutcome> {
+  async run(
+    jobId: string,
+    spec: JobSpec | undefined,
+    task: MapTaskSpec | ReduceTaskSpec,
+    shard: { hash: string; bytes?: Uint8Array | undefined } | undefined,
+  ): Promise<WorkerOutcome> {
     try {
       await lockedDown;
+      if (shard && !shard.bytes && !jobs.holds(shard.hash)) return { ok: false, needsShard: true };
       return { ok: true, result: await jobs.run(jobId, spec, task, shard) };
     } catch (error) {
       return { ok: false, error: TaskError.from(error).toData() };

@@ -8,7 +8,7 @@ import { TaskExecutor } from "./TaskExecutor.ts";
 import { TaskError } from "./TaskError.ts";
 
 /** Decoded shards kept per executor; decoding only wraps bytes in typed arrays, so this stays small. */
-const SERIES_KEPT = 16;
+export const SERIES_KEPT = 16;
 
 /**
  * The compiled jobs and decoded shards of one executor (a thread, a Web Worker, or the page
@@ -29,18 +29,26 @@ export class ExecutorCache {
     this.#engineOptions = engineOptions;
   }
 
-  /** Runs a task of `jobId`; `spec` is needed the first time a job is seen, `shard` for map tasks. */
+  /**
+   * Runs a task of `jobId`; `spec` is needed the first time a job is seen, `shard` for map tasks:
+   * its bytes may be left out when {@link holds} says the shard is kept decoded here.
+   */
   async run(
     jobId: string,
     spec: JobSpec | undefined,
     task: MapTaskSpec | ReduceTaskSpec,
-    shard: { hash: string; bytes: Uint8Array } | undefined,
+    shard: { hash: string; bytes?: Uint8Array | undefined } | undefined,
   ): Promise<MapTaskResult | ReduceTaskResult> {
     const executor = this.#jobs.get(jobId) ?? (await (this.#loading.get(jobId) ?? this.#load(jobId, spec)));
     if (executor instanceof TaskError) throw executor;
     if (task.kind === "reduce") return executor.runReduce(task);
     if (!shard) throw new TaskError({ kind: "internal", message: `map task of job ${jobId} came without its shard` });
     return executor.runMap(task, this.#decode(shard));
+  }
+
+  /** Whether the shard `hash` is kept decoded here, so a task may name it without its bytes. */
+  holds(hash: string): boolean {
+    return this.#series.has(hash);
   }
 
   forget(jobId: string): void {
@@ -79,11 +87,12 @@ export class ExecutorCache {
     }
   }
 
-  #decode(shard: { hash: string; bytes: Uint8Array }): Series {
+  #decode(shard: { hash: string; bytes?: Uint8Array | undefined }): Series {
     let series = this.#series.get(shard.hash);
     if (series) {
       this.#series.delete(shard.hash);
     } else {
+      if (!shard.bytes) throw new TaskError({ kind: "internal", message: `shard ${shard.hash.slice(0, 12)}… came without its bytes and is not held` });
       try {
         series = decodeShard(shard.bytes);
       } catch (error) {

@@ -42,7 +42,48 @@ async function storeWith(...shards: Array<{ hash: ShardHash; bytes: Uint8Array }
   return store;
 }
 
+/** A store that counts its reads. */
+function counting(store: MemoryShardStore) {
+  const reads: string[] = [];
+  const get = store.get.bind(store);
+  store.get = async (hash) => {
+    reads.push(hash);
+    return get(hash);
+  };
+  return reads;
+}
+
 describe("ShardFetcher", () => {
+  it("gives the latest shards from memory, reading the store once per shard while they fit", async () => {
+    const [a, b, c] = await Promise.all([fakeShard(1), fakeShard(2), fakeShard(3)]);
+    const store = await storeWith(a, b, c);
+    const reads = counting(store);
+    const fetcher = new ShardFetcher({ store, recentBytes: a.bytes.byteLength + b.bytes.byteLength });
+    for (const shard of [a, a, b, a, b]) expect(await fetcher.get(shard.hash)).toEqual(shard.bytes);
+    expect(reads).toEqual([a.hash, b.hash]);
+    expect(await fetcher.get(c.hash)).toEqual(c.bytes); // drops a, the least recently used
+    expect(await fetcher.get(b.hash)).toEqual(b.bytes);
+    expect(await fetcher.get(a.hash)).toEqual(a.bytes);
+    expect(reads).toEqual([a.hash, b.hash, c.hash, a.hash]);
+    expect(fetcher.stats.cache).toBe(8);
+  });
+
+  it("keeps in memory no shard larger than its bound, nor one that failed to verify", async () => {
+    const a = await fakeShard(1);
+    const store = await storeWith(a);
+    const reads = counting(store);
+    const fetcher = new ShardFetcher({ store, recentBytes: a.bytes.byteLength - 1 });
+    await fetcher.get(a.hash);
+    await fetcher.get(a.hash);
+    expect(reads).toEqual([a.hash, a.hash]);
+    const b = await fakeShard(2);
+    const lying = origin(new Map([[b.hash, a.bytes]]));
+    const fromHttp = new ShardFetcher({ store: new MemoryShardStore(), httpBase: BASE, fetch: lying });
+    await expect(fromHttp.get(b.hash)).rejects.toThrow(/wrong bytes/);
+    await expect(fromHttp.get(b.hash)).rejects.toThrow(/wrong bytes/);
+    expect(lying).toHaveBeenCalledTimes(2);
+  });
+
   it("serves a cached shard without asking anyone", async () => {
     const a = await fakeShard(1);
     const fetch = origin(new Map());

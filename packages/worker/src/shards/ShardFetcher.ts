@@ -20,7 +20,15 @@ export interface ShardFetcherOptions {
   peerTimeoutMs?: number;
   /** Largest shard accepted from anyone. */
   maxShardBytes?: number;
+  /**
+   * Bytes of the latest shards kept in memory once verified (default {@link RECENT_SHARD_BYTES}),
+   * so the tasks of a job on one shard do not each read it from the store and hash it again.
+   */
+  recentBytes?: number;
 }
+
+/** What a ShardFetcher keeps in memory by default: a few shards of 1M bars. */
+export const RECENT_SHARD_BYTES = 64 * 1024 * 1024;
 
 /** Where shards came from, for status lines and tests. */
 export interface ShardFetchStats {
@@ -31,9 +39,11 @@ export interface ShardFetchStats {
 }
 
 /**
- * Gets shards by content hash: from the local store, else from peers known to hold them (over a
- * data channel), else over HTTP. Every byte from outside is checked against the hash before it is
- * stored or used; concurrent requests for one shard share one download.
+ * Gets shards by content hash: from memory (the latest shards it gave, already verified), else
+ * the local store, else from peers known to hold them (over a data channel), else over HTTP. Every
+ * byte from outside is checked against the hash before it is stored or used; concurrent requests
+ * for one shard share one download. A donor page read each task's shard from IndexedDB and hashed
+ * it again (about 230 ms of its main thread per task at 1M bars) before memory was asked first.
  */
 export class ShardFetcher {
   readonly stats: ShardFetchStats = { cache: 0, peer: 0, http: 0, badPeers: 0 };
@@ -42,6 +52,9 @@ export class ShardFetcher {
   readonly #options: ShardFetcherOptions;
   readonly #inFlight = new Map<ShardHash, Promise<Uint8Array>>();
   readonly #badPeers = new Set<string>();
+  /** Verified shards given out lately, least recently used first. */
+  readonly #recent = new Map<ShardHash, Uint8Array>();
+  #recentTotal = 0;
 
   constructor(options: ShardFetcherOptions) {
     this.#options = options;
@@ -52,14 +65,36 @@ export class ShardFetcher {
     return this.#options.store;
   }
 
-  /** The shard's bytes; `holders` are peers that may have it. Rejects when no source has it. */
+  /** The shard's bytes (shared: do not modify); `holders` are peers that may have it. Rejects when no source has it. */
   get(hash: ShardHash, holders: readonly string[] = []): Promise<Uint8Array> {
+    const recent = this.#recent.get(hash);
+    if (recent) {
+      this.#recent.delete(hash);
+      this.#recent.set(hash, recent);
+      this.stats.cache++;
+      return Promise.resolve(recent);
+    }
     let pending = this.#inFlight.get(hash);
     if (!pending) {
-      pending = this.#get(hash, holders).finally(() => this.#inFlight.delete(hash));
+      pending = this.#get(hash, holders)
+        .then((bytes) => this.#remember(hash, bytes))
+        .finally(() => this.#inFlight.delete(hash));
       this.#inFlight.set(hash, pending);
     }
     return pending;
+  }
+
+  #remember(hash: ShardHash, bytes: Uint8Array): Uint8Array {
+    const limit = this.#options.recentBytes ?? RECENT_SHARD_BYTES;
+    if (bytes.byteLength > limit || this.#recent.has(hash)) return bytes;
+    this.#recent.set(hash, bytes);
+    this.#recentTotal += bytes.byteLength;
+    for (const [oldest, old] of this.#recent) {
+      if (this.#recentTotal <= limit) break;
+      this.#recent.delete(oldest);
+      this.#recentTotal -= old.byteLength;
+    }
+    return bytes;
   }
 
   async #get(hash: ShardHash, holders: readonly string[]): Promise<Uint8Array> {

@@ -4,6 +4,9 @@ import type { TaskRequest, VolunteerExecutor } from "../volunteer/VolunteerExecu
 import { TaskCancel } from "../volunteer/VolunteerExecutor.ts";
 import { mapTask, meanJob, testSeries, testShard } from "./fixtures.ts";
 
+/** More shards than an executor keeps decoded (ExecutorCache's SERIES_KEPT is 16), so the oldest are dropped and needed again. */
+const MANY_SHARDS = 18;
+
 /** One behaviour every `VolunteerExecutor` must show: `run` throws when the executor does otherwise. */
 export interface ExecutorCase {
   name: string;
@@ -57,6 +60,33 @@ export const executorCases: readonly ExecutorCase[] = [
       await failureOf(executor.run(request, cancel));
       const after = await executor.run(request);
       check("outputs" in after && after.outputs.length === 1, `after a cancel: ${JSON.stringify(after)}`);
+    },
+  },
+  {
+    name: "gives each task its own shard's series, over more shards than it keeps and back again",
+    async run(executor) {
+      const shards = await Promise.all(Array.from({ length: MANY_SHARDS }, (_, i) => testShard(testSeries("AAA", 40, i + 1))));
+      const meanOf = async (i: number) => {
+        const result = await executor.run({ jobId: "j", spec: meanJob(), shard: shards[i], task: mapTask("AAA", 0, 40) });
+        return "outputs" in result ? (result.outputs[0] as { mean: number }).mean : NaN;
+      };
+      const first: number[] = [];
+      for (let i = 0; i < MANY_SHARDS; i++) first.push(await meanOf(i));
+      check(new Set(first).size === MANY_SHARDS, `one mean per shard: ${first.join(", ")}`);
+      for (const i of [0, MANY_SHARDS - 1, 1, 0, 2]) {
+        const again = await meanOf(i);
+        check(again === first[i], `shard ${i} again: ${again}, first ${first[i]}`);
+      }
+    },
+  },
+  {
+    name: "runs a task on a shard that an earlier task of a job that failed to load was given",
+    async run(executor) {
+      const shard = await testShard(testSeries("AAA", 50, 3));
+      const broken = parseJobSpec({ script: "function map(s, p)\n  return (\nend" });
+      await failureOf(executor.run({ jobId: "broken", spec: broken, shard, task: mapTask("AAA", 0, 50) }));
+      const result = await executor.run({ jobId: "ok", spec: meanJob(), shard, task: mapTask("AAA", 0, 50) });
+      check("outputs" in result && (result.outputs[0] as { key: string }).key === "AAA", `after the broken job: ${JSON.stringify(result)}`);
     },
   },
   {
