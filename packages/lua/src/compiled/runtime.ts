@@ -1,4 +1,5 @@
 import { LuaTable } from "./LuaTable.ts";
+import { COMPILED_HEAP_COST, chargeHeap } from "./memory.ts";
 import { compareNumbers, idivInt, isNumber, modFloat, modInt, parseNumber, toInteger, type LuaNumber } from "./numbers.ts";
 import { LuaFloat, LuaThrow, float, floatValue, formatFloat, intOf, type LuaValue } from "./values.ts";
 
@@ -14,6 +15,8 @@ export interface RunState {
   /** Sites of the calls in progress, innermost last (for `error`'s level and stack depth). */
   readonly calls: number[];
   stringMeta: LuaTable;
+  /** Largest string a run may make, in bytes (JobOptions.maxStringBytes). */
+  maxStringBytes: number;
 }
 
 /**
@@ -48,6 +51,11 @@ const BITWISE = new Set<ArithOp>(["band", "bor", "bxor", "shl", "shr", "bnot"]);
 
 const functionIds = new WeakMap<object, number>();
 let nextFunctionId = 1;
+
+/** Restarts function ids (what `tostring` shows) so a call's output never depends on earlier calls. */
+export function resetFunctionIds(): void {
+  nextFunctionId = 1;
+}
 
 /** Lua's `type` of a value. */
 export function typeName(v: LuaValue): string {
@@ -383,7 +391,12 @@ export function createOps(st: RunState) {
   function concat(a: LuaValue, b: LuaValue, site: number): LuaValue {
     const sa = typeof a === "string" ? a : isNumber(a) ? rawToString(a) : undefined;
     const sb = typeof b === "string" ? b : isNumber(b) ? rawToString(b) : undefined;
-    if (sa !== undefined && sb !== undefined) return sa + sb;
+    if (sa !== undefined && sb !== undefined) {
+      const length = sa.length + sb.length;
+      if (length > st.maxStringBytes) throw new LuaThrow(`${where(site)}string too large (${length} bytes > limit ${st.maxStringBytes})`, false, "memory");
+      chargeHeap(length + COMPILED_HEAP_COST.stringBase);
+      return sa + sb;
+    }
     const h = metamethod(a, "__concat") ?? metamethod(b, "__concat");
     if (h !== undefined) return first(invoke(h, [a, b]));
     const blameFirst = sa === undefined;
@@ -491,6 +504,7 @@ export function createOps(st: RunState) {
   function newTable(positional: LuaValue[], keyed: LuaValue[], site: number): LuaTable {
     const t = new LuaTable();
     let n = positional.length;
+    chargeHeap(n * COMPILED_HEAP_COST.entry);
     while (n > 0 && positional[n - 1] === undefined) n--;
     t.arr = n === positional.length ? positional : positional.slice(0, n);
     const covered = positional.length;
@@ -506,7 +520,14 @@ export function createOps(st: RunState) {
     return t;
   }
 
+  /** A closure just created, charged to the heap estimate. */
+  function closure<F>(f: F): F {
+    chargeHeap(COMPILED_HEAP_COST.closure);
+    return f;
+  }
+
   return {
+    closure,
     newTable,
     intOf,
     float,
