@@ -66,11 +66,12 @@ export function compileLua(source: string, options: CompileOptions = {}): Compil
   }
   const constants = Object.freeze(compiled.constants.slice());
   const start: CompiledChunk["start"] = (budget, host, limits = { maxStringBytes: JOB_DEFAULTS.maxStringBytes, maxMemoryBytes: Infinity }) => {
-    startHeap(limits.maxMemoryBytes);
+    startHeap(Infinity);
     resetTableIds();
     resetFunctionIds();
     const st: RunState = { left: budget, chunkName, sites: compiled.sites, calls: [], stringMeta: new LuaTable(), maxStringBytes: limits.maxStringBytes };
     const ops = createOps(st);
+    startHeap(limits.maxMemoryBytes, () => ops.where(st.calls[st.calls.length - 1] ?? -1));
     const G = createGlobals(st, ops);
     installHostLib(G, st, ops, host);
     const main = factory(ops, G, constants, st);

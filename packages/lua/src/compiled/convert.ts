@@ -3,11 +3,14 @@ import { jsonStringBytes } from "../jsonStringBytes.ts";
 import type { SeriesInput } from "../LuaEngine.ts";
 import { MAX_DEPTH, ResultError } from "../convert/ResultError.ts";
 import { LuaTable } from "./LuaTable.ts";
+import { COMPILED_HEAP_COST, chargeHeap } from "./memory.ts";
 import { typeName } from "./runtime.ts";
 import { viewOf } from "./tsView.ts";
 import { LuaFloat, LuaThrow, float, type LuaFunction, type LuaValue } from "./values.ts";
 
 const encoder = new TextEncoder();
+const INT_MIN = -2147483648;
+const INT_MAX = 2147483647;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** A JS string as a Lua byte string (its UTF-8 bytes, one char code each). */
@@ -19,18 +22,24 @@ export function luaString(s: string): string {
 }
 
 /**
- * A JSON value as Lua: safe integers become integers, other numbers floats, arrays 1-based
- * tables (nulls leave holes), objects tables with string keys, null nil — as on wasmoon.
+ * A JSON value as Lua: integers within 32 bits become integers, other numbers floats, arrays
+ * 1-based tables (nulls leave holes), objects tables with string keys, null nil — as on the
+ * other engines.
  */
 export function jsonToLua(value: Json, depth = 0): LuaValue {
   if (value === null) return undefined;
   if (typeof value === "boolean") return value;
-  if (typeof value === "number") return Number.isSafeInteger(value) ? value : float(value);
+  if (typeof value === "number") return Number.isInteger(value) && value >= INT_MIN && value <= INT_MAX ? value : float(value);
   if (typeof value === "string") return luaString(value);
   if (depth >= MAX_DEPTH) throw new LuaThrow(`input nested deeper than ${MAX_DEPTH} levels`);
   const t = new LuaTable();
-  if (Array.isArray(value)) value.forEach((item, i) => item !== null && t.set(i + 1, jsonToLua(item, depth + 1)));
-  else for (const [key, item] of Object.entries(value)) if (item !== null) t.set(luaString(key), jsonToLua(item, depth + 1));
+  if (Array.isArray(value)) {
+    // Holes stay in the array part, as the other engines' preallocated arrays keep them: `#` counts to the last element.
+    const items = value.map((item) => (item === null ? undefined : jsonToLua(item, depth + 1)));
+    while (items.length > 0 && items[items.length - 1] === undefined) items.pop();
+    chargeHeap(items.length * COMPILED_HEAP_COST.entry);
+    t.arr = items;
+  } else for (const [key, item] of Object.entries(value)) if (item !== null) t.set(luaString(key), jsonToLua(item, depth + 1));
   return t;
 }
 

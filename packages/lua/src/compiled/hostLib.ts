@@ -76,7 +76,7 @@ export function installHostLib(G: LuaTable, st: RunState, ops: Ops, host: CallHo
     return [];
   }) as LuaFunction);
 
-  const viewMeta = viewMetatable(here);
+  const viewMeta = viewMetatable(() => ops.where(st.newindexSite ?? -1));
   const ts = new LuaTable();
   for (const [name, fn] of Object.entries(compiledBuiltins(builtinTable, "ts", { st, ops, viewMeta }))) ts.set(name, fn);
   G.set("ts", ts);

@@ -13,15 +13,16 @@ export const COMPILED_HEAP_COST = { table: 160, entry: 40, closure: 64, stringBa
  * which pcall cannot catch. Without a measure (browsers) the charges are the truth: they count
  * every allocation, collected or not, so a call churning through temporaries may stop early.
  */
-export const heap = { left: Infinity, limit: Infinity, base: 0 };
+export const heap = { left: Infinity, limit: Infinity, base: 0, where: (): string => "" };
 
 const measure: (() => number) | undefined = (() => {
   const p = (globalThis as { process?: { memoryUsage?: () => { heapUsed: number } } }).process;
   return typeof p?.memoryUsage === "function" ? () => p.memoryUsage!().heapUsed : undefined;
 })();
 
-/** Starts a call's heap guard with `limit` bytes. */
-export function startHeap(limit: number): void {
+/** Starts a call's heap guard with `limit` bytes; `where` gives the position its error names (the innermost call's). */
+export function startHeap(limit: number, where: () => string = () => ""): void {
+  heap.where = where;
   heap.limit = limit;
   heap.left = limit;
   heap.base = measure?.() ?? 0;
@@ -43,5 +44,5 @@ function overdrawn(): void {
     }
   }
   heap.left = 0;
-  throw new LuaThrow(MEMORY_MESSAGE, true, "memory");
+  throw new LuaThrow(heap.where() + MEMORY_MESSAGE, true, "memory");
 }

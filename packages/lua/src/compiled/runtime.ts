@@ -15,6 +15,8 @@ export interface RunState {
   /** Sites of the calls in progress, innermost last (for `error`'s level and stack depth). */
   readonly calls: number[];
   stringMeta: LuaTable;
+  /** The site of the last assignment that called a `__newindex` function (where a `ts` result's refusal points). */
+  newindexSite?: number;
   /** Largest string a run may make, in bytes (JobOptions.maxStringBytes). */
   maxStringBytes: number;
 }
@@ -26,6 +28,9 @@ export interface RunState {
  * whose depth would vary with the machine and the JIT.
  */
 export const MAX_CALL_DEPTH = 1000;
+
+/** Bytes of a string built that cost one budget unit, as 64 bytes cost one instruction on the other engines. */
+export const STRING_BYTES_PER_UNIT = 64;
 
 /** The message a chunk stops with when its budget is spent. */
 export const BUDGET_MESSAGE = "budget exhausted (too many loop iterations and calls)";
@@ -136,6 +141,15 @@ export function createOps(st: RunState) {
     }
   }
 
+  /** Charges `n` budget units for bulk work (string building: a unit per 64 bytes, see STRING_BYTES_PER_UNIT). */
+  function charge(n: number, site: number): void {
+    st.left -= n;
+    if (st.left < 0) {
+      st.left = 0;
+      throw new LuaThrow(where(site) + BUDGET_MESSAGE, true);
+    }
+  }
+
   function call(f: LuaValue, site: number, ...args: LuaValue[]): LuaValue[] {
     if (--st.left < 0) tick(site);
     if (calls.length >= MAX_CALL_DEPTH) fail(site, "stack overflow");
@@ -222,6 +236,7 @@ export function createOps(st: RunState) {
         if (h === undefined) fail(site, `attempt to index a ${typeName(o)} value${describeKey(o, k, site)}`);
       }
       if (typeof h === "function") {
+        st.newindexSite = site;
         invoke(h, [o, k, v]);
         return;
       }
@@ -395,6 +410,7 @@ export function createOps(st: RunState) {
       const length = sa.length + sb.length;
       if (length > st.maxStringBytes) throw new LuaThrow(`${where(site)}string too large (${length} bytes > limit ${st.maxStringBytes})`, false, "memory");
       chargeHeap(length + COMPILED_HEAP_COST.stringBase);
+      if (length >= STRING_BYTES_PER_UNIT) charge(length / STRING_BYTES_PER_UNIT, site);
       return sa + sb;
     }
     const h = metamethod(a, "__concat") ?? metamethod(b, "__concat");
@@ -527,6 +543,7 @@ export function createOps(st: RunState) {
   }
 
   return {
+    charge,
     closure,
     newTable,
     intOf,
