@@ -22,4 +22,4 @@ const wasmoon = await prepareEngine("wasmoon");
 const wasmoonValue = wasmoon.load({ source: "function map(series, p) return p.x * 3 end" }).map({ key: "k", time: new Float64Array(0), columns: {}, first: 1 }, { x: 21 }, 1).value;
 const job = engine.load({ source: "function map(series, p) return p.x * 2 end" });
 const compiled = job.map({ key: "k", time: new Float64Array(0), columns: {}, first: 1 }, { x: 21 }, 1).value;
-parentPort.postMessage({ removed, fetch: blocked(() => fetch("http://127.0.0.1:9")), binding: blocked(() => process.binding("fs")), compiled, wasmoon: wasmoonValue });
+parentPort.postMessage({ removed, fetch: blocked(() => globalThis.fetch("http://127.0.0.1:9")), binding: blocked(() => process.binding("fs")), compiled, wasmoon: wasmoonValue });
