@@ -77,33 +77,25 @@ export class WebWorkerPool implements VolunteerExecutor {
   }
 
   /**
-   * The Lua engines this pool's Web Workers run, to advertise in the hello: fengari always,
-   * wasmoon when one Web Worker loads and warms it within `timeoutMs` (that one keeps it ready),
-   * and compiled when that Web Worker may compile JavaScript (its Content-Security-Policy allows
-   * `new Function`). `onFailure` hears why wasmoon is left out.
+   * The Lua engines this pool's Web Workers run, to advertise in the hello: fengari always, and
+   * wasmoon when one Web Worker loads and warms it within `timeoutMs` (that one keeps it ready).
+   * `onFailure` hears why wasmoon is left out.
    */
   async engines(timeoutMs = 15_000, onFailure?: (reason: string) => void): Promise<string[]> {
     this.#start();
     const slot = this.#slots[0];
     if (!slot) return ["fengari"];
-    const engines = ["fengari"];
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms`)), timeoutMs)));
     try {
       await Promise.race([slot.api.prepareWasmoon(), timeout]);
-      engines.push("wasmoon");
+      return ["fengari", "wasmoon"];
     } catch (error) {
       onFailure?.(error instanceof Error ? error.message : String(error));
-    }
-    try {
-      await Promise.race([slot.api.prepareCompiled(), timeout]);
-      engines.push("compiled");
-    } catch {
-      // The page's policy forbids compiling JavaScript in workers: compiled jobs go to other volunteers.
+      return ["fengari"];
     } finally {
       clearTimeout(timer);
     }
-    return engines;
   }
 
   run(request: TaskRequest, cancel?: TaskCancel): Promise<Result> {

@@ -49,16 +49,6 @@ const api = {
     await lockedDown;
     if (failure) throw failure;
   },
-  /**
-   * Makes the compiled engine ready in this Web Worker and compiles a chunk with it; rejects when
-   * the worker may not compile JavaScript (a Content-Security-Policy without 'unsafe-eval' refuses
-   * `new Function`), so the pool does not advertise an engine its workers cannot run.
-   */
-  async prepareCompiled(): Promise<void> {
-    await lockedDown;
-    const engine = await prepareEngine("compiled");
-    engine.load({ source: "function map() return 1 end" }).dispose();
-  },
   /** Waits for the lockdown and names the globals it took away (for the e2e test and diagnostics). */
   lockedDown(): Promise<string[]> {
     return lockedDown;
