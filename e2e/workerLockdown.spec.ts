@@ -19,6 +19,10 @@ test("a donor's executor Web Workers run fengari and wasmoon jobs right and have
   const wasmoon = await grid.submit([...SWEEP, "--engine", "wasmoon"]).result();
   expect(firstDifference(sweepResult(), wasmoon)).toBeUndefined();
   expect(Number(await donor.getByTestId("tasks-done").textContent())).toBeGreaterThan(0);
+  // The coordinator's policy (script-src without 'unsafe-eval') forbids compiling JavaScript in the
+  // worker, so a donor does not advertise the compiled engine: compiled jobs go to Node volunteers.
+  const peers = (await (await fetch(`${grid.url}/api/peers`, { headers: { authorization: `Bearer ${grid.token}` } })).json()) as Array<{ engines: string[] }>;
+  expect(peers.map((peer) => peer.engines)).toEqual([["fengari", "wasmoon"]]);
 
   const executors = donor.workers().filter((worker) => worker.url().includes("executorWorker"));
   expect(executors.length).toBeGreaterThan(0);

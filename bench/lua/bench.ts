@@ -64,6 +64,10 @@ for (const [source, label] of [["plain", "plain Lua"], ["ts", "ts builtins"]] as
     rows.push(source === "plain" ? { ...row, overhead: touch.best } : row);
   }
 }
+for (const [budget, hook] of [[HOOK, "back-edge counters"], [null, 'none (budget "off")']] as const) {
+  rows.push(child("compiled, plain Lua", hook, { runner: "compiled", source: "plain", budget, warmUp: false, repeats: REPEATS }));
+}
+rows.push(child("compiled, ts builtins", "back-edge counters", { runner: "compiled", source: "ts", budget: HOOK, warmUp: false, repeats: REPEATS }));
 rows.push(touch);
 // Its series is built inside Lua, so nothing is taken in: its whole time is kernel.
 rows.push({ ...child("wasmoon's own API, none of Shoal's code", "off", { runner: "wasmoon-raw", source: "plain", budget: null, warmUp: true, repeats: REPEATS }), overhead: 0 });

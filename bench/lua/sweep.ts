@@ -10,7 +10,7 @@ import { backtestJs, BACKEDGE_LUA, PLAIN_LUA, POINTS, TS_LUA, WALK_LUA, walk } f
 
 export interface SweepConfig {
   /** "wasmoon-raw": wasmoon's own API with its default engine, none of Shoal's code: the series is built in Lua, one doString per sweep. */
-  runner: "fengari" | "wasmoon" | "wasmoon-raw" | "js";
+  runner: "fengari" | "wasmoon" | "wasmoon-raw" | "compiled" | "js";
   /**
    * The kernel in plain Lua, on the `ts` builtins, "backedge": plain Lua with a countdown on every
    * loop iteration and function entry (a source-level back-edge budget), or "touch": a map that
@@ -74,7 +74,8 @@ async function sweeper(config: SweepConfig): Promise<() => Array<[number, number
   const close = walk(config.bars);
   if (config.runner === "js") return () => POINTS.map((p) => backtestJs(close, p.fast, p.slow));
   if (config.runner === "wasmoon-raw") return rawWasmoon(config.bars);
-  const engine = config.runner === "fengari" ? fengariEngine : config.guard === "hook" ? await hookEngine(config.warmUp) : await prepareEngine("wasmoon", { warmUp: config.warmUp });
+  const engine =
+    config.runner === "fengari" ? fengariEngine : config.runner === "compiled" ? await prepareEngine("compiled") : config.guard === "hook" ? await hookEngine(config.warmUp) : await prepareEngine("wasmoon", { warmUp: config.warmUp });
   const job = engine.load({ source: SOURCES[config.source], budget: config.budget ?? Infinity });
   const series = { key: "walk", time: new Float64Array(config.bars), columns: { close }, first: 1 };
   return () =>

@@ -12,11 +12,12 @@ describe("engine speed figures", () => {
     const help = RUN_HELP.replace(/\s+/g, " ");
     expect(help).toContain(`${ENGINE_SPEED.fengari.timesNative}x native Lua 5.4's time`);
     expect(help).toContain(`wasmoon (Lua 5.4 in WebAssembly, ${ENGINE_SPEED.wasmoon.timesNative}x;`);
+    expect(help).toContain(`compiled (Lua 5.4 compiled to JavaScript, ${ENGINE_SPEED.compiled.timesNative}x;`);
   });
 
   it.each(["README.md", "docs/lua-api.md"])("are the ones %s gives, with no older range left beside them", (path) => {
     const text = read(path);
-    for (const engine of ["fengari", "wasmoon"] as const) expect(text).toContain(engineSpeedText(engine));
+    for (const engine of ["fengari", "wasmoon", "compiled"] as const) expect(text).toContain(engineSpeedText(engine));
     expect(text).not.toMatch(/\d+[–-]\d+× faster/);
   });
 });

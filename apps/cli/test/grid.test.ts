@@ -126,7 +126,7 @@ describe("the grid: shoal submit with Node volunteers", () => {
     const run = await unsplit;
     expect(run.code, run.stderr).toBe(0);
     expect(firstDifference(JSON.parse(run.stdout), result)).toBeUndefined();
-    expect((await client.listPeers()).map((peer) => peer.engines)).toEqual([...Array(3)].map(() => ["fengari", "wasmoon"]));
+    expect((await client.listPeers()).map((peer) => peer.engines)).toEqual([...Array(3)].map(() => ["fengari", "wasmoon", "compiled"]));
   });
 
   it("skips the upload the second time and gives the same result with one point per task", async () => {

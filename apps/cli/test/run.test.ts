@@ -128,6 +128,19 @@ describe("shoal run", () => {
     }
   });
 
+  it("runs --engine compiled to wasmoon's result, and refuses a script with string patterns naming the line", async () => {
+    const patterns = file("patterns.lua", "function map(series, p)\n  return (series.key:gsub('a', 'b'))\nend\n");
+    const [compiled, wasmoon, refused] = await Promise.all([
+      runShoal(["run", ...SMA, "--engine", "compiled", "--threads", "1"]),
+      runShoal(["run", ...SMA, "--engine", "wasmoon", "--threads", "1"]),
+      runShoal(["run", patterns, "--data", SP500, "--engine", "compiled", "--threads", "1"]),
+    ]);
+    expect(compiled.code).toBe(0);
+    expect(compiled.stdout).toBe(wasmoon.stdout);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/job\.lua:2: method 'gsub' \(string patterns and packing\) is not supported by the compiled engine yet/);
+  });
+
   it("runs wasmoon with the budget off to the same result, and its deadline still ends a runaway loop", async () => {
     const loop = file("spin.lua", "function map(series, p)\n  while true do end\nend\n");
     const [budgeted, off, spin] = await Promise.all([

@@ -6,13 +6,15 @@ import type { EngineName } from "@shoal/protocol";
  * same run, with the instruction budget at its default (fengari's count hook; wasmoon's
  * countdown checks inserted in the source, see insertBackEdgeChecks);
  * `budgetOffTimesNative` is wasmoon with `budget: off`, which drops the checks and leaves loops
- * to the task deadline. The one source of these figures: `shoal run --help`,
+ * to the task deadline; compiled's are `bench/lua/compiled.ts` (the same sweep, kernel time, back-edge
+ * counters on and off). The one source of these figures: `shoal run --help`,
  * the dashboard's engine picker and the README quote them, and a test holds the README and
  * docs/lua-api.md to them. Measure again and change them here when an engine changes.
  */
 export const ENGINE_SPEED: Readonly<Record<EngineName, { timesNative: number; budgetOffTimesNative: number }>> = {
   fengari: { timesNative: 45, budgetOffTimesNative: 45 },
   wasmoon: { timesNative: 1.7, budgetOffTimesNative: 1.6 },
+  compiled: { timesNative: 2.9, budgetOffTimesNative: 2.3 },
 };
 
 /** "about 1.7× native Lua 5.4's time on plain-Lua loops", for help text and hints. */

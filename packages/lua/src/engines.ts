@@ -10,12 +10,13 @@ export type EngineOptions = WasmoonOptions;
 const loaders: Record<EngineName, (options: EngineOptions) => Promise<LuaEngine>> = {
   fengari: () => Promise.resolve(fengariEngine),
   wasmoon: async (options) => (await import("./wasmoon/WasmoonEngine.ts")).loadWasmoonEngine(options),
+  compiled: async () => (await import("./compiled/CompiledEngine.ts")).compiledEngine,
 };
 const ready = new Map<EngineName, LuaEngine>([["fengari", fengariEngine]]);
 
 /**
  * Makes the named engine ready to load jobs synchronously, once per thread: fengari at
- * once; wasmoon loads its WebAssembly module and warms it up (about 0.2 s). Executors await
+ * once; compiled on its first import; wasmoon loads its WebAssembly module and warms it up (about 0.2 s). Executors await
  * this before their first job of an engine, then use the engine (or getEngine) directly.
  */
 export async function prepareEngine(name: EngineName, options: EngineOptions = {}): Promise<LuaEngine> {

@@ -5,7 +5,7 @@ import { DEFAULTS, LIMITS } from "./limits.ts";
 const utf8 = new TextEncoder();
 
 /** The Lua engines a job can name; all its tasks and replicas run on that one (integer width and number formatting differ). */
-export const ENGINE_NAMES = ["fengari", "wasmoon"] as const;
+export const ENGINE_NAMES = ["fengari", "wasmoon", "compiled"] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 const paramValue = z.union([z.number().finite(), z.string().max(256), z.boolean()]);

@@ -17,7 +17,9 @@ export const RUN_HELP = `usage: shoal run JOB.lua --data FILE.csv [options]
   --threads N                executor threads (default: CPU count)
   --batch N                  parameter points per task (default ${DEFAULTS.batchSize})
   --engine NAME              Lua engine: fengari (default; Lua 5.3 in JavaScript, ${ENGINE_SPEED.fengari.timesNative}x native
-                             Lua 5.4's time) or wasmoon (Lua 5.4 in WebAssembly, ${ENGINE_SPEED.wasmoon.timesNative}x; 64-bit integers)
+                             Lua 5.4's time), wasmoon (Lua 5.4 in WebAssembly, ${ENGINE_SPEED.wasmoon.timesNative}x; 64-bit integers)
+                             or compiled (Lua 5.4 compiled to JavaScript, ${ENGINE_SPEED.compiled.timesNative}x; refuses string
+                             patterns, coroutines, load, utf8 and quant when the job is checked)
   --budget N|off             instructions per Lua call (default ${DEFAULTS.budget}); off drops the
                              budget guard (wasmoon about ${ENGINE_SPEED.wasmoon.budgetOffTimesNative}x native then), leaving the deadline to stop loops
   --deadline DURATION        wall-clock limit per task (default 10m; at most 1h when given, and

@@ -1,4 +1,4 @@
-import { jobSpecJsonSchema, LIMITS, MAX_PARTIAL_VALUES, MAX_TASK_PAGE, MAX_TIMELINE_ATTEMPTS } from "@shoal/protocol";
+import { ENGINE_NAMES, jobSpecJsonSchema, LIMITS, MAX_PARTIAL_VALUES, MAX_TASK_PAGE, MAX_TIMELINE_ATTEMPTS } from "@shoal/protocol";
 import { MAX_GRAPH_TASKS } from "../authors/parseGraphRequest.ts";
 
 /** A JSON Schema object, as OpenAPI 3.1 embeds it. */
@@ -72,7 +72,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     path: "/api/check",
     summary: "Compiles a Lua script without running it.",
     auth: true,
-    body: { type: "application/json", maxBytes: LIMITS.scriptBytes * 2 + 1024, schema: { type: "object", required: ["script"], properties: { script: { type: "string", description: `at most ${LIMITS.scriptBytes} UTF-8 bytes` }, engine: { enum: ["fengari", "wasmoon"], default: "fengari" } } } },
+    body: { type: "application/json", maxBytes: LIMITS.scriptBytes * 2 + 1024, schema: { type: "object", required: ["script"], properties: { script: { type: "string", description: `at most ${LIMITS.scriptBytes} UTF-8 bytes` }, engine: { enum: [...ENGINE_NAMES], default: "fengari" } } } },
     ok: { status: 200, description: "`{ok: true}` or `{ok: false, error: {message, line}}`", view: "CheckResult" },
     errors: { 400: "no script, too large, a lone surrogate, or an unknown engine", 413: "body larger than the limit" },
   },

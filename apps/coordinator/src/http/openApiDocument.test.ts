@@ -23,7 +23,7 @@ describe("the OpenAPI document", () => {
 
   it("gives the job body the job spec schema the coordinator validates with", () => {
     const spec = document.paths["/api/jobs"]?.post?.requestBody?.content["application/json"]?.schema.properties.spec;
-    expect(spec?.properties).toMatchObject({ script: { type: "string" }, engine: { enum: ["fengari", "wasmoon"] }, halo: { type: "integer", maximum: 1_000_000 } });
+    expect(spec?.properties).toMatchObject({ script: { type: "string" }, engine: { enum: ["fengari", "wasmoon", "compiled"] }, halo: { type: "integer", maximum: 1_000_000 } });
   });
 
   it("asks a token of every /api route but the public ones the handler lets through", () => {

@@ -1,6 +1,12 @@
+import { COMPILED_HEAP_COST, chargeHeap, heap } from "./memory.ts";
 import { LuaFloat, doubleToInt, type LuaTableLike, type LuaValue } from "./values.ts";
 
 let nextId = 1;
+
+/** Restarts table ids (what `tostring` shows) so a call's output never depends on earlier calls. */
+export function resetTableIds(): void {
+  nextId = 1;
+}
 
 /**
  * A Lua table: an array part for keys 1..n and a Map for the rest, never a JS object with
@@ -17,6 +23,10 @@ export class LuaTable implements LuaTableLike {
   readonly id = nextId++;
   #iter: Iterator<[unknown, LuaValue]> | undefined;
   #iterKey: unknown;
+
+  constructor() {
+    chargeHeap(COMPILED_HEAP_COST.table);
+  }
 
   /** The raw value at `key` (no metamethods). */
   get(key: LuaValue): LuaValue {
@@ -47,6 +57,7 @@ export class LuaTable implements LuaTableLike {
         return;
       }
       if (k === n + 1 && value !== undefined) {
+        if ((heap.left -= COMPILED_HEAP_COST.entry) < 0) chargeHeap(0);
         arr.push(value);
         this.hash.delete(k);
         this.#migrate();
@@ -54,7 +65,10 @@ export class LuaTable implements LuaTableLike {
       }
     }
     if (value === undefined) this.hash.delete(k);
-    else this.hash.set(k, value);
+    else {
+      if (!this.hash.has(k)) chargeHeap(COMPILED_HEAP_COST.entry);
+      this.hash.set(k, value);
+    }
   }
 
   /** Moves keys n+1, n+2… from the map into the array part after it grew to n. */

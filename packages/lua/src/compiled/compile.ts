@@ -48,7 +48,7 @@ const ARITH: Record<string, string> = {
 };
 
 /** Names of the runtime operations the generated code binds once, at its top. */
-const OPS = ["call", "callMethod", "index", "setindex", "add", "sub", "mul", "div", "mod", "idiv", "pow", "unm", "band", "bor", "bxor", "shl", "shr", "bnot", "concat", "len", "eq", "lt", "le", "forPrep", "tick", "newTable", "intOf", "float"];
+const OPS = ["call", "callMethod", "index", "setindex", "add", "sub", "mul", "div", "mod", "idiv", "pow", "unm", "band", "bor", "bxor", "shl", "shr", "bnot", "concat", "len", "eq", "lt", "le", "forPrep", "tick", "newTable", "intOf", "float", "closure"];
 
 /**
  * Compiles a Lua 5.4 chunk to JavaScript source. No Lua identifier or string reaches the
@@ -314,7 +314,7 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
     const temps = fn.temps > 0 ? `let ${Array.from({ length: fn.temps }, (_, i) => `$t${i + 1}`).join(", ")};` : "";
     fn = outerFn;
     scope = outerScope;
-    return `(function (${params.join(", ")}) {${temps}${body} return []; })`;
+    return `$closure(function (${params.join(", ")}) {${temps}${body} return []; })`;
   }
 
   function block(stmts: L.Statement[], pre = ""): string {

@@ -20,7 +20,7 @@ export function compiledOutcome(source: string, budget = 5e6): string {
     return chunk.run({ budget }).map(show).join(", ");
   } catch (e) {
     if (e instanceof LuaError && e.kind === "budget") return `uncaught budget: ${e.message}`;
-    if (e instanceof LuaError) return e.message.startsWith("(error object is a ") ? `error: ${e.message.slice(19, -7)}` : `error: ${show(e.message)}`;
+    if (e instanceof LuaError) return e.message.startsWith("case: error object is a ") ? `error: ${e.message.slice(24, -6)}` : `error: ${show(e.message)}`;
     throw e;
   }
 }

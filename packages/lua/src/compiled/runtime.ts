@@ -1,4 +1,5 @@
 import { LuaTable } from "./LuaTable.ts";
+import { COMPILED_HEAP_COST, chargeHeap } from "./memory.ts";
 import { compareNumbers, idivInt, isNumber, modFloat, modInt, parseNumber, toInteger, type LuaNumber } from "./numbers.ts";
 import { LuaFloat, LuaThrow, float, floatValue, formatFloat, intOf, type LuaValue } from "./values.ts";
 
@@ -14,6 +15,10 @@ export interface RunState {
   /** Sites of the calls in progress, innermost last (for `error`'s level and stack depth). */
   readonly calls: number[];
   stringMeta: LuaTable;
+  /** The site of the last assignment that called a `__newindex` function (where a `ts` result's refusal points). */
+  newindexSite?: number;
+  /** Largest string a run may make, in bytes (JobOptions.maxStringBytes). */
+  maxStringBytes: number;
 }
 
 /**
@@ -23,6 +28,9 @@ export interface RunState {
  * whose depth would vary with the machine and the JIT.
  */
 export const MAX_CALL_DEPTH = 1000;
+
+/** Bytes of a string built that cost one budget unit, as 64 bytes cost one instruction on the other engines. */
+export const STRING_BYTES_PER_UNIT = 64;
 
 /** The message a chunk stops with when its budget is spent. */
 export const BUDGET_MESSAGE = "budget exhausted (too many loop iterations and calls)";
@@ -48,6 +56,11 @@ const BITWISE = new Set<ArithOp>(["band", "bor", "bxor", "shl", "shr", "bnot"]);
 
 const functionIds = new WeakMap<object, number>();
 let nextFunctionId = 1;
+
+/** Restarts function ids (what `tostring` shows) so a call's output never depends on earlier calls. */
+export function resetFunctionIds(): void {
+  nextFunctionId = 1;
+}
 
 /** Lua's `type` of a value. */
 export function typeName(v: LuaValue): string {
@@ -123,6 +136,15 @@ export function createOps(st: RunState) {
   /** Charges one back-edge or call; fails deterministically past the budget. */
   function tick(site: number): void {
     if (--st.left < 0) {
+      st.left = 0;
+      throw new LuaThrow(where(site) + BUDGET_MESSAGE, true);
+    }
+  }
+
+  /** Charges `n` budget units for bulk work (string building: a unit per 64 bytes, see STRING_BYTES_PER_UNIT). */
+  function charge(n: number, site: number): void {
+    st.left -= n;
+    if (st.left < 0) {
       st.left = 0;
       throw new LuaThrow(where(site) + BUDGET_MESSAGE, true);
     }
@@ -214,6 +236,7 @@ export function createOps(st: RunState) {
         if (h === undefined) fail(site, `attempt to index a ${typeName(o)} value${describeKey(o, k, site)}`);
       }
       if (typeof h === "function") {
+        st.newindexSite = site;
         invoke(h, [o, k, v]);
         return;
       }
@@ -383,7 +406,13 @@ export function createOps(st: RunState) {
   function concat(a: LuaValue, b: LuaValue, site: number): LuaValue {
     const sa = typeof a === "string" ? a : isNumber(a) ? rawToString(a) : undefined;
     const sb = typeof b === "string" ? b : isNumber(b) ? rawToString(b) : undefined;
-    if (sa !== undefined && sb !== undefined) return sa + sb;
+    if (sa !== undefined && sb !== undefined) {
+      const length = sa.length + sb.length;
+      if (length > st.maxStringBytes) throw new LuaThrow(`${where(site)}string too large (${length} bytes > limit ${st.maxStringBytes})`, false, "memory");
+      chargeHeap(length + COMPILED_HEAP_COST.stringBase);
+      if (length >= STRING_BYTES_PER_UNIT) charge(length / STRING_BYTES_PER_UNIT, site);
+      return sa + sb;
+    }
     const h = metamethod(a, "__concat") ?? metamethod(b, "__concat");
     if (h !== undefined) return first(invoke(h, [a, b]));
     const blameFirst = sa === undefined;
@@ -491,6 +520,7 @@ export function createOps(st: RunState) {
   function newTable(positional: LuaValue[], keyed: LuaValue[], site: number): LuaTable {
     const t = new LuaTable();
     let n = positional.length;
+    chargeHeap(n * COMPILED_HEAP_COST.entry);
     while (n > 0 && positional[n - 1] === undefined) n--;
     t.arr = n === positional.length ? positional : positional.slice(0, n);
     const covered = positional.length;
@@ -506,7 +536,15 @@ export function createOps(st: RunState) {
     return t;
   }
 
+  /** A closure just created, charged to the heap estimate. */
+  function closure<F>(f: F): F {
+    chargeHeap(COMPILED_HEAP_COST.closure);
+    return f;
+  }
+
   return {
+    charge,
+    closure,
     newTable,
     intOf,
     float,

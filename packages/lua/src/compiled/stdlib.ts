@@ -1,6 +1,6 @@
 import { LuaTable } from "./LuaTable.ts";
 import { isNumber, parseInBase, parseNumber, toInteger, type LuaNumber } from "./numbers.ts";
-import { rawToString, truthy, typeName, type Ops, type RunState } from "./runtime.ts";
+import { STRING_BYTES_PER_UNIT, rawToString, truthy, typeName, type Ops, type RunState } from "./runtime.ts";
 import { formatString } from "./stringFormat.ts";
 import { sortTable } from "./sortTable.ts";
 import { LuaFloat, LuaThrow, doubleToInt, float, floatValue, intOf, toDouble, type LuaFunction, type LuaValue } from "./values.ts";
@@ -22,9 +22,7 @@ export const REFUSED_LIBRARY: ReadonlyMap<string, string> = new Map([
   ["require", "require"],
   ["utf8", "the utf8 library"],
   ["collectgarbage", "collectgarbage"],
-  ["math.random", "math.random"],
-  ["math.randomseed", "math.random"],
-  ["print", "print"],
+  ["quant", "the quant library"],
 ]);
 
 const LIBRARY_FUNCTIONS: Record<string, string[]> = {
@@ -349,7 +347,9 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
       const n = checkInt(a, 2, "rep");
       const sep = a[2] === undefined ? "" : checkString(a, 3, "rep");
       if (n <= 0) return [""];
-      if ((s.length + sep.length) * n > 1 << 26) return err("resulting string too large");
+      const size = s.length * n + sep.length * (n - 1);
+      if (size > st.maxStringBytes) throw new LuaThrow(`${ops.where(callerSite())}string.rep result too large (${size} bytes > limit ${st.maxStringBytes})`, false, "memory");
+      ops.charge(n + size / STRING_BYTES_PER_UNIT, callerSite());
       return [Array<string>(n).fill(s).join(sep)];
     },
     byte: (...a) => {
@@ -374,7 +374,12 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
       }
       return [s];
     },
-    format: (...a) => [formatString(checkString(a, 1, "format"), a, { argError, tostring, checkNumber, fail: err })],
+    format: (...a) => {
+      const out = formatString(checkString(a, 1, "format"), a, { argError, tostring, checkNumber, fail: err });
+      if (out.length > st.maxStringBytes) throw new LuaThrow(`${ops.where(callerSite())}string too large (${out.length} bytes > limit ${st.maxStringBytes})`, false, "memory");
+      ops.charge(out.length / STRING_BYTES_PER_UNIT, callerSite());
+      return [out];
+    },
   });
   G.set("string", stringLib);
   st.stringMeta = lib({ __index: stringLib });
@@ -419,6 +424,9 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
           else if (isNumber(v)) parts.push(rawToString(v));
           else return err(`invalid value (${typeName(v)}) at index ${k} in table for 'concat'`);
         }
+        const size = parts.reduce((n, part) => n + part.length, 0) + sep.length * Math.max(0, parts.length - 1);
+        if (size > st.maxStringBytes) throw new LuaThrow(`${ops.where(callerSite())}table.concat result too large (${size} bytes > limit ${st.maxStringBytes})`, false, "memory");
+        ops.charge(parts.length + size / STRING_BYTES_PER_UNIT, callerSite());
         return [parts.join(sep)];
       },
       unpack: (...a) => {
@@ -436,6 +444,7 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
         const e = checkInt(a, 3, "move");
         const t = checkInt(a, 4, "move");
         const dst = a[4] === undefined ? src : checkTable(a, 5, "move");
+        if (e >= f) ops.charge(e - f + 1, callerSite());
         if (e >= f) {
           if (t > e || t <= f || dst !== src) for (let i = 0; i <= e - f; i++) ops.setindex(dst, t + i, ops.index(src, f + i, -1), -1);
           else for (let i = e - f; i >= 0; i--) ops.setindex(dst, t + i, ops.index(src, f + i, -1), -1);

@@ -25,8 +25,10 @@ export class LuaFloat {
 export class LuaThrow {
   constructor(
     readonly value: LuaValue,
-    /** True when the compiled engine stops the chunk outright (budget): pcall does not catch it. */
+    /** True when the compiled engine stops the chunk outright (budget, memory): pcall does not catch it. */
     readonly fatal = false,
+    /** `memory` for a memory limit (fatal or a catchable oversized string), so an uncaught one fails with that kind. */
+    readonly kind?: "memory",
   ) {}
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { LuaEngine } from "../LuaEngine.ts";
 import { luaErrorOf, mapBody, runMap, SERIES } from "./fixtures.ts";
 
-const RESULTS: readonly { lua: string; json: Json }[] = [
+export const RESULTS: readonly { lua: string; json: Json }[] = [
   { lua: "nil", json: null },
   { lua: "true", json: true },
   { lua: "42", json: 42 },
@@ -22,7 +22,7 @@ const RESULTS: readonly { lua: string; json: Json }[] = [
   { lua: "setmetatable({}, { __index = function() return 1 end })", json: [] },
 ];
 
-const BAD_RESULTS: readonly { name: string; lua: string; error: string }[] = [
+export const BAD_RESULTS: readonly { name: string; lua: string; error: string }[] = [
   { name: "a sparse array", lua: "{ [1] = 1, [3] = 3 }", error: "result: table at $ is a sparse array (keys must be exactly 1..n)" },
   { name: "mixed keys", lua: "{ 1, 2, x = 3 }", error: "result: table at $ mixes array items and string keys" },
   { name: "a boolean key", lua: "{ stats = { [true] = 1 } }", error: "result: table at $.stats has a non-string key (true)" },

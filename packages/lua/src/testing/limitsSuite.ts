@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { LuaEngine } from "../LuaEngine.ts";
 import { luaErrorOf, mapBody, SERIES } from "./fixtures.ts";
 
-const RECURSION: readonly { name: string; code: string }[] = [
+export const RECURSION: readonly { name: string; code: string }[] = [
   { name: "Lua recursion", code: "local function f() return 1 + f() end return f()" },
   { name: "__index recursion", code: "return setmetatable({}, { __index = function(t, k) return t[k] end }).x" },
   { name: "string.gsub callbacks", code: "local function g(s) return (s:gsub('.', g)) end return g('abc')" },
@@ -12,7 +12,7 @@ const RECURSION: readonly { name: string; code: string }[] = [
   { name: "__concat recursion", code: "local t = setmetatable({}, { __concat = function(a, b) return a .. b end }) return t .. 'x'" },
 ];
 
-const ALLOCATIONS: readonly { name: string; code: string; error: RegExp }[] = [
+export const ALLOCATIONS: readonly { name: string; code: string; error: RegExp }[] = [
   { name: 'string.rep("x", 1e10)', code: `return string.rep("x", 1e10)`, error: /too large/ },
   { name: 'string.rep("x", 1e8, ",")', code: `return string.rep("x", 1e8, ",")`, error: /too large/ },
   { name: '("x"):rep(2^31)', code: `return ("x"):rep(2^31)`, error: /too large/ },

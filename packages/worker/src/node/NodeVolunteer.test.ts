@@ -60,7 +60,7 @@ describe.each(["ws", "webrtc"] as const)("NodeVolunteer over %s", (transport) =>
     expect(work.map((a) => got.get(a.taskId))).toEqual(await honest(spec, work));
     const status = await v.status();
     expect(status).toMatchObject({ state: "connected", transport, done: 8, shards: { http: 1, held: 1 } });
-    expect([...s.coordinator.peers.values()][0]?.hello.engines).toEqual(["fengari", "wasmoon"]);
+    expect([...s.coordinator.peers.values()][0]?.hello.engines).toEqual(["fengari", "wasmoon", "compiled"]);
     expect(s.shardGets.get(shard.hash)).toBe(1);
   });
 });

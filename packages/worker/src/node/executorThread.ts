@@ -7,11 +7,14 @@ import { TaskError } from "../executor/TaskError.ts";
 import { warmUpExecutor } from "../executor/warmUpExecutor.ts";
 import type { FromThread, RunMessage, ThreadOutcome, ToThread } from "./threadMessages.ts";
 import { RUNNING_ID, RUNNING_SINCE } from "./threadMessages.ts";
+import { lockDownThread } from "./lockDownThread.ts";
 
 /** One executor thread of a NodeExecutorPool: holds compiled jobs and runs their tasks. */
 const port = parentPort;
 if (!port) throw new Error("executorThread must run in a worker thread");
 const running = new Float64Array((workerData as { running: SharedArrayBuffer }).running);
+// Nothing in this thread needs the network or native code; a sandbox escape should not find them either.
+lockDownThread();
 running[RUNNING_ID] = -1;
 
 /** A job whose recent tasks ran shorter than this has its outcomes sent several at a time. */
