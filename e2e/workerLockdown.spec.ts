@@ -10,7 +10,6 @@ import { startDonor } from "./support/startDonor.ts";
 const grid = new TestGrid();
 const sweepResult = useSweepGrid(grid);
 
-
 test("a donor's executor Web Workers run fengari and wasmoon jobs right and have no fetch, XMLHttpRequest, WebSocket or importScripts", async ({ browser }) => {
   const donor = await startDonor(browser, grid.url);
   const result = await grid.submit(SWEEP).result();
