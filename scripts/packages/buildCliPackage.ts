@@ -14,7 +14,7 @@ const CLI = join(ROOT, "apps/cli");
  * Third-party packages the bundle imports, with the ranges the workspace uses. better-sqlite3 is
  * optional: it compiles native code where no prebuilt binary fits, and only the coordinator needs it.
  */
-const DEPENDENCIES = ["@roamhq/wrtc", "fengari", "peer", "peerjs", "pg", "wasmoon", "ws", "zod"];
+const DEPENDENCIES = ["@roamhq/wrtc", "fengari", "luaparse", "peer", "peerjs", "pg", "wasmoon", "ws", "zod"];
 const OPTIONAL = ["better-sqlite3"];
 
 /** What the build wrote: the package directory and the third-party imports the bundle kept. */

@@ -140,6 +140,14 @@ describe("the installed packages", () => {
     expect(worker.running).toBe(true);
   }, 90_000);
 
+  it("runs the compiled engine from the installed package (its parser is a declared dependency) to fengari's result", async () => {
+    const [compiled, fengari] = await Promise.all([
+      installed(["run", SCRIPT, "--data", DATA, ...SWEEP, "--engine", "compiled"]),
+      installed(["run", SCRIPT, "--data", DATA, ...SWEEP]),
+    ]);
+    expect(compiled.stdout).toBe(fengari.stdout);
+  }, 90_000);
+
   it("type-checks a TypeScript project against the SDK's declarations", async () => {
     writeFileSync(join(app, "typed.ts"), TYPED_SCRIPT);
     const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
