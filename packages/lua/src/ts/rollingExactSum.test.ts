@@ -1,19 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Xoshiro128 } from "../random/Xoshiro128.ts";
-import { ExactSum } from "./ExactSum.ts";
-import { rollingExactSum } from "./rollingExactSum.ts";
-
-/** What the ts library computed before the fast pass: one ExactSum kept over the window. */
-function onExactSum(a: Float64Array, n: number, divisor: number): Float64Array {
-  const out = new Float64Array(a.length).fill(NaN);
-  const s = new ExactSum();
-  for (let i = 0; i < a.length; i++) {
-    s.add(a[i] as number);
-    if (i >= n) s.remove(a[i - n] as number);
-    if (i >= n - 1) out[i] = s.value() / divisor;
-  }
-  return out;
-}
+import { onExactSum, rollingExactSum } from "./rollingExactSum.ts";
 
 const SPECIAL = [0, -0, NaN, Infinity, -Infinity, 1e300, -1e300, 1e-300, 5e-324, 0.1, 3];
 

@@ -1,19 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Xoshiro128 } from "../random/Xoshiro128.ts";
-import { ExactSum } from "./ExactSum.ts";
+import { onExactSum } from "./rollingExactSum.ts";
 import { splitWindowSum } from "./splitWindowSum.ts";
-
-/** The definition: one ExactSum kept over the window. */
-function onExactSum(a: Float64Array, n: number, divisor: number): Float64Array {
-  const out = new Float64Array(a.length).fill(NaN);
-  const s = new ExactSum();
-  for (let i = 0; i < a.length; i++) {
-    s.add(a[i] as number);
-    if (i >= n) s.remove(a[i - n] as number);
-    if (i >= n - 1) out[i] = s.value() / divisor;
-  }
-  return out;
-}
 
 function expectSame(got: Float64Array, want: Float64Array, what: string): void {
   for (let i = 0; i < want.length; i++) {
