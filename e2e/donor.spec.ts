@@ -105,7 +105,7 @@ test("a wasmoon job runs on donor pages as shoal run --engine wasmoon prints; a 
     }),
   );
   const peers = (await (await fetch(`${grid.url}/api/peers`, { headers: { authorization: `Bearer ${grid.token}` } })).json()) as Array<{ engines: string[] }>;
-  expect(peers.map((p) => p.engines.join("+")).sort()).toEqual(["fengari", "fengari+wasmoon"]);
+  expect(peers.map((p) => p.engines.join("+")).sort()).toEqual(["fengari+compiled", "fengari+wasmoon+compiled"]);
   expect(wasmHeaders.length).toBeGreaterThan(0);
   expect(wasmHeaders[0]?.["cache-control"]).toMatch(/immutable/);
 

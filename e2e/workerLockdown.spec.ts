@@ -1,30 +1,49 @@
 import { expect, test } from "@playwright/test";
-import { firstDifference, SWEEP, TestGrid, useSweepGrid } from "./support/grid.ts";
+import { firstDifference, shoalRunResult, SWEEP, TestGrid, useSweepGrid } from "./support/grid.ts";
 import { startDonor } from "./support/startDonor.ts";
 
 /*
  * Defence in depth (issue #20): a real donor page in Chromium computes a job as `shoal run` does,
- * and inside its executor Web Workers the network globals are throwing stubs nobody can replace.
+ * on every engine, and inside its executor Web Workers the network globals are throwing stubs
+ * nobody can replace. The compiled engine runs in a Web Worker of its own, the one script served
+ * with 'unsafe-eval' (to compile Lua to JavaScript) and with no network at all.
  */
 
 const grid = new TestGrid();
 const sweepResult = useSweepGrid(grid);
 
-test("a donor's executor Web Workers run fengari and wasmoon jobs right and have no fetch, XMLHttpRequest, WebSocket or importScripts", async ({ browser }) => {
-  const donor = await startDonor(browser, grid.url);
+test("a donor's executor Web Workers run fengari, wasmoon and compiled jobs right and have no fetch, XMLHttpRequest, WebSocket or importScripts", async ({ browser }) => {
+  const compiledBaseline = shoalRunResult([...SWEEP, "--engine", "compiled"]);
+  const policies = new Map<string, string>();
+  const donor = await startDonor(browser, grid.url, (page) =>
+    page.on("response", (response) => {
+      const name = /assets\/(executorWorker|compiledWorker)-[\w-]+\.js$/.exec(response.url())?.[1];
+      if (name) policies.set(name, response.headers()["content-security-policy"] ?? "");
+    }),
+  );
   const result = await grid.submit(SWEEP).result();
   expect(firstDifference(sweepResult(), result)).toBeUndefined();
   // wasmoon's glue.wasm was fetched before the lockdown, so a wasmoon job still runs, to the same result.
   const wasmoon = await grid.submit([...SWEEP, "--engine", "wasmoon"]).result();
   expect(firstDifference(sweepResult(), wasmoon)).toBeUndefined();
+  // The donor is the grid's only volunteer, so its compiled engine's worker computed this.
+  const compiled = await grid.submit([...SWEEP, "--engine", "compiled"]).result();
+  expect(firstDifference(await compiledBaseline, compiled)).toBeUndefined();
   expect(Number(await donor.getByTestId("tasks-done").textContent())).toBeGreaterThan(0);
-  // The coordinator's policy (script-src without 'unsafe-eval') forbids compiling JavaScript in the
-  // worker, so a donor does not advertise the compiled engine: compiled jobs go to Node volunteers.
   const peers = (await (await fetch(`${grid.url}/api/peers`, { headers: { authorization: `Bearer ${grid.token}` } })).json()) as Array<{ engines: string[] }>;
-  expect(peers.map((peer) => peer.engines)).toEqual([["fengari", "wasmoon"]]);
+  expect(peers.map((peer) => peer.engines)).toEqual([["fengari", "wasmoon", "compiled"]]);
 
-  const executors = donor.workers().filter((worker) => worker.url().includes("executorWorker"));
-  expect(executors.length).toBeGreaterThan(0);
+  // Only the compiled engine's worker may eval, and it may connect nowhere; the interpreters' worker may not eval.
+  expect(policies.get("compiledWorker")).toContain("script-src 'self' 'unsafe-eval'");
+  expect(policies.get("compiledWorker")).toContain("connect-src 'none'");
+  expect(policies.get("executorWorker")).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(policies.get("executorWorker")).not.toContain("'unsafe-eval'");
+
+  const executors = donor.workers().filter((worker) => /executorWorker|compiledWorker/.test(worker.url()));
+  expect(executors.filter((worker) => worker.url().includes("executorWorker")).length).toBeGreaterThan(0);
+  expect(executors.filter((worker) => worker.url().includes("compiledWorker")).length).toBeGreaterThan(0);
+  // Playwright's evaluate runs with eval allowed whatever the policy says (DevTools), so the policy
+  // itself is checked on the response headers above, not by trying eval here.
   for (const executor of executors) {
     const seen = await executor.evaluate(() => {
       const scope = self as unknown as Record<string, unknown>;

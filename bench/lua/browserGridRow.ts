@@ -34,13 +34,13 @@ async function openDonor(browser: Browser, grid: Grid, crashed: (page: Page) => 
   return page;
 }
 
-/** Waits until the coordinator counts `count` peers that run wasmoon (each page's worker has loaded it). */
+/** Waits until the coordinator counts `count` peers that run every engine of the row (each page's workers have loaded them). */
 async function waitForPeers(grid: Grid, count: number): Promise<void> {
   const until = Date.now() + 60_000;
   for (;;) {
     const peers = await grid.client.listPeers();
-    if (peers.filter((p) => p.engines.includes("wasmoon")).length >= count) return;
-    if (Date.now() > until) throw new Error(`${count} wasmoon-capable donor pages expected, the coordinator has: ${JSON.stringify(peers)}`);
+    if (peers.filter((p) => ENGINES.every((engine) => p.engines.includes(engine))).length >= count) return;
+    if (Date.now() > until) throw new Error(`${count} donor pages running ${ENGINES.join(", ")} expected, the coordinator has: ${JSON.stringify(peers)}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -135,7 +135,10 @@ export async function browserGridRow(bars: number, runs: number, port: number): 
     const pages: Page[] = [];
     for (let k = 0; k < WORKERS; k++) pages.push(await openDonor(browser, grid, (page) => (crash = `a donor page crashed: ${page.url()}`)));
     await waitForPeers(grid, WORKERS);
-    const heaps = new HeapPeaks(new WorkerHeaps(session, "shoal-executor"));
+    // Compiled jobs run in each page's compiled engine's Web Worker, the others in its interpreters' one.
+    const interpreterHeaps = new HeapPeaks(new WorkerHeaps(session, "shoal-executor"));
+    const compiledHeaps = new HeapPeaks(new WorkerHeaps(session, "shoal-compiled"));
+    let heaps = interpreterHeaps;
     const volunteers: Volunteers = {
       cpuMs: async () => (await renderers(session)).reduce((sum, r) => sum + r.cpuMs, 0),
       executorCpuMs: async () => (await renderers(session)).reduce((sum, r) => sum + threadCpuMs(r.pid, "DedicatedWorker"), 0),
@@ -166,6 +169,7 @@ export async function browserGridRow(bars: number, runs: number, port: number): 
       "| --- | ---: | ---: | ---: | ---: | ---: |",
     ];
     for (const engine of ENGINES) {
+      heaps = engine === "compiled" ? compiledHeaps : interpreterHeaps;
       await runJob(grid, engine, volunteers);
       heaps.reset();
       const timed: GridRun[] = [];

@@ -20,8 +20,10 @@ export const COPIES = 4;
 /** Tasks per job: one point each. */
 export const TASKS = POINTS.length * COPIES;
 /** The engines each grid row runs, in order; BENCH_GRID_ENGINES=wasmoon (comma-separated) runs fewer. */
-export const ENGINES: readonly EngineName[] = (process.env.BENCH_GRID_ENGINES ?? "wasmoon,fengari").split(",").map((name) => {
-  if (name !== "wasmoon" && name !== "fengari") throw new Error(`BENCH_GRID_ENGINES: unknown engine ${JSON.stringify(name)} (wasmoon, fengari)`);
+export const ENGINES: readonly EngineName[] = (process.env.BENCH_GRID_ENGINES ?? "wasmoon,compiled,fengari").split(",").map((name) => {
+  if (name !== "wasmoon" && name !== "compiled" && name !== "fengari") {
+    throw new Error(`BENCH_GRID_ENGINES: unknown engine ${JSON.stringify(name)} (wasmoon, compiled, fengari)`);
+  }
   return name;
 });
 /** A job that has not finished in this long fails the row (BENCH_GRID_JOB_TIMEOUT_MS). */

@@ -58,6 +58,22 @@ describe("the coordinator's HTTP surface under hostile use", () => {
     expect(frame.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
+  it("gives 'unsafe-eval' to the compiled engine's worker script alone, and that script no network at all", async () => {
+    const worker = await fetch(`${c.url}/assets/compiledWorker-Ab_12.js`);
+    expect(worker.status).toBe(200);
+    const policy = csp(worker).split(";").map((d) => d.trim());
+    expect(policy).toContain("script-src 'self' 'unsafe-eval'");
+    expect(policy).toContain("connect-src 'none'");
+    expect(policy).toContain("worker-src 'none'");
+    expect(policy).toContain("default-src 'none'");
+    expect(worker.headers.get("x-content-type-options")).toBe("nosniff");
+    // Every other script, page or look-alike path keeps the policy without 'unsafe-eval'.
+    for (const path of ["/assets/app-1234.js", "/compiledWorker-Ab_12.js", "/assets/compiledWorker-Ab_12.js.map", "/embed.js", "/", "/embed-frame.html", "/dashboard"]) {
+      const response = await fetch(`${c.url}${path}`);
+      expect(csp(response), path).not.toContain("'unsafe-eval'");
+    }
+  });
+
   it("serves embed.js, assets, API answers and errors with nosniff, so none of them is sniffed into script", async () => {
     for (const path of ["/embed.js", "/assets/app-1234.js"]) {
       const script = await fetch(`${c.url}${path}`);

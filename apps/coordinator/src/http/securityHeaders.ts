@@ -42,8 +42,31 @@ const ASSET = {
   "Content-Security-Policy": [...SCRIPT_POLICY, "frame-ancestors 'none'"].join("; "),
 } as const satisfies OutgoingHttpHeaders;
 
+/**
+ * The compiled engine's executor Web Worker (`compiledWorker.ts`, built as
+ * `assets/compiledWorker-HASH.js`): a worker's policy is the one its script was served with, and
+ * this worker must compile each job's Lua to JavaScript with `new Function`, so it alone gets
+ * `'unsafe-eval'`. In exchange it may reach nothing: no fetch or WebSocket (`connect-src 'none'`),
+ * no nested workers, nothing but its own origin's modules. The page and the interpreters' worker
+ * keep the policy without `'unsafe-eval'`.
+ */
+const COMPILED_WORKER = {
+  "Content-Security-Policy": [
+    "default-src 'none'",
+    "script-src 'self' 'unsafe-eval'",
+    "connect-src 'none'",
+    "worker-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; "),
+} as const satisfies OutgoingHttpHeaders;
+
+const COMPILED_WORKER_FILE = /(^|[\\/])assets[\\/]compiledWorker-[\w-]+\.js$/;
+
 /** The page-specific headers for a file the coordinator serves, by its name in the web build. */
 export function pageHeaders(file: string): OutgoingHttpHeaders {
+  if (COMPILED_WORKER_FILE.test(file)) return COMPILED_WORKER;
   if (/(^|[\\/])embed-frame\.html$/.test(file)) return EMBED_FRAME;
   if (file.endsWith(".html")) return APP_PAGE;
   return ASSET;

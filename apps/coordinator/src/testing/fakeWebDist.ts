@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** A stand-in for the built web app (apps/web/dist): its pages, embed.js and one hashed asset, in a temp dir. */
+/** A stand-in for the built web app (apps/web/dist): its pages, embed.js, one hashed asset and the compiled engine's worker script, in a temp dir. */
 export function fakeWebDist(): string {
   const dist = mkdtempSync(join(tmpdir(), "shoal-web-"));
   mkdirSync(join(dist, "assets"));
@@ -12,5 +12,8 @@ export function fakeWebDist(): string {
   writeFileSync(join(dist, "embed-frame.html"), "<!doctype html><title>Shoal volunteer</title>");
   writeFileSync(join(dist, "embed.js"), "(()=>{})();");
   writeFileSync(join(dist, "assets", "app-1234.js"), "console.log('donor');");
+  writeFileSync(join(dist, "assets", "compiledWorker-Ab_12.js"), "self.onmessage = () => {};");
+  // Same name outside assets/: not the built worker, so it keeps the ordinary policy.
+  writeFileSync(join(dist, "compiledWorker-Ab_12.js"), "self.onmessage = () => {};");
   return dist;
 }

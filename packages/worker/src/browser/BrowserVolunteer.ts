@@ -154,12 +154,12 @@ export class BrowserVolunteer {
     return this.#queue;
   }
 
-  /** Starts the Web Workers, learns which engines they run (wasmoon only if its WebAssembly loads), then connects. */
+  /** Starts the Web Workers, learns which engines they run (wasmoon only if its WebAssembly loads, compiled only if its worker may compile), then connects. */
   async #begin(): Promise<void> {
     const { coordinatorUrl, transport, deadlineMs } = this.#options;
     const threads = Math.max(1, Math.round(this.#settings.threads));
     const pool = new WebWorkerPool({ threads, deadlineMs: deadlineMs ?? 5 * 60_000, cpuPercent: this.#settings.cpuPercent });
-    const engines = await pool.engines(undefined, (reason) => this.#log(`wasmoon did not load (${reason}); running fengari jobs only`));
+    const engines = await pool.engines(undefined, (engine, reason) => this.#log(`${engine} is not available here (${reason}); not taking ${engine} jobs`));
     const volunteer = new Volunteer({
       connect: () => connectFromBrowser({ url: coordinatorUrl, transport: transport ?? "webrtc", log: this.#log }),
       executor: pool,

@@ -4,6 +4,7 @@ import type { ReduceTaskResult } from "../executor/TaskExecutor.ts";
 import { SERIES_KEPT } from "../executor/ExecutorCache.ts";
 import { TaskError } from "../executor/TaskError.ts";
 import type { TaskCancel, TaskRequest, VolunteerExecutor } from "../volunteer/VolunteerExecutor.ts";
+import type { CompiledWorkerApi } from "./compiledWorker.ts";
 import type { ExecutorWorkerApi } from "./executorWorker.ts";
 
 type Result = MapTaskResult | ReduceTaskResult;
@@ -14,8 +15,10 @@ export interface WebWorkerPoolOptions {
   deadlineMs: number;
   /** Share of each thread's time spent computing, 1–100: after a task of t ms a thread rests t·(100−cpu)/cpu ms. */
   cpuPercent?: number;
-  /** Starts one executor Web Worker; the default loads `executorWorker.ts`. */
+  /** Starts one interpreters' executor Web Worker (fengari, wasmoon); the default loads `executorWorker.ts`. */
   createWorker?: () => Worker;
+  /** Starts one compiled engine's executor Web Worker; the default loads `compiledWorker.ts`. */
+  createCompiledWorker?: () => Worker;
 }
 
 /** Time spent by the pool's Web Workers, for the donor's stats. */
@@ -31,23 +34,47 @@ interface Pending {
   reject: (error: TaskError) => void;
 }
 
-interface Slot {
+/** One Web Worker of a slot, with what it was already sent. */
+interface Lane<Api> {
   worker: Worker;
-  api: Comlink.Remote<ExecutorWorkerApi>;
+  api: Comlink.Remote<Api>;
+  jobs: Set<string>;
+  /** Shards this Web Worker was sent, least recently used first, as its ExecutorCache keeps them decoded. */
+  shards: string[];
+}
+
+/**
+ * One thread of the pool: it runs one task at a time, on the interpreters' Web Worker or, for a
+ * compiled job, on its compiled engine's Web Worker (started on the first such task), whose
+ * script alone may compile JavaScript.
+ */
+interface Slot {
+  executor: Lane<ExecutorWorkerApi>;
+  compiled: Lane<CompiledWorkerApi> | undefined;
   running: Pending | undefined;
   restingUntil: number;
-  jobs: Set<string>;
-  /** Shards this slot's Web Worker was sent, least recently used first, as its ExecutorCache keeps them decoded. */
-  shards: string[];
 }
 
 function defaultWorker(): Worker {
   return new Worker(new URL("./executorWorker.ts", import.meta.url), { type: "module", name: "shoal-executor" });
 }
 
+function defaultCompiledWorker(): Worker {
+  return new Worker(new URL("./compiledWorker.ts", import.meta.url), { type: "module", name: "shoal-compiled" });
+}
+
+function lane<Api>(worker: Worker): Lane<Api> {
+  return { worker, api: Comlink.wrap<Api>(worker), jobs: new Set(), shards: [] };
+}
+
+function lanes(slot: Slot): Array<Lane<ExecutorWorkerApi> | Lane<CompiledWorkerApi>> {
+  return slot.compiled ? [slot.executor, slot.compiled] : [slot.executor];
+}
+
 /**
  * Runs a browser volunteer's Lua tasks on Web Workers through comlink, with the Lua engines of
- * each Web Worker kept from task to task (fengari; wasmoon once a job needs it). A task past its deadline has its Web Worker terminated and replaced, so a runaway
+ * each Web Worker kept from task to task (fengari; wasmoon once a job needs it; compiled jobs in
+ * a second Web Worker per thread whose script alone may compile JavaScript). A task past its deadline has its Web Worker terminated and replaced, so a runaway
  * script never blocks the page; a CPU cap below 100 % makes each thread rest between tasks.
  * A shard's bytes go to a Web Worker once: later tasks on that shard name only its hash (the
  * worker keeps it decoded), so the page does not copy the series into the worker per task;
@@ -83,25 +110,31 @@ export class WebWorkerPool implements VolunteerExecutor {
   }
 
   /**
-   * The Lua engines this pool's Web Workers run, to advertise in the hello: fengari always, and
-   * wasmoon when one Web Worker loads and warms it within `timeoutMs` (that one keeps it ready).
-   * `onFailure` hears why wasmoon is left out.
+   * The Lua engines this pool's Web Workers run, to advertise in the hello: fengari always;
+   * wasmoon when one Web Worker loads and warms it within `timeoutMs` (that one keeps it ready);
+   * compiled when a compiled engine's Web Worker starts and may compile JavaScript (its script's
+   * policy allows 'unsafe-eval') within `timeoutMs`. `onFailure` hears which engine is left out and why.
    */
-  async engines(timeoutMs = 15_000, onFailure?: (reason: string) => void): Promise<string[]> {
+  async engines(timeoutMs = 15_000, onFailure?: (engine: "wasmoon" | "compiled", reason: string) => void): Promise<string[]> {
     this.#start();
     const slot = this.#slots[0];
     if (!slot) return ["fengari"];
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms`)), timeoutMs)));
-    try {
-      await Promise.race([slot.api.prepareWasmoon(), timeout]);
-      return ["fengari", "wasmoon"];
-    } catch (error) {
-      onFailure?.(error instanceof Error ? error.message : String(error));
-      return ["fengari"];
-    } finally {
-      clearTimeout(timer);
-    }
+    const probe = async (engine: "wasmoon" | "compiled", ready: () => Promise<void>): Promise<string[]> => {
+      try {
+        await within(timeoutMs, ready());
+        return [engine];
+      } catch (error) {
+        onFailure?.(engine, error instanceof Error ? error.message : String(error));
+        return [];
+      }
+    };
+    const [wasmoon, compiled] = await Promise.all([
+      probe("wasmoon", () => slot.executor.api.prepareWasmoon()),
+      probe("compiled", async () => {
+        if (!(await this.#compiledLane(slot).api.canCompile())) throw new Error("this Web Worker's policy forbids compiling JavaScript");
+      }),
+    ]);
+    return ["fengari", ...wasmoon!, ...compiled!];
   }
 
   run(request: TaskRequest, cancel?: TaskCancel): Promise<Result> {
@@ -117,7 +150,7 @@ export class WebWorkerPool implements VolunteerExecutor {
   }
 
   forgetJob(jobId: string): void {
-    for (const slot of this.#slots) if (slot.jobs.delete(jobId)) void slot.api.forget(jobId);
+    for (const slot of this.#slots) for (const each of lanes(slot)) if (each.jobs.delete(jobId)) void each.api.forget(jobId);
   }
 
   async close(): Promise<void> {
@@ -126,7 +159,7 @@ export class WebWorkerPool implements VolunteerExecutor {
     for (const pending of this.#queue.splice(0)) pending.reject(new TaskError({ kind: "internal", message: "executor pool closed" }));
     for (const slot of this.#slots.splice(0)) {
       slot.running?.reject(cancelled());
-      slot.worker.terminate();
+      for (const each of lanes(slot)) each.worker.terminate();
     }
   }
 
@@ -154,8 +187,9 @@ export class WebWorkerPool implements VolunteerExecutor {
   async #runOn(slot: Slot, pending: Pending): Promise<void> {
     const { jobId, spec, task, shard } = pending.request;
     slot.running = pending;
-    const fresh = !slot.jobs.has(jobId);
-    slot.jobs.add(jobId);
+    const on: Lane<ExecutorWorkerApi> | Lane<CompiledWorkerApi> = spec.engine === "compiled" ? this.#compiledLane(slot) : slot.executor;
+    const fresh = !on.jobs.has(jobId);
+    on.jobs.add(jobId);
     const started = performance.now();
     const deadlineMs = Math.min(this.#options.deadlineMs, spec.deadlineMs ?? Infinity);
     const timer = setTimeout(() => {
@@ -163,10 +197,10 @@ export class WebWorkerPool implements VolunteerExecutor {
     }, deadlineMs);
     let outcome;
     try {
-      const held = shard !== undefined && slot.shards.includes(shard.hash);
-      outcome = await slot.api.run(jobId, fresh ? spec : undefined, task, held ? { hash: shard.hash } : shard);
-      if (!outcome.ok && "needsShard" in outcome) outcome = await slot.api.run(jobId, fresh ? spec : undefined, task, shard);
-      if (shard) remember(slot.shards, shard.hash);
+      const held = shard !== undefined && on.shards.includes(shard.hash);
+      outcome = await on.api.run(jobId, fresh ? spec : undefined, task, held ? { hash: shard.hash } : shard);
+      if (!outcome.ok && "needsShard" in outcome) outcome = await on.api.run(jobId, fresh ? spec : undefined, task, shard);
+      if (shard) remember(on.shards, shard.hash);
     } catch (error) {
       outcome = { ok: false as const, error: { kind: "internal" as const, message: `executor Web Worker failed: ${(error as Error).message}` } };
     } finally {
@@ -194,13 +228,15 @@ export class WebWorkerPool implements VolunteerExecutor {
     if (slot) this.#replace(slot, cancelled());
   }
 
-  /** Terminates a stuck or cancelled Web Worker, fails its task and starts a fresh one in its place. */
+  /** Terminates a stuck or cancelled slot's Web Workers, fails its task and starts a fresh slot in its place. */
   #replace(slot: Slot, failure: TaskError): void {
     const index = this.#slots.indexOf(slot);
     const pending = slot.running;
     slot.running = undefined;
-    slot.api[Comlink.releaseProxy]();
-    slot.worker.terminate();
+    for (const each of lanes(slot)) {
+      each.api[Comlink.releaseProxy]();
+      each.worker.terminate();
+    }
     if (index < 0 || this.#closed) return;
     this.#slots[index] = this.#spawn();
     this.stats.replaced++;
@@ -209,8 +245,12 @@ export class WebWorkerPool implements VolunteerExecutor {
   }
 
   #spawn(): Slot {
-    const worker = (this.#options.createWorker ?? defaultWorker)();
-    return { worker, api: Comlink.wrap<ExecutorWorkerApi>(worker), running: undefined, restingUntil: 0, jobs: new Set(), shards: [] };
+    return { executor: lane((this.#options.createWorker ?? defaultWorker)()), compiled: undefined, running: undefined, restingUntil: 0 };
+  }
+
+  /** The slot's compiled engine's Web Worker, started on first use. */
+  #compiledLane(slot: Slot): Lane<CompiledWorkerApi> {
+    return (slot.compiled ??= lane((this.#options.createCompiledWorker ?? defaultCompiledWorker)()));
   }
 }
 
@@ -220,6 +260,17 @@ function remember(shards: string[], hash: string): void {
   if (at >= 0) shards.splice(at, 1);
   shards.push(hash);
   if (shards.length > SERIES_KEPT) shards.shift();
+}
+
+/** `promise`, or a rejection naming the limit once `ms` pass first. */
+async function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`not ready within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function clampCpu(percent: number): number {

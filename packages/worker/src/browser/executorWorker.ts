@@ -1,19 +1,10 @@
 import "@shoal/protocol/noEval";
 import * as Comlink from "comlink";
 import { prepareEngine } from "@shoal/lua";
-import type { JobSpec, MapTaskResult, MapTaskSpec, ReduceTaskSpec } from "@shoal/protocol";
 import { ExecutorCache } from "../executor/ExecutorCache.ts";
-import type { ReduceTaskResult } from "../executor/TaskExecutor.ts";
-import { TaskError } from "../executor/TaskError.ts";
-import type { TaskErrorData } from "../executor/TaskError.ts";
+import { executorApi } from "./executorApi.ts";
 import { glueWasmUrl } from "./glueWasmUrl.ts";
 import { lockDownWorker } from "./lockDownWorker.ts";
-
-/**
- * What one task run in the Web Worker came to; errors travel as data, since comlink would flatten
- * them. `needsShard`: the task named its shard without bytes and this worker no longer holds it.
- */
-export type WorkerOutcome = { ok: true; result: MapTaskResult | ReduceTaskResult } | { ok: false; error: TaskErrorData } | { ok: false; needsShard: true };
 
 const jobs = new ExecutorCache({ wasmUrl: glueWasmUrl });
 
@@ -30,41 +21,22 @@ const wasmoonLoad: Promise<Error | undefined> = prepareEngine("wasmoon", { wasmU
 const lockedDown: Promise<string[]> = wasmoonLoad.then(() => lockDownWorker());
 
 /**
- * The executor inside one Web Worker of a {@link WebWorkerPool}: fengari, and wasmoon once a job
- * asks for it (loaded from the build's glue.wasm and warmed up once), never a JavaScript bridge,
- * and no network: see {@link lockDownWorker}.
+ * The interpreters' executor inside one Web Worker of a {@link WebWorkerPool}: fengari, and
+ * wasmoon (loaded from the build's glue.wasm and warmed up once), never a JavaScript bridge, and
+ * no network: see {@link lockDownWorker}. Its script is served under the pages' policy, without
+ * 'unsafe-eval'; compiled jobs run in `compiledWorker.ts` instead.
  */
 const api = {
-  async run(
-    jobId: string,
-    spec: JobSpec | undefined,
-    task: MapTaskSpec | ReduceTaskSpec,
-    shard: { hash: string; bytes?: Uint8Array | undefined } | undefined,
-  ): Promise<WorkerOutcome> {
-    try {
-      await lockedDown;
-      if (shard && !shard.bytes && !jobs.holds(shard.hash)) return { ok: false, needsShard: true };
-      return { ok: true, result: await jobs.run(jobId, spec, task, shard) };
-    } catch (error) {
-      return { ok: false, error: TaskError.from(error).toData() };
-    }
-  },
-  forget(jobId: string): void {
-    jobs.forget(jobId);
-  },
+  ...executorApi(jobs, lockedDown, ["fengari", "wasmoon"]),
   /** Makes wasmoon ready in this Web Worker; rejects with why when its WebAssembly does not load here. */
   async prepareWasmoon(): Promise<void> {
     const failure = await wasmoonLoad;
     await lockedDown;
     if (failure) throw failure;
   },
-  /** Waits for the lockdown and names the globals it took away (for the e2e test and diagnostics). */
-  lockedDown(): Promise<string[]> {
-    return lockedDown;
-  },
 };
 
-/** The comlink interface of an executor Web Worker. */
+/** The comlink interface of an interpreters' executor Web Worker. */
 export type ExecutorWorkerApi = typeof api;
 
 Comlink.expose(api);

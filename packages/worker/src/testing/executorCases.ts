@@ -100,6 +100,21 @@ export const executorCases: readonly ExecutorCase[] = [
       check(JSON.stringify(again) === JSON.stringify(first), `again ${JSON.stringify(again)} after ${JSON.stringify(first)}`);
     },
   },
+  {
+    name: "runs jobs of every engine interleaved on one shard, each to the same outputs",
+    async run(executor) {
+      // In a browser the compiled engine has a Web Worker of its own: tasks switch between workers here.
+      const shard = await testShard(testSeries("AAA", 120, 5));
+      const seen = new Map<string, string>();
+      for (const engine of ["fengari", "compiled", "wasmoon", "compiled", "fengari", "wasmoon"] as const) {
+        const result = await executor.run({ jobId: `each-${engine}`, spec: meanJob({ engine }), shard, task: mapTask("AAA", 10, 120, [1, 3]) });
+        check("outputs" in result && result.outputs.length === 2, `${engine}: ${JSON.stringify(result)}`);
+        // Table key order is each engine's own; the values must be the same.
+        seen.set(engine, JSON.stringify(result.outputs.map((o) => Object.entries(o as object).sort(([a], [b]) => (a < b ? -1 : 1)))));
+      }
+      check(new Set(seen.values()).size === 1, `the engines disagree: ${JSON.stringify(Object.fromEntries(seen))}`);
+    },
+  },
 ];
 
 function check(condition: boolean, what: string): asserts condition {
