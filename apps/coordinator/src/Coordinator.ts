@@ -56,7 +56,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   mkdirSync(o.dataDir, { recursive: true });
   rmSync(join(o.dataDir, "tmp"), { recursive: true, force: true });
   const node = newId("n");
-  const { store, postgres, history: historyStore, where } = openStores(o.dataDir, o.store, node);
+  const { store, postgres, history: historyStore, sharedShards, where } = openStores(o.dataDir, o.store, node);
   const token = store.countTokens() === 0 ? createAuthorToken(store, "first start") : undefined;
   const scheduler = DurableScheduler.open(store, o.scheduler, o.snapshotEvery);
   const leases = postgres ? new JobLeases(postgres.connection, node, o.leaseTtlMs) : undefined;
@@ -64,7 +64,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   scheduler.withinCommit((events) => store.credit.record(creditEntries(events, store.credit, new Date().toISOString())));
   const restoredPeers = scheduler.peerIds();
   const metrics = new Metrics();
-  const shards = new ShardFiles(join(o.dataDir, "shards"), join(o.dataDir, "tmp"));
+  // On PostgreSQL the shards' bytes live in the database too, so any coordinator serves any shard; the disk is a cache.
+  const shards = new ShardFiles(join(o.dataDir, "shards"), join(o.dataDir, "tmp"), sharedShards && { store: sharedShards, maxBytes: o.maxUploadBytes });
   const datasets = new DatasetService(store, shards, { maxUploadBytes: o.maxUploadBytes, maxSeries: o.limits.maxSeriesPerDataset, chunkRows: o.chunkRows });
   const probe = new ScriptProbe({ deadlineMs: o.probeDeadlineMs, heapMb: o.probeHeapMb, budget: o.probeBudget });
   const engines = (name: EngineName) => prepareEngine(name, { warmUp: false });
@@ -83,7 +84,10 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const iceServers = ice ? (peerId: string, now: number) => ice.issue(peerId, now) : undefined;
   const grid = new Grid({ scheduler, store, metrics, logger, history, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs, silenceMs: o.silenceMs, iceServers, iceRefreshMs: ice?.refreshMs });
 
-  const server = createServer({ requestTimeout: 30 * 60_000, maxHeaderSize: MAX_HEADER_BYTES });
+  // Idle keep-alive sockets stay open 65 s, longer than clients (undici: 4 s) and load balancers
+  // (60 s is common) keep theirs: the client then always closes first, instead of sending a request
+  // on a socket the server is closing at that moment (a reset a POST does not survive).
+  const server = createServer({ requestTimeout: 30 * 60_000, maxHeaderSize: MAX_HEADER_BYTES, keepAliveTimeout: 65_000 });
   const signallingToken = randomBytes(24).toString("hex");
   const signalling = o.webrtc ? new PeerSignalling(server, { coordinatorId: o.webrtc.peerId, coordinatorToken: signallingToken, logger }) : undefined;
   // Without WebRTC, /peerjs answers 404 rather than the web app's page, so volunteers can tell there is no signalling server.
@@ -144,6 +148,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       ownership?.close();
       history.flush();
       historyStore.close();
+      sharedShards?.close();
       store.close();
     })());
   const running: RunningCoordinator = { url: baseUrl, port, close };

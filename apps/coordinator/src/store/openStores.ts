@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { TaskHistoryStore } from "../tasks/TaskHistoryStore.ts";
 import { PostgresTaskHistoryStore } from "../tasks/PostgresTaskHistoryStore.ts";
 import { SqliteTaskHistoryStore } from "../tasks/SqliteTaskHistoryStore.ts";
+import { PostgresShardBlobs } from "./postgres/PostgresShardBlobs.ts";
 import { PostgresStore } from "./postgres/PostgresStore.ts";
 import { checkPostgresUrl, redactUrl } from "./postgres/postgresUrl.ts";
 import { SqliteStore } from "./SqliteStore.ts";
@@ -13,6 +14,8 @@ export interface OpenStores {
   /** Set when the store is PostgreSQL's: the same store, for the job leases. */
   postgres?: PostgresStore;
   history: TaskHistoryStore;
+  /** Set on PostgreSQL: shards' bytes in the database, so any coordinator on it serves any shard. */
+  sharedShards?: PostgresShardBlobs;
   where: string;
 }
 
@@ -30,9 +33,12 @@ export function openStores(dataDir: string, url?: string, node?: string): OpenSt
   }
   checkPostgresUrl(url);
   const store = new PostgresStore(url, node === undefined ? {} : { node });
+  let history: PostgresTaskHistoryStore | undefined;
   try {
-    return { store, postgres: store, history: new PostgresTaskHistoryStore(url), where: redactUrl(url) };
+    history = new PostgresTaskHistoryStore(url);
+    return { store, postgres: store, history, sharedShards: new PostgresShardBlobs(url), where: redactUrl(url) };
   } catch (error) {
+    history?.close();
     store.close();
     throw error;
   }
