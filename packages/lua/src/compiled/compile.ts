@@ -58,7 +58,7 @@ const ARITH: Record<string, string> = {
 };
 
 /** Names of the runtime operations the generated code binds once, at its top. */
-const OPS = ["call", "callMethod", "index", "setindex", "add", "sub", "mul", "div", "mod", "idiv", "pow", "unm", "band", "bor", "bxor", "shl", "shr", "bnot", "concat", "len", "eq", "lt", "le", "forPrep", "tick", "newTable", "intOf", "float", "closure"];
+const OPS = ["Table", "call", "callMethod", "index", "setindex", "add", "sub", "mul", "div", "mod", "idiv", "pow", "unm", "band", "bor", "bxor", "shl", "shr", "bnot", "concat", "len", "eq", "lt", "le", "forPrep", "tick", "newTable", "intOf", "float", "closure"];
 
 /**
  * Compiles a Lua 5.4 chunk to JavaScript source. No Lua identifier or string reaches the
@@ -170,14 +170,17 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
         const l = lookup(e.name);
         if (l !== undefined) return l.js;
         checkRefusedGlobal(e, e.name);
-        return `$index($G, ${k(e.name)}, ${site(e, `global '${e.name}'`)})`;
+        return `(${indexed({ js: "$G", kind: undefined }, { js: k(e.name), kind: "plain" }, site(e, `global '${e.name}'`))})`;
       }
       case "MemberExpression": {
         if (e.base.type === "Identifier" && lookup(e.base.name) === undefined) checkRefusedGlobal(e, `${e.base.name}.${e.identifier.name}`);
-        return `$index(${expr(e.base)}, ${k(e.identifier.name)}, ${site(e, describe(e.base))})`;
+        const { pre, ops } = operands([e.base]);
+        return `(${pre}${indexed(ops[0]!, { js: k(e.identifier.name), kind: "plain" }, site(e, describe(e.base)))})`;
       }
-      case "IndexExpression":
-        return `$index(${expr(e.base)}, ${expr(e.index)}, ${siteOf(e, describe(e.base))})`;
+      case "IndexExpression": {
+        const { pre, ops } = operands([e.base, e.index]);
+        return `(${pre}${indexed(ops[0]!, ops[1]!, siteOf(e, describe(e.base)))})`;
+      }
       case "CallExpression":
       case "TableCallExpression":
       case "StringCallExpression":
@@ -229,20 +232,26 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
   function isConstant(e: L.Expression): boolean {
     return e.type === "NumericLiteral" || e.type === "StringLiteral" || e.type === "NilLiteral" || e.type === "BooleanLiteral";
   }
+  function isOwnLocal(e: L.Expression): boolean {
+    return e.type === "Identifier" && lookup(e.name)?.fn === fn;
+  }
   function isPure(e: L.Expression): boolean {
     return isConstant(e) || (e.type === "Identifier" && lookup(e.name) !== undefined);
   }
 
   /**
    * Operands evaluated once each, left to right: `pre` (assignments to temps, each followed by a
-   * comma) and the JS expressions that read them. A constant is used as it is, and so is a local
-   * when nothing evaluated after it can run Lua code that assigns it.
+   * comma) and the JS expressions that read them. A constant is used as it is. A local of the
+   * function itself is read when the operation runs, as Lua reads a local's register then
+   * (`x + f()` sees what f assigned to x), unless `registers` is false (concatenation copies its
+   * operands first). Any other operand is read in order, into a temp unless nothing evaluated
+   * after it (the rest of `list`, and what follows when `pureAfter` is false) can run Lua code.
    */
-  function operands(list: L.Expression[]): { pre: string; ops: Operand[] } {
+  function operands(list: L.Expression[], pureAfter = true, registers = true): { pre: string; ops: Operand[] } {
     let pre = "";
     const ops = list.map((e, i): Operand => {
       const js = expr(e);
-      if (isConstant(e) || (isPure(e) && list.slice(i + 1).every(isPure))) return { js, kind: kindOf(e) };
+      if (isConstant(e) || (registers && isOwnLocal(e)) || (isPure(e) && pureAfter && list.slice(i + 1).every(isPure))) return { js, kind: kindOf(e) };
       const t = temp();
       pre += `${t} = ${js}, `;
       return { js: t, kind: undefined };
@@ -299,10 +308,23 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
     return objects.length === 0 ? same : `${same} || ((${objects.join(" || ")}) && $eq(${a.js}, ${b.js}))`;
   }
 
+  /**
+   * `o[key]` read inline from a table without a metatable: an integer key from the array part,
+   * a string key from the map; a miss (nil, a hole, a float key, a metatable) goes to the runtime.
+   */
+  function indexed(o: Operand, key: Operand, s: number): string {
+    const slow = `$index(${o.js}, ${key.js}, ${s})`;
+    if (key.kind === "boxed" || key.kind === "float" || (key.kind === "plain" && !key.js.startsWith("$K"))) return slow;
+    const r = resultTemp();
+    const read =
+      key.kind === "plain" ? `(${r} = ${o.js}.hash.get(${key.js})) !== undefined` : and(key.kind === "int" ? "" : `typeof ${key.js} === "number"`, `(${r} = ${o.js}.arr[${key.js} - 1]) !== undefined`);
+    return `${o.js} instanceof $Table && ${o.js}.metatable === undefined && ${read} ? ${r} : ${slow}`;
+  }
+
   function binary(e: L.BinaryExpression): string {
     const swap = e.operator === ">" || e.operator === ">=";
     const s = swap ? siteOf(e, describe(e.right), describe(e.left)) : siteOf(e, describe(e.left), describe(e.right));
-    const { pre, ops } = operands([e.left, e.right]);
+    const { pre, ops } = operands([e.left, e.right], true, e.operator !== "..");
     const [a, b] = ops as [Operand, Operand];
     const [l, r] = [a.js, b.js];
     const both = bothNumbers(a, b);
@@ -430,7 +452,8 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
     return pre + out;
   }
 
-  function assignTarget(target: L.Expression, value: string): string {
+  /** Assigns `value` (JS already evaluated or about to be; `valueExpr` its Lua, when it has one) to `target`. */
+  function assignTarget(target: L.Expression, value: string, valueExpr?: L.Expression): string {
     if (target.type === "Identifier") {
       const l = lookup(target.name);
       if (l !== undefined) return `${l.js} = ${value};`;
@@ -438,8 +461,24 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
       return `$setindex($G, ${k(target.name)}, ${value}, ${site(target)});`;
     }
     if (target.type === "MemberExpression") return `$setindex(${expr(target.base)}, ${k(target.identifier.name)}, ${value}, ${site(target, describe(target.base))});`;
-    if (target.type === "IndexExpression") return `$setindex(${expr(target.base)}, ${expr(target.index)}, ${value}, ${site(target, describe(target.base))});`;
+    if (target.type === "IndexExpression") {
+      const { pre, ops } = operands([target.base, target.index], valueExpr !== undefined && isPure(valueExpr));
+      return storeIndexed(pre, ops[0]!, ops[1]!, value, site(target, describe(target.base)));
+    }
     return refuse(target, "cannot assign to this expression");
+  }
+
+  /**
+   * `o[key] = value` as a statement: a non-nil value over a non-nil slot of the array part of a
+   * table without a metatable is stored inline (nothing to charge, no border to move); anything
+   * else goes to the runtime's setindex. `pre` evaluates `o` and `key` first, as Lua does.
+   */
+  function storeIndexed(pre: string, o: Operand, key: Operand, value: string, s: number): string {
+    const first = pre === "" ? "" : `${pre.slice(0, -2)};`;
+    if (key.kind !== undefined && key.kind !== "int") return `${first} $setindex(${o.js}, ${key.js}, ${value}, ${s});`;
+    const v = temp();
+    const test = and(`${o.js} instanceof $Table && ${o.js}.metatable === undefined`, key.kind === "int" ? "" : `typeof ${key.js} === "number"`, `${v} !== undefined && ${o.js}.arr[${key.js} - 1] !== undefined`);
+    return `${first} ${v} = ${value}; if (${test}) ${o.js}.arr[${key.js} - 1] = ${v}; else $setindex(${o.js}, ${key.js}, ${v}, ${s});`;
   }
 
   function statement(s: L.Statement): string {
@@ -457,7 +496,7 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
         return `${list} let ${names.map((n, i) => `${n} = ${t}[${i}]`).join(", ")};`;
       }
       case "AssignmentStatement": {
-        if (s.variables.length === 1 && s.init.length === 1) return assignTarget(s.variables[0]!, expr(s.init[0]!));
+        if (s.variables.length === 1 && s.init.length === 1) return assignTarget(s.variables[0]!, expr(s.init[0]!), s.init[0]!);
         // Lua evaluates the targets' tables and keys first, then the values, and assigns right to left.
         const pre: string[] = [];
         const targets = s.variables.map((v) => {

@@ -17,11 +17,11 @@ let native: string[] = [];
 const JS_WORDS = new Set(["return", "function", "let", "const", "if", "else", "for", "while", "true", "false", "undefined", "break", "continue", "Infinity"]);
 
 /**
- * What the compiler itself writes into a chunk besides `$` names: the type tests and the integer
- * test of its inline number fast paths. Removed before the words are counted, so what is left
- * could only have come from the Lua source.
+ * What the compiler itself writes into a chunk besides `$` names: the type and integer tests of
+ * its inline number fast paths and the table test of its inline reads. Removed before the words
+ * are counted, so what is left could only have come from the Lua source.
  */
-const FAST_PATH_TEXT = /typeof \$\w+ === "(?:number|object)"|\bNumber\.isInteger\(/g;
+const FAST_PATH_TEXT = /typeof \$\w+ === "(?:number|object)"|\bNumber\.isInteger\(| instanceof \$Table\b/g;
 
 /** Words of the generated chunk (past its fixed header) that are neither JS syntax nor the compiler's own `$` names, and any quote: must be none. */
 function bareWords(js: string): string[] {

@@ -543,6 +543,8 @@ export function createOps(st: RunState) {
   }
 
   return {
+    /** The table class, for the inline reads generated code does before calling index. */
+    Table: LuaTable,
     charge,
     closure,
     newTable,
