@@ -58,7 +58,7 @@ const ARITH: Record<string, string> = {
 };
 
 /** Names of the runtime operations the generated code binds once, at its top. */
-const OPS = ["Table", "call", "callMethod", "index", "setindex", "add", "sub", "mul", "div", "mod", "idiv", "pow", "unm", "band", "bor", "bxor", "shl", "shr", "bnot", "concat", "len", "eq", "lt", "le", "forPrep", "tick", "newTable", "intOf", "float", "closure"];
+const OPS = ["call", "callMethod", "index", "setindex", "add", "sub", "mul", "div", "mod", "idiv", "pow", "unm", "band", "bor", "bxor", "shl", "shr", "bnot", "concat", "len", "eq", "lt", "le", "forPrep", "tick", "newTable", "intOf", "float", "closure"];
 
 /**
  * Compiles a Lua 5.4 chunk to JavaScript source. No Lua identifier or string reaches the
@@ -308,17 +308,20 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
     return objects.length === 0 ? same : `${same} || ((${objects.join(" || ")}) && $eq(${a.js}, ${b.js}))`;
   }
 
+  /** A JS test that `js` (a side-effect-free read) is a table: the brand LuaTable carries (see isTable). */
+  const isTableTest = (js: string) => `typeof ${js} === "object" && ${js}.isLuaTable === true`;
+
   /**
    * `o[key]` read inline from a table without a metatable: an integer key from the array part,
    * a string key from the map; a miss (nil, a hole, a float key, a metatable) goes to the runtime.
    */
   function indexed(o: Operand, key: Operand, s: number): string {
     const slow = `$index(${o.js}, ${key.js}, ${s})`;
-    if (key.kind === "boxed" || key.kind === "float" || (key.kind === "plain" && !key.js.startsWith("$K"))) return slow;
+    if (o.kind !== undefined || key.kind === "boxed" || key.kind === "float" || (key.kind === "plain" && !key.js.startsWith("$K"))) return slow;
     const r = resultTemp();
     const read =
       key.kind === "plain" ? `(${r} = ${o.js}.hash.get(${key.js})) !== undefined` : and(key.kind === "int" ? "" : `typeof ${key.js} === "number"`, `(${r} = ${o.js}.arr[${key.js} - 1]) !== undefined`);
-    return `${o.js} instanceof $Table && ${o.js}.metatable === undefined && ${read} ? ${r} : ${slow}`;
+    return `${isTableTest(o.js)} && ${o.js}.metatable === undefined && ${read} ? ${r} : ${slow}`;
   }
 
   function binary(e: L.BinaryExpression): string {
@@ -475,9 +478,9 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
    */
   function storeIndexed(pre: string, o: Operand, key: Operand, value: string, s: number): string {
     const first = pre === "" ? "" : `${pre.slice(0, -2)};`;
-    if (key.kind !== undefined && key.kind !== "int") return `${first} $setindex(${o.js}, ${key.js}, ${value}, ${s});`;
+    if (o.kind !== undefined || (key.kind !== undefined && key.kind !== "int")) return `${first} $setindex(${o.js}, ${key.js}, ${value}, ${s});`;
     const v = temp();
-    const test = and(`${o.js} instanceof $Table && ${o.js}.metatable === undefined`, key.kind === "int" ? "" : `typeof ${key.js} === "number"`, `${v} !== undefined && ${o.js}.arr[${key.js} - 1] !== undefined`);
+    const test = and(`${isTableTest(o.js)} && ${o.js}.metatable === undefined`, key.kind === "int" ? "" : `typeof ${key.js} === "number"`, `${v} !== undefined && ${o.js}.arr[${key.js} - 1] !== undefined`);
     return `${first} ${v} = ${value}; if (${test}) ${o.js}.arr[${key.js} - 1] = ${v}; else $setindex(${o.js}, ${key.js}, ${v}, ${s});`;
   }
 

@@ -21,7 +21,7 @@ const JS_WORDS = new Set(["return", "function", "let", "const", "if", "else", "f
  * its inline number fast paths and the table test of its inline reads. Removed before the words
  * are counted, so what is left could only have come from the Lua source.
  */
-const FAST_PATH_TEXT = /typeof \$\w+ === "(?:number|object)"|\bNumber\.isInteger\(| instanceof \$Table\b/g;
+const FAST_PATH_TEXT = /typeof \$\w+ === "(?:number|object)"|\bNumber\.isInteger\(/g;
 
 /** Words of the generated chunk (past its fixed header) that are neither JS syntax nor the compiler's own `$` names, and any quote: must be none. */
 function bareWords(js: string): string[] {
