@@ -14,7 +14,7 @@ import type { EngineName } from "@shoal/protocol";
 export const ENGINE_SPEED: Readonly<Record<EngineName, { timesNative: number; budgetOffTimesNative: number }>> = {
   fengari: { timesNative: 45, budgetOffTimesNative: 45 },
   wasmoon: { timesNative: 1.7, budgetOffTimesNative: 1.6 },
-  compiled: { timesNative: 2.9, budgetOffTimesNative: 2.3 },
+  compiled: { timesNative: 0.7, budgetOffTimesNative: 0.7 },
 };
 
 /** "about 1.7× native Lua 5.4's time on plain-Lua loops", for help text and hints. */

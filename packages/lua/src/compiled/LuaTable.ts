@@ -1,11 +1,16 @@
 import { COMPILED_HEAP_COST, chargeHeap, heap } from "./memory.ts";
-import { LuaFloat, doubleToInt, type LuaTableLike, type LuaValue } from "./values.ts";
+import { LuaFloat, doubleToInt, isBoxedFloat, type LuaTableLike, type LuaValue } from "./values.ts";
 
 let nextId = 1;
 
 /** Restarts table ids (what `tostring` shows) so a call's output never depends on earlier calls. */
 export function resetTableIds(): void {
   nextId = 1;
+}
+
+/** Whether `v` is a table: a brand test, fast however the class was loaded (see isBoxedFloat). */
+export function isTable(v: LuaValue): v is LuaTable {
+  return typeof v === "object" && (v as Partial<LuaTable>).isLuaTable === true;
 }
 
 /**
@@ -30,7 +35,7 @@ export class LuaTable implements LuaTableLike {
 
   /** The raw value at `key` (no metamethods). */
   get(key: LuaValue): LuaValue {
-    if (key instanceof LuaFloat) {
+    if (isBoxedFloat(key)) {
       const k = doubleToInt(key.n);
       if (k === undefined) return this.hash.get(key.n);
       key = k;
@@ -45,7 +50,7 @@ export class LuaTable implements LuaTableLike {
   /** Sets the raw value at `key`; the caller has refused nil and NaN keys. */
   set(key: LuaValue, value: LuaValue): void {
     let k: unknown = key;
-    if (key instanceof LuaFloat) k = doubleToInt(key.n) ?? key.n;
+    if (isBoxedFloat(key)) k = doubleToInt(key.n) ?? key.n;
     const arr = this.arr;
     if (typeof k === "number" && Number.isInteger(k)) {
       const n = arr.length;

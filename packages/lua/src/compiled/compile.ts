@@ -24,11 +24,21 @@ interface Local {
   fn: FunctionState;
 }
 
+/** What the compiler knows of a constant operand's JS form (see kindOf). */
+type Kind = "int" | "float" | "boxed" | "plain";
+
+/** An operand of an inline operation: JS that reads it without side effects, and its kind when it is a constant. */
+interface Operand {
+  js: string;
+  kind: Kind | undefined;
+}
+
 interface FunctionState {
   temps: number;
   loops: string[];
   vararg: boolean;
   gotos: Map<L.GotoStatement, string>;
+  usesResult: boolean;
 }
 
 const ARITH: Record<string, string> = {
@@ -96,8 +106,14 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
   let scope: Array<Map<string, Local>> = [];
   let fn: FunctionState = newFunction(true);
   function newFunction(vararg: boolean): FunctionState {
-    return { temps: 0, loops: [], vararg, gotos: new Map() };
+    return { temps: 0, loops: [], vararg, gotos: new Map(), usesResult: false };
   }
+  /** The `let` of a function's temps, or nothing. */
+  const declareTemps = (f: FunctionState): string => {
+    const names = Array.from({ length: f.temps }, (_, i) => `$t${i + 1}`);
+    if (f.usesResult) names.push("$r");
+    return names.length > 0 ? `let ${names.join(", ")};` : "";
+  };
   const lookup = (name: string): Local | undefined => {
     for (let i = scope.length - 1; i >= 0; i--) {
       const l = scope[i]!.get(name);
@@ -111,6 +127,11 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
     return js;
   };
   const temp = () => `$t${++fn.temps}`;
+  /** The temp an inline fast path puts its result in: read at once, so one per function serves every operation. */
+  const resultTemp = () => {
+    fn.usesResult = true;
+    return "$r";
+  };
   const tick = (node: L.Node) => (budget ? `if (--$st.left < 0) $tick(${site(node)});` : "");
 
   /** How Lua names an expression in an error message ("local 'x'"), or undefined. */
@@ -149,14 +170,17 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
         const l = lookup(e.name);
         if (l !== undefined) return l.js;
         checkRefusedGlobal(e, e.name);
-        return `$index($G, ${k(e.name)}, ${site(e, `global '${e.name}'`)})`;
+        return `(${indexed({ js: "$G", kind: undefined }, { js: k(e.name), kind: "plain" }, site(e, `global '${e.name}'`))})`;
       }
       case "MemberExpression": {
         if (e.base.type === "Identifier" && lookup(e.base.name) === undefined) checkRefusedGlobal(e, `${e.base.name}.${e.identifier.name}`);
-        return `$index(${expr(e.base)}, ${k(e.identifier.name)}, ${site(e, describe(e.base))})`;
+        const { pre, ops } = operands([e.base]);
+        return `(${pre}${indexed(ops[0]!, { js: k(e.identifier.name), kind: "plain" }, site(e, describe(e.base)))})`;
       }
-      case "IndexExpression":
-        return `$index(${expr(e.base)}, ${expr(e.index)}, ${siteOf(e, describe(e.base))})`;
+      case "IndexExpression": {
+        const { pre, ops } = operands([e.base, e.index]);
+        return `(${pre}${indexed(ops[0]!, ops[1]!, siteOf(e, describe(e.base)))})`;
+      }
       case "CallExpression":
       case "TableCallExpression":
       case "StringCallExpression":
@@ -204,27 +228,132 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
     return k(n);
   }
 
+  /** Whether evaluating `e` runs no Lua code (no call, metamethod or error) and reads nothing another operand could change. */
+  function isConstant(e: L.Expression): boolean {
+    return e.type === "NumericLiteral" || e.type === "StringLiteral" || e.type === "NilLiteral" || e.type === "BooleanLiteral";
+  }
+  function isOwnLocal(e: L.Expression): boolean {
+    return e.type === "Identifier" && lookup(e.name)?.fn === fn;
+  }
+  function isPure(e: L.Expression): boolean {
+    return isConstant(e) || (e.type === "Identifier" && lookup(e.name) !== undefined);
+  }
+
+  /**
+   * Operands evaluated once each, left to right: `pre` (assignments to temps, each followed by a
+   * comma) and the JS expressions that read them. A constant is used as it is. A local of the
+   * function itself is read when the operation runs, as Lua reads a local's register then
+   * (`x + f()` sees what f assigned to x), unless `registers` is false (concatenation copies its
+   * operands first). Any other operand is read in order, into a temp unless nothing evaluated
+   * after it (the rest of `list`, and what follows when `pureAfter` is false) can run Lua code.
+   */
+  function operands(list: L.Expression[], pureAfter = true, registers = true): { pre: string; ops: Operand[] } {
+    let pre = "";
+    const ops = list.map((e, i): Operand => {
+      const js = expr(e);
+      if (isConstant(e) || (registers && isOwnLocal(e)) || (isPure(e) && pureAfter && list.slice(i + 1).every(isPure))) return { js, kind: kindOf(e) };
+      const t = temp();
+      pre += `${t} = ${js}, `;
+      return { js: t, kind: undefined };
+    });
+    return { pre, ops };
+  }
+
+  /** What a constant is as JS: a number literal (Lua integer or float), a boxed value (LuaFloat, bigint), or plain (nil, booleans, strings). */
+  function kindOf(e: L.Expression): Kind | undefined {
+    if (!isConstant(e)) return undefined;
+    if (e.type !== "NumericLiteral") return "plain";
+    const n = parseNumber(e.raw);
+    if (typeof n !== "number" || !Number.isFinite(n)) return "boxed";
+    return Number.isInteger(n) ? "int" : "float";
+  }
+
+  /** A JS test that both operands are JS numbers ("" when known), or undefined when they cannot both be. */
+  function bothNumbers(a: Operand, b: Operand): string | undefined {
+    if (a.kind === "plain" || a.kind === "boxed" || b.kind === "plain" || b.kind === "boxed") return undefined;
+    return and(...[a, b].filter((o) => o.kind === undefined).map((o) => `typeof ${o.js} === "number"`));
+  }
+  const and = (...parts: string[]) => parts.filter((p) => p !== "").join(" && ");
+
+  /**
+   * `a op b` for + - * /: numbers in JS numbers go straight through when the result is a float
+   * that needs no box (not integral) or, for + - *, an integer result of integers that stays
+   * within ±(2^53 − 1); anything else (integral floats, overflow, bigints, strings, metamethods)
+   * goes to the runtime's operation, which has every case.
+   */
+  function arithmetic(op: "+" | "-" | "*" | "/", a: Operand, b: Operand, s: number): string {
+    const slow = `${ARITH[op]!}(${a.js}, ${b.js}, ${s})`;
+    const both = bothNumbers(a, b);
+    if (both === undefined) return slow;
+    const r = resultTemp();
+    if (op === "/") return `${and(both, `!Number.isInteger(${r} = ${a.js} / ${b.js})`)} ? ${r} : ${slow}`;
+    // An integer product may be -0 in JS (0 * -5); "+ 0" makes it 0 and changes no other result.
+    const value = op === "*" ? `${a.js} * ${b.js} + 0` : `${a.js} ${op} ${b.js}`;
+    const float = a.kind === "float" || b.kind === "float";
+    const ints = and(...[a, b].filter((o) => o.kind === undefined).map((o) => `Number.isInteger(${o.js})`));
+    const intCase = float ? "" : ` || (${and(ints, `${r} <= 9007199254740991 && ${r} >= -9007199254740991`)})`;
+    return `${and(both, `(!Number.isInteger(${r} = ${value})${intCase})`)} ? ${r} : ${slow}`;
+  }
+
+  /**
+   * `a == b`: JS equality decides unless one side may be an object (a boxed float against an
+   * integer, tables with `__eq`): bigints are equal exactly when `===`, and a JS number never
+   * equals a bigint (integers are numbers whenever they fit).
+   */
+  function equality(a: Operand, b: Operand): string {
+    const same = `${a.js} === ${b.js}`;
+    if (a.kind === "plain" || b.kind === "plain") return same;
+    if (a.kind === "boxed" || b.kind === "boxed") return `${same} || $eq(${a.js}, ${b.js})`;
+    const objects = [a, b].filter((o) => o.kind === undefined).map((o) => `typeof ${o.js} === "object"`);
+    return objects.length === 0 ? same : `${same} || ((${objects.join(" || ")}) && $eq(${a.js}, ${b.js}))`;
+  }
+
+  /** A JS test that `js` (a side-effect-free read) is a table: the brand LuaTable carries (see isTable). */
+  const isTableTest = (js: string) => `typeof ${js} === "object" && ${js}.isLuaTable === true`;
+
+  /**
+   * `o[key]` read inline from a table without a metatable: an integer key from the array part,
+   * a string key from the map; a miss (nil, a hole, a float key, a metatable) goes to the runtime.
+   */
+  function indexed(o: Operand, key: Operand, s: number): string {
+    const slow = `$index(${o.js}, ${key.js}, ${s})`;
+    if (o.kind !== undefined || key.kind === "boxed" || key.kind === "float" || (key.kind === "plain" && !key.js.startsWith("$K"))) return slow;
+    const r = resultTemp();
+    const read =
+      key.kind === "plain" ? `(${r} = ${o.js}.hash.get(${key.js})) !== undefined` : and(key.kind === "int" ? "" : `typeof ${key.js} === "number"`, `(${r} = ${o.js}.arr[${key.js} - 1]) !== undefined`);
+    return `${isTableTest(o.js)} && ${o.js}.metatable === undefined && ${read} ? ${r} : ${slow}`;
+  }
+
   function binary(e: L.BinaryExpression): string {
-    const s = siteOf(e, describe(e.left), describe(e.right));
-    const l = expr(e.left);
-    const r = expr(e.right);
+    const swap = e.operator === ">" || e.operator === ">=";
+    const s = swap ? siteOf(e, describe(e.right), describe(e.left)) : siteOf(e, describe(e.left), describe(e.right));
+    const { pre, ops } = operands([e.left, e.right], true, e.operator !== "..");
+    const [a, b] = ops as [Operand, Operand];
+    const [l, r] = [a.js, b.js];
+    const both = bothNumbers(a, b);
+    const compare = (js: string, slow: string) => `(${pre}${both === undefined ? slow : both === "" ? js : `${both} ? ${js} : ${slow}`})`;
     switch (e.operator) {
       case "==":
-        return `$eq(${l}, ${r})`;
+        return `(${pre}${equality(a, b)})`;
       case "~=":
-        return `!$eq(${l}, ${r})`;
+        return `!(${pre}${equality(a, b)})`;
       case "<":
-        return `$lt(${l}, ${r}, ${s})`;
+        return compare(`${l} < ${r}`, `$lt(${l}, ${r}, ${s})`);
       case "<=":
-        return `$le(${l}, ${r}, ${s})`;
+        return compare(`${l} <= ${r}`, `$le(${l}, ${r}, ${s})`);
       case ">":
-        return `$lt(${r}, ${l}, ${siteOf(e, describe(e.right), describe(e.left))})`;
+        return compare(`${l} > ${r}`, `$lt(${r}, ${l}, ${s})`);
       case ">=":
-        return `$le(${r}, ${l}, ${siteOf(e, describe(e.right), describe(e.left))})`;
+        return compare(`${l} >= ${r}`, `$le(${r}, ${l}, ${s})`);
+      case "+":
+      case "-":
+      case "*":
+      case "/":
+        return `(${pre}${arithmetic(e.operator, a, b, s)})`;
       default: {
         const op = ARITH[e.operator];
         if (op === undefined) return refuse(e, `operator '${e.operator}' is not supported`);
-        return `${op}(${l}, ${r}, ${s})`;
+        return `(${pre}${op}(${l}, ${r}, ${s}))`;
       }
     }
   }
@@ -311,7 +440,7 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
     for (const p of e.parameters) if (p.type === "Identifier") params.push(declare(p.name));
     if (vararg) params.push("...$va");
     const body = block(e.body);
-    const temps = fn.temps > 0 ? `let ${Array.from({ length: fn.temps }, (_, i) => `$t${i + 1}`).join(", ")};` : "";
+    const temps = declareTemps(fn);
     fn = outerFn;
     scope = outerScope;
     return `$closure(function (${params.join(", ")}) {${temps}${body} return []; })`;
@@ -326,7 +455,8 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
     return pre + out;
   }
 
-  function assignTarget(target: L.Expression, value: string): string {
+  /** Assigns `value` (JS already evaluated or about to be; `valueExpr` its Lua, when it has one) to `target`. */
+  function assignTarget(target: L.Expression, value: string, valueExpr?: L.Expression): string {
     if (target.type === "Identifier") {
       const l = lookup(target.name);
       if (l !== undefined) return `${l.js} = ${value};`;
@@ -334,8 +464,24 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
       return `$setindex($G, ${k(target.name)}, ${value}, ${site(target)});`;
     }
     if (target.type === "MemberExpression") return `$setindex(${expr(target.base)}, ${k(target.identifier.name)}, ${value}, ${site(target, describe(target.base))});`;
-    if (target.type === "IndexExpression") return `$setindex(${expr(target.base)}, ${expr(target.index)}, ${value}, ${site(target, describe(target.base))});`;
+    if (target.type === "IndexExpression") {
+      const { pre, ops } = operands([target.base, target.index], valueExpr !== undefined && isPure(valueExpr));
+      return storeIndexed(pre, ops[0]!, ops[1]!, value, site(target, describe(target.base)));
+    }
     return refuse(target, "cannot assign to this expression");
+  }
+
+  /**
+   * `o[key] = value` as a statement: a non-nil value over a non-nil slot of the array part of a
+   * table without a metatable is stored inline (nothing to charge, no border to move); anything
+   * else goes to the runtime's setindex. `pre` evaluates `o` and `key` first, as Lua does.
+   */
+  function storeIndexed(pre: string, o: Operand, key: Operand, value: string, s: number): string {
+    const first = pre === "" ? "" : `${pre.slice(0, -2)};`;
+    if (o.kind !== undefined || (key.kind !== undefined && key.kind !== "int")) return `${first} $setindex(${o.js}, ${key.js}, ${value}, ${s});`;
+    const v = temp();
+    const test = and(`${isTableTest(o.js)} && ${o.js}.metatable === undefined`, key.kind === "int" ? "" : `typeof ${key.js} === "number"`, `${v} !== undefined && ${o.js}.arr[${key.js} - 1] !== undefined`);
+    return `${first} ${v} = ${value}; if (${test}) ${o.js}.arr[${key.js} - 1] = ${v}; else $setindex(${o.js}, ${key.js}, ${v}, ${s});`;
   }
 
   function statement(s: L.Statement): string {
@@ -353,7 +499,7 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
         return `${list} let ${names.map((n, i) => `${n} = ${t}[${i}]`).join(", ")};`;
       }
       case "AssignmentStatement": {
-        if (s.variables.length === 1 && s.init.length === 1) return assignTarget(s.variables[0]!, expr(s.init[0]!));
+        if (s.variables.length === 1 && s.init.length === 1) return assignTarget(s.variables[0]!, expr(s.init[0]!), s.init[0]!);
         // Lua evaluates the targets' tables and keys first, then the values, and assigns right to left.
         const pre: string[] = [];
         const targets = s.variables.map((v) => {
@@ -470,7 +616,7 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
 
   scope = [new Map()];
   const main = block(ast.body);
-  const temps = fn.temps > 0 ? `let ${Array.from({ length: fn.temps }, (_, i) => `$t${i + 1}`).join(", ")};` : "";
+  const temps = declareTemps(fn);
   const bind = `const { ${OPS.map((o) => `${o}: $${o}`).join(", ")} } = $ops;`;
   const js = `"use strict"; ${bind} return function (...$va) {${temps}${main} return []; };`;
   return { js, constants, sites };

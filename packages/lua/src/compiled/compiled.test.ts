@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { LIMITS } from "@shoal/protocol";
 import { LuaError } from "../LuaEngine.ts";
-import { CORPUS } from "../differential/corpus.ts";
 import { runNative } from "../differential/runNative.ts";
 import { findNativeLua } from "../testing/nativeLua.ts";
 import { compileLua } from "./compileLua.ts";
@@ -12,22 +11,9 @@ import { compiledOutcome } from "./outcomeLine.ts";
 const lua = findNativeLua();
 const sameAsNative = (native: string, got: string) => got.replace(/-nan/g, "nan") === native.replace(/-nan/g, "nan");
 
-/**
- * Corpus cases the compiled engine still answers differently, each with why; the test expects the
- * difference, so fixing one fails until its entry goes.
- */
-const KNOWN_DIFFERENCES: Readonly<Record<string, string>> = {
-  "functions: tail calls do not grow the stack": "no proper tail calls: deep tail recursion ends in stack overflow at 1,000 nested calls",
-  "open: math.cos of large arguments": "JavaScript's Math.cos differs from glibc's in the last bit",
-  "open: math.log with a base": "JavaScript's Math.log differs from glibc's log in the last bit",
-  "open: the line of an arithmetic error": "an operator's line is its expression's first line",
-  "open: calling a bad metamethod names it": "metamethod call errors do not name the metamethod",
-};
-
 const outcomes = new Map<string, string[]>();
 beforeAll(() => {
   outcomes.set("compiled", runNative(lua, COMPILED_CASES.map((c) => c.source)));
-  outcomes.set("corpus", runNative(lua, CORPUS.map((c) => c.source)));
 });
 
 describe("the compiled engine against native Lua 5.4", () => {
@@ -35,18 +21,6 @@ describe("the compiled engine against native Lua 5.4", () => {
     const native = outcomes.get("compiled")![i]!;
     const got = compiledOutcome(COMPILED_CASES[i]!.source);
     expect(sameAsNative(native, got), `native:   ${native}\ncompiled: ${got}`).toBe(true);
-  });
-});
-
-describe("the shared differential corpus on the compiled engine", () => {
-  it.each(CORPUS.map((c, i) => [c.name, i] as const))("%s", (name, i) => {
-    const native = outcomes.get("corpus")![i]!;
-    const got = compiledOutcome(CORPUS[i]!.source);
-    const shown = `native:   ${native}\ncompiled: ${got}`;
-    const why = KNOWN_DIFFERENCES[name];
-    if (why !== undefined) expect(sameAsNative(native, got), `fixed? then drop the entry (${why})\n${shown}`).toBe(false);
-    else if (got.startsWith("load error: ") && !native.startsWith("load error: ")) expect(got, shown).toMatch(/not supported by the compiled engine|compiled engine parses Lua 5\.3 syntax|UTF-8 value too large/);
-    else expect(sameAsNative(native, got), shown).toBe(true);
   });
 });
 

@@ -19,6 +19,27 @@ export const COMPILED_CASES: readonly DiffCase[] = [
     "nan compares": `local n = 0/0 return n == n, n < 1, n > 1, n ~= n`,
     "tonumber": `return tonumber("0x1p4"), tonumber(" 12 "), tonumber("1e1"), tonumber("z", 36), tonumber("ff", 16), tonumber("8", 8), tonumber(""), tonumber("1 2"), tonumber(nil)`,
   }),
+  ...casesOf("compiled fast paths", {
+    "integer results at the edge of the inline path": `local a, b = 9007199254740991, 1 local c = a - 1 return a + b, c + b + b, -a - b, a * 2, 3037000499 * 3037000499, 94906265 * 94906265, 94906267 * 94906267, math.type(a + b)`,
+    "integer overflow wraps from locals": `local m, one = math.maxinteger, 1 local n = math.mininteger return m + one, n - one, m * m, n * -1, m * 3, n // -1, n % -1`,
+    "float results stay floats": `local a, b, i = 0.5, 0.5, 3 return a + b, math.type(a + b), i * 1.0, math.type(i / 1), 2.5 - 0.5, 0 * -1.5, 1 / (0 * -1.5), 0.1 + 0.2, i - 2.5, math.type(i - 0.5 - 0.5)`,
+    "integer zero products are not negative": `local z, m = 0, -5 local p = z * m return 1 / (p + 0.0), 1 / (z * m + 0.0), 1 / (m * z + 0.0), math.type(p), -z, 1 / (-z + 0.0)`,
+    "big floats near 2^53 from integers": `local a = 9007199254740991 return a + 0.5, math.type(a + 0.5), a - 0.5, (a + 0.5) == a + 1, 2^53 - 1 + 0.5`,
+    "floor division and modulo signs from locals": `local a, b, c, d = -7, 2, 7.5, -2 return a // b, a % b, -a // -b, -a % -b, c // d, c % d, a // 2.0, a % 2.0, a % math.huge, -a % -math.huge, 5 // 0.0, -5 // 0.0, 0/0 // 1`,
+    "division by zero": `local z, one = 0, 1 return one / z, -one / z, z / z ~= z / z, pcall(function() return one // z end), pcall(function() return one % z end), one // 0.0, one % 0.0`,
+    "mixed int and float compares": `local i, f, big, nan = 1, 1.0, 9007199254740993, 0/0 return i == f, i < 1.5, 2 > f, f <= i, big > 2^53, big == 2^53, big >= 2^53, math.maxinteger < 2^63, math.mininteger == -2^63, nan < nan, nan >= nan, nan == nan, i ~= f`,
+    "bigints through the inline path": `local a = 9007199254740993 local b = a - 2 return b, math.type(b), a * 1, a + 0.0, a < a + 1, a == a + 0, a - a, a // 2, a % 7`,
+    "strings fall back to coercion": `local s, t, n = "10", " 3 ", 2 return s + n, n * t, s / n, s - t, s // n, t % n, -s, s < "9", pcall(function() return s < n end)`,
+    "metamethods behind the inline path": `local mt = {__add = function(a, b) return "add" end, __sub = function() return "sub" end, __mul = function() return "mul" end, __div = function() return "div" end, __lt = function() return true end, __le = function() return false end, __eq = function() return true end}
+      local t, u, one = setmetatable({}, mt), setmetatable({}, mt), 1 return t + one, one - t, t * t, one / t, t < one, one <= t, t > u, t == u, t ~= u, t == one`,
+    "errors behind the inline path name their operands": `local t, n, s = {}, nil, "x" return select(2, pcall(function() return t + 1 end)), select(2, pcall(function() return 1 - n end)), select(2, pcall(function() return s * 2 end)), select(2, pcall(function() return n < 1 end)), select(2, pcall(function() return t.x.y end)), select(2, pcall(function() local k = 1 return n[k] end))`,
+    "locals are read when the operation runs, upvalues and globals before the call": `local x = 1 local function bump() x = x + 10 return 1 end local t = {5, 6} local i = 1 local function nxt() i = i + 1 return 0 end
+      local function inner() return x + bump(), x * bump(), x .. bump(), t[i + nxt()] end g = 1 local function gb() g = g + 10 return 1 end
+      return x + bump(), x, x < bump(), x == bump(), t[i] + nxt(), i, t[nxt() + 1], x .. bump(), x, inner(), g + gb(), g`,
+    "index reads: holes, floats, nil and metatables": `local t = {1, nil, 3} local k, f = 2, 2.0 local p = setmetatable({}, {__index = function(_, key) return key * 2 end}) local s = setmetatable({10}, {__index = {20, 30}}) return t[1], t[k], t[3], t[f], t[0], t[-1], t[1.5], t[4], p[k], p[f], s[1], s[2], s[3], ("abc").len, math.pi`,
+    "index writes: appends, holes, nil and metatables": `local t = {1, 2, 3} local i = 3 t[i] = nil t[i] = 30 t[4] = 4 t[i - 1] = nil local log = {} local p = setmetatable({1}, {__newindex = function(_, k, v) log[#log + 1] = k .. "=" .. tostring(v) end}) p[1] = 11 p[2] = 22 local f = 2.0 local q = {} q[f] = "two" q[1] = "one" return #t, t[2], t[3], t[4], p[1], p[2], table.concat(log, ","), #q, q[2], math.type(next(q))`,
+    "assignment reads a local table and key after the value, an upvalue one before": `local t, u = {1, 2}, {3, 4} local i = 1 local function f() i = 2 t = u return 9 end t[i] = f() local a, b = {0, 0}, {0, 0} local j = 1 local function g() j = 2 a = b return 7 end (function() a[j] = g() end)() return t[1], t[2], u[1], u[2], i, a[1], a[2], b[1], b[2]`,
+  }),
   ...casesOf("compiled strings", {
     "byte strings": `local s = "a\\0b\\255" return #s, s:byte(2), s:byte(-1), string.char(72, 105), s:sub(2, 3)`,
     "sub edge cases": `local s = "hello" return s:sub(2), s:sub(-3), s:sub(0), s:sub(10), s:sub(3, 2), s:sub(-100, 2)`,

@@ -16,9 +16,16 @@ let native: string[] = [];
 
 const JS_WORDS = new Set(["return", "function", "let", "const", "if", "else", "for", "while", "true", "false", "undefined", "break", "continue", "Infinity"]);
 
+/**
+ * What the compiler itself writes into a chunk besides `$` names: the type and integer tests of
+ * its inline number fast paths and the table test of its inline reads. Removed before the words
+ * are counted, so what is left could only have come from the Lua source.
+ */
+const FAST_PATH_TEXT = /typeof \$\w+ === "(?:number|object)"|\bNumber\.isInteger\(/g;
+
 /** Words of the generated chunk (past its fixed header) that are neither JS syntax nor the compiler's own `$` names, and any quote: must be none. */
 function bareWords(js: string): string[] {
-  const body = js.slice(js.indexOf("return function"));
+  const body = js.slice(js.indexOf("return function")).replace(FAST_PATH_TEXT, "");
   const words = body.match(/(?<![$\w.])[A-Za-z_]\w*/g) ?? [];
   const quotes = /["'`]/.test(body) ? ["<a quote>"] : [];
   return [...new Set(words)].filter((w) => !JS_WORDS.has(w)).concat(quotes);

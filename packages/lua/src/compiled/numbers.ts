@@ -1,11 +1,12 @@
-import { LuaFloat, doubleToInt, float, intOf, type LuaValue } from "./values.ts";
+import type { LuaFloat} from "./values.ts";
+import { doubleToInt, float, intOf, isBoxedFloat, type LuaValue } from "./values.ts";
 
 /** A Lua number: an integer (number or bigint) or a float (number or LuaFloat). */
 export type LuaNumber = number | bigint | LuaFloat;
 
 /** Whether `v` is a Lua number. */
 export function isNumber(v: LuaValue): v is LuaNumber {
-  return typeof v === "number" || typeof v === "bigint" || v instanceof LuaFloat;
+  return typeof v === "number" || typeof v === "bigint" || isBoxedFloat(v);
 }
 
 const DEC_INT = /^[-+]?\d+$/;

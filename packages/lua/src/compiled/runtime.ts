@@ -1,7 +1,7 @@
-import { LuaTable } from "./LuaTable.ts";
+import { LuaTable, isTable } from "./LuaTable.ts";
 import { COMPILED_HEAP_COST, chargeHeap } from "./memory.ts";
 import { compareNumbers, idivInt, isNumber, modFloat, modInt, parseNumber, toInteger, type LuaNumber } from "./numbers.ts";
-import { LuaFloat, LuaThrow, float, floatValue, formatFloat, intOf, type LuaValue } from "./values.ts";
+import { LuaFloat, LuaThrow, float, floatValue, formatFloat, intOf, isBoxedFloat, type LuaValue } from "./values.ts";
 
 /** Where an operation sits in the source: its line and how Lua names its operands ("local 'x'"). */
 export type Site = readonly [line: number, first?: string, second?: string];
@@ -121,7 +121,7 @@ export function createOps(st: RunState) {
     return d === undefined ? "" : ` (${d})`;
   }
   function metatable(v: LuaValue): LuaTable | undefined {
-    if (v instanceof LuaTable) return v.metatable;
+    if (isTable(v)) return v.metatable;
     if (typeof v === "string") return st.stringMeta;
     return undefined;
   }
@@ -187,7 +187,7 @@ export function createOps(st: RunState) {
 
   /** `o[k]`: the array part of a table without a metatable is read here, anything else in indexSlow. */
   function index(o: LuaValue, k: LuaValue, site: number): LuaValue {
-    if (o instanceof LuaTable && typeof k === "number" && o.metatable === undefined && Number.isInteger(k)) {
+    if (isTable(o) && typeof k === "number" && o.metatable === undefined && Number.isInteger(k)) {
       const arr = o.arr;
       if (k >= 1 && k <= arr.length) return arr[k - 1];
     }
@@ -196,7 +196,7 @@ export function createOps(st: RunState) {
   function indexSlow(o: LuaValue, k: LuaValue, site: number): LuaValue {
     for (let loop = 0; loop < 2000; loop++) {
       let h: LuaValue;
-      if (o instanceof LuaTable) {
+      if (isTable(o)) {
         const v = o.get(k);
         if (v !== undefined || o.metatable === undefined) return v;
         h = o.metatable.get("__index");
@@ -224,7 +224,7 @@ export function createOps(st: RunState) {
   function setindex(o: LuaValue, k: LuaValue, v: LuaValue, site: number): void {
     for (let loop = 0; loop < 2000; loop++) {
       let h: LuaValue;
-      if (o instanceof LuaTable) {
+      if (isTable(o)) {
         const mt = o.metatable;
         if (mt === undefined || o.get(k) !== undefined || (h = mt.get("__newindex")) === undefined) {
           checkKey(k, site);
@@ -349,47 +349,47 @@ export function createOps(st: RunState) {
     if (typeof a === "number" && typeof b === "number") {
       const r = a + b;
       if (Number.isInteger(a) && Number.isInteger(b)) return Number.isSafeInteger(r) ? r : numericArith("add", a, b, site);
-      return Number.isInteger(r) ? new LuaFloat(r) : r;
+      return float(r);
     }
-    if (a instanceof LuaFloat) {
+    if (isBoxedFloat(a)) {
       if (typeof b === "number") return float(a.n + b);
-      if (b instanceof LuaFloat) return float(a.n + b.n);
-    } else if (b instanceof LuaFloat && typeof a === "number") return float(a + b.n);
+      if (isBoxedFloat(b)) return float(a.n + b.n);
+    } else if (isBoxedFloat(b) && typeof a === "number") return float(a + b.n);
     return arith("add", a, b, site);
   }
   function sub(a: LuaValue, b: LuaValue, site: number): LuaValue {
     if (typeof a === "number" && typeof b === "number") {
       const r = a - b;
       if (Number.isInteger(a) && Number.isInteger(b)) return Number.isSafeInteger(r) ? r : numericArith("sub", a, b, site);
-      return Number.isInteger(r) ? new LuaFloat(r) : r;
+      return float(r);
     }
-    if (a instanceof LuaFloat) {
+    if (isBoxedFloat(a)) {
       if (typeof b === "number") return float(a.n - b);
-      if (b instanceof LuaFloat) return float(a.n - b.n);
-    } else if (b instanceof LuaFloat && typeof a === "number") return float(a - b.n);
+      if (isBoxedFloat(b)) return float(a.n - b.n);
+    } else if (isBoxedFloat(b) && typeof a === "number") return float(a - b.n);
     return arith("sub", a, b, site);
   }
   function mul(a: LuaValue, b: LuaValue, site: number): LuaValue {
     if (typeof a === "number" && typeof b === "number") {
       const r = a * b;
       if (Number.isInteger(a) && Number.isInteger(b)) return Number.isSafeInteger(r) ? r + 0 : numericArith("mul", a, b, site);
-      return Number.isInteger(r) ? new LuaFloat(r) : r;
+      return float(r);
     }
-    if (a instanceof LuaFloat) {
+    if (isBoxedFloat(a)) {
       if (typeof b === "number") return float(a.n * b);
-      if (b instanceof LuaFloat) return float(a.n * b.n);
-    } else if (b instanceof LuaFloat && typeof a === "number") return float(a * b.n);
+      if (isBoxedFloat(b)) return float(a.n * b.n);
+    } else if (isBoxedFloat(b) && typeof a === "number") return float(a * b.n);
     return arith("mul", a, b, site);
   }
   function div(a: LuaValue, b: LuaValue, site: number): LuaValue {
     if (typeof a === "number" && typeof b === "number") {
       const r = a / b;
-      return Number.isInteger(r) ? new LuaFloat(r) : r;
+      return float(r);
     }
-    if (a instanceof LuaFloat) {
+    if (isBoxedFloat(a)) {
       if (typeof b === "number") return float(a.n / b);
-      if (b instanceof LuaFloat) return float(a.n / b.n);
-    } else if (b instanceof LuaFloat && typeof a === "number") return float(a / b.n);
+      if (isBoxedFloat(b)) return float(a.n / b.n);
+    } else if (isBoxedFloat(b) && typeof a === "number") return float(a / b.n);
     return arith("div", a, b, site);
   }
   const mod = (a: LuaValue, b: LuaValue, site: number) => arith("mod", a, b, site);

@@ -1,3 +1,4 @@
+import { compiledOutcome } from "../compiled/outcomeLine.ts";
 import type { LuaEngine, SeriesInput } from "../LuaEngine.ts";
 import { LuaError } from "../LuaEngine.ts";
 import { engineJob } from "./driver.ts";
@@ -39,4 +40,14 @@ function runJob(engine: LuaEngine, caseSources: readonly string[]): string[] {
   } finally {
     job.dispose();
   }
+}
+
+/**
+ * Runs case sources on the compiled engine and returns each one's outcome line. That engine
+ * has no `load` (it compiles a whole job ahead of time), so the driver cannot run there: each
+ * case is compiled as its own chunk named `case`, with fresh globals as the driver's copy
+ * gives, and shown as the driver shows results (compiled/outcomeLine.ts).
+ */
+export function runOnCompiled(caseSources: readonly string[]): string[] {
+  return caseSources.map((source) => compiledOutcome(source, CASE_BUDGET));
 }

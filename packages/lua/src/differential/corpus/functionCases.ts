@@ -1,7 +1,14 @@
-import { casesOf } from "../DiffCase.ts";
+import { casesOf, type DiffCase } from "../DiffCase.ts";
+
+const tailCalls: DiffCase = {
+  name: "functions: tail calls do not grow the stack",
+  source: `local function loop(n, acc) if n == 0 then return acc end return loop(n - 1, acc + 1) end
+    return loop(100000, 0)`,
+  open: { compiled: "no proper tail calls: deep tail recursion ends in stack overflow at 1,000 nested calls" },
+};
 
 /** Closures, coroutines, goto and control flow. */
-export const functionCases = casesOf("functions", {
+export const functionCases: DiffCase[] = [tailCalls, ...casesOf("functions", {
   "counters share upvalues": `local function counter()
       local n = 0
       return function() n = n + 1 return n end, function() return n end
@@ -20,8 +27,6 @@ export const functionCases = casesOf("functions", {
   "recursion": `local function fib(n) if n < 2 then return n end return fib(n - 1) + fib(n - 2) end
     local function fact(n) if n <= 1 then return 1 end return n * fact(n - 1) end
     return fib(20), fact(12), fact(15.0)`,
-  "tail calls do not grow the stack": `local function loop(n, acc) if n == 0 then return acc end return loop(n - 1, acc + 1) end
-    return loop(100000, 0)`,
   "methods and self": `local Account = {}
     Account.__index = Account
     function Account.new(b) return setmetatable({ balance = b }, Account) end
@@ -115,4 +120,4 @@ export const functionCases = casesOf("functions", {
     return f, (e:gsub("^[^:]*:%d+: ", "")), g, e2, h, e3.code, k()`,
   "load sees the globals": `y = 10
     return load("return y")(), load("return y", "=c", "t")()`,
-})
+})];
