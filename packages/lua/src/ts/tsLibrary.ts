@@ -1,4 +1,5 @@
 import { ExactSum, addSquare, varianceOf } from "./ExactSum.ts";
+import { exactMoments } from "./exactMoments.ts";
 import { rollingExactSum } from "./rollingExactSum.ts";
 
 // Numeric kernels behind the Lua `ts` library, on Float64Array and engine-independent.
@@ -9,36 +10,18 @@ import { rollingExactSum } from "./rollingExactSum.ts";
 
 /** Sum of the non-NaN values (0 when there are none). */
 export function sum(a: Float64Array): number {
-  const s = new ExactSum();
-  for (const x of a) if (!Number.isNaN(x)) s.add(x);
-  return s.value();
+  return exactMoments(a, false).s1.value();
 }
 
 /** Mean of the non-NaN values (NaN when there are none). */
 export function mean(a: Float64Array): number {
-  const s = new ExactSum();
-  let n = 0;
-  for (const x of a) {
-    if (!Number.isNaN(x)) {
-      s.add(x);
-      n++;
-    }
-  }
-  return n === 0 ? NaN : s.value() / n;
+  const { n, s1 } = exactMoments(a, false);
+  return n === 0 ? NaN : s1.value() / n;
 }
 
 /** Sample standard deviation (n − 1) of the non-NaN values (NaN for fewer than two). */
 export function std(a: Float64Array): number {
-  const s1 = new ExactSum();
-  const s2 = new ExactSum();
-  let n = 0;
-  for (const x of a) {
-    if (!Number.isNaN(x)) {
-      s1.add(x);
-      addSquare(s2, x, 1);
-      n++;
-    }
-  }
+  const { n, s1, s2 } = exactMoments(a, true);
   return Math.sqrt(varianceOf(n, s1, s2));
 }
 
