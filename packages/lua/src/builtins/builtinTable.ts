@@ -71,6 +71,7 @@ function tsBuiltins(): Builtin[] {
     elementwise("lt", ts.lt),
     elementwise("ge", ts.ge),
     elementwise("le", ts.le),
+    builtin({ lib, name: "slice", args: [numbers, integer("start", -Infinity), integer("end", -Infinity, -1)], kernel: ts.slice, returns: anArray }),
     builtin({ lib, name: "count_changes", args: [numbers], kernel: ts.countChanges, returns: aCount }),
     elementwise("crossover", ts.crossover),
     builtin({

@@ -60,6 +60,13 @@ local function le(x, y) return map2(x, y, function(u, v) return u <= v and 1.0 o
 local function abs(x) return map2(x, 0, function(u) return math.abs(u) end) end
 local function shift(x) local r = { 0/0 } for i = 2, #x do r[i] = x[i - 1] end return r end
 local function pct_change(x) local r = { 0/0 } for i = 2, #x do r[i] = x[i] / x[i - 1] - 1 end return r end
+local function slice(x, i, j)
+  local n = #x
+  j = j or -1
+  if i < 0 then i = math.max(n + i + 1, 1) elseif i == 0 then i = 1 end
+  if j < 0 then j = n + j + 1 elseif j > n then j = n end
+  return table.move(x, i, j, 1, {})
+end
 local function count_changes(x) local n = 0 for i = 2, #x do if x[i] ~= x[i - 1] then n = n + 1 end end return n end
 -- The exact sum of the non-NaN values, correctly rounded: Shewchuk's partials as Python's math.fsum keeps them.
 local function sum(t)
@@ -116,6 +123,7 @@ const EXPRS = [
   // a backtest's signal, returns held from the bar before, trades: views fed back in at every step
   "mul(shift(gt(a, b)), pct_change(add(abs(a), 1.0)))", "count_changes(gt(add(a, 0.0), mul(b, 1.0)))",
   "sum(mul(shift(gt(a, b)), pct_change(add(abs(a), 1.0))))",
+  "slice(a, 100, 200)", "slice(b, -50)", "slice(a, 0, -2999)", "slice(a, 5, 4)", "sum(slice(gt(a, b), 1000))",
 ];
 const withTs = (expr: string) => expr.replace(/\b([a-z_]+)\(/g, "ts.$1(");
 

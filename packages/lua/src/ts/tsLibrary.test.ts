@@ -186,3 +186,13 @@ describe("element-wise kernels", () => {
     }
   });
 });
+
+describe("slice", () => {
+  it("takes elements i..j with string.sub's rules", () => {
+    const a = Float64Array.of(1, 2, 3, 4, 5);
+    const s = (i: number, j?: number) => Array.from(ts.slice(a, i, j));
+    expect([s(2), s(2, 3), s(-2), s(-3, -2), s(0, 2), s(4, 99), s(-99, 1), s(3, 2), s(6), s(1, 0)]).toEqual([
+      [2, 3, 4, 5], [2, 3], [4, 5], [3, 4], [1, 2], [4, 5], [1], [], [], [],
+    ]);
+  });
+});

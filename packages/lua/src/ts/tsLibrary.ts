@@ -256,6 +256,18 @@ export function abs(a: Float64Array): Float64Array {
   return out;
 }
 
+/**
+ * Elements i..j (1-based, inclusive) as a new array, with string.sub's rules: a negative index
+ * counts from the end (−1 is the last element), indexes are clamped to the array, and i > j
+ * gives an empty array.
+ */
+export function slice(a: Float64Array, i: number, j = -1): Float64Array {
+  const n = a.length;
+  const from = i < 0 ? Math.max(n + i + 1, 1) : Math.max(i, 1);
+  const to = j < 0 ? n + j + 1 : Math.min(j, n);
+  return from > to ? new Float64Array(0) : a.slice(from - 1, to);
+}
+
 /** How many i ≥ 2 (1-based) have a[i] ~= a[i−1] as Lua compares them: a NaN differs from everything, itself included. */
 export function countChanges(a: Float64Array): number {
   let n = 0;
