@@ -8,15 +8,11 @@
 local WINDOW = 20
 
 function map(series, p)
-  local vol = ts.rolling_std(ts.log_returns(series.close), WINDOW)
-  local above, counted = 0, 0
-  for t = series.first, #vol do
-    local v = vol[t]
-    if v == v then -- skip NaN: the first WINDOW rows of the series have no full window
-      counted = counted + 1
-      if v * math.sqrt(252) > p.threshold then above = above + 1 end
-    end
-  end
+  -- the rows this slice owns (those before series.first are its halo)
+  local vol = ts.slice(ts.rolling_std(ts.log_returns(series.close), WINDOW), series.first)
+  -- NaN (the first WINDOW rows of the series have no full window) compares false: neither counted nor above
+  local counted = ts.sum(ts.ge(vol, 0))
+  local above = ts.sum(ts.gt(ts.mul(vol, math.sqrt(252)), p.threshold))
   return {
     key = series.key,
     from = series.time[series.first],

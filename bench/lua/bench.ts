@@ -13,9 +13,10 @@
 // BENCH_BARS, BENCH_REPEATS, BENCH_ROUNDS, BENCH_GUARD_ROUNDS, BENCH_GRID_RUNS,
 // BENCH_GRID_PORT (default 0: any free port) and BENCH_GRID_JOB_TIMEOUT_MS shorten or steer it;
 // BENCH_ONLY=ts runs only the plain Lua and `ts` builtins rows of each engine (budget on), to
-// compare the two; BENCH_ONLY=grid the two grid rows alone, BENCH_ONLY=chromium the Chromium row alone.
+// compare the two (the `ts` rows' sharpes may differ from the loop's in their last digits:
+// "results agree" says by how much); BENCH_ONLY=grid the two grid rows alone, BENCH_ONLY=chromium the Chromium row alone.
 import { loadavg } from "node:os";
-import { child as runChild, median, nativeLua as runNative } from "./runners.ts";
+import { agreement, child as runChild, median, nativeLua as runNative } from "./runners.ts";
 import type { Row } from "./runners.ts";
 import type { SweepConfig } from "./sweep.ts";
 import { POINTS } from "./kernels.ts";
@@ -117,7 +118,7 @@ console.log(`load average (1, 5, 15 min): ${loadBefore} before, ${load()} after\
 console.log(`| runner | budget guard | cold ms | warmed ms, best | warmed ms, median | best × ${base.name} | kernel × | peak RSS MB | results agree |`);
 console.log("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
 for (const row of rows) {
-  const agree = row === touch ? "(no results)" : row.results === base.results ? "yes" : `NO: ${row.results}`;
+  const agree = row === touch ? "(no results)" : agreement(row, base);
   const rss = row.rssMb === null ? "" : row.rssMb.toFixed(0);
   const ratio = (row.best / base.best).toFixed(2);
   const kernel = row.overhead === undefined ? "" : ((row.best - row.overhead) / base.best).toFixed(2);
@@ -133,8 +134,9 @@ console.log(`"kernel ×": (best − the best of "data in only") / native best; n
 
 /** BENCH_ONLY=ts: plain Lua against the `ts` builtins on each engine, budget on, nothing else. */
 function tsRows(): void {
-  const pairs = (["fengari", "wasmoon"] as const).map((runner) => {
-    const hook = runner === "fengari" ? "count hook (always)" : "countdown checks";
+  const hooks = { fengari: "count hook (always)", wasmoon: "countdown checks", compiled: "back-edge counters" };
+  const pairs = (["fengari", "wasmoon", "compiled"] as const).map((runner) => {
+    const hook = hooks[runner];
     const repeats = runner === "fengari" ? 3 : REPEATS;
     return (["plain", "ts"] as const).map((source) =>
       child(`${runner}, ${source === "plain" ? "plain Lua" : "ts builtins"}`, hook, { runner, source, budget: HOOK, warmUp: false, repeats }),
@@ -147,7 +149,7 @@ function tsRows(): void {
   for (const [plain, ts] of pairs as Array<[Row, Row]>) {
     for (const row of [plain, ts]) {
       const ratio = row === ts ? (ts.best / plain.best).toFixed(2) : "";
-      const agree = row.results === plain.results ? "yes" : `NO: ${row.results}`;
+      const agree = row === plain ? "(reference)" : agreement(row, plain);
       console.log(`| ${row.name} | ${row.hook} | ${row.cold?.toFixed(1) ?? ""} | ${row.best.toFixed(1)} | ${row.warmed.toFixed(1)} | ${ratio} | ${agree} |`);
     }
   }

@@ -99,25 +99,22 @@ export function backtestJs(close: Float64Array, fast: number, slow: number): [nu
   return [(mean / Math.sqrt((sumsq - (sum * sum) / cnt) / (cnt - 1))) * Math.sqrt(252), trades];
 }
 
-/** The same backtest with the averages and returns computed by `ts` builtins; only the signal loop stays in Lua. */
+/**
+ * The same backtest on the `ts` builtins, with no loop over the bars in Lua: each line is one
+ * pass in the host. Element by element it computes what PLAIN_LUA does — the signal where the
+ * fast mean is above the slow one, each bar's return c[i] / c[i−1] − 1 times the signal of the
+ * bar before (the same multiplication, so the same bits), the trades as the signal's changes
+ * (it starts at 0, as the loop's `prev` does, since NaN compares false) — but its means are
+ * exact sums rounded once where the loop keeps running sums (the sliding sums drift by a few
+ * ulps over a million bars, and its variance is the one-pass formula), so a signal could differ
+ * where the two means all but tie, and the sharpe differs in its last digits: bench/lua reports
+ * by how much (kernels.test.ts bounds it).
+ */
 export const TS_LUA = `
 function map(series, p)
   local close = series.close
-  local fast, slow = ts.rolling_mean(close, p.fast), ts.rolling_mean(close, p.slow)
-  local ret = ts.pct_change(close)
-  local prev, sum, sumsq, cnt, trades = 0, 0.0, 0.0, 0, 0
-  for i = 1, #close do
-    if i > 1 then
-      local r = prev * ret[i]
-      sum = sum + r
-      sumsq = sumsq + r * r
-      cnt = cnt + 1
-    end
-    local sig = fast[i] > slow[i] and 1 or 0
-    if sig ~= prev then trades = trades + 1 end
-    prev = sig
-  end
-  local mean = sum / cnt
-  return { sharpe = mean / math.sqrt((sumsq - sum * sum / cnt) / (cnt - 1)) * math.sqrt(252), trades = trades }
+  local signal = ts.gt(ts.rolling_mean(close, p.fast), ts.rolling_mean(close, p.slow))
+  local r = ts.mul(ts.shift(signal), ts.pct_change(close))
+  return { sharpe = ts.mean(r) / ts.std(r) * math.sqrt(252), trades = ts.count_changes(signal) }
 end
 `;

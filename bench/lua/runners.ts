@@ -21,6 +21,21 @@ export interface Row {
   warmed: number;
   rssMb: number | null;
   results: string;
+  /** Each point's sharpe and trades at full precision. */
+  values: Array<[number, number]>;
+}
+
+/**
+ * Whether `row`'s answers are `reference`'s: "bit for bit", or, when only the sharpes' last
+ * digits differ (the `ts` backtest rounds exact sums once where the loop rounds at every bar),
+ * by how much at most, relative; "NO" when a trade count differs or a sharpe is further off.
+ */
+export function agreement(row: Row, reference: Row): string {
+  const pairs = row.values.map((v, i) => [v, reference.values[i] ?? [NaN, NaN]] as const);
+  if (pairs.length !== reference.values.length || pairs.some(([[, t], [, u]]) => t !== u)) return `NO: ${row.results}`;
+  const off = Math.max(0, ...pairs.map(([[s], [r]]) => (Object.is(s, r) ? 0 : Math.abs(s - r) / Math.abs(r))));
+  if (off === 0) return "yes, bit for bit";
+  return off <= 1e-9 ? `yes; sharpe off by ≤ ${off.toExponential(1)} relative` : `NO: ${row.results} (sharpe off by ${off.toExponential(1)})`;
 }
 
 /** The middle of `xs` (the upper one of an even count). */
@@ -32,7 +47,7 @@ export const NATIVE_LUA = ["lua5.4", "lua"].find((bin) => spawnSync(bin, ["-v"])
 /** The kernel under native Lua over `bars` bars, `repeats` sweeps in one process. */
 export function nativeLua(bars: number, repeats: number): Row | string {
   if (NATIVE_LUA === null) return "native lua5.4 not installed (Debian: apt-get install lua5.4): skipped";
-  const { times, results, rssKb } = nativeSweeps(NATIVE_LUA, bars, repeats);
+  const { times, results, values, rssKb } = nativeSweeps(NATIVE_LUA, bars, repeats);
   return {
     name: `native ${NATIVE_LUA}`,
     hook: "none",
@@ -41,6 +56,7 @@ export function nativeLua(bars: number, repeats: number): Row | string {
     warmed: median(times.slice(1)),
     rssMb: rssKb === null ? null : rssKb / 1024,
     results,
+    values,
   };
 }
 
@@ -49,7 +65,7 @@ export function nativeLua(bars: number, repeats: number): Row | string {
  * `repeats` sweeps over `bars` bars in one process, CPU ms each (os.clock), the sweep's results
  * and the process's peak RSS in KiB (null where /proc is not there).
  */
-export function nativeSweeps(bin: string, bars: number, repeats: number): { times: number[]; results: string; rssKb: number | null } {
+export function nativeSweeps(bin: string, bars: number, repeats: number): { times: number[]; results: string; values: Array<[number, number]>; rssKb: number | null } {
   const file = join(mkdtempSync(join(tmpdir(), "shoal-bench-")), "kernel.lua");
   const points = POINTS.map((p) => `{${p.fast},${p.slow}}`).join(",");
   writeFileSync(
@@ -58,12 +74,13 @@ export function nativeSweeps(bin: string, bars: number, repeats: number): { time
 local close = walk(${bars})
 for rep = 1, ${repeats} do
   local t0 = os.clock()
-  local out = {}
+  local out, exact = {}, {}
   for _, p in ipairs({${points}}) do
     local s, t = backtest(close, p[1], p[2])
     out[#out + 1] = string.format("%.9f/%d", s, t)
+    exact[#exact + 1] = string.format("%.17g/%d", s, t)
   end
-  print(string.format("%.3f", (os.clock() - t0) * 1000) .. " " .. table.concat(out, " "))
+  print(string.format("%.3f", (os.clock() - t0) * 1000) .. " " .. table.concat(out, " ") .. " | " .. table.concat(exact, " "))
 end
 local status = io.open("/proc/self/status")
 local peak = status and status:read("a"):match("VmHWM:%s*(%d+)")
@@ -72,7 +89,9 @@ print("rss " .. (peak or "-"))
   );
   const lines = execFileSync(bin, [file], { encoding: "utf8" }).trim().split("\n");
   const rss = Number(lines.pop()!.split(" ")[1]);
-  return { times: lines.map((line) => Number(line.split(" ")[0])), results: lines[0]!.split(" ").slice(1).join(" "), rssKb: Number.isFinite(rss) ? rss : null };
+  const [shown, exact] = lines[0]!.split(" | ") as [string, string];
+  const values = exact.split(" ").map((v) => v.split("/").map(Number) as [number, number]);
+  return { times: lines.map((line) => Number(line.split(" ")[0])), results: shown.split(" ").slice(1).join(" "), values, rssKb: Number.isFinite(rss) ? rss : null };
 }
 
 /** One engine configuration through sweep.ts, in a fresh process. */
@@ -83,5 +102,5 @@ export function child(name: string, hook: string, config: SweepConfig): Row {
   });
   const report = JSON.parse(out) as SweepReport;
   const later = report.times.slice(1);
-  return { name, hook, cold: report.times[0]!, best: Math.min(...later), warmed: median(later), rssMb: report.maxRssMb, results: report.results };
+  return { name, hook, cold: report.times[0]!, best: Math.min(...later), warmed: median(later), rssMb: report.maxRssMb, results: report.results, values: report.values };
 }

@@ -32,6 +32,8 @@ export interface SweepConfig {
 export interface SweepReport {
   times: number[];
   results: string;
+  /** Each point's sharpe and trades at full precision (JSON keeps a double's bits). */
+  values: Array<[number, number]>;
   maxRssMb: number;
 }
 
@@ -126,6 +128,7 @@ for (let i = 0; i < config.repeats; i++) {
 const report: SweepReport = {
   times,
   results: results.map(([s, t]) => `${s.toFixed(9)}/${t}`).join(" "),
+  values: results,
   maxRssMb: process.resourceUsage().maxRSS / 1024,
 };
 process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -65,6 +65,14 @@ export const aNumber: ReturnShape<number> = {
   },
 };
 
+/** A count, as a Lua integer. */
+export const aCount: ReturnShape<number> = {
+  push(call, n) {
+    call.pushInteger(n);
+    return 1;
+  },
+};
+
 /** A new `ts` result: a read-only view of the kernel's array (builtins/tsView.ts). */
 export const anArray: ReturnShape<Float64Array> = {
   push(call, a) {

@@ -26,6 +26,8 @@ export interface BuiltinCall {
   /** Charges `n` instructions to the call's budget. */
   tick(n: number): void;
   pushNumber(x: number): void;
+  /** Pushes `n`, a count below 2^31, as a Lua integer. */
+  pushInteger(n: number): void;
   /** Pushes a `ts` result: a read-only view of `a` (which it keeps), charging one instruction per element. */
   pushArray(a: Float64Array): void;
   /** Pushes a new, plain Lua array of floats holding `a`, charging one instruction per element. */

@@ -2,7 +2,7 @@ import * as q from "../quant/indicators.ts";
 import * as ts from "../ts/tsLibrary.ts";
 import { integer, lag, number, numbers, numbersOrNumber, window } from "./ArgShape.ts";
 import type { Builtin, ReturnShape } from "./Builtin.ts";
-import { aNumber, anArray, aTable, aVector, builtin, vectors } from "./Builtin.ts";
+import { aCount, aNumber, anArray, aTable, aVector, builtin, vectors } from "./Builtin.ts";
 
 /**
  * The numeric builtins of the `ts` and `quant` libraries, defined once for every engine.
@@ -39,6 +39,8 @@ function tsBuiltins(): Builtin[] {
     builtin({ lib, name, args: [numbers, window()], kernel, returns: anArray, work: 1 });
   const lagged = (name: string, kernel: (a: Float64Array, k: number) => Float64Array) =>
     builtin({ lib, name, args: [numbers, lag], kernel, returns: anArray });
+  const elementwise = (name: string, kernel: (a: Float64Array, b: Float64Array | number) => Float64Array) =>
+    builtin({ lib, name, args: [numbers, numbersOrNumber], kernel: sameLength(kernel), returns: anArray });
   return [
     reduction("sum", ts.sum),
     reduction("mean", ts.mean),
@@ -60,7 +62,18 @@ function tsBuiltins(): Builtin[] {
     transform("cumsum", ts.cumsum),
     transform("cumprod", ts.cumprod),
     transform("sign", ts.sign),
-    builtin({ lib, name: "crossover", args: [numbers, numbersOrNumber], kernel: sameLength(ts.crossover), returns: anArray }),
+    transform("abs", ts.abs),
+    elementwise("add", ts.add),
+    elementwise("sub", ts.sub),
+    elementwise("mul", ts.mul),
+    elementwise("div", ts.div),
+    elementwise("gt", ts.gt),
+    elementwise("lt", ts.lt),
+    elementwise("ge", ts.ge),
+    elementwise("le", ts.le),
+    builtin({ lib, name: "slice", args: [numbers, integer("start", -Infinity), integer("end", -Infinity, -1)], kernel: ts.slice, returns: anArray }),
+    builtin({ lib, name: "count_changes", args: [numbers], kernel: ts.countChanges, returns: aCount }),
+    elementwise("crossover", ts.crossover),
     builtin({
       lib,
       name: "clip",

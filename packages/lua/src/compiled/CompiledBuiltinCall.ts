@@ -69,6 +69,10 @@ export class CompiledBuiltinCall implements BuiltinCall {
     this.results.push(float(x));
   }
 
+  pushInteger(n: number): void {
+    this.results.push(n);
+  }
+
   pushArray(a: Float64Array): void {
     this.tick(a.length);
     this.results.push(makeView(a, this.#host.viewMeta));

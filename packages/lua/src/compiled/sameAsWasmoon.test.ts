@@ -29,9 +29,12 @@ describe("the compiled engine gives wasmoon's results", () => {
       return { ts.sum(c), ts.mean(c), ts.std(c), ts.min(c), ts.max(c), ts.rolling_mean(c, 20), ts.rolling_std(c, 20),
         ts.rolling_min(c, 5), ts.rolling_max(c, 5), ts.rolling_sum(c, 3), ts.ema(c, 12), ts.diff(c), ts.returns(c),
         ts.pct_change(c, 2), ts.log_returns(c), ts.shift(c, -1), ts.cumsum(c), ts.cumprod(ts.returns(c)), ts.zscore(c, 50),
-        ts.sign(ts.diff(c)), ts.clip(c, 1000, 2000), ts.crossover(c, 1500), ts.crossover(c, ts.shift(c)), ts.copy(c) }`);
+        ts.sign(ts.diff(c)), ts.clip(c, 1000, 2000), ts.crossover(c, 1500), ts.crossover(c, ts.shift(c)), ts.copy(c),
+        ts.add(c, 1.5), ts.sub(c, ts.shift(c)), ts.mul(ts.shift(ts.gt(c, ts.ema(c, 20))), ts.returns(c)), ts.div(c, ts.shift(c)),
+        ts.lt(c, 1500), ts.ge(c, ts.shift(c)), ts.le(c, ts.shift(c)), ts.abs(ts.diff(c)), ts.count_changes(ts.sign(ts.diff(c))),
+        ts.slice(c, 10, -10) }`);
     expect(c).toEqual(w);
-    expect((w as Json[]).length).toBe(24);
+    expect((w as Json[]).length).toBe(34);
   });
 
   it("for ts results read and refused as views, and builtin argument errors word for word", () => {

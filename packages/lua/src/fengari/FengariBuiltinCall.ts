@@ -44,6 +44,10 @@ export class FengariBuiltinCall implements BuiltinCall {
     lua.lua_pushnumber(this.#L, x);
   }
 
+  pushInteger(n: number): void {
+    lua.lua_pushinteger(this.#L, n);
+  }
+
   pushArray(a: Float64Array): void {
     pushView(this.#L, a);
   }

@@ -4,7 +4,7 @@ const words = new Uint32Array(bits.buffer);
 const HIGH = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 1 : 0;
 
 /** The biased exponent field of `x` (0 for zeros and subnormals). */
-function biasedExponent(x: number): number {
+export function biasedExponent(x: number): number {
   bits[0] = x;
   return ((words[HIGH] as number) >>> 20) & 0x7ff;
 }

@@ -141,3 +141,58 @@ describe("transforms", () => {
     expect(Array.from(ts.clip(Float64Array.of(-2, 0.5, 3, NaN), 0, 1))).toEqual([0, 0.5, 1, NaN]);
   });
 });
+
+describe("element-wise kernels", () => {
+  const VALUES = [0, -0, 1.5, -2.25, 0.1, 3, NaN, Infinity, -Infinity, 1e300, 5e-324];
+  const a = Float64Array.from({ length: VALUES.length ** 2 }, (_x, i) => VALUES[i % VALUES.length] as number);
+  const b = Float64Array.from({ length: VALUES.length ** 2 }, (_x, i) => VALUES[Math.floor(i / VALUES.length)] as number);
+  const ops: Array<[string, (a: Float64Array, b: Float64Array | number) => Float64Array, (x: number, y: number) => number]> = [
+    ["add", ts.add, (x, y) => x + y],
+    ["sub", ts.sub, (x, y) => x - y],
+    ["mul", ts.mul, (x, y) => x * y],
+    ["div", ts.div, (x, y) => x / y],
+    ["gt", ts.gt, (x, y) => (x > y ? 1 : 0)],
+    ["lt", ts.lt, (x, y) => (x < y ? 1 : 0)],
+    ["ge", ts.ge, (x, y) => (x >= y ? 1 : 0)],
+    ["le", ts.le, (x, y) => (x <= y ? 1 : 0)],
+  ];
+  it.each(ops)("%s applies the IEEE operation to every pair, and to a number", (_name, kernel, op) => {
+    const same = (got: Float64Array, want: (i: number) => number) => got.forEach((x, i) => expect(Object.is(x, want(i)), `at ${i}: ${a[i]}, ${b[i]}`).toBe(true));
+    same(kernel(a, b), (i) => op(a[i] as number, b[i] as number));
+    for (const y of [2, -0, NaN]) same(kernel(a, y), (i) => op(a[i] as number, y));
+    expect(kernel(new Float64Array(0), 1)).toHaveLength(0);
+  });
+  it("comparisons with NaN are 0, as in Lua", () => {
+    for (const [, kernel] of ops.slice(4)) expect(Array.from(kernel(Float64Array.of(NaN, 1, NaN), Float64Array.of(1, NaN, NaN)))).toEqual([0, 0, 0]);
+  });
+  it("abs drops the sign and keeps NaN", () => {
+    expect(Array.from(ts.abs(Float64Array.of(-2, -0, 3, NaN, -Infinity)))).toEqual([2, 0, 3, NaN, Infinity]);
+    expect(Object.is(ts.abs(Float64Array.of(-0))[0], 0)).toBe(true);
+  });
+  it("count_changes counts neighbours that differ, a NaN differing from everything", () => {
+    expect(ts.countChanges(Float64Array.of(0, 0, 1, 1, 0))).toBe(2);
+    expect(ts.countChanges(Float64Array.of(1, 1, 2, NaN, NaN, 2))).toBe(4);
+    expect(ts.countChanges(Float64Array.of(0, -0))).toBe(0);
+    expect([ts.countChanges(new Float64Array(0)), ts.countChanges(Float64Array.of(7))]).toEqual([0, 0]);
+  });
+  it("shift and returns give a[i − k] and a[i] / a[i − k] − 1 for every lag, NaN outside", () => {
+    for (let n = 0; n <= 6; n++) {
+      const c = Float64Array.from({ length: n }, (_x, i) => 10 + i * 1.5);
+      for (let k = -8; k <= 8; k++) {
+        const at = (i: number) => (i - k >= 0 && i - k < n ? (c[i - k] as number) : NaN);
+        expect(Array.from(ts.shift(c, k)), `n=${n} k=${k}`).toEqual(Array.from(c, (_x, i) => at(i)));
+        expect(Array.from(ts.returns(c, k)), `n=${n} k=${k}`).toEqual(Array.from(c, (x, i) => x / at(i) - 1));
+      }
+    }
+  });
+});
+
+describe("slice", () => {
+  it("takes elements i..j with string.sub's rules", () => {
+    const a = Float64Array.of(1, 2, 3, 4, 5);
+    const s = (i: number, j?: number) => Array.from(ts.slice(a, i, j));
+    expect([s(2), s(2, 3), s(-2), s(-3, -2), s(0, 2), s(4, 99), s(-99, 1), s(3, 2), s(6), s(1, 0)]).toEqual([
+      [2, 3, 4, 5], [2, 3], [4, 5], [3, 4], [1, 2], [4, 5], [1], [], [], [],
+    ]);
+  });
+});

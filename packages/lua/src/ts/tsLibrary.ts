@@ -1,4 +1,5 @@
 import { ExactSum, addSquare, varianceOf } from "./ExactSum.ts";
+import { exactMoments } from "./exactMoments.ts";
 import { rollingExactSum } from "./rollingExactSum.ts";
 
 // Numeric kernels behind the Lua `ts` library, on Float64Array and engine-independent.
@@ -9,36 +10,18 @@ import { rollingExactSum } from "./rollingExactSum.ts";
 
 /** Sum of the non-NaN values (0 when there are none). */
 export function sum(a: Float64Array): number {
-  const s = new ExactSum();
-  for (const x of a) if (!Number.isNaN(x)) s.add(x);
-  return s.value();
+  return exactMoments(a, false).s1.value();
 }
 
 /** Mean of the non-NaN values (NaN when there are none). */
 export function mean(a: Float64Array): number {
-  const s = new ExactSum();
-  let n = 0;
-  for (const x of a) {
-    if (!Number.isNaN(x)) {
-      s.add(x);
-      n++;
-    }
-  }
-  return n === 0 ? NaN : s.value() / n;
+  const { n, s1 } = exactMoments(a, false);
+  return n === 0 ? NaN : s1.value() / n;
 }
 
 /** Sample standard deviation (n − 1) of the non-NaN values (NaN for fewer than two). */
 export function std(a: Float64Array): number {
-  const s1 = new ExactSum();
-  const s2 = new ExactSum();
-  let n = 0;
-  for (const x of a) {
-    if (!Number.isNaN(x)) {
-      s1.add(x);
-      addSquare(s2, x, 1);
-      n++;
-    }
-  }
+  const { n, s1, s2 } = exactMoments(a, true);
   return Math.sqrt(varianceOf(n, s1, s2));
 }
 
@@ -123,7 +106,9 @@ export function diff(a: Float64Array, k = 1): Float64Array {
 
 /** Simple returns a[i] / a[i−k] − 1. */
 export function returns(a: Float64Array, k = 1): Float64Array {
-  return lagged(a, k, (x, prev) => x / prev - 1);
+  const out = lagSpan(a, k);
+  for (let i = Math.max(k, 0), end = Math.min(a.length, a.length + k); i < end; i++) out[i] = (a[i] as number) / (a[i - k] as number) - 1;
+  return out;
 }
 
 /** Log returns ln(a[i] / a[i−k]). */
@@ -133,7 +118,9 @@ export function logReturns(a: Float64Array, k = 1): Float64Array {
 
 /** a[i−k] (a negative k looks ahead); NaN where that is outside the array. */
 export function shift(a: Float64Array, k = 1): Float64Array {
-  return lagged(a, k, (_x, prev) => prev);
+  const out = lagSpan(a, k);
+  for (let i = Math.max(k, 0), end = Math.min(a.length, a.length + k); i < end; i++) out[i] = a[i - k] as number;
+  return out;
 }
 
 /** Running sum (exact, rounded at each step); NaN inputs give NaN and are skipped. */
@@ -195,6 +182,99 @@ export function clip(a: Float64Array, lo: number, hi: number): Float64Array {
   return a.map((x) => (x < lo ? lo : x > hi ? hi : x));
 }
 
+// Element-wise kernels. Each has its own loop: a shared loop calling an operator per element
+// runs two to three times slower once V8 sees several operators at that call.
+
+/** a[i] + b[i] (b an array of a's length, or a number for every i). */
+export function add(a: Float64Array, b: Float64Array | number): Float64Array {
+  const out = new Float64Array(a.length);
+  if (typeof b === "number") for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) + b;
+  else for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) + (b[i] as number);
+  return out;
+}
+
+/** a[i] − b[i]. */
+export function sub(a: Float64Array, b: Float64Array | number): Float64Array {
+  const out = new Float64Array(a.length);
+  if (typeof b === "number") for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) - b;
+  else for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) - (b[i] as number);
+  return out;
+}
+
+/** a[i] · b[i]. */
+export function mul(a: Float64Array, b: Float64Array | number): Float64Array {
+  const out = new Float64Array(a.length);
+  if (typeof b === "number") for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) * b;
+  else for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) * (b[i] as number);
+  return out;
+}
+
+/** a[i] / b[i], as Lua's float division (x/0 is ±inf, 0/0 NaN). */
+export function div(a: Float64Array, b: Float64Array | number): Float64Array {
+  const out = new Float64Array(a.length);
+  if (typeof b === "number") for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) / b;
+  else for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) / (b[i] as number);
+  return out;
+}
+
+/** 1 where a[i] > b[i], else 0 (a comparison with NaN is false, as in Lua). */
+export function gt(a: Float64Array, b: Float64Array | number): Float64Array {
+  const out = new Float64Array(a.length);
+  if (typeof b === "number") for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) > b ? 1 : 0;
+  else for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) > (b[i] as number) ? 1 : 0;
+  return out;
+}
+
+/** 1 where a[i] < b[i], else 0. */
+export function lt(a: Float64Array, b: Float64Array | number): Float64Array {
+  const out = new Float64Array(a.length);
+  if (typeof b === "number") for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) < b ? 1 : 0;
+  else for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) < (b[i] as number) ? 1 : 0;
+  return out;
+}
+
+/** 1 where a[i] ≥ b[i], else 0. */
+export function ge(a: Float64Array, b: Float64Array | number): Float64Array {
+  const out = new Float64Array(a.length);
+  if (typeof b === "number") for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) >= b ? 1 : 0;
+  else for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) >= (b[i] as number) ? 1 : 0;
+  return out;
+}
+
+/** 1 where a[i] ≤ b[i], else 0. */
+export function le(a: Float64Array, b: Float64Array | number): Float64Array {
+  const out = new Float64Array(a.length);
+  if (typeof b === "number") for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) <= b ? 1 : 0;
+  else for (let i = 0; i < out.length; i++) out[i] = (a[i] as number) <= (b[i] as number) ? 1 : 0;
+  return out;
+}
+
+/** |a[i]| (NaN stays NaN). */
+export function abs(a: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.abs(a[i] as number);
+  return out;
+}
+
+/**
+ * Elements i..j (1-based, inclusive) as a new array, with string.sub's rules: a negative index
+ * counts from the end (−1 is the last element), indexes are clamped to the array, and i > j
+ * gives an empty array.
+ */
+export function slice(a: Float64Array, i: number, j = -1): Float64Array {
+  const n = a.length;
+  const from = i < 0 ? Math.max(n + i + 1, 1) : Math.max(i, 1);
+  const to = j < 0 ? n + j + 1 : Math.min(j, n);
+  return from > to ? new Float64Array(0) : a.slice(from - 1, to);
+}
+
+/** How many i ≥ 2 (1-based) have a[i] ~= a[i−1] as Lua compares them: a NaN differs from everything, itself included. */
+export function countChanges(a: Float64Array): number {
+  let n = 0;
+  for (let i = 1; i < a.length; i++) if ((a[i] as number) !== (a[i - 1] as number)) n++;
+  return n;
+}
+
 function checkWindow(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new RangeError("window must be a positive integer");
 }
@@ -219,6 +299,19 @@ function rollingExtreme(a: Float64Array, n: number, keeps: (x: number, y: number
     }
     if (i >= n - 1 && nans === 0) out[i] = a[deque[head] as number] as number;
   }
+  return out;
+}
+
+/**
+ * A result for a lag of `k`, NaN where i − k is outside the array. returns and shift, which
+ * backtests call on every series, fill the rest with their own loop; through {@link lagged}'s
+ * callback they took twice as long.
+ */
+function lagSpan(a: Float64Array, k: number): Float64Array {
+  if (!Number.isInteger(k)) throw new RangeError("lag must be an integer");
+  const out = new Float64Array(a.length);
+  out.fill(NaN, 0, Math.min(Math.max(k, 0), a.length));
+  out.fill(NaN, Math.max(a.length + Math.min(k, 0), 0));
   return out;
 }
 

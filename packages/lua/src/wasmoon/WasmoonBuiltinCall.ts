@@ -45,6 +45,10 @@ export class WasmoonBuiltinCall implements BuiltinCall {
     this.#rt.x.lua_pushnumber(this.#L, x);
   }
 
+  pushInteger(n: number): void {
+    this.#rt.x.lua_pushinteger(this.#L, BigInt(n));
+  }
+
   pushArray(a: Float64Array): void {
     pushView(this.#rt, this.#L, a);
   }
