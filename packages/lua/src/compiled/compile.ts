@@ -463,7 +463,14 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
       checkRefusedGlobal(target, target.name);
       return `$setindex($G, ${k(target.name)}, ${value}, ${site(target)});`;
     }
-    if (target.type === "MemberExpression") return `$setindex(${expr(target.base)}, ${k(target.identifier.name)}, ${value}, ${site(target, describe(target.base))});`;
+    if (target.type === "MemberExpression") {
+      // The table is read after the value (a local's register, as Lua reads it), unless it went to a temp before.
+      const pure = valueExpr !== undefined && isPure(valueExpr);
+      const { pre, ops } = operands([target.base], pure);
+      const v = pure ? value : temp();
+      const first = `${pre === "" ? "" : `${pre.slice(0, -2)};`}${pure ? "" : ` ${v} = ${value};`}`;
+      return `${first} $setindex(${ops[0]!.js}, ${k(target.identifier.name)}, ${v}, ${site(target, describe(target.base))});`;
+    }
     if (target.type === "IndexExpression") {
       const { pre, ops } = operands([target.base, target.index], valueExpr !== undefined && isPure(valueExpr));
       return storeIndexed(pre, ops[0]!, ops[1]!, value, site(target, describe(target.base)));
