@@ -7,7 +7,7 @@ import { snapshotFromRows, snapshotOutline, snapshotTaskRows } from "../snapshot
 import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow } from "../storeRows.ts";
 import type { DatasetRowSql, JobRowSql } from "../storeRows.ts";
 import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "../Store.ts";
-import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
+import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_MIGRATE_2_TO_3, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
 import { SyncPostgres } from "./SyncPostgres.ts";
 import type { SyncPostgresOptions } from "./SyncPostgres.ts";
 
@@ -262,20 +262,18 @@ export class PostgresStore implements Store {
     this.#db.close();
   }
 
-  /** Writes the version on a new database, migrates a version 1 one, refuses a newer one; then adds the lease tables. */
+  /** Writes the version on a new database, migrates a version 1 or 2 one, refuses a newer one; then adds the lease and progress tables. */
   #checkVersion(): void {
     const row = this.#db.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0];
     if (!row) this.#db.query("INSERT INTO meta (key, value) VALUES ('schema', $1)", [String(POSTGRES_SCHEMA_VERSION)]);
-    else if (Number(row.value) > POSTGRES_SCHEMA_VERSION) throw new Error(`the database has schema ${row.value}; this coordinator knows up to ${POSTGRES_SCHEMA_VERSION}`);
-    const migrating = row !== undefined && Number(row.value) === 1;
-    if (migrating) this.#db.query(POSTGRES_MIGRATE_1_TO_2);
+    const version = row ? Number(row.value) : POSTGRES_SCHEMA_VERSION;
+    if (version > POSTGRES_SCHEMA_VERSION) throw new Error(`the database has schema ${row?.value}; this coordinator knows up to ${POSTGRES_SCHEMA_VERSION}`);
+    if (version === 1) this.#db.query(POSTGRES_MIGRATE_1_TO_2);
     this.#db.query(POSTGRES_LEASE_SCHEMA);
-    if (migrating) {
-      this.#db.batch([
-        { text: "INSERT INTO job_leases (job_id, owner, epoch, expires_at) SELECT id, '', 0, now() FROM jobs WHERE status = 'running'" },
-        { text: "UPDATE meta SET value = $1 WHERE key = 'schema'", params: [String(POSTGRES_SCHEMA_VERSION)] },
-      ]);
-    }
+    if (version === 1) this.#db.query("INSERT INTO job_leases (job_id, owner, epoch, expires_at) SELECT id, '', 0, now() FROM jobs WHERE status = 'running'");
+    // Version 2 to 3 (and a new database): the progress table, empty until owners publish.
+    this.#db.query(POSTGRES_MIGRATE_2_TO_3);
+    if (version < POSTGRES_SCHEMA_VERSION) this.#db.query("UPDATE meta SET value = $1 WHERE key = 'schema'", [String(POSTGRES_SCHEMA_VERSION)]);
   }
 
   /** Datasets matching `where`, newest first, with their series: two statements, one round trip. */
