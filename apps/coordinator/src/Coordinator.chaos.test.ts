@@ -4,55 +4,27 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatasetView, JobView, Json } from "@shoal/protocol";
 import { canonicalJson } from "@shoal/protocol";
-import { ShoalProcess } from "../../cli/test/shoalProcess.ts";
 import { SyncPostgres } from "./store/postgres/SyncPostgres.ts";
 import { shoalRunSma, SMA_SPEC, SP500_CSV } from "./testing/fixtures.ts";
 import { leaseInvariants } from "./testing/leaseInvariants.ts";
 import type { TestPostgres } from "./testing/startPostgres.ts";
 import { startPostgres } from "./testing/startPostgres.ts";
+import { api, ClusterProcesses, waitForJob } from "./testing/clusterProcesses.ts";
 import { json } from "./testing/startTestCoordinator.ts";
 
-const processes: ShoalProcess[] = [];
+const processes = new ClusterProcesses();
 let cluster: TestPostgres;
 
 beforeAll(async () => {
   cluster = await startPostgres();
 }, 120_000);
 afterAll(() => {
-  for (const p of processes) {
-    p.child.kill("SIGCONT");
-    p.child.kill("SIGKILL");
-  }
+  processes.killAll();
   cluster?.stop();
 });
 
-/** A `shoal coordinator` on the shared database and the shared shards directory, with 2 s job leases. */
-async function coordinator(store: string, dataDir: string): Promise<{ process: ShoalProcess; url: string; node: string }> {
-  const p = new ShoalProcess(["coordinator", "--port", "0", "--no-webrtc", "--data-dir", dataDir, "--store", store, "--lease-ttl", "2s"]);
-  processes.push(p);
-  const url = (await p.waitFor(/shoal coordinator: (http:\/\/\S+)/))[1]!;
-  const node = (await p.waitFor(/coordinator (n_[0-9a-f]+) listening/))[1]!;
-  return { process: p, url, node };
-}
-
-function worker(url: string): ShoalProcess {
-  const p = new ShoalProcess(["worker", "--coordinator", url, "--threads", "1", "--transport", "ws", "--status-every", "1h"]);
-  processes.push(p);
-  return p;
-}
-
-const api = (url: string, token: string, path: string, init: RequestInit = {}) => fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${token}` } });
-
-/** Polls a job's view on one coordinator until `until` holds; bounded, so the test stops by itself. */
-async function waitForJob(url: string, token: string, id: string, until: (view: JobView) => boolean, timeoutMs = 180_000): Promise<JobView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const view = await json<JobView>(api(url, token, `/api/jobs/${id}`));
-    if (until(view)) return view;
-    if (Date.now() > deadline) throw new Error(`job ${id} on ${url}: ${JSON.stringify(view)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const coordinator = (store: string, dataDir: string) => processes.coordinator(store, dataDir);
+const worker = (url: string) => processes.worker(url);
 
 describe("several coordinators on one PostgreSQL database", () => {
   it("a job survives kill -9 of its owner and a paused owner coming back: another coordinator finishes it with shoal run's result, and nothing is accepted twice or under a stale epoch", async () => {
