@@ -96,4 +96,28 @@ describe("two coordinator processes on one database", () => {
     expect(canonicalJson(await json<Json>(api(b.url, `/api/jobs/${job.id}/result`)))).toBe(await reference);
     await b.process.waitFor(new RegExp(`job ${job.id}: taken over from ${a.node}`));
   }, 300_000);
+
+  it("shoal submit --coordinator a,b follows its job through a's kill -9 on b, and prints shoal run's result", async () => {
+    const reference = shoalRunSma();
+    const store = await cluster.createDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), "shoal-failover-"));
+    const a = await processes.coordinator(store, dataDir);
+    const token = (await a.process.waitFor(/author token.*: (shoal_\S+)/))[1]!;
+    const b = await processes.coordinator(store, dataDir);
+    const onA = processes.worker(a.url);
+    const sweep = ["--param", "fast=5,10,20,50", "--param", "slow=50,100,150,200", "--split", "rows=500", "--halo", "250"];
+    const submit = processes.shoal(["submit", "--coordinator", `${a.url},${b.url}`, "--token", token, "examples/sma-crossover.lua", "--data", "public/datasets/sp500.csv", ...sweep]);
+    const id = (await submit.waitFor(/submitted job (j_[0-9a-f]+)/, 60_000))[1]!;
+    await waitForJob(b.url, token, id, (view) => view.results.accepted >= 3);
+    await a.process.kill9();
+    await onA.kill9();
+    processes.worker(b.url);
+    expect(await submit.exited).toBe(0);
+    expect(submit.stdout.trim()).toBe(await reference);
+    const finished = await json<JobView>(apiOf(b.url, token, `/api/jobs/${id}`));
+    expect(finished.status).toBe("done");
+    expect(finished.tasks.done).toBe(finished.tasks.total);
+    // The job was still running when a died: b finished it.
+    await b.process.waitFor(new RegExp(`job ${id}: taken over from ${a.node}`));
+  }, 300_000);
 });

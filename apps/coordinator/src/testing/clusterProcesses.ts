@@ -22,6 +22,11 @@ export class ClusterProcesses {
     return this.#keep(new ShoalProcess(["worker", "--coordinator", url, "--threads", "1", "--transport", "ws", "--status-every", "1h"]));
   }
 
+  /** Any other `shoal` command, such as `submit`. */
+  shoal(args: string[]): ShoalProcess {
+    return this.#keep(new ShoalProcess(args));
+  }
+
   killAll(): void {
     for (const p of this.#processes) {
       p.child.kill("SIGCONT");
