@@ -4,55 +4,27 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatasetView, JobView, Json } from "@shoal/protocol";
 import { canonicalJson } from "@shoal/protocol";
-import { ShoalProcess } from "../../cli/test/shoalProcess.ts";
 import { SyncPostgres } from "./store/postgres/SyncPostgres.ts";
 import { shoalRunSma, SMA_SPEC, SP500_CSV } from "./testing/fixtures.ts";
 import { leaseInvariants } from "./testing/leaseInvariants.ts";
 import type { TestPostgres } from "./testing/startPostgres.ts";
 import { startPostgres } from "./testing/startPostgres.ts";
+import { api, ClusterProcesses, waitForJob } from "./testing/clusterProcesses.ts";
 import { json } from "./testing/startTestCoordinator.ts";
 
-const processes: ShoalProcess[] = [];
+const processes = new ClusterProcesses();
 let cluster: TestPostgres;
 
 beforeAll(async () => {
   cluster = await startPostgres();
 }, 120_000);
 afterAll(() => {
-  for (const p of processes) {
-    p.child.kill("SIGCONT");
-    p.child.kill("SIGKILL");
-  }
+  processes.killAll();
   cluster?.stop();
 });
 
-/** A `shoal coordinator` on the shared database and the shared shards directory, with 2 s job leases. */
-async function coordinator(store: string, dataDir: string): Promise<{ process: ShoalProcess; url: string; node: string }> {
-  const p = new ShoalProcess(["coordinator", "--port", "0", "--no-webrtc", "--data-dir", dataDir, "--store", store, "--lease-ttl", "2s"]);
-  processes.push(p);
-  const url = (await p.waitFor(/shoal coordinator: (http:\/\/\S+)/))[1]!;
-  const node = (await p.waitFor(/coordinator (n_[0-9a-f]+) listening/))[1]!;
-  return { process: p, url, node };
-}
-
-function worker(url: string): ShoalProcess {
-  const p = new ShoalProcess(["worker", "--coordinator", url, "--threads", "1", "--transport", "ws", "--status-every", "1h"]);
-  processes.push(p);
-  return p;
-}
-
-const api = (url: string, token: string, path: string, init: RequestInit = {}) => fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${token}` } });
-
-/** Polls a job's view on one coordinator until `until` holds; bounded, so the test stops by itself. */
-async function waitForJob(url: string, token: string, id: string, until: (view: JobView) => boolean, timeoutMs = 180_000): Promise<JobView> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const view = await json<JobView>(api(url, token, `/api/jobs/${id}`));
-    if (until(view)) return view;
-    if (Date.now() > deadline) throw new Error(`job ${id} on ${url}: ${JSON.stringify(view)} after ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const coordinator = (store: string, dataDir: string) => processes.coordinator(store, dataDir);
+const worker = (url: string) => processes.worker(url);
 
 describe("several coordinators on one PostgreSQL database", () => {
   it("a job survives kill -9 of its owner and a paused owner coming back: another coordinator finishes it with shoal run's result, and nothing is accepted twice or under a stale epoch", async () => {
@@ -106,6 +78,44 @@ describe("several coordinators on one PostgreSQL database", () => {
         [second.id, b.node, c.node],
       ).rows[0]!.n;
       expect(Number(late)).toBe(0);
+    } finally {
+      db.close();
+    }
+  }, 420_000);
+
+  it("PostgreSQL restarted mid-job under two coordinators: the job does not stall, finishes with shoal run's result with nothing accepted twice, and the coordinator not running it shows its counts before and after", async () => {
+    const reference = shoalRunSma();
+    const store = await cluster.createDatabase();
+    const dataDir = mkdtempSync(join(tmpdir(), "shoal-chaos-pg-"));
+    const a = await coordinator(store, dataDir);
+    const token = (await a.process.waitFor(/author token.*: (shoal_\S+)/))[1]!;
+    const b = await coordinator(store, dataDir);
+    const dataset = (await json<DatasetView>(api(a.url, token, "/api/datasets?name=sp500", { method: "POST", body: SP500_CSV }))).id;
+    const job = await json<JobView>(api(a.url, token, "/api/jobs", { method: "POST", body: JSON.stringify({ dataset, spec: SMA_SPEC }) }));
+    worker(a.url);
+    worker(b.url);
+    const before = await waitForJob(b.url, token, job.id, (view) => view.results.accepted >= 3);
+    expect(before.status).toBe("running");
+
+    cluster.kill();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    cluster.restart();
+
+    // Requests fail while the coordinators find the database again; then b shows the job to its end.
+    const seen: JobView[] = [];
+    const deadline = Date.now() + 240_000;
+    while (seen.at(-1)?.status !== "done") {
+      if (Date.now() > deadline) throw new Error(`job ${job.id} on b: ${JSON.stringify(seen.at(-1))} after 240 s`);
+      const response = await api(b.url, token, `/api/jobs/${job.id}`).catch(() => undefined);
+      if (response?.ok) seen.push((await response.json()) as JobView);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(seen.some((view) => view.status === "running" && view.results.accepted > before.results.accepted)).toBe(true);
+    expect(seen.at(-1)!.tasks).toMatchObject({ total: 56, done: 56 });
+    expect(canonicalJson(await json<Json>(api(b.url, token, `/api/jobs/${job.id}/result`)))).toBe(await reference);
+    const db = new SyncPostgres(store);
+    try {
+      expect(leaseInvariants(db)).toMatchObject({ duplicates: 0, foreignEpoch: 0, stale: 0 });
     } finally {
       db.close();
     }

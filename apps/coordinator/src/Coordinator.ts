@@ -23,6 +23,8 @@ import { createRequestHandler } from "./http/createRequestHandler.ts";
 import { ScriptProbe } from "./probe/ScriptProbe.ts";
 import { openStores } from "./store/openStores.ts";
 import { JobOwnership } from "./cluster/JobOwnership.ts";
+import { PROGRESS_CHANNEL, ProgressPublisher } from "./cluster/ProgressPublisher.ts";
+import { ProgressReader } from "./cluster/ProgressReader.ts";
 import { newId } from "./newId.ts";
 import { JobLeases } from "./store/postgres/JobLeases.ts";
 import { JobTasks } from "./tasks/JobTasks.ts";
@@ -61,6 +63,10 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const scheduler = DurableScheduler.open(store, o.scheduler, o.snapshotEvery);
   const leases = postgres ? new JobLeases(postgres.connection, node, o.leaseTtlMs) : undefined;
   const ownership = postgres && leases ? new JobOwnership({ leases, store: postgres, scheduler, schedulerOptions: o.scheduler, logger }) : undefined;
+  // Other coordinators show this one's jobs from what it publishes, and this one theirs from what they do.
+  const publisher = postgres && leases ? new ProgressPublisher({ db: postgres.connection, node, held: () => leases.held(), progress: (id) => scheduler.jobSnapshot(id), logger }) : undefined;
+  const remote = postgres ? new ProgressReader({ db: postgres.connection, logger }) : undefined;
+  if (postgres && remote) postgres.connection.listen(PROGRESS_CHANNEL, (payload) => remote.notified(payload));
   scheduler.withinCommit((events) => store.credit.record(creditEntries(events, store.credit, new Date().toISOString())));
   const restoredPeers = scheduler.peerIds();
   const metrics = new Metrics();
@@ -69,7 +75,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const datasets = new DatasetService(store, shards, { maxUploadBytes: o.maxUploadBytes, maxSeries: o.limits.maxSeriesPerDataset, chunkRows: o.chunkRows });
   const probe = new ScriptProbe({ deadlineMs: o.probeDeadlineMs, heapMb: o.probeHeapMb, budget: o.probeBudget });
   const engines = (name: EngineName) => prepareEngine(name, { warmUp: false });
-  const jobs = new JobService({ store, scheduler, datasets, engines, probe, limits: o.limits });
+  const jobs = new JobService({ store, scheduler, datasets, engines, probe, limits: o.limits, remote });
   const live = new LiveJobs({
     submit: (request) => jobs.submit(request),
     cancel: (id) => jobs.cancel(id),
@@ -122,6 +128,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   }, o.tickMs);
   const grace = setTimeout(() => grid.removeAbsent(restoredPeers), o.peerGraceMs);
   ownership?.start({ ttlMs: o.leaseTtlMs, renewMs: o.leaseRenewMs });
+  publisher?.start();
   let peer: Closable | undefined;
   if (o.webrtc) {
     const { peerId: id, iceServers, maxConnections } = o.webrtc;
@@ -145,6 +152,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       });
       await probe.close();
       scheduler.snapshot();
+      publisher?.close();
       ownership?.close();
       history.flush();
       historyStore.close();

@@ -77,6 +77,42 @@ describe("ShoalClient", () => {
     expect(connections).toBe(3);
   });
 
+  it("with fallback coordinators, follows a job to the next when one cannot be reached; a read is tried on the next at once, a write is not sent twice", async () => {
+    const requests: string[] = [];
+    let aDown = false;
+    const fetch = async (input: string | URL | Request, init?: RequestInit) => {
+      const request = new Request(input, init);
+      requests.push(`${request.method} ${request.url}`);
+      if (request.url.startsWith("http://a.test") && aDown) throw new TypeError("fetch failed");
+      if (request.url.endsWith("/events")) {
+        const body = request.url.startsWith("http://a.test") ? `event: progress\ndata: ${JSON.stringify(job("running", 1))}\n\n` : `event: done\ndata: ${JSON.stringify(job("done", 4))}\n\n`;
+        aDown = true;
+        return new Response(body, { headers: { "Content-Type": "text/event-stream" } });
+      }
+      return json(200, job("running", 1));
+    };
+    const client = new ShoalClient({ url: "http://a.test/", fallbackUrls: ["http://b.test"], token: "T", fetch });
+    const seen = [];
+    for await (const event of client.watchJob("j1")) seen.push(`${event.type}:${event.job.tasks.done}`);
+    expect(seen).toEqual(["progress:1", "done:4"]);
+    expect(requests).toEqual(["GET http://a.test/api/jobs/j1/events", "GET http://a.test/api/jobs/j1/events", "GET http://b.test/api/jobs/j1/events"]);
+    // Now on b: a read stays there; back on a (b down too), a write fails without being resent to b.
+    requests.length = 0;
+    expect((await client.getJob("j1")).id).toBe("j1");
+    expect(requests).toEqual(["GET http://b.test/api/jobs/j1"]);
+
+    const writes: string[] = [];
+    const down = new ShoalClient({ url: "http://a.test", fallbackUrls: ["http://b.test"], fetch: async (input, init) => {
+      const request = new Request(input, init);
+      writes.push(`${request.method} ${request.url}`);
+      if (request.url.startsWith("http://a.test")) throw new TypeError("fetch failed");
+      return json(200, job("cancelled", 0));
+    } });
+    await expect(down.cancelJob("j1")).rejects.toThrow("fetch failed");
+    expect((await down.cancelJob("j1")).status).toBe("cancelled");
+    expect(writes).toEqual(["POST http://a.test/api/jobs/j1/cancel", "POST http://b.test/api/jobs/j1/cancel"]);
+  });
+
   it("follows a live chain's versions until it stops, saying when the stream opened before the first version", async () => {
     const version = (n: number) => ({ chain: "j1", version: n, dataset: `d${n}`, jobId: `j${n}`, status: "done", reused: n - 1, total: 2, result: n });
     const { client } = fake(() => new Response(`: shoal\n\nevent: version\ndata: ${JSON.stringify(version(1))}\n\nevent: version\ndata: ${JSON.stringify(version(2))}\n\nevent: stopped\ndata: {"chain":"j1"}\n\nevent: version\ndata: {}\n\n`, { headers: { "Content-Type": "text/event-stream" } }));

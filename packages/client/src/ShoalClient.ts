@@ -10,6 +10,13 @@ export interface ShoalClientOptions {
   url: string;
   /** A job author's bearer token. */
   token?: string;
+  /**
+   * Other coordinators on the same database, tried in turn when the current one cannot be reached:
+   * a read goes to the next at once, a request that changes something fails (it may have been
+   * done) and the next call goes to the next; {@link ShoalClient.watchJob} so follows a job
+   * across a coordinator's death.
+   */
+  fallbackUrls?: readonly string[];
   fetch?: typeof globalThis.fetch;
 }
 
@@ -36,12 +43,14 @@ const FINAL = new Set(["done", "failed", "cancelled"]);
  * `fetch`, so it runs in browsers and in Node.
  */
 export class ShoalClient {
-  readonly #url: string;
+  readonly #urls: string[];
+  /** Which of {@link #urls} requests go to. */
+  #at = 0;
   readonly #token: string | undefined;
   readonly #fetch: typeof globalThis.fetch;
 
   constructor(options: ShoalClientOptions) {
-    this.#url = options.url.replace(/\/+$/, "");
+    this.#urls = [options.url, ...(options.fallbackUrls ?? [])].map((url) => url.replace(/\/+$/, ""));
     this.#token = options.token;
     this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   }
@@ -217,12 +226,25 @@ export class ShoalClient {
     return (await response!.json()) as T;
   }
 
+  /** Fetches from the current coordinator; when it cannot be reached, moves on to the next, and tries the others at once for a read. */
+  async #reach(method: string, path: string, init: RequestInit): Promise<Response> {
+    for (let tried = 1; ; tried++) {
+      try {
+        return await this.#fetch(`${this.#urls[this.#at]}${path}`, init);
+      } catch (error) {
+        if (init.signal?.aborted || this.#urls.length === 1) throw error;
+        this.#at = (this.#at + 1) % this.#urls.length;
+        if (!READS.has(method) || tried >= this.#urls.length) throw error;
+      }
+    }
+  }
+
   /** Sends a request with the token; a failed response becomes a ShoalApiError (a 404 becomes undefined when `allow404`). */
   async #request(method: string, path: string, options: { init?: RequestInit; allow404?: boolean } = {}): Promise<Response | undefined> {
     const init = options.init ?? {};
     const headers = new Headers(init.headers);
     if (this.#token) headers.set("Authorization", `Bearer ${this.#token}`);
-    const response = await this.#fetch(`${this.#url}${path}`, { ...init, method, headers });
+    const response = await this.#reach(method, path, { ...init, method, headers });
     if (response.ok) return response;
     if (response.status === 404 && options.allow404) {
       await response.body?.cancel();
@@ -232,6 +254,8 @@ export class ShoalClient {
   }
 }
 
+/** Methods whose request may be sent again to another coordinator: they change nothing. */
+const READS = new Set(["GET", "HEAD"]);
 /** The query naming how a CSV is read: `name`, and `key` and `time` when given. */
 function datasetQuery(options: Omit<UploadOptions, "hash">): URLSearchParams {
   const query = new URLSearchParams({ name: options.name });

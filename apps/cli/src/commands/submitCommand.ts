@@ -12,9 +12,11 @@ import { RUN_HELP, RUN_OPTIONS, runArgsFrom } from "./parseRunArgs.ts";
 import { JobProgress } from "./JobProgress.ts";
 import { probeReduce, readScript, toSpec, warnUnsetParams } from "./runCommand.ts";
 
-export const SUBMIT_HELP = `usage: shoal submit --coordinator URL --token T JOB.lua (--data FILE.csv | --dataset ID) [options]
+export const SUBMIT_HELP = `usage: shoal submit --coordinator URL[,URL…] --token T JOB.lua (--data FILE.csv | --dataset ID) [options]
 
-  --coordinator URL          the coordinator, e.g. http://localhost:8080
+  --coordinator URL          the coordinator, e.g. http://localhost:8080; several coordinators on
+                             one database, comma-separated: when one cannot be reached the next
+                             is used, so progress is followed across a coordinator's death
   --token T                  an author token (or set SHOAL_TOKEN)
   --dataset ID               a dataset the coordinator has, instead of --data: say a version made
                              by shoal append, whose unchanged tasks are reused ("reused N of M tasks")
@@ -34,6 +36,8 @@ exit 1 on a Lua error or a failed job, 2 on bad arguments or data.`;
 interface SubmitArgs {
   run: RunArgs;
   coordinator: string;
+  /** Further coordinators on the same database, after `coordinator`. */
+  fallbacks: string[];
   token: string;
   replicas: number | undefined;
   quorum: number | undefined;
@@ -64,7 +68,7 @@ export async function submitCommand(argv: string[]): Promise<number> {
     });
   }
   warnUnsetParams(spec);
-  const client = new ShoalClient({ url: args.coordinator, token: args.token });
+  const client = new ShoalClient({ url: args.coordinator, fallbackUrls: args.fallbacks, token: args.token });
   const say = (line: string) => process.stderr.write(`shoal: ${line}\n`);
   try {
     const dataset = args.dataset === undefined ? await upload(client, run, say) : await stored(client, args.dataset);
@@ -212,12 +216,14 @@ function parseSubmitArgs(argv: string[]): SubmitArgs | "help" {
   if (values.dataset !== undefined && values.data !== undefined) throw new UsageError("give --data FILE.csv or --dataset ID, not both");
   if (values.dataset !== undefined && !/^[\w-]{1,200}$/.test(values.dataset)) throw new UsageError(`--dataset ${values.dataset}: expected a dataset id`);
   if (!values.coordinator) throw new UsageError("--coordinator URL is required (see shoal submit --help)");
-  if (!/^https?:\/\/[^/]/.test(values.coordinator)) throw new UsageError(`--coordinator ${values.coordinator}: expected an http:// or https:// URL`);
+  const coordinators = values.coordinator.split(",").map((url) => url.trim().replace(/\/+$/, ""));
+  if (coordinators.length > 16) throw new UsageError(`--coordinator: at most 16 URLs, not ${coordinators.length}`);
+  for (const url of coordinators) if (!/^https?:\/\/[^/]/.test(url)) throw new UsageError(`--coordinator ${url}: expected an http:// or https:// URL`);
   const token = values.token ?? process.env.SHOAL_TOKEN;
   if (!token) throw new UsageError("--token T (or SHOAL_TOKEN) is required");
   const replicas = values.replicas === undefined ? undefined : count("--replicas", values.replicas, 16);
   const quorum = values.quorum === undefined ? undefined : count("--quorum", values.quorum, replicas ?? 1);
-  return { run, coordinator: values.coordinator.replace(/\/+$/, ""), token, replicas, quorum, dataset: values.dataset, live: values.live === true };
+  return { run, coordinator: coordinators[0]!, fallbacks: coordinators.slice(1), token, replicas, quorum, dataset: values.dataset, live: values.live === true };
 }
 
 function count(flag: string, text: string, max: number): number {

@@ -15,6 +15,7 @@ import type { DatasetRecord, JobRow, Store } from "../store/Store.ts";
 import { bindGraph } from "./bindGraph.ts";
 import type { DurableScheduler } from "../volunteers/DurableScheduler.ts";
 import { JobRequestError } from "./JobRequestError.ts";
+import type { JobProgress } from "./JobView.ts";
 import { jobView, summarise } from "./JobView.ts";
 import type { ParsedGraphRequest } from "./parseGraphRequest.ts";
 
@@ -28,6 +29,10 @@ export interface JobRequest {
   live?: boolean;
 }
 
+/** Where the progress of jobs run by other coordinators on the same database is read (`ProgressReader`). */
+export interface RemoteProgress {
+  read(ids: readonly JobId[]): ReadonlyMap<JobId, JobProgress>;
+}
 
 /**
  * Jobs from the author's side: validates a submission, sizes it against the author limits before
@@ -47,10 +52,12 @@ export class JobService {
   readonly #listeners = new Set<(view: JobView) => void>();
   readonly #running: Set<JobId>;
   readonly #memo: TaskMemo;
+  readonly #remote: RemoteProgress | undefined;
 
   /** `engines` gives a ready engine by name (such as `prepareEngine`), to compile each job with its own engine; `probe` runs its top level. */
-  constructor(deps: { store: Store; scheduler: DurableScheduler; datasets: DatasetService; engines: (name: EngineName) => Promise<LuaEngine>; probe: ScriptProbe; limits: AuthorLimits }) {
+  constructor(deps: { store: Store; scheduler: DurableScheduler; datasets: DatasetService; engines: (name: EngineName) => Promise<LuaEngine>; probe: ScriptProbe; limits: AuthorLimits; remote?: RemoteProgress }) {
     this.#store = deps.store;
+    this.#remote = deps.remote;
     this.#scheduler = deps.scheduler;
     this.#datasets = deps.datasets;
     this.#engines = deps.engines;
@@ -116,11 +123,11 @@ export class JobService {
 
   view(id: JobId): JobView | undefined {
     const row = this.#store.getJob(id);
-    return row && this.#view(row);
+    return row && this.#views([row])[0];
   }
 
   list(limit: number): JobView[] {
-    return this.#store.listJobs(limit).map((row) => this.#view(row));
+    return this.#views(this.#store.listJobs(limit));
   }
 
   /** Cancels a running job; cancelling a cancelled job again is fine, a finished one is a 409, and so is one another coordinator owns. */
@@ -140,7 +147,7 @@ export class JobService {
     const row = this.#store.getJob(id);
     if (!row) throw new JobRequestError(`no job ${id}`, { status: 404 });
     const result = row.outcome?.status === "done" ? this.#store.jobResult(id) : undefined;
-    if (result === undefined) throw new JobRequestError(`job ${id} is ${this.#view(row).status}, not done`, { status: 409 });
+    if (result === undefined) throw new JobRequestError(`job ${id} is ${this.#views([row])[0]!.status}, not done`, { status: 409 });
     return result;
   }
 
@@ -200,13 +207,20 @@ export class JobService {
     return this.view(id) as JobView;
   }
 
-  #view(row: JobRow): JobView {
+  #view(row: JobRow, live?: JobProgress): JobView {
     let summary = this.#summaries.get(row.id);
     if (!summary) {
       summary = summarise(this.#specs.get(row.id) ?? (JSON.parse(row.spec) as JobSpec), row.hasReduce);
       this.#summaries.set(row.id, summary);
     }
-    return jobView(row, summary, row.outcome ? undefined : this.#scheduler.jobSnapshot(row.id));
+    return jobView(row, summary, row.outcome ? undefined : (live ?? this.#scheduler.jobSnapshot(row.id)));
+  }
+
+  /** Views of stored jobs: running ones from this scheduler, or else (another coordinator runs them) from their published progress, read for all at once. */
+  #views(rows: readonly JobRow[]): JobView[] {
+    const elsewhere = this.#remote ? rows.filter((row) => !row.outcome && !this.#scheduler.jobSnapshot(row.id)).map((row) => row.id) : [];
+    const remote = elsewhere.length > 0 && this.#remote ? this.#remote.read(elsewhere) : undefined;
+    return rows.map((row) => this.#view(row, remote?.get(row.id)));
   }
 
   #parseSpec(input: unknown): JobSpec {

@@ -5,8 +5,24 @@ import type { JobRow } from "../store/Store.ts";
 
 const NO_TASKS: TaskCounts = { total: 0, waiting: 0, queued: 0, running: 0, done: 0, failed: 0 };
 
-/** Builds the view of a stored job from its live snapshot while it runs, or its stored outcome once it ended. */
-export function jobView(row: JobRow, spec: SpecSummary, live: JobSnapshot | undefined): JobView {
+/**
+ * What the view of a running job shows of its progress: the snapshot of the scheduler running it
+ * here, or (on PostgreSQL) what the coordinator running it published (`ProgressReader`).
+ */
+export type JobProgress = Pick<JobSnapshot, "tasks" | "results" | "unconfirmedError"> & {
+  /** The status its publisher worked out (it alone knows of a pending Lua error, which it does not publish). */
+  publishedStatus?: "queued" | "running";
+};
+
+/** A running job is `running` once any task ran or failed (or a Lua error is pending), `queued` before. */
+export function progressStatus(live: JobProgress | undefined): "queued" | "running" {
+  if (live?.publishedStatus) return live.publishedStatus;
+  const tasks = live?.tasks ?? NO_TASKS;
+  return tasks.running > 0 || tasks.done > 0 || tasks.failed > 0 || live?.unconfirmedError !== undefined ? "running" : "queued";
+}
+
+/** Builds the view of a stored job from its progress while it runs, or its stored outcome once it ended. */
+export function jobView(row: JobRow, spec: SpecSummary, live: JobProgress | undefined): JobView {
   const base = {
     id: row.id,
     dataset: row.dataset,
@@ -21,9 +37,7 @@ export function jobView(row: JobRow, spec: SpecSummary, live: JobSnapshot | unde
     if (outcome.error) view.error = outcome.error;
     return view;
   }
-  const tasks = live?.tasks ?? NO_TASKS;
-  const started = tasks.running > 0 || tasks.done > 0 || tasks.failed > 0 || live?.unconfirmedError !== undefined;
-  const view: JobView = { ...base, status: started ? "running" : "queued", tasks, results: live?.results ?? { accepted: 0, rejected: 0 }, finishedAt: null };
+  const view: JobView = { ...base, status: progressStatus(live), tasks: live?.tasks ?? NO_TASKS, results: live?.results ?? { accepted: 0, rejected: 0 }, finishedAt: null };
   if (live?.unconfirmedError) view.unconfirmedError = live.unconfirmedError;
   return view;
 }

@@ -4,6 +4,7 @@ import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import type { CreditLedger } from "../credit/CreditLedger.ts";
 import { SqliteCreditLedger } from "../credit/SqliteCreditLedger.ts";
 import { ingestKey } from "./ingestKey.ts";
+import { snapshotFromRows, snapshotOutline, snapshotTaskRows } from "./snapshotRows.ts";
 import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow } from "./storeRows.ts";
 import type { DatasetRowSql, JobRowSql } from "./storeRows.ts";
 import { SCHEMA_VERSION, SQLITE_INDEXES, SQLITE_SCHEMA } from "./sqliteSchema.ts";
@@ -17,10 +18,6 @@ interface SeriesRowSql {
   shard: string;
   chunks: string | null;
 }
-
-/** Characters of task JSON stored per snapshot row: every text stays far below V8's longest string (~512 MB). */
-const SNAPSHOT_CHUNK_CHARS = 8 * 1024 * 1024;
-
 
 /**
  * The {@link Store} on SQLite (better-sqlite3): WAL journal, `synchronous = NORMAL` (a commit
@@ -211,33 +208,12 @@ export class SqliteStore implements Store {
     return Number(this.#q.appendCommand.run(`[${encoded.join(",")}]`).lastInsertRowid);
   }
 
-  /**
-   * Writes the state without its tasks as one row, and each job's tasks as rows of at most about
-   * {@link SNAPSHOT_CHUNK_CHARS} characters, so no text grows with the whole grid: one JSON text
-   * of a million tasks overflowed V8's longest string and the coordinator could not restart.
-   */
+  /** The state without its tasks as one row, each job's tasks in rows of their own (see {@link snapshotTaskRows}). */
   saveSnapshot(state: SchedulerState, throughSeq: number): void {
     this.transaction(() => {
       this.#q.clearSnapshotTasks.run();
-      state.jobs.forEach((job, index) => {
-        let parts: string[] = [];
-        let chars = 0;
-        let position = 0;
-        const write = () => {
-          this.#q.saveSnapshotTasks.run(index, position++, `[${parts.join(",")}]`);
-          parts = [];
-          chars = 0;
-        };
-        for (const task of job.tasks) {
-          const text = JSON.stringify(task);
-          if (chars > 0 && chars + text.length > SNAPSHOT_CHUNK_CHARS) write();
-          parts.push(text);
-          chars += text.length + 1;
-        }
-        if (parts.length > 0) write();
-      });
-      const outline = { ...state, jobs: state.jobs.map((job) => ({ ...job, tasks: [] })) };
-      this.#q.saveSnapshot.run(throughSeq, JSON.stringify(outline));
+      for (const row of snapshotTaskRows(state)) this.#q.saveSnapshotTasks.run(row.job, row.position, row.tasks);
+      this.#q.saveSnapshot.run(throughSeq, snapshotOutline(state));
       this.#q.truncateLog.run(throughSeq);
     });
   }
@@ -247,23 +223,12 @@ export class SqliteStore implements Store {
     const rows = this.#q.log.all(snapshot?.seq ?? 0) as Array<{ seq: number; command: string }>;
     const lastSeq = rows.at(-1)?.seq ?? snapshot?.seq ?? 0;
     const log: SchedulerLog = { commands: rows.flatMap((row) => JSON.parse(row.command) as SchedulerCommand | SchedulerCommand[]), lastSeq };
-    if (snapshot) log.snapshot = this.#snapshot(snapshot.state);
+    if (snapshot) log.snapshot = snapshotFromRows(snapshot.state, this.#q.snapshotTasks.iterate() as Iterable<{ job: number; tasks: string }>);
     return log;
   }
 
   close(): void {
     if (this.#db.open) this.#db.close();
-  }
-
-  /** The snapshot's outline with each job's tasks read back from their rows (snapshots of schema 1 hold them inline). */
-  #snapshot(text: string): SchedulerState {
-    const state = JSON.parse(text) as SchedulerState;
-    for (const row of this.#q.snapshotTasks.iterate() as Iterable<{ job: number; tasks: string }>) {
-      const tasks = state.jobs[row.job]?.tasks;
-      if (!tasks) throw new Error(`the scheduler snapshot has tasks for job ${row.job}, which it does not list`);
-      for (const task of JSON.parse(row.tasks) as SchedulerState["jobs"][number]["tasks"]) tasks.push(task);
-    }
-    return state;
   }
 
   #checkVersion(): void {

@@ -148,4 +148,33 @@ describe("DurableScheduler", () => {
     expect(s.state()).toEqual(before);
     expect(s.jobSnapshot("j" as JobId)).toBeUndefined();
   });
+
+  it("after a commit fails while the store cannot be read either (the database down), tells its listeners, applies nothing more until it has rebuilt from the store, and then hands out the tasks the failed commit had taken", () => {
+    const store = storeWithDataset();
+    const s = DurableScheduler.open(store);
+    s.run({ type: "add-peer", peerId: A, slots: 4 });
+    submit(s, store, submission("j"));
+    const failures: unknown[] = [];
+    s.onCommitFailed((error) => failures.push(error));
+    let down = false;
+    const outage = () => {
+      if (down) throw new Error("the database is down");
+    };
+    const transaction = store.transaction.bind(store);
+    const loadScheduler = store.loadScheduler.bind(store);
+    store.transaction = <T>(fn: () => T): T => (outage(), transaction(fn));
+    store.loadScheduler = () => (outage(), loadScheduler());
+
+    down = true;
+    expect(() => s.run({ type: "request-work", peerId: A, freeSlots: 4, now: 1 })).toThrow("the database is down");
+    expect(failures).toEqual([new Error("the database is down")]);
+    // Still down: nothing is applied on top of the state the failed commit left in memory.
+    expect(() => s.run({ type: "request-work", peerId: A, freeSlots: 4, now: 2 })).toThrow("the database is down");
+
+    down = false;
+    // Back: the work the failed commits took was never logged nor sent, so it is handed out again.
+    const grant = s.run({ type: "request-work", peerId: A, freeSlots: 4, now: 3 });
+    expect(grant.assignments).toHaveLength(4);
+    expect(s.state()).toEqual(DurableScheduler.open(store).state());
+  });
 });

@@ -83,6 +83,12 @@ export class DurableScheduler {
   #pendingChars = 0;
   #afterCommit: Array<() => void> = [];
   #flushQueued = false;
+  /**
+   * Set when a commit failed and the store could not be read to rebuild from it either (the
+   * database down): the scheduler in memory still holds the commands that were never logged, so
+   * nothing is applied on it, nor snapshotted, until a rebuild succeeds.
+   */
+  #unrestored = false;
 
   private constructor(store: Store, options: Partial<SchedulerOptions>, snapshotEvery: number) {
     this.#store = store;
@@ -188,11 +194,13 @@ export class DurableScheduler {
   /** Commits what is pending, then stores the whole state and truncates the log. */
   snapshot(): void {
     this.flush();
+    this.#rebuildIfNeeded();
     this.#store.saveSnapshot(this.#scheduler.toJSON(), this.#lastSeq);
     this.#sinceSnapshot = 0;
   }
 
   #apply<C extends SchedulerCommand>(command: C, write: (() => void) | undefined): CommandOutcomes[C["type"]] {
+    this.#rebuildIfNeeded();
     const text = encode(command);
     const slotsBefore = command.type === "request-work" ? this.#scheduler.peerSnapshot(command.peerId).slots : 0;
     const guarding = this.#guards.size > 0;
@@ -240,7 +248,12 @@ export class DurableScheduler {
         logged = commands.length;
       });
     } catch (error) {
-      this.#scheduler = this.#restore();
+      try {
+        this.#scheduler = this.#restore();
+      } catch {
+        // The store cannot be read now either: rebuilt before the next command instead (which fails until it can).
+        this.#unrestored = true;
+      }
       for (const listener of this.#failureListeners) listener(error);
       throw error;
     }
@@ -297,6 +310,13 @@ export class DurableScheduler {
   /** A copy of the whole state (it costs as much as a snapshot: prefer {@link peerIds} and {@link runningJobIds}). */
   state(): SchedulerState {
     return this.#scheduler.toJSON();
+  }
+
+  /** Rebuilds from the store after a failed commit that could not (see {@link #unrestored}); throws while the store still cannot be read. */
+  #rebuildIfNeeded(): void {
+    if (!this.#unrestored) return;
+    this.#scheduler = this.#restore();
+    this.#unrestored = false;
   }
 
   #restore(): JobScheduler {

@@ -3,10 +3,11 @@ import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import type { CreditLedger } from "../../credit/CreditLedger.ts";
 import { POSTGRES_CREDIT_SCHEMA, PostgresCreditLedger } from "../../credit/PostgresCreditLedger.ts";
 import { ingestKey } from "../ingestKey.ts";
+import { snapshotFromRows, snapshotOutline, snapshotTaskRows } from "../snapshotRows.ts";
 import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow } from "../storeRows.ts";
 import type { DatasetRowSql, JobRowSql } from "../storeRows.ts";
 import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "../Store.ts";
-import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
+import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_MIGRATE_2_TO_3, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
 import { SyncPostgres } from "./SyncPostgres.ts";
 import type { SyncPostgresOptions } from "./SyncPostgres.ts";
 
@@ -19,9 +20,6 @@ interface SeriesRowSql {
   shard: string;
   chunks: string | null;
 }
-
-/** Characters of task JSON stored per snapshot row, as in SQLite: no text grows with the whole grid. */
-const SNAPSHOT_CHUNK_CHARS = 8 * 1024 * 1024;
 
 /** Taken while the schema is created or checked, so coordinators starting together do not race on it. */
 const SCHEMA_LOCK = 7_264_001;
@@ -219,33 +217,16 @@ export class PostgresStore implements Store {
     return this.#db.query<{ seq: number }>(sql, [this.#node, `[${encoded.join(",")}]`]).rows[0]!.seq;
   }
 
-  /** The state without its tasks as one row, each job's tasks in rows of at most about {@link SNAPSHOT_CHUNK_CHARS} characters. */
+  /** The state without its tasks as one row, each job's tasks in rows of their own (see {@link snapshotTaskRows}). */
   saveSnapshot(state: SchedulerState, throughSeq: number): void {
     this.#db.transaction(() => {
       this.#db.query("DELETE FROM scheduler_snapshot_tasks WHERE node = $1", [this.#node]);
-      state.jobs.forEach((job, index) => {
-        let parts: string[] = [];
-        let chars = 0;
-        let position = 0;
-        const write = () => {
-          const sql = "INSERT INTO scheduler_snapshot_tasks (node, job, position, tasks) VALUES ($1, $2, $3, $4)";
-          this.#db.query(sql, [this.#node, index, position++, `[${parts.join(",")}]`]);
-          parts = [];
-          chars = 0;
-        };
-        for (const task of job.tasks) {
-          const text = JSON.stringify(task);
-          if (chars > 0 && chars + text.length > SNAPSHOT_CHUNK_CHARS) write();
-          parts.push(text);
-          chars += text.length + 1;
-        }
-        if (parts.length > 0) write();
-      });
-      const outline = { ...state, jobs: state.jobs.map((job) => ({ ...job, tasks: [] })) };
+      const sql = "INSERT INTO scheduler_snapshot_tasks (node, job, position, tasks) VALUES ($1, $2, $3, $4)";
+      for (const row of snapshotTaskRows(state)) this.#db.query(sql, [this.#node, row.job, row.position, row.tasks]);
       this.#db.batch([
         {
           text: "INSERT INTO scheduler_snapshot (node, seq, state) VALUES ($1, $2, $3) ON CONFLICT (node) DO UPDATE SET seq = excluded.seq, state = excluded.state",
-          params: [this.#node, throughSeq, JSON.stringify(outline)],
+          params: [this.#node, throughSeq, snapshotOutline(state)],
         },
         { text: "DELETE FROM scheduler_log WHERE node = $1 AND seq <= $2", params: [this.#node, throughSeq] },
       ]);
@@ -266,7 +247,7 @@ export class PostgresStore implements Store {
       );
       const lastSeq = rows.rows.at(-1)?.seq ?? snapshot?.seq ?? 0;
       const log: SchedulerLog = { commands: rows.rows.flatMap((row) => JSON.parse(row.command) as SchedulerCommand[]), lastSeq };
-      if (snapshot) log.snapshot = withTasks(snapshot.state, tasks.rows);
+      if (snapshot) log.snapshot = snapshotFromRows(snapshot.state, tasks.rows);
       return log;
     });
   }
@@ -281,20 +262,18 @@ export class PostgresStore implements Store {
     this.#db.close();
   }
 
-  /** Writes the version on a new database, migrates a version 1 one, refuses a newer one; then adds the lease tables. */
+  /** Writes the version on a new database, migrates a version 1 or 2 one, refuses a newer one; then adds the lease and progress tables. */
   #checkVersion(): void {
     const row = this.#db.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0];
     if (!row) this.#db.query("INSERT INTO meta (key, value) VALUES ('schema', $1)", [String(POSTGRES_SCHEMA_VERSION)]);
-    else if (Number(row.value) > POSTGRES_SCHEMA_VERSION) throw new Error(`the database has schema ${row.value}; this coordinator knows up to ${POSTGRES_SCHEMA_VERSION}`);
-    const migrating = row !== undefined && Number(row.value) === 1;
-    if (migrating) this.#db.query(POSTGRES_MIGRATE_1_TO_2);
+    const version = row ? Number(row.value) : POSTGRES_SCHEMA_VERSION;
+    if (version > POSTGRES_SCHEMA_VERSION) throw new Error(`the database has schema ${row?.value}; this coordinator knows up to ${POSTGRES_SCHEMA_VERSION}`);
+    if (version === 1) this.#db.query(POSTGRES_MIGRATE_1_TO_2);
     this.#db.query(POSTGRES_LEASE_SCHEMA);
-    if (migrating) {
-      this.#db.batch([
-        { text: "INSERT INTO job_leases (job_id, owner, epoch, expires_at) SELECT id, '', 0, now() FROM jobs WHERE status = 'running'" },
-        { text: "UPDATE meta SET value = $1 WHERE key = 'schema'", params: [String(POSTGRES_SCHEMA_VERSION)] },
-      ]);
-    }
+    if (version === 1) this.#db.query("INSERT INTO job_leases (job_id, owner, epoch, expires_at) SELECT id, '', 0, now() FROM jobs WHERE status = 'running'");
+    // Version 2 to 3 (and a new database): the progress table, empty until owners publish.
+    this.#db.query(POSTGRES_MIGRATE_2_TO_3);
+    if (version < POSTGRES_SCHEMA_VERSION) this.#db.query("UPDATE meta SET value = $1 WHERE key = 'schema'", [String(POSTGRES_SCHEMA_VERSION)]);
   }
 
   /** Datasets matching `where`, newest first, with their series: two statements, one round trip. */
@@ -311,15 +290,4 @@ export class PostgresStore implements Store {
     }
     return datasets.rows.map((row) => ({ ...datasetOutline(row), series: byDataset.get(row.id) ?? [] }));
   }
-}
-
-/** The snapshot's outline with each job's tasks read back from their rows. */
-function withTasks(text: string, rows: ReadonlyArray<{ job: number; tasks: string }>): SchedulerState {
-  const state = JSON.parse(text) as SchedulerState;
-  for (const row of rows) {
-    const tasks = state.jobs[row.job]?.tasks;
-    if (!tasks) throw new Error(`the scheduler snapshot has tasks for job ${row.job}, which it does not list`);
-    for (const task of JSON.parse(row.tasks) as SchedulerState["jobs"][number]["tasks"]) tasks.push(task);
-  }
-  return state;
 }

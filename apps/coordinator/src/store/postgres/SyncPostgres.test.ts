@@ -88,6 +88,40 @@ describe("SyncPostgres", () => {
     }
   });
 
+  it("hears NOTIFY on a connection of its own, says when that connection is back after being killed, and hears the next", async () => {
+    const url = await cluster.createDatabase();
+    const db = new SyncPostgres(url);
+    const admin = new SyncPostgres(url);
+    const heard: Array<string | undefined> = [];
+    const until = async (count: number) => {
+      for (let i = 0; heard.length < count; i++) {
+        if (i > 200) throw new Error(`heard ${JSON.stringify(heard)}, waiting for ${count}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    try {
+      expect(() => db.listen("Bad-Name; DROP", () => undefined)).toThrow(/lower-case SQL identifier/);
+      db.listen("shoal_test", (payload) => heard.push(payload));
+      await until(1);
+      expect(heard).toEqual([undefined]);
+      admin.query("SELECT pg_notify('shoal_test', 'one')");
+      admin.query("SELECT pg_notify('other_channel', 'not ours')");
+      await until(2);
+      const killed = admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'shoal-listen' AND datname = current_database()");
+      expect(killed.rowCount).toBe(1);
+      // Back (and saying so: what was sent meanwhile is lost), then hearing again.
+      await until(3);
+      admin.query("SELECT pg_notify('shoal_test', 'two')");
+      await until(4);
+      expect(heard).toEqual([undefined, "one", undefined, "two"]);
+      // The ordinary connection was never involved.
+      expect(db.query("SELECT 1 AS one").rows).toEqual([{ one: 1 }]);
+    } finally {
+      db.close();
+      admin.close();
+    }
+  });
+
   it("names the database, password masked, when it cannot connect", async () => {
     const url = (await cluster.createDatabase()).replace(/\/shoal_\w+$/, "/no_such_db");
     expect(() => new SyncPostgres(url)).toThrow(PostgresUnavailableError);

@@ -1,6 +1,6 @@
 import { MessageChannel, receiveMessageOnPort, Worker } from "node:worker_threads";
 import type { MessagePort } from "node:worker_threads";
-import type { PgReply, PgRequest, PgThreadData, SqlResult, SqlStatement } from "./pgMessages.ts";
+import type { PgNotice, PgReply, PgRequest, PgThreadData, SqlResult, SqlStatement } from "./pgMessages.ts";
 import { redactUrl } from "./postgresUrl.ts";
 
 const THREAD_ENTRY = new URL("./pgThread.mjs", import.meta.url);
@@ -56,6 +56,9 @@ export class SyncPostgres {
   #closed = false;
   /** Why the thread died, once it did (its error event arrives between calls, never during a wait). */
   #died: string | undefined;
+  readonly #notices: MessagePort;
+  /** Handlers of each channel listened to. */
+  readonly #listeners = new Map<string, Set<(payload: string | undefined) => void>>();
 
   /** Starts the thread and connects; throws a clear error when the database cannot be reached. */
   constructor(url: string, options: SyncPostgresOptions = {}) {
@@ -67,8 +70,13 @@ export class SyncPostgres {
     this.#flag = new Int32Array(flag);
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    const data: PgThreadData & { port: MessagePort } = { url, connectTimeoutMs, queryTimeoutMs, flag, port: port2 };
-    this.#worker = new Worker(THREAD_ENTRY, { workerData: data, transferList: [port2] });
+    const notices = new MessageChannel();
+    this.#notices = notices.port1;
+    this.#notices.on("message", (notice: PgNotice) => this.#notice(notice));
+    // Notifications never keep the process alive, as the thread does not.
+    this.#notices.unref();
+    const data: PgThreadData & { port: MessagePort; notices: MessagePort } = { url, connectTimeoutMs, queryTimeoutMs, flag, port: port2, notices: notices.port2 };
+    this.#worker = new Worker(THREAD_ENTRY, { workerData: data, transferList: [port2, notices.port2] });
     this.#worker.unref();
     this.#worker.on("error", (error) => (this.#died = error.message));
     try {
@@ -138,6 +146,38 @@ export class SyncPostgres {
     this.#request([{ text }], this.#waitMs, { guard: false, reconnect: false });
   }
 
+  /**
+   * Calls `handler` with the payload of every `NOTIFY` on `channel` (a lower-case SQL identifier),
+   * from a connection of its own in the thread, kept up with backoff while the database is away;
+   * and with `undefined` each time that connection is (re)established, since notifications sent
+   * while it was down are lost: the handler reloads whatever it follows. Returns the unsubscriber.
+   */
+  listen(channel: string, handler: (payload: string | undefined) => void): () => void {
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`cannot listen to ${JSON.stringify(channel)}: a channel is a lower-case SQL identifier`);
+    let handlers = this.#listeners.get(channel);
+    if (!handlers) {
+      handlers = new Set();
+      this.#listeners.set(channel, handlers);
+      this.#post({ id: this.#next++, type: "listen", channel }, this.#waitMs);
+    }
+    handlers.add(handler);
+    return () => handlers.delete(handler);
+  }
+
+  #notice(notice: PgNotice): void {
+    const handlers =
+      notice.type === "notification" ? [...(this.#listeners.get(notice.channel) ?? [])].map((h) => () => h(notice.payload))
+      : notice.type === "listening" ? [...this.#listeners.values()].flatMap((set) => [...set]).map((h) => () => h(undefined))
+      : [];
+    for (const call of handlers) {
+      try {
+        call();
+      } catch {
+        // A handler's failure is its own; the others still hear.
+      }
+    }
+  }
+
   /** Closes the connection and ends the thread; later calls throw. */
   close(): void {
     if (this.#closed) return;
@@ -152,6 +192,7 @@ export class SyncPostgres {
   #stop(): void {
     this.#closed = true;
     this.#port.close();
+    this.#notices.close();
     void this.#worker.terminate();
   }
 

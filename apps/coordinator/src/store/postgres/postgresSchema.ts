@@ -2,7 +2,7 @@
  * Version of {@link POSTGRES_SCHEMA}, kept in `meta` as SQLite's is; a database written by a newer
  * coordinator is refused. Counted apart from the SQLite schema's versions.
  */
-export const POSTGRES_SCHEMA_VERSION = 2;
+export const POSTGRES_SCHEMA_VERSION = 3;
 
 /**
  * Tables of the PostgreSQL store, the SQLite schema's counterparts: times as ISO-8601 text and
@@ -147,5 +147,33 @@ CREATE TABLE IF NOT EXISTS accepted_results (
   node        TEXT NOT NULL,
   accepted_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
   PRIMARY KEY (job_id, task_id, attempt)
+);
+`;
+
+/**
+ * The 2 to 3 migration, and the table a new database gets alike (created after the lease tables):
+ * `job_progress`, each running job's task and result counts as its owner last published them
+ * (`ProgressPublisher`), under the lease epoch it held and a `version` it raises on every
+ * publication, so every coordinator can show a job it does not run (`ProgressReader`). Finished
+ * jobs' rows are deleted; their outcome is in `jobs`. Renumbering this migration means changing
+ * only {@link POSTGRES_SCHEMA_VERSION} and the version test in `PostgresStore`'s `#checkVersion`.
+ */
+export const POSTGRES_MIGRATE_2_TO_3 = `
+CREATE TABLE IF NOT EXISTS job_progress (
+  job_id     TEXT PRIMARY KEY REFERENCES jobs(id),
+  owner      TEXT NOT NULL,
+  epoch      BIGINT NOT NULL,
+  version    BIGINT NOT NULL,
+  state      TEXT NOT NULL,
+  total      INTEGER NOT NULL,
+  waiting    INTEGER NOT NULL,
+  queued     INTEGER NOT NULL,
+  running    INTEGER NOT NULL,
+  done       INTEGER NOT NULL,
+  failed     INTEGER NOT NULL,
+  reused     INTEGER NOT NULL,
+  accepted   INTEGER NOT NULL,
+  rejected   INTEGER NOT NULL,
+  updated_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
 );
 `;
