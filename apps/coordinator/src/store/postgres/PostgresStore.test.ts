@@ -3,6 +3,7 @@ import type { DatasetId } from "@shoal/protocol";
 import type { TestPostgres } from "../../testing/startPostgres.ts";
 import { startPostgres } from "../../testing/startPostgres.ts";
 import { largeState, logged, runStoreTests, sampleDataset } from "../runStoreTests.ts";
+import { POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
 import { PostgresStore } from "./PostgresStore.ts";
 
 let cluster: TestPostgres;
@@ -45,7 +46,7 @@ describe("PostgresStore on a real cluster", () => {
     const store = new PostgresStore(url);
     store.connection.query("UPDATE meta SET value = '99' WHERE key = 'schema'");
     store.close();
-    expect(() => new PostgresStore(url)).toThrow("the database has schema 99; this coordinator knows up to 2");
+    expect(() => new PostgresStore(url)).toThrow(`the database has schema 99; this coordinator knows up to ${POSTGRES_SCHEMA_VERSION}`);
   });
 
   it("undoes only a refused statement inside a transaction, as SQLite does, so the rest still commits", async () => {
