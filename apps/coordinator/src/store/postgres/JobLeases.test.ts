@@ -10,7 +10,7 @@ import { startPostgres } from "../../testing/startPostgres.ts";
 import { DurableScheduler } from "../../volunteers/DurableScheduler.ts";
 import { sampleDataset } from "../runStoreTests.ts";
 import { JobLeases, LeaseLostError } from "./JobLeases.ts";
-import { POSTGRES_SCHEMA } from "./postgresSchema.ts";
+import { POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
 import { PostgresStore } from "./PostgresStore.ts";
 import { SyncPostgres } from "./SyncPostgres.ts";
 
@@ -226,7 +226,7 @@ CREATE TABLE scheduler_log (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     v1.close();
 
     const n = node(url, "n");
-    expect(n.store.connection.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0]?.value).toBe("2");
+    expect(n.store.connection.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0]?.value).toBe(String(POSTGRES_SCHEMA_VERSION));
     expect(n.store.connection.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'dataset_series' AND column_name = 'chunks'").rows).toHaveLength(1);
     expect(lease(n)).toEqual({ owner: "", epoch: 0 });
     n.ownership.tick();

@@ -3,10 +3,10 @@ import type { SchedulerCommand, SchedulerState } from "@shoal/scheduler";
 import type { CreditLedger } from "../../credit/CreditLedger.ts";
 import { POSTGRES_CREDIT_SCHEMA, PostgresCreditLedger } from "../../credit/PostgresCreditLedger.ts";
 import { ingestKey } from "../ingestKey.ts";
-import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow } from "../storeRows.ts";
-import type { DatasetRowSql, JobRowSql } from "../storeRows.ts";
-import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "../Store.ts";
-import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
+import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow, LIVE_CHAIN_COLUMNS, liveChainFromRow, liveChainToSql } from "../storeRows.ts";
+import type { DatasetRowSql, JobRowSql, LiveChainRowSql } from "../storeRows.ts";
+import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, LiveChainRow, SchedulerLog, Store } from "../Store.ts";
+import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_MIGRATE_2_TO_3, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
 import { SyncPostgres } from "./SyncPostgres.ts";
 import type { SyncPostgresOptions } from "./SyncPostgres.ts";
 
@@ -192,6 +192,19 @@ export class PostgresStore implements Store {
     return counts;
   }
 
+  putLiveChain(chain: LiveChainRow): void {
+    const sql = `INSERT INTO live_chains (${LIVE_CHAIN_COLUMNS}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, current = excluded.current, last = excluded.last, created_at = excluded.created_at`;
+    this.#db.query(sql, liveChainToSql(chain));
+  }
+
+  deleteLiveChain(id: JobId): void {
+    this.#db.query("DELETE FROM live_chains WHERE id = $1", [id]);
+  }
+
+  listLiveChains(limit: number): LiveChainRow[] {
+    return this.#db.query<LiveChainRowSql>(`SELECT ${LIVE_CHAIN_COLUMNS} FROM live_chains ORDER BY created_at, seq LIMIT $1`, [limit]).rows.map(liveChainFromRow);
+  }
+
   rememberPeer(id: PeerId, secretHash: string, at: string): void {
     this.#db.query(
       "INSERT INTO peers (id, secret_hash, last_seen) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET secret_hash = excluded.secret_hash, last_seen = excluded.last_seen",
@@ -281,20 +294,17 @@ export class PostgresStore implements Store {
     this.#db.close();
   }
 
-  /** Writes the version on a new database, migrates a version 1 one, refuses a newer one; then adds the lease tables. */
+  /** Writes the version on a new database, migrates an older one (1 to 2 to 3), refuses a newer one; the lease and live chain tables are made here. */
   #checkVersion(): void {
     const row = this.#db.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0];
     if (!row) this.#db.query("INSERT INTO meta (key, value) VALUES ('schema', $1)", [String(POSTGRES_SCHEMA_VERSION)]);
     else if (Number(row.value) > POSTGRES_SCHEMA_VERSION) throw new Error(`the database has schema ${row.value}; this coordinator knows up to ${POSTGRES_SCHEMA_VERSION}`);
-    const migrating = row !== undefined && Number(row.value) === 1;
-    if (migrating) this.#db.query(POSTGRES_MIGRATE_1_TO_2);
+    const from = row === undefined ? POSTGRES_SCHEMA_VERSION : Number(row.value);
+    if (from === 1) this.#db.query(POSTGRES_MIGRATE_1_TO_2);
     this.#db.query(POSTGRES_LEASE_SCHEMA);
-    if (migrating) {
-      this.#db.batch([
-        { text: "INSERT INTO job_leases (job_id, owner, epoch, expires_at) SELECT id, '', 0, now() FROM jobs WHERE status = 'running'" },
-        { text: "UPDATE meta SET value = $1 WHERE key = 'schema'", params: [String(POSTGRES_SCHEMA_VERSION)] },
-      ]);
-    }
+    if (from === 1) this.#db.query("INSERT INTO job_leases (job_id, owner, epoch, expires_at) SELECT id, '', 0, now() FROM jobs WHERE status = 'running'");
+    this.#db.query(POSTGRES_MIGRATE_2_TO_3);
+    if (from < POSTGRES_SCHEMA_VERSION) this.#db.query("UPDATE meta SET value = $1 WHERE key = 'schema'", [String(POSTGRES_SCHEMA_VERSION)]);
   }
 
   /** Datasets matching `where`, newest first, with their series: two statements, one round trip. */
