@@ -2,7 +2,7 @@ import type { DatasetView, JobView, Json, PeerView } from "@shoal/protocol";
 import { canonicalJson } from "@shoal/protocol";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEvents, SMA_SPEC, SP500_CSV } from "../testing/fixtures.ts";
+import { readEvents, SMA_SPEC, sp500Bar, SP500_HEADER, SP500_TEXT } from "../testing/fixtures.ts";
 import { ProtocolClient } from "../testing/ProtocolClient.ts";
 import type { ErrorBody, TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../testing/startTestCoordinator.ts";
@@ -15,10 +15,9 @@ import { SqliteStore } from "../store/SqliteStore.ts";
  * coalescing, the cap on live chains, stopping, and the refusals.
  */
 
-const HEADER = "date,open,high,low,close,adjclose,volume\n";
-/** The sample with a final line end, so rows can follow it. */
-const SAMPLE = SP500_CSV.toString("utf8").replace(/\n?$/, "\n");
-const bar = (day: number) => `2020-05-${String(day).padStart(2, "0")},2845.62,2868.97,2820.42,${2800 + day}.5,${2800 + day}.5,5220160000\n`;
+const HEADER = SP500_HEADER;
+const SAMPLE = SP500_TEXT;
+const bar = sp500Bar;
 
 describe("live jobs", () => {
   let c: TestCoordinator;
