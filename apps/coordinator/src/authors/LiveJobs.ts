@@ -24,6 +24,17 @@ export interface LiveVersion {
 /** Longest owner (an author token's SHA-256, hex) a stored chain may name. */
 const MAX_OWNER_CHARS = 128;
 
+/** A live chain's rerun submitted: the job computing a new version, before it finishes. */
+export interface LiveRunning {
+  chain: JobId;
+  version: number;
+  dataset: DatasetId;
+  jobId: JobId;
+}
+
+/** What a chain's watchers hear: a finished version, a rerun under way, or the end. */
+export type LiveEvent = { type: "version"; version: LiveVersion } | { type: "running"; running: LiveRunning } | { type: "stopped" };
+
 /** The jobs {@link LiveJobs} drives: submit, cancel, results and the end of every job; the store that keeps its chains. */
 export interface LiveJobsDeps {
   /** Submits a job; `within` runs in the transaction that stores its row, so a chain's row moves with its job. */
@@ -52,7 +63,7 @@ interface Chain {
   /** The dataset the last submitted job ran on: an append to it starts a rerun. */
   dataset: DatasetId;
   last: LiveVersion | undefined;
-  listeners: Set<(event: LiveVersion | "stopped") => void>;
+  listeners: Set<(event: LiveEvent) => void>;
 }
 
 /**
@@ -221,15 +232,23 @@ export class LiveJobs {
   }
 
   /**
-   * Follows a chain: the last finished version at once (if any), then each new one, then
-   * `"stopped"` when the chain ends. Returns the unsubscribe, or undefined for no such chain.
+   * Follows a chain: the last finished version at once (if any) and the rerun under way (if any),
+   * then each rerun submitted and each version finished, then `stopped` when the chain ends. Returns the unsubscribe, or undefined for no such chain.
    */
-  watch(id: JobId, listener: (event: LiveVersion | "stopped") => void): (() => void) | undefined {
+  watch(id: JobId, listener: (event: LiveEvent) => void): (() => void) | undefined {
     const chain = this.#byJob.get(id);
     if (!chain || !this.#chains.has(chain.id)) return undefined;
     chain.listeners.add(listener);
-    if (chain.last) listener(chain.last);
+    if (chain.last) listener({ type: "version", version: chain.last });
+    const current = chain.running ? this.#deps.view(chain.current) : undefined;
+    if (current && (current.status === "queued" || current.status === "running")) listener({ type: "running", running: this.#running(chain, current) });
     return () => chain.listeners.delete(listener);
+  }
+
+  /** The chain a job belongs to and the chain's newest job, for the job's view; undefined for a job that is not live. */
+  describe(id: JobId): { chain: JobId; current: JobId } | undefined {
+    const chain = this.#byJob.get(id);
+    return chain && this.#chains.has(chain.id) ? { chain: chain.id, current: chain.current } : undefined;
   }
 
   /** Ends the chain a job belongs to, cancelling its running rerun; false when the job is not live. */
@@ -255,7 +274,7 @@ export class LiveJobs {
     this.#chains.delete(chain.id);
     this.#byJob.delete(chain.id);
     this.#byJob.delete(chain.current);
-    for (const listener of chain.listeners) listener("stopped");
+    for (const listener of chain.listeners) listener({ type: "stopped" });
     chain.listeners.clear();
   }
 
@@ -269,7 +288,7 @@ export class LiveJobs {
     chain.running = false;
     const event = this.#event(chain, view);
     chain.last = event;
-    for (const listener of chain.listeners) listener(event);
+    for (const listener of chain.listeners) listener({ type: "version", version: event });
     if (!this.#chains.has(chain.id)) return;
     if (view.status === "cancelled") {
       this.#end(chain);
@@ -278,6 +297,11 @@ export class LiveJobs {
     const next = chain.pending;
     chain.pending = undefined;
     if (next) this.#rerun(chain, next);
+  }
+
+  /** The event of a chain's job under way. */
+  #running(chain: Chain, view: JobView): LiveRunning {
+    return { chain: chain.id, version: this.#deps.dataset(view.dataset as DatasetId)?.version ?? 1, dataset: view.dataset as DatasetId, jobId: view.id };
   }
 
   /** The event of one finished version of a chain. */
@@ -326,7 +350,10 @@ export class LiveJobs {
         const early = this.#early.get(view.id);
         if (this.#inFlight === 0) this.#early.clear();
         if (stopped) this.#cancel(view.id);
-        else if (early) this.#finished(early);
+        else {
+          for (const listener of chain.listeners) listener({ type: "running", running: this.#running(chain, view) });
+          if (early) this.#finished(early);
+        }
       },
       () => {
         this.#inFlight -= 1;
