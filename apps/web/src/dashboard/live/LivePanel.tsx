@@ -97,6 +97,7 @@ function stateText(chain: LiveChain): string {
     case "running":
       return "Running the first version; its result shows here when it is done.";
     case "waiting":
+      if (chain.computing) return `Showing version ${version}. Computing version ${chain.computing.version}: the progress above follows it, and its result replaces this one when it is done.`;
       return `Showing version ${version}. Waiting for the next append: each one reruns the job, reusing the tasks whose rows did not change.`;
     case "stopped":
       return version === undefined ? "Stopped before any version finished." : `Stopped. Version ${version} is the last; its result stays below.`;
