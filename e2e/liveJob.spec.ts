@@ -65,7 +65,7 @@ test("a live job submitted from the dashboard shows each appended version in pla
   // A reload would lose this mark: it proves the versions below arrive in the same page.
   await page.evaluate(() => Object.assign(window, { shoalLiveMark: "same page" }));
   await page.getByTestId("result-table").scrollIntoViewIfNeeded();
-  const scrolled = await page.evaluate(() => window.scrollY);
+  await expect(page.getByTestId("result-table")).toBeInViewport();
 
   let latest = dataset;
   for (const [i, bar] of BARS.entries()) {
@@ -77,9 +77,18 @@ test("a live job submitted from the dashboard shows each appended version in pla
     const reused = /^(\d+) of (\d+) tasks$/.exec((await page.getByTestId("live-reused").textContent()) ?? "");
     expect(Number(reused?.[1])).toBeGreaterThan(0);
     await expect(page.getByTestId("live-versions").locator("tbody tr")).toHaveCount(i + 2);
+    // The best parameters' equity curve is redrawn for each version, its last point the appended bar.
+    await expect(page.getByTestId("live-equity-caption")).toContainText(`version ${i + 2}:`);
+    const job = (await page.getByTestId("live-job").textContent())!;
+    const result = (await (await api("GET", `/api/jobs/${job}/result`)).json()) as { best: { equity: { time: number[]; equity: number[] } } };
+    expect(result.best.equity.time.at(-1)).toBe(Date.parse(`${bar.slice(0, 10)}T00:00:00Z`));
+    expect(result.best.equity.time.length).toBeLessThanOrEqual(129);
+    await expect(page.getByTestId("live-equity-caption")).toContainText(`${result.best.equity.time.length} points`);
   }
+  await expect(page.getByTestId("live-equity-chart").locator("canvas")).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { shoalLiveMark?: string }).shoalLiveMark)).toBe("same page");
-  expect(Math.abs((await page.evaluate(() => window.scrollY)) - scrolled)).toBeLessThan(40);
+  // Charts grew above it (the browser's scroll anchor follows them), and the page never went back to its top.
+  await expect(page.getByTestId("result-table")).toBeInViewport();
   await expect(page.getByTestId("live-metric-chart")).toBeVisible();
   // The progress bar, its stats and the task table follow version 3's job, not the chain's first.
   const newest = (await page.getByTestId("live-job").textContent())!;
