@@ -171,7 +171,9 @@ describe("live chains across a coordinator killed with SIGKILL", () => {
     expect((await b.raw(`/api/jobs/${plain.id}/live`)).status).toBe(404);
     const resumed = readEvents(await b.raw(`/api/jobs/${chain.id}/live`), (event) => event === "stopped");
     expect(await json<unknown>(b.raw(`/api/jobs/${chain.id}/live`, { method: "DELETE" }))).toEqual({ chain: chain.id, stopped: true });
-    expect((await resumed).map((e) => e.event)).toEqual(["stopped"]);
+    // Resumed with its first job still waiting for a volunteer: the stream names it as the rerun under way.
+    expect((await resumed).map((e) => e.event)).toEqual(["running", "stopped"]);
+    expect((await resumed)[0]!.data).toEqual({ chain: chain.id, version: 1, dataset: v1.id, jobId: chain.id });
     second.child.kill("SIGKILL");
     await second.exited;
     const check = new Database(join(dataDir, "shoal.db"), { readonly: true });
