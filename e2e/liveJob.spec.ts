@@ -65,7 +65,7 @@ test("a live job submitted from the dashboard shows each appended version in pla
   // A reload would lose this mark: it proves the versions below arrive in the same page.
   await page.evaluate(() => Object.assign(window, { shoalLiveMark: "same page" }));
   await page.getByTestId("result-table").scrollIntoViewIfNeeded();
-  const scrolled = await page.evaluate(() => window.scrollY);
+  await expect(page.getByTestId("result-table")).toBeInViewport();
 
   let latest = dataset;
   for (const [i, bar] of BARS.entries()) {
@@ -77,11 +77,35 @@ test("a live job submitted from the dashboard shows each appended version in pla
     const reused = /^(\d+) of (\d+) tasks$/.exec((await page.getByTestId("live-reused").textContent()) ?? "");
     expect(Number(reused?.[1])).toBeGreaterThan(0);
     await expect(page.getByTestId("live-versions").locator("tbody tr")).toHaveCount(i + 2);
+    // The best parameters' equity curve is redrawn for each version, its last point the appended bar.
+    await expect(page.getByTestId("live-equity-caption")).toContainText(`version ${i + 2}:`);
+    const job = (await page.getByTestId("live-job").textContent())!;
+    const result = (await (await api("GET", `/api/jobs/${job}/result`)).json()) as { best: { equity: { time: number[]; equity: number[] } } };
+    expect(result.best.equity.time.at(-1)).toBe(Date.parse(`${bar.slice(0, 10)}T00:00:00Z`));
+    expect(result.best.equity.time.length).toBeLessThanOrEqual(129);
+    await expect(page.getByTestId("live-equity-caption")).toContainText(`${result.best.equity.time.length} points`);
   }
+  await expect(page.getByTestId("live-equity-chart").locator("canvas")).toBeVisible();
   expect(await page.evaluate(() => (window as unknown as { shoalLiveMark?: string }).shoalLiveMark)).toBe("same page");
-  expect(Math.abs((await page.evaluate(() => window.scrollY)) - scrolled)).toBeLessThan(40);
+  // Charts grew above it (the browser's scroll anchor follows them), and the page never went back to its top.
+  await expect(page.getByTestId("result-table")).toBeInViewport();
   await expect(page.getByTestId("live-metric-chart")).toBeVisible();
+  // The progress bar, its stats and the task table follow version 3's job, not the chain's first.
+  const newest = (await page.getByTestId("live-job").textContent())!;
+  await expect(page.getByTestId("progress-version")).toHaveText(`Version 3 · job ${newest} (done)`);
+  await expect(page.getByTestId("job-reused")).toHaveText(/^[1-9]\d* of \d+ tasks$/);
+  const tasks = page.waitForRequest((request) => request.url().includes(`/api/jobs/${newest}/tasks`));
+  await page.getByTestId("task-list").locator("summary").click();
+  await tasks;
+  await expect(page.getByTestId("task-row").first()).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/live-job-v3.png`, fullPage: true });
+
+  // Edit as new job carries Live over, on the newest version the chain ran on.
+  const edit = await context.newPage();
+  await edit.goto(`${grid.url}/dashboard/jobs/new?from=${first}`);
+  await expect(edit.getByTestId("dataset-select")).toHaveValue(latest);
+  await expect(edit.getByTestId("live")).toBeChecked();
+  await edit.close();
 
   await page.getByTestId("stop-live").click();
   await expect(page.getByTestId("live-phase")).toHaveText("stopped");
@@ -89,4 +113,24 @@ test("a live job submitted from the dashboard shows each appended version in pla
   await expect(page.getByTestId("stop-live")).toHaveCount(0);
   await page.screenshot({ path: `${SHOTS}/live-job-stopped.png`, fullPage: true });
   expect((await api("GET", `/api/jobs/${first}/live`)).status).toBe(404);
+});
+
+test("an ordinary job's page does not ask for a live stream, and shows no live panel", async () => {
+  const submitted = await fetch(`${grid.url}/api/jobs`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${grid.token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ dataset, spec: { script: readFileSync("examples/sma-crossover.lua", "utf8"), params: { fast: [5], slow: [50] } } }),
+  });
+  expect(submitted.status).toBe(201);
+  const job = (await submitted.json()) as { id: string; live?: unknown };
+  expect(job.live).toBeUndefined();
+  const page = await context.newPage();
+  const asked: string[] = [];
+  page.on("request", (request) => asked.push(new URL(request.url()).pathname));
+  await page.goto(`${grid.url}/dashboard/jobs/${job.id}`);
+  await expect(page.getByTestId("result-summary")).toBeVisible({ timeout: 90_000 });
+  expect(asked).toContain(`/api/jobs/${job.id}`);
+  expect(asked.filter((path) => path.endsWith("/live"))).toEqual([]);
+  await expect(page.getByTestId("live-panel")).toHaveCount(0);
+  await expect(page.getByTestId("progress-version")).toHaveCount(0);
 });

@@ -7,7 +7,8 @@
 # as a live job, then replays the remaining bars one every EVERY_MS ms (default 1000) with
 # `shoal replay`. Each bar is a new dataset version: the live job reruns on it, reusing every task
 # whose rows did not change, and its job page (the URL printed below) shows the version, the tasks
-# reused, the best parameters and their sharpe by version as bars arrive. When the replay ends, or
+# reused, the best parameters, their equity curve up to the newest bar, and their sharpe by version
+# as bars arrive. When the replay ends, or
 # Ctrl-C stops it, the script stops the live job too; the versions and their jobs stay.
 # Start a grid first: `npm start` and a volunteer (`npx shoal worker --coordinator URL`).
 set -eu

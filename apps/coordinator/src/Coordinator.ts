@@ -77,13 +77,17 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const engines = (name: EngineName) => prepareEngine(name, { warmUp: false });
   const jobs = new JobService({ store, scheduler, datasets, engines, probe, limits: o.limits, remote });
   const live = new LiveJobs({
-    submit: (request) => jobs.submit(request),
+    submit: (request, within) => jobs.submit(request, within),
     cancel: (id) => jobs.cancel(id),
+    view: (id) => jobs.view(id),
     resultText: (id) => jobs.resultText(id),
     dataset: (id) => datasets.get(id),
     onFinished: (listener) => jobs.onFinished(listener),
     onAppended: (listener) => datasets.onAppended(listener),
+    store,
+    logger,
   }, o.limits.maxLiveJobs, o.limits.maxLiveJobsPerToken);
+  live.restore();
   const history = new TaskHistory(historyStore, scheduler, logger);
   const tasks = new JobTasks(historyStore, jobs, scheduler);
   const ice = o.ice ? new IceServerIssuer(o.ice) : undefined;

@@ -113,12 +113,14 @@ describe("ShoalClient", () => {
     expect(writes).toEqual(["POST http://a.test/api/jobs/j1/cancel", "POST http://b.test/api/jobs/j1/cancel"]);
   });
 
-  it("follows a live chain's versions until it stops, saying when the stream opened before the first version", async () => {
+  it("follows a live chain's versions until it stops, saying when the stream opened before the first version and each rerun under way", async () => {
     const version = (n: number) => ({ chain: "j1", version: n, dataset: `d${n}`, jobId: `j${n}`, status: "done", reused: n - 1, total: 2, result: n });
-    const { client } = fake(() => new Response(`: shoal\n\nevent: version\ndata: ${JSON.stringify(version(1))}\n\nevent: version\ndata: ${JSON.stringify(version(2))}\n\nevent: stopped\ndata: {"chain":"j1"}\n\nevent: version\ndata: {}\n\n`, { headers: { "Content-Type": "text/event-stream" } }));
+    const running = { chain: "j1", version: 2, dataset: "d2", jobId: "j2" };
+    const { client } = fake(() => new Response(`: shoal\n\nevent: version\ndata: ${JSON.stringify(version(1))}\n\nevent: running\ndata: ${JSON.stringify(running)}\n\nevent: version\ndata: ${JSON.stringify(version(2))}\n\nevent: stopped\ndata: {"chain":"j1"}\n\nevent: version\ndata: {}\n\n`, { headers: { "Content-Type": "text/event-stream" } }));
     const seen: string[] = [];
-    for await (const event of client.watchLive("j1", { onOpen: () => seen.push("open") })) seen.push(`v${event.version}:${event.reused}/${event.total}`);
-    expect(seen).toEqual(["open", "v1:0/2", "v2:1/2"]);
+    const onRunning = (r: { version: number; jobId: string }) => seen.push(`running v${r.version}:${r.jobId}`);
+    for await (const event of client.watchLive("j1", { onOpen: () => seen.push("open"), onRunning })) seen.push(`v${event.version}:${event.reused}/${event.total}`);
+    expect(seen).toEqual(["open", "v1:0/2", "running v2:j2", "v2:1/2"]);
     const { client: notLive } = fake(() => json(404, { error: "job j9 is not live" }));
     const opened: string[] = [];
     const watch = async () => {

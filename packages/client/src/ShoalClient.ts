@@ -3,7 +3,7 @@ import type { GraphRequest } from "./graph/GraphRequest.ts";
 import { readEventStream } from "./readEventStream.ts";
 import { sha256Hex } from "./sha256Hex.ts";
 import { ShoalApiError } from "./ShoalApiError.ts";
-import type { CheckResult, DatasetSummary, DatasetView, JobEvent, JobRequest, JobResult, JobView, LiveVersion, PeerView, UploadResult } from "./types.ts";
+import type { CheckResult, DatasetSummary, DatasetView, JobEvent, JobRequest, JobResult, JobView, LiveRunning, LiveVersion, PeerView, UploadResult } from "./types.ts";
 
 export interface ShoalClientOptions {
   /** The coordinator's base URL, e.g. `http://localhost:8080`. */
@@ -202,9 +202,10 @@ export class ShoalClient {
   /**
    * Follows a live job's chain (by any of its jobs' ids): each finished version as it comes (the
    * last one at once), until the chain stops or `signal` aborts. Does not reconnect. `onOpen` is
-   * called once the coordinator accepts the stream: the job is live, before any version finished.
+   * called once the coordinator accepts the stream: the job is live, before any version finished;
+   * `onRunning` with each rerun under way (the one running on connecting, then each submitted).
    */
-  async *watchLive(id: string, options: { signal?: AbortSignal; onOpen?: () => void } = {}): AsyncGenerator<LiveVersion> {
+  async *watchLive(id: string, options: { signal?: AbortSignal; onOpen?: () => void; onRunning?: (running: LiveRunning) => void } = {}): AsyncGenerator<LiveVersion> {
     const response = await this.#request("GET", `/api/jobs/${encodeURIComponent(id)}/live`, {
       init: { headers: { Accept: "text/event-stream" }, ...(options.signal ? { signal: options.signal } : {}) },
     });
@@ -212,6 +213,7 @@ export class ShoalClient {
     for await (const { event, data } of readEventStream(response!.body!)) {
       if (event === "stopped") return;
       if (event === "version") yield JSON.parse(data) as LiveVersion;
+      else if (event === "running") options.onRunning?.(JSON.parse(data) as LiveRunning);
     }
   }
 

@@ -49,5 +49,15 @@ export interface LiveVersion {
   result?: Json;
 }
 
+/** A live chain's rerun under way: the job computing a version, before it finishes. */
+export interface LiveRunning {
+  /** The chain's first job. */
+  chain: string;
+  /** The dataset version the job runs on. */
+  version: number;
+  dataset: string;
+  jobId: string;
+}
+
 /** A job's final value. */
 export type JobResult = Json;

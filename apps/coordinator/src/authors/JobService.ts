@@ -92,7 +92,8 @@ export class JobService {
     return checked.ok ? { ok: true } : { ok: false, error: { message: checked.error.message, line: checked.error.line ?? null } };
   }
 
-  async submit(request: JobRequest): Promise<JobView> {
+  /** Validates, plans and enqueues a job; `within` runs in the transaction that stores its row (a live chain's row moves with it). */
+  async submit(request: JobRequest, within?: (id: JobId) => void): Promise<JobView> {
     const dataset = this.#dataset(request.dataset);
     const spec = this.#parseSpec(request.spec);
     this.#checkSize(spec, dataset, false);
@@ -105,7 +106,7 @@ export class JobService {
     const reuse = dataset.parent === undefined ? undefined : { quorum: request.quorum ?? 1 };
     const byKey = new Map(planned.map((p) => [p.key, p.series]));
     this.#memo.prepare(graph, spec, reuse, (key) => byKey.get(key) as Series);
-    return this.#enqueue({ id, dataset: dataset.id, spec, hasReduce, graph, replicas: request.replicas, quorum: request.quorum });
+    return this.#enqueue({ id, dataset: dataset.id, spec, hasReduce, graph, replicas: request.replicas, quorum: request.quorum }, within);
   }
 
   /** Submits a general task graph: its map tasks read the dataset's series by key, its result is the graph's result. */
@@ -180,8 +181,8 @@ export class JobService {
     return dataset;
   }
 
-  /** Stores the job's row and submits its graph in one transaction. */
-  #enqueue(job: { id: JobId; dataset: DatasetId; spec: JobSpec; hasReduce: boolean; graph: TaskGraph; replicas: number | undefined; quorum: number | undefined }): JobView {
+  /** Stores the job's row (and whatever `within` writes) and submits its graph in one transaction. */
+  #enqueue(job: { id: JobId; dataset: DatasetId; spec: JobSpec; hasReduce: boolean; graph: TaskGraph; replicas: number | undefined; quorum: number | undefined }, within?: (id: JobId) => void): JobView {
     const { id, spec, hasReduce, graph } = job;
     const row: JobRow = {
       id,
@@ -197,7 +198,10 @@ export class JobService {
     this.#running.add(id);
     try {
       const submission = { id, graph, replicas: row.replicas, quorum: row.quorum, engine: spec.engine, resultBytes: spec.resultBytes };
-      this.#scheduler.run({ type: "submit-job", job: submission }, () => this.#store.insertJob(row));
+      this.#scheduler.run({ type: "submit-job", job: submission }, () => {
+        this.#store.insertJob(row);
+        within?.(id);
+      });
     } catch (error) {
       this.#specs.delete(id);
       this.#running.delete(id);

@@ -1,5 +1,7 @@
 import type { DatasetId, JobId, JobView, Json } from "@shoal/protocol";
-import type { DatasetRecord } from "../store/Store.ts";
+import { parseJobSpec } from "@shoal/protocol";
+import type { Logger } from "../Logger.ts";
+import type { DatasetRecord, JobRow, LiveChainRow, Store } from "../store/Store.ts";
 import { JobRequestError } from "./JobRequestError.ts";
 import type { JobRequest } from "./JobService.ts";
 
@@ -19,20 +21,39 @@ export interface LiveVersion {
   result?: Json;
 }
 
-/** The jobs {@link LiveJobs} drives: submit, cancel, results and the end of every job. */
+/** Longest owner (an author token's SHA-256, hex) a stored chain may name. */
+const MAX_OWNER_CHARS = 128;
+
+/** A live chain's rerun submitted: the job computing a new version, before it finishes. */
+export interface LiveRunning {
+  chain: JobId;
+  version: number;
+  dataset: DatasetId;
+  jobId: JobId;
+}
+
+/** What a chain's watchers hear: a finished version, a rerun under way, or the end. */
+export type LiveEvent = { type: "version"; version: LiveVersion } | { type: "running"; running: LiveRunning } | { type: "stopped" };
+
+/** The jobs {@link LiveJobs} drives: submit, cancel, results and the end of every job; the store that keeps its chains. */
 export interface LiveJobsDeps {
-  submit(request: JobRequest): Promise<JobView>;
+  /** Submits a job; `within` runs in the transaction that stores its row, so a chain's row moves with its job. */
+  submit(request: JobRequest, within?: (id: JobId) => void): Promise<JobView>;
   cancel(id: JobId): JobView;
+  view(id: JobId): JobView | undefined;
   resultText(id: JobId): string;
   dataset(id: DatasetId): DatasetRecord | undefined;
   onFinished(listener: (view: JobView) => void): () => void;
   onAppended(listener: (dataset: DatasetRecord) => void): () => void;
+  store: Pick<Store, "putLiveChain" | "deleteLiveChain" | "listLiveChains" | "getJob" | "childOf">;
+  logger: Logger;
 }
 
 interface Chain {
   id: JobId;
   /** Who submitted it (the author token's hash): the per-token cap counts chains by it. */
   owner: string;
+  createdAt: string;
   request: JobRequest;
   /** The job running now, or the last one when none runs. */
   current: JobId;
@@ -42,7 +63,7 @@ interface Chain {
   /** The dataset the last submitted job ran on: an append to it starts a rerun. */
   dataset: DatasetId;
   last: LiveVersion | undefined;
-  listeners: Set<(event: LiveVersion | "stopped") => void>;
+  listeners: Set<(event: LiveEvent) => void>;
 }
 
 /**
@@ -50,8 +71,9 @@ interface Chain {
  * as a new job on the new version (so the task memo reuses what did not change). At most one rerun
  * per chain runs at a time; appends that come while it runs are coalesced into one rerun on the
  * latest version, so no version's data is lost and none is run twice. Each finished job is one
- * {@link LiveVersion} event to the chain's listeners: one per version, never per task. Chains live
- * in memory: a coordinator restart ends them (their jobs stay, as ordinary jobs).
+ * {@link LiveVersion} event to the chain's listeners: one per version, never per task. Each chain has
+ * a row in the store, written in the same transaction as the job it moves to, and deleted when it
+ * stops; {@link LiveJobs.restore} resumes them after a restart.
  */
 export class LiveJobs {
   readonly #deps: LiveJobsDeps;
@@ -88,8 +110,9 @@ export class LiveJobs {
     }
     this.#reserved.set(owner, (this.#reserved.get(owner) ?? 0) + 1);
     try {
-      const view = await this.#deps.submit(request);
-      const chain: Chain = { id: view.id, owner, request, current: view.id, running: true, pending: undefined, dataset: view.dataset as DatasetId, last: undefined, listeners: new Set() };
+      const createdAt = new Date().toISOString();
+      const view = await this.#deps.submit(request, (id) => this.#deps.store.putLiveChain({ id, owner, current: id, createdAt }));
+      const chain: Chain = { id: view.id, owner, createdAt, request, current: view.id, running: true, pending: undefined, dataset: view.dataset as DatasetId, last: undefined, listeners: new Set() };
       this.#chains.set(chain.id, chain);
       this.#byJob.set(view.id, chain);
       return view;
@@ -98,6 +121,103 @@ export class LiveJobs {
       if (left > 0) this.#reserved.set(owner, left);
       else this.#reserved.delete(owner);
     }
+  }
+
+  /**
+   * Resumes the chains the store keeps (at start, before any submit): each follows its current job,
+   * and one whose job ended reruns at once on the newest version appended since. A row that names
+   * jobs which do not make a chain (missing, another spec, a dataset that is not a version of the
+   * first job's), or one past the caps, is dropped with a warning naming why. Returns how many resumed.
+   */
+  restore(): number {
+    const rows = this.#deps.store.listLiveChains(this.#max + 1_000);
+    let resumed = 0;
+    for (const row of rows) {
+      let chain: Chain;
+      try {
+        chain = this.#resumable(row);
+      } catch (error) {
+        this.#deps.logger.warn(`live chain ${String(row.id).slice(0, 64)} dropped: ${error instanceof Error ? error.message : String(error)}`);
+        this.#deps.store.deleteLiveChain(row.id);
+        continue;
+      }
+      const current = this.#deps.store.getJob(chain.current) as JobRow;
+      this.#chains.set(chain.id, chain);
+      this.#byJob.set(chain.id, chain);
+      this.#byJob.set(chain.current, chain);
+      resumed++;
+      const lastId = current.outcome?.status === "done" || current.outcome?.status === "failed" ? chain.current : row.last;
+      const last = lastId === undefined ? undefined : this.#deps.view(lastId);
+      if (last) chain.last = this.#event(chain, last);
+      if (current.outcome?.status === "cancelled") {
+        this.#end(chain);
+        continue;
+      }
+      const latest = this.#latest(chain.dataset);
+      if (latest === chain.dataset) continue;
+      if (chain.running) chain.pending = latest;
+      else this.#rerun(chain, latest);
+    }
+    if (rows.length > 0) this.#deps.logger.info(`${resumed} live chains resumed`);
+    return resumed;
+  }
+
+  /** The chain a stored row describes, or a throw saying why it is not one. */
+  #resumable(row: LiveChainRow): Chain {
+    const { store } = this.#deps;
+    if (typeof row.owner !== "string" || row.owner.length > MAX_OWNER_CHARS) throw new Error(`its owner is not a token hash of at most ${MAX_OWNER_CHARS} characters`);
+    if (this.#byJob.has(row.id) || this.#byJob.has(row.current)) throw new Error(`its jobs belong to another chain`);
+    if (this.#chains.size >= this.#max) throw new Error(`this coordinator keeps at most ${this.#max} live chains`);
+    if ([...this.#chains.values()].filter((chain) => chain.owner === row.owner).length >= this.#maxPerOwner) {
+      throw new Error(`its token already has ${this.#maxPerOwner} live chains, the most one token may keep`);
+    }
+    const first = store.getJob(row.id);
+    if (!first) throw new Error(`its first job ${row.id} does not exist`);
+    const spec = (() => {
+      try {
+        return parseJobSpec(JSON.parse(first.spec));
+      } catch (error) {
+        throw new Error(`its job's spec is refused: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    })();
+    const sameJob = (id: JobId | undefined, name: string): JobRow | undefined => {
+      if (id === undefined) return undefined;
+      const job = store.getJob(id);
+      if (!job) throw new Error(`its ${name} job ${id} does not exist`);
+      if (job.spec !== first.spec || job.replicas !== first.replicas || job.quorum !== first.quorum) throw new Error(`its ${name} job ${id} runs another spec than its first job`);
+      if (!this.#descends(job.dataset, first.dataset)) throw new Error(`its ${name} job ${id} runs on a dataset that is not a version of its first job's`);
+      return job;
+    };
+    const current = sameJob(row.current, "current") as JobRow;
+    sameJob(row.last, "last");
+    const request: JobRequest = { dataset: first.dataset, spec, replicas: first.replicas, quorum: first.quorum };
+    return {
+      id: row.id,
+      owner: row.owner,
+      createdAt: row.createdAt,
+      request,
+      current: row.current,
+      running: current.outcome === undefined,
+      pending: undefined,
+      dataset: current.dataset,
+      last: undefined,
+      listeners: new Set(),
+    };
+  }
+
+  /** Whether `dataset` is `ancestor` or a version appended to it (history is a line, so following parents finds it). */
+  #descends(dataset: DatasetId, ancestor: DatasetId): boolean {
+    for (let id: DatasetId | undefined = dataset; id !== undefined; id = this.#deps.dataset(id)?.parent) {
+      if (id === ancestor) return true;
+    }
+    return false;
+  }
+
+  /** The newest version appended on top of `dataset` (itself when none). */
+  #latest(dataset: DatasetId): DatasetId {
+    let id = dataset;
+    for (let child = this.#deps.store.childOf(id); child !== undefined; child = this.#deps.store.childOf(id)) id = child;
+    return id;
   }
 
   /** The chain a job belongs to (any of its versions), or undefined for a job that is not live. */
@@ -112,15 +232,23 @@ export class LiveJobs {
   }
 
   /**
-   * Follows a chain: the last finished version at once (if any), then each new one, then
-   * `"stopped"` when the chain ends. Returns the unsubscribe, or undefined for no such chain.
+   * Follows a chain: the last finished version at once (if any) and the rerun under way (if any),
+   * then each rerun submitted and each version finished, then `stopped` when the chain ends. Returns the unsubscribe, or undefined for no such chain.
    */
-  watch(id: JobId, listener: (event: LiveVersion | "stopped") => void): (() => void) | undefined {
+  watch(id: JobId, listener: (event: LiveEvent) => void): (() => void) | undefined {
     const chain = this.#byJob.get(id);
     if (!chain || !this.#chains.has(chain.id)) return undefined;
     chain.listeners.add(listener);
-    if (chain.last) listener(chain.last);
+    if (chain.last) listener({ type: "version", version: chain.last });
+    const current = chain.running ? this.#deps.view(chain.current) : undefined;
+    if (current && (current.status === "queued" || current.status === "running")) listener({ type: "running", running: this.#running(chain, current) });
     return () => chain.listeners.delete(listener);
+  }
+
+  /** The chain a job belongs to and the chain's newest job, for the job's view; undefined for a job that is not live. */
+  describe(id: JobId): { chain: JobId; current: JobId } | undefined {
+    const chain = this.#byJob.get(id);
+    return chain && this.#chains.has(chain.id) ? { chain: chain.id, current: chain.current } : undefined;
   }
 
   /** Ends the chain a job belongs to, cancelling its running rerun; false when the job is not live. */
@@ -142,10 +270,11 @@ export class LiveJobs {
   }
 
   #end(chain: Chain): void {
+    this.#deps.store.deleteLiveChain(chain.id);
     this.#chains.delete(chain.id);
     this.#byJob.delete(chain.id);
     this.#byJob.delete(chain.current);
-    for (const listener of chain.listeners) listener("stopped");
+    for (const listener of chain.listeners) listener({ type: "stopped" });
     chain.listeners.clear();
   }
 
@@ -157,6 +286,26 @@ export class LiveJobs {
     }
     if (chain.current !== view.id) return;
     chain.running = false;
+    const event = this.#event(chain, view);
+    chain.last = event;
+    for (const listener of chain.listeners) listener({ type: "version", version: event });
+    if (!this.#chains.has(chain.id)) return;
+    if (view.status === "cancelled") {
+      this.#end(chain);
+      return;
+    }
+    const next = chain.pending;
+    chain.pending = undefined;
+    if (next) this.#rerun(chain, next);
+  }
+
+  /** The event of a chain's job under way. */
+  #running(chain: Chain, view: JobView): LiveRunning {
+    return { chain: chain.id, version: this.#deps.dataset(view.dataset as DatasetId)?.version ?? 1, dataset: view.dataset as DatasetId, jobId: view.id };
+  }
+
+  /** The event of one finished version of a chain. */
+  #event(chain: Chain, view: JobView): LiveVersion {
     const dataset = this.#deps.dataset(view.dataset as DatasetId);
     const event: LiveVersion = {
       chain: chain.id,
@@ -168,16 +317,7 @@ export class LiveJobs {
       total: view.tasks.total,
     };
     if (view.status === "done") event.result = JSON.parse(this.#deps.resultText(view.id)) as Json;
-    chain.last = event;
-    for (const listener of chain.listeners) listener(event);
-    if (!this.#chains.has(chain.id)) return;
-    if (view.status === "cancelled") {
-      this.#end(chain);
-      return;
-    }
-    const next = chain.pending;
-    chain.pending = undefined;
-    if (next) this.#rerun(chain, next);
+    return event;
   }
 
   #appended(dataset: DatasetRecord): void {
@@ -193,7 +333,13 @@ export class LiveJobs {
     chain.running = true;
     chain.dataset = dataset;
     this.#inFlight += 1;
-    this.#deps.submit({ ...chain.request, dataset }).then(
+    const { id, owner, createdAt } = chain;
+    const last = chain.last?.jobId;
+    // The chain's row moves to the new job in the job's own transaction, unless the chain stopped meanwhile.
+    const within = (current: JobId) => {
+      if (this.#chains.has(id)) this.#deps.store.putLiveChain({ id, owner, current, createdAt, ...(last === undefined ? {} : { last }) });
+    };
+    this.#deps.submit({ ...chain.request, dataset }, within).then(
       (view) => {
         this.#inFlight -= 1;
         const stopped = !this.#chains.has(chain.id);
@@ -204,7 +350,10 @@ export class LiveJobs {
         const early = this.#early.get(view.id);
         if (this.#inFlight === 0) this.#early.clear();
         if (stopped) this.#cancel(view.id);
-        else if (early) this.#finished(early);
+        else {
+          for (const listener of chain.listeners) listener({ type: "running", running: this.#running(chain, view) });
+          if (early) this.#finished(early);
+        }
       },
       () => {
         this.#inFlight -= 1;

@@ -2,7 +2,7 @@ import type { DatasetView, JobView, Json, PeerView } from "@shoal/protocol";
 import { canonicalJson } from "@shoal/protocol";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readEvents, SMA_SPEC, SP500_CSV } from "../testing/fixtures.ts";
+import { readEvents, SMA_SPEC, sp500Bar, SP500_HEADER, SP500_TEXT } from "../testing/fixtures.ts";
 import { ProtocolClient } from "../testing/ProtocolClient.ts";
 import type { ErrorBody, TestCoordinator } from "../testing/startTestCoordinator.ts";
 import { json, startTestCoordinator } from "../testing/startTestCoordinator.ts";
@@ -15,10 +15,9 @@ import { SqliteStore } from "../store/SqliteStore.ts";
  * coalescing, the cap on live chains, stopping, and the refusals.
  */
 
-const HEADER = "date,open,high,low,close,adjclose,volume\n";
-/** The sample with a final line end, so rows can follow it. */
-const SAMPLE = SP500_CSV.toString("utf8").replace(/\n?$/, "\n");
-const bar = (day: number) => `2020-05-${String(day).padStart(2, "0")},2845.62,2868.97,2820.42,${2800 + day}.5,${2800 + day}.5,5220160000\n`;
+const HEADER = SP500_HEADER;
+const SAMPLE = SP500_TEXT;
+const bar = sp500Bar;
 
 describe("live jobs", () => {
   let c: TestCoordinator;
@@ -67,6 +66,8 @@ describe("live jobs", () => {
     expect((await stop("j_nope")).status).toBe(404);
     const dataset = await upload(SAMPLE, "plain");
     const plain = await json<JobView>(post("/api/jobs", { dataset: dataset.id, spec: SMA_SPEC, live: false }));
+    expect(plain.live).toBeUndefined();
+    expect((await json<JobView>(c.api(`/api/jobs/${plain.id}`))).live).toBeUndefined();
     const stream = await c.api(`/api/jobs/${plain.id}/live`);
     expect(stream.status).toBe(404);
     expect((await json<ErrorBody>(stream)).error).toBe(`job ${plain.id} is not live`);
@@ -108,18 +109,36 @@ describe("live jobs", () => {
       events.push({ event, data });
       return event === "stopped";
     });
-    while (events.length < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    const finished = () => events.filter((e) => e.event === "version");
+    while (finished().length < 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Connected while the first job ran, the stream announced it as the rerun under way first.
+    if (events[0]!.event === "running") expect(events.shift()!.data).toEqual({ chain: job.id, version: 1, dataset: v1.id, jobId: job.id });
     expect(events[0]).toMatchObject({ event: "version", data: { chain: job.id, version: 1, dataset: v1.id, jobId: job.id, status: "done", reused: 0 } });
+    // The view says the job is live, and which job is its chain's newest.
+    expect((await json<JobView>(c.api(`/api/jobs/${job.id}`))).live).toEqual({ chain: job.id, current: job.id });
 
     // With no volunteer, the rerun on v2 waits; v3 and v4 come while it does: one rerun, on v4, follows.
     await stopWorker();
     const v2 = await append(v1.id, bar(1));
     const v3 = await append(v2.id, bar(2));
     const v4 = await append(v3.id, bar(3));
+    // The rerun on v2 is announced while it waits, and the views of the chain's first and newest jobs name it.
+    while (events.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    const waiting = events[1]!.data as { jobId: string };
+    expect(events[1]).toMatchObject({ event: "running", data: { chain: job.id, version: 2, dataset: v2.id } });
+    expect((await json<JobView>(c.api(`/api/jobs/${job.id}`))).live).toEqual({ chain: job.id, current: waiting.jobId });
+    expect((await json<JobView>(c.api(`/api/jobs/${waiting.jobId}`))).live).toEqual({ chain: job.id, current: waiting.jobId });
+    expect((await json<JobView[]>(c.api("/api/jobs"))).find((j) => j.id === waiting.jobId)?.live).toEqual({ chain: job.id, current: waiting.jobId });
+    // A late subscriber hears of the rerun under way at once, after the last finished version.
+    const joined = await readEvents(await c.api(`/api/jobs/${job.id}/live`), (event) => event === "running");
+    expect(joined.map((e) => e.event)).toEqual(["version", "running"]);
+    expect(joined[1]!.data).toEqual(events[1]!.data);
     await startWorker();
-    while (events.length < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (finished().length < 3) await new Promise((resolve) => setTimeout(resolve, 20));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const versions = events.map((e) => e.data as { version: number; dataset: string; jobId: string; status: string; reused: number; result: Json });
+    expect(events.map((e) => e.event)).toEqual(["version", "running", "version", "running", "version"]);
+    expect((events[2]!.data as { jobId: string }).jobId).toBe(waiting.jobId);
+    const versions = finished().map((e) => e.data as { version: number; dataset: string; jobId: string; status: string; reused: number; result: Json });
     expect(versions.map((v) => [v.version, v.dataset, v.status])).toEqual([
       [1, v1.id, "done"],
       [2, v2.id, "done"],

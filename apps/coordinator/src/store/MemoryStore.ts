@@ -4,13 +4,14 @@ import type { CreditLedger } from "../credit/CreditLedger.ts";
 import type { CreditTables } from "../credit/MemoryCreditLedger.ts";
 import { emptyCreditTables, MemoryCreditLedger } from "../credit/MemoryCreditLedger.ts";
 import { ingestKey } from "./ingestKey.ts";
-import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
+import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, LiveChainRow, SchedulerLog, Store } from "./Store.ts";
 
 interface Tables {
   datasets: Map<DatasetId, DatasetRecord>;
   tokens: Map<string, { label: string; createdAt: string }>;
   jobs: Map<JobId, JobRow>;
   memos: Map<string, string>;
+  liveChains: Map<JobId, LiveChainRow>;
   peers: Map<PeerId, { secretHash: string; lastSeen: string }>;
   snapshot: { state: SchedulerState; seq: number } | undefined;
   log: Array<{ seq: number; commands: SchedulerCommand[] }>;
@@ -23,6 +24,7 @@ const empty = (): Tables => ({
   tokens: new Map(),
   jobs: new Map(),
   memos: new Map(),
+  liveChains: new Map(),
   peers: new Map(),
   snapshot: undefined,
   log: [],
@@ -151,6 +153,26 @@ export class MemoryStore implements Store {
     const counts = { running: 0, done: 0, failed: 0, cancelled: 0 };
     for (const job of this.#t.jobs.values()) counts[job.outcome?.status ?? "running"]++;
     return counts;
+  }
+
+  putLiveChain(chain: LiveChainRow): void {
+    for (const id of [chain.id, chain.current, chain.last]) {
+      if (id !== undefined && !this.#t.jobs.has(id)) throw new Error(`no job ${id}`);
+    }
+    // A replaced row keeps its place, as SQLite's ordering by creation time does.
+    this.#t.liveChains.set(chain.id, structuredClone(chain));
+  }
+
+  deleteLiveChain(id: JobId): void {
+    this.#t.liveChains.delete(id);
+  }
+
+  listLiveChains(limit: number): LiveChainRow[] {
+    return [...this.#t.liveChains.values()]
+      .map((row, i) => ({ row, i }))
+      .sort((a, b) => a.row.createdAt.localeCompare(b.row.createdAt) || a.i - b.i)
+      .slice(0, limit)
+      .map(({ row }) => structuredClone(row));
   }
 
   rememberPeer(id: PeerId, secretHash: string, at: string): void {

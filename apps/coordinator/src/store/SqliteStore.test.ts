@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import type { DatasetId, PeerId, ShardHash } from "@shoal/protocol";
+import type { DatasetId, JobId, PeerId, ShardHash } from "@shoal/protocol";
 import { largeState, logged, runStoreTests, sampleDataset } from "./runStoreTests.ts";
+import { SCHEMA_VERSION } from "./sqliteSchema.ts";
 import { SqliteStore } from "./SqliteStore.ts";
 
 /** The dataset tables as a coordinator of schema 2 created them, before versions. */
@@ -78,7 +79,7 @@ describe("SqliteStore on disk", () => {
     store.putMemo("k", "[1]");
     store.close();
     const check = new Database(path, { readonly: true });
-    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "4" });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: String(SCHEMA_VERSION) });
     check.close();
     const again = new SqliteStore(path);
     expect(again.getMemo("k")).toBe("[1]");
@@ -102,11 +103,34 @@ describe("SqliteStore on disk", () => {
     store.insertDataset(v2);
     store.close();
     const check = new Database(path, { readonly: true });
-    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "4" });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: String(SCHEMA_VERSION) });
     check.close();
     const again = new SqliteStore(path);
     expect(again.getDataset(v2.id)).toEqual(v2);
     expect(again.getDataset("d-old" as DatasetId)).toEqual(old);
+    again.close();
+  });
+
+  it("migrates a schema 4 database: its jobs stay, live_chains starts empty and keeps chains across reopen", () => {
+    const path = freshPath();
+    const first = new SqliteStore(path);
+    first.insertDataset(sampleDataset("d1"));
+    first.insertJob({ id: "j1" as JobId, dataset: "d1" as DatasetId, spec: "{}", hasReduce: false, replicas: 1, quorum: 1, createdAt: "2024-01-02T00:00:00.000Z" });
+    first.close();
+    const raw = new Database(path);
+    raw.exec("DROP TABLE live_chains; UPDATE meta SET value = '4' WHERE key = 'schema';");
+    raw.close();
+    const store = new SqliteStore(path);
+    expect(store.getJob("j1" as JobId)?.id).toBe("j1");
+    expect(store.listLiveChains(10)).toEqual([]);
+    const chain = { id: "j1" as JobId, owner: "h", current: "j1" as JobId, createdAt: "2024-01-02T00:00:00.000Z" };
+    store.putLiveChain(chain);
+    store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "5" });
+    check.close();
+    const again = new SqliteStore(path);
+    expect(again.listLiveChains(10)).toEqual([chain]);
     again.close();
   });
 
@@ -130,7 +154,7 @@ describe("SqliteStore on disk", () => {
     again.close();
   });
 
-  it("reads a snapshot of schema 1, tasks inline, and marks the database current (4)", () => {
+  it("reads a snapshot of schema 1, tasks inline, and marks the database current", () => {
     const path = freshPath();
     new SqliteStore(path).close();
     const big = largeState(3, 10);
@@ -142,7 +166,7 @@ describe("SqliteStore on disk", () => {
     expect(store.loadScheduler().snapshot).toEqual(big);
     store.close();
     const check = new Database(path, { readonly: true });
-    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "4" });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: String(SCHEMA_VERSION) });
     check.close();
   });
 

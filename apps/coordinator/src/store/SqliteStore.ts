@@ -5,10 +5,10 @@ import type { CreditLedger } from "../credit/CreditLedger.ts";
 import { SqliteCreditLedger } from "../credit/SqliteCreditLedger.ts";
 import { ingestKey } from "./ingestKey.ts";
 import { snapshotFromRows, snapshotOutline, snapshotTaskRows } from "./snapshotRows.ts";
-import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow } from "./storeRows.ts";
-import type { DatasetRowSql, JobRowSql } from "./storeRows.ts";
+import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow, LIVE_CHAIN_COLUMNS, liveChainFromRow, liveChainToSql } from "./storeRows.ts";
+import type { DatasetRowSql, JobRowSql, LiveChainRowSql } from "./storeRows.ts";
 import { SCHEMA_VERSION, SQLITE_INDEXES, SQLITE_SCHEMA } from "./sqliteSchema.ts";
-import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "./Store.ts";
+import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, LiveChainRow, SchedulerLog, Store } from "./Store.ts";
 
 interface SeriesRowSql {
   key: string;
@@ -74,6 +74,9 @@ export class SqliteStore implements Store {
       jobs: db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?`),
       jobResult: db.prepare("SELECT result FROM jobs WHERE id = ?"),
       countJobs: db.prepare("SELECT status, count(*) AS n FROM jobs GROUP BY status"),
+      putLiveChain: db.prepare(`INSERT OR REPLACE INTO live_chains (${LIVE_CHAIN_COLUMNS}) VALUES (?, ?, ?, ?, ?)`),
+      deleteLiveChain: db.prepare("DELETE FROM live_chains WHERE id = ?"),
+      liveChains: db.prepare(`SELECT ${LIVE_CHAIN_COLUMNS} FROM live_chains ORDER BY created_at, rowid LIMIT ?`),
       rememberPeer: db.prepare(
         "INSERT INTO peers (id, secret_hash, last_seen) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET secret_hash = excluded.secret_hash, last_seen = excluded.last_seen",
       ),
@@ -184,6 +187,18 @@ export class SqliteStore implements Store {
     return counts;
   }
 
+  putLiveChain(chain: LiveChainRow): void {
+    this.#q.putLiveChain.run(...liveChainToSql(chain));
+  }
+
+  deleteLiveChain(id: JobId): void {
+    this.#q.deleteLiveChain.run(id);
+  }
+
+  listLiveChains(limit: number): LiveChainRow[] {
+    return (this.#q.liveChains.all(limit) as LiveChainRowSql[]).map(liveChainFromRow);
+  }
+
   rememberPeer(id: PeerId, secretHash: string, at: string): void {
     this.#q.rememberPeer.run(id, secretHash, at);
   }
@@ -252,6 +267,7 @@ export class SqliteStore implements Store {
         // Schema 3 series are one whole-series shard each: a NULL chunk list says the shard is the one chunk.
         const seriesColumns = this.#db.prepare("PRAGMA table_info(dataset_series)").all() as Array<{ name: string }>;
         if (!seriesColumns.some((column) => column.name === "chunks")) this.#db.exec("ALTER TABLE dataset_series ADD COLUMN chunks TEXT");
+        // Schema 4 kept live chains in memory only: live_chains, which SQLITE_SCHEMA has just created, starts empty.
         this.#db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
       });
     }

@@ -72,6 +72,20 @@ export interface JobRow {
   outcome?: JobOutcome;
 }
 
+/**
+ * A live chain as stored (see `LiveJobs`): its first job (`id`, the chain's name), the author
+ * token's hash that owns it, the job computing its newest version (`current`) and the last one
+ * that finished before it (`last`). Its spec, replication and dataset are the jobs' own, read
+ * from their rows; a stopped chain has no row.
+ */
+export interface LiveChainRow {
+  id: JobId;
+  owner: string;
+  current: JobId;
+  last?: JobId;
+  createdAt: string;
+}
+
 /** The scheduler as last persisted: a snapshot (if any) and the commands logged after it, in order. */
 export interface SchedulerLog {
   snapshot?: SchedulerState;
@@ -129,6 +143,13 @@ export interface Store {
   jobResult(id: JobId): string | undefined;
   /** Number of jobs by stored status: `running` until they end. */
   countJobs(): Record<"running" | JobOutcome["status"], number>;
+
+  /** Stores a live chain, replacing its row if it has one. */
+  putLiveChain(chain: LiveChainRow): void;
+  /** Forgets a live chain (it stopped); no row is fine. */
+  deleteLiveChain(id: JobId): void;
+  /** At most `limit` live chains, oldest first. */
+  listLiveChains(limit: number): LiveChainRow[];
 
   /**
    * Records that this coordinator issued (or welcomed back) a peer id, with the SHA-256 (hex) of the

@@ -179,6 +179,25 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       expect(s.countTokens()).toBe(2);
     });
 
+    it("keeps live chains: one row each, replaced in place, listed oldest first up to a limit, forgotten when stopped, refused for a job it lacks", async () => {
+      const s = await open();
+      s.insertDataset(sampleDataset("d1"));
+      for (const id of ["j1", "j2", "j3", "j4"]) s.insertJob(sampleJob(id, "d1"));
+      const a = { id: "j1" as JobId, owner: "h-a", current: "j1" as JobId, createdAt: "2024-01-02T00:00:00.000Z" };
+      const b = { id: "j3" as JobId, owner: "h-b", current: "j3" as JobId, createdAt: "2024-01-03T00:00:00.000Z" };
+      s.putLiveChain(b);
+      s.putLiveChain(a);
+      expect(s.listLiveChains(10)).toEqual([a, b]);
+      const moved = { ...a, current: "j2" as JobId, last: "j1" as JobId };
+      s.putLiveChain(moved);
+      expect(s.listLiveChains(10)).toEqual([moved, b]);
+      expect(s.listLiveChains(1)).toEqual([moved]);
+      expect(() => s.putLiveChain({ ...b, current: "j-missing" as JobId })).toThrow();
+      s.deleteLiveChain(a.id);
+      s.deleteLiveChain("j-none" as JobId);
+      expect(s.listLiveChains(10)).toEqual([b]);
+    });
+
     it("stores jobs, finishes them once with their outcome, and lists them newest first", async () => {
       const s = await open();
       s.insertDataset(sampleDataset("d1"));

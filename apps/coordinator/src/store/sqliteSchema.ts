@@ -4,9 +4,10 @@
  * and peers keep the hash of their session secret. 3: datasets have versions (`parent`, `version`)
  * made by appends, and `task_memo` keeps verified task outputs for incremental jobs, in insertion order (`seq`) so the
  * oldest are evicted first. 4: a series lists its immutable chunks (`dataset_series.chunks`, JSON);
- * NULL, as every series of schema 3 migrates, means its shard is its one chunk.
+ * NULL, as every series of schema 3 migrates, means its shard is its one chunk. 5: live chains are
+ * kept in `live_chains`, so a restarted coordinator resumes them (schema 4 had none to keep: it lost them).
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Tables of the SQLite store. Times are ISO-8601 text; JSON columns hold text written by JSON.stringify. */
 export const SQLITE_SCHEMA = `
@@ -65,6 +66,13 @@ CREATE TABLE IF NOT EXISTS jobs (
   result      TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_by_created ON jobs (created_at);
+CREATE TABLE IF NOT EXISTS live_chains (
+  id         TEXT PRIMARY KEY REFERENCES jobs(id),
+  owner      TEXT NOT NULL,
+  current    TEXT NOT NULL REFERENCES jobs(id),
+  last       TEXT REFERENCES jobs(id),
+  created_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS peers (
   id          TEXT PRIMARY KEY,
   secret_hash TEXT,

@@ -1,5 +1,5 @@
 import type { DatasetId, JobId } from "@shoal/protocol";
-import type { ChunkRecord, DatasetRecord, IngestOptions, JobOutcome, JobRow } from "./Store.ts";
+import type { ChunkRecord, DatasetRecord, IngestOptions, JobOutcome, JobRow, LiveChainRow } from "./Store.ts";
 
 /** A `datasets` row as both SQL stores read it (the SQLite and PostgreSQL tables have the same columns). */
 export interface DatasetRowSql {
@@ -81,4 +81,28 @@ export function jobFromRow(row: JobRowSql): JobRow {
     if (row.error !== null) job.outcome.error = JSON.parse(row.error) as JobOutcome["error"];
   }
   return job;
+}
+
+/** A `live_chains` row as both SQL stores read it. */
+export interface LiveChainRowSql {
+  id: string;
+  owner: string;
+  current: string;
+  last: string | null;
+  created_at: string;
+}
+
+/** The columns {@link liveChainFromRow} reads, in the order the stores' inserts write them. */
+export const LIVE_CHAIN_COLUMNS = "id, owner, current, last, created_at";
+
+/** A live chain's row as its insert's parameters, in {@link LIVE_CHAIN_COLUMNS} order. */
+export function liveChainToSql(chain: LiveChainRow): [string, string, string, string | null, string] {
+  return [chain.id, chain.owner, chain.current, chain.last ?? null, chain.createdAt];
+}
+
+/** A live chain row as read; what it names is checked by `LiveJobs` when it resumes the chain. */
+export function liveChainFromRow(row: LiveChainRowSql): LiveChainRow {
+  const chain: LiveChainRow = { id: row.id as JobId, owner: row.owner, current: row.current as JobId, createdAt: row.created_at };
+  if (row.last !== null) chain.last = row.last as JobId;
+  return chain;
 }

@@ -7,6 +7,12 @@ import type { EngineName } from "@shoal/protocol";
 export const ROOT_DIR = fileURLToPath(new URL("../../../../", import.meta.url));
 /** The sample dataset: daily S&P 500 bars. */
 export const SP500_CSV = readFileSync(`${ROOT_DIR}public/datasets/sp500.csv`);
+/** The S&P 500 sample's header line, as an append's body starts. */
+export const SP500_HEADER = "date,open,high,low,close,adjclose,volume\n";
+/** The sample with a final line end, so rows can follow it. */
+export const SP500_TEXT = SP500_CSV.toString("utf8").replace(/\n?$/, "\n");
+/** One made-up bar after the sample ends (May 2020, `day` 1 to 28), as a CSV line. */
+export const sp500Bar = (day: number): string => `2020-05-${String(day).padStart(2, "0")},2845.62,2868.97,2820.42,${2800 + day}.5,${2800 + day}.5,5220160000\n`;
 /** The SMA-crossover example script. */
 export const SMA_SCRIPT = readFileSync(`${ROOT_DIR}examples/sma-crossover.lua`, "utf8");
 /** The SMA sweep as the grid runs it: 11 slices of 500 rows with a 250-row halo, 16 points in batches of 4. */

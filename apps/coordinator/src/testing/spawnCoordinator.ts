@@ -11,6 +11,8 @@ export interface SpawnedCoordinator {
   api(path: string, token: string, init?: RequestInit): Promise<Response>;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
+  /** Everything it wrote to stderr (its log lines) so far. */
+  stderr(): string;
 }
 
 /**
@@ -34,7 +36,7 @@ export function spawnCoordinator(dataDir: string, extraArgs: readonly string[] =
       const url = /shoal coordinator: (http:\/\/\S+)/.exec(stdout)?.[1];
       const api = (path: string, bearer: string, init: RequestInit = {}) => fetch(`${url}${path}`, { ...init, headers: { Authorization: `Bearer ${bearer}`, ...(init.headers ?? {}) } });
       // The token line follows the URL's, maybe in a later chunk.
-      if (url) setTimeout(() => resolve({ child, url, token: /author token.*: (shoal_\S+)/.exec(stdout)?.[1], api, exited }), 50);
+      if (url) setTimeout(() => resolve({ child, url, token: /author token.*: (shoal_\S+)/.exec(stdout)?.[1], api, exited, stderr: () => stderr }), 50);
     });
   });
 }

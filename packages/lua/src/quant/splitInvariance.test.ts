@@ -65,6 +65,15 @@ describe("a sweep split by time with a halo equals the unsplit run", () => {
     expect(whole.runs).toHaveLength(12);
     expect(whole.runs.reduce((n, r) => n + r["trades"]!, 0)).toBeGreaterThan(200);
     expectSame(split, whole);
+    // The best run's equity curve: bounded, from weekly points, ending on the last bar at the run's growth.
+    const best = (whole as unknown as { best: { fast: number; slow: number; equity: { time: number[]; equity: number[] } } }).best;
+    const run = whole.runs.find((r) => r["fast"] === best.fast && r["slow"] === best.slow)!;
+    expect(best.equity.time.length).toBeGreaterThan(64);
+    expect(best.equity.time.length).toBeLessThanOrEqual(129);
+    expect(best.equity.equity).toHaveLength(best.equity.time.length);
+    expect(best.equity.time.at(-1)).toBe(sp500.time.at(-1));
+    expect(best.equity.time).toEqual([...best.equity.time].sort((a, b) => a - b));
+    expect(best.equity.equity.at(-1)! - 1).toBeCloseTo(run["total_return"]!, 12);
   });
 
   it("quant-sma-sweep.lua: yearly windows", () => {

@@ -71,6 +71,11 @@ export interface JobView {
   createdAt: string;
   finishedAt: string | null;
   spec: SpecSummary;
+  /**
+   * Present while the job is a live chain's first job or the one computing (or last computed) its
+   * newest version: the chain's first job, and that newest job. Absent for every other job.
+   */
+  live?: { chain: JobId; current: JobId };
 }
 
 /** One event of a job's progress stream (`GET /api/jobs/:id/events`); the last one has type done, failed or cancelled. */

@@ -1,4 +1,4 @@
-import type { EngineName, JobId } from "@shoal/protocol";
+import type { EngineName, JobId, JobView } from "@shoal/protocol";
 import { ENGINE_NAMES, hasLoneSurrogate, LIMITS, LONE_SURROGATE_PROBLEM } from "@shoal/protocol";
 import { bearerHash } from "../../auth/authorTokens.ts";
 import { JobRequestError } from "../../authors/JobRequestError.ts";
@@ -17,6 +17,11 @@ const MAX_REPLICAS = 16;
 /** `/api/check` and `/api/jobs`: syntax checks, submission, views, scripts, progress events, results, cancellation. */
 export function jobRoutes(router: Router, deps: HttpDeps): void {
   const { jobs } = deps;
+  /** The view with its live chain, for a job that is one's first or newest. */
+  const withLive = (view: JobView): JobView => {
+    const live = deps.live.describe(view.id);
+    return live ? { ...view, live } : view;
+  };
 
   router.add("POST", "/api/check", async ({ req, res }) => {
     const body = await readJsonBody(req, LIMITS.scriptBytes * 2 + 1024);
@@ -34,18 +39,18 @@ export function jobRoutes(router: Router, deps: HttpDeps): void {
     // Past the auth check, the bearer's hash says whose request this is: live jobs are capped per token.
     const view = await answer(() => (request.live ? deps.live.submit(request, bearerHash(req.headers.authorization)) : jobs.submit(request)));
     deps.logger.info(`job ${view.id} submitted: ${view.tasks.total} tasks over dataset ${view.dataset}`);
-    sendJson(res, 201, view);
+    sendJson(res, 201, withLive(view));
   });
 
   router.add("GET", "/api/jobs", ({ res, url }) => {
     const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get("limit") ?? 100) || 100));
-    sendJson(res, 200, jobs.list(limit));
+    sendJson(res, 200, jobs.list(limit).map(withLive));
   });
 
   router.add("GET", "/api/jobs/:id", ({ res, params }) => {
     const view = jobs.view(params.id as JobId);
     if (!view) throw new HttpError(404, `no job ${params.id}`);
-    sendJson(res, 200, view);
+    sendJson(res, 200, withLive(view));
   });
 
   router.add("GET", "/api/jobs/:id/script", ({ res, params }) => {
@@ -77,11 +82,13 @@ export function jobRoutes(router: Router, deps: HttpDeps): void {
     if (!jobs.view(id)) throw new HttpError(404, `no job ${id}`);
     if (!deps.live.chainOf(id)) throw new HttpError(404, `job ${id} is not live`);
     const stream = new SseStream(req, res);
+    const chain = deps.live.chainOf(id);
     const unsubscribe = deps.live.watch(id, (event) => {
-      if (event === "stopped") {
-        stream.send("stopped", { chain: deps.live.chainOf(id) });
+      if (event.type === "stopped") {
+        stream.send("stopped", { chain });
         stream.close();
-      } else stream.send("version", event);
+      } else if (event.type === "running") stream.send("running", event.running);
+      else stream.send("version", event.version);
     });
     if (!unsubscribe) stream.close();
     else stream.onClose(unsubscribe);
@@ -93,8 +100,9 @@ export function jobRoutes(router: Router, deps: HttpDeps): void {
     const stream = new SseStream(req, res);
     let last = "";
     const push = () => {
-      const view = jobs.view(id);
-      if (!view || !stream.open) return;
+      const found = jobs.view(id);
+      if (!found || !stream.open) return;
+      const view = withLive(found);
       const text = JSON.stringify(view);
       if (text !== last) stream.send("progress", view);
       last = text;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatasetId } from "@shoal/protocol";
+import type { DatasetId, JobId } from "@shoal/protocol";
 import type { TestPostgres } from "../../testing/startPostgres.ts";
 import { startPostgres } from "../../testing/startPostgres.ts";
 import { largeState, logged, runStoreTests, sampleDataset } from "../runStoreTests.ts";
@@ -39,6 +39,26 @@ describe("PostgresStore on a real cluster", () => {
     for (const row of rows) expect(row.chars).toBeLessThanOrEqual(8 * 1024 * 1024 + 6_000);
     expect(store.loadScheduler().snapshot).toEqual(big);
     store.close();
+  });
+
+  it("migrates a version 3 database to 4: its jobs stay, live_chains starts empty and keeps chains", async () => {
+    const url = await cluster.createDatabase();
+    const first = new PostgresStore(url);
+    first.insertDataset(sampleDataset("d1"));
+    first.insertJob({ id: "j1" as JobId, dataset: "d1" as DatasetId, spec: "{}", hasReduce: false, replicas: 1, quorum: 1, createdAt: "2024-01-02T00:00:00.000Z" });
+    first.connection.query("DROP TABLE live_chains");
+    first.connection.query("UPDATE meta SET value = '3' WHERE key = 'schema'");
+    first.close();
+    const store = new PostgresStore(url);
+    expect(store.connection.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0]?.value).toBe("4");
+    expect(store.getJob("j1" as JobId)?.id).toBe("j1");
+    expect(store.listLiveChains(10)).toEqual([]);
+    const chain = { id: "j1" as JobId, owner: "h", current: "j1" as JobId, createdAt: "2024-01-02T00:00:00.000Z" };
+    store.putLiveChain(chain);
+    store.close();
+    const again = new PostgresStore(url);
+    expect(again.listLiveChains(10)).toEqual([chain]);
+    again.close();
   });
 
   it("refuses a database written by a newer coordinator", async () => {

@@ -4,10 +4,10 @@ import type { CreditLedger } from "../../credit/CreditLedger.ts";
 import { POSTGRES_CREDIT_SCHEMA, PostgresCreditLedger } from "../../credit/PostgresCreditLedger.ts";
 import { ingestKey } from "../ingestKey.ts";
 import { snapshotFromRows, snapshotOutline, snapshotTaskRows } from "../snapshotRows.ts";
-import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow } from "../storeRows.ts";
-import type { DatasetRowSql, JobRowSql } from "../storeRows.ts";
-import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, SchedulerLog, Store } from "../Store.ts";
-import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_MIGRATE_2_TO_3, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
+import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow, LIVE_CHAIN_COLUMNS, liveChainFromRow, liveChainToSql } from "../storeRows.ts";
+import type { DatasetRowSql, JobRowSql, LiveChainRowSql } from "../storeRows.ts";
+import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, LiveChainRow, SchedulerLog, Store } from "../Store.ts";
+import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_MIGRATE_2_TO_3, POSTGRES_MIGRATE_3_TO_4, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
 import { SyncPostgres } from "./SyncPostgres.ts";
 import type { SyncPostgresOptions } from "./SyncPostgres.ts";
 
@@ -190,6 +190,19 @@ export class PostgresStore implements Store {
     return counts;
   }
 
+  putLiveChain(chain: LiveChainRow): void {
+    const sql = `INSERT INTO live_chains (${LIVE_CHAIN_COLUMNS}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, current = excluded.current, last = excluded.last, created_at = excluded.created_at`;
+    this.#db.query(sql, liveChainToSql(chain));
+  }
+
+  deleteLiveChain(id: JobId): void {
+    this.#db.query("DELETE FROM live_chains WHERE id = $1", [id]);
+  }
+
+  listLiveChains(limit: number): LiveChainRow[] {
+    return this.#db.query<LiveChainRowSql>(`SELECT ${LIVE_CHAIN_COLUMNS} FROM live_chains ORDER BY created_at, seq LIMIT $1`, [limit]).rows.map(liveChainFromRow);
+  }
+
   rememberPeer(id: PeerId, secretHash: string, at: string): void {
     this.#db.query(
       "INSERT INTO peers (id, secret_hash, last_seen) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET secret_hash = excluded.secret_hash, last_seen = excluded.last_seen",
@@ -262,7 +275,7 @@ export class PostgresStore implements Store {
     this.#db.close();
   }
 
-  /** Writes the version on a new database, migrates a version 1 or 2 one, refuses a newer one; then adds the lease and progress tables. */
+  /** Writes the version on a new database, migrates a version 1 or 2 one, refuses a newer one; then adds the lease, progress and live chain tables. */
   #checkVersion(): void {
     const row = this.#db.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0];
     if (!row) this.#db.query("INSERT INTO meta (key, value) VALUES ('schema', $1)", [String(POSTGRES_SCHEMA_VERSION)]);
@@ -273,6 +286,8 @@ export class PostgresStore implements Store {
     if (version === 1) this.#db.query("INSERT INTO job_leases (job_id, owner, epoch, expires_at) SELECT id, '', 0, now() FROM jobs WHERE status = 'running'");
     // Version 2 to 3 (and a new database): the progress table, empty until owners publish.
     this.#db.query(POSTGRES_MIGRATE_2_TO_3);
+    // Version 3 to 4 (and a new database): the live chains table, empty until a live job starts.
+    this.#db.query(POSTGRES_MIGRATE_3_TO_4);
     if (version < POSTGRES_SCHEMA_VERSION) this.#db.query("UPDATE meta SET value = $1 WHERE key = 'schema'", [String(POSTGRES_SCHEMA_VERSION)]);
   }
 

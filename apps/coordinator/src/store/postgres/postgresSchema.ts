@@ -2,7 +2,7 @@
  * Version of {@link POSTGRES_SCHEMA}, kept in `meta` as SQLite's is; a database written by a newer
  * coordinator is refused. Counted apart from the SQLite schema's versions.
  */
-export const POSTGRES_SCHEMA_VERSION = 3;
+export const POSTGRES_SCHEMA_VERSION = 4;
 
 /**
  * Tables of the PostgreSQL store, the SQLite schema's counterparts: times as ISO-8601 text and
@@ -112,6 +112,22 @@ ALTER TABLE scheduler_snapshot_tasks DROP CONSTRAINT scheduler_snapshot_tasks_pk
 ALTER TABLE scheduler_snapshot_tasks ADD PRIMARY KEY (node, job, position);
 ALTER TABLE scheduler_log ADD COLUMN node TEXT NOT NULL DEFAULT '';
 ALTER TABLE dataset_series ADD COLUMN IF NOT EXISTS chunks TEXT;
+`;
+
+/**
+ * Version 4: live chains (see `LiveJobs`) kept in `live_chains`, so a restarted coordinator resumes
+ * them. A version 3 database kept none (they were in memory), so the table starts empty; it is
+ * created by this statement on a new database too, run on every start after any older migration.
+ */
+export const POSTGRES_MIGRATE_3_TO_4 = `
+CREATE TABLE IF NOT EXISTS live_chains (
+  id         TEXT PRIMARY KEY REFERENCES jobs(id),
+  owner      TEXT NOT NULL,
+  current    TEXT NOT NULL REFERENCES jobs(id),
+  last       TEXT REFERENCES jobs(id),
+  created_at TEXT COLLATE "C" NOT NULL,
+  seq        BIGINT GENERATED ALWAYS AS IDENTITY
+);
 `;
 
 /**

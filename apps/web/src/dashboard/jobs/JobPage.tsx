@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import type { JobView, PeerView } from "@shoal/client";
 import { durationText } from "@shoal/protocol";
 import { formatDuration } from "../../donor/format.ts";
@@ -30,22 +30,36 @@ import { TaskTimeline } from "../tasks/TaskTimeline.tsx";
 
 /** One job, live: progress with throughput and ETA, the peers on it, cancel; then its result, or its Lua error on its line. */
 export function JobPage({ id }: { id: string }) {
-  const { job, samples, error } = useJobProgress(id);
-  const chain = useLiveChain(id);
+  const own = useJobProgress(id);
+  const job = own.job;
+  // A job whose view said it is live stays followed as one on this page (its chain may stop while it is open).
+  const [liveId, setLiveId] = useState<string>();
+  if (job?.live && liveId !== id) setLiveId(id);
+  const chain = useLiveChain(id, liveId === id);
+  // A live job's progress, timeline and tasks describe the version being computed, or the newest one finished.
+  const shownId = chain.computing?.jobId ?? chain.latest?.jobId ?? id;
+  const followed = useJobProgress(shownId === id ? undefined : shownId);
+  // While the next version's view loads, the previous one shown on this page stays (no flash of the first job).
+  const held = useRef<{ page: string; job: JobView }>(undefined);
+  if (followed.job) held.current = { page: id, job: followed.job };
+  const { job: progressJob, samples, error } = shownId === id ? own : { ...followed, job: followed.job ?? (held.current?.page === id ? held.current.job : job) };
+  const shownVersion = chain.computing?.jobId === shownId ? chain.computing.version : chain.latest?.version;
   const active = job?.status === "queued" || job?.status === "running";
-  const now = useNow(active ? 1000 : undefined);
+  const progressActive = progressJob?.status === "queued" || progressJob?.status === "running";
+  const now = useNow(progressActive ? 1000 : undefined);
   const script = useApi((client) => client.getJobScript(id), [id]);
-  const peers = useApi((client) => (active ? client.listPeers() : Promise.resolve(undefined)), [id, active], { refreshMs: 2000 });
-  const volunteers = useApi((client) => client.getVolunteerCounts(id), [id, active], active ? { refreshMs: 2000 } : {});
+  const progressId = progressJob?.id ?? id;
+  const peers = useApi((client) => (progressActive ? client.listPeers() : Promise.resolve(undefined)), [progressId, progressActive], { refreshMs: 2000 });
+  const volunteers = useApi((client) => client.getVolunteerCounts(progressId), [progressId, progressActive], progressActive ? { refreshMs: 2000 } : {});
 
-  if (!job) return error ? <Notice kind="error">Cannot load job {id}: {error}</Notice> : <Notice kind="loading">Loading job…</Notice>;
-  const live = progressEstimate(samples, job.tasks.total, now);
-  const tookMs = job.finishedAt ? Date.parse(job.finishedAt) - Date.parse(job.createdAt) : undefined;
+  if (!job || !progressJob) return own.error ? <Notice kind="error">Cannot load job {id}: {own.error}</Notice> : <Notice kind="loading">Loading job…</Notice>;
+  const live = progressEstimate(samples, progressJob.tasks.total, now);
+  const tookMs = progressJob.finishedAt ? Date.parse(progressJob.finishedAt) - Date.parse(progressJob.createdAt) : undefined;
   // Reused tasks were done before the job started: its throughput counts the tasks that ran.
-  const ran = job.tasks.done - (job.tasks.reused ?? 0);
-  const tasksPerSecond = active ? live.tasksPerSecond : tookMs && ran > 0 ? ran / (tookMs / 1000) : undefined;
+  const ran = progressJob.tasks.done - (progressJob.tasks.reused ?? 0);
+  const tasksPerSecond = progressActive ? live.tasksPerSecond : tookMs && ran > 0 ? ran / (tookMs / 1000) : undefined;
   const etaMs = live.etaMs;
-  const fraction = job.tasks.total ? job.tasks.done / job.tasks.total : 0;
+  const fraction = progressJob.tasks.total ? progressJob.tasks.done / progressJob.tasks.total : 0;
 
   return (
     <>
@@ -59,30 +73,36 @@ export function JobPage({ id }: { id: string }) {
         </button>
         {active && <CancelButton id={id} />}
       </div>
-      {error && <Notice kind="error">Lost the progress stream: {error}</Notice>}
+      {own.error && <Notice kind="error">Lost the progress stream: {own.error}</Notice>}
+      {error && error !== own.error && <Notice kind="error">Lost the progress stream of job {progressJob.id}: {error}</Notice>}
       <section className="card" aria-label="Progress">
-        <ProgressBar value={fraction} label={`${Math.floor(fraction * 100)} % · ${job.tasks.done}/${job.tasks.total} tasks`} testId="job-progress" />
+        {progressJob.id !== id && (
+          <p className="muted" data-testid="progress-version">
+            Version {shownVersion ?? "—"} · job <Link to={routePath({ page: "job", id: progressJob.id })}>{progressJob.id}</Link> ({progressJob.status})
+          </p>
+        )}
+        <ProgressBar value={fraction} label={`${Math.floor(fraction * 100)} % · ${progressJob.tasks.done}/${progressJob.tasks.total} tasks`} testId="job-progress" />
         <div className="stats">
-          {active && <Stat label="Assigned to peers" value={String(job.tasks.running)} />}
-          {active && <Stat label="Queued" value={String(job.tasks.queued + job.tasks.waiting)} />}
-          {!active && job.status !== "done" && <Stat label="Never finished" value={`${job.tasks.total - job.tasks.done} tasks`} />}
-          {job.tasks.reused !== undefined && <Stat label="Reused from earlier jobs" value={`${job.tasks.reused} of ${job.tasks.total} tasks`} testId="job-reused" />}
+          {progressActive && <Stat label="Assigned to peers" value={String(progressJob.tasks.running)} />}
+          {progressActive && <Stat label="Queued" value={String(progressJob.tasks.queued + progressJob.tasks.waiting)} />}
+          {!progressActive && progressJob.status !== "done" && <Stat label="Never finished" value={`${progressJob.tasks.total - progressJob.tasks.done} tasks`} />}
+          {progressJob.tasks.reused !== undefined && <Stat label="Reused from earlier jobs" value={`${progressJob.tasks.reused} of ${progressJob.tasks.total} tasks`} testId="job-reused" />}
           <Stat label="Throughput" value={tasksPerSecond === undefined ? "—" : `${tasksPerSecond.toFixed(1)} tasks/s`} testId="throughput" />
-          <Stat label={active ? "ETA" : "Took"} value={active ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : tookMs === undefined ? "—" : formatDuration(tookMs)} testId="eta" />
-          <Stat label="Results accepted" value={`${job.results.accepted}${job.results.rejected ? ` (${job.results.rejected} rejected)` : ""}`} />
-          <Stat label="Volunteers" value={volunteers.data ? volunteersText(volunteers.data, !active) : "—"} testId="job-volunteers" />
-          {active && <JobPeers id={job.id} peers={peers.data} />}
+          <Stat label={progressActive ? "ETA" : "Took"} value={progressActive ? (etaMs === undefined ? "—" : formatDuration(etaMs)) : tookMs === undefined ? "—" : formatDuration(tookMs)} testId="eta" />
+          <Stat label="Results accepted" value={`${progressJob.results.accepted}${progressJob.results.rejected ? ` (${progressJob.results.rejected} rejected)` : ""}`} />
+          <Stat label="Volunteers" value={volunteers.data ? volunteersText(volunteers.data, !progressActive) : "—"} testId="job-volunteers" />
+          {progressActive && <JobPeers id={progressJob.id} peers={peers.data} />}
         </div>
       </section>
       {chain.phase !== "checking" && chain.phase !== "not-live" && <LivePanel id={id} chain={chain} />}
-      {active && <VolunteerHint peers={peers.data} engine={job.spec.engine} />}
+      {progressActive && <VolunteerHint peers={peers.data} engine={job.spec.engine} />}
       {active && job.unconfirmedError && <UnconfirmedError job={job} />}
       {job.status === "failed" && job.error && <JobError job={job} script={script.data} />}
       {job.status === "cancelled" && <Notice kind="empty">This job was cancelled; it has no result.</Notice>}
       {active && <PartialResultCard job={job} />}
       {(job.status === "done" || chain.latest?.result !== undefined) && <JobResult job={job} live={chain.latest} />}
-      <TaskTimeline id={id} active={active} />
-      <TaskTable id={id} active={active} />
+      <TaskTimeline id={progressJob.id} active={progressActive} />
+      <TaskTable id={progressJob.id} active={progressActive} />
       <JobFacts job={job} />
       {job.status !== "failed" && script.data !== undefined && (
         <details className="card">

@@ -76,6 +76,14 @@ export function NewJobPage({ from }: { from?: string | undefined }) {
         setSeed(String(job.spec.seed));
         setDeadline(job.spec.deadlineMs === undefined ? "" : durationText(job.spec.deadlineMs));
         setPicked(job.dataset);
+        // From a live job, the new one is live too, on the newest version its chain ran on (appends reach only that one).
+        setLive(job.live !== undefined);
+        if (job.live && job.live.current !== job.id) {
+          client.getJob(job.live.current).then(
+            (current) => live && setPicked(current.dataset),
+            (failure: unknown) => live && fail(failure),
+          );
+        }
         const copies = Math.min(MAX_REPLICAS, job.replicas);
         setReplicas(String(copies));
         setQuorum(String(Math.min(copies, job.quorum)));

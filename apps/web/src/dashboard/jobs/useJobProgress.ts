@@ -13,13 +13,14 @@ export interface JobProgress {
   error: string | undefined;
 }
 
-/** Follows a job's server-sent progress events until its final one; the view updates on every event. */
-export function useJobProgress(id: string): JobProgress {
+/** Follows a job's server-sent progress events until its final one; the view updates on every event. No id, no stream. */
+export function useJobProgress(id: string | undefined): JobProgress {
   const [state, setState] = useState<JobProgress>({ job: undefined, samples: [], error: undefined });
 
   useStream(
     async (client, signal) => {
       setState({ job: undefined, samples: [], error: undefined });
+      if (id === undefined) return;
       const seen = (job: JobView) =>
         setState((previous) => ({ job, error: undefined, samples: [...previous.samples, { at: Date.now(), done: job.tasks.done }].slice(-MAX_SAMPLES) }));
       const first = await client.getJob(id);

@@ -6,7 +6,7 @@ import { LineChart } from "../results/LineChart.tsx";
 import { Link } from "../shell/Link.tsx";
 import { routePath } from "../shell/parseRoute.ts";
 import { useSession } from "../shell/SessionContext.ts";
-import { metricByVersion } from "./liveHistory.ts";
+import { equityCurve, metricByVersion } from "./liveHistory.ts";
 import type { LiveChain } from "./useLiveChain.ts";
 
 /**
@@ -19,6 +19,7 @@ export function LivePanel({ id, chain }: { id: string; chain: LiveChain }) {
   const [stopping, setStopping] = useState<string>();
   const chart = useMemo(() => metricByVersion(chain.rows), [chain.rows]);
   const latest = chain.latest;
+  const curve = useMemo(() => equityCurve(latest?.result), [latest]);
   const stop = () => {
     setStopping("Stopping…");
     client.stopLive(id).then(
@@ -51,6 +52,15 @@ export function LivePanel({ id, chain }: { id: string; chain: LiveChain }) {
         <Stat label="Reused in it" value={latest ? `${latest.reused} of ${latest.total} tasks` : "—"} testId="live-reused" />
         <Stat label="Its job" value={latest ? latest.jobId : "—"} testId="live-job" />
       </div>
+      {curve && latest && (
+        <figure className="chart-figure">
+          {/* Redrawn in place for each version (same height, so the page does not jump), its last point the newest bar. */}
+          <LineChart data={curve} time height={220} testId="live-equity-chart" />
+          <figcaption className="muted small" data-testid="live-equity-caption">
+            Equity of the best parameters ({bestText(latest)}), version {latest.version}: growth of 1 invested at the first bar, {curve.xs.length} points
+          </figcaption>
+        </figure>
+      )}
       {chart && (
         <figure className="chart-figure">
           <LineChart data={chart} time={false} wholeX height={180} testId="live-metric-chart" />
@@ -91,12 +101,20 @@ export function LivePanel({ id, chain }: { id: string; chain: LiveChain }) {
   );
 }
 
+/** The best parameters of a version's result in words (`fast 10 · slow 150`), without its metrics or curve. */
+function bestText(version: { result?: unknown }): string {
+  const best = (version.result as { best?: Record<string, unknown> } | undefined)?.best ?? {};
+  const params = Object.entries(best).filter(([name, value]) => name !== "key" && name !== "sharpe" && name !== "equity" && typeof value === "number");
+  return params.map(([name, value]) => `${name} ${String(value)}`).join(" · ") || "best";
+}
+
 function stateText(chain: LiveChain): string {
   const version = chain.latest?.version;
   switch (chain.phase) {
     case "running":
       return "Running the first version; its result shows here when it is done.";
     case "waiting":
+      if (chain.computing) return `Showing version ${version}. Computing version ${chain.computing.version}: the progress above follows it, and its result replaces this one when it is done.`;
       return `Showing version ${version}. Waiting for the next append: each one reruns the job, reusing the tasks whose rows did not change.`;
     case "stopped":
       return version === undefined ? "Stopped before any version finished." : `Stopped. Version ${version} is the last; its result stays below.`;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LiveVersion } from "@shoal/client";
 import type { LiveRow } from "./liveHistory.ts";
-import { addVersion, metricByVersion } from "./liveHistory.ts";
+import { addVersion, equityCurve, MAX_CURVE_POINTS, metricByVersion } from "./liveHistory.ts";
 
 const version = (n: number, sharpe?: number): LiveVersion => ({
   chain: "j_1",
@@ -19,6 +19,11 @@ describe("addVersion", () => {
     const rows = addVersion(addVersion([], version(2, 0.5)), version(1, 0.25));
     expect(rows.map((row) => row.version)).toEqual([1, 2]);
     expect(rows[1]).toMatchObject({ jobId: "j_2", reused: 1, total: 4, best: "fast 10 · slow 50 · sharpe 0.5", metric: { name: "sharpe", value: 0.5 } });
+  });
+
+  it("leaves the best run's equity curve out of the row's words (the chart draws it)", () => {
+    const event = { ...version(1, 0.5), result: { best: { fast: 10, sharpe: 0.5, equity: { time: [1, 2], equity: [1, 2] } }, runs: [] } };
+    expect(addVersion([], event)[0]!.best).toBe("fast 10 · sharpe 0.5");
   });
 
   it("replaces the row of a version sent again (a reconnect re-sends the last) instead of doubling it", () => {
@@ -45,5 +50,28 @@ describe("metricByVersion", () => {
     expect(metricByVersion(addVersion([], version(1, 0.3)))).toBeUndefined();
     const rows = [version(1, 0.3), version(2), version(3, 0.4)].reduce<LiveRow[]>((rows, event) => addVersion(rows, event), []);
     expect(metricByVersion(rows)).toEqual({ xs: [1, 3], lines: [{ label: "best sharpe", values: [0.3, 0.4] }] });
+  });
+});
+
+describe("equityCurve", () => {
+  const result = (equity: unknown) => ({ best: { fast: 10, sharpe: 0.5, equity }, runs: [] }) as never;
+
+  it("draws the best run's curve over time", () => {
+    expect(equityCurve(result({ time: [1, 2, 3], equity: [1, 1.1, 0.9] }))).toEqual({ xs: [1, 2, 3], lines: [{ label: "equity", values: [1, 1.1, 0.9] }] });
+  });
+
+  it.each([
+    ["no result", undefined],
+    ["no best", { runs: [] }],
+    ["no curve", result(undefined)],
+    ["a curve that is a list", result([1, 2])],
+    ["lists of different lengths", result({ time: [1, 2, 3], equity: [1, 2] })],
+    ["a string among the numbers", result({ time: [1, "2"], equity: [1, 2] })],
+    ["a null (JSON's NaN) among the numbers", result({ time: [1, 2], equity: [1, null] })],
+    ["one point", result({ time: [1], equity: [1] })],
+    ["times out of order", result({ time: [2, 1], equity: [1, 1] })],
+    ["more points than the page draws", result({ time: Array.from({ length: MAX_CURVE_POINTS + 1 }, (_, i) => i), equity: Array.from({ length: MAX_CURVE_POINTS + 1 }, () => 1) })],
+  ])("draws nothing for %s", (_name, value) => {
+    expect(equityCurve(value as never)).toBeUndefined();
   });
 });

@@ -4,6 +4,9 @@ import type { LineSeries } from "../results/lineSeries.ts";
 import { PREFERRED_METRICS } from "../results/preferredMetrics.ts";
 import { resultSummary } from "../results/resultSummary.ts";
 
+/** Most points of an equity curve the live page draws; a result with more draws none (the sweep sends at most 129). */
+export const MAX_CURVE_POINTS = 5_000;
+
 /** Versions a live job page keeps in its table and chart; older ones drop off the front. */
 export const MAX_LIVE_ROWS = 500;
 
@@ -27,7 +30,7 @@ export interface LiveRow {
 export function addVersion(rows: readonly LiveRow[], event: LiveVersion, max = MAX_LIVE_ROWS): LiveRow[] {
   const row: LiveRow = { version: event.version, jobId: event.jobId, status: event.status, reused: event.reused, total: event.total, best: undefined, metric: undefined };
   if (event.result !== undefined) {
-    row.best = resultSummary(event.result).find(([name]) => name === "best")?.[1];
+    row.best = resultSummary(withoutCurve(event.result)).find(([name]) => name === "best")?.[1];
     row.metric = bestMetric(event.result);
   }
   const kept = rows.filter((held) => held.version !== event.version);
@@ -53,4 +56,32 @@ function bestMetric(result: Json): LiveRow["metric"] {
     if (typeof value === "number" && Number.isFinite(value)) return { name, value };
   }
   return undefined;
+}
+
+/**
+ * The best run's equity curve of a result (`best.equity = {time, equity}`, as the SMA sweep
+ * sends it) as one line over time; undefined unless both are arrays of finite numbers of one
+ * length, from 2 to {@link MAX_CURVE_POINTS} points, times ascending.
+ */
+export function equityCurve(result: Json | undefined): LineSeries | undefined {
+  if (typeof result !== "object" || result === null || Array.isArray(result)) return undefined;
+  const best = result.best;
+  if (typeof best !== "object" || best === null || Array.isArray(best)) return undefined;
+  const curve = best.equity;
+  if (typeof curve !== "object" || curve === null || Array.isArray(curve)) return undefined;
+  const { time, equity } = curve;
+  const finite = (list: Json | undefined): list is number[] => Array.isArray(list) && list.every((x) => typeof x === "number" && Number.isFinite(x));
+  if (!finite(time) || !finite(equity) || time.length !== equity.length || time.length < 2 || time.length > MAX_CURVE_POINTS) return undefined;
+  if (time.some((t, i) => i > 0 && t <= time[i - 1]!)) return undefined;
+  return { xs: time, lines: [{ label: "equity", values: equity }] };
+}
+
+/** The result without its best run's equity curve, which the row's words leave to the chart. */
+function withoutCurve(result: Json): Json {
+  if (typeof result !== "object" || result === null || Array.isArray(result)) return result;
+  const best = result.best;
+  if (typeof best !== "object" || best === null || Array.isArray(best) || !("equity" in best)) return result;
+  const rest = { ...best };
+  delete rest.equity;
+  return { ...result, best: rest };
 }

@@ -21,6 +21,14 @@ describe("resultSummary", () => {
     ]);
   });
 
+  it("says how long a long list is instead of spelling it out (a best run's equity curve)", () => {
+    const curve = { time: Array.from({ length: 129 }, (_, i) => i), equity: Array.from({ length: 129 }, () => 1) };
+    expect(resultSummary({ best: { fast: 5, sharpe: 0.5, equity: curve }, few: [1, 2, 3, 4, 5, 6, 7, 8] })).toEqual([
+      ["best", "fast 5 · sharpe 0.5 · equity (time (129 values) · equity (129 values))"],
+      ["few", "1, 2, 3, 4, 5, 6, 7, 8"],
+    ]);
+  });
+
   it("has nothing to say about arrays and plain values", () => {
     expect(resultSummary([{ a: 1 }])).toEqual([]);
     expect(resultSummary(42)).toEqual([]);

@@ -18,7 +18,11 @@ export function resultSummary(result: Json): [string, string][] {
     .map(([name, value]) => [name, readable(value, name)]);
 }
 
+/** Longest list spelled out item by item; a longer one (an equity curve, say) is its length in words. */
+const MAX_LISTED = 8;
+
 function readable(value: Json, key: string): string {
+  if (Array.isArray(value) && value.length > MAX_LISTED) return `${value.length} values`;
   if (Array.isArray(value)) return value.length === 0 ? "none" : value.map((item) => readable(item, key)).join(", ");
   if (typeof value === "object" && value !== null) {
     return Object.entries(value)
