@@ -300,12 +300,12 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
    * integer, tables with `__eq`): bigints are equal exactly when `===`, and a JS number never
    * equals a bigint (integers are numbers whenever they fit).
    */
-  function equality(a: Operand, b: Operand): string {
+  function equality(a: Operand, b: Operand, s: number): string {
     const same = `${a.js} === ${b.js}`;
     if (a.kind === "plain" || b.kind === "plain") return same;
-    if (a.kind === "boxed" || b.kind === "boxed") return `${same} || $eq(${a.js}, ${b.js})`;
+    if (a.kind === "boxed" || b.kind === "boxed") return `${same} || $eq(${a.js}, ${b.js}, ${s})`;
     const objects = [a, b].filter((o) => o.kind === undefined).map((o) => `typeof ${o.js} === "object"`);
-    return objects.length === 0 ? same : `${same} || ((${objects.join(" || ")}) && $eq(${a.js}, ${b.js}))`;
+    return objects.length === 0 ? same : `${same} || ((${objects.join(" || ")}) && $eq(${a.js}, ${b.js}, ${s}))`;
   }
 
   /** A JS test that `js` (a side-effect-free read) is a table: the brand LuaTable carries (see isTable). */
@@ -334,9 +334,9 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
     const compare = (js: string, slow: string) => `(${pre}${both === undefined ? slow : both === "" ? js : `${both} ? ${js} : ${slow}`})`;
     switch (e.operator) {
       case "==":
-        return `(${pre}${equality(a, b)})`;
+        return `(${pre}${equality(a, b, s)})`;
       case "~=":
-        return `!(${pre}${equality(a, b)})`;
+        return `!(${pre}${equality(a, b, s)})`;
       case "<":
         return compare(`${l} < ${r}`, `$lt(${l}, ${r}, ${s})`);
       case "<=":

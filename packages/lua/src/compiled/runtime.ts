@@ -159,8 +159,31 @@ export function createOps(st: RunState) {
       calls.pop();
       return r;
     }
-    if (metamethod(f, "__call") === undefined) fail(site, `attempt to call a ${typeName(f)} value${named(site, 1)}`);
+    return callValue(f, site, args);
+  }
+
+  /** {@link call} of a value that is not a function: one that is not callable fails naming the first value of its __call chain without a __call, as native does. */
+  function callValue(f: LuaValue, site: number, args: LuaValue[]): LuaValue[] {
+    let g = f;
+    for (let depth = 0; depth < 200 && typeof g !== "function"; depth++) {
+      const h = metamethod(g, "__call");
+      if (h === undefined) fail(site, `attempt to call a ${typeName(g)} value${named(site, 1)}`);
+      g = h;
+    }
     return invoke(f, args);
+  }
+
+  /**
+   * Calls the metamethod `h` of `event` (`__add`, ...) for an operation at `site`: one that is not
+   * callable fails naming the event as native does (its name from the operation, so `<=` falling
+   * back on `__lt` names 'le'); from the runtime itself (site -1) without a position or a name.
+   */
+  function callMeta(h: LuaValue, args: LuaValue[], site: number, event: string): LuaValue {
+    if (typeof h !== "function" && metamethod(h, "__call") === undefined) {
+      if (site < 0) throw new LuaThrow(`attempt to call a ${typeName(h)} value`);
+      fail(site, `attempt to call a ${typeName(h)} value (metamethod '${event.slice(2)}')`);
+    }
+    return invoke(h, args)[0];
   }
 
   function callMethod(o: LuaValue, key: string, site: number, ...args: LuaValue[]): LuaValue[] {
@@ -203,7 +226,7 @@ export function createOps(st: RunState) {
         if (h === undefined) return undefined;
       } else {
         h = metamethod(o, "__index");
-        if (h === undefined) fail(site, `attempt to index a ${typeName(o)} value${describeKey(o, k, site)}`);
+        if (h === undefined) fail(site, `attempt to index a ${typeName(o)} value${loop === 0 ? describeKey(o, k, site) : ""}`);
       }
       if (typeof h === "function") return first(invoke(h, [o, k]));
       o = h;
@@ -233,7 +256,7 @@ export function createOps(st: RunState) {
         }
       } else {
         h = metamethod(o, "__newindex");
-        if (h === undefined) fail(site, `attempt to index a ${typeName(o)} value${describeKey(o, k, site)}`);
+        if (h === undefined) fail(site, `attempt to index a ${typeName(o)} value${loop === 0 ? describeKey(o, k, site) : ""}`);
       }
       if (typeof h === "function") {
         st.newindexSite = site;
@@ -262,8 +285,7 @@ export function createOps(st: RunState) {
     if (h === undefined && !bitwise && (typeof a === "string" || typeof b === "string")) {
       fail(site, `attempt to ${ARITH_EVENTS[op].slice(2)} a '${typeName(a)}' with a '${typeName(b)}'`);
     }
-    if (h !== undefined && typeof h !== "object") return first(invoke(h, [a, b]));
-    if (h instanceof LuaTable) return first(invoke(h, [a, b]));
+    if (h !== undefined) return callMeta(h, [a, b], site, ARITH_EVENTS[op]);
     const blameFirst = x === undefined;
     const bad = blameFirst ? a : b;
     const what = BITWISE.has(op) ? "perform bitwise operation on" : "perform arithmetic on";
@@ -414,7 +436,7 @@ export function createOps(st: RunState) {
       return sa + sb;
     }
     const h = metamethod(a, "__concat") ?? metamethod(b, "__concat");
-    if (h !== undefined) return first(invoke(h, [a, b]));
+    if (h !== undefined) return callMeta(h, [a, b], site, "__concat");
     const blameFirst = sa === undefined;
     return fail(site, `attempt to concatenate a ${typeName(blameFirst ? a : b)} value${named(site, blameFirst ? 1 : 2)}`);
   }
@@ -422,7 +444,7 @@ export function createOps(st: RunState) {
   function len(a: LuaValue, site: number): LuaValue {
     if (typeof a === "string") return a.length;
     const h = metamethod(a, "__len");
-    if (h !== undefined) return first(invoke(h, [a]));
+    if (h !== undefined) return callMeta(h, [a], site, "__len");
     if (a instanceof LuaTable) return a.length();
     return fail(site, `attempt to get length of a ${typeName(a)} value${named(site, 1)}`);
   }
@@ -432,13 +454,13 @@ export function createOps(st: RunState) {
     if (isNumber(a) && isNumber(b)) return compareNumbers(a, b) === 0;
     return false;
   }
-  function eq(a: LuaValue, b: LuaValue): boolean {
+  function eq(a: LuaValue, b: LuaValue, site = -1): boolean {
     if (a === b) return true;
     if (typeof a === "number" && typeof b === "number") return false;
     if (isNumber(a) && isNumber(b)) return compareNumbers(a, b) === 0;
     if (a instanceof LuaTable && b instanceof LuaTable) {
       const h = metamethod(a, "__eq") ?? metamethod(b, "__eq");
-      if (h !== undefined) return truthy(first(invoke(h, [a, b])));
+      if (h !== undefined) return truthy(callMeta(h, [a, b], site, "__eq"));
     }
     return false;
   }
@@ -450,10 +472,10 @@ export function createOps(st: RunState) {
     }
     if (typeof a === "string" && typeof b === "string") return event === "__lt" ? a < b : a <= b;
     const h = metamethod(a, event) ?? metamethod(b, event);
-    if (h !== undefined) return truthy(first(invoke(h, [a, b])));
+    if (h !== undefined) return truthy(callMeta(h, [a, b], site, event));
     if (event === "__le") {
       const lth = metamethod(a, "__lt") ?? metamethod(b, "__lt");
-      if (lth !== undefined) return !truthy(first(invoke(lth, [b, a])));
+      if (lth !== undefined) return !truthy(callMeta(lth, [b, a], site, event));
     }
     const ta = typeName(a);
     const tb = typeName(b);

@@ -462,7 +462,7 @@ export function createGlobals(st: RunState, ops: Ops): LuaTable {
         const cmp = a[1];
         if (cmp !== undefined && typeof cmp !== "function") return argError(2, "sort", `function expected, got ${typeName(cmp)}`);
         const lessThan =
-          cmp === undefined ? (x: LuaValue, y: LuaValue) => ops.lt(x, y, callerSite()) : (x: LuaValue, y: LuaValue) => truthy(ops.invoke(cmp, [x, y])[0]);
+          cmp === undefined ? (x: LuaValue, y: LuaValue) => ops.lt(x, y, -1) : (x: LuaValue, y: LuaValue) => truthy(ops.invoke(cmp, [x, y])[0]);
         sortTable(t, ops.len(t, callerSite()) as number, lessThan, (i) => ops.index(t, i, -1), (i, v) => ops.setindex(t, i, v, -1), err);
         return [];
       },

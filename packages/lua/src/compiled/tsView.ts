@@ -1,5 +1,6 @@
 import { VIEW_NAME, VIEW_READ_ONLY } from "../builtins/tsView.ts";
 import { LuaTable } from "./LuaTable.ts";
+import { chargeHeap } from "./memory.ts";
 import { LuaFloat, LuaThrow, float, type LuaFunction } from "./values.ts";
 
 /** The numbers behind each view made by {@link makeView}. */
@@ -8,9 +9,11 @@ const views = new WeakMap<LuaTable, Float64Array>();
 /**
  * A `ts` result on the compiled engine (see builtins/tsView.ts): an empty table whose protected
  * metatable reads `a` as an array of floats and refuses writes. `where` gives the position of the
- * Lua code running, for the refusal's message.
+ * Lua code running, for the refusal's message. The numbers' bytes are charged to the call's heap
+ * estimate (the table is charged as any table), so a call keeping results past its memory limit stops.
  */
 export function makeView(a: Float64Array, meta: LuaTable): LuaTable {
+  chargeHeap(a.byteLength);
   const t = new LuaTable();
   t.metatable = meta;
   views.set(t, a);
