@@ -62,10 +62,7 @@ export class PostgresTaskHistoryStore implements TaskHistoryStore {
   constructor(url: string, options?: SyncPostgresOptions) {
     this.#db = new SyncPostgres(url, options);
     try {
-      this.#db.transaction(() => {
-        this.#db.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
-        this.#db.query(SCHEMA);
-      });
+      this.#db.underLock(SCHEMA_LOCK, () => this.#db.query(SCHEMA));
       this.#cursor = this.#db.query<{ n: number }>("SELECT coalesce(max(changed), 0) AS n FROM task_attempts").rows[0]!.n;
     } catch (error) {
       this.#db.close();

@@ -25,10 +25,7 @@ export class PostgresShardBlobs implements SharedShards {
   constructor(url: string, options?: SyncPostgresOptions) {
     this.#db = new SyncPostgres(url, options);
     try {
-      this.#db.transaction(() => {
-        this.#db.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
-        this.#db.query(SCHEMA);
-      });
+      this.#db.underLock(SCHEMA_LOCK, () => this.#db.query(SCHEMA));
     } catch (error) {
       this.#db.close();
       throw error;

@@ -50,8 +50,7 @@ export class PostgresStore implements Store {
     this.#db = new SyncPostgres(url, options);
     this.#node = options.node ?? "";
     try {
-      this.#db.transaction(() => {
-        this.#db.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
+      this.#db.underLock(SCHEMA_LOCK, () => {
         this.#db.query(POSTGRES_SCHEMA + POSTGRES_CREDIT_SCHEMA);
         this.#checkVersion();
       });

@@ -104,6 +104,14 @@ export class SyncPostgres {
     return [a as SqlResult<A>, b as SqlResult<B>];
   }
 
+  /** Runs `fn` in a transaction holding the advisory lock `lock`, so coordinators starting together create or migrate their tables one at a time. */
+  underLock<T>(lock: number, fn: () => T): T {
+    return this.transaction(() => {
+      this.query("SELECT pg_advisory_xact_lock($1)", [lock]);
+      return fn();
+    });
+  }
+
   /**
    * Runs `fn` atomically; nested calls join the outer transaction through savepoints. A throw rolls
    * back. BEGIN (or SAVEPOINT) waits to travel with the transaction's first statement, so a group
