@@ -8,7 +8,7 @@ import { chromium } from "@playwright/test";
 import type { Browser, CDPSession, Page } from "@playwright/test";
 import { CHROMIUM_ARGS, findChromium } from "../../e2e/support/findChromium.ts";
 import buildWeb from "../../e2e/support/buildWeb.ts";
-import { COPIES, cpuMs, ENGINES, figureCells, gridFigures, rssMb, runJob, startGrid, TASKS, threadCpu, threadCpuMs, WORKERS } from "./gridJob.ts";
+import { COPIES, cpuMs, ENGINES, figureCells, gridFigures, spanTable, rssMb, runJob, startGrid, TASKS, threadCpu, threadCpuMs, WORKERS } from "./gridJob.ts";
 import type { Grid, GridRun, Volunteers } from "./gridJob.ts";
 import { POINTS } from "./kernels.ts";
 import { nativeLua } from "./runners.ts";
@@ -168,6 +168,7 @@ export async function browserGridRow(bars: number, runs: number, port: number): 
       "| engine | main thread | executor Web Worker | other Web Workers | thread pool | rest |",
       "| --- | ---: | ---: | ---: | ---: | ---: |",
     ];
+    const spans: Array<{ engine: (typeof ENGINES)[number]; figures: ReturnType<typeof gridFigures> }> = [];
     for (const engine of ENGINES) {
       heaps = engine === "compiled" ? compiledHeaps : interpreterHeaps;
       await runJob(grid, engine, volunteers);
@@ -177,13 +178,14 @@ export async function browserGridRow(bars: number, runs: number, port: number): 
       for (let r = 0; r < runs; r++) timed.push(await runJob(grid, engine, volunteers));
       breakdown.push(`| ${engine} | ${threadBreakdown(threads0, await rendererThreads(session), runs * TASKS)} |`);
       const figures = gridFigures(timed, native.results);
+      spans.push({ engine, figures });
       const donors = (await renderers(session)).sort((a, b) => b.cpuMs - a.cpuMs).slice(0, WORKERS);
       const rss = donors.map((r) => rssMb(r.pid)).map((m) => `${m.now.toFixed(0)} (${m.peak.toFixed(0)})`).join(", ");
       const worker = figures.executorCpuPerPointMs;
       const workerCells = worker === undefined ? " | " : `${worker.toFixed(1)} | ${(worker / nativePerPoint).toFixed(2)}`;
       lines.push(`| ${engine} | ${figureCells(figures, nativePerPoint)} | ${workerCells} | ${await heaps.describe()} | ${rss} | ${figures.agree} |`);
     }
-    return [...lines, ...breakdown];
+    return [...lines, ...spanTable(spans, nativePerPoint), ...breakdown];
   } finally {
     await browser?.close().catch(() => undefined);
     grid.close();

@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { figureCells, gridFigures, resultsOf, SCRIPT, statCpuMs, TASKS, WORKERS } from "./gridJob.ts";
+import type { AttemptView } from "@shoal/protocol";
+import { figureCells, gridFigures, resultsOf, SCRIPT, spanTable, statCpuMs, TASKS, wallSpans, WORKERS } from "./gridJob.ts";
 import { PLAIN_LUA, POINTS, WALK_LUA } from "./kernels.ts";
 
 const NATIVE = "0.123456789/12 -1.500000000/3 2.000000000/0";
@@ -23,8 +24,24 @@ describe("resultsOf", () => {
   });
 });
 
+describe("wallSpans", () => {
+  const attempt = (peer: string, start: number, end: number | null): AttemptView => ({ task: 0, attempt: 1, peer, start, end, outcome: "result" });
+
+  it("splits each volunteer's wall time into held, between and the two edges, summing to wall × volunteers", () => {
+    const attempts = [attempt("a", 110, 200), attempt("b", 105, 300), attempt("a", 230, 400), attempt("b", 310, 480)];
+    const spans = wallSpans(attempts, 100, 500, 2);
+    expect(spans).toEqual({ held: 90 + 170 + 195 + 170, between: 30 + 10, edges: 10 + 100 + 5 + 20 });
+    expect(spans.held + spans.between + spans.edges).toBe(400 * 2);
+  });
+
+  it("counts overlapping attempts of one volunteer once, a running one to the end, and an unreached volunteer as all edges", () => {
+    const spans = wallSpans([attempt("a", 0, 100), attempt("a", 50, 150), attempt("a", 160, null)], 0, 200, 2);
+    expect(spans).toEqual({ held: 150 + 40, between: 10, edges: 200 });
+  });
+});
+
 describe("gridFigures", () => {
-  const run = (wallMs: number, cpuMs: number, results = NATIVE) => ({ wallMs, cpuMs, results });
+  const run = (wallMs: number, cpuMs: number, results = NATIVE) => ({ wallMs, cpuMs, results, spans: { held: wallMs, between: wallMs / 2, edges: 0 }, coordinatorCpuMs: wallMs / 10 });
 
   it("takes medians and spreads the wall time over the volunteer cores", () => {
     const f = gridFigures([run(1200, 2400), run(600, 6000), run(900, 3600)], NATIVE);
@@ -42,6 +59,15 @@ describe("gridFigures", () => {
   it("says NO, with the first job's results, when any job disagrees with native", () => {
     expect(gridFigures([run(1, 1, "x"), run(1, 1)], NATIVE).agree).toBe("NO: x");
     expect(gridFigures([run(1, 1), run(1, 1, "0.1/1")], NATIVE).agree).toBe(`NO: ${NATIVE}`);
+  });
+
+  it("gives the median job's spans per point, and prints them as a table", () => {
+    const f = gridFigures([run(1200, 2400), run(600, 6000), run(900, 3600)], NATIVE);
+    expect(f.spansPerPoint).toEqual({ held: 900 / TASKS, between: 450 / TASKS, edges: 0 });
+    expect(f.coordinatorCpuPerPointMs).toBe(90 / TASKS);
+    expect(spanTable([{ engine: "wasmoon", figures: f }], 25).at(-1)).toBe(
+      `| wasmoon | ${(900 / TASKS).toFixed(1)} | ${(900 / TASKS / 25).toFixed(2)} | ${(450 / TASKS).toFixed(1)} | 0.0 | ${f.perCoreMs.toFixed(1)} | ${(90 / TASKS).toFixed(1)} |`,
+    );
   });
 
   it("prints ratios against native's ms per point", () => {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ShoalClient } from "@shoal/client";
-import type { EngineName } from "@shoal/protocol";
+import type { AttemptView, EngineName } from "@shoal/protocol";
 import { PLAIN_LUA, POINTS, walk } from "./kernels.ts";
 import { median } from "./runners.ts";
 
@@ -102,6 +102,44 @@ export interface GridRun {
   /** CPU ms of the threads that ran Lua alone, when the row can tell them apart. */
   executorCpuMs?: number;
   results: string;
+  /** Where the volunteers' wall time went, from the job's attempts as the coordinator recorded them. */
+  spans: WallSpans;
+  /** CPU ms the coordinator process used meanwhile (it shares the machine's cores with the volunteers). */
+  coordinatorCpuMs?: number;
+}
+
+/**
+ * A job's wall time per volunteer, split by what the coordinator saw (ms, summed over the volunteers):
+ * `held` while a volunteer held a task (assigned to result received), `between` from one of its
+ * results to its next assignment, `edges` from the job's creation to its first assignment and from its
+ * last result to the job's end. held + between + edges = wall × volunteers.
+ */
+export interface WallSpans {
+  held: number;
+  between: number;
+  edges: number;
+}
+
+/** Splits `volunteers` × (created..finished) by the attempts' spans (see {@link WallSpans}). */
+export function wallSpans(attempts: readonly AttemptView[], createdAt: number, finishedAt: number, volunteers: number): WallSpans {
+  const byPeer = new Map<string, AttemptView[]>();
+  for (const a of attempts) byPeer.set(a.peer, [...(byPeer.get(a.peer) ?? []), a]);
+  const spans: WallSpans = { held: 0, between: 0, edges: 0 };
+  for (const list of byPeer.values()) {
+    list.sort((a, b) => a.start - b.start);
+    let last = createdAt;
+    for (const [k, a] of list.entries()) {
+      const end = a.end ?? finishedAt;
+      if (k === 0) spans.edges += a.start - createdAt;
+      else spans.between += Math.max(0, a.start - last);
+      spans.held += end - Math.max(a.start, last);
+      last = Math.max(last, end);
+    }
+    spans.edges += finishedAt - last;
+  }
+  // A volunteer the job never reached idled for all of it.
+  spans.edges += Math.max(0, volunteers - byPeer.size) * (finishedAt - createdAt);
+  return spans;
 }
 
 /** How a row watches its volunteers during a job. */
@@ -121,6 +159,7 @@ export async function runJob(grid: Grid, engine: EngineName, volunteers: Volunte
   const i = Array.from({ length: TASKS }, (_, k) => k + 1);
   volunteers.check();
   const cpu0 = await volunteers.cpuMs();
+  const coordinator0 = cpuMs(grid.coordinator.child.pid!);
   const executor0 = await volunteers.executorCpuMs?.();
   const job = await grid.client.createJob({ dataset: grid.dataset, spec: { script: SCRIPT, engine, params: { i }, batchSize: 1 } });
   const until = Date.now() + JOB_TIMEOUT_MS;
@@ -128,11 +167,15 @@ export async function runJob(grid: Grid, engine: EngineName, volunteers: Volunte
   for (;;) {
     const view = await grid.client.getJob(job.id);
     if (view.status === "done") {
-      const cpuMs = (await volunteers.cpuMs()) - cpu0;
+      const volunteersCpuMs = (await volunteers.cpuMs()) - cpu0;
+      const coordinatorCpuMs = cpuMs(grid.coordinator.child.pid!) - coordinator0;
       const executor = await volunteers.executorCpuMs?.();
-      const wallMs = Date.parse(view.finishedAt!) - Date.parse(view.createdAt);
+      const createdAt = Date.parse(view.createdAt);
+      const finishedAt = Date.parse(view.finishedAt!);
       const executorCpuMs = executor === undefined || executor0 === undefined ? {} : { executorCpuMs: executor - executor0 };
-      return { wallMs, cpuMs, ...executorCpuMs, results: resultsOf(await grid.client.getResult(job.id)) };
+      const { attempts } = await grid.client.getAttempts(job.id);
+      const spans = wallSpans(attempts, createdAt, finishedAt, WORKERS);
+      return { wallMs: finishedAt - createdAt, cpuMs: volunteersCpuMs, ...executorCpuMs, results: resultsOf(await grid.client.getResult(job.id)), spans, coordinatorCpuMs };
     }
     if (view.status !== "running" && view.status !== "queued") throw new Error(`grid job ${view.status}: ${JSON.stringify(view)}`);
     if (Date.now() > until) throw new Error(`grid job ${job.id} (${engine}) not done after ${JOB_TIMEOUT_MS} ms: ${JSON.stringify(view)}`);
@@ -141,7 +184,8 @@ export async function runJob(grid: Grid, engine: EngineName, volunteers: Volunte
       nextSample = Date.now() + 500;
       await volunteers.sample();
     }
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // Not faster: this process and the coordinator answering it share the volunteers' two cores.
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
 
@@ -164,6 +208,10 @@ export interface GridFigures {
   cpuPerPointMs: number;
   /** Median of the executor threads' CPU ms ÷ TASKS, when every job has it. */
   executorCpuPerPointMs?: number;
+  /** The median job's {@link WallSpans}, ms per point. */
+  spansPerPoint: WallSpans;
+  /** The median job's coordinator CPU ms per point, when measured. */
+  coordinatorCpuPerPointMs?: number;
   /** "yes" when every job's results equal native's, else "NO: " and the first job's. */
   agree: string;
 }
@@ -171,12 +219,16 @@ export interface GridFigures {
 /** Sums up timed jobs (at least one). */
 export function gridFigures(timed: GridRun[], nativeResults: string): GridFigures {
   const wallMs = median(timed.map((t) => t.wallMs));
+  const middleJob = [...timed].sort((a, b) => a.wallMs - b.wallMs)[Math.floor(timed.length / 2)]!;
+  const middle = middleJob.spans;
   const executor = timed.map((t) => t.executorCpuMs).filter((ms) => ms !== undefined);
   return {
     wallMs,
     perCoreMs: (wallMs * WORKERS) / TASKS,
     cpuPerPointMs: median(timed.map((t) => t.cpuMs)) / TASKS,
     ...(executor.length === timed.length ? { executorCpuPerPointMs: median(executor) / TASKS } : {}),
+    spansPerPoint: { held: middle.held / TASKS, between: middle.between / TASKS, edges: middle.edges / TASKS },
+    ...(middleJob.coordinatorCpuMs === undefined ? {} : { coordinatorCpuPerPointMs: middleJob.coordinatorCpuMs / TASKS }),
     agree: timed.every((t) => t.results === nativeResults) ? "yes" : `NO: ${timed[0]!.results}`,
   };
 }
@@ -223,4 +275,24 @@ export function threadCpu(pid: number): Map<string, number> {
 export function statCpuMs(stat: string): number {
   const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+/**
+ * The table that says where a row's wall time per volunteer core went, from each engine's figures:
+ * held + between + edges = the per-core figure of the row's main table.
+ */
+export function spanTable(rows: ReadonlyArray<{ engine: EngineName; figures: GridFigures }>, nativePerPointMs: number): string[] {
+  return [
+    "",
+    "Where the wall time per volunteer core went (ms per point, the median job; from its attempts as the coordinator recorded them):",
+    "held = assigned to result received (the task's run, its shard read and the messages both ways), between = a result to the",
+    "same volunteer's next assignment, start + end = job created to a volunteer's first assignment and its last result to the job's end.",
+    "The coordinator's CPU in that job is beside them: on a machine with no more cores than volunteers it comes out of their time.",
+    "",
+    "| engine | held | × native | between tasks | start + end | per core, total | coordinator CPU |",
+    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...rows.map(({ engine, figures: { spansPerPoint: s, perCoreMs, coordinatorCpuPerPointMs: c } }) =>
+      `| ${engine} | ${s.held.toFixed(1)} | ${(s.held / nativePerPointMs).toFixed(2)} | ${s.between.toFixed(1)} | ${s.edges.toFixed(1)} | ${perCoreMs.toFixed(1)} | ${c === undefined ? "" : c.toFixed(1)} |`,
+    ),
+  ];
 }

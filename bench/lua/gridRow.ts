@@ -5,7 +5,7 @@
 // worker's memory (RSS now and at its peak) after the job. bench/lua/gridJob.ts has what it
 // shares with the Chromium row (bench/lua/browserGridRow.ts).
 import type { Proc } from "./gridJob.ts";
-import { COPIES, cpuMs, ENGINES, figureCells, gridFigures, rssMb, runJob, startGrid, startShoal, TASKS, waitFor, WORKERS } from "./gridJob.ts";
+import { COPIES, cpuMs, ENGINES, figureCells, gridFigures, spanTable, rssMb, runJob, startGrid, startShoal, TASKS, waitFor, WORKERS } from "./gridJob.ts";
 import type { GridRun, Volunteers } from "./gridJob.ts";
 import { POINTS } from "./kernels.ts";
 import { nativeLua } from "./runners.ts";
@@ -35,15 +35,17 @@ export async function gridRow(bars: number, runs: number, port: number): Promise
       "| engine | job wall ms | per volunteer core, ms per point | × native | workers' CPU ms per point | × native | worker RSS MB | results agree |",
       "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ];
+    const spans: Array<{ engine: (typeof ENGINES)[number]; figures: ReturnType<typeof gridFigures> }> = [];
     for (const engine of ENGINES) {
       await runJob(grid, engine, volunteers);
       const timed: GridRun[] = [];
       for (let r = 0; r < runs; r++) timed.push(await runJob(grid, engine, volunteers));
       const figures = gridFigures(timed, native.results);
+      spans.push({ engine, figures });
       const rss = workers.map((w) => rssMb(w.child.pid!)).map((m) => `${m.now.toFixed(0)} (${m.peak.toFixed(0)})`).join(", ");
       lines.push(`| ${engine} | ${figureCells(figures, nativePerPoint)} | ${rss} | ${figures.agree} |`);
     }
-    return lines;
+    return [...lines, ...spanTable(spans, nativePerPoint)];
   } finally {
     for (const w of workers) w.child.kill("SIGKILL");
     grid.close();
