@@ -1,9 +1,10 @@
 import type { Json } from "@shoal/protocol";
 import fengari from "fengari";
 import type { LuaState, Table } from "fengari";
-import { jsonStringBytes } from "../jsonStringBytes.ts";
 import type { SeriesInput } from "../LuaEngine.ts";
-import { MAX_DEPTH, ResultError } from "../convert/ResultError.ts";
+import { MAX_DEPTH } from "../convert/ResultError.ts";
+import type { LuaStack } from "../convert/readLuaJson.ts";
+import { readLuaJson } from "../convert/readLuaJson.ts";
 import { pushNumberTable } from "./numberTable.ts";
 import { viewOf } from "./tsView.ts";
 
@@ -87,136 +88,46 @@ export function seriesOf(L: LuaState, idx: number): SeriesInput | undefined {
 
 
 /**
- * Reads the Lua value at `idx` as JSON: tables with keys exactly 1..n become arrays, the
- * empty table [], tables with string keys objects (in insertion order); NaN and ±Inf
- * become null as in JSON.stringify. Anything else — mixed or non-string keys, cycles,
- * nesting past 64, functions, invalid UTF-8, more than `maxBytes` of JSON — throws a
- * ResultError naming the path. Reads raw (no metamethods) and never raises Lua errors.
+ * Reads the Lua value at `idx` as JSON with the rules of {@link readLuaJson} (shared with
+ * wasmoon), over fengari's stack. Never raises Lua errors.
  */
 export function readJson(L: LuaState, idx: number, maxBytes: number): Json {
-  const reader = new JsonReader(L, maxBytes);
-  const value = reader.read(lua.lua_absindex(L, idx), "$", 0);
-  if (reader.bytes > maxBytes) throw ResultError.tooLarge(reader.bytes, maxBytes);
-  return value;
+  return readLuaJson(fengariStack(L), idx, maxBytes);
 }
 
-class JsonReader {
-  bytes = 0;
-  readonly #L: LuaState;
-  readonly #maxBytes: number;
-  readonly #path = new Set<unknown>();
-
-  constructor(L: LuaState, maxBytes: number) {
-    this.#L = L;
-    this.#maxBytes = maxBytes;
-  }
-
-  read(idx: number, path: string, depth: number): Json {
-    const L = this.#L;
-    switch (lua.lua_type(L, idx)) {
-      case lua.LUA_TNIL:
-        this.bytes += 4;
-        return null;
-      case lua.LUA_TBOOLEAN: {
-        const b = lua.lua_toboolean(L, idx);
-        this.bytes += b ? 4 : 5;
-        return b;
+/** {@link LuaStack} over a fengari state. */
+function fengariStack(L: LuaState): LuaStack {
+  return {
+    type: (idx) => lua.lua_type(L, idx),
+    typeName: (idx) => typeName(L, idx),
+    toBoolean: (idx) => lua.lua_toboolean(L, idx),
+    toNumber: (idx) => lua.lua_tonumber(L, idx),
+    toText: (idx) => {
+      try {
+        return to_jsstring(lua.lua_tostring(L, idx) as Uint8Array);
+      } catch {
+        return undefined;
       }
-      case lua.LUA_TNUMBER: {
-        const n = lua.lua_tonumber(L, idx);
-        const value = Number.isFinite(n) ? n : null;
-        this.bytes += JSON.stringify(value).length;
-        return value;
-      }
-      case lua.LUA_TSTRING: {
-        const s = this.#string(lua.lua_tostring(L, idx) as Uint8Array, path);
-        this.bytes += jsonStringBytes(s);
-        return s;
-      }
-      case lua.LUA_TTABLE:
-        return this.#table(idx, path, depth);
-      default:
-        throw ResultError.notConvertible(typeName(L, idx), path);
-    }
-  }
-
-  #table(idx: number, path: string, depth: number): Json {
-    const L = this.#L;
-    if (depth >= MAX_DEPTH) throw ResultError.tooDeep(path);
-    const ptr = lua.lua_topointer(L, idx);
-    const view = viewOf(ptr as Table);
-    if (view !== undefined) return this.#view(view);
-    if (this.#path.has(ptr)) throw ResultError.cycle(path);
-    if (!lua.lua_checkstack(L, 4)) throw ResultError.noStack(path);
-    let ints = 0;
-    let strings = 0;
-    let maxInt = 0;
-    lua.lua_pushnil(L);
-    while (lua.lua_next(L, idx)) {
-      const type = lua.lua_type(L, -2);
-      if (type === lua.LUA_TSTRING) strings++;
-      else if (type === lua.LUA_TNUMBER && lua.lua_isinteger(L, -2) && lua.lua_tointeger(L, -2) >= 1) {
-        ints++;
-        maxInt = Math.max(maxInt, lua.lua_tointeger(L, -2));
-      } else {
-        const key = lua.lua_type(L, -2) === lua.LUA_TTABLE ? "table" : describeKey(L, -2);
-        lua.lua_pop(L, 2);
-        throw ResultError.nonStringKey(path, key);
-      }
-      lua.lua_pop(L, 1);
-    }
-    if (ints > 0 && strings > 0) throw ResultError.mixed(path);
-    if (ints !== maxInt) throw ResultError.sparse(path);
-    this.#path.add(ptr);
-    let out: Json;
-    if (strings === 0) {
-      const items: Json[] = [];
-      this.bytes += 1 + Math.max(1, ints);
-      for (let i = 1; i <= ints; i++) {
-        lua.lua_rawgeti(L, idx, i);
-        const item = this.read(lua.lua_gettop(L), `${path}[${i}]`, depth + 1);
-        lua.lua_pop(L, 1);
-        if (this.bytes <= this.#maxBytes) items.push(item);
-      }
-      out = items;
-    } else {
-      const obj: { [key: string]: Json } = {};
-      this.bytes += 1 + strings;
-      lua.lua_pushnil(L);
-      while (lua.lua_next(L, idx)) {
-        const key = this.#string(lua.lua_tostring(L, -2) as Uint8Array, `${path} (a key)`);
-        this.bytes += jsonStringBytes(key) + 1;
-        const item = this.read(lua.lua_gettop(L), ResultError.childPath(path, key), depth + 1);
-        lua.lua_pop(L, 1);
-        if (this.bytes <= this.#maxBytes) obj[key] = item;
-      }
-      out = obj;
-    }
-    this.#path.delete(ptr);
-    return out;
-  }
-
-  /** A `ts` result: the JSON array its elements would make as a table of floats. */
-  #view(a: Float64Array): Json {
-    this.bytes += 1 + Math.max(1, a.length);
-    const items: Json[] = [];
-    for (const x of a) {
-      const value = Number.isFinite(x) ? x : null;
-      this.bytes += JSON.stringify(value).length;
-      if (this.bytes <= this.#maxBytes) items.push(value);
-    }
-    return items;
-  }
-
-  #string(bytes: Uint8Array, path: string): string {
-    try {
-      return to_jsstring(bytes);
-    } catch {
-      throw ResultError.invalidUtf8(path);
-    }
-  }
+    },
+    positiveInteger: (idx) => {
+      if (lua.lua_type(L, idx) !== lua.LUA_TNUMBER || !lua.lua_isinteger(L, idx)) return undefined;
+      const n = lua.lua_tointeger(L, idx);
+      return n >= 1 ? n : undefined;
+    },
+    describeKey: (idx) => describeKey(L, idx),
+    pointer: (idx) => lua.lua_topointer(L, idx),
+    view: (idx) => viewOf(lua.lua_topointer(L, idx) as Table),
+    absIndex: (idx) => lua.lua_absindex(L, idx),
+    checkStack: (n) => lua.lua_checkstack(L, n),
+    pushNil: () => lua.lua_pushnil(L),
+    next: (idx) => Boolean(lua.lua_next(L, idx)),
+    pop: (n) => lua.lua_pop(L, n),
+    top: () => lua.lua_gettop(L),
+    rawGetI: (idx, i) => {
+      lua.lua_rawgeti(L, idx, i);
+    },
+  };
 }
-
 
 function typeName(L: LuaState, idx: number): string {
   return to_jsstring(lauxlib.luaL_typename(L, idx));
