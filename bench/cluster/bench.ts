@@ -11,7 +11,7 @@
 // BENCH_CLUSTER_NODES (default 1,2,3), BENCH_TASKS (default 2,000 per run, split over the jobs),
 // BENCH_REPEATS (default 3) and BENCH_PEERS (default 1000,5000,10000) steer it.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { JobView } from "@shoal/client";
 import { ShoalClient } from "@shoal/client";
@@ -168,13 +168,21 @@ async function main(): Promise<void> {
     console.log(`Trivial tasks (map returns 1), batch 1, on coordinators sharing one PostgreSQL database (a throwaway cluster on loopback, fsync off), ${TASKS} tasks a round as one job per coordinator submitted at once; median of ${REPEATS} rounds after a ${WARMUP}-task-per-coordinator warm-up.`);
     console.log("Volunteers (`shoal worker --threads 1`, WebSocket) round-robin over the coordinators: each coordinator runs only its own jobs, on its own volunteers (no cross-node claims yet, docs/deploy.md).");
     console.log("CPU per task (µs, all threads, over the timed rounds): each coordinator; the database server (postmaster and its backends); the volunteers together.\n");
-    console.log("| coordinators | volunteers | tasks/s (median) | rounds | CPU per task: coordinators | database | volunteers | total |");
-    console.log("| ---: | ---: | ---: | --- | --- | ---: | ---: | ---: |");
+    console.log("| coordinators | volunteers | tasks/s (median) | rounds | CPU per task: coordinators | database | volunteers | total | cores busy |");
+    console.log("| ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: |");
+    const cores = availableParallelism();
+    let cpuBound = false;
     for (const row of rows) {
       const total = row.coordinators.reduce((a, b) => a + b, 0) + row.database + row.volunteersCpu;
-      console.log(`| ${row.nodes} | ${row.volunteers} | ${median(row.rates).toFixed(0)} | ${row.rates.map((r) => r.toFixed(0)).join(", ")} | ${row.coordinators.map((us) => us.toFixed(0)).join(" + ")} | ${row.database.toFixed(0)} | ${row.volunteersCpu.toFixed(0)} | ${total.toFixed(0)} |`);
+      const busy = (median(row.rates) * total) / 1e6;
+      cpuBound ||= busy > 0.75 * cores;
+      console.log(`| ${row.nodes} | ${row.volunteers} | ${median(row.rates).toFixed(0)} | ${row.rates.map((r) => r.toFixed(0)).join(", ")} | ${row.coordinators.map((us) => us.toFixed(0)).join(" + ")} | ${row.database.toFixed(0)} | ${row.volunteersCpu.toFixed(0)} | ${total.toFixed(0)} | ${busy.toFixed(2)} |`);
     }
-    console.log("\nOn a 2-core machine the total bounds the rate (2 s of CPU a second), so more coordinators here show what each one and the database cost per task, not a scale-out.");
+    console.log(
+      cpuBound
+        ? `\ncores busy = tasks/s × CPU per task. A row near this machine's ${cores} cores is bound by CPU: more coordinators there show what each part costs per task, not a scale-out.`
+        : `\ncores busy = tasks/s × CPU per task, well under this machine's ${cores} cores: a coordinator's rate is bound by waiting for its database round trips (the store's calls are synchronous), not by CPU, so each coordinator added brings its own.`,
+    );
 
     const peers = await peersRow(pg);
     console.log(`\nPeers per coordinator: a fresh coordinator on PostgreSQL, fake WebSocket peers (hello, then heartbeats) connected in steps, RSS (/proc VmRSS) 3 s after each step; idle ${peers.idle.toFixed(1)} MiB.\n`);
