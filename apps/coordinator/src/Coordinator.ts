@@ -160,7 +160,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
       ownership?.close();
       history.flush();
       historyStore.close();
-      sharedShards?.close();
+      await sharedShards?.close();
       store.close();
     })());
   const running: RunningCoordinator = { url: baseUrl, port, close };

@@ -10,10 +10,10 @@ import type { ShardHash } from "@shoal/protocol";
  */
 export interface SharedShards {
   /** Stores `bytes` under `hash`; a second put of the same hash changes nothing. */
-  put(hash: ShardHash, bytes: Uint8Array): void;
+  put(hash: ShardHash, bytes: Uint8Array): Promise<void>;
   /** The stored size, without transferring the bytes; undefined when there is no such shard. */
-  size(hash: ShardHash): number | undefined;
-  get(hash: ShardHash): Uint8Array | undefined;
+  size(hash: ShardHash): Promise<number | undefined>;
+  get(hash: ShardHash): Promise<Uint8Array | undefined>;
 }
 
 /** Why a shard from the shared store was refused: it is not what its hash names, or too large. */
@@ -25,13 +25,14 @@ export class SharedShardError extends Error {}
  * {@link SharedShards} (several coordinators on PostgreSQL), every write also goes there, and a
  * shard this node's disk lacks is fetched from there, checked against its hash (nothing read back
  * is trusted: a blob over `maxSharedBytes` or whose SHA-256 differs is refused) and kept on disk,
- * which is then a cache.
+ * which is then a cache. Requests for one shard while it is being fetched wait for that fetch.
  */
 export class ShardFiles {
   readonly #dir: string;
   readonly #tmp: string;
   readonly #shared: SharedShards | undefined;
   readonly #maxSharedBytes: number;
+  readonly #fetching = new Map<ShardHash, Promise<Uint8Array | undefined>>();
 
   constructor(dir: string, tmpDir: string, shared?: { store: SharedShards; maxBytes: number }) {
     this.#dir = dir;
@@ -64,7 +65,7 @@ export class ShardFiles {
 
   /** Stores a shard unless one with this hash is already there; the caller vouches that `hash` is the bytes' SHA-256. */
   async write(hash: ShardHash, bytes: Uint8Array): Promise<void> {
-    this.#shared?.put(hash, bytes);
+    await this.#shared?.put(hash, bytes);
     await this.#writeLocal(hash, bytes);
   }
 
@@ -87,13 +88,22 @@ export class ShardFiles {
     }
   }
 
-  /** The shard from the shared store, checked and kept on disk; undefined when the shared store has none. */
-  async #fetchShared(hash: ShardHash): Promise<Uint8Array | undefined> {
+  /** The shard from the shared store, checked and kept on disk; undefined when the shared store has none. One fetch per shard at a time. */
+  #fetchShared(hash: ShardHash): Promise<Uint8Array | undefined> {
+    let fetching = this.#fetching.get(hash);
+    if (!fetching) {
+      fetching = this.#fetchSharedOnce(hash).finally(() => this.#fetching.delete(hash));
+      this.#fetching.set(hash, fetching);
+    }
+    return fetching;
+  }
+
+  async #fetchSharedOnce(hash: ShardHash): Promise<Uint8Array | undefined> {
     const shared = this.#shared!;
-    const size = shared.size(hash);
+    const size = await shared.size(hash);
     if (size === undefined) return undefined;
     if (size > this.#maxSharedBytes) throw new SharedShardError(`shard ${hash} in the shared store is ${size} bytes, over the ${this.#maxSharedBytes}-byte limit`);
-    const bytes = shared.get(hash);
+    const bytes = await shared.get(hash);
     if (bytes === undefined) return undefined;
     if (bytes.byteLength > this.#maxSharedBytes) throw new SharedShardError(`shard ${hash} in the shared store is over the ${this.#maxSharedBytes}-byte limit`);
     const actual = createHash("sha256").update(bytes).digest("hex");
