@@ -1,0 +1,90 @@
+import { float, isBoxedFloat, type LuaValue } from "./values.ts";
+
+/** Estimated bytes of one kept element: its slot, and the box of an integral float (see COMPILED_HEAP_COST for the scale). */
+const SLOT_BYTES = 8;
+const BOX_BYTES = 56;
+
+/** A column's numbers as Lua floats in a fresh JS array (integral ones boxed), built by pushing: far faster than `Array.from(a, float)`. */
+export function floatArray(a: Float64Array): LuaValue[] {
+  const out: LuaValue[] = [];
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    out.push(Number.isInteger(x) ? float(x) : x);
+  }
+  return out;
+}
+
+interface Entry {
+  buffer: ArrayBufferLike;
+  byteOffset: number;
+  length: number;
+  items: LuaValue[];
+  bytes: number;
+}
+
+/**
+ * The `series` columns of recent calls as Lua arrays, so a call over the same column as an earlier
+ * one copies an array (a memory copy) rather than converting a million numbers again. A kept array
+ * is never given out, only copies, so what one call writes into its column no other call sees; and
+ * every copy is checked element by element against the column it stands for (patched where they
+ * differ), so a column whose bytes changed under the same typed array still reads as it is now.
+ * The key (buffer, offset, length) only picks which kept array to try. Bounded by entries and by
+ * estimated bytes, the least recently used going first; a column larger than the byte bound is
+ * converted and not kept.
+ */
+export class ColumnCache {
+  readonly #maxEntries: number;
+  readonly #maxBytes: number;
+  /** Least recently used first. */
+  readonly #entries: Entry[] = [];
+  #bytes = 0;
+
+  constructor(maxEntries: number, maxBytes: number) {
+    this.#maxEntries = maxEntries;
+    this.#maxBytes = maxBytes;
+  }
+
+  /** Columns kept and their estimated bytes. */
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.#entries.length, bytes: this.#bytes };
+  }
+
+  /** `column` as a fresh array of Lua floats that no one else holds. */
+  convert(column: Float64Array): LuaValue[] {
+    const at = this.#entries.findIndex((e) => e.buffer === column.buffer && e.byteOffset === column.byteOffset && e.length === column.length);
+    if (at >= 0) {
+      const entry = this.#entries[at]!;
+      this.#entries.splice(at, 1);
+      this.#entries.push(entry);
+      return checkedCopy(entry.items, column);
+    }
+    const items = floatArray(column);
+    let boxed = 0;
+    for (const v of items) if (typeof v === "object") boxed++;
+    const bytes = items.length * SLOT_BYTES + boxed * BOX_BYTES;
+    if (bytes > this.#maxBytes || this.#maxEntries === 0) return items;
+    while (this.#entries.length >= this.#maxEntries || this.#bytes + bytes > this.#maxBytes) this.#bytes -= this.#entries.shift()!.bytes;
+    this.#entries.push({ buffer: column.buffer, byteOffset: column.byteOffset, length: column.length, items, bytes });
+    this.#bytes += bytes;
+    return items.slice();
+  }
+
+  clear(): void {
+    this.#entries.length = 0;
+    this.#bytes = 0;
+  }
+}
+
+/** A copy of `items` made to equal `column` converted: each element checked, those that differ converted again. */
+function checkedCopy(items: readonly LuaValue[], column: Float64Array): LuaValue[] {
+  const out = items.slice();
+  for (let i = 0; i < column.length; i++) {
+    const x = column[i]!;
+    const v = out[i];
+    if (v !== x && !(isBoxedFloat(v) && Object.is(v.n, x))) out[i] = Number.isInteger(x) ? float(x) : x;
+  }
+  return out;
+}
+
+/** The columns of this thread's recent calls (one call runs at a time per thread): 8 columns, at most 64 MB. */
+export const columnCache = new ColumnCache(8, 64 * 1024 * 1024);
