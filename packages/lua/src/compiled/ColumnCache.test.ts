@@ -34,25 +34,28 @@ describe("ColumnCache", () => {
     expect(cache.convert(column).map(shown)).toEqual(["float 2", "number 3.5", "number 4.25"]);
     buffer.set([7.5, 8, -0], 1);
     expect(cache.convert(column).map(shown)).toEqual(["number 7.5", "float 8", "float -0"]);
+    buffer.set([0], 3);
+    expect(cache.convert(column).map(shown)).toEqual(["number 7.5", "float 8", "float 0"]);
+    expect(cache.size.entries).toBe(1);
     expect(cache.convert(buffer.subarray(1, 3)).map(shown)).toEqual(["number 7.5", "float 8"]);
   });
 
   it("keeps at most its entries and bytes, and not a column larger than the byte bound", () => {
-    const cache = new ColumnCache(3, 800);
+    // 16 bytes a number (its slot and its kept bits), 56 more for a box.
+    const cache = new ColumnCache(3, 1600);
     for (let k = 0; k < 5; k++) cache.convert(new Float64Array(10).fill(k + 0.5));
-    expect(cache.size).toEqual({ entries: 3, bytes: 3 * 80 });
+    expect(cache.size).toEqual({ entries: 3, bytes: 3 * 160 });
     cache.convert(new Float64Array(60).fill(0.5));
-    expect(cache.size).toEqual({ entries: 3, bytes: 2 * 80 + 480 });
+    expect(cache.size).toEqual({ entries: 3, bytes: 2 * 160 + 960 });
     cache.convert(new Float64Array(30).fill(0.5));
-    expect(cache.size).toEqual({ entries: 3, bytes: 80 + 480 + 240 });
-    // The entry bound drops the 80-byte column, then the byte bound the 480-byte one.
+    expect(cache.size).toEqual({ entries: 3, bytes: 160 + 960 + 480 });
+    // The entry bound drops the 160-byte column, then the byte bound the 960-byte one.
     cache.convert(new Float64Array(20).fill(0.5));
-    expect(cache.size).toEqual({ entries: 2, bytes: 240 + 160 });
+    expect(cache.size).toEqual({ entries: 2, bytes: 480 + 320 });
     expect(cache.convert(new Float64Array(101).fill(0.5))).toHaveLength(101);
-    expect(cache.size).toEqual({ entries: 2, bytes: 240 + 160 });
-    // A boxed (integral) float counts its box too.
+    expect(cache.size).toEqual({ entries: 2, bytes: 480 + 320 });
     cache.convert(new Float64Array(1).fill(2));
-    expect(cache.size).toEqual({ entries: 3, bytes: 240 + 160 + 8 + 56 });
+    expect(cache.size).toEqual({ entries: 3, bytes: 480 + 320 + 16 + 56 });
   });
 });
 

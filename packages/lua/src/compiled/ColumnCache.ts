@@ -1,6 +1,6 @@
-import { float, isBoxedFloat, type LuaValue } from "./values.ts";
+import { float, type LuaValue } from "./values.ts";
 
-/** Estimated bytes of one kept element: its slot, and the box of an integral float (see COMPILED_HEAP_COST for the scale). */
+/** Estimated bytes of one kept element: its slot (and 8 more for its bits), and the box of an integral float. */
 const SLOT_BYTES = 8;
 const BOX_BYTES = 56;
 
@@ -18,6 +18,8 @@ interface Entry {
   buffer: ArrayBufferLike;
   byteOffset: number;
   length: number;
+  /** The column's bits when `items` was built from it. */
+  bits: Int32Array;
   items: LuaValue[];
   bytes: number;
 }
@@ -26,11 +28,11 @@ interface Entry {
  * The `series` columns of recent calls as Lua arrays, so a call over the same column as an earlier
  * one copies an array (a memory copy) rather than converting a million numbers again. A kept array
  * is never given out, only copies, so what one call writes into its column no other call sees; and
- * every copy is checked element by element against the column it stands for (patched where they
- * differ), so a column whose bytes changed under the same typed array still reads as it is now.
- * The key (buffer, offset, length) only picks which kept array to try. Bounded by entries and by
- * estimated bytes, the least recently used going first; a column larger than the byte bound is
- * converted and not kept.
+ * it is used only while the column's bits still equal a copy kept beside it (compared as integers,
+ * so NaN payloads and -0 count), so a column whose bytes changed under the same typed array is
+ * converted again. The key (buffer, offset, length) only picks which kept array to try. Bounded by
+ * entries and by estimated bytes (the kept bits included), the least recently used going first; a
+ * column larger than the byte bound is converted and not kept.
  */
 export class ColumnCache {
   readonly #maxEntries: number;
@@ -52,19 +54,23 @@ export class ColumnCache {
   /** `column` as a fresh array of Lua floats that no one else holds. */
   convert(column: Float64Array): LuaValue[] {
     const at = this.#entries.findIndex((e) => e.buffer === column.buffer && e.byteOffset === column.byteOffset && e.length === column.length);
+    const bits = new Int32Array(column.buffer, column.byteOffset, column.length * 2);
     if (at >= 0) {
       const entry = this.#entries[at]!;
       this.#entries.splice(at, 1);
-      this.#entries.push(entry);
-      return checkedCopy(entry.items, column);
+      if (sameBits(entry.bits, bits)) {
+        this.#entries.push(entry);
+        return entry.items.slice();
+      }
+      this.#bytes -= entry.bytes;
     }
     const items = floatArray(column);
     let boxed = 0;
     for (const v of items) if (typeof v === "object") boxed++;
-    const bytes = items.length * SLOT_BYTES + boxed * BOX_BYTES;
+    const bytes = items.length * (SLOT_BYTES + 8) + boxed * BOX_BYTES;
     if (bytes > this.#maxBytes || this.#maxEntries === 0) return items;
     while (this.#entries.length >= this.#maxEntries || this.#bytes + bytes > this.#maxBytes) this.#bytes -= this.#entries.shift()!.bytes;
-    this.#entries.push({ buffer: column.buffer, byteOffset: column.byteOffset, length: column.length, items, bytes });
+    this.#entries.push({ buffer: column.buffer, byteOffset: column.byteOffset, length: column.length, bits: bits.slice(), items, bytes });
     this.#bytes += bytes;
     return items.slice();
   }
@@ -75,15 +81,10 @@ export class ColumnCache {
   }
 }
 
-/** A copy of `items` made to equal `column` converted: each element checked, those that differ converted again. */
-function checkedCopy(items: readonly LuaValue[], column: Float64Array): LuaValue[] {
-  const out = items.slice();
-  for (let i = 0; i < column.length; i++) {
-    const x = column[i]!;
-    const v = out[i];
-    if (v !== x && !(isBoxedFloat(v) && Object.is(v.n, x))) out[i] = Number.isInteger(x) ? float(x) : x;
-  }
-  return out;
+function sameBits(a: Int32Array, b: Int32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The columns of this thread's recent calls (one call runs at a time per thread): 8 columns, at most 64 MB. */
