@@ -26,10 +26,11 @@ interface Entry {
 
 /**
  * The `series` columns of recent calls as Lua arrays, so a call over the same column as an earlier
- * one copies an array (a memory copy) rather than converting a million numbers again. A kept array
- * is never given out, only copies, so what one call writes into its column no other call sees; and
- * it is used only while the column's bits still equal a copy kept beside it (compared as integers,
- * so NaN payloads and -0 count), so a column whose bytes changed under the same typed array is
+ * one reads the array built then rather than converting a million numbers again. The arrays given
+ * out are shared and must not be written: a LuaTable holding one is marked `borrowed` and copies it
+ * on its first write, so what one call writes into its column no other call sees. A kept array is
+ * used only while the column's bits still equal a copy kept beside it (compared as integers, so
+ * NaN payloads and -0 count), so a column whose bytes changed under the same typed array is
  * converted again. The key (buffer, offset, length) only picks which kept array to try. Bounded by
  * entries and by estimated bytes (the kept bits included), the least recently used going first; a
  * column larger than the byte bound is converted and not kept.
@@ -51,8 +52,8 @@ export class ColumnCache {
     return { entries: this.#entries.length, bytes: this.#bytes };
   }
 
-  /** `column` as a fresh array of Lua floats that no one else holds. */
-  convert(column: Float64Array): LuaValue[] {
+  /** `column` as an array of Lua floats, shared with other callers: never write it. */
+  convert(column: Float64Array): readonly LuaValue[] {
     const at = this.#entries.findIndex((e) => e.buffer === column.buffer && e.byteOffset === column.byteOffset && e.length === column.length);
     const bits = new Int32Array(column.buffer, column.byteOffset, column.length * 2);
     if (at >= 0) {
@@ -60,7 +61,7 @@ export class ColumnCache {
       this.#entries.splice(at, 1);
       if (sameBits(entry.bits, bits)) {
         this.#entries.push(entry);
-        return entry.items.slice();
+        return entry.items;
       }
       this.#bytes -= entry.bytes;
     }
@@ -72,7 +73,7 @@ export class ColumnCache {
     while (this.#entries.length >= this.#maxEntries || this.#bytes + bytes > this.#maxBytes) this.#bytes -= this.#entries.shift()!.bytes;
     this.#entries.push({ buffer: column.buffer, byteOffset: column.byteOffset, length: column.length, bits: bits.slice(), items, bytes });
     this.#bytes += bytes;
-    return items.slice();
+    return items;
   }
 
   clear(): void {
