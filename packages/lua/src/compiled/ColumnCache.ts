@@ -15,7 +15,8 @@ export function floatArray(a: Float64Array): LuaValue[] {
 }
 
 interface Entry {
-  buffer: ArrayBufferLike;
+  /** Weakly: a kept entry must not hold a whole shard's bytes alive. */
+  buffer: WeakRef<ArrayBufferLike>;
   byteOffset: number;
   length: number;
   /** The column's bits when `items` was built from it. */
@@ -54,7 +55,7 @@ export class ColumnCache {
 
   /** `column` as an array of Lua floats, shared with other callers: never write it. */
   convert(column: Float64Array): readonly LuaValue[] {
-    const at = this.#entries.findIndex((e) => e.buffer === column.buffer && e.byteOffset === column.byteOffset && e.length === column.length);
+    const at = this.#entries.findIndex((e) => e.buffer.deref() === column.buffer && e.byteOffset === column.byteOffset && e.length === column.length);
     const bits = new Int32Array(column.buffer, column.byteOffset, column.length * 2);
     if (at >= 0) {
       const entry = this.#entries[at]!;
@@ -71,7 +72,7 @@ export class ColumnCache {
     const bytes = items.length * (SLOT_BYTES + 8) + boxed * BOX_BYTES;
     if (bytes > this.#maxBytes || this.#maxEntries === 0) return items;
     while (this.#entries.length >= this.#maxEntries || this.#bytes + bytes > this.#maxBytes) this.#bytes -= this.#entries.shift()!.bytes;
-    this.#entries.push({ buffer: column.buffer, byteOffset: column.byteOffset, length: column.length, bits: bits.slice(), items, bytes });
+    this.#entries.push({ buffer: new WeakRef(column.buffer), byteOffset: column.byteOffset, length: column.length, bits: bits.slice(), items, bytes });
     this.#bytes += bytes;
     return items;
   }
