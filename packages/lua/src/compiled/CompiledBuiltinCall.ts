@@ -1,5 +1,6 @@
 import type { Builtin } from "../builtins/Builtin.ts";
 import type { BuiltinCall, NotNumbers } from "../builtins/BuiltinCall.ts";
+import { floatArray } from "./ColumnCache.ts";
 import { LuaTable } from "./LuaTable.ts";
 import { isNumber } from "./numbers.ts";
 import { BUDGET_MESSAGE, typeName, type Ops, type RunState } from "./runtime.ts";
@@ -81,7 +82,7 @@ export class CompiledBuiltinCall implements BuiltinCall {
   pushTable(a: Float64Array): void {
     this.tick(a.length);
     const t = new LuaTable();
-    t.arr = Array.from(a, float);
+    t.arr = floatArray(a);
     this.results.push(t);
   }
 

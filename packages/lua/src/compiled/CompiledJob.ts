@@ -6,7 +6,8 @@ import { LuaError } from "../LuaEngine.ts";
 import { Xoshiro128 } from "../random/Xoshiro128.ts";
 import type { JobLimits } from "../resolveLimits.ts";
 import { resolveLimits } from "../resolveLimits.ts";
-import { compileLua, runError, type ChunkRun, type CompiledChunk } from "./compileLua.ts";
+import { chunkCache } from "./ChunkCache.ts";
+import { runError, type ChunkRun, type CompiledChunk } from "./compileLua.ts";
 import { jsonToLua, luaToJson, seriesToLua } from "./convert.ts";
 import { BUDGET_MESSAGE } from "./runtime.ts";
 import { LuaThrow, type LuaValue } from "./values.ts";
@@ -14,10 +15,11 @@ import { LuaThrow, type LuaValue } from "./values.ts";
 type Kind = "map" | "reduce";
 
 /**
- * A job on the compiled engine: the chunk compiled to JavaScript once; each call runs its top
- * level in fresh globals, then `map` or `reduce`. The budget counts loop back-edges and calls
- * (plus one per element a builtin reads or writes), not VM instructions, so `instructions` is
- * in those units; an exhausted budget fails as on the other engines, with kind `budget`.
+ * A job on the compiled engine: the chunk compiled to JavaScript once per thread and source (see
+ * ChunkCache); each call runs its top level in fresh globals, then `map` or `reduce`. The
+ * budget counts loop back-edges and calls (plus one per element a builtin reads or writes), not
+ * VM instructions, so `instructions` is in those units; an exhausted budget fails as on the
+ * other engines, with kind `budget`.
  */
 export class CompiledJob implements LuaJob {
   readonly hasReduce: boolean;
@@ -28,7 +30,7 @@ export class CompiledJob implements LuaJob {
   constructor(opts: JobOptions) {
     this.#limits = resolveLimits(opts);
     const { source, chunkName, budget } = this.#limits;
-    this.#chunk = compileLua(source, { chunkName, budget: budget !== Infinity });
+    this.#chunk = chunkCache.compile(source, { chunkName, budget: budget !== Infinity });
     const { run } = this.#topLevel(0);
     if (typeof run.G.get("map") !== "function") throw new LuaError("runtime", `${chunkName} must define a global function map(series, p)`);
     this.hasReduce = typeof run.G.get("reduce") === "function";

@@ -24,6 +24,12 @@ export class LuaTable implements LuaTableLike {
   arr: LuaValue[] = [];
   hash = new Map<unknown, LuaValue>();
   metatable: LuaTable | undefined;
+  /**
+   * True while `arr` is an array this table shares (a `series` column kept by ColumnCache): read
+   * it freely, but the first write copies it. Every write to `arr` goes through {@link set}, or
+   * through the compiled code's inline store, which tests this first.
+   */
+  borrowed = false;
   /** A number for `tostring`, in creation order. */
   readonly id = nextId++;
   #iter: Iterator<[unknown, LuaValue]> | undefined;
@@ -49,6 +55,10 @@ export class LuaTable implements LuaTableLike {
 
   /** Sets the raw value at `key`; the caller has refused nil and NaN keys. */
   set(key: LuaValue, value: LuaValue): void {
+    if (this.borrowed) {
+      this.arr = this.arr.slice();
+      this.borrowed = false;
+    }
     let k: unknown = key;
     if (isBoxedFloat(key)) k = doubleToInt(key.n) ?? key.n;
     const arr = this.arr;

@@ -480,14 +480,15 @@ export function compileToJs(source: string, chunkName = "job.lua", budget = true
 
   /**
    * `o[key] = value` as a statement: a non-nil value over a non-nil slot of the array part of a
-   * table without a metatable is stored inline (nothing to charge, no border to move); anything
-   * else goes to the runtime's setindex. `pre` evaluates `o` and `key` first, as Lua does.
+   * table without a metatable, whose array part is its own (not borrowed), is stored inline
+   * (nothing to charge, no border to move); anything else goes to the runtime's setindex. `pre`
+   * evaluates `o` and `key` first, as Lua does.
    */
   function storeIndexed(pre: string, o: Operand, key: Operand, value: string, s: number): string {
     const first = pre === "" ? "" : `${pre.slice(0, -2)};`;
     if (o.kind !== undefined || (key.kind !== undefined && key.kind !== "int")) return `${first} $setindex(${o.js}, ${key.js}, ${value}, ${s});`;
     const v = temp();
-    const test = and(`${isTableTest(o.js)} && ${o.js}.metatable === undefined`, key.kind === "int" ? "" : `typeof ${key.js} === "number"`, `${v} !== undefined && ${o.js}.arr[${key.js} - 1] !== undefined`);
+    const test = and(`${isTableTest(o.js)} && ${o.js}.metatable === undefined && ${o.js}.borrowed === false`, key.kind === "int" ? "" : `typeof ${key.js} === "number"`, `${v} !== undefined && ${o.js}.arr[${key.js} - 1] !== undefined`);
     return `${first} ${v} = ${value}; if (${test}) ${o.js}.arr[${key.js} - 1] = ${v}; else $setindex(${o.js}, ${key.js}, ${v}, ${s});`;
   }
 

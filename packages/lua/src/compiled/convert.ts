@@ -2,6 +2,7 @@ import type { Json } from "@shoal/protocol";
 import { jsonStringBytes } from "../jsonStringBytes.ts";
 import type { SeriesInput } from "../LuaEngine.ts";
 import { MAX_DEPTH, ResultError } from "../convert/ResultError.ts";
+import { columnCache } from "./ColumnCache.ts";
 import { LuaTable } from "./LuaTable.ts";
 import { COMPILED_HEAP_COST, chargeHeap } from "./memory.ts";
 import { typeName } from "./runtime.ts";
@@ -46,7 +47,9 @@ export function jsonToLua(value: Json, depth = 0): LuaValue {
 /**
  * The `series` table: `key`, `first`, and `time` plus each column as 1-based arrays of floats,
  * built on first access through `__index` and then kept in the table (so `pairs(series)` only
- * shows what was touched), as on the other engines. `tick(n)` charges the elements built.
+ * shows what was touched), as on the other engines. `tick(n)` charges the elements built. A
+ * column's array comes from {@link columnCache}, shared: the table is marked borrowed, so its
+ * first write copies it and no other call sees the change.
  */
 export function seriesToLua(series: SeriesInput, tick: (n: number) => void): LuaTable {
   const t = new LuaTable();
@@ -59,7 +62,8 @@ export function seriesToLua(series: SeriesInput, tick: (n: number) => void): Lua
     if (column === undefined) return [undefined];
     tick(column.length);
     const arr = new LuaTable();
-    arr.arr = Array.from(column, float);
+    arr.arr = columnCache.convert(column) as LuaValue[];
+    arr.borrowed = true;
     (self as LuaTable).set(k, arr);
     return [arr];
   }) as LuaFunction);
