@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DatasetView, JobView } from "@shoal/protocol";
+import type { DatasetView, JobView, PeerView } from "@shoal/protocol";
 import { PROTOCOL_VERSION } from "@shoal/protocol";
 import { SMALL_SMA_SPEC, SP500_CSV } from "./testing/fixtures.ts";
 import { ProtocolClient } from "./testing/ProtocolClient.ts";
@@ -35,7 +35,7 @@ function closedWithin(client: ProtocolClient, ms: number): Promise<{ code: numbe
 }
 
 describe("a coordinator on PostgreSQL while the database restarts", () => {
-  it("closes the channel of every worker whose commit failed (the database down), so they reconnect; a worker that does not come back loses its leases once the store is back", async () => {
+  it("closes the channel of every worker whose commit failed (the database down), so they reconnect; a worker that does not come back loses its leases once the store is back; a hello it cannot admit leaves no session behind", async () => {
     const store = await cluster.createDatabase();
     // Leases last ten minutes and silence ends a session after an hour: nothing the test sees comes from a lease expiring or a silence.
     const c = await startTestCoordinator({ store, scheduler: { leaseMs: 600_000 }, heartbeatMs: 600_000, silenceMs: 3_600_000, tickMs: 100 });
@@ -55,6 +55,12 @@ describe("a coordinator on PostgreSQL while the database restarts", () => {
     first.send({ type: "heartbeat" });
     // The coordinator closes the channel, and the socket with it, rather than dropping the session and keeping the socket.
     expect((await closedWithin(first, 20_000)).reason).toBe("coordinator store error");
+    // A new worker's hello cannot be admitted (its add-peer is not logged): it is refused with an error and closed, and not
+    // kept as a session (which nothing would ever remove: it never got a peer id to leave with).
+    const newcomer = await connect(c.wsUrl);
+    newcomer.send({ type: "hello", protocol: PROTOCOL_VERSION, threads: 1, engines: ["fengari"], shards: [] });
+    expect((await newcomer.next("error")).message).toBe("internal error in the coordinator");
+    await closedWithin(newcomer, 20_000);
 
     cluster.restart();
     // Once the store is back, the coordinator logs that the first worker left: its lease goes back in the queue then, not after ten minutes.
@@ -69,6 +75,8 @@ describe("a coordinator on PostgreSQL while the database restarts", () => {
     const again = await connect(c.wsUrl);
     again.send({ type: "hello", protocol: PROTOCOL_VERSION, peerId: welcome.peerId, secret: welcome.secret, threads: 1, engines: ["fengari"], shards: [], running: [] });
     expect((await again.next("welcome", 30_000)).peerId).toBe(welcome.peerId);
+    // The connected volunteers are exactly the one connected: no session left behind by the outage.
+    expect((await json<PeerView[]>(c.api("/api/peers"))).map((peer) => peer.id)).toEqual([welcome.peerId]);
     again.send({ type: "request-work", freeSlots: 1 });
     expect((await again.next("assign", 30_000)).assignments.length).toBeGreaterThan(0);
   }, 180_000);
