@@ -21,6 +21,12 @@ export class JobOwnership {
   readonly #options: Partial<SchedulerOptions>;
   readonly #logger: Logger;
   #timer: NodeJS.Timeout | undefined;
+  /**
+   * Jobs taken over and not adopted yet: their adoption failed (the database went away between the
+   * takeover and the adopt commit). Their lease is this node's and renewed, so no other node takes
+   * them over: this node adopts them on a later round.
+   */
+  readonly #unadopted = new Map<JobId, TakenJob>();
 
   constructor(deps: { leases: JobLeases; store: PostgresStore; scheduler: DurableScheduler; schedulerOptions?: Partial<SchedulerOptions>; logger: Logger }) {
     this.#leases = deps.leases;
@@ -44,11 +50,16 @@ export class JobOwnership {
     this.#timer.unref();
   }
 
-  /** One round: renew held leases (dropping lost jobs), then take over lapsed ones. Never throws (a database outage is logged and retried next round). */
+  /** One round: renew held leases (dropping lost jobs), then adopt jobs taken over earlier but not adopted yet, then take over lapsed ones. Never throws (a database outage is logged and retried next round). */
   tick(): void {
     try {
       this.#drop(this.#leases.renew());
-      for (const taken of this.#leases.takeOver()) this.#adopt(taken);
+      for (const taken of this.#leases.takeOver()) this.#unadopted.set(taken.jobId, taken);
+      for (const taken of [...this.#unadopted.values()]) {
+        // Already here when a commit that failed to answer had gone through (the scheduler was rebuilt from the store).
+        if (!this.#scheduler.jobSnapshot(taken.jobId)) this.#adopt(taken);
+        this.#unadopted.delete(taken.jobId);
+      }
     } catch (error) {
       this.#logger.error(`job leases: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -67,25 +78,26 @@ export class JobOwnership {
   #drop(jobs: readonly JobId[]): void {
     for (const jobId of jobs) {
       this.#leases.forget(jobId);
+      this.#unadopted.delete(jobId);
       if (!this.#scheduler.jobSnapshot(jobId)) continue;
       this.#logger.info(`job ${jobId}: another coordinator owns it now; stopped here`);
       this.#scheduler.run({ type: "drop-job", jobId });
     }
   }
 
+  /**
+   * Rebuilds a job taken over and adopts it into this node's scheduler. A throw (the database
+   * failing the read or the commit) leaves it for the next round, under the lease this node keeps
+   * renewing: letting the lease lapse instead would need the database too, and no node takes over
+   * its own lapsed lease, so a failed release left the job with no one to run it.
+   */
   #adopt(taken: TakenJob): void {
     const state = this.#find(taken);
     if (!state) {
       this.#logger.error(`job ${taken.jobId}: taken over at epoch ${taken.epoch}, but no earlier owner's scheduler log holds it`);
       return;
     }
-    try {
-      this.#scheduler.run({ type: "adopt-job", job: state });
-    } catch (error) {
-      // Not adopted (the database failed the commit): let the lease lapse so a node (this one, next round) tries again.
-      this.#leases.release([taken.jobId]);
-      throw error;
-    }
+    this.#scheduler.run({ type: "adopt-job", job: state });
     this.#logger.info(`job ${taken.jobId}: taken over from ${taken.previous || "the single coordinator"} at epoch ${taken.epoch}`);
   }
 

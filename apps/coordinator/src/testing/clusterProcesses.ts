@@ -12,8 +12,9 @@ export class ClusterProcesses {
   /** A `shoal coordinator` on the shared database and the shared shards directory, with 2 s job leases. */
   async coordinator(store: string, dataDir: string): Promise<{ process: ShoalProcess; url: string; node: string }> {
     const p = this.#keep(new ShoalProcess(["coordinator", "--port", "0", "--no-webrtc", "--data-dir", dataDir, "--store", store, "--lease-ttl", "2s"]));
-    const url = (await p.waitFor(/shoal coordinator: (http:\/\/\S+)/))[1]!;
-    const node = (await p.waitFor(/coordinator (n_[0-9a-f]+) listening/))[1]!;
+    // A bound, not a claim: a start compiles the sources (in the process and its PostgreSQL thread), which took over 30 s at a load of 17 on 2 cores.
+    const url = (await p.waitFor(/shoal coordinator: (http:\/\/\S+)/, 120_000))[1]!;
+    const node = (await p.waitFor(/coordinator (n_[0-9a-f]+) listening/, 120_000))[1]!;
     return { process: p, url, node };
   }
 

@@ -67,6 +67,12 @@ export class Grid implements SessionHost {
   readonly #peerRetentionMs: number;
   #prunedAt = Number.NEGATIVE_INFINITY;
   readonly #sessions = new Map<PeerId, PeerSession>();
+  /**
+   * Peers whose session ended while the store could not log their `remove-peer` (the database
+   * down): the scheduler still lists them with their leases, so {@link tick} removes them once the
+   * store is back, unless they came back first.
+   */
+  readonly #departed = new Set<PeerId>();
   readonly #channels = new Set<Channel>();
   #offerQueued = false;
   #closing = false;
@@ -141,15 +147,26 @@ export class Grid implements SessionHost {
     const peerId = reclaimed ? wanted : asPeerId(newId("p"));
     const issued = newToken();
     this.#sessions.set(peerId, session);
-    this.scheduler.run({ type: "add-peer", peerId, slots: session.threads || undefined, engines: session.engines }, () => {
-      const at = new Date(now).toISOString();
-      this.#store.rememberPeer(peerId, hashSecret(issued), at);
-      const site = siteAccount(donor);
-      this.#store.credit.bindPeer(peerId, site !== undefined ? { site } : donor.key !== undefined ? { donor: hashSecret(donor.key) } : {}, at);
-      if (!reclaimed) this.#prune(now);
-    });
-    if (reclaimed && running !== undefined) {
-      this.scheduler.run({ type: "resume-peer", peerId, running: running.map(({ taskId, attempt }) => ({ taskId: asTaskId(taskId), attempt })) });
+    // A throw leaves the session unadmitted (it closes without a peer id, so it never leaves): it must not stay listed.
+    let added = false;
+    try {
+      this.scheduler.run({ type: "add-peer", peerId, slots: session.threads || undefined, engines: session.engines }, () => {
+        const at = new Date(now).toISOString();
+        this.#store.rememberPeer(peerId, hashSecret(issued), at);
+        const site = siteAccount(donor);
+        this.#store.credit.bindPeer(peerId, site !== undefined ? { site } : donor.key !== undefined ? { donor: hashSecret(donor.key) } : {}, at);
+        if (!reclaimed) this.#prune(now);
+      });
+      added = true;
+      this.#departed.delete(peerId);
+      if (reclaimed && running !== undefined) {
+        this.scheduler.run({ type: "resume-peer", peerId, running: running.map(({ taskId, attempt }) => ({ taskId: asTaskId(taskId), attempt })) });
+      }
+    } catch (error) {
+      if (this.#sessions.get(peerId) === session) this.#sessions.delete(peerId);
+      // Listed by the scheduler, under a secret the peer never got: removed like any peer that left.
+      if (added) this.#departed.add(peerId);
+      throw error;
     }
     return { peerId, secret: issued, reclaimed };
   }
@@ -172,7 +189,22 @@ export class Grid implements SessionHost {
     if (!peerId || this.#sessions.get(peerId) !== session) return;
     this.#sessions.delete(peerId);
     this.logger.info(`${session.name} left: ${JSON.stringify(reason)}`);
-    if (!this.#closing) this.scheduler.run({ type: "remove-peer", peerId });
+    if (!this.#closing) this.#remove(peerId);
+  }
+
+  /**
+   * Removes a peer from the scheduler (its leases back in the queue). Never throws: it runs from a
+   * channel's close listeners, whose throw would stop the others. When the store cannot log it,
+   * the peer is kept in {@link #departed} and {@link tick} tries again.
+   */
+  #remove(peerId: PeerId): void {
+    try {
+      this.scheduler.run({ type: "remove-peer", peerId });
+      this.#departed.delete(peerId);
+    } catch (error) {
+      if (!this.#departed.has(peerId)) this.logger.error(`peer ${peerId} left, but the store could not log it (retried every tick): ${error instanceof Error ? error.message : String(error)}`);
+      this.#departed.add(peerId);
+    }
   }
 
   wantWork(): void {
@@ -183,8 +215,20 @@ export class Grid implements SessionHost {
     this.#history?.noteLog(taskId, attempt, lines);
   }
 
-  /** Expires leases past their deadline; call every few hundred milliseconds. */
+  /** Removes peers that left while the store was down, then expires leases past their deadline; call every few hundred milliseconds. Throws while the store fails. */
   tick(now: number): void {
+    if (this.#departed.size > 0) {
+      const listed = new Set(this.scheduler.peerIds());
+      for (const peerId of [...this.#departed]) {
+        if (this.#sessions.has(peerId) || !listed.has(peerId)) {
+          this.#departed.delete(peerId);
+          continue;
+        }
+        this.scheduler.run({ type: "remove-peer", peerId });
+        this.#departed.delete(peerId);
+        this.logger.info(`peer ${peerId}: its leaving is logged now that the store is back; its leases are re-queued`);
+      }
+    }
     this.scheduler.run({ type: "tick", now });
   }
 
@@ -194,7 +238,7 @@ export class Grid implements SessionHost {
     for (const peerId of peerIds) {
       if (this.#sessions.has(peerId) || !listed.has(peerId)) continue;
       this.logger.info(`peer ${peerId} did not come back; its leases are re-queued`);
-      this.scheduler.run({ type: "remove-peer", peerId });
+      this.#remove(peerId);
     }
   }
 
@@ -234,7 +278,14 @@ export class Grid implements SessionHost {
    */
   #commitFailed(error: unknown): void {
     this.logger.error(`the store refused a commit; closing every worker channel so they resend: ${error instanceof Error ? error.message : String(error)}`);
-    for (const channel of [...this.#channels]) channel.close("coordinator store error");
+    for (const channel of [...this.#channels]) {
+      try {
+        channel.close("coordinator store error");
+      } catch (failure) {
+        // The channel is closed anyway (its wire too); the next one must be as well.
+        this.logger.error(`closing a worker channel: ${failure instanceof Error ? failure.message : String(failure)}`);
+      }
+    }
   }
 
   #applied(applied: Applied): void {

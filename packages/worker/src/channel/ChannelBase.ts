@@ -39,10 +39,17 @@ export abstract class ChannelBase implements Channel {
     return () => this.#closeListeners.delete(listener);
   }
 
+  /**
+   * Marks the channel closed, tells the close listeners and tears the wire down — the wire even when
+   * a listener throws (its error is rethrown after), so the far end always learns of the close.
+   */
   close(reason = "closed"): void {
     if (!this.open) return;
-    this.closed(reason);
-    this.shutdown(reason);
+    try {
+      this.closed(reason);
+    } finally {
+      this.shutdown(reason);
+    }
   }
 
   /** Sends one message on the underlying wire; only called while open. */
@@ -58,7 +65,7 @@ export abstract class ChannelBase implements Channel {
     else this.#dispatch(text);
   }
 
-  /** Marks the channel closed and tells the close listeners, once. */
+  /** Marks the channel closed and tells every close listener, once; a listener's throw reaches the caller only after all of them heard. */
   protected closed(reason: string): void {
     if (!this.open) return;
     this.#closeReason = reason;
@@ -66,7 +73,15 @@ export abstract class ChannelBase implements Channel {
     const listeners = [...this.#closeListeners];
     this.#closeListeners.clear();
     this.#messageListeners.clear();
-    for (const listener of listeners) listener(reason);
+    const failures: unknown[] = [];
+    for (const listener of listeners) {
+      try {
+        listener(reason);
+      } catch (error) {
+        failures.push(error);
+      }
+    }
+    if (failures.length > 0) throw failures[0];
   }
 
   #dispatch(text: string): void {

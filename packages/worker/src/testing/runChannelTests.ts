@@ -64,6 +64,21 @@ export function runChannelTests(name: string, setup: () => Promise<ChannelPair>)
       expect(reasons).toEqual(["a:done here"]);
     });
 
+    it("still closes the far end and tells the other close listeners when a close listener throws, and rethrows its error", async () => {
+      const { a, b } = await open();
+      const heard: string[] = [];
+      a.onClose(() => {
+        throw new Error("listener failed");
+      });
+      a.onClose((reason) => heard.push(reason));
+      const closedB = new Promise<string>((resolve) => b.onClose(resolve));
+      expect(() => a.close("store down")).toThrow("listener failed");
+      expect(heard).toEqual(["store down"]);
+      expect(a.open).toBe(false);
+      expect(typeof (await closedB)).toBe("string");
+      expect(b.open).toBe(false);
+    });
+
     it("ignores sends after close and still tells late close listeners", async () => {
       const { a, b } = await open();
       const closedB = new Promise<string>((resolve) => b.onClose(resolve));

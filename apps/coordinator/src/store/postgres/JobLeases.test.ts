@@ -150,6 +150,32 @@ describe("job leases on PostgreSQL", () => {
     for (const n of [a, b]) n.store.close();
   });
 
+  it("a takeover whose adoption fails (the database gone between taking the lease and reading the last owner's log) is adopted on the next round, under the lease it took, and finished", async () => {
+    const url = await cluster.createDatabase();
+    const a = node(url, "a");
+    const b = node(url, "b");
+    submit(a);
+    a.ownership.close();
+    // The failure is injected where the database would throw: right after b's takeover commits.
+    const read = b.store.schedulerLogOf.bind(b.store);
+    let failing = true;
+    b.store.schedulerLogOf = (owner) => {
+      if (failing) throw new Error("connect ECONNREFUSED");
+      return read(owner);
+    };
+    b.ownership.tick();
+    expect(lease(b)).toEqual({ owner: "b", epoch: 2 });
+    expect(b.scheduler.runningJobIds()).toEqual([]);
+    failing = false;
+    b.ownership.tick();
+    expect(lease(b)).toEqual({ owner: "b", epoch: 2 });
+    expect(b.scheduler.runningJobIds()).toEqual([JOB]);
+    finish(b, B);
+    expect(b.store.jobResult(JOB)).toBe(JSON.stringify(reference()));
+    expect(leaseInvariants(b.store.connection)).toMatchObject({ duplicates: 0, foreignEpoch: 0, stale: 0 });
+    for (const n of [a, b]) n.store.close();
+  });
+
   it("refuses forged ownership: another process naming itself with the owner's name, or a job it never held", async () => {
     const url = await cluster.createDatabase();
     const a = node(url, "a");
