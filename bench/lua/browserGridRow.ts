@@ -11,7 +11,7 @@ import buildWeb from "../../e2e/support/buildWeb.ts";
 import { COPIES, cpuMs, ENGINES, figureCells, gridFigures, spanTable, rssMb, runJob, startGrid, TASKS, threadCpu, threadCpuMs, WORKERS } from "./gridJob.ts";
 import type { Grid, GridRun, Volunteers } from "./gridJob.ts";
 import { POINTS } from "./kernels.ts";
-import { nativeLua } from "./runners.ts";
+import { nativeLua, nativeLuaBusy } from "./runners.ts";
 import type { HeapUsage } from "./workerHeaps.ts";
 import { WorkerHeaps } from "./workerHeaps.ts";
 
@@ -123,6 +123,7 @@ class HeapPeaks {
 /** Runs the Chromium grid row over `bars` bars, `runs` timed jobs per engine after one untimed; returns table lines. */
 export async function browserGridRow(bars: number, runs: number, port: number): Promise<string[]> {
   const native = nativeLua(bars, 4);
+  const busyNative = await nativeLuaBusy(bars, 4, WORKERS);
   if (typeof native === "string") return [`\nChromium grid row: ${native}`];
   buildWeb();
   const executablePath = findChromium();
@@ -185,7 +186,7 @@ export async function browserGridRow(bars: number, runs: number, port: number): 
       const workerCells = worker === undefined ? " | " : `${worker.toFixed(1)} | ${(worker / nativePerPoint).toFixed(2)}`;
       lines.push(`| ${engine} | ${figureCells(figures, nativePerPoint)} | ${workerCells} | ${await heaps.describe()} | ${rss} | ${figures.agree} |`);
     }
-    return [...lines, ...spanTable(spans, nativePerPoint), ...breakdown];
+    return [...lines, ...spanTable(spans, nativePerPoint, busyNative), ...breakdown];
   } finally {
     await browser?.close().catch(() => undefined);
     grid.close();

@@ -70,6 +70,14 @@ describe("gridFigures", () => {
     );
   });
 
+  it("sets per core and CPU against native run with every core busy, when measured, and says why when not", () => {
+    const f = gridFigures([{ ...run(900, 3600), executorCpuMs: 2400 }], NATIVE);
+    expect(spanTable([{ engine: "compiled", figures: f }], 25, 50).at(-1)).toBe(
+      `| compiled | ${(900 / TASKS).toFixed(1)} | ${(900 / TASKS / 25).toFixed(2)} | ${(450 / TASKS).toFixed(1)} | 0.0 | ${f.perCoreMs.toFixed(1)} | ${(90 / TASKS).toFixed(1)} | ${(f.perCoreMs / 50).toFixed(2)} | ${(2400 / TASKS / 50).toFixed(2)} |`,
+    );
+    expect(spanTable([{ engine: "compiled", figures: f }], 25, "native lua5.4 not installed")).toContain("Native with every core busy: native lua5.4 not installed.");
+  });
+
   it("prints ratios against native's ms per point", () => {
     const f = gridFigures([run(600, 1200)], NATIVE);
     expect(figureCells(f, 50)).toBe(`600 | ${((600 * WORKERS) / TASKS).toFixed(1)} | **${((600 * WORKERS) / TASKS / 50).toFixed(2)}** | 100.0 | 2.00`);

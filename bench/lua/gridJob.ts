@@ -281,18 +281,23 @@ export function statCpuMs(stat: string): number {
  * The table that says where a row's wall time per volunteer core went, from each engine's figures:
  * held + between + edges = the per-core figure of the row's main table.
  */
-export function spanTable(rows: ReadonlyArray<{ engine: EngineName; figures: GridFigures }>, nativePerPointMs: number): string[] {
+export function spanTable(rows: ReadonlyArray<{ engine: EngineName; figures: GridFigures }>, nativePerPointMs: number, busyNative?: number | string): string[] {
+  const busy = typeof busyNative === "number" ? busyNative : undefined;
+  const against = (ms: number) => (busy === undefined ? "" : ` | ${(ms / busy).toFixed(2)}`);
   return [
     "",
     "Where the wall time per volunteer core went (ms per point, the median job; from its attempts as the coordinator recorded them):",
     "held = assigned to result received (the task's run, its shard read and the messages both ways), between = a result to the",
     "same volunteer's next assignment, start + end = job created to a volunteer's first assignment and its last result to the job's end.",
     "The coordinator's CPU in that job is beside them: on a machine with no more cores than volunteers it comes out of their time.",
+    busy === undefined
+      ? `Native with every core busy: ${typeof busyNative === "string" ? busyNative : "not measured"}.`
+      : `Last, per core and CPU against native lua5.4 run as ${WORKERS} processes at once (every core busy, as the volunteers keep them): ${busy.toFixed(1)} ms per point; CPU is the executor threads' where the row tells them apart, else the volunteers'.`,
     "",
-    "| engine | held | × native | between tasks | start + end | per core, total | coordinator CPU |",
-    "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ...rows.map(({ engine, figures: { spansPerPoint: s, perCoreMs, coordinatorCpuPerPointMs: c } }) =>
-      `| ${engine} | ${s.held.toFixed(1)} | ${(s.held / nativePerPointMs).toFixed(2)} | ${s.between.toFixed(1)} | ${s.edges.toFixed(1)} | ${perCoreMs.toFixed(1)} | ${c === undefined ? "" : c.toFixed(1)} |`,
+    `| engine | held | × native | between tasks | start + end | per core, total | coordinator CPU${busy === undefined ? "" : ` | per core × native, ${WORKERS} at once | CPU × native, ${WORKERS} at once`} |`,
+    `| --- | ---: | ---: | ---: | ---: | ---: | ---:${busy === undefined ? "" : " | ---: | ---:"} |`,
+    ...rows.map(({ engine, figures: { spansPerPoint: s, perCoreMs, cpuPerPointMs, executorCpuPerPointMs, coordinatorCpuPerPointMs: c } }) =>
+      `| ${engine} | ${s.held.toFixed(1)} | ${(s.held / nativePerPointMs).toFixed(2)} | ${s.between.toFixed(1)} | ${s.edges.toFixed(1)} | ${perCoreMs.toFixed(1)} | ${c === undefined ? "" : c.toFixed(1)}${against(perCoreMs)}${against(executorCpuPerPointMs ?? cpuPerPointMs)} |`,
     ),
   ];
 }

@@ -8,11 +8,12 @@ import type { Proc } from "./gridJob.ts";
 import { COPIES, cpuMs, ENGINES, figureCells, gridFigures, spanTable, rssMb, runJob, startGrid, startShoal, TASKS, waitFor, WORKERS } from "./gridJob.ts";
 import type { GridRun, Volunteers } from "./gridJob.ts";
 import { POINTS } from "./kernels.ts";
-import { nativeLua } from "./runners.ts";
+import { nativeLua, nativeLuaBusy } from "./runners.ts";
 
 /** Runs the grid row over `bars` bars, `runs` timed jobs per engine after one untimed; returns table lines. */
 export async function gridRow(bars: number, runs: number, port: number): Promise<string[]> {
   const native = nativeLua(bars, 4);
+  const busyNative = await nativeLuaBusy(bars, 4, WORKERS);
   if (typeof native === "string") return [`\nGrid row: ${native}`];
   const grid = await startGrid(bars, port);
   const workers: Proc[] = [];
@@ -45,7 +46,7 @@ export async function gridRow(bars: number, runs: number, port: number): Promise
       const rss = workers.map((w) => rssMb(w.child.pid!)).map((m) => `${m.now.toFixed(0)} (${m.peak.toFixed(0)})`).join(", ");
       lines.push(`| ${engine} | ${figureCells(figures, nativePerPoint)} | ${rss} | ${figures.agree} |`);
     }
-    return [...lines, ...spanTable(spans, nativePerPoint)];
+    return [...lines, ...spanTable(spans, nativePerPoint, busyNative)];
   } finally {
     for (const w of workers) w.child.kill("SIGKILL");
     grid.close();

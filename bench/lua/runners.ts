@@ -1,6 +1,7 @@
 // The runners bench/lua measures, each in its own process: native lua5.4 over the kernel, and
 // one engine configuration through bench/lua/sweep.ts. Both give CPU milliseconds per sweep.
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { PLAIN_LUA, POINTS, WALK_LUA } from "./kernels.ts";
 import type { SweepConfig, SweepReport } from "./sweep.ts";
 
+const execFileAsync = promisify(execFile);
 const SWEEP = fileURLToPath(new URL("./sweep.ts", import.meta.url));
 
 /** One runner's sweeps: the first (cold), the best and median of the later ones, in CPU ms. */
@@ -65,7 +67,39 @@ export function nativeLua(bars: number, repeats: number): Row | string {
  * `repeats` sweeps over `bars` bars in one process, CPU ms each (os.clock), the sweep's results
  * and the process's peak RSS in KiB (null where /proc is not there).
  */
-export function nativeSweeps(bin: string, bars: number, repeats: number): { times: number[]; results: string; values: Array<[number, number]>; rssKb: number | null } {
+export function nativeSweeps(bin: string, bars: number, repeats: number): NativeSweeps {
+  return parseNativeSweeps(execFileSync(bin, [nativeKernelFile(bars, repeats)], { encoding: "utf8" }));
+}
+
+/**
+ * Native lua5.4's best sweep in each of `copies` processes run at once, as ms per point, their
+ * median: native with every core as busy as a grid row's volunteers keep them (on a machine whose
+ * cores share caches or hyperthreads, one process alone runs faster than each of two together).
+ */
+export async function nativeLuaBusy(bars: number, repeats: number, copies: number): Promise<number | string> {
+  if (NATIVE_LUA === null) return "native lua5.4 not installed";
+  const file = nativeKernelFile(bars, repeats);
+  const runs = await Promise.all(Array.from({ length: copies }, () => execFileAsync(NATIVE_LUA!, [file], { encoding: "utf8" })));
+  return median(runs.map(({ stdout }) => Math.min(...parseNativeSweeps(stdout).times.slice(1)) / POINTS.length));
+}
+
+interface NativeSweeps {
+  times: number[];
+  results: string;
+  values: Array<[number, number]>;
+  rssKb: number | null;
+}
+
+function parseNativeSweeps(stdout: string): NativeSweeps {
+  const lines = stdout.trim().split("\n");
+  const rss = Number(lines.pop()!.split(" ")[1]);
+  const [shown, exact] = lines[0]!.split(" | ") as [string, string];
+  const values = exact.split(" ").map((v) => v.split("/").map(Number) as [number, number]);
+  return { times: lines.map((line) => Number(line.split(" ")[0])), results: shown.split(" ").slice(1).join(" "), values, rssKb: Number.isFinite(rss) ? rss : null };
+}
+
+/** A Lua file that runs the kernel's sweep `repeats` times over `bars` bars, printing each sweep's CPU ms and results, then its peak RSS. */
+function nativeKernelFile(bars: number, repeats: number): string {
   const file = join(mkdtempSync(join(tmpdir(), "shoal-bench-")), "kernel.lua");
   const points = POINTS.map((p) => `{${p.fast},${p.slow}}`).join(",");
   writeFileSync(
@@ -87,11 +121,7 @@ local peak = status and status:read("a"):match("VmHWM:%s*(%d+)")
 print("rss " .. (peak or "-"))
 `,
   );
-  const lines = execFileSync(bin, [file], { encoding: "utf8" }).trim().split("\n");
-  const rss = Number(lines.pop()!.split(" ")[1]);
-  const [shown, exact] = lines[0]!.split(" | ") as [string, string];
-  const values = exact.split(" ").map((v) => v.split("/").map(Number) as [number, number]);
-  return { times: lines.map((line) => Number(line.split(" ")[0])), results: shown.split(" ").slice(1).join(" "), values, rssKb: Number.isFinite(rss) ? rss : null };
+  return file;
 }
 
 /** One engine configuration through sweep.ts, in a fresh process. */
