@@ -7,6 +7,9 @@ export const OFFERS_CHANNEL = "shoal_task_offers";
 /** The channel a claimant announces forwarded results on; its payload is the owner node that should read them. */
 export const RESULTS_CHANNEL = "shoal_remote_results";
 
+/** The channel a node with idle volunteers that found too few offers asks on; its payload is `node:count` (see {@link TaskOffers.demand}). */
+export const DEMAND_CHANNEL = "shoal_task_demand";
+
 /** One task attempt, keyed as the tables key it. */
 export interface AttemptKey {
   jobId: JobId;
@@ -98,6 +101,11 @@ SELECT count(*) AS n, pg_notify($9, '') FROM written HAVING count(*) > 0`;
     const [jobs, tasks, attempts] = keys(offers);
     const params = [this.node, jobs, tasks, attempts, offers.map((o) => o.epoch), offers.map((o) => o.shard ?? null), offers.map((o) => o.engine), offers.map((o) => o.assignment), OFFERS_CHANNEL];
     return this.#db.query<{ n: number }>(sql, params).rows[0]?.n ?? 0;
+  }
+
+  /** Tells the owners that this node has `count` volunteer slots idle, so they offer what they cannot place themselves. */
+  demand(count: number): void {
+    this.#db.query("SELECT pg_notify($1, $2)", [DEMAND_CHANNEL, `${this.node}:${count}`]);
   }
 
   /**
