@@ -47,6 +47,8 @@ export class OfferPublisher {
   #queued = false;
   #lastBeat = 0;
   #failing = false;
+  /** True while no offer of this node may be left in the table (none published since a round found none). */
+  #clean = true;
   /** Rows refused since start, for tests and logs. */
   refused = 0;
 
@@ -96,7 +98,7 @@ export class OfferPublisher {
   /** One round: feed remote results, drop dead offers, keep the pool's leases alive, offer what was asked for. Never throws. */
   round(now: number): void {
     const held = this.#held();
-    if (held.size === 0 && this.#scheduler.leases(this.#pool).length === 0) {
+    if (held.size === 0 && this.#clean && this.#scheduler.leases(this.#pool).length === 0) {
       this.#wanted = 0;
       return;
     }
@@ -144,6 +146,7 @@ export class OfferPublisher {
   #reconcile(held: ReadonlyMap<JobId, number>): void {
     const leased = this.#scheduler.leases(this.#pool);
     const alive = this.#offers.ownerRound(held, leased);
+    this.#clean = alive.length === 0;
     if (alive.length < leased.length) {
       this.#scheduler.run({ type: "resume-peer", peerId: this.#pool, running: alive.map((k) => ({ taskId: asTaskId(k.taskId), attempt: k.attempt })) });
     }
@@ -168,6 +171,7 @@ export class OfferPublisher {
       offers.push({ jobId: a.jobId, taskId: a.taskId, attempt: a.attempt, epoch, shard: a.shard, engine: spec.engine, assignment: JSON.stringify(toWire(a)) });
     }
     // Attempts not written (a lease lost meanwhile) have no offer: the next round releases them.
+    this.#clean = false;
     this.#offers.publish(offers);
   }
 
