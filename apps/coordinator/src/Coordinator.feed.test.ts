@@ -25,13 +25,16 @@ afterAll(() => {
   cluster?.stop();
 });
 
-/** Two coordinators on a fresh database (one data directory, as a shared volume), a's author token, and the sample dataset uploaded to a. */
-async function twoNodes(name: string) {
+/**
+ * Two coordinators on a fresh database (one data directory, as a shared volume), a's author token,
+ * and the sample dataset uploaded to a; job leases of `leaseTtl` (2 s makes a kill's takeover quick).
+ */
+async function twoNodes(name: string, leaseTtl = "2s") {
   const store = await cluster.createDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), `shoal-${name}-`));
-  const a = await processes.coordinator(store, dataDir);
-  const token = (await a.process.waitFor(/author token.*: (shoal_\S+)/))[1]!;
-  const b = await processes.coordinator(store, dataDir);
+  const a = await processes.coordinator(store, dataDir, leaseTtl);
+  const token = (await a.process.waitFor(/author token.*: (shoal_\S+)/, 120_000))[1]!;
+  const b = await processes.coordinator(store, dataDir, leaseTtl);
   const dataset = (await json<DatasetView>(api(a.url, token, "/api/datasets?name=sp500", { method: "POST", body: SP500_CSV }))).id;
   const submit = (url: string) => json<JobView>(api(url, token, "/api/jobs", { method: "POST", body: JSON.stringify({ dataset, spec: SMA_SPEC }) }));
   return { store, dataDir, a, b, token, submit };
@@ -52,7 +55,8 @@ function audit(store: string, jobId: string) {
 describe("volunteers on any coordinator are fed from every job (PostgreSQL, real processes)", () => {
   it("a job owned by a, with volunteers only on b, finishes with shoal run's result: b claims a's offers and forwards the results, a accepts them under its epoch", async () => {
     const reference = shoalRunSma();
-    const { store, a, b, token, submit } = await twoNodes("feed");
+    // Leases of 10 s: on a loaded machine 2 s ones can pass between nodes with nobody killed, and this test asserts a kept the job.
+    const { store, a, b, token, submit } = await twoNodes("feed", "10s");
     const job = await submit(a.url);
     processes.worker(b.url);
     processes.worker(b.url);
@@ -69,8 +73,8 @@ describe("volunteers on any coordinator are fed from every job (PostgreSQL, real
 
   it("kill -9 of the node whose volunteers run a's job: its claimed offers expire, a releases them without spending a try, and c's volunteers rerun them", async () => {
     const reference = shoalRunSma();
-    const { store, dataDir, a, b, token, submit } = await twoNodes("feedkill");
-    const c = await processes.coordinator(store, dataDir);
+    const { store, dataDir, a, b, token, submit } = await twoNodes("feedkill", "6s");
+    const c = await processes.coordinator(store, dataDir, "6s");
     const job = await submit(a.url);
     const onB = [processes.worker(b.url), processes.worker(b.url)];
     await waitForJob(a.url, token, job.id, (view) => view.results.accepted >= 4);
@@ -97,7 +101,7 @@ describe("volunteers on any coordinator are fed from every job (PostgreSQL, real
 
   it("kill -9 of the owner while only b's volunteers run its job: b takes it over, a's offers are dead (never claimed again, results under them ignored), and b's volunteers finish it", async () => {
     const reference = shoalRunSma();
-    const { store, a, b, token, submit } = await twoNodes("feedowner");
+    const { store, a, b, token, submit } = await twoNodes("feedowner", "6s");
     const job = await submit(a.url);
     processes.worker(b.url);
     processes.worker(b.url);
