@@ -3,7 +3,7 @@
 // - dispatch with 1, 2 and 3 `shoal coordinator --store postgres://…` on one database: one job of
 //   trivial tasks submitted to each coordinator at once (each owns the job it was given), volunteers
 //   spread round-robin over the coordinators (at least 2, one per coordinator), tasks/s from the
-//   first submission to the last result, and CPU per task by process — each coordinator, the
+//   first submission to the last result (idle volunteers may also claim other coordinators' offers), and CPU per task by process — each coordinator, the
 //   database server (postmaster and its backends), the volunteers — so the database's cost in the
 //   path shows even on two cores, where the total CPU bounds the rate;
 // - memory per peer: a fresh PostgreSQL coordinator's RSS with 1,000, 5,000 and 10,000 fake
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     const rows: NodesRow[] = [];
     for (const nodes of NODES) rows.push(await nodesRow(pg, nodes));
     console.log(`Trivial tasks (map returns 1), batch 1, on coordinators sharing one PostgreSQL database (a throwaway cluster on loopback, fsync off), ${TASKS} tasks a round as one job per coordinator submitted at once; median of ${REPEATS} rounds after a ${WARMUP}-task-per-coordinator warm-up.`);
-    console.log("Volunteers (`shoal worker --threads 1`, WebSocket) round-robin over the coordinators: each coordinator runs only its own jobs, on its own volunteers (no cross-node claims yet, docs/deploy.md).");
+    console.log("Volunteers (`shoal worker --threads 1`, WebSocket) round-robin over the coordinators: each job is submitted to its own coordinator, whose volunteers run it, and whose idle volunteers may claim other coordinators' offers (cross-node feeding, docs/deploy.md).");
     console.log("CPU per task (µs, all threads, over the timed rounds): each coordinator; the database server (postmaster and its backends); the volunteers together.\n");
     console.log("| coordinators | volunteers | tasks/s (median) | rounds | CPU per task: coordinators | database | volunteers | total | cores busy |");
     console.log("| ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: |");

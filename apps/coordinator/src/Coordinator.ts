@@ -25,6 +25,9 @@ import { openStores } from "./store/openStores.ts";
 import { JobOwnership } from "./cluster/JobOwnership.ts";
 import { PROGRESS_CHANNEL, ProgressPublisher } from "./cluster/ProgressPublisher.ts";
 import { ProgressReader } from "./cluster/ProgressReader.ts";
+import { OfferPublisher } from "./cluster/OfferPublisher.ts";
+import { RemoteFeeder } from "./cluster/RemoteFeeder.ts";
+import { DEMAND_CHANNEL, OFFERS_CHANNEL, RESULTS_CHANNEL, TaskOffers } from "./store/postgres/TaskOffers.ts";
 import { newId } from "./newId.ts";
 import { JobLeases } from "./store/postgres/JobLeases.ts";
 import { JobTasks } from "./tasks/JobTasks.ts";
@@ -93,6 +96,15 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const ice = o.ice ? new IceServerIssuer(o.ice) : undefined;
   const iceServers = ice ? (peerId: string, now: number) => ice.issue(peerId, now) : undefined;
   const grid = new Grid({ scheduler, store, metrics, logger, history, spec: (id) => jobs.spec(id), heartbeatMs: o.heartbeatMs, helloTimeoutMs: o.helloTimeoutMs, peerRetentionMs: o.peerRetentionMs, silenceMs: o.silenceMs, iceServers, iceRefreshMs: ice?.refreshMs });
+  // Volunteers on any node are fed from every job: owners offer what their own volunteers leave queued, idle volunteers' nodes claim it.
+  const offers = postgres ? new TaskOffers(postgres.connection, node, { claimTtlMs: o.leaseTtlMs, offerTtlMs: o.leaseTtlMs }) : undefined;
+  const offering = offers && leases ? new OfferPublisher({ offers, scheduler, held: () => leases.held(), spec: (id) => jobs.spec(id), logger }) : undefined;
+  const feeder = offers ? new RemoteFeeder({ offers, grid, spec: (id) => jobs.spec(id), logger, renewMs: o.leaseRenewMs }) : undefined;
+  if (postgres && offering && feeder) {
+    postgres.connection.listen(RESULTS_CHANNEL, (payload) => offering.notified(payload));
+    postgres.connection.listen(DEMAND_CHANNEL, (payload) => offering.demanded(payload));
+    postgres.connection.listen(OFFERS_CHANNEL, () => feeder.notified());
+  }
 
   // Idle keep-alive sockets stay open 65 s, longer than clients (undici: 4 s) and load balancers
   // (60 s is common) keep theirs: the client then always closes first, instead of sending a request
@@ -133,6 +145,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
   const grace = setTimeout(() => grid.removeAbsent(restoredPeers), o.peerGraceMs);
   ownership?.start({ ttlMs: o.leaseTtlMs, renewMs: o.leaseRenewMs });
   publisher?.start();
+  offering?.start();
+  feeder?.start();
   let peer: Closable | undefined;
   if (o.webrtc) {
     const { peerId: id, iceServers, maxConnections } = o.webrtc;
@@ -155,6 +169,8 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
         server.closeAllConnections();
       });
       await probe.close();
+      feeder?.close();
+      offering?.close();
       scheduler.snapshot();
       publisher?.close();
       ownership?.close();

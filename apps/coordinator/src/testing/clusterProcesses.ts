@@ -9,10 +9,13 @@ import { json } from "./startTestCoordinator.ts";
 export class ClusterProcesses {
   readonly #processes: ShoalProcess[] = [];
 
-  /** A `shoal coordinator` on the shared database and the shared shards directory, with 2 s job leases. */
-  async coordinator(store: string, dataDir: string): Promise<{ process: ShoalProcess; url: string; node: string }> {
-    const p = this.#keep(new ShoalProcess(["coordinator", "--port", "0", "--no-webrtc", "--data-dir", dataDir, "--store", store, "--lease-ttl", "2s"]));
-    // A bound, not a claim: a start compiles the sources (in the process and its PostgreSQL thread), which took over 30 s at a load of 17 on 2 cores.
+  /**
+   * A `shoal coordinator` on the shared database and the shared shards directory, with 2 s job
+   * leases unless `leaseTtl` says otherwise; its start is awaited for up to two minutes (a loaded
+   * machine).
+   */
+  async coordinator(store: string, dataDir: string, leaseTtl = "2s"): Promise<{ process: ShoalProcess; url: string; node: string }> {
+    const p = this.#keep(new ShoalProcess(["coordinator", "--port", "0", "--no-webrtc", "--data-dir", dataDir, "--store", store, "--lease-ttl", leaseTtl]));
     const url = (await p.waitFor(/shoal coordinator: (http:\/\/\S+)/, 120_000))[1]!;
     const node = (await p.waitFor(/coordinator (n_[0-9a-f]+) listening/, 120_000))[1]!;
     return { process: p, url, node };

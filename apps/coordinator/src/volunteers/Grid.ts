@@ -1,4 +1,4 @@
-import type { AttemptRef, DonorHello, IceServer, JobId, JobSpec, PeerId, PeerView, ShardHash } from "@shoal/protocol";
+import type { AttemptRef, DonorHello, IceServer, JobId, JobSpec, PeerId, PeerView, ShardHash, TaskFailedMessage, TaskResultMessage } from "@shoal/protocol";
 import { asPeerId, asTaskId } from "@shoal/protocol";
 import type { Logger } from "../Logger.ts";
 import { newId } from "../newId.ts";
@@ -41,6 +41,16 @@ export interface GridOptions {
   iceRefreshMs?: number | undefined;
 }
 
+/** Cross-node feeding's hooks into the grid (`RemoteFeeder`): results of claimed attempts, departures, and asks for work. */
+export interface RemoteTasks {
+  /** True when the outcome answers an attempt claimed from another coordinator (and was taken to forward). */
+  outcome(session: PeerSession, message: TaskResultMessage | TaskFailedMessage): boolean;
+  /** The session left: its claimed attempts go back to be claimed again. */
+  left(session: PeerSession): void;
+  /** Peers asked for work: claim for those this node's scheduler left idle. */
+  wake(): void;
+}
+
 /** What {@link Grid.admit} gives a session: its peer id and the secret that proves it on a reconnect. */
 export interface Admission {
   peerId: PeerId;
@@ -80,6 +90,7 @@ export class Grid implements SessionHost {
   readonly #history: TaskHistory | undefined;
   readonly #silenceTimer: ReturnType<typeof setInterval>;
   readonly #iceServers: GridOptions["iceServers"];
+  #remote: RemoteTasks | undefined;
 
   constructor(options: GridOptions) {
     this.scheduler = options.scheduler;
@@ -114,6 +125,20 @@ export class Grid implements SessionHost {
 
   spec(jobId: JobId): JobSpec | undefined {
     return this.#spec(jobId);
+  }
+
+  /** Feeds this grid's idle peers from other coordinators' jobs too. */
+  feedFrom(remote: RemoteTasks): void {
+    this.#remote = remote;
+  }
+
+  remoteOutcome(session: PeerSession, message: TaskResultMessage | TaskFailedMessage): boolean {
+    return this.#remote?.outcome(session, message) ?? false;
+  }
+
+  /** The admitted sessions, connected now. */
+  sessions(): PeerSession[] {
+    return [...this.#sessions.values()];
   }
 
   /** Shard handles (never peer ids) of other connected sessions that hold `shard`. */
@@ -189,6 +214,7 @@ export class Grid implements SessionHost {
     if (!peerId || this.#sessions.get(peerId) !== session) return;
     this.#sessions.delete(peerId);
     this.logger.info(`${session.name} left: ${JSON.stringify(reason)}`);
+    this.#remote?.left(session);
     if (!this.#closing) this.#remove(peerId);
   }
 
@@ -313,6 +339,8 @@ export class Grid implements SessionHost {
           this.logger.error(`offering work to ${session.name}: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
+      // After this node's own work: peers it left idle are fed from other coordinators' offers.
+      this.#remote?.wake();
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { AttemptRef, CoordinatorToWorker, DonorHello, Hello, IceServer, JobId, JobSpec, PeerId, Reach, ShardHash, VolunteerRuntime, WorkerToCoordinator } from "@shoal/protocol";
+import type { AttemptRef, Assignment as WireAssignment, CoordinatorToWorker, DonorHello, Hello, IceServer, JobId, JobSpec, PeerId, Reach, ShardHash, TaskFailedMessage, TaskResultMessage, VolunteerRuntime, WorkerToCoordinator } from "@shoal/protocol";
 import { asTaskId, encodeMessage, parseWorkerMessage, PROTOCOL_VERSION, protocolMismatch, ProtocolError } from "@shoal/protocol";
 import type { Assignment, WorkGrant } from "@shoal/scheduler";
 import type { Logger } from "../Logger.ts";
@@ -30,6 +30,11 @@ export interface SessionHost {
   noteLog?(taskId: string, attempt: number, lines: readonly string[]): void;
   /** STUN and TURN servers (with this peer's own time-limited TURN credentials) for its welcome; undefined when none are configured. */
   iceServers(peerId: PeerId, now: number): IceServer[] | undefined;
+  /**
+   * A result or failure for an attempt this node claimed from another coordinator's offers
+   * (`RemoteFeeder`): true when it was one, and was taken to be forwarded to that job's owner.
+   */
+  remoteOutcome?(session: PeerSession, message: TaskResultMessage | TaskFailedMessage): boolean;
   /** How often a welcomed session gets fresh ICE servers in an `ice-servers` message; never when undefined. */
   readonly iceRefreshMs?: number | undefined;
 }
@@ -134,6 +139,28 @@ export class PeerSession {
     this.#deliver(this.#host.scheduler.defer({ type: "request-work", peerId: this.peerId, freeSlots: this.#freeSlots, now }));
   }
 
+  /** The free slots the peer reported when it last asked for work; undefined before it asked. */
+  get askedSlots(): number | undefined {
+    return this.#freeSlots;
+  }
+
+  /**
+   * Sends attempts claimed from another coordinator's offers (already checked), with the specs of
+   * jobs this peer has not seen; they never pass through this node's scheduler.
+   */
+  assignRemote(assignments: readonly WireAssignment[], spec: (jobId: JobId) => JobSpec | undefined): void {
+    for (const a of assignments) {
+      const jobId = a.jobId as JobId;
+      if (a.shard !== undefined) this.#assignedShards.add(a.shard);
+      if (this.#sentJobs.has(jobId)) continue;
+      const found = spec(jobId);
+      if (!found) throw new Error(`no spec for job ${jobId}`);
+      this.send({ type: "job", jobId, spec: found });
+      this.#sentJobs.add(jobId);
+    }
+    this.send({ type: "assign", assignments: [...assignments] });
+  }
+
   #receive(text: string): void {
     this.lastHeardAt = Date.now();
     try {
@@ -164,6 +191,7 @@ export class PeerSession {
         scheduler.defer({ type: "heartbeat", peerId, now });
         return;
       case "task-result": {
+        if (this.#host.remoteOutcome?.(this, message)) return;
         const { taskId, attempt, result } = message;
         const tookMs = this.#timed(taskId, attempt);
         this.#host.noteLog?.(taskId, attempt, message.log);
@@ -177,6 +205,7 @@ export class PeerSession {
         return;
       }
       case "task-failed": {
+        if (this.#host.remoteOutcome?.(this, message)) return;
         const { taskId, attempt, error } = message;
         metrics.taskFailures++;
         this.#timed(taskId, attempt);
@@ -279,7 +308,8 @@ export class PeerSession {
   }
 }
 
-function toWire(a: Assignment) {
+/** An assignment as the `assign` message carries it. */
+export function toWire(a: Assignment): WireAssignment {
   const wire = { taskId: a.taskId, attempt: a.attempt, jobId: a.jobId, leaseDeadline: a.leaseDeadline, task: a.task };
   return a.shard === undefined ? wire : { ...wire, shard: a.shard };
 }

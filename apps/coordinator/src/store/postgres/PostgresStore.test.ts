@@ -50,7 +50,7 @@ describe("PostgresStore on a real cluster", () => {
     first.connection.query("UPDATE meta SET value = '3' WHERE key = 'schema'");
     first.close();
     const store = new PostgresStore(url);
-    expect(store.connection.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0]?.value).toBe("4");
+    expect(store.connection.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0]?.value).toBe(String(POSTGRES_SCHEMA_VERSION));
     expect(store.getJob("j1" as JobId)?.id).toBe("j1");
     expect(store.listLiveChains(10)).toEqual([]);
     const chain = { id: "j1" as JobId, owner: "h", current: "j1" as JobId, createdAt: "2024-01-02T00:00:00.000Z" };

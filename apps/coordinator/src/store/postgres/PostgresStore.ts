@@ -7,7 +7,7 @@ import { snapshotFromRows, snapshotOutline, snapshotTaskRows } from "../snapshot
 import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow, LIVE_CHAIN_COLUMNS, liveChainFromRow, liveChainToSql } from "../storeRows.ts";
 import type { DatasetRowSql, JobRowSql, LiveChainRowSql } from "../storeRows.ts";
 import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, LiveChainRow, SchedulerLog, Store } from "../Store.ts";
-import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_MIGRATE_2_TO_3, POSTGRES_MIGRATE_3_TO_4, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
+import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_MIGRATE_2_TO_3, POSTGRES_MIGRATE_3_TO_4, POSTGRES_MIGRATE_4_TO_5, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
 import { SyncPostgres } from "./SyncPostgres.ts";
 import type { SyncPostgresOptions } from "./SyncPostgres.ts";
 
@@ -274,7 +274,7 @@ export class PostgresStore implements Store {
     this.#db.close();
   }
 
-  /** Writes the version on a new database, migrates a version 1 or 2 one, refuses a newer one; then adds the lease, progress and live chain tables. */
+  /** Writes the version on a new database, migrates a version 1 or 2 one, refuses a newer one; then adds the lease, progress, live chain and task offer tables. */
   #checkVersion(): void {
     const row = this.#db.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0];
     if (!row) this.#db.query("INSERT INTO meta (key, value) VALUES ('schema', $1)", [String(POSTGRES_SCHEMA_VERSION)]);
@@ -287,6 +287,8 @@ export class PostgresStore implements Store {
     this.#db.query(POSTGRES_MIGRATE_2_TO_3);
     // Version 3 to 4 (and a new database): the live chains table, empty until a live job starts.
     this.#db.query(POSTGRES_MIGRATE_3_TO_4);
+    // Version 4 to 5 (and a new database): task offers and remote results, empty until nodes feed each other's volunteers.
+    this.#db.query(POSTGRES_MIGRATE_4_TO_5);
     if (version < POSTGRES_SCHEMA_VERSION) this.#db.query("UPDATE meta SET value = $1 WHERE key = 'schema'", [String(POSTGRES_SCHEMA_VERSION)]);
   }
 

@@ -2,7 +2,7 @@
  * Version of {@link POSTGRES_SCHEMA}, kept in `meta` as SQLite's is; a database written by a newer
  * coordinator is refused. Counted apart from the SQLite schema's versions.
  */
-export const POSTGRES_SCHEMA_VERSION = 4;
+export const POSTGRES_SCHEMA_VERSION = 5;
 
 /**
  * Tables of the PostgreSQL store, the SQLite schema's counterparts: times as ISO-8601 text and
@@ -192,4 +192,44 @@ CREATE TABLE IF NOT EXISTS job_progress (
   rejected   INTEGER NOT NULL,
   updated_at TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp()
 );
+`;
+
+/**
+ * Version 5: cross-node feeding (`TaskOffers`). `task_offers` holds the tasks an owner could not
+ * place on its own volunteers, each an attempt it leased to its pool peer under the job's lease
+ * epoch, until a node with idle volunteers claims it (`claimed_by`, `claim_expires` by the
+ * database's clock); `remote_results` holds what those volunteers sent back, one row per attempt
+ * (its key makes a replayed row a no-op), until the owner reads it. Both start empty, so a version 4
+ * database gains them as they are; created by this statement on a new database too.
+ */
+export const POSTGRES_MIGRATE_4_TO_5 = `
+CREATE TABLE IF NOT EXISTS task_offers (
+  seq           BIGINT GENERATED ALWAYS AS IDENTITY,
+  job_id        TEXT NOT NULL REFERENCES jobs(id),
+  task_id       TEXT NOT NULL,
+  attempt       INTEGER NOT NULL,
+  owner         TEXT NOT NULL,
+  epoch         BIGINT NOT NULL,
+  shard         TEXT,
+  engine        TEXT NOT NULL,
+  assignment    TEXT NOT NULL,
+  offered_at    TIMESTAMPTZ NOT NULL DEFAULT clock_timestamp(),
+  claimed_by    TEXT,
+  claim_expires TIMESTAMPTZ,
+  PRIMARY KEY (job_id, task_id, attempt)
+);
+CREATE INDEX IF NOT EXISTS task_offers_unclaimed ON task_offers (seq) WHERE claimed_by IS NULL;
+CREATE INDEX IF NOT EXISTS task_offers_by_owner ON task_offers (owner);
+CREATE TABLE IF NOT EXISTS remote_results (
+  seq        BIGINT GENERATED ALWAYS AS IDENTITY,
+  job_id     TEXT NOT NULL,
+  task_id    TEXT NOT NULL,
+  attempt    INTEGER NOT NULL,
+  epoch      BIGINT NOT NULL,
+  node       TEXT NOT NULL,
+  volunteer  TEXT NOT NULL,
+  outcome    TEXT NOT NULL,
+  PRIMARY KEY (job_id, task_id, attempt)
+);
+CREATE INDEX IF NOT EXISTS remote_results_by_job ON remote_results (job_id, seq);
 `;
