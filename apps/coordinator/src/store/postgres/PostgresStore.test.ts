@@ -78,6 +78,25 @@ describe("PostgresStore on a real cluster", () => {
     store.close();
   });
 
+  it("fences a live chain between two stores (two coordinators) on one database: of two claims at the epoch both read, one wins; the loser cannot move the chain", async () => {
+    const url = await cluster.createDatabase();
+    const one = new PostgresStore(url);
+    const two = new PostgresStore(url);
+    one.insertDataset(sampleDataset("d1"));
+    for (const id of ["j1", "j2", "j3"]) one.insertJob({ id: id as JobId, dataset: "d1" as DatasetId, spec: "{}", hasReduce: false, replicas: 1, quorum: 1, createdAt: "2024-01-02T00:00:00.000Z" });
+    one.putLiveChain({ id: "j1" as JobId, owner: "h", current: "j1" as JobId, createdAt: "2024-01-02T00:00:00.000Z", epoch: 0 });
+    const seen = [one.getLiveChain("j1" as JobId)!.epoch, two.getLiveChain("j1" as JobId)!.epoch];
+    expect(seen).toEqual([0, 0]);
+    expect(two.claimLiveChain("j1" as JobId, seen[1]!)).toBe(true);
+    expect(one.claimLiveChain("j1" as JobId, seen[0]!)).toBe(false);
+    // The loser's job transaction would roll back: its move under epoch 0 matches nothing, inside a transaction too.
+    one.transaction(() => expect(one.moveLiveChain("j1" as JobId, 0, "j3" as JobId, "j1" as JobId)).toBe(false));
+    expect(two.moveLiveChain("j1" as JobId, 1, "j2" as JobId, "j1" as JobId)).toBe(true);
+    expect(one.getLiveChain("j1" as JobId)).toMatchObject({ current: "j2", last: "j1", epoch: 1 });
+    one.close();
+    two.close();
+  });
+
   it("refuses a database written by a newer coordinator", async () => {
     const url = await cluster.createDatabase();
     const store = new PostgresStore(url);
