@@ -76,6 +76,8 @@ interface Chain {
   current: JobId;
   /** Whether `current` has not ended yet (or a rerun's submit is under way). */
   running: boolean;
+  /** Whether this node's submit of the chain's next job is under way (claimed, not committed yet). */
+  submitting: boolean;
   /** The dataset the last submitted job ran on: a newer version of it starts a rerun. */
   dataset: DatasetId;
   /** The chain's epoch as this node last read or claimed it (see `Store.claimLiveChain`). */
@@ -140,7 +142,7 @@ export class LiveJobs {
     try {
       const createdAt = new Date().toISOString();
       const view = await this.#deps.submit(request, (id) => this.#deps.store.putLiveChain({ id, owner, current: id, createdAt, epoch: 0 }));
-      const chain: Chain = { id: view.id, owner, createdAt, request, current: view.id, running: true, dataset: view.dataset as DatasetId, epoch: 0, last: undefined, listeners: new Set() };
+      const chain: Chain = { id: view.id, owner, createdAt, request, current: view.id, running: true, submitting: false, dataset: view.dataset as DatasetId, epoch: 0, last: undefined, listeners: new Set() };
       this.#chains.set(chain.id, chain);
       this.#byJob.set(view.id, chain);
       return view;
@@ -197,12 +199,12 @@ export class LiveJobs {
   }
 
   /** The chain a stored row describes, or a throw saying why it is not one. */
-  #resumable(row: LiveChainRow): Chain {
+  #resumable(row: LiveChainRow, capped = true): Chain {
     const { store } = this.#deps;
     if (typeof row.owner !== "string" || row.owner.length > MAX_OWNER_CHARS) throw new Error(`its owner is not a token hash of at most ${MAX_OWNER_CHARS} characters`);
     if (this.#byJob.has(row.id) || this.#byJob.has(row.current)) throw new Error(`its jobs belong to another chain`);
-    if (this.#chains.size >= this.#max) throw new ChainCapError(`this coordinator keeps at most ${this.#max} live chains`);
-    if ([...this.#chains.values()].filter((chain) => chain.owner === row.owner).length >= this.#maxPerOwner) {
+    if (capped && this.#chains.size >= this.#max) throw new ChainCapError(`this coordinator keeps at most ${this.#max} live chains`);
+    if (capped && [...this.#chains.values()].filter((chain) => chain.owner === row.owner).length >= this.#maxPerOwner) {
       throw new ChainCapError(`its token already has ${this.#maxPerOwner} live chains, the most one token may keep`);
     }
     const first = store.getJob(row.id);
@@ -232,6 +234,7 @@ export class LiveJobs {
       request,
       current: row.current,
       running: current.outcome === undefined,
+      submitting: false,
       dataset: current.dataset,
       epoch: typeof row.epoch === "number" && Number.isSafeInteger(row.epoch) ? row.epoch : 0,
       last: undefined,
@@ -248,18 +251,23 @@ export class LiveJobs {
 
   /**
    * The chain a stored row describes, kept here: the one this node knows, brought up to the row
-   * (another node may have moved it on), or else taken from the row. Undefined, with a warning,
-   * for a row that is not a chain or is past this node's caps (it is left in the store).
+   * (another node may have moved it on), or else taken from the row, past this node's caps if need
+   * be. Undefined, with a warning, for a row that is not a chain (it is left in the store).
    */
   #follow(row: LiveChainRow): Chain | undefined {
     const known = this.#chains.get(row.id);
     if (known) {
-      if (known.epoch !== row.epoch || known.current !== row.current) this.#sync(known, row);
+      if (!known.submitting) this.#sync(known, row);
       return known;
     }
     try {
-      const chain = this.#resumable(row);
+      // Not capped: the chain exists already (counted where it was submitted); an append here must still move it.
+      const chain = this.#resumable(row, false);
       this.#register(chain);
+      const current = this.#deps.store.getJob(chain.current);
+      const lastId = current?.outcome?.status === "done" || current?.outcome?.status === "failed" ? chain.current : row.last;
+      const last = lastId === undefined ? undefined : this.#deps.view(lastId);
+      if (last) chain.last = this.#event(chain, last);
       return chain;
     } catch (error) {
       this.#deps.logger.warn(`live chain ${String(row.id).slice(0, 64)} not followed here: ${error instanceof Error ? error.message : String(error)}`);
@@ -368,8 +376,7 @@ export class LiveJobs {
     if (!chain && this.#shared) {
       // A job this node took over from another coordinator may be a chain's current one: the chain comes with it.
       const row = this.#deps.store.listLiveChains(this.#max + 1_000).find((r) => r.current === view.id);
-      const mine = row && this.#chains.get(row.id);
-      const inFlight = mine !== undefined && mine.running && mine.epoch === row?.epoch;
+      const inFlight = row !== undefined && this.#chains.get(row.id)?.submitting === true;
       if (row && !inFlight) chain = this.#follow(row);
     }
     if (!chain) {
@@ -421,8 +428,8 @@ export class LiveJobs {
     const lineage = new Set<DatasetId>();
     for (let id: DatasetId | undefined = dataset.parent; id !== undefined && !lineage.has(id); id = this.#deps.dataset(id)?.parent) lineage.add(id);
     for (const row of this.#deps.store.listLiveChains(this.#max + 1_000)) {
-      const known = this.#chains.get(row.id);
-      if (known?.running && known.epoch === row.epoch) continue;
+      // This node's own rerun of it is being submitted: that job's end takes the newest version.
+      if (this.#chains.get(row.id)?.submitting) continue;
       const job = this.#deps.store.getJob(row.current);
       if (!job || job.outcome === undefined || job.outcome.status === "cancelled" || !lineage.has(job.dataset)) continue;
       const chain = this.#follow(row);
@@ -441,6 +448,7 @@ export class LiveJobs {
     }
     chain.epoch += 1;
     chain.running = true;
+    chain.submitting = true;
     chain.dataset = dataset;
     this.#inFlight += 1;
     const { id, epoch } = chain;
@@ -452,6 +460,7 @@ export class LiveJobs {
     this.#deps.submit({ ...chain.request, dataset }, within).then(
       (view) => {
         this.#inFlight -= 1;
+        chain.submitting = false;
         const stopped = !this.#chains.has(chain.id);
         // The chain is known by its first job and its latest one: older reruns are ordinary jobs.
         if (chain.current !== chain.id) this.#byJob.delete(chain.current);
@@ -467,6 +476,7 @@ export class LiveJobs {
       },
       (error: unknown) => {
         this.#inFlight -= 1;
+        chain.submitting = false;
         if (this.#inFlight === 0) this.#early.clear();
         chain.running = false;
         if (error instanceof ChainMovedError) this.#lost(chain);
