@@ -98,6 +98,13 @@ test("a live job submitted from the dashboard shows each appended version in pla
   await page.getByTestId("task-list").locator("summary").click();
   await tasks;
   await expect(page.getByTestId("task-row").first()).toBeVisible();
+  // Tasks version 3 took from the memo show as reused, with no attempt, never as unfinished.
+  const reusedRows = page.locator('[data-testid="task-row"][data-state="reused"]');
+  await expect(reusedRows.first()).toBeVisible();
+  await expect(reusedRows.first().locator("td.state")).toHaveText("reused");
+  await expect(reusedRows.first().getByTestId("task-reused")).toHaveText("none: its output was reused from an earlier run");
+  await expect(page.locator('[data-testid="task-row"][data-state="unfinished"]')).toHaveCount(0);
+  await page.getByTestId("task-list").screenshot({ path: `${SHOTS}/live-job-v3-tasks.png` });
   await page.screenshot({ path: `${SHOTS}/live-job-v3.png`, fullPage: true });
 
   // Edit as new job carries Live over, on the newest version the chain ran on.

@@ -14,8 +14,12 @@
 -- 7-day buckets counted from the epoch), thinned to every 2nd, 4th, 8th... week so at most
 -- CURVE_POINTS (128) remain, plus the last bar. Which weeks are kept depends only on the whole
 -- run, never on how it was split or grouped, so a split run's curve equals the unsplit one.
--- Every run carries its curve (`runs[i].curve`) up the reduce tree, since the best is known
--- only at the top.
+-- Every run carries its curve (`runs[i].curve`, at most 128 points) up the reduce tree, since the
+-- best is known only at the top, and so the result holds one curve per run. No reduce can drop
+-- the others': a group holds some of each run's slices, whose Sharpe does not decide the best
+-- over all the bars, and no slice knows it is the series' last, so no group can tell that a run
+-- is complete. (Keeping only each group's best so far loses the final best's curve: on the S&P
+-- 500 sample, split every 1000 rows, it did in every grouping tried.)
 
 local FEE_BPS = 1
 local CURVE_POINTS = 128

@@ -89,6 +89,7 @@ export async function startCoordinator(options: CoordinatorOptions): Promise<Run
     onAppended: (listener) => datasets.onAppended(listener),
     store,
     logger,
+    shared: postgres !== undefined,
   }, o.limits.maxLiveJobs, o.limits.maxLiveJobsPerToken);
   live.restore();
   const history = new TaskHistory(historyStore, scheduler, logger);

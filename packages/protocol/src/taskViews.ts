@@ -54,8 +54,12 @@ export interface VolunteerCounts {
   accepted: number;
 }
 
-/** A task's state in the list: `unfinished` for a task still pending when its job ended. */
-export type TaskStateView = "pending" | "done" | "failed" | "unfinished";
+/**
+ * A task's state in the list: `unfinished` for a task still pending when its job ended; `reused`
+ * for a task whose output the task memo held when the job was submitted (an earlier version's run
+ * computed it), so it never ran and has no attempts.
+ */
+export type TaskStateView = "pending" | "done" | "failed" | "unfinished" | "reused";
 
 /** One task of a job with its attempts, oldest first. */
 export interface TaskView {

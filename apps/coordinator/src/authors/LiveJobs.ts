@@ -45,9 +45,26 @@ export interface LiveJobsDeps {
   dataset(id: DatasetId): DatasetRecord | undefined;
   onFinished(listener: (view: JobView) => void): () => void;
   onAppended(listener: (dataset: DatasetRecord) => void): () => void;
-  store: Pick<Store, "putLiveChain" | "deleteLiveChain" | "listLiveChains" | "getJob" | "childOf">;
+  store: Pick<Store, "putLiveChain" | "deleteLiveChain" | "listLiveChains" | "getLiveChain" | "claimLiveChain" | "moveLiveChain" | "getJob" | "childOf">;
   logger: Logger;
+  /**
+   * Whether other coordinators share the store (PostgreSQL): then a chain whose job runs elsewhere is
+   * not resumed at start, a job this node took over is looked up as a chain's when it ends, and a
+   * chain past this node's caps is left to the others rather than dropped.
+   */
+  shared?: boolean;
 }
+
+/** A chain's next version was started by another coordinator first: the loser's job is rolled back with its transaction. */
+export class ChainMovedError extends Error {
+  override readonly name = "ChainMovedError";
+  constructor(chain: JobId) {
+    super(`live chain ${chain} moved on: another coordinator started its next version`);
+  }
+}
+
+/** A stored chain past a cap of this coordinator: dropped when alone on its store, left to the others when shared. */
+class ChainCapError extends Error {}
 
 interface Chain {
   id: JobId;
@@ -57,11 +74,14 @@ interface Chain {
   request: JobRequest;
   /** The job running now, or the last one when none runs. */
   current: JobId;
+  /** Whether `current` has not ended yet (or a rerun's submit is under way). */
   running: boolean;
-  /** The newest version appended while a job ran: the one the next rerun takes (older ones are skipped). */
-  pending: DatasetId | undefined;
-  /** The dataset the last submitted job ran on: an append to it starts a rerun. */
+  /** Whether this node's submit of the chain's next job is under way (claimed, not committed yet). */
+  submitting: boolean;
+  /** The dataset the last submitted job ran on: a newer version of it starts a rerun. */
   dataset: DatasetId;
+  /** The chain's epoch as this node last read or claimed it (see `Store.claimLiveChain`). */
+  epoch: number;
   last: LiveVersion | undefined;
   listeners: Set<(event: LiveEvent) => void>;
 }
@@ -74,6 +94,14 @@ interface Chain {
  * {@link LiveVersion} event to the chain's listeners: one per version, never per task. Each chain has
  * a row in the store, written in the same transaction as the job it moves to, and deleted when it
  * stops; {@link LiveJobs.restore} resumes them after a restart.
+ *
+ * Several coordinators on one store: a chain's owner is the node running its current job (the
+ * holder of that job's lease, so a takeover moves the chain with the job). Starting the next
+ * version is fenced by the row's epoch: a node claims it (one conditional update raising the epoch
+ * it read) before planning the job, and the job's transaction moves the chain only under the epoch
+ * claimed, so two nodes never both start version N+1. Any node that receives an append starts the
+ * next version of a chain whose current job has ended; a chain whose job is running takes the newest
+ * version, read from the store, when that job ends on its owner.
  */
 export class LiveJobs {
   readonly #deps: LiveJobsDeps;
@@ -86,9 +114,11 @@ export class LiveJobs {
   /** Reruns submitted whose id is not known yet, and jobs that ended meanwhile (a rerun that reuses every task ends within its submit). */
   #inFlight = 0;
   readonly #early = new Map<JobId, JobView>();
+  readonly #shared: boolean;
 
   constructor(deps: LiveJobsDeps, maxLiveJobs: number, maxPerOwner = maxLiveJobs) {
     this.#deps = deps;
+    this.#shared = deps.shared ?? false;
     this.#max = maxLiveJobs;
     this.#maxPerOwner = maxPerOwner;
     deps.onFinished((view) => this.#finished(view));
@@ -111,8 +141,8 @@ export class LiveJobs {
     this.#reserved.set(owner, (this.#reserved.get(owner) ?? 0) + 1);
     try {
       const createdAt = new Date().toISOString();
-      const view = await this.#deps.submit(request, (id) => this.#deps.store.putLiveChain({ id, owner, current: id, createdAt }));
-      const chain: Chain = { id: view.id, owner, createdAt, request, current: view.id, running: true, pending: undefined, dataset: view.dataset as DatasetId, last: undefined, listeners: new Set() };
+      const view = await this.#deps.submit(request, (id) => this.#deps.store.putLiveChain({ id, owner, current: id, createdAt, epoch: 0 }));
+      const chain: Chain = { id: view.id, owner, createdAt, request, current: view.id, running: true, submitting: false, dataset: view.dataset as DatasetId, epoch: 0, last: undefined, listeners: new Set() };
       this.#chains.set(chain.id, chain);
       this.#byJob.set(view.id, chain);
       return view;
@@ -128,23 +158,30 @@ export class LiveJobs {
    * and one whose job ended reruns at once on the newest version appended since. A row that names
    * jobs which do not make a chain (missing, another spec, a dataset that is not a version of the
    * first job's), or one past the caps, is dropped with a warning naming why. Returns how many resumed.
+   * On a shared store a chain whose job is running is left to the node that runs it (or takes it
+   * over), and one past this node's caps is left to the others, not dropped.
    */
   restore(): number {
     const rows = this.#deps.store.listLiveChains(this.#max + 1_000);
     let resumed = 0;
     for (const row of rows) {
+      const running = this.#shared ? this.#deps.store.getJob(row.current) : undefined;
+      if (running && running.outcome === undefined) continue;
       let chain: Chain;
       try {
         chain = this.#resumable(row);
       } catch (error) {
-        this.#deps.logger.warn(`live chain ${String(row.id).slice(0, 64)} dropped: ${error instanceof Error ? error.message : String(error)}`);
+        const why = error instanceof Error ? error.message : String(error);
+        if (this.#shared && error instanceof ChainCapError) {
+          this.#deps.logger.info(`live chain ${row.id} left to the other coordinators: ${why}`);
+          continue;
+        }
+        this.#deps.logger.warn(`live chain ${String(row.id).slice(0, 64)} dropped: ${why}`);
         this.#deps.store.deleteLiveChain(row.id);
         continue;
       }
       const current = this.#deps.store.getJob(chain.current) as JobRow;
-      this.#chains.set(chain.id, chain);
-      this.#byJob.set(chain.id, chain);
-      this.#byJob.set(chain.current, chain);
+      this.#register(chain);
       resumed++;
       const lastId = current.outcome?.status === "done" || current.outcome?.status === "failed" ? chain.current : row.last;
       const last = lastId === undefined ? undefined : this.#deps.view(lastId);
@@ -153,23 +190,22 @@ export class LiveJobs {
         this.#end(chain);
         continue;
       }
+      // A running job's end takes the newest version; an ended one's chain moves on now.
       const latest = this.#latest(chain.dataset);
-      if (latest === chain.dataset) continue;
-      if (chain.running) chain.pending = latest;
-      else this.#rerun(chain, latest);
+      if (latest !== chain.dataset && !chain.running) this.#rerun(chain, latest);
     }
     if (rows.length > 0) this.#deps.logger.info(`${resumed} live chains resumed`);
     return resumed;
   }
 
   /** The chain a stored row describes, or a throw saying why it is not one. */
-  #resumable(row: LiveChainRow): Chain {
+  #resumable(row: LiveChainRow, capped = true): Chain {
     const { store } = this.#deps;
     if (typeof row.owner !== "string" || row.owner.length > MAX_OWNER_CHARS) throw new Error(`its owner is not a token hash of at most ${MAX_OWNER_CHARS} characters`);
     if (this.#byJob.has(row.id) || this.#byJob.has(row.current)) throw new Error(`its jobs belong to another chain`);
-    if (this.#chains.size >= this.#max) throw new Error(`this coordinator keeps at most ${this.#max} live chains`);
-    if ([...this.#chains.values()].filter((chain) => chain.owner === row.owner).length >= this.#maxPerOwner) {
-      throw new Error(`its token already has ${this.#maxPerOwner} live chains, the most one token may keep`);
+    if (capped && this.#chains.size >= this.#max) throw new ChainCapError(`this coordinator keeps at most ${this.#max} live chains`);
+    if (capped && [...this.#chains.values()].filter((chain) => chain.owner === row.owner).length >= this.#maxPerOwner) {
+      throw new ChainCapError(`its token already has ${this.#maxPerOwner} live chains, the most one token may keep`);
     }
     const first = store.getJob(row.id);
     if (!first) throw new Error(`its first job ${row.id} does not exist`);
@@ -198,11 +234,68 @@ export class LiveJobs {
       request,
       current: row.current,
       running: current.outcome === undefined,
-      pending: undefined,
+      submitting: false,
       dataset: current.dataset,
+      epoch: typeof row.epoch === "number" && Number.isSafeInteger(row.epoch) ? row.epoch : 0,
       last: undefined,
       listeners: new Set(),
     };
+  }
+
+  /** Keeps a chain here, known by its first job and its current one. */
+  #register(chain: Chain): void {
+    this.#chains.set(chain.id, chain);
+    this.#byJob.set(chain.id, chain);
+    this.#byJob.set(chain.current, chain);
+  }
+
+  /**
+   * The chain a stored row describes, kept here: the one this node knows, brought up to the row
+   * (another node may have moved it on), or else taken from the row, past this node's caps if need
+   * be. Undefined, with a warning, for a row that is not a chain (it is left in the store).
+   */
+  #follow(row: LiveChainRow): Chain | undefined {
+    const known = this.#chains.get(row.id);
+    if (known) {
+      if (!known.submitting) this.#sync(known, row);
+      return known;
+    }
+    try {
+      // Not capped: the chain exists already (counted where it was submitted); an append here must still move it.
+      const chain = this.#resumable(row, false);
+      this.#register(chain);
+      const current = this.#deps.store.getJob(chain.current);
+      const lastId = current?.outcome?.status === "done" || current?.outcome?.status === "failed" ? chain.current : row.last;
+      const last = lastId === undefined ? undefined : this.#deps.view(lastId);
+      if (last) chain.last = this.#event(chain, last);
+      return chain;
+    } catch (error) {
+      this.#deps.logger.warn(`live chain ${String(row.id).slice(0, 64)} not followed here: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Brings a chain this node keeps up to its stored row: its current job, dataset and epoch as another node left them. */
+  #sync(chain: Chain, row: LiveChainRow): void {
+    const job = this.#deps.store.getJob(row.current);
+    if (!job) return;
+    if (chain.current !== chain.id) this.#byJob.delete(chain.current);
+    chain.current = row.current;
+    chain.epoch = row.epoch;
+    chain.dataset = job.dataset;
+    chain.running = job.outcome === undefined;
+    this.#byJob.set(row.current, chain);
+  }
+
+  /** Another node claimed the chain first (or it stopped there): follow the stored row, or end here when there is none. */
+  #lost(chain: Chain): void {
+    const row = this.#deps.store.getLiveChain(chain.id);
+    if (!row) {
+      chain.running = false;
+      if (this.#chains.has(chain.id)) this.#end(chain);
+      return;
+    }
+    this.#sync(chain, row);
   }
 
   /** Whether `dataset` is `ancestor` or a version appended to it (history is a line, so following parents finds it). */
@@ -279,7 +372,13 @@ export class LiveJobs {
   }
 
   #finished(view: JobView): void {
-    const chain = this.#byJob.get(view.id);
+    let chain = this.#byJob.get(view.id);
+    if (!chain && this.#shared) {
+      // A job this node took over from another coordinator may be a chain's current one: the chain comes with it.
+      const row = this.#deps.store.listLiveChains(this.#max + 1_000).find((r) => r.current === view.id);
+      const inFlight = row !== undefined && this.#chains.get(row.id)?.submitting === true;
+      if (row && !inFlight) chain = this.#follow(row);
+    }
     if (!chain) {
       if (this.#inFlight > 0) this.#early.set(view.id, view);
       return;
@@ -294,9 +393,9 @@ export class LiveJobs {
       this.#end(chain);
       return;
     }
-    const next = chain.pending;
-    chain.pending = undefined;
-    if (next) this.#rerun(chain, next);
+    // The newest version, read from the store: appends may have come to any coordinator while the job ran.
+    const next = this.#latest(chain.dataset);
+    if (next !== chain.dataset) this.#rerun(chain, next);
   }
 
   /** The event of a chain's job under way. */
@@ -320,28 +419,48 @@ export class LiveJobs {
     return event;
   }
 
+  /**
+   * An append (to this coordinator): every stored chain whose current job has ended on an older
+   * version of the dataset moves to the newest, whichever node it was submitted to. A chain whose job
+   * is running is left alone: its owner takes the newest version when the job ends.
+   */
   #appended(dataset: DatasetRecord): void {
-    for (const chain of this.#chains.values()) {
-      if (dataset.parent !== chain.dataset && dataset.parent !== chain.pending) continue;
-      if (chain.running) chain.pending = dataset.id;
-      else this.#rerun(chain, dataset.id);
+    const lineage = new Set<DatasetId>();
+    for (let id: DatasetId | undefined = dataset.parent; id !== undefined && !lineage.has(id); id = this.#deps.dataset(id)?.parent) lineage.add(id);
+    for (const row of this.#deps.store.listLiveChains(this.#max + 1_000)) {
+      // This node's own rerun of it is being submitted: that job's end takes the newest version.
+      if (this.#chains.get(row.id)?.submitting) continue;
+      const job = this.#deps.store.getJob(row.current);
+      if (!job || job.outcome === undefined || job.outcome.status === "cancelled" || !lineage.has(job.dataset)) continue;
+      const chain = this.#follow(row);
+      if (chain && !chain.running) this.#rerun(chain, this.#latest(chain.dataset));
     }
   }
 
-  /** Submits the chain's job on a new version; a refusal (a full grid, say) ends the chain (its listeners see `"stopped"`). */
+  /**
+   * Submits the chain's job on a new version, after claiming the chain's next epoch; a chain another
+   * node claimed first is followed instead. A refusal (a full grid, say) ends the chain (its listeners see `"stopped"`).
+   */
   #rerun(chain: Chain, dataset: DatasetId): void {
+    if (!this.#deps.store.claimLiveChain(chain.id, chain.epoch)) {
+      this.#lost(chain);
+      return;
+    }
+    chain.epoch += 1;
     chain.running = true;
+    chain.submitting = true;
     chain.dataset = dataset;
     this.#inFlight += 1;
-    const { id, owner, createdAt } = chain;
+    const { id, epoch } = chain;
     const last = chain.last?.jobId;
-    // The chain's row moves to the new job in the job's own transaction, unless the chain stopped meanwhile.
+    // The chain's row moves to the new job in the job's own transaction, under the epoch claimed, unless the chain stopped here meanwhile.
     const within = (current: JobId) => {
-      if (this.#chains.has(id)) this.#deps.store.putLiveChain({ id, owner, current, createdAt, ...(last === undefined ? {} : { last }) });
+      if (this.#chains.has(id) && !this.#deps.store.moveLiveChain(id, epoch, current, last)) throw new ChainMovedError(id);
     };
     this.#deps.submit({ ...chain.request, dataset }, within).then(
       (view) => {
         this.#inFlight -= 1;
+        chain.submitting = false;
         const stopped = !this.#chains.has(chain.id);
         // The chain is known by its first job and its latest one: older reruns are ordinary jobs.
         if (chain.current !== chain.id) this.#byJob.delete(chain.current);
@@ -355,11 +474,13 @@ export class LiveJobs {
           if (early) this.#finished(early);
         }
       },
-      () => {
+      (error: unknown) => {
         this.#inFlight -= 1;
+        chain.submitting = false;
         if (this.#inFlight === 0) this.#early.clear();
         chain.running = false;
-        if (this.#chains.has(chain.id)) this.#end(chain);
+        if (error instanceof ChainMovedError) this.#lost(chain);
+        else if (this.#chains.has(chain.id)) this.#end(chain);
       },
     );
   }

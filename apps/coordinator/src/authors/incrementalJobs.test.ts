@@ -1,4 +1,4 @@
-import type { DatasetView, JobView, Json } from "@shoal/protocol";
+import type { DatasetView, JobView, Json, TaskPage } from "@shoal/protocol";
 import { canonicalJson } from "@shoal/protocol";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -83,6 +83,13 @@ describe("incremental jobs over an appended version", () => {
     expect(scratch.view.tasks.total).toBe(total);
     expect(rerun.result).toBe(scratch.result);
     expect(rerun.result).not.toBe(first.result);
+    // The task list names the reused tasks as such (no attempts: they never ran), the others done.
+    const page = await json<TaskPage>(c.api(`/api/jobs/${rerun.view.id}/tasks?limit=200`));
+    expect(page.tasks).toHaveLength(total);
+    const reusedRows = page.tasks.filter((task) => task.state === "reused");
+    expect(reusedRows).toHaveLength(reused);
+    expect(reusedRows.every((task) => task.attempts.length === 0)).toBe(true);
+    expect(page.tasks.filter((task) => task.state === "done")).toHaveLength(total - reused);
     // Running it again on the same version reuses every task.
     const again = await run(v2.id, spec);
     expect(again.view.tasks).toMatchObject({ total, done: total, reused: total });

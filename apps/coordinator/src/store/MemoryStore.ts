@@ -175,6 +175,30 @@ export class MemoryStore implements Store {
       .map(({ row }) => structuredClone(row));
   }
 
+  getLiveChain(id: JobId): LiveChainRow | undefined {
+    const row = this.#t.liveChains.get(id);
+    return row && structuredClone(row);
+  }
+
+  claimLiveChain(id: JobId, epoch: number): boolean {
+    const row = this.#t.liveChains.get(id);
+    if (row?.epoch !== epoch) return false;
+    this.#t.liveChains.set(id, { ...row, epoch: epoch + 1 });
+    return true;
+  }
+
+  moveLiveChain(id: JobId, epoch: number, current: JobId, last: JobId | undefined): boolean {
+    const row = this.#t.liveChains.get(id);
+    if (row?.epoch !== epoch) return false;
+    for (const job of [current, last]) {
+      if (job !== undefined && !this.#t.jobs.has(job)) throw new Error(`no job ${job}`);
+    }
+    const moved: LiveChainRow = { id: row.id, owner: row.owner, current, createdAt: row.createdAt, epoch };
+    if (last !== undefined) moved.last = last;
+    this.#t.liveChains.set(id, moved);
+    return true;
+  }
+
   rememberPeer(id: PeerId, secretHash: string, at: string): void {
     this.#t.peers.set(id, { secretHash, lastSeen: at });
   }

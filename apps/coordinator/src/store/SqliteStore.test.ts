@@ -123,15 +123,34 @@ describe("SqliteStore on disk", () => {
     const store = new SqliteStore(path);
     expect(store.getJob("j1" as JobId)?.id).toBe("j1");
     expect(store.listLiveChains(10)).toEqual([]);
-    const chain = { id: "j1" as JobId, owner: "h", current: "j1" as JobId, createdAt: "2024-01-02T00:00:00.000Z" };
+    const chain = { id: "j1" as JobId, owner: "h", current: "j1" as JobId, createdAt: "2024-01-02T00:00:00.000Z", epoch: 0 };
     store.putLiveChain(chain);
     store.close();
     const check = new Database(path, { readonly: true });
-    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "5" });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: "6" });
     check.close();
     const again = new SqliteStore(path);
     expect(again.listLiveChains(10)).toEqual([chain]);
     again.close();
+  });
+
+  it("migrates a schema 5 database: its live chains stay, each at epoch 0, and can be claimed", () => {
+    const path = freshPath();
+    const first = new SqliteStore(path);
+    first.insertDataset(sampleDataset("d1"));
+    first.insertJob({ id: "j1" as JobId, dataset: "d1" as DatasetId, spec: "{}", hasReduce: false, replicas: 1, quorum: 1, createdAt: "2024-01-02T00:00:00.000Z" });
+    first.close();
+    const raw = new Database(path);
+    raw.exec("DROP TABLE live_chains; CREATE TABLE live_chains (id TEXT PRIMARY KEY REFERENCES jobs(id), owner TEXT NOT NULL, current TEXT NOT NULL REFERENCES jobs(id), last TEXT REFERENCES jobs(id), created_at TEXT NOT NULL);");
+    raw.exec("INSERT INTO live_chains VALUES ('j1', 'h', 'j1', NULL, '2024-01-02T00:00:00.000Z'); UPDATE meta SET value = '5' WHERE key = 'schema';");
+    raw.close();
+    const store = new SqliteStore(path);
+    expect(store.listLiveChains(10)).toEqual([{ id: "j1", owner: "h", current: "j1", createdAt: "2024-01-02T00:00:00.000Z", epoch: 0 }]);
+    expect(store.claimLiveChain("j1" as JobId, 0)).toBe(true);
+    store.close();
+    const check = new Database(path, { readonly: true });
+    expect(check.prepare("SELECT value FROM meta WHERE key = 'schema'").get()).toEqual({ value: String(SCHEMA_VERSION) });
+    check.close();
   });
 
   it("stores a snapshot's tasks in rows of bounded size, apart from the outline of jobs and peers", () => {

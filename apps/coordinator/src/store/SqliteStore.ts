@@ -74,7 +74,10 @@ export class SqliteStore implements Store {
       jobs: db.prepare(`SELECT ${JOB_COLUMNS} FROM jobs ORDER BY created_at DESC, rowid DESC LIMIT ?`),
       jobResult: db.prepare("SELECT result FROM jobs WHERE id = ?"),
       countJobs: db.prepare("SELECT status, count(*) AS n FROM jobs GROUP BY status"),
-      putLiveChain: db.prepare(`INSERT OR REPLACE INTO live_chains (${LIVE_CHAIN_COLUMNS}) VALUES (?, ?, ?, ?, ?)`),
+      putLiveChain: db.prepare(`INSERT OR REPLACE INTO live_chains (${LIVE_CHAIN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`),
+      getLiveChain: db.prepare(`SELECT ${LIVE_CHAIN_COLUMNS} FROM live_chains WHERE id = ?`),
+      claimLiveChain: db.prepare("UPDATE live_chains SET epoch = epoch + 1 WHERE id = ? AND epoch = ?"),
+      moveLiveChain: db.prepare("UPDATE live_chains SET current = ?, last = ? WHERE id = ? AND epoch = ?"),
       deleteLiveChain: db.prepare("DELETE FROM live_chains WHERE id = ?"),
       liveChains: db.prepare(`SELECT ${LIVE_CHAIN_COLUMNS} FROM live_chains ORDER BY created_at, rowid LIMIT ?`),
       rememberPeer: db.prepare(
@@ -199,6 +202,19 @@ export class SqliteStore implements Store {
     return (this.#q.liveChains.all(limit) as LiveChainRowSql[]).map(liveChainFromRow);
   }
 
+  getLiveChain(id: JobId): LiveChainRow | undefined {
+    const row = this.#q.getLiveChain.get(id) as LiveChainRowSql | undefined;
+    return row && liveChainFromRow(row);
+  }
+
+  claimLiveChain(id: JobId, epoch: number): boolean {
+    return this.#q.claimLiveChain.run(id, epoch).changes === 1;
+  }
+
+  moveLiveChain(id: JobId, epoch: number, current: JobId, last: JobId | undefined): boolean {
+    return this.#q.moveLiveChain.run(current, last ?? null, id, epoch).changes === 1;
+  }
+
   rememberPeer(id: PeerId, secretHash: string, at: string): void {
     this.#q.rememberPeer.run(id, secretHash, at);
   }
@@ -268,6 +284,9 @@ export class SqliteStore implements Store {
         const seriesColumns = this.#db.prepare("PRAGMA table_info(dataset_series)").all() as Array<{ name: string }>;
         if (!seriesColumns.some((column) => column.name === "chunks")) this.#db.exec("ALTER TABLE dataset_series ADD COLUMN chunks TEXT");
         // Schema 4 kept live chains in memory only: live_chains, which SQLITE_SCHEMA has just created, starts empty.
+        // Schema 5 chains had no epoch: each starts at 0.
+        const chainColumns = this.#db.prepare("PRAGMA table_info(live_chains)").all() as Array<{ name: string }>;
+        if (!chainColumns.some((column) => column.name === "epoch")) this.#db.exec("ALTER TABLE live_chains ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0");
         this.#db.prepare("UPDATE meta SET value = ? WHERE key = 'schema'").run(String(SCHEMA_VERSION));
       });
     }

@@ -76,7 +76,9 @@ export interface JobRow {
  * A live chain as stored (see `LiveJobs`): its first job (`id`, the chain's name), the author
  * token's hash that owns it, the job computing its newest version (`current`) and the last one
  * that finished before it (`last`). Its spec, replication and dataset are the jobs' own, read
- * from their rows; a stopped chain has no row.
+ * from their rows; a stopped chain has no row. `epoch` fences the start of each next version among
+ * coordinators sharing the store: a node claims the chain by raising it ({@link Store.claimLiveChain})
+ * and moves the chain to its new job only under the epoch it claimed ({@link Store.moveLiveChain}).
  */
 export interface LiveChainRow {
   id: JobId;
@@ -84,6 +86,7 @@ export interface LiveChainRow {
   current: JobId;
   last?: JobId;
   createdAt: string;
+  epoch: number;
 }
 
 /** The scheduler as last persisted: a snapshot (if any) and the commands logged after it, in order. */
@@ -150,6 +153,12 @@ export interface Store {
   deleteLiveChain(id: JobId): void;
   /** At most `limit` live chains, oldest first. */
   listLiveChains(limit: number): LiveChainRow[];
+  /** One live chain, or undefined when it has no row (never was, or stopped). */
+  getLiveChain(id: JobId): LiveChainRow | undefined;
+  /** Raises a chain's epoch by one if it is `epoch` now, in one conditional update; false when another node claimed it first, or it stopped. */
+  claimLiveChain(id: JobId, epoch: number): boolean;
+  /** Moves a chain to its new job (`current`, with `last` the job before it) if its epoch is still `epoch`; false otherwise, and nothing written. */
+  moveLiveChain(id: JobId, epoch: number, current: JobId, last: JobId | undefined): boolean;
 
   /**
    * Records that this coordinator issued (or welcomed back) a peer id, with the SHA-256 (hex) of the

@@ -183,8 +183,8 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       const s = await open();
       s.insertDataset(sampleDataset("d1"));
       for (const id of ["j1", "j2", "j3", "j4"]) s.insertJob(sampleJob(id, "d1"));
-      const a = { id: "j1" as JobId, owner: "h-a", current: "j1" as JobId, createdAt: "2024-01-02T00:00:00.000Z" };
-      const b = { id: "j3" as JobId, owner: "h-b", current: "j3" as JobId, createdAt: "2024-01-03T00:00:00.000Z" };
+      const a = { id: "j1" as JobId, owner: "h-a", current: "j1" as JobId, createdAt: "2024-01-02T00:00:00.000Z", epoch: 0 };
+      const b = { id: "j3" as JobId, owner: "h-b", current: "j3" as JobId, createdAt: "2024-01-03T00:00:00.000Z", epoch: 0 };
       s.putLiveChain(b);
       s.putLiveChain(a);
       expect(s.listLiveChains(10)).toEqual([a, b]);
@@ -196,6 +196,29 @@ export function runStoreTests(name: string, makeStore: () => Store | Promise<Sto
       s.deleteLiveChain(a.id);
       s.deleteLiveChain("j-none" as JobId);
       expect(s.listLiveChains(10)).toEqual([b]);
+    });
+
+    it("fences a live chain's next version: of two nodes claiming at one epoch only the first wins, and a move under a stale epoch writes nothing", async () => {
+      const s = await open();
+      s.insertDataset(sampleDataset("d1"));
+      for (const id of ["j1", "j2", "j3"]) s.insertJob(sampleJob(id, "d1"));
+      s.putLiveChain({ id: "j1" as JobId, owner: "h", current: "j1" as JobId, createdAt: "2024-01-02T00:00:00.000Z", epoch: 0 });
+      // Both nodes read epoch 0 and race to start version 2: the second claim matches no row.
+      expect(s.claimLiveChain("j1" as JobId, 0)).toBe(true);
+      expect(s.claimLiveChain("j1" as JobId, 0)).toBe(false);
+      // The loser's job, had it got this far, cannot move the chain: only the winner's epoch does.
+      expect(s.moveLiveChain("j1" as JobId, 0, "j3" as JobId, "j1" as JobId)).toBe(false);
+      expect(s.getLiveChain("j1" as JobId)).toEqual({ id: "j1", owner: "h", current: "j1", createdAt: "2024-01-02T00:00:00.000Z", epoch: 1 });
+      expect(s.moveLiveChain("j1" as JobId, 1, "j2" as JobId, "j1" as JobId)).toBe(true);
+      expect(s.getLiveChain("j1" as JobId)).toEqual({ id: "j1", owner: "h", current: "j2", last: "j1", createdAt: "2024-01-02T00:00:00.000Z", epoch: 1 });
+      // A claim replayed at an old epoch, and claims or moves of a stopped chain, change nothing.
+      expect(s.claimLiveChain("j1" as JobId, 0)).toBe(false);
+      expect(s.claimLiveChain("j1" as JobId, 1)).toBe(true);
+      expect(s.getLiveChain("j1" as JobId)?.epoch).toBe(2);
+      s.deleteLiveChain("j1" as JobId);
+      expect(s.claimLiveChain("j1" as JobId, 2)).toBe(false);
+      expect(s.moveLiveChain("j1" as JobId, 2, "j3" as JobId, undefined)).toBe(false);
+      expect(s.getLiveChain("j1" as JobId)).toBeUndefined();
     });
 
     it("stores jobs, finishes them once with their outcome, and lists them newest first", async () => {

@@ -6,8 +6,9 @@
  * oldest are evicted first. 4: a series lists its immutable chunks (`dataset_series.chunks`, JSON);
  * NULL, as every series of schema 3 migrates, means its shard is its one chunk. 5: live chains are
  * kept in `live_chains`, so a restarted coordinator resumes them (schema 4 had none to keep: it lost them).
+ * 6: each chain has an `epoch` that fences the start of its next version (0 for a schema 5 chain).
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Tables of the SQLite store. Times are ISO-8601 text; JSON columns hold text written by JSON.stringify. */
 export const SQLITE_SCHEMA = `
@@ -71,7 +72,8 @@ CREATE TABLE IF NOT EXISTS live_chains (
   owner      TEXT NOT NULL,
   current    TEXT NOT NULL REFERENCES jobs(id),
   last       TEXT REFERENCES jobs(id),
-  created_at TEXT NOT NULL
+  created_at TEXT NOT NULL,
+  epoch      INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS peers (
   id          TEXT PRIMARY KEY,

@@ -90,19 +90,20 @@ export interface LiveChainRowSql {
   current: string;
   last: string | null;
   created_at: string;
+  epoch: number | string;
 }
 
 /** The columns {@link liveChainFromRow} reads, in the order the stores' inserts write them. */
-export const LIVE_CHAIN_COLUMNS = "id, owner, current, last, created_at";
+export const LIVE_CHAIN_COLUMNS = "id, owner, current, last, created_at, epoch";
 
 /** A live chain's row as its insert's parameters, in {@link LIVE_CHAIN_COLUMNS} order. */
-export function liveChainToSql(chain: LiveChainRow): [string, string, string, string | null, string] {
-  return [chain.id, chain.owner, chain.current, chain.last ?? null, chain.createdAt];
+export function liveChainToSql(chain: LiveChainRow): [string, string, string, string | null, string, number] {
+  return [chain.id, chain.owner, chain.current, chain.last ?? null, chain.createdAt, chain.epoch];
 }
 
 /** A live chain row as read; what it names is checked by `LiveJobs` when it resumes the chain. */
 export function liveChainFromRow(row: LiveChainRowSql): LiveChainRow {
-  const chain: LiveChainRow = { id: row.id as JobId, owner: row.owner, current: row.current as JobId, createdAt: row.created_at };
+  const chain: LiveChainRow = { id: row.id as JobId, owner: row.owner, current: row.current as JobId, createdAt: row.created_at, epoch: Number(row.epoch) };
   if (row.last !== null) chain.last = row.last as JobId;
   return chain;
 }

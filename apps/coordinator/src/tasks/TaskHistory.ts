@@ -112,5 +112,5 @@ export class TaskHistory {
 function taskRecord(node: TaskNode, index: number): TaskRecord {
   const w = node.work;
   const key = w.kind === "map" ? w.slice.key : `level ${w.level}, group ${w.group}`;
-  return { id: node.id, index, kind: w.kind, key, points: w.kind === "map" ? w.points.length : 0, state: "pending" };
+  return { id: node.id, index, kind: w.kind, key, points: w.kind === "map" ? w.points.length : 0, state: node.memoOutput === undefined ? "pending" : "reused" };
 }

@@ -7,7 +7,8 @@ export interface TaskRecord {
   kind: "map" | "reduce";
   key: string;
   points: number;
-  state: "pending" | "done" | "failed";
+  /** `reused`: its output came from the task memo at submit, so it never runs. */
+  state: "pending" | "done" | "failed" | "reused";
 }
 
 /** Ends a later report may replace. */

@@ -7,7 +7,7 @@ import { snapshotFromRows, snapshotOutline, snapshotTaskRows } from "../snapshot
 import { chunksFromSql, chunksToSql, datasetOutline, JOB_COLUMNS, jobFromRow, LIVE_CHAIN_COLUMNS, liveChainFromRow, liveChainToSql } from "../storeRows.ts";
 import type { DatasetRowSql, JobRowSql, LiveChainRowSql } from "../storeRows.ts";
 import type { DatasetRecord, DatasetSummary, IngestOptions, JobOutcome, JobRow, LiveChainRow, SchedulerLog, Store } from "../Store.ts";
-import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_MIGRATE_2_TO_3, POSTGRES_MIGRATE_3_TO_4, POSTGRES_MIGRATE_4_TO_5, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
+import { POSTGRES_LEASE_SCHEMA, POSTGRES_MIGRATE_1_TO_2, POSTGRES_MIGRATE_2_TO_3, POSTGRES_MIGRATE_3_TO_4, POSTGRES_MIGRATE_4_TO_5, POSTGRES_MIGRATE_5_TO_6, POSTGRES_SCHEMA, POSTGRES_SCHEMA_VERSION } from "./postgresSchema.ts";
 import { SyncPostgres } from "./SyncPostgres.ts";
 import type { SyncPostgresOptions } from "./SyncPostgres.ts";
 
@@ -190,7 +190,7 @@ export class PostgresStore implements Store {
   }
 
   putLiveChain(chain: LiveChainRow): void {
-    const sql = `INSERT INTO live_chains (${LIVE_CHAIN_COLUMNS}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, current = excluded.current, last = excluded.last, created_at = excluded.created_at`;
+    const sql = `INSERT INTO live_chains (${LIVE_CHAIN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, current = excluded.current, last = excluded.last, created_at = excluded.created_at, epoch = excluded.epoch`;
     this.#db.query(sql, liveChainToSql(chain));
   }
 
@@ -200,6 +200,20 @@ export class PostgresStore implements Store {
 
   listLiveChains(limit: number): LiveChainRow[] {
     return this.#db.query<LiveChainRowSql>(`SELECT ${LIVE_CHAIN_COLUMNS} FROM live_chains ORDER BY created_at, seq LIMIT $1`, [limit]).rows.map(liveChainFromRow);
+  }
+
+  getLiveChain(id: JobId): LiveChainRow | undefined {
+    const row = this.#db.query<LiveChainRowSql>(`SELECT ${LIVE_CHAIN_COLUMNS} FROM live_chains WHERE id = $1`, [id]).rows[0];
+    return row && liveChainFromRow(row);
+  }
+
+  claimLiveChain(id: JobId, epoch: number): boolean {
+    // One statement: of two nodes claiming at the same epoch, the second's update waits on the first's row lock, then matches no row.
+    return this.#db.query<{ id: string }>("UPDATE live_chains SET epoch = epoch + 1 WHERE id = $1 AND epoch = $2 RETURNING id", [id, epoch]).rows.length === 1;
+  }
+
+  moveLiveChain(id: JobId, epoch: number, current: JobId, last: JobId | undefined): boolean {
+    return this.#db.query<{ id: string }>("UPDATE live_chains SET current = $3, last = $4 WHERE id = $1 AND epoch = $2 RETURNING id", [id, epoch, current, last ?? null]).rows.length === 1;
   }
 
   rememberPeer(id: PeerId, secretHash: string, at: string): void {
@@ -289,6 +303,8 @@ export class PostgresStore implements Store {
     this.#db.query(POSTGRES_MIGRATE_3_TO_4);
     // Version 4 to 5 (and a new database): task offers and remote results, empty until nodes feed each other's volunteers.
     this.#db.query(POSTGRES_MIGRATE_4_TO_5);
+    // Version 5 to 6 (and a new database): each chain's epoch, 0 for a chain kept before it.
+    this.#db.query(POSTGRES_MIGRATE_5_TO_6);
     if (version < POSTGRES_SCHEMA_VERSION) this.#db.query("UPDATE meta SET value = $1 WHERE key = 'schema'", [String(POSTGRES_SCHEMA_VERSION)]);
   }
 

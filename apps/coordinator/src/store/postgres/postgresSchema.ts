@@ -2,7 +2,7 @@
  * Version of {@link POSTGRES_SCHEMA}, kept in `meta` as SQLite's is; a database written by a newer
  * coordinator is refused. Counted apart from the SQLite schema's versions.
  */
-export const POSTGRES_SCHEMA_VERSION = 5;
+export const POSTGRES_SCHEMA_VERSION = 6;
 
 /**
  * Tables of the PostgreSQL store, the SQLite schema's counterparts: times as ISO-8601 text and
@@ -128,6 +128,14 @@ CREATE TABLE IF NOT EXISTS live_chains (
   created_at TEXT COLLATE "C" NOT NULL,
   seq        BIGINT GENERATED ALWAYS AS IDENTITY
 );
+`;
+
+/**
+ * Version 6: each live chain's `epoch`, which fences the start of its next version among the
+ * coordinators (see `LiveJobs`): a chain of an older version starts at 0. Run on every start after 4 to 5.
+ */
+export const POSTGRES_MIGRATE_5_TO_6 = `
+ALTER TABLE live_chains ADD COLUMN IF NOT EXISTS epoch BIGINT NOT NULL DEFAULT 0;
 `;
 
 /**

@@ -68,7 +68,15 @@ function TaskRow({ task, engine }: { task: TaskView; engine: string }) {
       </td>
       <td className={`state state-${task.state}`}>{task.state}</td>
       <td>
-        {task.attempts.length === 0 ? <span className="muted">none yet</span> : task.attempts.map((a) => <Attempt key={a.attempt} attempt={a} engine={engine} />)}
+        {task.state === "reused" ? (
+          <span className="muted" data-testid="task-reused">
+            none: its output was reused from an earlier run
+          </span>
+        ) : task.attempts.length === 0 ? (
+          <span className="muted">{task.state === "unfinished" ? "none" : "none yet"}</span>
+        ) : (
+          task.attempts.map((a) => <Attempt key={a.attempt} attempt={a} engine={engine} />)
+        )}
       </td>
     </tr>
   );
