@@ -116,7 +116,7 @@ describe("task offers (PostgreSQL)", () => {
     close();
   }, 60_000);
 
-  it("migrates a version 4 database to 5: its jobs stay, the offer tables start empty", async () => {
+  it("migrates a version 4 database to the current one: its jobs stay, the offer tables start empty", async () => {
     const url = await cluster.createDatabase();
     const first = new PostgresStore(url);
     first.insertDataset(sampleDataset("d1"));
@@ -126,7 +126,7 @@ describe("task offers (PostgreSQL)", () => {
     first.close();
     const store = new PostgresStore(url);
     expect(store.connection.query<{ value: string }>("SELECT value FROM meta WHERE key = 'schema'").rows[0]?.value).toBe(String(POSTGRES_SCHEMA_VERSION));
-    expect(POSTGRES_SCHEMA_VERSION).toBe(5);
+    expect(POSTGRES_SCHEMA_VERSION).toBe(6);
     expect(store.getJob(JOB)?.id).toBe(JOB);
     expect(store.connection.query("SELECT count(*) AS n FROM task_offers").rows[0]).toEqual({ n: 0 });
     expect(store.connection.query("SELECT count(*) AS n FROM remote_results").rows[0]).toEqual({ n: 0 });
