@@ -13,13 +13,13 @@
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { JobView } from "@shoal/client";
 import { ShoalClient } from "@shoal/client";
 import { startPostgres } from "../../apps/coordinator/src/testing/startPostgres.ts";
 import type { TestPostgres } from "../../apps/coordinator/src/testing/startPostgres.ts";
 import { connectFakePeers } from "../dispatch/fakePeers.ts";
 import { killAll, ShoalProcess, sleep, startCoordinator, startWorker } from "../dispatch/grid.ts";
 import type { CoordinatorProcess } from "../dispatch/grid.ts";
+import { finishJob, TRIVIAL_CSV as CSV, TRIVIAL_SCRIPT as SCRIPT } from "../dispatch/trivialJobs.ts";
 import { clusterCpuMs, median, splitTasks } from "./figures.ts";
 
 const NODES = (process.env.BENCH_CLUSTER_NODES ?? "1,2,3").split(",").map(Number);
@@ -27,8 +27,6 @@ const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
 const PEER_COUNTS = (process.env.BENCH_PEERS ?? "1000,5000,10000").split(",").map(Number);
 const WARMUP = 200;
-const SCRIPT = "function map(series, p)\n  return 1\nend\n";
-const CSV = "date,close\n" + Array.from({ length: 10 }, (_, i) => `2020-01-${String(i + 1).padStart(2, "0")},${i + 1}`).join("\n") + "\n";
 
 /** CPU ms so far of the database server: its postmaster (found by its port) and every process it started. */
 function databaseCpuMs(pg: TestPostgres): number {
@@ -54,12 +52,6 @@ async function joinCoordinator(store: string, token: string): Promise<Coordinato
   return { process, url, token };
 }
 
-async function finish(client: ShoalClient, id: string): Promise<void> {
-  let last: JobView | undefined;
-  for await (const event of client.watchJob(id)) last = event.job;
-  if (last?.status !== "done") throw new Error(`job ${id} ended ${last?.status}: ${JSON.stringify(last?.error)}`);
-}
-
 /** One job per coordinator, all at once; wall ms from the first submission to the last result in hand. */
 async function round(clients: ShoalClient[], dataset: string, tasks: number): Promise<number> {
   const t0 = performance.now();
@@ -67,7 +59,7 @@ async function round(clients: ShoalClient[], dataset: string, tasks: number): Pr
     splitTasks(tasks, clients.length).map(async (n, k) => {
       const client = clients[k]!;
       const job = await client.createJob({ dataset, spec: { script: SCRIPT, params: { i: Array.from({ length: n }, (_, i) => i) }, batchSize: 1 } });
-      await finish(client, job.id);
+      await finishJob(client, job.id);
       const result = await client.getResult(job.id);
       if (!Array.isArray(result) || result.length !== n) throw new Error(`job ${job.id}: unexpected result shape`);
     }),

@@ -3,12 +3,12 @@
 // one-task-job latency, coordinator RSS with 100 and 500 fake WebSocket peers, and Dask beside it
 // when `python3 -c "import distributed"` works. Medians of BENCH_REPEATS (default 3) runs.
 import { spawnSync } from "node:child_process";
-import type { JobView } from "@shoal/client";
 import { ShoalClient } from "@shoal/client";
 import { quantileOf } from "../../apps/coordinator/src/volunteers/Histogram.ts";
 import { connectFakePeers } from "./fakePeers.ts";
 import { killAll, sleep, startCoordinator, startWorker } from "./grid.ts";
 import type { CoordinatorProcess, ShoalProcess } from "./grid.ts";
+import { finishJob, TRIVIAL_CSV as CSV, TRIVIAL_SCRIPT as SCRIPT } from "./trivialJobs.ts";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 2000);
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
@@ -26,8 +26,6 @@ const PEER_COUNTS = (process.env.BENCH_PEERS ?? "100,500").split(",").map(Number
 const TRANSPORTS = (process.env.BENCH_TRANSPORTS ?? "ws,webrtc").split(",") as Array<"ws" | "webrtc">;
 const DASK_REFERENCE = 575;
 const GOAL = 10;
-const SCRIPT = "function map(series, p)\n  return 1\nend\n";
-const CSV = "date,close\n" + Array.from({ length: 10 }, (_, i) => `2020-01-${String(i + 1).padStart(2, "0")},${i + 1}`).join("\n") + "\n";
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
@@ -39,18 +37,11 @@ function grid(n: number): Record<string, number[]> {
   return { i: Array.from({ length: Math.ceil(n / inner) }, (_, k) => k), j: Array.from({ length: inner }, (_, k) => k) };
 }
 
-async function finish(client: ShoalClient, id: string): Promise<JobView> {
-  let last: JobView | undefined;
-  for await (const event of client.watchJob(id)) last = event.job;
-  if (last?.status !== "done") throw new Error(`job ${id} ended ${last?.status}: ${JSON.stringify(last?.error)}`);
-  return last;
-}
-
 /** Runs one job of `points` trivial points in batches of `batchSize`; returns points/s, creation to result in hand. */
 async function throughput(client: ShoalClient, dataset: string, points: number, batchSize: number): Promise<number> {
   const t0 = performance.now();
   const job = await client.createJob({ dataset, spec: { script: SCRIPT, params: grid(points), batchSize } });
-  await finish(client, job.id);
+  await finishJob(client, job.id);
   const result = await client.getResult(job.id);
   const seconds = (performance.now() - t0) / 1000;
   if (!Array.isArray(result) || result.length !== points) throw new Error(`job ${job.id}: unexpected result shape`);
@@ -68,7 +59,7 @@ async function latency(client: ShoalClient, dataset: string, jobs: number): Prom
   for (let k = 0; k < jobs; k++) {
     const t0 = performance.now();
     const job = await client.createJob({ dataset, spec: { script: SCRIPT, params: { i: [k] }, batchSize: 1 } });
-    const done = await finish(client, job.id);
+    const done = await finishJob(client, job.id);
     await client.getResult(job.id);
     out.client.push(performance.now() - t0);
     out.coordinator.push(Date.parse(done.finishedAt!) - Date.parse(done.createdAt));

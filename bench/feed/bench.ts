@@ -6,25 +6,13 @@
 import { mkdtempSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { JobView } from "@shoal/client";
 import { ShoalClient } from "@shoal/client";
 import { startPostgres } from "../../apps/coordinator/src/testing/startPostgres.ts";
 import { killAll, ShoalProcess, sleep, startCoordinator, startWorker } from "../dispatch/grid.ts";
+import { TRIVIAL_CSV as CSV, trivialJobRate as throughput } from "../dispatch/trivialJobs.ts";
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 300);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
-const SCRIPT = "function map(series, p)\n  return 1\nend\n";
-const CSV = "date,close\n" + Array.from({ length: 10 }, (_, i) => `2020-01-${String(i + 1).padStart(2, "0")},${i + 1}`).join("\n") + "\n";
-
-async function throughput(client: ShoalClient, dataset: string, points: number): Promise<number> {
-  const t0 = performance.now();
-  const job = await client.createJob({ dataset, spec: { script: SCRIPT, params: { i: Array.from({ length: points }, (_, k) => k) }, batchSize: 1 } });
-  let last: JobView | undefined;
-  for await (const event of client.watchJob(job.id)) last = event.job;
-  if (last?.status !== "done") throw new Error(`job ${job.id} ended ${last?.status}`);
-  await client.getResult(job.id);
-  return points / ((performance.now() - t0) / 1000);
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 

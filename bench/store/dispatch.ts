@@ -1,19 +1,7 @@
-import type { JobView } from "@shoal/client";
 import { ShoalClient } from "@shoal/client";
 import { killAll, sleep, startCoordinator, startWorker } from "../dispatch/grid.ts";
+import { TRIVIAL_CSV as CSV, trivialJobRate as throughput } from "../dispatch/trivialJobs.ts";
 
-const SCRIPT = "function map(series, p)\n  return 1\nend\n";
-const CSV = "date,close\n" + Array.from({ length: 10 }, (_, i) => `2020-01-${String(i + 1).padStart(2, "0")},${i + 1}`).join("\n") + "\n";
-
-async function throughput(client: ShoalClient, dataset: string, points: number): Promise<number> {
-  const t0 = performance.now();
-  const job = await client.createJob({ dataset, spec: { script: SCRIPT, params: { i: Array.from({ length: points }, (_, k) => k) }, batchSize: 1 } });
-  let last: JobView | undefined;
-  for await (const event of client.watchJob(job.id)) last = event.job;
-  if (last?.status !== "done") throw new Error(`job ${job.id} ended ${last?.status}`);
-  await client.getResult(job.id);
-  return points / ((performance.now() - t0) / 1000);
-}
 
 /**
  * Tasks/s of one job of `tasks` trivial tasks (batch size 1, so every result is its own group
